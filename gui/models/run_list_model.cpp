@@ -1,0 +1,117 @@
+// Table model over the runs of a trace database (see run_list_model.hpp).
+#include "run_list_model.hpp"
+
+#include <QFileInfo>
+#include <QLocale>
+
+namespace mcuprof::gui {
+
+RunListModel::RunListModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void RunListModel::set_runs(std::vector<traces::RunRecord> runs) {
+  beginResetModel();
+  runs_ = std::move(runs);
+  endResetModel();
+}
+
+const traces::RunRecord* RunListModel::run_at(int row) const {
+  if (row < 0 || static_cast<size_t>(row) >= runs_.size()) return nullptr;
+  return &runs_[static_cast<size_t>(row)];
+}
+
+int RunListModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(runs_.size());
+}
+
+int RunListModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RunListModel::data(const QModelIndex& index, int role) const {
+  const auto* run = index.isValid() ? run_at(index.row()) : nullptr;
+  if (run == nullptr) return {};
+  const double latency_ms =
+      run->clock_hz == 0 ? 0.0
+                         : static_cast<double>(run->total_cycles) * 1000.0 / static_cast<double>(run->clock_hz);
+  if (role == Qt::DisplayRole) {
+    const QLocale locale;
+    switch (index.column()) {
+      case Id:
+        return QVariant::fromValue<qlonglong>(run->id);
+      case Target:
+        return QString::fromStdString(run->target);
+      case Firmware:
+        return QFileInfo(QString::fromStdString(run->firmware_path)).fileName();
+      case Status:
+        return run->stop_reason == "exited"
+                   ? QStringLiteral("exit %1").arg(run->exit_code)
+                   : QString::fromStdString(run->stop_reason + (run->fault.empty() ? "" : ": " + run->fault));
+      case Cycles:
+        return locale.toString(static_cast<qulonglong>(run->total_cycles));
+      case LatencyMs:
+        return QString::number(latency_ms, 'f', 3);
+      case Instructions:
+        return locale.toString(static_cast<qulonglong>(run->instructions));
+      case StartedAt:
+        return QString::fromStdString(run->started_at);
+      default:
+        return {};
+    }
+  }
+  if (role == Qt::UserRole) {  // raw values, for sorting and tests
+    switch (index.column()) {
+      case Id:
+        return QVariant::fromValue<qlonglong>(run->id);
+      case Cycles:
+        return QVariant::fromValue<qulonglong>(run->total_cycles);
+      case LatencyMs:
+        return latency_ms;
+      case Instructions:
+        return QVariant::fromValue<qulonglong>(run->instructions);
+      default:
+        return data(index, Qt::DisplayRole);
+    }
+  }
+  if (role == Qt::TextAlignmentRole) {
+    switch (index.column()) {
+      case Id:
+      case Cycles:
+      case LatencyMs:
+      case Instructions:
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+      default:
+        return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
+    }
+  }
+  if (role == Qt::ToolTipRole) {
+    return QString::fromStdString(run->firmware_path + "\nsha256 " + run->firmware_sha256 + "\n" +
+                                  run->cycle_model + (run->detail.empty() ? "" : "\n" + run->detail));
+  }
+  return {};
+}
+
+QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  switch (section) {
+    case Id:
+      return tr("Run");
+    case Target:
+      return tr("Target");
+    case Firmware:
+      return tr("Firmware");
+    case Status:
+      return tr("Status");
+    case Cycles:
+      return tr("Cycles");
+    case LatencyMs:
+      return tr("Latency (ms)");
+    case Instructions:
+      return tr("Instructions");
+    case StartedAt:
+      return tr("Started (UTC)");
+    default:
+      return {};
+  }
+}
+
+}  // namespace mcuprof::gui

@@ -1,0 +1,25 @@
+// mcuprof's process exit statuses (documented in docs/cli.md). A firmware that exits
+// normally hands its own status through (0-63); everything mcuprof itself has to say
+// uses the sysexits.h values or the 80+ range for firmware faults.
+#pragma once
+
+namespace mcuprof::profiler::exit_code {
+
+constexpr int kOk = 0;
+constexpr int kFirmwareStatusMax = 63;  // firmware statuses above this are reported as 63
+constexpr int kUsage = 64;              // bad command line
+constexpr int kDataError = 65;          // not an ELF, wrong architecture, bad target file...
+constexpr int kNoInput = 66;            // an input file does not exist
+constexpr int kSoftware = 70;           // internal error (a bug: please report it)
+constexpr int kCantCreate = 73;         // cannot create or write an output (database, summary)
+constexpr int kIoError = 74;            // I/O error while writing an output
+
+// Firmware stopped without exiting. One code per kind (see sim::FaultKind).
+constexpr int kFaultUnmappedAccess = 80;
+constexpr int kFaultFlashWrite = 81;
+constexpr int kFaultUndefinedInstruction = 82;
+constexpr int kFaultUnhandledException = 83;
+constexpr int kFaultEmulator = 84;
+constexpr int kCycleBudget = 90;  // --max-cycles exhausted: the firmware did not finish
+
+}  // namespace mcuprof::profiler::exit_code

@@ -1,0 +1,47 @@
+// `mcuprof run` for an ELF: resolve the target, load the firmware, run it on the
+// machine with the console streamed, store the run in the trace database and write
+// the JSON summary.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace mcuprof::profiler {
+
+// A failure that ends the command with a one-line message and an exit status.
+class CommandError : public std::runtime_error {
+ public:
+  CommandError(int exit_status, const std::string& message)
+      : std::runtime_error(message), exit_status_(exit_status) {}
+  int exit_status() const { return exit_status_; }
+
+ private:
+  int exit_status_;
+};
+
+struct RunRequest {
+  std::filesystem::path firmware;
+  std::string target_name;
+  std::optional<std::filesystem::path> target_file;  // overrides the catalogue
+  std::optional<std::filesystem::path> database;
+  std::optional<std::filesystem::path> summary;
+  uint64_t max_cycles = 10'000'000'000ull;
+};
+
+struct RunOutcome {
+  nlohmann::json summary;
+  int exit_status = 0;  // what the mcuprof process should return
+};
+
+// Runs the request. Console text goes to `console_out` (ITM and semihosting stdout)
+// and `console_err` (semihosting stderr) as it is produced. Throws CommandError for
+// bad input and unwritable outputs, before anything is written.
+RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
+                        std::ostream& console_err);
+
+}  // namespace mcuprof::profiler

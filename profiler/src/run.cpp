@@ -1,0 +1,220 @@
+// `mcuprof run` for an ELF (see run.hpp).
+#include "mcuprof/profiler/run.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <ostream>
+
+#include "file_hash.hpp"
+#include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/sim/error.hpp"
+#include "mcuprof/sim/machine.hpp"
+#include "mcuprof/traces/store.hpp"
+
+namespace mcuprof::profiler {
+namespace {
+
+// Streams console text to the user and keeps it for the trace database.
+class ConsoleRecorder final : public sim::MachineObserver {
+ public:
+  ConsoleRecorder(std::ostream& out, std::ostream& err) : out_(out), err_(err) {}
+
+  void on_console(sim::ConsoleSource source, std::string_view text) override {
+    std::ostream& stream = source == sim::ConsoleSource::SemihostingStderr ? err_ : out_;
+    stream << text;
+    if (text.find('\n') != std::string_view::npos) stream.flush();
+    const std::string name = source_name(source);
+    // Consecutive text from one source is one chunk: fewer rows, same content.
+    if (!chunks_.empty() && chunks_.back().source == name)
+      chunks_.back().text += text;
+    else
+      chunks_.push_back({name, std::string(text)});
+  }
+
+  std::vector<traces::ConsoleChunk> take() { return std::move(chunks_); }
+
+ private:
+  static std::string source_name(sim::ConsoleSource s) {
+    switch (s) {
+      case sim::ConsoleSource::Itm:
+        return "itm";
+      case sim::ConsoleSource::SemihostingStdout:
+        return "semihosting-stdout";
+      case sim::ConsoleSource::SemihostingStderr:
+        return "semihosting-stderr";
+    }
+    return "unknown";
+  }
+
+  std::ostream& out_;
+  std::ostream& err_;
+  std::vector<traces::ConsoleChunk> chunks_;
+};
+
+int fault_exit_status(sim::FaultKind kind) {
+  switch (kind) {
+    case sim::FaultKind::UnmappedAccess:
+      return exit_code::kFaultUnmappedAccess;
+    case sim::FaultKind::FlashWrite:
+      return exit_code::kFaultFlashWrite;
+    case sim::FaultKind::UndefinedInstruction:
+      return exit_code::kFaultUndefinedInstruction;
+    case sim::FaultKind::UnhandledException:
+      return exit_code::kFaultUnhandledException;
+    case sim::FaultKind::Emulator:
+    case sim::FaultKind::None:
+      return exit_code::kFaultEmulator;
+  }
+  return exit_code::kFaultEmulator;
+}
+
+int process_exit_status(const sim::RunResult& r) {
+  switch (r.reason) {
+    case sim::StopReason::Exited:
+    case sim::StopReason::Breakpoint:
+      return (r.exit_code >= 0 && r.exit_code <= exit_code::kFirmwareStatusMax)
+                 ? r.exit_code
+                 : exit_code::kFirmwareStatusMax;
+    case sim::StopReason::CycleBudget:
+      return exit_code::kCycleBudget;
+    case sim::StopReason::Fault:
+      return fault_exit_status(r.fault);
+  }
+  return exit_code::kSoftware;
+}
+
+targets::Target resolve_target(const RunRequest& request) {
+  try {
+    if (request.target_file) return targets::load_target_file(*request.target_file);
+    return targets::Catalogue::from_directory(targets::default_catalogue_dir())
+        .find(request.target_name);
+  } catch (const targets::TargetError& e) {
+    throw CommandError(exit_code::kDataError, e.what());
+  }
+}
+
+int sim_error_status(const sim::SimError& e) {
+  switch (e.kind()) {
+    case sim::SimError::Kind::FileNotFound:
+      return exit_code::kNoInput;
+    case sim::SimError::Kind::InvalidElf:
+    case sim::SimError::Kind::WrongArchitecture:
+    case sim::SimError::Kind::ImageDoesNotFit:
+      return exit_code::kDataError;
+    case sim::SimError::Kind::Emulator:
+      return exit_code::kSoftware;
+  }
+  return exit_code::kSoftware;
+}
+
+std::string utc_now_iso8601() {
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now);
+}
+
+// Opens the summary file before the run, so an unwritable path fails early.
+std::ofstream open_summary(const std::filesystem::path& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw CommandError(exit_code::kCantCreate, fmt::format("{}: cannot write summary", path.string()));
+  return out;
+}
+
+}  // namespace
+
+RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
+                        std::ostream& console_err) {
+  const targets::Target target = resolve_target(request);
+
+  // Inputs first, outputs next, then run: a bad request never touches the database.
+  std::optional<sim::ElfImage> image;
+  std::string firmware_hash;
+  std::unique_ptr<sim::Machine> machine;
+  try {
+    image = sim::ElfImage::load(request.firmware);
+    firmware_hash = sha256_file(request.firmware);
+    machine = std::make_unique<sim::Machine>(target, sim::make_unit_cycle_model(target));
+    machine->load(*image);
+  } catch (const sim::SimError& e) {
+    throw CommandError(sim_error_status(e), e.what());
+  } catch (const std::runtime_error& e) {
+    throw CommandError(exit_code::kNoInput, e.what());
+  }
+
+  std::optional<traces::TraceStore> store;
+  if (request.database) {
+    try {
+      store = traces::TraceStore::open(*request.database, traces::TraceStore::Mode::ReadWrite);
+    } catch (const traces::TraceError& e) {
+      throw CommandError(exit_code::kCantCreate, e.what());
+    }
+  }
+  std::optional<std::ofstream> summary_file;
+  if (request.summary) summary_file = open_summary(*request.summary);
+
+  ConsoleRecorder recorder(console_out, console_err);
+  machine->add_observer(&recorder);
+  const std::string started_at = utc_now_iso8601();
+  sim::RunOptions options;
+  options.max_cycles = request.max_cycles;
+  const sim::RunResult result = machine->run(options);
+  console_out.flush();
+
+  traces::RunRecord record;
+  record.target = target.name;
+  std::error_code ec;
+  const auto absolute = std::filesystem::absolute(request.firmware, ec);
+  record.firmware_path = ec ? request.firmware.string() : absolute.lexically_normal().string();
+  record.firmware_sha256 = firmware_hash;
+  record.started_at = started_at;
+  record.tool_version = MCUPROF_VERSION;
+  record.cycle_model = std::string(machine->cycle_model().name());
+  record.clock_hz = target.clock_hz;
+  record.total_cycles = result.cycles;
+  record.instructions = result.instructions;
+  record.stop_reason = std::string(sim::to_string(result.reason));
+  record.exit_code = result.exit_code;
+  record.fault = result.fault == sim::FaultKind::None ? "" : std::string(sim::to_string(result.fault));
+  record.detail = result.detail;
+
+  int64_t run_id = 0;
+  if (store) {
+    try {
+      run_id = store->write_run(record, recorder.take());
+    } catch (const traces::TraceError& e) {
+      throw CommandError(exit_code::kIoError, e.what());
+    }
+  }
+
+  RunOutcome outcome;
+  outcome.exit_status = process_exit_status(result);
+  auto& s = outcome.summary;
+  s["target"] = target.name;
+  s["core"] = std::string(targets::to_string(target.core));
+  s["clock_hz"] = target.clock_hz;
+  s["firmware"] = record.firmware_path;
+  s["firmware_sha256"] = firmware_hash;
+  s["cycle_model"] = record.cycle_model;
+  s["total_cycles"] = result.cycles;
+  s["instructions"] = result.instructions;
+  s["latency_ms"] = static_cast<double>(result.cycles) * 1000.0 / static_cast<double>(target.clock_hz);
+  s["stop_reason"] = record.stop_reason;
+  s["exit_code"] = result.exit_code;
+  s["fault"] = record.fault.empty() ? nlohmann::json() : nlohmann::json(record.fault);
+  s["detail"] = result.detail;
+  s["pc"] = result.pc;
+  s["run_id"] = store ? nlohmann::json(run_id) : nlohmann::json();
+  s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
+  if (summary_file) {
+    *summary_file << s.dump(2) << '\n';
+    summary_file->flush();
+    if (!*summary_file)
+      throw CommandError(exit_code::kIoError,
+                         fmt::format("{}: cannot write summary", request.summary->string()));
+  }
+  return outcome;
+}
+
+}  // namespace mcuprof::profiler

@@ -1,0 +1,83 @@
+// The emulated Cortex-M board: Unicorn running the firmware on the target's memory
+// map, the core peripherals on the private peripheral bus, semihosting, and a cycle
+// model fed by basic-block events. Run it, observe it, read its memory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcuprof/sim/cycle_model.hpp"
+#include "mcuprof/sim/elf_image.hpp"
+#include "mcuprof/sim/observer.hpp"
+#include "mcuprof/targets/target.hpp"
+
+namespace mcuprof::sim {
+
+enum class StopReason {
+  Exited,       // semihosting SYS_EXIT / SYS_EXIT_EXTENDED
+  Breakpoint,   // BKPT with an immediate other than 0xAB
+  CycleBudget,  // RunOptions::max_cycles reached
+  Fault,        // the firmware did something the chip would fault on
+};
+
+std::string_view to_string(StopReason reason);
+
+enum class FaultKind {
+  None,
+  UnmappedAccess,        // read/write/fetch outside every memory and device
+  FlashWrite,            // store to read-only code memory
+  UndefinedInstruction,  // an encoding the selected core does not execute
+  UnhandledException,    // an exception the machine does not model yet
+  Emulator,              // any other emulator stop
+};
+
+std::string_view to_string(FaultKind kind);
+
+struct RunOptions {
+  uint64_t max_cycles = 10'000'000'000ull;
+};
+
+struct RunResult {
+  StopReason reason = StopReason::Exited;
+  int exit_code = 0;          // firmware's status (Exited) or BKPT immediate (Breakpoint)
+  FaultKind fault = FaultKind::None;
+  std::string detail;         // human-readable description of a fault or stop
+  uint64_t cycles = 0;
+  uint64_t instructions = 0;
+  uint32_t pc = 0;
+  std::optional<uint32_t> fault_address;  // data address of an access fault
+};
+
+class Machine {
+ public:
+  // Opens the emulator for the target's core and maps its memories and devices.
+  // Throws SimError if Unicorn cannot provide the requested core.
+  Machine(const targets::Target& target, std::unique_ptr<CycleModel> cycle_model);
+  ~Machine();
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  // Places the loadable segments at their load addresses and resets the core from the
+  // vector table at the start of code memory. Throws SimError if a segment falls
+  // outside the target's memories or the vector table is not plausible.
+  void load(const ElfImage& image);
+
+  void add_observer(MachineObserver* observer);
+  RunResult run(const RunOptions& options);
+
+  uint64_t cycles() const;
+  uint64_t instructions() const;
+  const targets::Target& target() const;
+  const CycleModel& cycle_model() const;
+  // Reads emulated memory (any mapped memory); throws SimError outside it.
+  std::vector<uint8_t> read_memory(uint32_t address, uint32_t length) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mcuprof::sim

@@ -1,0 +1,83 @@
+// Board descriptions: the typed form of a targets/*.json file, its validation, and
+// the catalogue of known boards. Everything the simulator and the firmware build know
+// about a board comes from here.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mcuprof::targets {
+
+// A target file that cannot be used. The message names the file and the field.
+class TargetError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Core { CortexM0, CortexM0Plus, CortexM3, CortexM4, CortexM7, CortexM33 };
+
+std::string_view to_string(Core core);
+std::optional<Core> core_from_string(std::string_view name);
+
+enum class MemoryKind { Flash, Sram, Tcm };
+
+std::string_view to_string(MemoryKind kind);
+
+struct Memory {
+  std::string name;
+  MemoryKind kind = MemoryKind::Sram;
+  uint32_t base = 0;
+  uint32_t size = 0;
+  unsigned wait_states = 0;  // extra cycles per access at the target clock
+  std::string source;        // datasheet reference for the figures
+
+  uint64_t end() const { return uint64_t{base} + size; }
+  bool contains(uint32_t address) const { return address >= base && address < end(); }
+  bool writable() const { return kind != MemoryKind::Flash; }
+};
+
+struct Target {
+  std::string name;
+  std::string description;
+  Core core = Core::CortexM4;
+  bool fpu = false;
+  uint64_t clock_hz = 0;
+  std::vector<Memory> memories;
+  std::string code_memory;  // where .text/.rodata and the vector table go
+  std::string data_memory;  // where .data/.bss/heap/stack go
+  uint32_t stack_bytes = 0;
+  std::filesystem::path file;  // the JSON it came from (empty when parsed from text)
+
+  const Memory& memory(std::string_view memory_name) const;
+  const Memory& code() const { return memory(code_memory); }
+  const Memory& data() const { return memory(data_memory); }
+  // The memory that holds `address`, or nullptr.
+  const Memory* memory_at(uint32_t address) const;
+};
+
+// Parses and validates a target description. `origin` names the source in errors.
+Target parse_target(std::string_view json_text, const std::string& origin);
+Target load_target_file(const std::filesystem::path& path);
+
+// All *.json boards in a folder, sorted by name.
+class Catalogue {
+ public:
+  static Catalogue from_directory(const std::filesystem::path& dir);
+
+  const std::vector<Target>& targets() const { return targets_; }
+  // Throws TargetError listing the known names when `name` is unknown.
+  const Target& find(std::string_view name) const;
+
+ private:
+  std::vector<Target> targets_;
+};
+
+// The catalogue folder: $MCUPROF_TARGETS if set, else the one compiled in.
+std::filesystem::path default_catalogue_dir();
+
+}  // namespace mcuprof::targets

@@ -1,0 +1,249 @@
+// Parsing and validation of target files (format: docs/targets.md).
+#include "mcuprof/targets/target.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <utility>
+
+namespace mcuprof::targets {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::pair<std::string_view, Core>, 6> kCores{{
+    {"cortex-m0", Core::CortexM0},
+    {"cortex-m0plus", Core::CortexM0Plus},
+    {"cortex-m3", Core::CortexM3},
+    {"cortex-m4", Core::CortexM4},
+    {"cortex-m7", Core::CortexM7},
+    {"cortex-m33", Core::CortexM33},
+}};
+
+constexpr std::array<std::pair<std::string_view, MemoryKind>, 3> kKinds{{
+    {"flash", MemoryKind::Flash},
+    {"sram", MemoryKind::Sram},
+    {"tcm", MemoryKind::Tcm},
+}};
+
+// Error helper: every message names the origin file and the JSON field.
+[[noreturn]] void fail(const std::string& origin, std::string_view field, std::string_view what) {
+  throw TargetError(fmt::format("{}: field '{}': {}", origin, field, what));
+}
+
+// Accepts 1024, "0x400", "4KiB", "1MiB", "1GiB".
+uint64_t parse_size(const json& value, const std::string& origin, std::string_view field) {
+  if (value.is_number_unsigned()) return value.get<uint64_t>();
+  if (!value.is_string()) fail(origin, field, "expected a number or a string like \"256KiB\"");
+  const std::string text = value.get<std::string>();
+  uint64_t multiplier = 1;
+  std::string digits = text;
+  for (auto [suffix, mult] : {std::pair{"KiB", 1024ull}, std::pair{"MiB", 1024ull * 1024},
+                              std::pair{"GiB", 1024ull * 1024 * 1024}}) {
+    const std::string_view s = suffix;
+    if (text.size() > s.size() && text.ends_with(s)) {
+      multiplier = mult;
+      digits = text.substr(0, text.size() - s.size());
+      break;
+    }
+  }
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long number = std::strtoull(digits.c_str(), &end, 0);
+  if (digits.empty() || end == nullptr || *end != '\0' || errno != 0 || digits.front() == '-')
+    fail(origin, field, fmt::format("cannot read \"{}\" as a size or address", text));
+  return number * multiplier;
+}
+
+std::string required_string(const json& obj, std::string_view key, const std::string& origin,
+                            const std::string& path) {
+  const auto it = obj.find(key);
+  if (it == obj.end()) fail(origin, path + std::string(key), "missing");
+  if (!it->is_string() || it->get<std::string>().empty())
+    fail(origin, path + std::string(key), "expected a non-empty string");
+  return it->get<std::string>();
+}
+
+Memory parse_memory(const json& obj, size_t index, const std::string& origin) {
+  const std::string path = fmt::format("memories[{}].", index);
+  if (!obj.is_object()) fail(origin, path, "expected an object");
+  Memory m;
+  m.name = required_string(obj, "name", origin, path);
+  const std::string kind = required_string(obj, "kind", origin, path);
+  const auto kit = std::find_if(kKinds.begin(), kKinds.end(),
+                                [&](const auto& k) { return k.first == kind; });
+  if (kit == kKinds.end())
+    fail(origin, path + "kind", fmt::format("unknown kind \"{}\" (flash, sram, tcm)", kind));
+  m.kind = kit->second;
+  if (!obj.contains("base")) fail(origin, path + "base", "missing");
+  if (!obj.contains("size")) fail(origin, path + "size", "missing");
+  const uint64_t base = parse_size(obj["base"], origin, path + "base");
+  const uint64_t size = parse_size(obj["size"], origin, path + "size");
+  if (size == 0) fail(origin, path + "size", "must be greater than zero");
+  if (base + size > 0x1'0000'0000ull)
+    fail(origin, path + "size", "memory extends past the 4 GiB address space");
+  if (base >= 0xE0000000ull)
+    fail(origin, path + "base", "overlaps the Cortex-M private peripheral / system region");
+  m.base = static_cast<uint32_t>(base);
+  m.size = static_cast<uint32_t>(size);
+  if (obj.contains("wait_states")) {
+    const auto& ws = obj["wait_states"];
+    if (!ws.is_number_unsigned() || ws.get<uint64_t>() > 15)
+      fail(origin, path + "wait_states", "expected an integer from 0 to 15");
+    m.wait_states = ws.get<unsigned>();
+  }
+  if (obj.contains("source") && obj["source"].is_string()) m.source = obj["source"];
+  return m;
+}
+
+}  // namespace
+
+std::string_view to_string(Core core) {
+  for (const auto& [name, c] : kCores)
+    if (c == core) return name;
+  return "unknown";
+}
+
+std::optional<Core> core_from_string(std::string_view name) {
+  for (const auto& [n, c] : kCores)
+    if (n == name) return c;
+  return std::nullopt;
+}
+
+std::string_view to_string(MemoryKind kind) {
+  for (const auto& [name, k] : kKinds)
+    if (k == kind) return name;
+  return "unknown";
+}
+
+const Memory& Target::memory(std::string_view memory_name) const {
+  for (const auto& m : memories)
+    if (m.name == memory_name) return m;
+  throw TargetError(fmt::format("target {}: no memory named '{}'", name, memory_name));
+}
+
+const Memory* Target::memory_at(uint32_t address) const {
+  for (const auto& m : memories)
+    if (m.contains(address)) return &m;
+  return nullptr;
+}
+
+Target parse_target(std::string_view json_text, const std::string& origin) {
+  json doc;
+  try {
+    doc = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    throw TargetError(fmt::format("{}: not valid JSON: {}", origin, e.what()));
+  }
+  if (!doc.is_object()) throw TargetError(fmt::format("{}: expected a JSON object", origin));
+
+  Target t;
+  t.name = required_string(doc, "name", origin, "");
+  if (doc.contains("description") && doc["description"].is_string())
+    t.description = doc["description"];
+  const std::string core = required_string(doc, "core", origin, "");
+  const auto c = core_from_string(core);
+  if (!c) {
+    std::string known;
+    for (const auto& [n, _] : kCores) known += (known.empty() ? "" : ", ") + std::string(n);
+    fail(origin, "core", fmt::format("unknown core \"{}\" (known: {})", core, known));
+  }
+  t.core = *c;
+  if (doc.contains("fpu")) {
+    if (!doc["fpu"].is_boolean()) fail(origin, "fpu", "expected true or false");
+    t.fpu = doc["fpu"];
+  }
+  if (t.fpu && (t.core == Core::CortexM0 || t.core == Core::CortexM0Plus || t.core == Core::CortexM3))
+    fail(origin, "fpu", fmt::format("{} has no FPU", core));
+  if (!doc.contains("clock_hz")) fail(origin, "clock_hz", "missing");
+  if (!doc["clock_hz"].is_number_unsigned() || doc["clock_hz"].get<uint64_t>() == 0)
+    fail(origin, "clock_hz", "expected a positive integer (Hz)");
+  t.clock_hz = doc["clock_hz"];
+
+  if (!doc.contains("memories") || !doc["memories"].is_array() || doc["memories"].empty())
+    fail(origin, "memories", "expected a non-empty array");
+  for (size_t i = 0; i < doc["memories"].size(); ++i)
+    t.memories.push_back(parse_memory(doc["memories"][i], i, origin));
+  for (size_t i = 0; i < t.memories.size(); ++i) {
+    for (size_t j = i + 1; j < t.memories.size(); ++j) {
+      const Memory& a = t.memories[i];
+      const Memory& b = t.memories[j];
+      if (a.name == b.name)
+        fail(origin, fmt::format("memories[{}].name", j), fmt::format("duplicate name '{}'", b.name));
+      if (a.base < b.end() && b.base < a.end())
+        fail(origin, fmt::format("memories[{}].base", j),
+             fmt::format("'{}' overlaps '{}'", b.name, a.name));
+    }
+  }
+
+  t.code_memory = required_string(doc, "code_memory", origin, "");
+  t.data_memory = required_string(doc, "data_memory", origin, "");
+  const auto by_name = [&](const std::string& n) {
+    return std::find_if(t.memories.begin(), t.memories.end(),
+                        [&](const Memory& m) { return m.name == n; });
+  };
+  if (by_name(t.code_memory) == t.memories.end())
+    fail(origin, "code_memory", fmt::format("no memory named '{}'", t.code_memory));
+  const auto data = by_name(t.data_memory);
+  if (data == t.memories.end())
+    fail(origin, "data_memory", fmt::format("no memory named '{}'", t.data_memory));
+  if (!data->writable()) fail(origin, "data_memory", "must be a writable memory (sram or tcm)");
+
+  t.stack_bytes = 4096;
+  if (doc.contains("stack_bytes")) {
+    const uint64_t s = parse_size(doc["stack_bytes"], origin, "stack_bytes");
+    if (s < 256 || s % 8 != 0 || s >= data->size)
+      fail(origin, "stack_bytes", "expected a multiple of 8, at least 256, smaller than data memory");
+    t.stack_bytes = static_cast<uint32_t>(s);
+  }
+  return t;
+}
+
+Target load_target_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw TargetError(fmt::format("{}: cannot open target file", path.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  Target t = parse_target(text.str(), path.string());
+  t.file = path;
+  return t;
+}
+
+Catalogue Catalogue::from_directory(const std::filesystem::path& dir) {
+  Catalogue cat;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    throw TargetError(fmt::format("{}: target catalogue folder not found", dir.string()));
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".json") cat.targets_.push_back(load_target_file(entry.path()));
+  }
+  std::sort(cat.targets_.begin(), cat.targets_.end(),
+            [](const Target& a, const Target& b) { return a.name < b.name; });
+  for (size_t i = 1; i < cat.targets_.size(); ++i)
+    if (cat.targets_[i].name == cat.targets_[i - 1].name)
+      throw TargetError(fmt::format("{}: target name '{}' also used by {}",
+                                    cat.targets_[i].file.string(), cat.targets_[i].name,
+                                    cat.targets_[i - 1].file.string()));
+  return cat;
+}
+
+const Target& Catalogue::find(std::string_view name) const {
+  for (const auto& t : targets_)
+    if (t.name == name) return t;
+  std::string known;
+  for (const auto& t : targets_) known += (known.empty() ? "" : ", ") + t.name;
+  throw TargetError(fmt::format("unknown target '{}' (known: {})", name, known));
+}
+
+std::filesystem::path default_catalogue_dir() {
+  if (const char* env = std::getenv("MCUPROF_TARGETS"); env != nullptr && *env != '\0')
+    return env;
+  return MCUPROF_TARGETS_DIR;
+}
+
+}  // namespace mcuprof::targets
