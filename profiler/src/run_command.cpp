@@ -1,0 +1,70 @@
+// `mcuprof run FIRMWARE.elf --target NAME [--db FILE] [--summary FILE] [--max-cycles N]`.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/run.hpp"
+
+namespace mcuprof::profiler {
+namespace {
+
+struct RunArgs {
+  RunRequest request;
+  std::string target_file;
+  std::string db;
+  std::string summary;
+};
+
+std::string with_thousands(uint64_t v) {
+  std::string digits = std::to_string(v);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+    digits.insert(static_cast<size_t>(i), ",");
+  return digits;
+}
+
+int run(RunArgs& args) {
+  RunRequest& request = args.request;
+  if (request.target_name.empty() && args.target_file.empty())
+    throw CommandError(exit_code::kUsage, "run: --target NAME or --target-file FILE is required");
+  if (!args.target_file.empty()) request.target_file = args.target_file;
+  if (!args.db.empty()) request.database = args.db;
+  if (!args.summary.empty()) request.summary = args.summary;
+
+  const auto outcome = run_firmware(request, std::cout, std::cerr);
+  const auto& s = outcome.summary;
+  const std::string how = s["stop_reason"] == "exited"
+                              ? fmt::format("exited with status {}", s["exit_code"].get<int>())
+                              : fmt::format("stopped: {}", s["detail"].get<std::string>());
+  fmt::print(stderr, "mcuprof: {} on {}: {} after {} cycles ({:.3f} ms at {:g} MHz), {} instructions",
+             request.firmware.filename().string(), s["target"].get<std::string>(), how,
+             with_thousands(s["total_cycles"].get<uint64_t>()), s["latency_ms"].get<double>(),
+             s["clock_hz"].get<double>() / 1e6, with_thousands(s["instructions"].get<uint64_t>()));
+  if (!s["run_id"].is_null())
+    fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(), s["database"].get<std::string>());
+  fmt::print(stderr, "\n");
+  return outcome.exit_status;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Commands& commands) {
+  auto args = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand("run", "Run a firmware ELF on an emulated board");
+  cmd->add_option("firmware", args->request.firmware, "Firmware ELF file")->required();
+  auto* target = cmd->add_option("--target", args->request.target_name,
+                                 "Board name (see 'mcuprof targets')");
+  cmd->add_option("--target-file", args->target_file, "Board description JSON instead of a name")
+      ->excludes(target);
+  cmd->add_option("--db", args->db, "Trace database to add the run to (created if missing)");
+  cmd->add_option("--summary", args->summary, "Write a JSON summary of the run to this file");
+  cmd->add_option("--max-cycles", args->request.max_cycles,
+                  "Stop a firmware that has not exited after this many cycles")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  commands.push_back({cmd, [args] { return run(*args); }});
+}
+
+}  // namespace mcuprof::profiler
