@@ -101,6 +101,70 @@ Memory parse_memory(const json& obj, size_t index, const std::string& origin) {
   return m;
 }
 
+unsigned small_count(const json& obj, std::string_view key, const std::string& origin,
+                     const std::string& path, unsigned fallback, unsigned max) {
+  if (!obj.contains(key)) return fallback;
+  const auto& v = obj[std::string(key)];
+  if (!v.is_number_unsigned() || v.get<uint64_t>() > max)
+    fail(origin, path + std::string(key), fmt::format("expected an integer from 0 to {}", max));
+  return v.get<unsigned>();
+}
+
+bool is_power_of_two(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+
+FlashAccelerator parse_accelerator(const json& obj, const std::string& origin) {
+  const std::string path = "flash_accelerator.";
+  if (!obj.is_object()) fail(origin, "flash_accelerator", "expected an object");
+  FlashAccelerator a;
+  const std::string kind = required_string(obj, "kind", origin, path);
+  if (kind == "none") {
+    a.kind = FlashAccelerator::Kind::None;
+  } else if (kind == "prefetch") {
+    a.kind = FlashAccelerator::Kind::Prefetch;
+  } else if (kind == "stm32-art") {
+    a.kind = FlashAccelerator::Kind::StmArt;
+  } else if (kind == "xip-cache") {
+    a.kind = FlashAccelerator::Kind::XipCache;
+  } else {
+    fail(origin, path + "kind",
+         fmt::format("unknown kind \"{}\" (none, prefetch, stm32-art, xip-cache)", kind));
+  }
+  if (obj.contains("prefetch")) {
+    if (!obj["prefetch"].is_boolean()) fail(origin, path + "prefetch", "expected true or false");
+    a.prefetch = obj["prefetch"];
+  }
+  a.line_bytes = small_count(obj, "line_bytes", origin, path, 16, 256);
+  if (!is_power_of_two(a.line_bytes) || a.line_bytes < 4)
+    fail(origin, path + "line_bytes", "expected a power of two from 4 to 256");
+  a.icache_lines = small_count(obj, "icache_lines", origin, path, 0, 65536);
+  a.dcache_lines = small_count(obj, "dcache_lines", origin, path, 0, 65536);
+  a.ways = small_count(obj, "ways", origin, path, 1, 64);
+  if (a.ways == 0) fail(origin, path + "ways", "must be at least 1");
+  if ((a.kind == FlashAccelerator::Kind::StmArt || a.kind == FlashAccelerator::Kind::XipCache) &&
+      a.icache_lines == 0)
+    fail(origin, path + "icache_lines", "a cache needs at least one line");
+  if (a.kind == FlashAccelerator::Kind::XipCache && a.icache_lines % a.ways != 0)
+    fail(origin, path + "ways", "icache_lines must be a multiple of ways");
+  if (obj.contains("source") && obj["source"].is_string()) a.source = obj["source"];
+  return a;
+}
+
+Cache parse_cache(const json& obj, const std::string& origin, const std::string& field) {
+  if (!obj.is_object()) fail(origin, field, "expected an object");
+  Cache c;
+  if (!obj.contains("size")) fail(origin, field + ".size", "missing");
+  const uint64_t size = parse_size(obj["size"], origin, field + ".size");
+  c.line_bytes = small_count(obj, "line_bytes", origin, field + ".", 32, 256);
+  c.ways = small_count(obj, "ways", origin, field + ".", 1, 64);
+  if (!is_power_of_two(size) || size > (1u << 24))
+    fail(origin, field + ".size", "expected a power of two up to 16 MiB");
+  if (!is_power_of_two(c.line_bytes)) fail(origin, field + ".line_bytes", "expected a power of two");
+  if (c.ways == 0 || size % (uint64_t{c.line_bytes} * c.ways) != 0)
+    fail(origin, field + ".ways", "size must be a multiple of line_bytes * ways");
+  c.size = static_cast<uint32_t>(size);
+  return c;
+}
+
 }  // namespace
 
 std::string_view to_string(Core core) {
@@ -201,6 +265,10 @@ Target parse_target(std::string_view json_text, const std::string& origin) {
       fail(origin, "stack_bytes", "expected a multiple of 8, at least 256, smaller than data memory");
     t.stack_bytes = static_cast<uint32_t>(s);
   }
+  if (doc.contains("flash_accelerator"))
+    t.flash_accelerator = parse_accelerator(doc["flash_accelerator"], origin);
+  if (doc.contains("icache")) t.icache = parse_cache(doc["icache"], origin, "icache");
+  if (doc.contains("dcache")) t.dcache = parse_cache(doc["dcache"], origin, "dcache");
   return t;
 }
 

@@ -103,3 +103,31 @@ TEST(Targets, LinkerScriptPlacesMemoriesAndStack) {
   EXPECT_NE(ld.find("KEEP(*(.isr_vector))"), std::string::npos);
   EXPECT_EQ(gcc_cpu_flags(t), "-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard");
 }
+
+TEST(Targets, ParsesFlashAcceleratorAndCaches) {
+  const Target t = parse_target(
+      kMinimal, "test.json");  // defaults
+  EXPECT_EQ(t.flash_accelerator.kind, FlashAccelerator::Kind::None);
+  EXPECT_FALSE(t.icache.present());
+
+  std::string json = kMinimal;
+  json.insert(json.rfind('}'), R"(, "flash_accelerator": {"kind": "stm32-art", "prefetch": true,
+      "line_bytes": 16, "icache_lines": 64, "dcache_lines": 8},
+    "icache": {"size": "4KiB", "line_bytes": 32, "ways": 2},
+    "dcache": {"size": 4096, "line_bytes": 32, "ways": 4})");
+  const Target c = parse_target(json, "test.json");
+  EXPECT_EQ(c.flash_accelerator.kind, FlashAccelerator::Kind::StmArt);
+  EXPECT_TRUE(c.flash_accelerator.prefetch);
+  EXPECT_EQ(c.flash_accelerator.icache_lines, 64u);
+  EXPECT_EQ(c.flash_accelerator.dcache_lines, 8u);
+  EXPECT_EQ(c.icache.size, 4096u);
+  EXPECT_EQ(c.icache.ways, 2u);
+  EXPECT_EQ(c.dcache.ways, 4u);
+
+  std::string bad = kMinimal;
+  bad.insert(bad.rfind('}'), R"(, "icache": {"size": 3000})");
+  expect_error(bad, "icache.size");
+  bad = kMinimal;
+  bad.insert(bad.rfind('}'), R"(, "flash_accelerator": {"kind": "magic"})");
+  expect_error(bad, "flash_accelerator.kind");
+}

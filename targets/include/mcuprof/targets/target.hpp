@@ -41,6 +41,31 @@ struct Memory {
   bool writable() const { return kind != MemoryKind::Flash; }
 };
 
+// What sits between the core and the flash (instruction fetch and data reads).
+// Fields are used by the cycle model; docs/targets.md gives their meaning.
+struct FlashAccelerator {
+  enum class Kind {
+    None,      // every flash access pays the wait states
+    Prefetch,  // sequential prefetch buffer only
+    StmArt,    // STM32 ART accelerator: instruction cache lines + data cache lines + prefetch
+    XipCache,  // RP2040-style XIP cache in front of QSPI flash
+  };
+  Kind kind = Kind::None;
+  bool prefetch = false;
+  unsigned line_bytes = 16;   // bytes fetched per flash access (128-bit on STM32)
+  unsigned icache_lines = 0;  // instruction lines (ART) or total lines (XIP cache)
+  unsigned dcache_lines = 0;  // data lines (ART)
+  unsigned ways = 1;          // associativity of the XIP cache
+  std::string source;
+};
+
+struct Cache {
+  uint32_t size = 0;  // 0: no cache
+  uint32_t line_bytes = 32;
+  unsigned ways = 1;
+  bool present() const { return size != 0; }
+};
+
 struct Target {
   std::string name;
   std::string description;
@@ -51,6 +76,9 @@ struct Target {
   std::string code_memory;  // where .text/.rodata and the vector table go
   std::string data_memory;  // where .data/.bss/heap/stack go
   uint32_t stack_bytes = 0;
+  FlashAccelerator flash_accelerator;
+  Cache icache;  // core L1 caches (Cortex-M7)
+  Cache dcache;
   std::filesystem::path file;  // the JSON it came from (empty when parsed from text)
 
   const Memory& memory(std::string_view memory_name) const;
