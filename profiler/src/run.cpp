@@ -9,7 +9,9 @@
 #include <ostream>
 
 #include "file_hash.hpp"
+#include "mcuprof/profiler/attribution.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/trace_events.hpp"
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/sim/machine.hpp"
 #include "mcuprof/traces/store.hpp"
@@ -53,6 +55,67 @@ class ConsoleRecorder final : public sim::MachineObserver {
   std::ostream& err_;
   std::vector<traces::ConsoleChunk> chunks_;
 };
+
+// Decodes the firmware's event words (ITM port 1) into spans and the arena timeline.
+class EventRecorder final : public sim::MachineObserver {
+ public:
+  explicit EventRecorder(const sim::Machine& machine)
+      : machine_(machine), attributor_(counters()) {}
+
+  void on_itm_event(unsigned port, uint32_t value, unsigned size, uint64_t /*cycle*/) override {
+    if (port != kEventPort) return;
+    if (size != 4) {
+      ++short_writes_;
+      return;
+    }
+    if (auto event = decoder_.push(value, counters())) attributor_.on_event(*event);
+  }
+
+  Attribution finish() {
+    Attribution result = attributor_.finish(counters());
+    for (const auto& p : decoder_.problems()) result.problems.push_back(p);
+    if (decoder_.incomplete()) result.problems.push_back("event stream ended inside an event");
+    if (short_writes_ > 0)
+      result.problems.push_back(
+          fmt::format("{} writes to the event port were not 32-bit words", short_writes_));
+    return result;
+  }
+
+ private:
+  Counters counters() const {
+    Counters c;
+    c.cycles = machine_.cycles();
+    c.instructions = machine_.instructions();
+    return c;
+  }
+
+  const sim::Machine& machine_;
+  EventDecoder decoder_;
+  Attributor attributor_;
+  uint64_t short_writes_ = 0;
+};
+
+nlohmann::json span_json(const Span& span) {
+  nlohmann::json j;
+  j["kind"] = std::string(to_string(span.kind));
+  j["index"] = span.index;
+  j["depth"] = span.depth;
+  j["parent"] = span.parent;
+  j["begin_cycle"] = span.begin.cycles;
+  j["cycles"] = span.cycles();
+  j["instructions"] = span.instructions();
+  j["arena_peak_bytes"] = span.arena_peak_live_bytes;
+  if (span.kind == SpanKind::Layer) {
+    j["op"] = span.op;
+    j["macs"] = span.macs;
+  }
+  if (span.kind == SpanKind::Patch) {
+    j["row"] = span.row;
+    j["column"] = span.column;
+  }
+  if (!span.terminated) j["terminated"] = false;
+  return j;
+}
 
 int fault_exit_status(sim::FaultKind kind) {
   switch (kind) {
@@ -156,11 +219,16 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
 
   ConsoleRecorder recorder(console_out, console_err);
   machine->add_observer(&recorder);
+  EventRecorder events(*machine);
+  machine->add_observer(&events);
   const std::string started_at = utc_now_iso8601();
   sim::RunOptions options;
   options.max_cycles = request.max_cycles;
   const sim::RunResult result = machine->run(options);
   console_out.flush();
+  const Attribution attribution = events.finish();
+  for (const auto& problem : attribution.problems)
+    console_err << "mcuprof: warning: trace protocol: " << problem << '\n';
 
   traces::RunRecord record;
   record.target = target.name;
@@ -206,6 +274,11 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["detail"] = result.detail;
   s["pc"] = result.pc;
   s["run_id"] = store ? nlohmann::json(run_id) : nlohmann::json();
+  s["spans"] = nlohmann::json::array();
+  for (const auto& span : attribution.spans) s["spans"].push_back(span_json(span));
+  s["arena_peak_bytes"] = attribution.arena_peak_live_bytes;
+  s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
+  s["trace_problems"] = attribution.problems;
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
   if (summary_file) {
     *summary_file << s.dump(2) << '\n';

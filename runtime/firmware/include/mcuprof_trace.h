@@ -18,8 +18,31 @@
 #define MCUPROF_DWT_CTRL (*(volatile uint32_t *)0xE0001000u)
 #define MCUPROF_DWT_CYCCNT (*(volatile uint32_t *)0xE0001004u)
 
-/* Console port and the first port of structured events. */
+/* Console port and the port of structured events (docs/trace-protocol.md). */
 #define MCUPROF_PORT_CONSOLE 0u
+#define MCUPROF_PORT_EVENTS 1u
+
+/* Event header word: type (6 bits) | payload word count (4 bits) | argument (22 bits). */
+#define MCUPROF_PROTOCOL_VERSION 1u
+#define MCUPROF_EVENT_HEADER(type, words, arg) \
+  (((uint32_t)(type) << 26) | ((uint32_t)(words) << 22) | ((uint32_t)(arg) & 0x3FFFFFu))
+
+enum mcuprof_event_type {
+  MCUPROF_EV_RUN_BEGIN = 0x01,    /* arg: protocol version */
+  MCUPROF_EV_RUN_END = 0x02,      /* arg: 0 */
+  MCUPROF_EV_LAYER_BEGIN = 0x03,  /* arg: layer index; payload: op code, MACs */
+  MCUPROF_EV_LAYER_END = 0x04,    /* arg: layer index */
+  MCUPROF_EV_PATCH_BEGIN = 0x05,  /* arg: patch index; payload: row << 16 | column */
+  MCUPROF_EV_PATCH_END = 0x06,    /* arg: patch index */
+  MCUPROF_EV_STAGE_BEGIN = 0x07,  /* arg: stage id */
+  MCUPROF_EV_STAGE_END = 0x08,    /* arg: stage id */
+  MCUPROF_EV_TENSOR_ALLOC = 0x09, /* arg: tensor index; payload: arena offset, bytes */
+  MCUPROF_EV_TENSOR_FREE = 0x0A,  /* arg: tensor index */
+  MCUPROF_EV_ARENA = 0x0B,        /* arg: 0; payload: arena address, arena bytes */
+  MCUPROF_EV_MARK = 0x0C,         /* arg: user id; payload: value */
+  MCUPROF_EV_REGION_BEGIN = 0x0D, /* arg: user id */
+  MCUPROF_EV_REGION_END = 0x0E,   /* arg: user id */
+};
 
 static inline int mcuprof_itm_port_enabled(uint32_t port) {
   return (MCUPROF_ITM_TCR & 1u) != 0u && (MCUPROF_ITM_TER & (1u << port)) != 0u;
@@ -40,6 +63,66 @@ static inline void mcuprof_itm_put32(uint32_t port, uint32_t value) {
   }
   MCUPROF_ITM_PORT(port) = value;
 }
+
+/* Multi-word events are sent with interrupts masked so an interrupt handler's own
+ * events cannot split them. */
+static inline uint32_t mcuprof_irq_save(void) {
+  uint32_t primask;
+  __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
+  return primask;
+}
+
+static inline void mcuprof_irq_restore(uint32_t primask) {
+  __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory");
+}
+
+static inline void mcuprof_event0(uint32_t type, uint32_t arg) {
+  mcuprof_itm_put32(MCUPROF_PORT_EVENTS, MCUPROF_EVENT_HEADER(type, 0u, arg));
+}
+
+static inline void mcuprof_event1(uint32_t type, uint32_t arg, uint32_t a) {
+  const uint32_t saved = mcuprof_irq_save();
+  mcuprof_itm_put32(MCUPROF_PORT_EVENTS, MCUPROF_EVENT_HEADER(type, 1u, arg));
+  mcuprof_itm_put32(MCUPROF_PORT_EVENTS, a);
+  mcuprof_irq_restore(saved);
+}
+
+static inline void mcuprof_event2(uint32_t type, uint32_t arg, uint32_t a, uint32_t b) {
+  const uint32_t saved = mcuprof_irq_save();
+  mcuprof_itm_put32(MCUPROF_PORT_EVENTS, MCUPROF_EVENT_HEADER(type, 2u, arg));
+  mcuprof_itm_put32(MCUPROF_PORT_EVENTS, a);
+  mcuprof_itm_put32(MCUPROF_PORT_EVENTS, b);
+  mcuprof_irq_restore(saved);
+}
+
+static inline void mcuprof_run_begin(void) {
+  mcuprof_event0(MCUPROF_EV_RUN_BEGIN, MCUPROF_PROTOCOL_VERSION);
+}
+static inline void mcuprof_run_end(void) { mcuprof_event0(MCUPROF_EV_RUN_END, 0u); }
+static inline void mcuprof_layer_begin(uint32_t index, uint32_t op, uint32_t macs) {
+  mcuprof_event2(MCUPROF_EV_LAYER_BEGIN, index, op, macs);
+}
+static inline void mcuprof_layer_end(uint32_t index) { mcuprof_event0(MCUPROF_EV_LAYER_END, index); }
+static inline void mcuprof_patch_begin(uint32_t index, uint32_t row, uint32_t column) {
+  mcuprof_event1(MCUPROF_EV_PATCH_BEGIN, index, (row << 16) | (column & 0xFFFFu));
+}
+static inline void mcuprof_patch_end(uint32_t index) { mcuprof_event0(MCUPROF_EV_PATCH_END, index); }
+static inline void mcuprof_stage_begin(uint32_t id) { mcuprof_event0(MCUPROF_EV_STAGE_BEGIN, id); }
+static inline void mcuprof_stage_end(uint32_t id) { mcuprof_event0(MCUPROF_EV_STAGE_END, id); }
+static inline void mcuprof_tensor_alloc(uint32_t tensor, uint32_t offset, uint32_t bytes) {
+  mcuprof_event2(MCUPROF_EV_TENSOR_ALLOC, tensor, offset, bytes);
+}
+static inline void mcuprof_tensor_free(uint32_t tensor) {
+  mcuprof_event0(MCUPROF_EV_TENSOR_FREE, tensor);
+}
+static inline void mcuprof_arena(const void *address, uint32_t bytes) {
+  mcuprof_event2(MCUPROF_EV_ARENA, 0u, (uint32_t)(uintptr_t)address, bytes);
+}
+static inline void mcuprof_mark(uint32_t id, uint32_t value) {
+  mcuprof_event1(MCUPROF_EV_MARK, id, value);
+}
+static inline void mcuprof_region_begin(uint32_t id) { mcuprof_event0(MCUPROF_EV_REGION_BEGIN, id); }
+static inline void mcuprof_region_end(uint32_t id) { mcuprof_event0(MCUPROF_EV_REGION_END, id); }
 
 static inline void mcuprof_console_write(const char *text) {
   while (*text != '\0') mcuprof_itm_put8(MCUPROF_PORT_CONSOLE, (uint8_t)*text++);

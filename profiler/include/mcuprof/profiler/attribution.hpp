@@ -1,0 +1,86 @@
+// Attribution: turns the firmware's decoded events into strictly nested spans (run,
+// stage, layer, patch, user region) with the machine's counters at their edges, and
+// the planned arena's occupancy over time from the tensor alloc/free events.
+// Pure logic over TraceEvents; the profiler feeds it from the machine's observers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcuprof/profiler/trace_events.hpp"
+
+namespace mcuprof::profiler {
+
+enum class SpanKind { Run, Stage, Layer, Patch, Region };
+
+std::string_view to_string(SpanKind kind);
+
+struct Span {
+  SpanKind kind = SpanKind::Run;
+  uint32_t index = 0;   // layer/patch index, stage or region id
+  int parent = -1;      // index into Attribution::spans, -1 for the run
+  unsigned depth = 0;   // 0 for the run
+  Counters begin;
+  Counters end;
+  uint32_t op = 0;      // layer: the op code the firmware reported
+  uint64_t macs = 0;    // layer: MACs the firmware reported
+  int row = -1;         // patch: grid position
+  int column = -1;
+  uint64_t arena_peak_live_bytes = 0;    // largest sum of live tensors inside the span
+  uint64_t arena_peak_extent_bytes = 0;  // largest end offset of a live tensor inside it
+  bool terminated = true;  // false when the firmware never ended it (closed by force)
+
+  uint64_t cycles() const { return end.cycles - begin.cycles; }
+  uint64_t instructions() const { return end.instructions - begin.instructions; }
+  uint64_t flash_ifetch_bytes() const { return end.flash_ifetch_bytes - begin.flash_ifetch_bytes; }
+  uint64_t flash_data_bytes() const { return end.flash_data_bytes - begin.flash_data_bytes; }
+};
+
+// One point of the planned-arena timeline, taken at every alloc and free.
+struct ArenaSample {
+  uint64_t cycle = 0;
+  uint64_t live_bytes = 0;    // sum of the sizes of live tensors
+  uint64_t extent_bytes = 0;  // highest end offset among live tensors
+};
+
+struct Attribution {
+  std::vector<Span> spans;  // preorder: every span after its parent; spans[0] is the run
+  std::vector<ArenaSample> arena;
+  std::optional<uint32_t> arena_address;
+  std::optional<uint32_t> arena_size;
+  uint64_t arena_peak_live_bytes = 0;
+  uint64_t arena_peak_extent_bytes = 0;
+  std::vector<std::string> problems;  // protocol misuse the firmware should fix
+};
+
+class Attributor {
+ public:
+  explicit Attributor(const Counters& start);
+  void on_event(const TraceEvent& event);
+  // Closes every open span at `end` and returns the result.
+  Attribution finish(const Counters& end);
+
+ private:
+  struct LiveTensor {
+    uint32_t offset;
+    uint32_t bytes;
+  };
+
+  void begin_span(SpanKind kind, const TraceEvent& event);
+  void end_span(SpanKind kind, const TraceEvent& event);
+  void alloc(const TraceEvent& event);
+  void release(const TraceEvent& event);
+  void record_arena(uint64_t cycle);
+  void problem(std::string text);
+
+  Attribution result_;
+  std::vector<int> open_;  // stack of open span indices
+  std::map<uint32_t, LiveTensor> live_;
+  uint64_t live_bytes_ = 0;
+};
+
+}  // namespace mcuprof::profiler

@@ -1,0 +1,53 @@
+// End to end: a firmware emitting trace-protocol events, run by mcuprof, yields the
+// expected nested spans, arena peaks and per-span figures in the run summary.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "paths.hpp"
+#include "process.hpp"
+
+using namespace mcuprof;
+
+TEST(CliEvents, SpansAndArenaFromTheFirmwaresEvents) {
+  const auto elf = test::test_firmware("stm32f412", "events");
+  if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
+  test::ScratchDir dir;
+  const auto summary = dir / "run.json";
+  const auto r = test::run_process({test::mcuprof_binary().string(), "run", "--target", "stm32f412",
+                                    elf.string(), "--summary", summary.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  std::ifstream in(summary);
+  const auto s = nlohmann::json::parse(in);
+  const auto& spans = s["spans"];
+  // run, stage, 2 x (patch, layer, layer), layer
+  ASSERT_EQ(spans.size(), 9u) << spans.dump(1);
+  EXPECT_EQ(spans[0]["kind"], "run");
+  EXPECT_EQ(spans[1]["kind"], "stage");
+  EXPECT_EQ(spans[2]["kind"], "patch");
+  EXPECT_EQ(spans[5]["kind"], "patch");
+  EXPECT_EQ(spans[5]["column"], 1);
+  EXPECT_EQ(spans[8]["kind"], "layer");
+  EXPECT_EQ(spans[8]["parent"], 0);
+  EXPECT_EQ(spans[4]["macs"], 2000);
+  EXPECT_EQ(spans[4]["op"], 4);
+
+  // The run's cycles are the machine's total; patches add up to less than the stage
+  // (only the patch bodies), layers inside a patch to less than the patch.
+  EXPECT_EQ(spans[0]["cycles"], s["total_cycles"]);
+  const uint64_t stage = spans[1]["cycles"];
+  const uint64_t patches = spans[2]["cycles"].get<uint64_t>() + spans[5]["cycles"].get<uint64_t>();
+  EXPECT_LE(patches, stage);
+  EXPECT_GT(patches, stage * 9 / 10);
+  // Layer 1 does twice the work of layer 0.
+  const double ratio = spans[4]["cycles"].get<double>() / spans[3]["cycles"].get<double>();
+  EXPECT_GT(ratio, 1.7);
+  EXPECT_LT(ratio, 2.3);
+
+  // Arena: stage output 256 + layer-0 input 128 + layer-1 output 64 = 448 at the peak.
+  EXPECT_EQ(s["arena_peak_bytes"], 448);
+  EXPECT_EQ(spans[2]["arena_peak_bytes"], 448);
+  EXPECT_EQ(spans[8]["arena_peak_bytes"], 256);
+}
