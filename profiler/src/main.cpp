@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   mcuprof::profiler::Commands commands;
   mcuprof::profiler::add_targets_command(app, commands);
   mcuprof::profiler::add_run_command(app, commands);
+  mcuprof::profiler::add_inspect_command(app, commands);
+  mcuprof::profiler::add_generate_command(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,169 @@
+// `mcuprof inspect MODEL.tflite [--json]`: what the runtime would run — per layer op,
+// shapes, MACs, parameters and activation bytes live during it; totals; the arena from
+// our planner beside TFLite Micro's greedy figure and the lower bound.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "mcuprof/compiler/analysis.hpp"
+#include "mcuprof/compiler/importer.hpp"
+#include "mcuprof/compiler/model_image.hpp"
+#include "mcuprof/compiler/planner.hpp"
+#include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/run.hpp"
+
+namespace mcuprof::profiler {
+namespace {
+
+namespace cc = mcuprof::compiler;
+
+struct InspectArgs {
+  std::string model;
+  bool json = false;
+  bool no_fuse = false;
+  bool no_in_place = false;
+};
+
+std::string shape_str(const cc::Tensor& t) {
+  return fmt::format("[{}]", fmt::join(t.shape, ","));
+}
+
+nlohmann::json tensor_json(const cc::Graph& g, int32_t i) {
+  const auto& t = g.tensor(i);
+  nlohmann::json j{{"index", i},
+                   {"name", t.name},
+                   {"dtype", std::string(cc::to_string(t.dtype))},
+                   {"shape", t.shape}};
+  if (t.quant.present() && !t.quant.per_channel())
+    j["quantization"] = {{"scale", t.scale()}, {"zero_point", t.zero_point()}};
+  return j;
+}
+
+int inspect(const InspectArgs& a) {
+  if (!std::filesystem::exists(a.model))
+    throw CommandError(exit_code::kNoInput, fmt::format("model '{}' does not exist", a.model));
+  cc::Graph g;
+  cc::MemoryReport mem;
+  std::size_t image_bytes = 0;
+  try {
+    g = cc::import_tflite_file(a.model, {.fuse_pad = !a.no_fuse});
+    mem = cc::plan_memory(g, {.allow_in_place = !a.no_in_place});
+    image_bytes = cc::write_model_image(g, mem.plan).size();
+  } catch (const cc::ModelError& e) {
+    throw CommandError(exit_code::kDataError, e.what());
+  }
+
+  int64_t total_macs = 0, total_params = 0, total_param_bytes = 0;
+  nlohmann::json layers = nlohmann::json::array();
+  for (std::size_t i = 0; i < g.ops.size(); ++i) {
+    const auto& op = g.ops[i];
+    const int64_t m = cc::macs(g, op), p = cc::params(g, op), pb = cc::param_bytes(g, op);
+    total_macs += m, total_params += p, total_param_bytes += pb;
+    nlohmann::json ins = nlohmann::json::array(), outs = nlohmann::json::array();
+    for (const auto t : op.inputs)
+      if (t >= 0 && !g.tensor(t).constant) ins.push_back(tensor_json(g, t));
+    for (const auto t : op.outputs) outs.push_back(tensor_json(g, t));
+    nlohmann::json l{
+        {"index", i},
+        {"node", op.source_index},
+        {"op", std::string(cc::to_string(op.type))},
+        {"name", g.out(op).name},
+        {"inputs", ins},
+        {"outputs", outs},
+        {"macs", m},
+        {"params", p},
+        {"param_bytes", pb},
+        {"live_activation_bytes", mem.live_bytes[i]},
+        {"in_place", std::find(mem.plan.in_place_ops.begin(), mem.plan.in_place_ops.end(),
+                               static_cast<int32_t>(i)) != mem.plan.in_place_ops.end()}};
+    if (op.fused_pad_node) l["fused_pad_node"] = *op.fused_pad_node;
+    layers.push_back(l);
+  }
+  int64_t weights_bytes = 0;
+  for (const auto& t : g.tensors)
+    if (t.constant) weights_bytes += t.bytes();
+
+  if (a.json) {
+    nlohmann::json ins = nlohmann::json::array(), outs = nlohmann::json::array();
+    for (const auto t : g.inputs) ins.push_back(tensor_json(g, t));
+    for (const auto t : g.outputs) outs.push_back(tensor_json(g, t));
+    nlohmann::json out{{"model", std::filesystem::path(a.model).filename().string()},
+                       {"description", g.description},
+                       {"inputs", ins},
+                       {"outputs", outs},
+                       {"layers", layers},
+                       {"totals",
+                        {{"ops", g.ops.size()},
+                         {"macs", total_macs},
+                         {"params", total_params},
+                         {"param_bytes", total_param_bytes},
+                         {"weights_bytes", weights_bytes}}},
+                       {"memory",
+                        {{"arena_bytes", mem.plan.arena_bytes},
+                         {"method", mem.plan.method},
+                         {"in_place_ops", mem.plan.in_place_ops},
+                         {"without_in_place_bytes", mem.without_in_place},
+                         {"tflm_greedy_bytes", mem.tflm_greedy},
+                         {"lower_bound_bytes", mem.lower_bound}}},
+                       {"image_bytes", image_bytes}};
+    std::cout << out.dump(2) << '\n';
+    return exit_code::kOk;
+  }
+
+  fmt::print("model: {}{}\n", a.model,
+             g.description.empty() ? "" : fmt::format("  ({})", g.description));
+  for (const auto t : g.inputs)
+    fmt::print("input:  '{}' {} {}\n", g.tensor(t).name, cc::to_string(g.tensor(t).dtype),
+               shape_str(g.tensor(t)));
+  for (const auto t : g.outputs)
+    fmt::print("output: '{}' {} {}\n", g.tensor(t).name, cc::to_string(g.tensor(t).dtype),
+               shape_str(g.tensor(t)));
+  fmt::print("\n{:>4} {:>4} {:<24} {:<30} {:<16} {:>12} {:>9} {:>10}  {}\n", "#", "node", "op",
+             "input shapes", "output shape", "MACs", "params", "live B", "notes");
+  for (std::size_t i = 0; i < g.ops.size(); ++i) {
+    const auto& op = g.ops[i];
+    std::vector<std::string> in_shapes;
+    for (const auto t : op.inputs)
+      if (t >= 0 && !g.tensor(t).constant) in_shapes.push_back(shape_str(g.tensor(t)));
+    std::string notes;
+    if (op.fused_pad_node) notes += fmt::format("PAD node {} fused; ", *op.fused_pad_node);
+    if (layers[i]["in_place"].get<bool>()) notes += "in place; ";
+    fmt::print("{:>4} {:>4} {:<24} {:<30} {:<16} {:>12} {:>9} {:>10}  {}\n", i, op.source_index,
+               cc::to_string(op.type), fmt::format("{}", fmt::join(in_shapes, " ")),
+               shape_str(g.out(op)), cc::macs(g, op), cc::params(g, op), mem.live_bytes[i], notes);
+  }
+  fmt::print("\ntotals: {} ops, {} MACs ({:.2f} M), {} params, {} bytes of weights and constants\n",
+             g.ops.size(), total_macs, static_cast<double>(total_macs) / 1e6, total_params,
+             weights_bytes);
+  fmt::print("arena: {} B planned ({}{}), TFLite Micro greedy {} B, lower bound {} B\n",
+             mem.plan.arena_bytes, mem.plan.method,
+             mem.plan.in_place_ops.empty()
+                 ? ""
+                 : fmt::format("; {} ops in place, {} B without", mem.plan.in_place_ops.size(),
+                               mem.without_in_place),
+             mem.tflm_greedy, mem.lower_bound);
+  fmt::print("model image: {} B\n", image_bytes);
+  return exit_code::kOk;
+}
+
+}  // namespace
+
+void add_inspect_command(CLI::App& app, Commands& commands) {
+  auto args = std::make_shared<InspectArgs>();
+  auto* cmd = app.add_subcommand(
+      "inspect", "Per-layer ops, shapes, MACs, parameters and arena plan of a .tflite model");
+  cmd->add_option("model", args->model, "The .tflite model")->required();
+  cmd->add_flag("--json", args->json, "Machine-readable output");
+  cmd->add_flag("--no-fuse", args->no_fuse,
+                "Keep PAD as a separate op (no fusion into convolutions)");
+  cmd->add_flag("--no-in-place", args->no_in_place,
+                "Do not let elementwise ops and RESHAPE work in place");
+  commands.push_back({cmd, [args] { return inspect(*args); }});
+}
+
+}  // namespace mcuprof::profiler

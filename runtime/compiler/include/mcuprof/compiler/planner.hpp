@@ -1,0 +1,54 @@
+// Memory planner: places every activation tensor in one arena by lifetime. Computes
+// TFLite Micro's greedy plan (largest first, first gap among overlapping tensors), a
+// few other orderings and placements, optionally lets elementwise ops work in place,
+// and keeps the smallest; also the lower bound (largest sum of simultaneously live
+// tensors), which no plan without in-place operation can beat.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mcuprof/compiler/graph.hpp"
+
+namespace mcuprof::compiler {
+
+inline constexpr int64_t kArenaAlignment = 16;  // TFLite Micro's buffer alignment
+
+// One tensor's life in op-index time: live from `first` to `last` inclusive.
+struct Lifetime {
+  int32_t tensor = -1;
+  int64_t bytes = 0;
+  int32_t first = 0, last = 0;
+};
+
+// Arena tensors (activations not removed by fusion) and their lifetimes. Model inputs
+// live from op 0, outputs until the last op.
+std::vector<Lifetime> lifetimes(const Graph& g);
+
+struct ArenaPlan {
+  std::vector<int64_t> offsets;  // per graph tensor; -1 if not in the arena
+  int64_t arena_bytes = 0;
+  std::string method;                 // which placement won
+  std::vector<int32_t> in_place_ops;  // op indices whose output shares input 0's bytes
+};
+
+struct PlannerOptions {
+  bool allow_in_place = true;  // RESHAPE, and ADD/MUL/QUANTIZE without broadcast
+};
+
+struct MemoryReport {
+  ArenaPlan plan;                   // the one used (smallest)
+  int64_t tflm_greedy = 0;          // TFLite Micro's greedy planner on the same tensors
+  int64_t lower_bound = 0;          // max over ops of the sum of live tensor bytes
+  int64_t without_in_place = 0;     // our best plan with in-place disabled
+  std::vector<int64_t> live_bytes;  // per op: bytes of tensors live during it
+};
+
+MemoryReport plan_memory(const Graph& g, const PlannerOptions& options = {});
+
+// The TFLite Micro greedy planner on plain lifetimes (exposed for tests).
+int64_t tflm_greedy_size(const std::vector<Lifetime>& buffers,
+                         std::vector<int64_t>* offsets = nullptr);
+
+}  // namespace mcuprof::compiler

@@ -1,0 +1,160 @@
+/* mcuprof_model_image.h - layout of the mcuprof model image (format version 1).
+ *
+ * The image is one little-endian blob written by runtime/compiler (host) and read in
+ * place from flash by the firmware executor: a header, then sections located by
+ * byte offsets from the start of the image. Every structure here has a fixed size
+ * (checked below) and natural alignment; sections start on 16-byte boundaries.
+ * docs/runtime.md, "Model image", describes every field; this header is the contract.
+ * C11, freestanding, no dependencies. Also compiled as C++ by the host writer. */
+#ifndef MCUPROF_MODEL_IMAGE_H
+#define MCUPROF_MODEL_IMAGE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#define MCUPROF_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define MCUPROF_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
+#define MCUPROF_IMAGE_MAGIC 0x4D49504Du /* "MPIM" as little-endian bytes 'M','P','I','M' */
+#define MCUPROF_IMAGE_VERSION_MAJOR 1u  /* incompatible layout changes */
+#define MCUPROF_IMAGE_VERSION_MINOR 0u  /* compatible additions */
+#define MCUPROF_IMAGE_ALIGN 16u         /* every section and weight blob starts aligned */
+#define MCUPROF_IMAGE_CRC_OFFSET 12u    /* the CRC covers every byte except its own four */
+#define MCUPROF_IMAGE_MAX_RANK 5u
+
+/* Element types: the TFLite TensorType numbers. */
+enum mcuprof_dtype {
+  MCUPROF_DTYPE_FLOAT32 = 0,
+  MCUPROF_DTYPE_INT32 = 2,
+  MCUPROF_DTYPE_UINT8 = 3,
+  MCUPROF_DTYPE_INT64 = 4,
+  MCUPROF_DTYPE_INT16 = 7,
+  MCUPROF_DTYPE_INT8 = 9
+};
+
+/* Where a tensor's bytes live. */
+enum mcuprof_storage {
+  MCUPROF_STORAGE_ARENA = 0,   /* activation: offset is into the SRAM arena */
+  MCUPROF_STORAGE_WEIGHTS = 1, /* constant: offset is into the weights section (flash) */
+  MCUPROF_STORAGE_NONE = 2     /* removed by fusion (e.g. a PAD output): never materialised */
+};
+
+/* Operators (mcuprof's numbering, not TFLite's). */
+enum mcuprof_op_type {
+  MCUPROF_OP_CONV_2D = 1,
+  MCUPROF_OP_DEPTHWISE_CONV_2D = 2,
+  MCUPROF_OP_FULLY_CONNECTED = 3,
+  MCUPROF_OP_ADD = 4,
+  MCUPROF_OP_MUL = 5,
+  MCUPROF_OP_MEAN = 6,
+  MCUPROF_OP_AVERAGE_POOL_2D = 7,
+  MCUPROF_OP_MAX_POOL_2D = 8,
+  MCUPROF_OP_PAD = 9,
+  MCUPROF_OP_RESHAPE = 10,
+  MCUPROF_OP_SOFTMAX = 11,
+  MCUPROF_OP_QUANTIZE = 12,
+  MCUPROF_OP_DEQUANTIZE = 13,
+  MCUPROF_OP_TRANSPOSE = 14,
+  MCUPROF_OP_RESIZE_NEAREST_NEIGHBOR = 15,
+  MCUPROF_OP_CONCATENATION = 16
+};
+
+/* mcuprof_op.flags */
+#define MCUPROF_OP_FLAG_FUSED_PAD 0x0001u          /* explicit PAD folded into pad_* fields */
+#define MCUPROF_OP_FLAG_IN_PLACE 0x0002u           /* output shares input 0's arena bytes */
+#define MCUPROF_OP_FLAG_PER_CHANNEL 0x0004u        /* per-channel multipliers/shifts present */
+#define MCUPROF_OP_FLAG_ALIGN_CORNERS 0x0008u      /* RESIZE_NEAREST_NEIGHBOR */
+#define MCUPROF_OP_FLAG_HALF_PIXEL_CENTERS 0x0010u /* RESIZE_NEAREST_NEIGHBOR */
+#define MCUPROF_OP_FLAG_KEEP_DIMS 0x0020u          /* MEAN */
+#define MCUPROF_OP_FLAG_BROADCAST 0x0040u          /* ADD/MUL input shapes differ */
+
+typedef struct mcuprof_image_header {
+  uint32_t magic;         /* MCUPROF_IMAGE_MAGIC */
+  uint16_t version_major; /* MCUPROF_IMAGE_VERSION_MAJOR */
+  uint16_t version_minor;
+  uint32_t total_size;  /* bytes in the whole image */
+  uint32_t crc32;       /* CRC-32 (IEEE 802.3) of bytes [0, 12) then [16, total_size) */
+  uint32_t header_size; /* sizeof(mcuprof_image_header) */
+  uint32_t flags;       /* reserved, 0 */
+  uint32_t arena_size;  /* bytes of SRAM arena the activations need */
+  uint32_t num_tensors;
+  uint32_t tensors_offset; /* mcuprof_tensor[num_tensors] */
+  uint32_t num_ops;
+  uint32_t ops_offset; /* mcuprof_op[num_ops], in execution order */
+  uint32_t num_inputs;
+  uint32_t inputs_offset; /* uint32_t tensor indices */
+  uint32_t num_outputs;
+  uint32_t outputs_offset; /* uint32_t tensor indices */
+  uint32_t params_offset;  /* int32 arrays referenced by ops (io lists, per-channel, aux) */
+  uint32_t params_size;
+  uint32_t weights_offset; /* constant tensor data */
+  uint32_t weights_size;
+  uint32_t strings_offset; /* NUL-terminated names referenced by name_offset fields */
+  uint32_t strings_size;
+  uint32_t schedule_offset; /* 0: layer by layer in op order (patch schedules: later) */
+  uint32_t schedule_size;
+  uint32_t reserved[9];
+} mcuprof_image_header;
+
+typedef struct mcuprof_tensor {
+  uint8_t dtype;                        /* enum mcuprof_dtype */
+  uint8_t rank;                         /* 0..MCUPROF_IMAGE_MAX_RANK */
+  uint8_t storage;                      /* enum mcuprof_storage */
+  uint8_t flags;                        /* reserved, 0 */
+  int32_t dims[MCUPROF_IMAGE_MAX_RANK]; /* NHWC; unused dims are 1 */
+  uint32_t offset;                      /* arena offset or weights-section offset (see storage) */
+  uint32_t size_bytes;                  /* element count x element size */
+  int32_t zero_point;                   /* per-tensor zero point (0 for per-channel weights) */
+  float scale;           /* per-tensor scale (first channel's for per-channel weights) */
+  uint32_t source_index; /* tensor index in the .tflite subgraph */
+  uint32_t name_offset;  /* into the strings section */
+} mcuprof_tensor;
+
+/* One operator with everything its kernel needs, precomputed as TFLite does it.
+ * Multipliers are Q31 (QuantizeMultiplier), shifts are TFLite-signed (>0 = left). */
+typedef struct mcuprof_op {
+  uint8_t type;        /* enum mcuprof_op_type */
+  uint8_t num_inputs;  /* tensor indices: params[io_offset .. +num_inputs) */
+  uint8_t num_outputs; /* then params[io_offset+num_inputs .. +num_outputs) */
+  uint8_t reserved0;
+  uint16_t flags; /* MCUPROF_OP_FLAG_* */
+  uint16_t reserved1;
+  uint32_t source_index; /* node index in the .tflite subgraph */
+  uint32_t io_offset;    /* index (in int32 units) into the params section */
+  int16_t stride_h, stride_w;
+  int16_t dilation_h, dilation_w;
+  int16_t filter_h, filter_w; /* pools; convs read the weight tensor's shape */
+  int16_t pad_top, pad_left;  /* explicit, SAME resolved and fused PAD added */
+  int16_t pad_bottom, pad_right;
+  int16_t depth_multiplier;  /* DEPTHWISE_CONV_2D */
+  int16_t axis;              /* CONCATENATION (non-negative) */
+  int32_t act_min, act_max;  /* output clamp in the output's integer domain */
+  int32_t input_offset;      /* -input zero point */
+  int32_t input2_offset;     /* -input 2 zero point (ADD/MUL) */
+  int32_t output_offset;     /* output zero point */
+  int32_t output_multiplier; /* per-tensor requantization */
+  int32_t output_shift;
+  int32_t input1_multiplier; /* ADD: rescale of input 1; SOFTMAX: beta multiplier */
+  int32_t input1_shift;      /* ADD: shift of input 1; SOFTMAX: left shift */
+  int32_t input2_multiplier; /* ADD: rescale of input 2 */
+  int32_t input2_shift;
+  int32_t left_shift;       /* ADD: 20; SOFTMAX: diff_min */
+  uint32_t channels_offset; /* per-channel: int32 multipliers[channels] then shifts */
+  uint32_t channels;        /* in int32 units into params; 0 if none */
+  uint32_t aux_offset;      /* op-specific int32 list (TRANSPOSE perm, PAD amounts, MEAN axes) */
+  uint32_t aux_count;
+  float scale; /* QUANTIZE from float / DEQUANTIZE: the int side's scale */
+  uint32_t reserved2;
+} mcuprof_op;
+
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_image_header) == 128, "image header layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_tensor) == 48, "tensor record layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_op) == 112, "op record layout");
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MCUPROF_MODEL_IMAGE_H */

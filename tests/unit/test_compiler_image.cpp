@@ -1,0 +1,141 @@
+// Model image: write → read round trip for real and generated models (every op, tensor,
+// parameter and weight byte comes back), checksum and bounds checks on damaged images.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "mcuprof/compiler/generator.hpp"
+#include "mcuprof/compiler/importer.hpp"
+#include "mcuprof/compiler/model_image.hpp"
+#include "mcuprof/compiler/quantization.hpp"
+#include "paths.hpp"
+
+using namespace mcuprof;
+using namespace mcuprof::compiler;
+
+namespace {
+
+void expect_round_trip(const Graph& g) {
+  const auto mem = plan_memory(g);
+  const auto bytes = write_model_image(g, mem.plan);
+  ASSERT_EQ(bytes.size() % MCUPROF_IMAGE_ALIGN, 0u);
+  const ModelImage m = read_model_image(bytes);
+  EXPECT_EQ(m.header.arena_size, mem.plan.arena_bytes);
+  EXPECT_EQ(m.header.schedule_size, 0u);
+  EXPECT_EQ(m.header.weights_offset % MCUPROF_IMAGE_ALIGN, 0u);
+  ASSERT_EQ(m.tensors.size(), g.tensors.size());
+  ASSERT_EQ(m.ops.size(), g.ops.size());
+  ASSERT_EQ(m.inputs.size(), g.inputs.size());
+  for (std::size_t i = 0; i < g.inputs.size(); ++i)
+    EXPECT_EQ(m.inputs[i], static_cast<uint32_t>(g.inputs[i]));
+  for (std::size_t i = 0; i < g.outputs.size(); ++i)
+    EXPECT_EQ(m.outputs[i], static_cast<uint32_t>(g.outputs[i]));
+  for (std::size_t i = 0; i < g.tensors.size(); ++i) {
+    const auto& t = g.tensors[i];
+    const auto& r = m.tensors[i];
+    EXPECT_EQ(m.tensor_name(i), t.name);
+    EXPECT_EQ(r.dtype, static_cast<uint8_t>(t.dtype));
+    ASSERT_EQ(r.rank, t.shape.size());
+    for (std::size_t k = 0; k < t.shape.size(); ++k) EXPECT_EQ(r.dims[k], t.shape[k]);
+    EXPECT_EQ(r.size_bytes, static_cast<uint32_t>(t.bytes()));
+    if (r.storage == MCUPROF_STORAGE_WEIGHTS) {
+      EXPECT_EQ(r.offset % MCUPROF_IMAGE_ALIGN, 0u);
+      const auto d = m.tensor_data(i);
+      ASSERT_EQ(d.size(), t.data.size());
+      EXPECT_EQ(0, std::memcmp(d.data(), t.data.data(), d.size())) << t.name;
+    } else if (r.storage == MCUPROF_STORAGE_ARENA) {
+      EXPECT_FALSE(t.constant);
+      EXPECT_EQ(static_cast<int64_t>(r.offset), mem.plan.offsets[i]);
+    } else {
+      EXPECT_TRUE(t.removed || t.constant || mem.plan.offsets[i] < 0) << t.name;
+    }
+  }
+  for (std::size_t i = 0; i < g.ops.size(); ++i) {
+    const auto& op = g.ops[i];
+    const auto& r = m.ops[i];
+    EXPECT_EQ(r.type, static_cast<uint8_t>(op.type));
+    EXPECT_EQ(r.source_index, static_cast<uint32_t>(op.source_index));
+    EXPECT_EQ(m.op_inputs(i), op.inputs);
+    EXPECT_EQ(m.op_outputs(i), op.outputs);
+    EXPECT_EQ(m.op_aux(i), op.aux);
+    EXPECT_EQ(r.stride_h, op.options.stride_h);
+    EXPECT_EQ(r.pad_top, op.pads.top);
+    EXPECT_EQ(r.pad_left, op.pads.left);
+    EXPECT_EQ((r.flags & MCUPROF_OP_FLAG_FUSED_PAD) != 0, op.fused_pad_node.has_value());
+    const auto q = compute_quant_params(g, op);
+    EXPECT_EQ(r.act_min, q.act_min);
+    EXPECT_EQ(r.act_max, q.act_max);
+    EXPECT_EQ(r.output_multiplier, q.output.multiplier);
+    EXPECT_EQ(r.output_shift, q.output.shift);
+    ASSERT_EQ(r.channels, q.per_channel.size());
+    const auto mult = m.op_multipliers(i);
+    const auto shift = m.op_shifts(i);
+    for (std::size_t c = 0; c < q.per_channel.size(); ++c) {
+      EXPECT_EQ(mult[c], q.per_channel[c].multiplier);
+      EXPECT_EQ(shift[c], q.per_channel[c].shift);
+    }
+  }
+}
+
+}  // namespace
+
+TEST(ModelImage, RoundTripsEverySharedModel) {
+  int found = 0;
+  for (const char* file : {"vww_96_int8.tflite", "pretrainedResnet_quant.tflite",
+                           "kws_ref_model.tflite", "ad01_int8.tflite", "mcunet-vww1.tflite"}) {
+    const auto path = test::shared_models_dir() / file;
+    if (!std::filesystem::exists(path)) continue;
+    ++found;
+    SCOPED_TRACE(file);
+    expect_round_trip(import_tflite_file(path));
+  }
+  if (found == 0) GTEST_SKIP() << "no shared model found in " << test::shared_models_dir();
+}
+
+TEST(ModelImage, RoundTripsGeneratedModels) {
+  for (const char* family : {"mobilenetv2", "mcunet", "resnet"}) {
+    SCOPED_TRACE(family);
+    GeneratorOptions o;
+    o.family = family;
+    o.width = 0.35;
+    o.resolution = family == std::string("resnet") ? 32 : 64;
+    expect_round_trip(import_tflite(generate_model(o)));
+  }
+}
+
+TEST(ModelImage, ChecksumCatchesEveryFlippedByte) {
+  const Graph g = import_tflite(generate_defective_model(ModelDefect::kNone));
+  const auto bytes = write_model_image(g, plan_memory(g).plan);
+  ASSERT_NO_THROW(read_model_image(bytes));
+  // The CRC covers every byte but its own field, which is compared directly: every
+  // single-bit flip anywhere must be refused.
+  for (std::size_t at = 0; at < bytes.size(); ++at) {
+    auto bad = bytes;
+    bad[at] ^= static_cast<uint8_t>(1u << (at % 8));
+    EXPECT_THROW(read_model_image(bad), ModelError) << "flip at byte " << at;
+  }
+}
+
+TEST(ModelImage, RefusesTruncatedAndWrongVersionImages) {
+  const Graph g = import_tflite(generate_defective_model(ModelDefect::kNone));
+  auto bytes = write_model_image(g, plan_memory(g).plan);
+  for (std::size_t cut = 0; cut < bytes.size(); cut += 7)
+    EXPECT_THROW(read_model_image(std::span(bytes).first(cut)), ModelError);
+  mcuprof_image_header h;
+  std::memcpy(&h, bytes.data(), sizeof h);
+  h.version_major = 2;
+  std::memcpy(bytes.data(), &h, sizeof h);
+  try {
+    read_model_image(bytes);
+    FAIL();
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("version 2"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ModelImage, Crc32MatchesTheStandardCheckValue) {
+  const std::string s = "123456789";
+  const std::span bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  EXPECT_EQ(crc32(bytes), 0xCBF43926u);
+  EXPECT_EQ(crc32_update(crc32(bytes.first(4)), bytes.subspan(4)), 0xCBF43926u);
+}
