@@ -1,0 +1,138 @@
+/* depthwise.c — int8 DEPTHWISE_CONV_2D, any depth multiplier, per-channel
+ * requantization. One input channel at a time is copied into the scratch plane as
+ * int16 with the input offset added and the padding as zeros (the zero point's
+ * offset-corrected value), so the tap loops have no bounds checks and the channel's
+ * weights stay in registers. The 3x3 dilation-1 case is unrolled; on DSP cores each
+ * filter row is one SMLAD on a halfword pair plus one MLA. */
+#include "kernels_internal.h"
+
+static int32_t plane_h(const mcuprof_depthwise_params *p) {
+  return (p->out_h - 1) * p->stride_h + (p->filter_h - 1) * p->dilation_h + 1;
+}
+static int32_t plane_w(const mcuprof_depthwise_params *p) {
+  return (p->out_w - 1) * p->stride_w + (p->filter_w - 1) * p->dilation_w + 1;
+}
+
+size_t mcuprof_depthwise_conv2d_s8_scratch_bytes(const mcuprof_depthwise_params *p) {
+  return (size_t)plane_h(p) * (size_t)plane_w(p) * sizeof(int16_t);
+}
+
+/* plane[r][q] = input[r - pad_top][q - pad_left][c] + offset, or 0 outside. */
+static void fill_plane(const mcuprof_depthwise_params *p, const int8_t *in_b, int32_t c,
+                       int16_t *plane, int32_t ph, int32_t pw) {
+  const int32_t in_c = p->in_c;
+  const int32_t q_lo = mk_clamp(p->pad_left, 0, pw);
+  const int32_t q_hi = mk_clamp(p->pad_left + p->in_w, q_lo, pw);
+  for (int32_t r = 0; r < ph; ++r) {
+    int16_t *dst = plane + (size_t)r * (size_t)pw;
+    const int32_t iy = r - p->pad_top;
+    if (iy < 0 || iy >= p->in_h) {
+      for (int32_t q = 0; q < pw; ++q) dst[q] = 0;
+      continue;
+    }
+    for (int32_t q = 0; q < q_lo; ++q) dst[q] = 0;
+    const int8_t *src =
+        in_b + ((size_t)iy * (size_t)p->in_w + (size_t)(q_lo - p->pad_left)) * (size_t)in_c + c;
+    const int32_t off = p->input_offset;
+    int32_t q = q_lo;
+    for (; q + 2 <= q_hi; q += 2) {
+      const int32_t v0 = src[0] + off, v1 = src[in_c] + off;
+      src += 2 * in_c;
+      dst[q] = (int16_t)v0;
+      dst[q + 1] = (int16_t)v1;
+    }
+    if (q < q_hi) dst[q++] = (int16_t)(*src + off);
+    for (q = q_hi; q < pw; ++q) dst[q] = 0;
+  }
+}
+
+/* One output channel from the plane, generic filter size. */
+static void channel_generic(const mcuprof_depthwise_params *p, const int16_t *plane, int32_t pw,
+                            const int8_t *w, int32_t wstride, int32_t bias, int32_t mult,
+                            int32_t shift, int8_t *out, int32_t ostride) {
+  for (int32_t oy = 0; oy < p->out_h; ++oy) {
+    for (int32_t ox = 0; ox < p->out_w; ++ox) {
+      const int16_t *origin = plane + (size_t)(oy * p->stride_h) * (size_t)pw + ox * p->stride_w;
+      int32_t acc = bias;
+      for (int32_t ky = 0; ky < p->filter_h; ++ky) {
+        const int16_t *row = origin + (size_t)(ky * p->dilation_h) * (size_t)pw;
+        const int8_t *wr = w + (size_t)(ky * p->filter_w) * (size_t)wstride;
+        for (int32_t kx = 0; kx < p->filter_w; ++kx) {
+          acc += row[kx * p->dilation_w] * wr[(size_t)kx * (size_t)wstride];
+        }
+      }
+      *out = mk_output(acc, mult, shift, p->output_offset, p->act_min, p->act_max);
+      out += ostride;
+    }
+  }
+}
+
+/* One output channel, 3x3 filter, dilation 1. */
+static void channel_3x3(const mcuprof_depthwise_params *p, const int16_t *plane, int32_t pw,
+                        const int8_t *w, int32_t wstride, int32_t bias, int32_t mult,
+                        int32_t shift, int8_t *out, int32_t ostride) {
+  const int32_t w00 = w[0], w01 = w[wstride], w02 = w[2 * wstride];
+  const int32_t w10 = w[3 * wstride], w11 = w[4 * wstride], w12 = w[5 * wstride];
+  const int32_t w20 = w[6 * wstride], w21 = w[7 * wstride], w22 = w[8 * wstride];
+#if MK_DSP
+  const int32_t k0 = (int32_t)(((uint32_t)w01 << 16) | (uint16_t)w00);
+  const int32_t k1 = (int32_t)(((uint32_t)w11 << 16) | (uint16_t)w10);
+  const int32_t k2 = (int32_t)(((uint32_t)w21 << 16) | (uint16_t)w20);
+#endif
+  const int32_t sx = p->stride_w;
+  const int32_t lo = p->act_min, hi = p->act_max, ooff = p->output_offset;
+  for (int32_t oy = 0; oy < p->out_h; ++oy) {
+    const int16_t *r0 = plane + (size_t)(oy * p->stride_h) * (size_t)pw;
+    const int16_t *r1 = r0 + pw;
+    const int16_t *r2 = r1 + pw;
+    for (int32_t ox = 0; ox < p->out_w; ++ox) {
+      int32_t acc = bias;
+#if MK_DSP
+      acc = __smlad((int32_t)mk_load2x16(r0), k0, acc);
+      acc += r0[2] * w02;
+      acc = __smlad((int32_t)mk_load2x16(r1), k1, acc);
+      acc += r1[2] * w12;
+      acc = __smlad((int32_t)mk_load2x16(r2), k2, acc);
+      acc += r2[2] * w22;
+#else
+      acc += r0[0] * w00 + r0[1] * w01 + r0[2] * w02;
+      acc += r1[0] * w10 + r1[1] * w11 + r1[2] * w12;
+      acc += r2[0] * w20 + r2[1] * w21 + r2[2] * w22;
+#endif
+      r0 += sx;
+      r1 += sx;
+      r2 += sx;
+      *out = mk_output(acc, mult, shift, ooff, lo, hi);
+      out += ostride;
+    }
+  }
+}
+
+void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params *p, const int8_t *input,
+                                 const int8_t *filter, const int32_t *bias, int8_t *output,
+                                 void *scratch) {
+  int16_t *plane = (int16_t *)scratch;
+  const int32_t ph = plane_h(p), pw = plane_w(p);
+  const int32_t out_c = p->in_c * p->depth_multiplier;
+  const int32_t is_3x3 = p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 &&
+                         p->dilation_w == 1;
+  for (int32_t b = 0; b < p->batches; ++b) {
+    const int8_t *in_b = input + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
+    int8_t *out_b = output + (size_t)b * (size_t)p->out_h * (size_t)p->out_w * (size_t)out_c;
+    for (int32_t c = 0; c < p->in_c; ++c) {
+      fill_plane(p, in_b, c, plane, ph, pw);
+      for (int32_t m = 0; m < p->depth_multiplier; ++m) {
+        const int32_t oc = c * p->depth_multiplier + m;
+        const int32_t q = p->per_channel ? oc : 0;
+        const int32_t bias_oc = bias ? bias[oc] : 0;
+        if (is_3x3) {
+          channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q], p->shift[q],
+                      out_b + oc, out_c);
+        } else {
+          channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q],
+                          p->shift[q], out_b + oc, out_c);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,198 @@
+/* kernels_internal.h — inline fixed-point helpers and DSP wrappers shared by the
+ * kernel sources (not part of the public API). Assumes two's complement and an
+ * arithmetic >> on negative values (GCC and Clang on every target we build). */
+#ifndef MCUPROF_KERNELS_INTERNAL_H
+#define MCUPROF_KERNELS_INTERNAL_H
+
+#include <stdint.h>
+
+#include "mcuprof_kernels.h"
+
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#define MK_DSP 1
+#else
+#define MK_DSP 0
+#endif
+
+static inline int32_t mk_min(int32_t a, int32_t b) { return a < b ? a : b; }
+static inline int32_t mk_max(int32_t a, int32_t b) { return a > b ? a : b; }
+static inline int32_t mk_clamp(int32_t v, int32_t lo, int32_t hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* round(a*b / 2^31) with ties towards +inf, which is what gemmlowp's nudge-then-
+ * truncate computes; the only overflow (INT32_MIN^2) saturates. */
+static inline int32_t mk_srdhm(int32_t a, int32_t b) {
+  if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+  const int64_t ab = (int64_t)a * (int64_t)b;
+  return (int32_t)((ab + ((int64_t)1 << 30)) >> 31);
+}
+
+/* x / 2^e, nearest, ties away from zero. */
+static inline int32_t mk_rdbp(int32_t x, int32_t e) {
+  if (e <= 0) return x;
+  if (e > 31) return 0; /* |x| / 2^32 < 1/2 */
+  const int32_t mask = (int32_t)((1u << e) - 1u);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> e) + (remainder > threshold ? 1 : 0);
+}
+
+static inline int32_t mk_shl(int32_t x, int32_t s) { return (int32_t)((uint32_t)x << s); }
+
+/* TFLite MultiplyByQuantizedMultiplier (double rounding). */
+static inline int32_t mk_requant(int32_t x, int32_t multiplier, int32_t shift) {
+  if (shift > 0) return mk_srdhm(mk_shl(x, shift), multiplier);
+  return mk_rdbp(mk_srdhm(x, multiplier), -shift);
+}
+
+/* Requantize an accumulator and clamp into the output's int8 range. */
+static inline int8_t mk_output(int32_t acc, int32_t multiplier, int32_t shift, int32_t offset,
+                               int32_t lo, int32_t hi) {
+  return (int8_t)mk_clamp(mk_requant(acc, multiplier, shift) + offset, lo, hi);
+}
+
+/* 32-bit little-endian load of 4 int8 from any alignment. */
+static inline uint32_t mk_load4(const int8_t *p) {
+  uint32_t v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
+}
+
+static inline uint32_t mk_load2x16(const int16_t *p) {
+  uint32_t v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
+}
+
+#if MK_DSP
+/* Bytes 1 and 3 sign-extended into two halfwords (SXTB16 with ROR #8). */
+static inline uint32_t mk_sxtb16_odd(uint32_t x) {
+  uint32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+/* offset2 + bytes 1 and 3, per halfword (SXTAB16 with ROR #8). */
+static inline uint32_t mk_sxtab16_odd(uint32_t offset2, uint32_t x) {
+  uint32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(offset2), "r"(x));
+  return r;
+}
+#endif
+
+/* Requantization of one output channel prepared once: the left shift, the Q31
+ * multiplier and the rounding right shift's mask and half, with the output offset and
+ * clamp. mk_rq_apply is bit-exact with mk_output; it falls back to it for the values
+ * the fast form does not cover (multiplier INT32_MIN, shifts beyond 31). */
+typedef struct {
+  int32_t multiplier, shift, left, right, mask, half, offset, lo, hi, slow;
+} mk_rq;
+
+static inline void mk_rq_init(mk_rq *q, int32_t multiplier, int32_t shift, int32_t offset,
+                              int32_t lo, int32_t hi) {
+  q->multiplier = multiplier;
+  q->shift = shift;
+  q->left = shift > 0 ? shift : 0;
+  q->right = shift > 0 ? 0 : -shift;
+  q->slow = multiplier == INT32_MIN || q->left > 31 || q->right > 31;
+  q->mask = q->slow ? 0 : (int32_t)((1u << q->right) - 1u);
+  q->half = q->mask >> 1;
+  q->offset = offset;
+  q->lo = lo;
+  q->hi = hi;
+}
+
+static inline int8_t mk_rq_apply(const mk_rq *q, int32_t acc) {
+  if (q->slow) return mk_output(acc, q->multiplier, q->shift, q->offset, q->lo, q->hi);
+  const int32_t x = mk_shl(acc, q->left);
+  const int32_t h = (int32_t)(((int64_t)x * (int64_t)q->multiplier + ((int64_t)1 << 30)) >> 31);
+  const int32_t r = (h >> q->right) + ((h & q->mask) > (q->half - (h >> 31)) ? 1 : 0);
+  return (int8_t)mk_clamp(r + q->offset, q->lo, q->hi);
+}
+
+/* Dot-product block of CONV_2D and FULLY_CONNECTED: two input rows (a0, a0 + da)
+ * against two filter rows (w0, w0 + dw), n int8 each, the input offset added:
+ * acc[0] += a0.w0, acc[1] += a0.w1, acc[2] += a1.w0, acc[3] += a1.w1.
+ * DSP cores: four int8 per step unpacked to halfword pairs (SXTAB16 adds the offset
+ * while unpacking, SXTB16 for the weights) and accumulated with SMLAD. Exact: int32
+ * wrap-around is the only overflow and sums are reordered only modulo 2^32. */
+static inline __attribute__((always_inline)) void mk_dot_2x2(const int8_t *a0, int32_t da,
+                                                             const int8_t *w0, int32_t dw,
+                                                             int32_t n, int32_t input_offset,
+                                                             int32_t acc[4]) {
+  int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+  const int8_t *const end = a0 + n;
+#if MK_DSP
+  const uint32_t off2 = ((uint32_t)(uint16_t)input_offset << 16) | (uint16_t)input_offset;
+  const int8_t *const end4 = a0 + (n & ~3);
+  while (a0 != end4) {
+    const uint32_t x0 = mk_load4(a0), x1 = mk_load4(a0 + da);
+    const uint32_t y0 = mk_load4(w0), y1 = mk_load4(w0 + dw);
+    a0 += 4;
+    w0 += 4;
+    int32_t xe = __sxtab16(off2, x0), ye = __sxtb16(y0);
+    s00 = __smlad(xe, ye, s00);
+    int32_t ze = __sxtab16(off2, x1);
+    s10 = __smlad(ze, ye, s10);
+    ye = __sxtb16(y1);
+    s01 = __smlad(xe, ye, s01);
+    s11 = __smlad(ze, ye, s11);
+    xe = mk_sxtab16_odd(off2, x0);
+    ye = mk_sxtb16_odd(y0);
+    s00 = __smlad(xe, ye, s00);
+    ze = mk_sxtab16_odd(off2, x1);
+    s10 = __smlad(ze, ye, s10);
+    ye = mk_sxtb16_odd(y1);
+    s01 = __smlad(xe, ye, s01);
+    s11 = __smlad(ze, ye, s11);
+  }
+#endif
+  while (a0 != end) {
+    const int32_t x0 = a0[0] + input_offset, x1 = a0[da] + input_offset;
+    const int32_t y0 = w0[0], y1 = w0[dw];
+    ++a0;
+    ++w0;
+    s00 += x0 * y0;
+    s01 += x0 * y1;
+    s10 += x1 * y0;
+    s11 += x1 * y1;
+  }
+  acc[0] = s00;
+  acc[1] = s01;
+  acc[2] = s10;
+  acc[3] = s11;
+}
+
+/* acc[0] += a.w0, acc[1] += a.(w0 + dw) */
+static inline __attribute__((always_inline)) void mk_dot_1x2(const int8_t *a, const int8_t *w0,
+                                                             int32_t dw, int32_t n,
+                                                             int32_t input_offset,
+                                                             int32_t acc[2]) {
+  int32_t s0 = acc[0], s1 = acc[1];
+  const int8_t *const end = a + n;
+#if MK_DSP
+  const uint32_t off2 = ((uint32_t)(uint16_t)input_offset << 16) | (uint16_t)input_offset;
+  const int8_t *const end4 = a + (n & ~3);
+  while (a != end4) {
+    const uint32_t x = mk_load4(a), y0 = mk_load4(w0), y1 = mk_load4(w0 + dw);
+    a += 4;
+    w0 += 4;
+    const int32_t xe = __sxtab16(off2, x), xo = mk_sxtab16_odd(off2, x);
+    s0 = __smlad(xe, __sxtb16(y0), s0);
+    s1 = __smlad(xe, __sxtb16(y1), s1);
+    s0 = __smlad(xo, mk_sxtb16_odd(y0), s0);
+    s1 = __smlad(xo, mk_sxtb16_odd(y1), s1);
+  }
+#endif
+  while (a != end) {
+    const int32_t x = *a++ + input_offset;
+    s0 += x * w0[0];
+    s1 += x * w0[dw];
+    ++w0;
+  }
+  acc[0] = s0;
+  acc[1] = s1;
+}
+
+#endif /* MCUPROF_KERNELS_INTERNAL_H */

@@ -1,0 +1,174 @@
+// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: the host build of the runtime's int8
+// kernels against the independent reference, byte for byte, on many seeded random
+// shapes (strides 1/2, SAME/VALID, odd sizes, dilation, depth multipliers, 1x1 fast
+// path), per-channel and per-tensor requantization, extreme multipliers and offsets.
+#include <gtest/gtest.h>
+
+#include "kernel_test_random.hpp"
+#include "mcuprof_kernels.h"
+#include "tflite_reference.hpp"
+
+using namespace mcuprof;
+
+namespace {
+
+struct Requant {
+  std::vector<int32_t> multiplier, shift;
+};
+
+Requant make_requant(test::KernelRandom& r, int32_t channels, bool per_channel) {
+  Requant q;
+  for (int32_t i = 0; i < (per_channel ? channels : 1); ++i) {
+    int32_t m = 0, s = 0;
+    r.requant(&m, &s);
+    q.multiplier.push_back(m);
+    q.shift.push_back(s);
+  }
+  return q;
+}
+
+// Spatial geometry common to conv and depthwise.
+template <typename P>
+void random_geometry(test::KernelRandom& r, P& p, int32_t max_filter) {
+  p.batches = r.range(1, 2);
+  p.in_h = r.range(1, 14);
+  p.in_w = r.range(1, 14);
+  p.filter_h = r.range(1, max_filter);
+  p.filter_w = r.chance(70) ? p.filter_h : r.range(1, max_filter);
+  p.stride_h = r.range(1, 2);
+  p.stride_w = r.chance(80) ? p.stride_h : r.range(1, 3);
+  p.dilation_h = r.chance(15) ? 2 : 1;
+  p.dilation_w = r.chance(15) ? 2 : 1;
+  bool same = r.chance(50);
+  if (p.in_h < (p.filter_h - 1) * p.dilation_h + 1 || p.in_w < (p.filter_w - 1) * p.dilation_w + 1) same = true;
+  p.out_h = test::out_size(p.in_h, p.filter_h, p.stride_h, p.dilation_h, same);
+  p.out_w = test::out_size(p.in_w, p.filter_w, p.stride_w, p.dilation_w, same);
+  p.pad_top = test::pad_before(p.in_h, p.out_h, p.filter_h, p.stride_h, p.dilation_h);
+  p.pad_left = test::pad_before(p.in_w, p.out_w, p.filter_w, p.stride_w, p.dilation_w);
+  p.input_offset = r.input_offset();
+  p.output_offset = r.output_offset();
+  r.activation(p.output_offset, &p.act_min, &p.act_max);
+}
+
+}  // namespace
+
+TEST(KernelConv, MatchesReferenceOnRandomCases) {
+  test::KernelRandom r(2024);
+  for (int i = 0; i < 600; ++i) {
+    mcuprof_conv_params p{};
+    random_geometry(r, p, i % 4 == 0 ? 1 : 5);
+    p.in_c = r.chance(50) ? r.range(1, 9) : 4 * r.range(1, 8);
+    p.out_c = r.range(1, 17);
+    p.per_channel = r.chance(75) ? 1 : 0;
+    const Requant q = make_requant(r, p.out_c, p.per_channel != 0);
+    p.multiplier = q.multiplier.data();
+    p.shift = q.shift.data();
+    const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_h * p.in_w * p.in_c);
+    const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.filter_h * p.filter_w * p.in_c);
+    const auto bias = r.chance(85) ? r.bias(p.out_c) : std::vector<int32_t>{};
+    ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * p.out_c);
+    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(), got.data());
+    ASSERT_EQ(got, ref::conv2d(p, input, filter, bias))
+        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " filter " << p.filter_h
+        << "x" << p.filter_w << " stride " << p.stride_h << "," << p.stride_w << " out_c " << p.out_c;
+  }
+}
+
+TEST(KernelConv, PointwiseLayerShapes) {
+  // 1x1 stride-1 convolutions as in MobileNet blocks (the fast path), larger depths.
+  test::KernelRandom r(77);
+  for (int32_t in_c : {3, 8, 16, 24, 33, 64}) {
+    mcuprof_conv_params p{};
+    p.batches = 1;
+    p.in_h = p.out_h = 5;
+    p.in_w = p.out_w = 7;
+    p.in_c = in_c;
+    p.out_c = 2 * in_c + 1;
+    p.filter_h = p.filter_w = p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+    p.input_offset = r.input_offset();
+    p.output_offset = r.output_offset();
+    p.act_min = -128;
+    p.act_max = 127;
+    p.per_channel = 1;
+    const Requant q = make_requant(r, p.out_c, true);
+    p.multiplier = q.multiplier.data();
+    p.shift = q.shift.data();
+    const auto input = r.bytes(static_cast<size_t>(p.in_h) * p.in_w * p.in_c);
+    const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.in_c);
+    const auto bias = r.bias(p.out_c);
+    ref::Bytes got(static_cast<size_t>(p.out_h) * p.out_w * p.out_c);
+    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data());
+    EXPECT_EQ(got, ref::conv2d(p, input, filter, bias)) << "in_c " << in_c;
+  }
+}
+
+TEST(KernelDepthwise, MatchesReferenceOnRandomCases) {
+  test::KernelRandom r(99);
+  for (int i = 0; i < 600; ++i) {
+    mcuprof_depthwise_params p{};
+    random_geometry(r, p, i % 3 == 0 ? 3 : 5);
+    if (i % 3 == 0) p.filter_h = p.filter_w = 3, p.dilation_h = p.dilation_w = 1;
+    if (i % 3 == 0) {  // recompute geometry for the forced 3x3
+      const bool same = p.in_h < 3 || p.in_w < 3 || r.chance(50);
+      p.out_h = test::out_size(p.in_h, 3, p.stride_h, 1, same);
+      p.out_w = test::out_size(p.in_w, 3, p.stride_w, 1, same);
+      p.pad_top = test::pad_before(p.in_h, p.out_h, 3, p.stride_h, 1);
+      p.pad_left = test::pad_before(p.in_w, p.out_w, 3, p.stride_w, 1);
+    }
+    p.in_c = r.range(1, 12);
+    p.depth_multiplier = r.chance(70) ? 1 : r.range(2, 4);
+    const int32_t out_c = p.in_c * p.depth_multiplier;
+    p.per_channel = r.chance(75) ? 1 : 0;
+    const Requant q = make_requant(r, out_c, p.per_channel != 0);
+    p.multiplier = q.multiplier.data();
+    p.shift = q.shift.data();
+    const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_h * p.in_w * p.in_c);
+    const auto filter = r.bytes(static_cast<size_t>(p.filter_h) * p.filter_w * out_c);
+    const auto bias = r.chance(85) ? r.bias(out_c) : std::vector<int32_t>{};
+    std::vector<int32_t> scratch((mcuprof_depthwise_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * out_c);
+    mcuprof_depthwise_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(),
+                                got.data(), scratch.data());
+    ASSERT_EQ(got, ref::depthwise_conv2d(p, input, filter, bias))
+        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " x" << p.depth_multiplier
+        << " filter " << p.filter_h << "x" << p.filter_w << " stride " << p.stride_h << "," << p.stride_w;
+  }
+}
+
+TEST(KernelDepthwise, ScratchIsOnePaddedPlaneOfInt16) {
+  mcuprof_depthwise_params p{};
+  p.batches = 1;
+  p.in_h = p.in_w = 48;
+  p.out_h = p.out_w = 48;
+  p.in_c = 8;
+  p.depth_multiplier = 1;
+  p.filter_h = p.filter_w = 3;
+  p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+  EXPECT_EQ(mcuprof_depthwise_conv2d_s8_scratch_bytes(&p), 50u * 50u * 2u);
+  p.stride_h = p.stride_w = 2;
+  p.out_h = p.out_w = 24;
+  EXPECT_EQ(mcuprof_depthwise_conv2d_s8_scratch_bytes(&p), 49u * 49u * 2u);
+}
+
+TEST(KernelFullyConnected, MatchesReferenceOnRandomCases) {
+  test::KernelRandom r(5);
+  for (int i = 0; i < 400; ++i) {
+    mcuprof_fc_params p{};
+    p.batches = r.range(1, 4);
+    p.in_depth = r.chance(50) ? r.range(1, 40) : r.range(1, 700);
+    p.out_depth = r.range(1, 40);
+    p.input_offset = r.input_offset();
+    p.output_offset = r.output_offset();
+    r.activation(p.output_offset, &p.act_min, &p.act_max);
+    p.per_channel = r.chance(50) ? 1 : 0;
+    const Requant q = make_requant(r, p.out_depth, p.per_channel != 0);
+    p.multiplier = q.multiplier.data();
+    p.shift = q.shift.data();
+    const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_depth);
+    const auto filter = r.bytes(static_cast<size_t>(p.out_depth) * p.in_depth);
+    const auto bias = r.chance(85) ? r.bias(p.out_depth) : std::vector<int32_t>{};
+    ref::Bytes got(static_cast<size_t>(p.batches) * p.out_depth);
+    mcuprof_fully_connected_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(), got.data());
+    ASSERT_EQ(got, ref::fully_connected(p, input, filter, bias)) << "case " << i;
+  }
+}
