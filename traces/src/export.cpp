@@ -25,7 +25,9 @@ int64_t to_ns(uint64_t cycles, uint64_t clock_hz) {
   return static_cast<int64_t>(muldiv_round(cycles, 1'000'000'000u, clock_hz));
 }
 
-double to_us(int64_t ns) { return static_cast<double>(ns) / 1000.0; }
+double to_us(int64_t ns) {
+  return static_cast<double>(ns) / 1000.0;
+}
 
 nlohmann::json arg_json(const ArgValue& v) {
   return std::visit([](const auto& x) { return nlohmann::json(x); }, v);
@@ -33,8 +35,10 @@ nlohmann::json arg_json(const ArgValue& v) {
 
 std::string frame(std::string name) {
   for (char& c : name)
-    if (c == ';') c = ':';
-    else if (c == '\n' || c == '\r') c = ' ';
+    if (c == ';')
+      c = ':';
+    else if (c == '\n' || c == '\r')
+      c = ' ';
   return name;
 }
 
@@ -43,7 +47,8 @@ std::string frame(std::string name) {
 void write_chrome_trace(const TraceStore& store, int64_t run_id, std::ostream& out) {
   const RunRecord run = require_run(store, run_id);
   if (run.clock_hz == 0)
-    throw TraceError(fmt::format("run {} has no clock frequency; cannot convert cycles to time", run_id));
+    throw TraceError(
+        fmt::format("run {} has no clock frequency; cannot convert cycles to time", run_id));
   const int64_t pid = run.id;
   bool first = true;
   const auto emit = [&](const nlohmann::json& event) {
@@ -69,7 +74,11 @@ void write_chrome_trace(const TraceStore& store, int64_t run_id, std::ostream& o
   for (const auto& t : store.tracks(run_id)) {
     if (t.type != "slice") continue;
     tid[t.name] = t.id;
-    emit({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", t.id}, {"args", {{"name", t.name}}}});
+    emit({{"ph", "M"},
+          {"name", "thread_name"},
+          {"pid", pid},
+          {"tid", t.id},
+          {"args", {{"name", t.name}}}});
   }
   for (const auto& s : store.spans(run_id)) {
     const int64_t begin = to_ns(s.ts, run.clock_hz);

@@ -118,12 +118,13 @@ constexpr std::array<const char*, TraceStore::kSchemaVersion> kMigrations = {
 void migrate(SQLite::Database& db, const char* path_for_errors) {
   const int version = db.execAndGet("PRAGMA user_version").getInt();
   if (version > TraceStore::kSchemaVersion)
-    throw TraceError(fmt::format(
-        "{}: trace database schema version {} is newer than this mcuprof supports ({})",
-        path_for_errors, version, TraceStore::kSchemaVersion));
+    throw TraceError(
+        fmt::format("{}: trace database schema version {} is newer than this mcuprof supports ({})",
+                    path_for_errors, version, TraceStore::kSchemaVersion));
   if (version == TraceStore::kSchemaVersion) return;
   SQLite::Transaction tx(db);
-  for (int v = version; v < TraceStore::kSchemaVersion; ++v) db.exec(kMigrations[static_cast<size_t>(v)]);
+  for (int v = version; v < TraceStore::kSchemaVersion; ++v)
+    db.exec(kMigrations[static_cast<size_t>(v)]);
   db.exec(fmt::format("PRAGMA user_version = {}", TraceStore::kSchemaVersion));
   tx.commit();
 }

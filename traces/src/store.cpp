@@ -18,7 +18,9 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
-uint64_t u64(const SQLite::Column& c) { return static_cast<uint64_t>(c.getInt64()); }
+uint64_t u64(const SQLite::Column& c) {
+  return static_cast<uint64_t>(c.getInt64());
+}
 
 RunRecord read_run(SQLite::Statement& q) {
   RunRecord r;
@@ -192,8 +194,7 @@ std::vector<ConsoleChunk> TraceStore::console(int64_t run_id) const {
     std::vector<ConsoleChunk> out;
     SQLite::Statement q(*db_, "SELECT source, text FROM console WHERE run_id = ? ORDER BY seq");
     q.bind(1, run_id);
-    while (q.executeStep())
-      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString()});
+    while (q.executeStep()) out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString()});
     return out;
   });
 }
@@ -207,8 +208,8 @@ std::vector<TrackInfo> TraceStore::tracks(int64_t run_id) const {
     q.bind(1, run_id);
     while (q.executeStep())
       out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                     q.getColumn(2).getString(), q.getColumn(3).getString(),
-                     u64(q.getColumn(4)), u64(q.getColumn(5))});
+                     q.getColumn(2).getString(), q.getColumn(3).getString(), u64(q.getColumn(4)),
+                     u64(q.getColumn(5))});
     return out;
   });
 }
@@ -257,7 +258,8 @@ std::vector<CounterPoint> TraceStore::counters(int64_t run_id, std::string_view 
     before.bind(1, run_id);
     before.bind(2, std::string(track));
     before.bind(3, lo);
-    if (before.executeStep()) out.push_back({u64(before.getColumn(0)), before.getColumn(1).getInt64()});
+    if (before.executeStep())
+      out.push_back({u64(before.getColumn(0)), before.getColumn(1).getInt64()});
     SQLite::Statement q(*db_, R"sql(
       SELECT c.ts, c.value FROM counter c JOIN track t ON t.id = c.track_id
       JOIN string s ON s.id = t.name_id
@@ -280,9 +282,7 @@ std::vector<CounterColumn> TraceStore::counter_columns(int64_t run_id, std::stri
   out.resize(columns);
   for (size_t i = 0; i < columns; ++i) {
     // Exact integer column bounds: column i covers [from + i*span/n, from + (i+1)*span/n).
-    const auto edge = [&](size_t k) {
-      return from + muldiv(span, k, columns);
-    };
+    const auto edge = [&](size_t k) { return from + muldiv(span, k, columns); };
     out[i].ts_begin = edge(i);
     out[i].ts_end = edge(i + 1);
   }

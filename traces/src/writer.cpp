@@ -17,14 +17,32 @@ namespace mcuprof::traces {
 namespace {
 
 // The columns of `runs` a writer sets, in one place for INSERT and UPDATE.
-constexpr std::array<const char*, 26> kRunColumns = {
-    "status",          "name",          "target",          "firmware_path",
-    "firmware_sha256", "model_path",    "model_sha256",    "schedule",
-    "started_at",      "tool_version",  "cycle_model",     "clock_hz",
-    "total_cycles",    "instructions",  "stop_reason",     "exit_code",
-    "fault",           "detail",        "latency_ms",      "peak_sram_bytes",
-    "peak_sram_ts",    "peak_sram_where", "arena_bytes",   "macs",
-    "flash_ifetch_bytes", "flash_data_bytes"};
+constexpr std::array<const char*, 26> kRunColumns = {"status",
+                                                     "name",
+                                                     "target",
+                                                     "firmware_path",
+                                                     "firmware_sha256",
+                                                     "model_path",
+                                                     "model_sha256",
+                                                     "schedule",
+                                                     "started_at",
+                                                     "tool_version",
+                                                     "cycle_model",
+                                                     "clock_hz",
+                                                     "total_cycles",
+                                                     "instructions",
+                                                     "stop_reason",
+                                                     "exit_code",
+                                                     "fault",
+                                                     "detail",
+                                                     "latency_ms",
+                                                     "peak_sram_bytes",
+                                                     "peak_sram_ts",
+                                                     "peak_sram_where",
+                                                     "arena_bytes",
+                                                     "macs",
+                                                     "flash_ifetch_bytes",
+                                                     "flash_data_bytes"};
 
 std::string insert_run_sql() {
   std::string cols;
@@ -38,11 +56,14 @@ std::string insert_run_sql() {
 
 std::string update_run_sql() {
   std::string sets;
-  for (const char* c : kRunColumns) sets += fmt::format("{}{} = :{}", sets.empty() ? "" : ", ", c, c);
+  for (const char* c : kRunColumns)
+    sets += fmt::format("{}{} = :{}", sets.empty() ? "" : ", ", c, c);
   return fmt::format("UPDATE runs SET {} WHERE id = :id", sets);
 }
 
-int64_t i64(uint64_t v) { return static_cast<int64_t>(v); }
+int64_t i64(uint64_t v) {
+  return static_cast<int64_t>(v);
+}
 
 void bind_run(SQLite::Statement& q, const RunRecord& r) {
   q.bind(":status", r.status);
@@ -105,7 +126,8 @@ class CounterInserter {
   static constexpr size_t kBatch = 256;  // 768 parameters, far below SQLite's limit
 
   explicit CounterInserter(SQLite::Database& db)
-      : batch_(db, batch_sql()), single_(db, "INSERT INTO counter (track_id, ts, value) VALUES (?, ?, ?)") {}
+      : batch_(db, batch_sql()),
+        single_(db, "INSERT INTO counter (track_id, ts, value) VALUES (?, ?, ?)") {}
 
   void insert(int64_t track_id, const std::vector<CounterPoint>& points) {
     size_t i = 0;
@@ -138,7 +160,9 @@ class CounterInserter {
   SQLite::Statement single_;
 };
 
-uint64_t end_of(const Span& s) { return s.ts + s.dur; }
+uint64_t end_of(const Span& s) {
+  return s.ts + s.dur;
+}
 
 bool covers(const Span& s, uint64_t t) {
   return s.dur == 0 ? s.ts == t : (s.ts <= t && t < end_of(s));
@@ -205,7 +229,9 @@ void RunWriter::set_counter_unit(std::string_view track, std::string unit) {
   it->second.unit = std::move(unit);
 }
 
-void RunWriter::add_console(ConsoleChunk chunk) { console_.push_back(std::move(chunk)); }
+void RunWriter::add_console(ConsoleChunk chunk) {
+  console_.push_back(std::move(chunk));
+}
 
 int64_t RunWriter::finish() {
   if (finished_) throw TraceError("run already written");
@@ -233,9 +259,9 @@ int64_t RunWriter::finish() {
       stack.pop_back();
     if (!stack.empty() && end_of(s) > end_of(spans_[stack.back()])) {
       const Span& p = spans_[stack.back()];
-      throw TraceError(fmt::format(
-          "spans overlap without nesting on track {}: '{}' [{}, {}) and '{}' [{}, {})", s.track,
-          p.name, p.ts, end_of(p), s.name, s.ts, end_of(s)));
+      throw TraceError(
+          fmt::format("spans overlap without nesting on track {}: '{}' [{}, {}) and '{}' [{}, {})",
+                      s.track, p.name, p.ts, end_of(p), s.name, s.ts, end_of(s)));
     }
     s.depth = static_cast<int>(stack.size());
     if (!stack.empty()) parent[i] = stack.back();
@@ -246,9 +272,8 @@ int64_t RunWriter::finish() {
   if (const auto it = counters_.find(track::kSramTotal);
       run_.peak_sram_bytes == 0 && it != counters_.end() && !it->second.points.empty()) {
     const auto& pts = it->second.points;
-    const auto peak = std::max_element(pts.begin(), pts.end(), [](const auto& a, const auto& b) {
-      return a.value < b.value;
-    });
+    const auto peak = std::max_element(
+        pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
     run_.peak_sram_bytes = static_cast<uint64_t>(std::max<int64_t>(peak->value, 0));
     run_.peak_sram_ts = peak->ts;
     size_t inner = SIZE_MAX;
@@ -303,10 +328,14 @@ int64_t RunWriter::finish() {
                          cycles, self_cycles, instructions, flash_ifetch_bytes, flash_data_bytes,
                          sram_peak_bytes, macs, op_id, layer_index, patch_row, patch_col)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql");
-    SQLite::Statement add_arg(db, "INSERT OR REPLACE INTO arg (slice_id, key_id, value) VALUES (?, ?, ?)");
+    SQLite::Statement add_arg(
+        db, "INSERT OR REPLACE INTO arg (slice_id, key_id, value) VALUES (?, ?, ?)");
     std::vector<int64_t> row_id(spans_.size(), 0);
     const auto bind_opt = [&](int col, const std::optional<int64_t>& v) {
-      if (v) add_slice.bind(col, *v); else add_slice.bind(col);
+      if (v)
+        add_slice.bind(col, *v);
+      else
+        add_slice.bind(col);
     };
     for (const size_t i : order) {
       const Span& s = spans_[i];
@@ -319,17 +348,26 @@ int64_t RunWriter::finish() {
       add_slice.bind(c++, i64(s.ts));
       add_slice.bind(c++, i64(s.dur));
       add_slice.bind(c++, s.depth);
-      if (parent[i] != SIZE_MAX) add_slice.bind(c++, row_id[parent[i]]); else add_slice.bind(c++);
+      if (parent[i] != SIZE_MAX)
+        add_slice.bind(c++, row_id[parent[i]]);
+      else
+        add_slice.bind(c++);
       add_slice.bind(c++, intern(s.name));
       add_slice.bind(c++, intern(s.kind));
       add_slice.bind(c++, i64(s.cycles));
-      if (s.self_cycles) add_slice.bind(c++, i64(*s.self_cycles)); else add_slice.bind(c++);
+      if (s.self_cycles)
+        add_slice.bind(c++, i64(*s.self_cycles));
+      else
+        add_slice.bind(c++);
       add_slice.bind(c++, i64(s.instructions));
       add_slice.bind(c++, i64(s.flash_ifetch_bytes));
       add_slice.bind(c++, i64(s.flash_data_bytes));
       add_slice.bind(c++, i64(s.sram_peak_bytes));
       add_slice.bind(c++, i64(s.macs));
-      if (!s.op.empty()) add_slice.bind(c++, intern(s.op)); else add_slice.bind(c++);
+      if (!s.op.empty())
+        add_slice.bind(c++, intern(s.op));
+      else
+        add_slice.bind(c++);
       bind_opt(c++, s.layer_index);
       bind_opt(c++, s.patch_row);
       bind_opt(c++, s.patch_col);
@@ -348,11 +386,13 @@ int64_t RunWriter::finish() {
     CounterInserter counters(db);
     for (const auto& [name, counter] : counters_) {
       const auto stored = downsample_counter(counter.points, options_.max_counter_points);
-      const int64_t id = make_track(name, "counter", counter.unit, counter.points.size(), stored.size());
+      const int64_t id =
+          make_track(name, "counter", counter.unit, counter.points.size(), stored.size());
       counters.insert(id, stored);
     }
 
-    SQLite::Statement line(db, "INSERT INTO console (run_id, seq, source, text) VALUES (?, ?, ?, ?)");
+    SQLite::Statement line(db,
+                           "INSERT INTO console (run_id, seq, source, text) VALUES (?, ?, ?, ?)");
     int64_t seq = 0;
     for (const auto& chunk : console_) {
       line.bind(1, run_.id);

@@ -14,16 +14,16 @@
 namespace mcuprof::traces {
 
 struct RunRecord {
-  int64_t id = 0;  // assigned by the store
+  int64_t id = 0;                   // assigned by the store
   std::string status = "complete";  // complete | incomplete
   std::string name;                 // optional user label; runs can be found by it
   std::string target;
   std::string firmware_path;
   std::string firmware_sha256;
-  std::string model_path;    // empty when the firmware carries no model image
+  std::string model_path;  // empty when the firmware carries no model image
   std::string model_sha256;
-  std::string schedule;      // e.g. layer-wise, patch-4x4; empty when unknown
-  std::string started_at;    // ISO 8601, UTC
+  std::string schedule;    // e.g. layer-wise, patch-4x4; empty when unknown
+  std::string started_at;  // ISO 8601, UTC
   std::string tool_version;
   std::string cycle_model;
   uint64_t clock_hz = 0;
@@ -34,18 +34,19 @@ struct RunRecord {
   std::string fault;   // fault kind, empty when none
   std::string detail;  // human-readable stop or fault description
   // Summary figures (0 / empty when not measured).
-  uint64_t peak_sram_bytes = 0;   // peak of the sram.total counter
-  uint64_t peak_sram_ts = 0;      // cycle at which the peak is first reached
-  std::string peak_sram_where;    // innermost span at the peak, e.g. "patch 0,1 / conv2d 3"
-  uint64_t arena_bytes = 0;       // planned arena size
+  uint64_t peak_sram_bytes = 0;  // peak of the sram.total counter
+  uint64_t peak_sram_ts = 0;     // cycle at which the peak is first reached
+  std::string peak_sram_where;   // innermost span at the peak, e.g. "patch 0,1 / conv2d 3"
+  uint64_t arena_bytes = 0;      // planned arena size
   uint64_t macs = 0;
   uint64_t flash_ifetch_bytes = 0;
   uint64_t flash_data_bytes = 0;
 
   // Latency at the run's clock; 0 when the clock is unknown.
   double latency_ms() const {
-    return clock_hz == 0 ? 0.0
-                         : static_cast<double>(total_cycles) * 1000.0 / static_cast<double>(clock_hz);
+    return clock_hz == 0
+               ? 0.0
+               : static_cast<double>(total_cycles) * 1000.0 / static_cast<double>(clock_hz);
   }
 };
 
@@ -66,7 +67,7 @@ inline constexpr const char* kFunction = "function";
 
 // Conventional track names.
 namespace track {
-inline constexpr const char* kLayers = "layers";        // run > stage > layer | patch > layer-in-patch
+inline constexpr const char* kLayers = "layers";  // run > stage > layer | patch > layer-in-patch
 inline constexpr const char* kFunctions = "functions";  // per-function spans without markers
 inline constexpr const char* kSramStatic = "sram.static";
 inline constexpr const char* kSramArena = "sram.arena";
@@ -111,8 +112,8 @@ struct CounterPoint {
 struct TrackInfo {
   int64_t id = 0;
   std::string name;
-  std::string type;  // slice | counter
-  std::string unit;  // bytes for the sram.* counters
+  std::string type;             // slice | counter
+  std::string unit;             // bytes for the sram.* counters
   uint64_t exact_samples = 0;   // counter samples before downsampling
   uint64_t stored_samples = 0;  // rows in the counter table
 };

@@ -120,8 +120,8 @@ class TraceStore {
                                      uint64_t to = UINT64_MAX) const;
   // The counter over [from, to) cut into `columns` equal columns, min and max per column
   // (for plots: one column per pixel, no peak lost).
-  std::vector<CounterColumn> counter_columns(int64_t run_id, std::string_view track,
-                                             uint64_t from, uint64_t to, size_t columns) const;
+  std::vector<CounterColumn> counter_columns(int64_t run_id, std::string_view track, uint64_t from,
+                                             uint64_t to, size_t columns) const;
 
   std::vector<LayerRow> layer_table(int64_t run_id) const;
   std::vector<PatchRow> patch_table(int64_t run_id) const;
