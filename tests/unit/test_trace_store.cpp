@@ -41,7 +41,8 @@ TEST(TraceStore, RoundTripsRunsAndConsole) {
   {
     auto store = TraceStore::open(path, TraceStore::Mode::ReadWrite);
     EXPECT_EQ(store.schema_version(), TraceStore::kSchemaVersion);
-    first = store.write_run(sample(5'000'000'000ull), {{"itm", "hello\n"}, {"semihosting-stdout", "bye\n"}});
+    first = store.write_run(sample(5'000'000'000ull),
+                            {{"itm", "hello\n"}, {"semihosting-stdout", "bye\n"}});
     RunRecord faulty = sample(7);
     faulty.stop_reason = "fault";
     faulty.fault = "unmapped-access";

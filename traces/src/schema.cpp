@@ -40,6 +40,77 @@ constexpr std::array<const char*, TraceStore::kSchemaVersion> kMigrations = {
       PRIMARY KEY (run_id, seq)
     ) WITHOUT ROWID;
     )sql",
+    // 1 -> 2: run summary figures; interned strings, tracks, spans (slice), their
+    // arguments and counters, after Perfetto's trace processor tables.
+    R"sql(
+    ALTER TABLE runs ADD COLUMN name               TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN model_path         TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN model_sha256       TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN schedule           TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN latency_ms         REAL    NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN peak_sram_bytes    INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN peak_sram_ts       INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN peak_sram_where    TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN arena_bytes        INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN macs               INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN flash_ifetch_bytes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN flash_data_bytes   INTEGER NOT NULL DEFAULT 0;
+    UPDATE runs SET latency_ms = total_cycles * 1000.0 / clock_hz WHERE clock_hz > 0;
+    CREATE INDEX runs_name ON runs(name);
+
+    CREATE TABLE string (
+      id  INTEGER PRIMARY KEY,
+      str TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE track (
+      id             INTEGER PRIMARY KEY,
+      run_id         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      name_id        INTEGER NOT NULL REFERENCES string(id),
+      type           TEXT    NOT NULL CHECK (type IN ('slice', 'counter')),
+      unit           TEXT    NOT NULL DEFAULT '',
+      exact_samples  INTEGER NOT NULL DEFAULT 0,
+      stored_samples INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (run_id, name_id)
+    );
+    CREATE TABLE slice (
+      id                 INTEGER PRIMARY KEY,
+      run_id             INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      track_id           INTEGER NOT NULL REFERENCES track(id) ON DELETE CASCADE,
+      ts                 INTEGER NOT NULL,
+      dur                INTEGER NOT NULL,
+      depth              INTEGER NOT NULL,
+      parent_id          INTEGER REFERENCES slice(id),
+      name_id            INTEGER NOT NULL REFERENCES string(id),
+      category_id        INTEGER NOT NULL REFERENCES string(id),
+      cycles             INTEGER NOT NULL DEFAULT 0,
+      self_cycles        INTEGER,
+      instructions       INTEGER NOT NULL DEFAULT 0,
+      flash_ifetch_bytes INTEGER NOT NULL DEFAULT 0,
+      flash_data_bytes   INTEGER NOT NULL DEFAULT 0,
+      sram_peak_bytes    INTEGER NOT NULL DEFAULT 0,
+      macs               INTEGER NOT NULL DEFAULT 0,
+      op_id              INTEGER REFERENCES string(id),
+      layer_index        INTEGER,
+      patch_row          INTEGER,
+      patch_col          INTEGER
+    );
+    CREATE INDEX slice_run_track_ts ON slice(run_id, track_id, ts);
+    CREATE INDEX slice_run_category ON slice(run_id, category_id, layer_index);
+    CREATE INDEX slice_parent ON slice(parent_id);
+    CREATE TABLE arg (
+      slice_id INTEGER NOT NULL REFERENCES slice(id) ON DELETE CASCADE,
+      key_id   INTEGER NOT NULL REFERENCES string(id),
+      value,
+      PRIMARY KEY (slice_id, key_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE counter (
+      id       INTEGER PRIMARY KEY,
+      track_id INTEGER NOT NULL REFERENCES track(id) ON DELETE CASCADE,
+      ts       INTEGER NOT NULL,
+      value    INTEGER NOT NULL
+    );
+    CREATE INDEX counter_track_ts ON counter(track_id, ts);
+    )sql",
 };
 
 }  // namespace
@@ -47,12 +118,13 @@ constexpr std::array<const char*, TraceStore::kSchemaVersion> kMigrations = {
 void migrate(SQLite::Database& db, const char* path_for_errors) {
   const int version = db.execAndGet("PRAGMA user_version").getInt();
   if (version > TraceStore::kSchemaVersion)
-    throw TraceError(fmt::format(
-        "{}: trace database schema version {} is newer than this mcuprof supports ({})",
-        path_for_errors, version, TraceStore::kSchemaVersion));
+    throw TraceError(
+        fmt::format("{}: trace database schema version {} is newer than this mcuprof supports ({})",
+                    path_for_errors, version, TraceStore::kSchemaVersion));
   if (version == TraceStore::kSchemaVersion) return;
   SQLite::Transaction tx(db);
-  for (int v = version; v < TraceStore::kSchemaVersion; ++v) db.exec(kMigrations[static_cast<size_t>(v)]);
+  for (int v = version; v < TraceStore::kSchemaVersion; ++v)
+    db.exec(kMigrations[static_cast<size_t>(v)]);
   db.exec(fmt::format("PRAGMA user_version = {}", TraceStore::kSchemaVersion));
   tx.commit();
 }

@@ -1,7 +1,9 @@
 // The SQLite trace store: one database holds many runs so they can be compared.
 // Schema (docs/trace-schema.md) is versioned with PRAGMA user_version and migrated
-// forward on open. A run is written in a single transaction: a run is either wholly
-// in the database or not at all. Knows nothing of Unicorn or Qt.
+// forward on open. A run is written in a single transaction (RunWriter, writer.hpp): a
+// run is either wholly in the database, or not at all, or (when its writer announced it
+// early) present with status 'incomplete'. This class is also the reader/query API used
+// by the CLI and the GUI. Knows nothing of Unicorn or Qt.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +12,10 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "mcuprof/traces/records.hpp"
 
 namespace SQLite {
 class Database;
@@ -23,32 +28,68 @@ class TraceError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct RunRecord {
-  int64_t id = 0;                // assigned by the store
-  std::string status = "complete";
-  std::string target;
-  std::string firmware_path;
-  std::string firmware_sha256;
-  std::string started_at;        // ISO 8601, UTC
-  std::string tool_version;
-  std::string cycle_model;
-  uint64_t clock_hz = 0;
-  uint64_t total_cycles = 0;
-  uint64_t instructions = 0;
-  std::string stop_reason;       // exited, breakpoint, cycle-budget, fault
-  int exit_code = 0;
-  std::string fault;             // fault kind, empty when none
-  std::string detail;            // human-readable stop or fault description
+// Which spans of a run to read; empty fields match everything.
+struct SpanFilter {
+  std::string track;
+  std::string kind;
 };
 
-struct ConsoleChunk {
-  std::string source;  // itm, semihosting-stdout, semihosting-stderr
-  std::string text;
+// One pixel column of a counter plot: the range of the (step-function) counter over
+// [ts_begin, ts_end). has_value is false before the counter's first sample.
+struct CounterColumn {
+  uint64_t ts_begin = 0;
+  uint64_t ts_end = 0;
+  bool has_value = false;
+  int64_t min = 0;
+  int64_t max = 0;
+};
+
+// One row of the per-layer table: a layer, or all the pieces of a layer run inside
+// patches (layer-in-patch spans with the same layer index) added up.
+struct LayerRow {
+  int64_t layer_index = -1;  // -1 when the spans carry none
+  std::string name;
+  std::string op;
+  uint64_t spans = 0;  // 1 for a layer-wise layer, the number of patches otherwise
+  uint64_t cycles = 0;
+  double ms = 0;
+  double share = 0;  // of the run's total cycles, 0..1
+  uint64_t macs = 0;
+  double cycles_per_mac = 0;  // 0 when the layer has no MACs
+  uint64_t flash_data_bytes = 0;
+  uint64_t sram_peak_bytes = 0;  // the highest peak among its spans
+};
+
+struct PatchRow {
+  std::string name;
+  int64_t patch_row = -1;
+  int64_t patch_col = -1;
+  uint64_t ts = 0;
+  uint64_t cycles = 0;
+  double ms = 0;
+  double share = 0;
+  uint64_t macs = 0;
+  uint64_t flash_data_bytes = 0;
+  uint64_t sram_peak_bytes = 0;
+};
+
+// Two runs side by side; layers are matched by layer index (by name when the index is
+// missing), and a layer present in only one run has the other side empty.
+struct LayerPair {
+  int64_t layer_index = -1;
+  std::string name;
+  std::optional<LayerRow> a;
+  std::optional<LayerRow> b;
+};
+struct RunComparison {
+  RunRecord a;
+  RunRecord b;
+  std::vector<LayerPair> layers;
 };
 
 class TraceStore {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   enum class Mode { ReadOnly, ReadWrite };
 
   // ReadWrite creates the file if needed and migrates it to kSchemaVersion.
@@ -60,13 +101,36 @@ class TraceStore {
   ~TraceStore();
 
   // Writes the run and its console in one transaction; returns the run's id.
+  // (A RunWriter without spans or counters.)
   int64_t write_run(const RunRecord& run, const std::vector<ConsoleChunk>& console);
 
+  // Runs, oldest first, with their summary figures.
   std::vector<RunRecord> runs() const;
   std::optional<RunRecord> run(int64_t id) const;
+  // A run by id ("12") or by name (the newest run of that name).
+  std::optional<RunRecord> find_run(std::string_view id_or_name) const;
   std::vector<ConsoleChunk> console(int64_t run_id) const;
+  std::vector<TrackInfo> tracks(int64_t run_id) const;
+
+  // Spans ordered by track, then start, then depth (parents before their children).
+  std::vector<Span> spans(int64_t run_id, const SpanFilter& filter = {}) const;
+  // Stored samples of a counter track with from <= ts < to, in time order, preceded by
+  // the last sample before `from` (the value in force at `from`) when there is one.
+  std::vector<CounterPoint> counters(int64_t run_id, std::string_view track, uint64_t from = 0,
+                                     uint64_t to = UINT64_MAX) const;
+  // The counter over [from, to) cut into `columns` equal columns, min and max per column
+  // (for plots: one column per pixel, no peak lost).
+  std::vector<CounterColumn> counter_columns(int64_t run_id, std::string_view track, uint64_t from,
+                                             uint64_t to, size_t columns) const;
+
+  std::vector<LayerRow> layer_table(int64_t run_id) const;
+  std::vector<PatchRow> patch_table(int64_t run_id) const;
+  RunComparison compare(int64_t run_a, int64_t run_b) const;
+
   int schema_version() const;
   const std::filesystem::path& path() const { return path_; }
+  // The connection, for the traces library itself (writer, exporters).
+  SQLite::Database& database() const { return *db_; }
 
  private:
   TraceStore(std::filesystem::path path, std::unique_ptr<SQLite::Database> db);

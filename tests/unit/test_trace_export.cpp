@@ -1,0 +1,145 @@
+// Exporters: the Chrome trace is valid JSON with one complete ("X") event per span,
+// strictly nested per thread, timestamps in microseconds at the run's clock, and counter
+// ("C") events for every stored sample; folded stacks add up to the run's cycles.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "mcuprof/traces/export.hpp"
+#include "mcuprof/traces/store.hpp"
+#include "mcuprof/traces/writer.hpp"
+#include "paths.hpp"
+#include "synthetic_run.hpp"
+
+using namespace mcuprof::traces;
+
+namespace {
+
+Span function_span(const char* name, uint64_t ts, uint64_t dur) {
+  Span s;
+  s.track = "functions";
+  s.name = name;
+  s.kind = "function";
+  s.ts = ts;
+  s.dur = dur;
+  return s;
+}
+
+struct Exported {
+  mcuprof::test::ScratchDir dir;
+  TraceStore store = TraceStore::open(dir / "t.db", TraceStore::Mode::ReadWrite);
+  mcuprof::test::SyntheticRun run = mcuprof::test::make_synthetic_run({.seed = 31});
+  int64_t id = 0;
+  Exported() {
+    RunWriter writer(store, run.record);
+    run.write_to(writer);
+    // A second span track, to check that nesting is per thread.
+    writer.add_span(function_span("main", 0, run.record.total_cycles));
+    writer.add_span(function_span("conv", 500, 9000));
+    id = writer.finish();
+  }
+};
+
+int64_t ns(const nlohmann::json& us) {
+  return std::llround(us.get<double>() * 1000.0);
+}
+
+}  // namespace
+
+TEST(TraceExport, ChromeTraceHasNestedCompleteEventsAndCounters) {
+  Exported e;
+  std::ostringstream out;
+  write_chrome_trace(e.store, e.id, out);
+  const auto doc = nlohmann::json::parse(out.str());  // throws on invalid JSON
+  ASSERT_TRUE(doc.contains("traceEvents"));
+  const auto& events = doc["traceEvents"];
+  ASSERT_TRUE(events.is_array());
+
+  std::map<int64_t, std::vector<std::pair<int64_t, int64_t>>> by_tid;  // [begin, end) in ns
+  std::map<std::string, size_t> counters;
+  std::map<int64_t, std::string> thread_names;
+  size_t complete = 0;
+  for (const auto& ev : events) {
+    const std::string ph = ev.at("ph");
+    if (ph == "X") {
+      ++complete;
+      EXPECT_TRUE(ev.at("name").is_string());
+      EXPECT_TRUE(ev.at("cat").is_string());
+      EXPECT_EQ(ev.at("pid"), e.id);
+      EXPECT_GE(ev.at("dur").get<double>(), 0.0);
+      const int64_t begin = ns(ev.at("ts"));
+      by_tid[ev.at("tid").get<int64_t>()].emplace_back(begin, begin + ns(ev.at("dur")));
+      if (ev.at("cat") == "run") {
+        EXPECT_EQ(ev.at("ts").get<double>(), 0.0);
+        const double expected_us = static_cast<double>(e.run.record.total_cycles) / 216.0;
+        EXPECT_NEAR(ev.at("dur").get<double>(), expected_us, 0.001);
+        EXPECT_EQ(ev.at("args").at("cycles"), e.run.record.total_cycles);
+      }
+    } else if (ph == "C") {
+      ++counters[ev.at("name")];
+      EXPECT_TRUE(ev.at("args").at("bytes").is_number_integer());
+    } else if (ph == "M" && ev.at("name") == "thread_name") {
+      thread_names[ev.at("tid").get<int64_t>()] = ev.at("args").at("name");
+    }
+  }
+  EXPECT_EQ(complete, e.run.spans.size() + 2);
+  ASSERT_EQ(by_tid.size(), 2u);
+  for (const auto& [tid, spans] : by_tid) EXPECT_TRUE(thread_names.count(tid)) << tid;
+
+  // Strict nesting per tid: sorted by start (longer first), every event lies inside the
+  // innermost still-open event, or starts after it ends.
+  for (auto [tid, spans] : by_tid) {
+    std::sort(spans.begin(), spans.end(), [](auto& a, auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+    std::vector<std::pair<int64_t, int64_t>> open;
+    for (const auto& s : spans) {
+      while (!open.empty() && open.back().second <= s.first) open.pop_back();
+      if (!open.empty()) {
+        EXPECT_GE(s.first, open.back().first);
+        EXPECT_LE(s.second, open.back().second) << "event at " << s.first << " ns on tid " << tid;
+      }
+      open.push_back(s);
+    }
+  }
+  for (const auto& [name, points] : e.run.counters)
+    EXPECT_EQ(counters[name], points.size()) << name;
+}
+
+TEST(TraceExport, FoldedStacksAddUpToTheRunsCycles) {
+  Exported e;
+  std::ostringstream out;
+  write_folded_stacks(e.store, e.id, out);
+  std::istringstream in(out.str());
+  std::string line;
+  uint64_t sum = 0;
+  size_t lines = 0;
+  std::map<std::string, uint64_t> stacks;
+  while (std::getline(in, line)) {
+    const auto space = line.rfind(' ');
+    ASSERT_NE(space, std::string::npos) << line;
+    const uint64_t cycles = std::stoull(line.substr(space + 1));
+    EXPECT_GT(cycles, 0u);
+    EXPECT_EQ(line.rfind("synthetic-31", 0), 0u) << line;
+    stacks[line.substr(0, space)] = cycles;
+    sum += cycles;
+    ++lines;
+  }
+  EXPECT_EQ(sum, e.run.record.total_cycles);
+  // A leaf's line carries its whole duration.
+  const auto leaf = std::find_if(e.run.spans.begin(), e.run.spans.end(), [](const Span& s) {
+    return s.kind == "layer-in-patch" && s.patch_row == 1 && s.patch_col == 0 && s.layer_index == 2;
+  });
+  ASSERT_NE(leaf, e.run.spans.end());
+  EXPECT_EQ(stacks.at("synthetic-31;patch stage;patch 1,0;layer 2"), leaf->dur);
+
+  std::ostringstream functions;
+  write_folded_stacks(e.store, e.id, functions, "functions");
+  EXPECT_EQ(functions.str(),
+            "main " + std::to_string(e.run.record.total_cycles - 9000) + "\nmain;conv 9000\n");
+  EXPECT_THROW(write_folded_stacks(e.store, 999, functions), TraceError);
+}
