@@ -1,0 +1,148 @@
+// The memory-over-time chart: draws one or more runs' SRAM timelines (stacked components
+// or overlaid curves), the target's SRAM limit, each run's peak, a layer/patch band under
+// the axis, a highlighted span, a selected time range and a cursor, onto any QPainter
+// (a widget, a QImage for PNG, a QSvgGenerator for SVG). Also hit-tests a point for
+// tooltips. Needs a QGuiApplication (see offscreen.hpp for headless use); no widgets.
+#pragma once
+
+#include <QFont>
+#include <QRectF>
+#include <QSize>
+#include <QString>
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "axis_mapping.hpp"
+#include "chart_data.hpp"
+#include "chart_style.hpp"
+
+class QPainter;
+
+namespace mcuprof::plot {
+
+enum class ChartMode {
+  Stacked,   // static, arena, stack filled on top of each other, total as a line
+  Overlaid,  // lines only: total solid, components (if shown) dashed
+};
+
+struct ChartOptions {
+  XUnit x_unit = XUnit::Cycles;
+  ChartMode mode = ChartMode::Stacked;
+  bool show_components = true;  // Overlaid: also draw static/arena/stack lines
+  bool show_band = true;        // the layer/patch band under the axis
+  bool show_legend = true;
+  std::string title;            // drawn top-left when not empty
+  int font_pixel_size = 12;
+  ChartColours colours;
+};
+
+// Where things go inside the bounds the chart was given.
+struct ChartLayout {
+  QRectF bounds;
+  QRectF header;                // title and legend
+  QRectF plot;                  // the curves
+  QRectF band;                  // all band rows
+  std::vector<QRectF> band_rows;  // one per run
+};
+
+// A span to highlight (the GUI's table selection), in one run's cycles.
+struct HighlightSpan {
+  int run = 0;
+  uint64_t begin = 0;
+  uint64_t end = 0;
+};
+
+// What is under a point of the chart, per run.
+struct RunHit {
+  int run = 0;
+  double cycle = 0;     // the run's cycle at the cursor's x
+  bool inside = false;  // 0 <= cycle <= end_cycle
+  std::optional<int64_t> static_bytes, arena, stack, total;
+  const LayerSpan* layer = nullptr;  // points into the renderer's runs
+  const PatchSpan* patch = nullptr;
+};
+
+struct HitInfo {
+  enum class Area { None, Plot, Band };
+  Area area = Area::None;
+  double axis_value = 0;  // x in the current unit
+  double bytes = 0;       // y at the cursor (plot area only)
+  int band_run = -1;      // the band row under the cursor
+  std::vector<RunHit> runs;
+};
+
+class ChartRenderer {
+ public:
+  ChartRenderer() = default;
+
+  // Takes the runs (completing them: total, peak, end, sorted spans) and resets the view.
+  void set_runs(std::vector<ChartRun> runs);
+  const std::vector<ChartRun>& runs() const { return runs_; }
+
+  const ChartOptions& options() const { return options_; }
+  // Changing the options' x_unit directly is fine; set_x_unit also keeps the zoom.
+  ChartOptions& options() { return options_; }
+  void set_x_unit(XUnit unit);
+  XUnit x_unit() const { return options_.x_unit; }
+
+  // The visible x range (axis units of the current unit) for zoom and pan.
+  XView& view() { sync_extent(); return view_; }
+  const XView& view() const { return view_; }
+
+  void set_highlight(std::optional<HighlightSpan> span) { highlight_ = span; }
+  const std::optional<HighlightSpan>& highlight() const { return highlight_; }
+  // A selected x range in axis units (the rubber band), or none.
+  void set_selection(std::optional<std::pair<double, double>> range) { selection_ = range; }
+  const std::optional<std::pair<double, double>>& selection() const { return selection_; }
+  void set_cursor(std::optional<double> axis_value) { cursor_ = axis_value; }
+
+  // Geometry and coordinate maps for a given drawing rectangle (logical pixels).
+  ChartLayout layout(const QRectF& bounds) const;
+  LinearMap x_map(const ChartLayout& layout) const;  // axis value <-> x pixel
+  LinearMap y_map(const ChartLayout& layout) const;  // bytes <-> y pixel
+  double y_max() const { return y_max_; }
+  // A run's cycles <-> axis values in the current unit.
+  Timebase timebase(int run) const;
+  // The cycle range of `run` covered by an axis range (for filtering tables by selection).
+  std::pair<uint64_t, uint64_t> cycle_range(int run, double axis_lo, double axis_hi) const;
+
+  // Draws the whole chart into `bounds` of the painter's device.
+  void render(QPainter& painter, const QRectF& bounds) const;
+  HitInfo hit_test(const QRectF& bounds, const QPointF& pos) const;
+  // Plain multi-line tooltip text for a hit (empty when nothing is under the point).
+  QString tooltip_text(const HitInfo& hit) const;
+
+  // Offscreen output; `size` in logical pixels, device_pixel_ratio > 1 for high-DPI PNGs.
+  bool render_png(const QString& path, QSize size, double device_pixel_ratio = 1.0) const;
+  bool render_svg(const QString& path, QSize size) const;
+  // PNG or SVG by the file's extension; on failure returns false and sets *error.
+  bool render_to_file(const QString& path, QSize size, std::string* error = nullptr) const;
+
+ private:
+  void sync_extent();
+  double full_extent(XUnit unit) const;
+  std::pair<double, double> visible_range() const;
+  QFont font() const;
+  void draw_header(QPainter& p, const ChartLayout& l) const;
+  void draw_grid_and_axes(QPainter& p, const ChartLayout& l) const;
+  void draw_curves(QPainter& p, const ChartLayout& l) const;
+  void draw_sram_limits(QPainter& p, const ChartLayout& l) const;
+  void draw_peaks(QPainter& p, const ChartLayout& l) const;
+  void draw_band(QPainter& p, const ChartLayout& l) const;
+  void draw_overlays(QPainter& p, const ChartLayout& l) const;
+
+  std::vector<ChartRun> runs_;
+  // Per run, the stacked levels: static, static+arena, static+arena+stack.
+  std::vector<std::array<StepSeries, 3>> levels_;
+  ChartOptions options_;
+  XView view_;
+  XUnit extent_unit_ = XUnit::Cycles;
+  double y_max_ = 1024;
+  std::optional<HighlightSpan> highlight_;
+  std::optional<std::pair<double, double>> selection_;
+  std::optional<double> cursor_;
+};
+
+}  // namespace mcuprof::plot

@@ -1,0 +1,66 @@
+// Colours of the memory chart.
+#include "chart_style.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace mcuprof::plot {
+
+QColor run_colour(int index) {
+  // Okabe-Ito-like order: blue, orange, green, purple, vermillion, sky, yellow-brown, grey.
+  static const std::array<QColor, 8> colours = {
+      QColor(0x1f, 0x6f, 0xd1), QColor(0xe8, 0x74, 0x0c), QColor(0x1a, 0x9e, 0x5a),
+      QColor(0x8e, 0x44, 0xad), QColor(0xc0, 0x39, 0x2b), QColor(0x17, 0xa2, 0xb8),
+      QColor(0xb5, 0x89, 0x00), QColor(0x5d, 0x6d, 0x7e)};
+  return colours[static_cast<size_t>(index < 0 ? 0 : index) % colours.size()];
+}
+
+QColor component_fill(const QColor& run, Component component) {
+  QColor c = run;
+  switch (component) {
+    case Component::Static:
+      c = run.darker(115);
+      c.setAlphaF(0.55f);
+      break;
+    case Component::Arena:
+      c.setAlphaF(0.32f);
+      break;
+    case Component::Stack:
+      c = run.lighter(130);
+      c.setAlphaF(0.18f);
+      break;
+    case Component::Total:
+      break;
+  }
+  return c;
+}
+
+QColor peak_marker_colour(const QColor& run) { return run.darker(160); }
+
+QColor op_colour(std::string_view op) {
+  struct Known {
+    std::string_view op;
+    QColor colour;
+  };
+  static const std::array<Known, 9> known = {{
+      {"CONV_2D", QColor(0x8f, 0xb8, 0xe0)},
+      {"DEPTHWISE_CONV_2D", QColor(0xa8, 0xd5, 0x8c)},
+      {"ADD", QColor(0xf6, 0xc0, 0x7a)},
+      {"FULLY_CONNECTED", QColor(0xc3, 0xb1, 0xe1)},
+      {"AVERAGE_POOL_2D", QColor(0xf2, 0xb3, 0xc6)},
+      {"MAX_POOL_2D", QColor(0xf2, 0xb3, 0xc6)},
+      {"SOFTMAX", QColor(0xf3, 0xe0, 0x7a)},
+      {"RESHAPE", QColor(0xd0, 0xd4, 0xd9)},
+      {"PAD", QColor(0xd0, 0xd4, 0xd9)},
+  }};
+  for (const auto& k : known) {
+    if (k.op == op) return k.colour;
+  }
+  // Unknown operators: a stable hue from the name (FNV-1a), soft saturation.
+  uint32_t h = 2166136261u;
+  for (const char ch : op) h = (h ^ static_cast<uint8_t>(ch)) * 16777619u;
+  return QColor::fromHsv(static_cast<int>(h % 360), 70, 225);
+}
+
+}  // namespace mcuprof::plot
