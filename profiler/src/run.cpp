@@ -123,10 +123,18 @@ int fault_exit_status(sim::FaultKind kind) {
       return exit_code::kFaultUnmappedAccess;
     case sim::FaultKind::FlashWrite:
       return exit_code::kFaultFlashWrite;
-    case sim::FaultKind::UndefinedInstruction:
-      return exit_code::kFaultUndefinedInstruction;
-    case sim::FaultKind::UnhandledException:
-      return exit_code::kFaultUnhandledException;
+    case sim::FaultKind::UsageFault:
+      return exit_code::kFaultUsageFault;
+    case sim::FaultKind::HardFault:
+      return exit_code::kFaultHardFault;
+    case sim::FaultKind::BusFault:
+      return exit_code::kFaultBusFault;
+    case sim::FaultKind::MemManage:
+      return exit_code::kFaultMemManage;
+    case sim::FaultKind::StackOverflow:
+      return exit_code::kFaultStackOverflow;
+    case sim::FaultKind::Lockup:
+      return exit_code::kFaultLockup;
     case sim::FaultKind::Emulator:
     case sim::FaultKind::None:
       return exit_code::kFaultEmulator;
@@ -200,6 +208,14 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     firmware_hash = sha256_file(request.firmware);
     machine = std::make_unique<sim::Machine>(target, sim::make_unit_cycle_model(target));
     machine->load(*image);
+    if (request.semihosting_root) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(*request.semihosting_root, ec))
+        throw CommandError(exit_code::kNoInput,
+                           fmt::format("{}: semihosting root is not a folder",
+                                       request.semihosting_root->string()));
+      machine->set_semihosting_root(*request.semihosting_root);
+    }
   } catch (const sim::SimError& e) {
     throw CommandError(sim_error_status(e), e.what());
   } catch (const std::runtime_error& e) {
@@ -229,6 +245,12 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   const Attribution attribution = events.finish();
   for (const auto& problem : attribution.problems)
     console_err << "mcuprof: warning: trace protocol: " << problem << '\n';
+  // The fault report goes to the user and, in full, into the stored run.
+  const std::string report = result.report ? result.report->text() : std::string();
+  if (!report.empty()) {
+    console_err << report;
+    console_err.flush();
+  }
 
   traces::RunRecord record;
   record.target = target.name;
@@ -245,7 +267,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   record.stop_reason = std::string(sim::to_string(result.reason));
   record.exit_code = result.exit_code;
   record.fault = result.fault == sim::FaultKind::None ? "" : std::string(sim::to_string(result.fault));
-  record.detail = result.detail;
+  record.detail = report.empty() ? result.detail : result.detail + "\n" + report;
 
   int64_t run_id = 0;
   if (store) {
@@ -273,6 +295,18 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["fault"] = record.fault.empty() ? nlohmann::json() : nlohmann::json(record.fault);
   s["detail"] = result.detail;
   s["pc"] = result.pc;
+  if (result.report) {
+    const auto& r = *result.report;
+    s["fault_report"] = {{"kind", std::string(sim::to_string(r.kind))},
+                         {"cause", r.cause},
+                         {"pc", r.pc},
+                         {"location", r.location},
+                         {"instruction", r.instruction},
+                         {"address", r.address ? nlohmann::json(*r.address) : nlohmann::json()},
+                         {"cfsr", r.cfsr},
+                         {"hfsr", r.hfsr},
+                         {"call_stack", r.call_stack}};
+  }
   s["run_id"] = store ? nlohmann::json(run_id) : nlohmann::json();
   s["spans"] = nlohmann::json::array();
   for (const auto& span : attribution.spans) s["spans"].push_back(span_json(span));

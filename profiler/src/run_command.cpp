@@ -16,6 +16,7 @@ struct RunArgs {
   std::string target_file;
   std::string db;
   std::string summary;
+  std::string semihosting_root;
 };
 
 std::string with_thousands(uint64_t v) {
@@ -32,6 +33,7 @@ int run(RunArgs& args) {
   if (!args.target_file.empty()) request.target_file = args.target_file;
   if (!args.db.empty()) request.database = args.db;
   if (!args.summary.empty()) request.summary = args.summary;
+  if (!args.semihosting_root.empty()) request.semihosting_root = args.semihosting_root;
 
   const auto outcome = run_firmware(request, std::cout, std::cerr);
   const auto& s = outcome.summary;
@@ -60,6 +62,9 @@ void add_run_command(CLI::App& app, Commands& commands) {
       ->excludes(target);
   cmd->add_option("--db", args->db, "Trace database to add the run to (created if missing)");
   cmd->add_option("--summary", args->summary, "Write a JSON summary of the run to this file");
+  cmd->add_option("--semihosting-root", args->semihosting_root,
+                  "Folder whose files the firmware may open through semihosting (no access "
+                  "outside it)");
   cmd->add_option("--max-cycles", args->request.max_cycles,
                   "Stop a firmware that has not exited after this many cycles")
       ->capture_default_str()

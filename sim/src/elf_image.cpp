@@ -24,7 +24,8 @@ using ElfHandle = std::unique_ptr<Elf, ElfCloser>;
   throw SimError(SimError::Kind::InvalidElf, fmt::format("{}: {}", origin, what));
 }
 
-void read_symbols(Elf* elf, const std::string& origin, std::vector<Symbol>& out) {
+void read_symbols(Elf* elf, const std::string& origin, std::vector<Symbol>& out,
+                  std::vector<Symbol>& labels) {
   Elf_Scn* scn = nullptr;
   while ((scn = elf_nextscn(elf, scn)) != nullptr) {
     GElf_Shdr shdr;
@@ -36,9 +37,15 @@ void read_symbols(Elf* elf, const std::string& origin, std::vector<Symbol>& out)
       GElf_Sym sym;
       if (gelf_getsym(data, static_cast<int>(i), &sym) == nullptr) continue;
       const int type = GELF_ST_TYPE(sym.st_info);
-      if ((type != STT_FUNC && type != STT_OBJECT) || sym.st_shndx == SHN_UNDEF) continue;
+      if (sym.st_shndx == SHN_UNDEF) continue;
       const char* name = elf_strptr(elf, shdr.sh_link, sym.st_name);
       if (name == nullptr || *name == '\0') continue;
+      if (type == STT_NOTYPE && GELF_ST_BIND(sym.st_info) == STB_GLOBAL) {
+        // Linker-script labels (__StackLimit, _estack...): found by name only.
+        labels.push_back({name, static_cast<uint32_t>(sym.st_value), 0, false});
+        continue;
+      }
+      if (type != STT_FUNC && type != STT_OBJECT) continue;
       Symbol s;
       s.name = name;
       s.is_function = type == STT_FUNC;
@@ -110,7 +117,7 @@ ElfImage ElfImage::from_bytes(std::vector<uint8_t> bytes, const std::string& ori
     image.segments_.push_back(std::move(seg));
   }
   if (image.segments_.empty()) invalid(origin, "no loadable segments");
-  read_symbols(elf.get(), origin, image.symbols_);
+  read_symbols(elf.get(), origin, image.symbols_, image.labels_);
   return image;
 }
 
@@ -131,6 +138,8 @@ const Symbol* ElfImage::symbol_at(uint32_t address) const {
 
 std::optional<uint32_t> ElfImage::symbol_address(const std::string& name) const {
   for (const auto& s : symbols_)
+    if (s.name == name) return s.address;
+  for (const auto& s : labels_)
     if (s.name == name) return s.address;
   return std::nullopt;
 }

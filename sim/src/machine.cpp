@@ -1,38 +1,37 @@
 // The machine: Unicorn set-up for the target's core, memory map, device bus on the
-// private peripheral bus, hooks (blocks, interrupts, invalid accesses) and the run loop.
+// private peripheral bus, unmodelled peripheral regions, hooks (blocks, interrupts,
+// invalid accesses) and the run loop. Exception entry/return: exceptions.cpp; fault
+// raising and reports: faults.cpp.
 #include "mcuprof/sim/machine.hpp"
 
 #include <fmt/format.h>
-#include <unicorn/unicorn.h>
 
 #include <algorithm>
 #include <cstring>
-#include <unordered_map>
 
 #include "devices/dwt.hpp"
 #include "devices/itm.hpp"
-#include "devices/system_control.hpp"
-#include "mcuprof/sim/device.hpp"
+#include "devices/nvic.hpp"
+#include "machine_impl.hpp"
 #include "mcuprof/sim/error.hpp"
-#include "semihosting.hpp"
 
 namespace mcuprof::sim {
 namespace {
 
 // Unicorn exception numbers (QEMU's EXCP_* for Arm) delivered to UC_HOOK_INTR.
+constexpr uint32_t kExcpUdef = 1;
+constexpr uint32_t kExcpSwi = 2;
 constexpr uint32_t kExcpBkpt = 7;
+constexpr uint32_t kExcpNoCp = 17;
+constexpr uint32_t kExcpInvState = 18;
+constexpr uint32_t kExcpUnaligned = 22;
+constexpr uint32_t kExcpDivByZero = 23;
 
 // The private peripheral bus: ITM, DWT, FPB, System Control Space.
 constexpr uint32_t kPpbBase = 0xE0000000;
 constexpr uint32_t kPpbSize = 0x00100000;
-
-struct UcCloser {
-  void operator()(uc_engine* uc) const { uc_close(uc); }
-};
-
-[[noreturn]] void emulator_error(std::string_view what, uc_err err) {
-  throw SimError(SimError::Kind::Emulator, fmt::format("{}: {}", what, uc_strerror(err)));
-}
+// EXC_RETURN values live at 0xFFFFFFxx; a branch there in handler mode returns.
+constexpr uint32_t kExcReturnBase = 0xF0000000;
 
 int unicorn_model(targets::Core core) {
   switch (core) {
@@ -53,7 +52,20 @@ int unicorn_model(targets::Core core) {
 
 uint64_t block_key(uint64_t address, uint32_t size) { return (address << 16) ^ size; }
 
+uint64_t device_read(uc_engine* /*uc*/, uint64_t offset, unsigned size, void* user) {
+  return static_cast<Device*>(user)->read(static_cast<uint32_t>(offset), size);
+}
+
+void device_write(uc_engine* /*uc*/, uint64_t offset, unsigned size, uint64_t value, void* user) {
+  static_cast<Device*>(user)->write(static_cast<uint32_t>(offset), size,
+                                    static_cast<uint32_t>(value));
+}
+
 }  // namespace
+
+[[noreturn]] void emulator_error(std::string_view what, uc_err err) {
+  throw SimError(SimError::Kind::Emulator, fmt::format("{}: {}", what, uc_strerror(err)));
+}
 
 std::string_view to_string(StopReason reason) {
   switch (reason) {
@@ -73,262 +85,387 @@ std::string_view to_string(FaultKind kind) {
   switch (kind) {
     case FaultKind::None:
       return "none";
+    case FaultKind::HardFault:
+      return "hard-fault";
+    case FaultKind::UsageFault:
+      return "usage-fault";
+    case FaultKind::BusFault:
+      return "bus-fault";
+    case FaultKind::MemManage:
+      return "memmanage-fault";
     case FaultKind::UnmappedAccess:
       return "unmapped-access";
     case FaultKind::FlashWrite:
       return "flash-write";
-    case FaultKind::UndefinedInstruction:
-      return "undefined-instruction";
-    case FaultKind::UnhandledException:
-      return "unhandled-exception";
+    case FaultKind::StackOverflow:
+      return "stack-overflow";
+    case FaultKind::Lockup:
+      return "lockup";
     case FaultKind::Emulator:
       return "emulator";
   }
   return "unknown";
 }
 
-struct Machine::Impl final : DeviceHost, SemihostingHost {
-  targets::Target target;
-  std::unique_ptr<uc_engine, UcCloser> uc;
-  std::vector<std::vector<uint8_t>> backing;  // host storage of each target memory
-  DeviceBus ppb;
-  std::unique_ptr<CycleModel> model;
-  Semihosting semihosting{*this};
-  std::unordered_map<uint64_t, BlockCost> block_costs;
-  std::vector<MachineObserver*> observers;
-  std::vector<uint8_t> code_scratch;
+Machine::Impl::Impl(const targets::Target& t, std::unique_ptr<CycleModel> m)
+    : target(t), exceptions(t.irq_count, t.priority_bits), model(std::move(m)) {}
 
-  uint64_t cycle_count = 0;
-  uint64_t instruction_count = 0;
-  uint64_t max_cycles = 0;
-  std::optional<RunResult> stop;  // set by a hook that ends the run
+// --- DeviceHost / SemihostingHost ------------------------------------------------------
+void Machine::Impl::console(ConsoleSource source, std::string_view text) {
+  for (auto* o : observers) o->on_console(source, text);
+}
 
-  Impl(const targets::Target& t, std::unique_ptr<CycleModel> m) : target(t), model(std::move(m)) {}
+void Machine::Impl::itm_event(unsigned port, uint32_t value, unsigned size) {
+  for (auto* o : observers) o->on_itm_event(port, value, size, cycle_count);
+}
 
-  // --- DeviceHost / SemihostingHost -------------------------------------------------
-  uint64_t cycles() const override { return cycle_count; }
-  uint64_t clock_hz() const override { return target.clock_hz; }
-  void console(std::string_view text) override { console(ConsoleSource::Itm, text); }
-  void console(ConsoleSource source, std::string_view text) override {
-    for (auto* o : observers) o->on_console(source, text);
-  }
-  void itm_event(unsigned port, uint32_t value, unsigned size) override {
-    for (auto* o : observers) o->on_itm_event(port, value, size, cycle_count);
-  }
-  void unmodelled_access(uint32_t address, bool write) override {
-    for (auto* o : observers) o->on_unmodelled_access(address, write);
-  }
-  bool read_guest(uint32_t address, void* out, uint32_t length) override {
-    return uc_mem_read(uc.get(), address, out, length) == UC_ERR_OK;
-  }
-  bool write_guest(uint32_t address, const void* data, uint32_t length) override {
-    return uc_mem_write(uc.get(), address, data, length) == UC_ERR_OK;
-  }
+void Machine::Impl::unmodelled_access(uint32_t address, bool write) {
+  for (auto* o : observers) o->on_unmodelled_access(address, write);
+}
 
-  // --- set-up ------------------------------------------------------------------------
-  void open_core() {
-    uc_engine* raw = nullptr;
-    // Thumb mode without UC_MODE_MCLASS: MCLASS makes Unicorn 2.0.1 replace the model
-    // with a Cortex-M33 whatever is asked (docs/machine.md). The model then decides
-    // the M-profile behaviour.
-    if (uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &raw); e != UC_ERR_OK)
-      emulator_error("uc_open", e);
-    uc.reset(raw);
-    const int wanted = unicorn_model(target.core);
-    if (uc_err e = uc_ctl_set_cpu_model(uc.get(), wanted); e != UC_ERR_OK)
-      emulator_error("uc_ctl_set_cpu_model", e);
-    int got = -1;
-    if (uc_err e = uc_ctl_get_cpu_model(uc.get(), &got); e != UC_ERR_OK)
-      emulator_error("uc_ctl_get_cpu_model", e);
-    if (got != wanted)
+void Machine::Impl::bus_error(uint32_t address, bool write) {
+  if (stop) return;
+  const uint32_t pc = find_access_pc(address, write);
+  raise_fault(FaultCause::DataBusError, pc, address,
+              fmt::format("{} of unmodelled peripheral register 0x{:08x} (unknown-register "
+                          "policy \"fault\")",
+                          write ? "write" : "read", address));
+}
+
+bool Machine::Impl::read_guest(uint32_t address, void* out, uint32_t length) {
+  return uc_mem_read(uc.get(), address, out, length) == UC_ERR_OK;
+}
+
+bool Machine::Impl::write_guest(uint32_t address, const void* data, uint32_t length) {
+  return uc_mem_write(uc.get(), address, data, length) == UC_ERR_OK;
+}
+
+uint32_t Machine::Impl::reg(int id) const {
+  uint32_t v = 0;
+  uc_reg_read(uc.get(), id, &v);
+  return v;
+}
+
+void Machine::Impl::set_reg(int id, uint32_t value) { uc_reg_write(uc.get(), id, &value); }
+
+// --- set-up ----------------------------------------------------------------------------
+void Machine::Impl::open_core() {
+  uc_engine* raw = nullptr;
+  // Thumb mode without UC_MODE_MCLASS: MCLASS makes Unicorn 2.0.1 replace the model
+  // with a Cortex-M33 whatever is asked (docs/machine.md). The model then decides
+  // the M-profile behaviour.
+  if (uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &raw); e != UC_ERR_OK)
+    emulator_error("uc_open", e);
+  uc.reset(raw);
+  const int wanted = unicorn_model(target.core);
+  if (uc_err e = uc_ctl_set_cpu_model(uc.get(), wanted); e != UC_ERR_OK)
+    emulator_error("uc_ctl_set_cpu_model", e);
+  int got = -1;
+  if (uc_err e = uc_ctl_get_cpu_model(uc.get(), &got); e != UC_ERR_OK)
+    emulator_error("uc_ctl_get_cpu_model", e);
+  if (got != wanted)
+    throw SimError(SimError::Kind::Emulator,
+                   fmt::format("Unicorn gave CPU model {} instead of {} for {}", got, wanted,
+                               targets::to_string(target.core)));
+}
+
+void Machine::Impl::map_memories() {
+  backing.reserve(target.memories.size());
+  for (const auto& m : target.memories) {
+    if (m.base % 1024 != 0 || m.size % 1024 != 0)
       throw SimError(SimError::Kind::Emulator,
-                     fmt::format("Unicorn gave CPU model {} instead of {} for {}", got, wanted,
-                                 targets::to_string(target.core)));
+                     fmt::format("memory '{}' must start and end on a 1 KiB boundary", m.name));
+    auto& store = backing.emplace_back(m.size, uint8_t{0});
+    const uint32_t perms = m.writable() ? UC_PROT_ALL : (UC_PROT_READ | UC_PROT_EXEC);
+    if (uc_err e = uc_mem_map_ptr(uc.get(), m.base, m.size, perms, store.data()); e != UC_ERR_OK)
+      emulator_error(fmt::format("mapping memory '{}'", m.name), e);
   }
+}
 
-  void map_memories() {
-    backing.reserve(target.memories.size());
-    for (const auto& m : target.memories) {
-      if (m.base % 1024 != 0 || m.size % 1024 != 0)
-        throw SimError(SimError::Kind::Emulator,
-                       fmt::format("memory '{}' must start and end on a 1 KiB boundary", m.name));
-      auto& store = backing.emplace_back(m.size, uint8_t{0});
-      const uint32_t perms = m.writable() ? UC_PROT_ALL : (UC_PROT_READ | UC_PROT_EXEC);
-      if (uc_err e = uc_mem_map_ptr(uc.get(), m.base, m.size, perms, store.data()); e != UC_ERR_OK)
-        emulator_error(fmt::format("mapping memory '{}'", m.name), e);
+void Machine::Impl::attach_devices() {
+  ppb.attach(Itm::kBase, Itm::kSize, std::make_unique<Itm>(*this));
+  ppb.attach(Dwt::kBase, Dwt::kSize, std::make_unique<Dwt>(*this));
+  auto tick = std::make_unique<SysTick>(*this, exceptions, target.clock_hz);
+  systick = tick.get();
+  ppb.attach(SysTick::kBase, SysTick::kSize, std::move(tick));
+  ppb.attach(Nvic::kBase, Nvic::kSize, std::make_unique<Nvic>(exceptions));
+  auto control = std::make_unique<Scb>(*this, exceptions, target.core, target.code().base);
+  scb = control.get();
+  ppb.attach(Scb::kBase, Scb::kSize, std::move(control));
+  auto fpext = std::make_unique<FpExtension>(*this, exceptions, target.fpu);
+  fp = fpext.get();
+  ppb.attach(FpExtension::kBase, FpExtension::kSize, std::move(fpext));
+  ppb_unknown = std::make_unique<UnknownRegisters>(*this, target.peripherals, kPpbBase);
+  if (uc_err e = uc_mmio_map(uc.get(), kPpbBase, kPpbSize, &Impl::ppb_read, this, &Impl::ppb_write,
+                             this);
+      e != UC_ERR_OK)
+    emulator_error("mapping the private peripheral bus", e);
+
+  for (const auto& region : target.peripherals.regions) {
+    std::unique_ptr<Device> device;
+    if (target.peripherals.policy == targets::UnknownRegisterPolicy::Fault)
+      device = std::make_unique<RejectingRegion>(*this, region.base);
+    else
+      device = std::make_unique<UnknownRegisters>(*this, target.peripherals, region.base);
+    Device* raw = peripheral_files.emplace_back(std::move(device)).get();
+    const uc_err e =
+        uc_mmio_map(uc.get(), region.base, region.size, &device_read, raw, &device_write, raw);
+    if (e != UC_ERR_OK) emulator_error(fmt::format("mapping peripheral region '{}'", region.name), e);
+  }
+}
+
+void Machine::Impl::add_hooks() {
+  uc_hook h = 0;
+  auto add = [&](int type, void* callback) {
+    if (uc_err e = uc_hook_add(uc.get(), &h, type, callback, this, 1, 0); e != UC_ERR_OK)
+      emulator_error("uc_hook_add", e);
+  };
+  add(UC_HOOK_BLOCK, reinterpret_cast<void*>(&Impl::on_block));
+  add(UC_HOOK_INTR, reinterpret_cast<void*>(&Impl::on_interrupt));
+  add(UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&Impl::on_invalid_memory));
+  add(UC_HOOK_INSN_INVALID, reinterpret_cast<void*>(&Impl::on_invalid_instruction));
+}
+
+// --- hooks -----------------------------------------------------------------------------
+uint64_t Machine::Impl::ppb_read(uc_engine* /*uc*/, uint64_t offset, unsigned size, void* user) {
+  auto* self = static_cast<Impl*>(user);
+  const uint32_t address = kPpbBase + static_cast<uint32_t>(offset);
+  auto [device, device_offset] = self->ppb.find(address);
+  if (device == nullptr) return self->ppb_unknown->read(static_cast<uint32_t>(offset), size);
+  return device->read(device_offset, size);
+}
+
+void Machine::Impl::ppb_write(uc_engine* /*uc*/, uint64_t offset, unsigned size, uint64_t value,
+                              void* user) {
+  auto* self = static_cast<Impl*>(user);
+  const uint32_t address = kPpbBase + static_cast<uint32_t>(offset);
+  auto [device, device_offset] = self->ppb.find(address);
+  if (device == nullptr) {
+    self->ppb_unknown->write(static_cast<uint32_t>(offset), size, static_cast<uint32_t>(value));
+    return;
+  }
+  device->write(device_offset, size, static_cast<uint32_t>(value));
+  self->update_fp_checks();  // CPACR or FPCCR may have changed
+}
+
+void Machine::Impl::on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
+  auto* self = static_cast<Impl*>(user);
+  if (self->before_block(static_cast<uint32_t>(address), size)) return;  // block did not run
+  const uint64_t key = block_key(address, size);
+  auto it = self->block_costs.find(key);
+  if (it == self->block_costs.end()) {
+    self->code_scratch.resize(size);
+    uc_mem_read(uc, address, self->code_scratch.data(), size);
+    const BlockCost cost =
+        self->model->block_cost(static_cast<uint32_t>(address), self->code_scratch);
+    it = self->block_costs.emplace(key, cost).first;
+  }
+  self->cycle_count += it->second.cycles;
+  self->instruction_count += it->second.instructions;
+  if (self->cycle_count >= self->max_cycles && !self->stop) {
+    self->stop_with(StopReason::CycleBudget, FaultKind::None,
+                    fmt::format("cycle budget of {} cycles exhausted (--max-cycles)",
+                                self->max_cycles),
+                    std::nullopt, static_cast<uint32_t>(address));
+  }
+}
+
+bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
+  last_block = address;
+  last_block_size = size;
+  if (cycle_count >= systick->deadline()) systick->expire(cycle_count);
+  if (exceptions.any_pending() && take_pending(address)) return true;
+  if (fp_checks && check_fp(address, size)) return true;
+  if (stack_limit) {
+    // The main stack only: thread stacks of an RTOS (PSP) live elsewhere.
+    const uint32_t sp = reg(UC_ARM_REG_MSP);
+    if (sp < *stack_limit && !stop) {
+      raise_fault(FaultCause::StackingError, address, sp,
+                  fmt::format("stack pointer 0x{:08x} is below the stack limit 0x{:08x} ({} "
+                              "bytes over)",
+                              sp, *stack_limit, *stack_limit - sp),
+                  FaultKind::StackOverflow);
+      return true;
     }
   }
+  return false;
+}
 
-  void attach_devices() {
-    ppb.attach(Itm::kBase, Itm::kSize, std::make_unique<Itm>(*this));
-    ppb.attach(Dwt::kBase, Dwt::kSize, std::make_unique<Dwt>(*this));
-    ppb.attach(SystemControl::kBase, SystemControl::kSize,
-               std::make_unique<SystemControl>(*this, target.core, target.code().base));
-    if (uc_err e = uc_mmio_map(uc.get(), kPpbBase, kPpbSize, &Impl::ppb_read, this, &Impl::ppb_write,
-                               this);
-        e != UC_ERR_OK)
-      emulator_error("mapping the private peripheral bus", e);
+void Machine::Impl::on_interrupt(uc_engine* uc, uint32_t intno, void* user) {
+  auto* self = static_cast<Impl*>(user);
+  const uint32_t pc = self->read_pc();
+  if (self->stop) {
+    uc_emu_stop(uc);
+    return;
   }
-
-  void add_hooks() {
-    uc_hook h = 0;
-    auto add = [&](int type, void* callback) {
-      if (uc_err e = uc_hook_add(uc.get(), &h, type, callback, this, 1, 0); e != UC_ERR_OK)
-        emulator_error("uc_hook_add", e);
-    };
-    add(UC_HOOK_BLOCK, reinterpret_cast<void*>(&Impl::on_block));
-    add(UC_HOOK_INTR, reinterpret_cast<void*>(&Impl::on_interrupt));
-    add(UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&Impl::on_invalid_memory));
-    add(UC_HOOK_INSN_INVALID, reinterpret_cast<void*>(&Impl::on_invalid_instruction));
+  if (pc >= kExcReturnBase && self->ipsr != 0) {  // branch to EXC_RETURN in handler mode
+    if (self->exception_return(pc | 1u)) return;
+    uc_emu_stop(uc);
+    return;
   }
-
-  // --- hooks -------------------------------------------------------------------------
-  static uint64_t ppb_read(uc_engine* /*uc*/, uint64_t offset, unsigned size, void* user) {
-    auto* self = static_cast<Impl*>(user);
-    const uint32_t address = kPpbBase + static_cast<uint32_t>(offset);
-    auto [device, device_offset] = self->ppb.find(address);
-    if (device == nullptr) {
-      self->unmodelled_access(address, false);
-      return 0;
-    }
-    return device->read(device_offset, size);
-  }
-
-  static void ppb_write(uc_engine* /*uc*/, uint64_t offset, unsigned size, uint64_t value,
-                        void* user) {
-    auto* self = static_cast<Impl*>(user);
-    const uint32_t address = kPpbBase + static_cast<uint32_t>(offset);
-    auto [device, device_offset] = self->ppb.find(address);
-    if (device == nullptr) {
-      self->unmodelled_access(address, true);
+  switch (intno) {
+    case kExcpBkpt:
+      self->on_semihosting(pc);
       return;
-    }
-    device->write(device_offset, size, static_cast<uint32_t>(value));
-  }
-
-  static void on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
-    auto* self = static_cast<Impl*>(user);
-    const uint64_t key = block_key(address, size);
-    auto it = self->block_costs.find(key);
-    if (it == self->block_costs.end()) {
-      self->code_scratch.resize(size);
-      uc_mem_read(uc, address, self->code_scratch.data(), size);
-      const BlockCost cost =
-          self->model->block_cost(static_cast<uint32_t>(address), self->code_scratch);
-      it = self->block_costs.emplace(key, cost).first;
-    }
-    self->cycle_count += it->second.cycles;
-    self->instruction_count += it->second.instructions;
-    if (self->cycle_count >= self->max_cycles && !self->stop) {
-      RunResult r;
-      r.reason = StopReason::CycleBudget;
-      r.detail = fmt::format("cycle budget of {} cycles exhausted (--max-cycles)", self->max_cycles);
-      self->stop = r;
-      uc_emu_stop(uc);
-    }
-  }
-
-  uint32_t read_pc() const {
-    uint32_t pc = 0;
-    uc_reg_read(uc.get(), UC_ARM_REG_PC, &pc);
-    return pc;
-  }
-
-  void stop_with_fault(FaultKind kind, std::string detail, std::optional<uint32_t> address = {}) {
-    if (stop) return;
-    RunResult r;
-    r.reason = StopReason::Fault;
-    r.fault = kind;
-    r.detail = std::move(detail);
-    r.fault_address = address;
-    stop = r;
-    uc_emu_stop(uc.get());
-  }
-
-  static void on_interrupt(uc_engine* uc, uint32_t intno, void* user) {
-    auto* self = static_cast<Impl*>(user);
-    const uint32_t pc = self->read_pc();
-    if (intno != kExcpBkpt) {
-      self->stop_with_fault(FaultKind::UnhandledException,
-                            fmt::format("exception {} at 0x{:08x} (exceptions are not modelled yet)",
-                                        intno, pc));
+    case kExcpSwi:
+      self->on_svc(pc);
       return;
-    }
-    uint16_t insn = 0;
-    uc_mem_read(uc, pc, &insn, 2);
-    const uint32_t imm = insn & 0xFFu;
-    if (imm != 0xAB) {
-      RunResult r;
-      r.reason = StopReason::Breakpoint;
-      r.exit_code = static_cast<int>(imm);
-      r.detail = fmt::format("BKPT #{} at 0x{:08x}", imm, pc);
-      self->stop = r;
-      uc_emu_stop(uc);
+    case kExcpUdef:
+      self->raise_fault(FaultCause::UndefinedInstruction, pc, std::nullopt,
+                        fmt::format("undefined instruction for {}", targets::to_string(self->target.core)));
       return;
-    }
-    uint32_t op = 0;
-    uint32_t arg = 0;
-    uc_reg_read(uc, UC_ARM_REG_R0, &op);
-    uc_reg_read(uc, UC_ARM_REG_R1, &arg);
-    const SemihostingResult result = self->semihosting.call(op, arg);
-    if (result.exit_code) {
-      RunResult r;
-      r.reason = StopReason::Exited;
-      r.exit_code = *result.exit_code;
-      r.detail = fmt::format("exit code {}", *result.exit_code);
-      self->stop = r;
-      uc_emu_stop(uc);
+    case kExcpNoCp:
+      self->raise_fault(FaultCause::NoCoprocessor, pc, std::nullopt,
+                        fmt::format("coprocessor instruction on {}, which has no such unit",
+                                    targets::to_string(self->target.core)));
       return;
-    }
-    uc_reg_write(uc, UC_ARM_REG_R0, &result.r0);
-    const uint32_t next = (pc + 2) | 1u;  // resume after the BKPT, in Thumb state
-    uc_reg_write(uc, UC_ARM_REG_PC, &next);
+    case kExcpInvState:
+      self->raise_fault(FaultCause::InvalidState, pc, std::nullopt,
+                        "execution with the Thumb bit clear (branch to an even address?)");
+      return;
+    case kExcpUnaligned:
+      self->raise_fault(FaultCause::Unaligned, pc, std::nullopt, "unaligned access");
+      return;
+    case kExcpDivByZero:
+      self->raise_fault(FaultCause::DivideByZero, pc, std::nullopt,
+                        "integer division by zero with CCR.DIV_0_TRP set");
+      return;
+    default:
+      if (pc >= kExcReturnBase || self->target.memory_at(pc) == nullptr) {
+        self->raise_fault(FaultCause::InstructionBusError, pc, pc,
+                          fmt::format("instruction fetch from 0x{:08x}, outside every memory", pc),
+                          FaultKind::UnmappedAccess);
+        return;
+      }
+      self->stop_with(StopReason::Fault, FaultKind::Emulator,
+                      fmt::format("emulator exception {} at 0x{:08x}", intno, pc), std::nullopt, pc);
+      return;
   }
+}
 
-  static bool on_invalid_memory(uc_engine* /*uc*/, uc_mem_type type, uint64_t address, int size,
-                                int64_t /*value*/, void* user) {
-    auto* self = static_cast<Impl*>(user);
-    const auto addr = static_cast<uint32_t>(address);
-    const char* what = "access";
-    switch (type) {
-      case UC_MEM_READ_UNMAPPED:
-      case UC_MEM_READ_PROT:
-        what = "read";
-        break;
-      case UC_MEM_WRITE_UNMAPPED:
-      case UC_MEM_WRITE_PROT:
-        what = "write";
-        break;
-      case UC_MEM_FETCH_UNMAPPED:
-      case UC_MEM_FETCH_PROT:
-        what = "instruction fetch";
-        break;
-      default:
-        break;
-    }
-    if (type == UC_MEM_WRITE_PROT) {
-      const auto* m = self->target.memory_at(addr);
-      self->stop_with_fault(FaultKind::FlashWrite,
-                            fmt::format("{}-byte write to read-only {} at 0x{:08x}", size,
-                                        m != nullptr ? m->name : "memory", addr),
-                            addr);
-    } else {
-      self->stop_with_fault(FaultKind::UnmappedAccess,
-                            fmt::format("{}-byte {} of unmapped address 0x{:08x}", size, what, addr),
-                            addr);
-    }
+void Machine::Impl::on_semihosting(uint32_t pc) {
+  uint16_t insn = 0;
+  uc_mem_read(uc.get(), pc, &insn, 2);
+  const uint32_t imm = insn & 0xFFu;
+  if (imm != 0xAB) {
+    stop_with(StopReason::Breakpoint, FaultKind::None, fmt::format("BKPT #{} at 0x{:08x}", imm, pc),
+              std::nullopt, pc);
+    stop->exit_code = static_cast<int>(imm);
+    return;
+  }
+  const SemihostingResult result = semihosting.call(reg(UC_ARM_REG_R0), reg(UC_ARM_REG_R1));
+  if (result.exit_code) {
+    stop_with(StopReason::Exited, FaultKind::None, fmt::format("exit code {}", *result.exit_code),
+              std::nullopt, pc);
+    stop->exit_code = *result.exit_code;
+    return;
+  }
+  set_reg(UC_ARM_REG_R0, result.r0);
+  set_reg(UC_ARM_REG_PC, (pc + 2) | 1u);  // resume after the BKPT, in Thumb state
+}
+
+bool Machine::Impl::on_invalid_memory(uc_engine* /*uc*/, uc_mem_type type, uint64_t address,
+                                      int size, int64_t /*value*/, void* user) {
+  auto* self = static_cast<Impl*>(user);
+  const auto addr = static_cast<uint32_t>(address);
+  if (self->stop) return false;
+  if ((type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT) && addr >= kExcReturnBase &&
+      self->ipsr != 0) {
+    self->pending_return = addr | 1u;  // the run loop returns from the exception
     return false;
   }
-
-  static bool on_invalid_instruction(uc_engine* /*uc*/, void* user) {
-    auto* self = static_cast<Impl*>(user);
-    self->stop_with_fault(FaultKind::UndefinedInstruction,
-                          fmt::format("undefined instruction for {} near 0x{:08x}",
-                                      targets::to_string(self->target.core), self->read_pc()));
+  const bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+  if (type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT) {
+    self->raise_fault(FaultCause::InstructionBusError, addr, addr,
+                      fmt::format("instruction fetch from unmapped address 0x{:08x} (branched from "
+                                  "the block at 0x{:08x})",
+                                  addr, self->last_block),
+                      FaultKind::UnmappedAccess);
     return false;
   }
-};
+  const uint32_t pc = self->find_access_pc(addr, write);
+  if (type == UC_MEM_WRITE_PROT) {
+    const auto* m = self->target.memory_at(addr);
+    self->raise_fault(FaultCause::DataBusError, pc, addr,
+                      fmt::format("{}-byte write to read-only {} at 0x{:08x}", size,
+                                  m != nullptr ? m->name : "memory", addr),
+                      FaultKind::FlashWrite);
+  } else {
+    self->raise_fault(FaultCause::DataBusError, pc, addr,
+                      fmt::format("{}-byte {} of unmapped address 0x{:08x}", size,
+                                  write ? "write" : "read", addr),
+                      FaultKind::UnmappedAccess);
+  }
+  return false;
+}
 
+bool Machine::Impl::on_invalid_instruction(uc_engine* /*uc*/, void* user) {
+  auto* self = static_cast<Impl*>(user);
+  self->raise_fault(FaultCause::UndefinedInstruction, self->read_pc(), std::nullopt,
+                    fmt::format("undefined instruction for {}", targets::to_string(self->target.core)));
+  return false;
+}
+
+// --- FP instructions the core lacks or that need lazy stacking ---------------------------
+void Machine::Impl::update_fp_checks() {
+  const bool unicorn_has_fpu = target.core == targets::Core::CortexM4 ||
+                               target.core == targets::Core::CortexM7 ||
+                               target.core == targets::Core::CortexM33;
+  if (!unicorn_has_fpu) {
+    fp_checks = false;  // the emulator itself raises NOCP / undefined instruction
+    return;
+  }
+  const bool lazy_pending = (fp->fpccr() & FpExtension::kLspAct) != 0;
+  fp_checks = !target.fpu || !scb->fpu_enabled() || lazy_pending ||
+              (target.core == targets::Core::CortexM7 && !target.fpu_double);
+}
+
+const BlockIsa& Machine::Impl::isa_of(uint32_t address, uint32_t size) {
+  const uint64_t key = block_key(address, size);
+  auto it = block_isa.find(key);
+  if (it != block_isa.end()) return it->second;
+  BlockIsa isa;
+  std::vector<uint8_t> code(size);
+  if (uc_mem_read(uc.get(), address, code.data(), size) == UC_ERR_OK) {
+    cs_insn* insn = nullptr;
+    const size_t n = cs_disasm(disassembler.handle(), code.data(), size, address, 0, &insn);
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view m = insn[i].mnemonic;
+      const bool vfp = m.starts_with("v") || m.starts_with("fmrx") || m.starts_with("fmxr");
+      if (vfp && !isa.first_fp) isa.first_fp = static_cast<uint32_t>(insn[i].address);
+      if (vfp && m.find("f64") != std::string_view::npos && !isa.first_double)
+        isa.first_double = static_cast<uint32_t>(insn[i].address);
+    }
+    if (n > 0) cs_free(insn, n);
+  }
+  return block_isa.emplace(key, isa).first->second;
+}
+
+bool Machine::Impl::check_fp(uint32_t address, uint32_t size) {
+  const BlockIsa& isa = isa_of(address, size);
+  if (!isa.first_fp) return false;
+  if (!target.fpu) {
+    raise_fault(FaultCause::NoCoprocessor, *isa.first_fp, std::nullopt,
+                fmt::format("floating-point instruction, but {} has no FPU", target.name));
+    return true;
+  }
+  if (!scb->fpu_enabled()) {
+    raise_fault(FaultCause::NoCoprocessor, *isa.first_fp, std::nullopt,
+                "floating-point instruction while CPACR denies access to CP10/CP11 (FPU not "
+                "enabled)");
+    return true;
+  }
+  if (isa.first_double && target.core == targets::Core::CortexM7 && !target.fpu_double) {
+    raise_fault(FaultCause::UndefinedInstruction, *isa.first_double, std::nullopt,
+                fmt::format("double-precision instruction, but {} has a single-precision FPU",
+                            target.name));
+    return true;
+  }
+  if ((fp->fpccr() & FpExtension::kLspAct) != 0) lazy_fp_save();
+  return false;
+}
+
+// --- Machine ---------------------------------------------------------------------------
 Machine::Machine(const targets::Target& target, std::unique_ptr<CycleModel> cycle_model)
     : impl_(std::make_unique<Impl>(target, std::move(cycle_model))) {
   if (!impl_->model) impl_->model = make_unit_cycle_model(target);
@@ -336,6 +473,7 @@ Machine::Machine(const targets::Target& target, std::unique_ptr<CycleModel> cycl
   impl_->map_memories();
   impl_->attach_devices();
   impl_->add_hooks();
+  impl_->update_fp_checks();
 }
 
 Machine::~Machine() = default;
@@ -369,34 +507,61 @@ void Machine::load(const ElfImage& image) {
                    fmt::format("{}: no valid vector table at 0x{:08x} (initial SP 0x{:08x}, reset "
                                "0x{:08x})",
                                image.origin(), code.base, sp, pc));
-  uc_engine* uc = impl_->uc.get();
-  uc_reg_write(uc, UC_ARM_REG_SP, &sp);
-  uc_reg_write(uc, UC_ARM_REG_MSP, &sp);
-  uc_reg_write(uc, UC_ARM_REG_PC, &pc);
+  impl_->set_reg(UC_ARM_REG_SP, sp);
+  impl_->set_reg(UC_ARM_REG_MSP, sp);
+  impl_->set_reg(UC_ARM_REG_PC, pc);
+
+  impl_->symbols = image.symbols();
+  impl_->stack_top = sp;
+  // Stack limit: the ELF's label, else the target's stack size below the initial SP
+  // when the image uses the target's own layout (SP at the end of data memory).
+  impl_->stack_limit = image.symbol_address("__StackLimit");
+  if (!impl_->stack_limit) impl_->stack_limit = image.symbol_address("_stack_limit");
+  if (!impl_->stack_limit && sp == target.data().end()) impl_->stack_limit = sp - target.stack_bytes;
+}
+
+void Machine::set_semihosting_root(const std::filesystem::path& root) {
+  impl_->semihosting.set_root(root);
 }
 
 void Machine::add_observer(MachineObserver* observer) { impl_->observers.push_back(observer); }
 
 RunResult Machine::run(const RunOptions& options) {
-  impl_->max_cycles = options.max_cycles;
-  impl_->stop.reset();
-  const uint32_t start = impl_->read_pc() | 1u;
-  const uc_err err = uc_emu_start(impl_->uc.get(), start, 0xFFFFFFFFull, 0, 0);
-  RunResult result;
-  if (impl_->stop) {
-    result = *impl_->stop;
-  } else if (err != UC_ERR_OK) {
-    result.reason = StopReason::Fault;
-    result.fault = FaultKind::Emulator;
-    result.detail = fmt::format("emulator stopped: {}", uc_strerror(err));
-  } else {
-    result.reason = StopReason::Fault;
-    result.fault = FaultKind::Emulator;
-    result.detail = "emulation ended without an exit request";
+  Impl& m = *impl_;
+  m.max_cycles = options.max_cycles;
+  m.stop.reset();
+  for (;;) {
+    const uint32_t start = m.read_pc() | 1u;
+    const uc_err err = uc_emu_start(m.uc.get(), start, 0xFFFFFFFFull, 0, 0);
+    if (m.stop) break;
+    if (m.pending_return) {
+      const uint32_t value = *m.pending_return;
+      m.pending_return.reset();
+      if (!m.exception_return(value)) break;
+      continue;
+    }
+    if (err == UC_ERR_OK) {
+      // WFI and WFE halt the emulator; anything else ending the emulation is unexpected.
+      const uint32_t pc = m.read_pc();
+      uint16_t before[2] = {0, 0};
+      uc_mem_read(m.uc.get(), pc - 4, before, 4);
+      const bool wfi = before[1] == 0xBF30 || (before[0] == 0xF3AF && before[1] == 0x8003);
+      const bool wfe = before[1] == 0xBF20 || (before[0] == 0xF3AF && before[1] == 0x8002);
+      if (wfi || wfe) {
+        if (!m.sleep(wfe)) break;
+        continue;
+      }
+      m.stop_with(StopReason::Fault, FaultKind::Emulator, "emulation ended without an exit request",
+                  std::nullopt, pc);
+      break;
+    }
+    m.stop_with(StopReason::Fault, FaultKind::Emulator,
+                fmt::format("emulator stopped: {}", uc_strerror(err)), std::nullopt, m.read_pc());
+    break;
   }
-  result.pc = impl_->read_pc();
-  result.cycles = impl_->cycle_count;
-  result.instructions = impl_->instruction_count;
+  RunResult result = *m.stop;
+  result.cycles = m.cycle_count;
+  result.instructions = m.instruction_count;
   return result;
 }
 

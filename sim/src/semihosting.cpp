@@ -1,6 +1,7 @@
 // Semihosting operations (see semihosting.hpp for the scope and the source).
 #include "semihosting.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ constexpr uint32_t kApplicationExit = 0x20026;
 constexpr uint32_t kMinusOne = 0xFFFFFFFFu;
 constexpr uint32_t kEbadf = 9;
 constexpr uint32_t kEnoent = 2;
+constexpr uint32_t kEacces = 13;
+constexpr uint32_t kEio = 5;
+constexpr uint32_t kRemove = 0x0E;
+
+// fopen modes of SYS_OPEN's mode numbers 0-11 (Semihosting v2, SYS_OPEN table).
+constexpr const char* kModes[12] = {"r", "rb", "r+", "r+b", "w", "wb", "w+", "w+b", "a", "ab", "a+", "a+b"};
 
 // Console handles returned for ":tt" (stdin, stdout, stderr).
 constexpr uint32_t kStdin = 1;
@@ -55,19 +62,108 @@ bool Semihosting::read_words(uint32_t address, uint32_t* words, uint32_t count) 
   return host_.read_guest(address, words, count * 4);
 }
 
+void Semihosting::set_root(const std::filesystem::path& root) {
+  std::error_code ec;
+  root_ = std::filesystem::weakly_canonical(std::filesystem::absolute(root, ec), ec);
+}
+
+std::optional<std::filesystem::path> Semihosting::sandboxed(const std::string& name) const {
+  if (!root_ || name.empty() || name.find('\0') != std::string::npos) return std::nullopt;
+  const std::filesystem::path relative(name);
+  if (relative.is_absolute() || relative.has_root_name()) return std::nullopt;
+  std::error_code ec;
+  const auto resolved = std::filesystem::weakly_canonical(*root_ / relative, ec);
+  if (ec) return std::nullopt;
+  // Inside the root after resolving "..", symbolic links included.
+  const auto rel = resolved.lexically_relative(*root_);
+  if (rel.empty() || *rel.begin() == "..") return std::nullopt;
+  return resolved;
+}
+
+std::FILE* Semihosting::file(uint32_t handle) const {
+  const auto it = files_.find(handle);
+  return it == files_.end() ? nullptr : it->second.get();
+}
+
 SemihostingResult Semihosting::open(uint32_t arg) {
   uint32_t a[3];
   if (!read_words(arg, a, 3) || a[2] > 4096) return value(kMinusOne);
   std::string name(a[2], '\0');
   if (!host_.read_guest(a[0], name.data(), a[2])) return value(kMinusOne);
+  const uint32_t mode = a[1];
   if (name == ":tt") {
-    const uint32_t mode = a[1];
     if (mode < 4) return value(kStdin);
     if (mode < 8) return value(kStdout);
     return value(kStderr);
   }
-  errno_ = kEnoent;
-  return value(kMinusOne);
+  if (mode >= 12) {
+    errno_ = kEacces;
+    return value(kMinusOne);
+  }
+  const auto path = sandboxed(name);
+  if (!path) {
+    errno_ = root_ ? kEacces : kEnoent;
+    return value(kMinusOne);
+  }
+  std::FILE* f = std::fopen(path->c_str(), kModes[mode]);
+  if (f == nullptr) {
+    errno_ = kEnoent;
+    return value(kMinusOne);
+  }
+  const uint32_t handle = next_handle_++;
+  files_[handle].reset(f);
+  return value(handle);
+}
+
+SemihostingResult Semihosting::close(uint32_t arg) {
+  uint32_t handle = 0;
+  if (!read_words(arg, &handle, 1)) return value(kMinusOne);
+  if (handle >= kStdin && handle <= kStderr) return value(0);
+  if (files_.erase(handle) == 0) {
+    errno_ = kEbadf;
+    return value(kMinusOne);
+  }
+  return value(0);
+}
+
+SemihostingResult Semihosting::seek(uint32_t arg) {
+  uint32_t a[2];
+  if (!read_words(arg, a, 2)) return value(kMinusOne);
+  std::FILE* f = file(a[0]);
+  if (f == nullptr || std::fseek(f, static_cast<long>(a[1]), SEEK_SET) != 0) {
+    errno_ = f == nullptr ? kEbadf : kEio;
+    return value(kMinusOne);
+  }
+  return value(0);
+}
+
+SemihostingResult Semihosting::flen(uint32_t arg) {
+  uint32_t handle = 0;
+  if (!read_words(arg, &handle, 1)) return value(kMinusOne);
+  std::FILE* f = file(handle);
+  if (f == nullptr) {
+    errno_ = kEbadf;
+    return value(kMinusOne);
+  }
+  const long here = std::ftell(f);
+  std::fseek(f, 0, SEEK_END);
+  const long size = std::ftell(f);
+  std::fseek(f, here, SEEK_SET);
+  return value(static_cast<uint32_t>(size));
+}
+
+SemihostingResult Semihosting::remove(uint32_t arg) {
+  uint32_t a[2];
+  if (!read_words(arg, a, 2) || a[1] > 4096) return value(kMinusOne);
+  std::string name(a[1], '\0');
+  if (!host_.read_guest(a[0], name.data(), a[1])) return value(kMinusOne);
+  const auto path = sandboxed(name);
+  std::error_code ec;
+  if (!path || !std::filesystem::remove(*path, ec)) {
+    errno_ = path ? kEnoent : kEacces;
+    return value(kMinusOne);
+  }
+  return value(0);
 }
 
 SemihostingResult Semihosting::write(uint32_t arg) {
@@ -75,12 +171,16 @@ SemihostingResult Semihosting::write(uint32_t arg) {
   if (!read_words(arg, a, 3)) return value(kMinusOne);
   const uint32_t handle = a[0];
   const uint32_t length = a[2];
+  std::string text(length > kMaxString ? 0 : length, '\0');
+  if (length > kMaxString || !host_.read_guest(a[1], text.data(), length)) return value(length);
+  if (std::FILE* f = file(handle)) {
+    const size_t written = std::fwrite(text.data(), 1, text.size(), f);
+    return value(length - static_cast<uint32_t>(written));  // bytes NOT written
+  }
   if (handle != kStdout && handle != kStderr) {
     errno_ = kEbadf;
     return value(length);  // nothing written
   }
-  std::string text(length, '\0');
-  if (length > kMaxString || !host_.read_guest(a[1], text.data(), length)) return value(length);
   host_.console(handle == kStdout ? ConsoleSource::SemihostingStdout
                                   : ConsoleSource::SemihostingStderr,
                 text);
@@ -90,6 +190,13 @@ SemihostingResult Semihosting::write(uint32_t arg) {
 SemihostingResult Semihosting::read(uint32_t arg) {
   uint32_t a[3];
   if (!read_words(arg, a, 3)) return value(kMinusOne);
+  if (std::FILE* f = file(a[0])) {
+    std::string buffer(std::min(a[2], kMaxString), '\0');
+    const size_t got = std::fread(buffer.data(), 1, buffer.size(), f);
+    if (got > 0 && !host_.write_guest(a[1], buffer.data(), static_cast<uint32_t>(got)))
+      return value(kMinusOne);
+    return value(a[2] - static_cast<uint32_t>(got));  // bytes NOT read
+  }
   if (a[0] != kStdin) errno_ = kEbadf;
   return value(a[2]);  // console input is at end of file: no bytes read
 }
@@ -99,7 +206,9 @@ SemihostingResult Semihosting::call(uint32_t op, uint32_t arg) {
     case kOpen:
       return open(arg);
     case kClose:
-      return value(0);
+      return close(arg);
+    case kRemove:
+      return remove(arg);
     case kWriteC: {
       char c = 0;
       if (host_.read_guest(arg, &c, 1)) host_.console(ConsoleSource::SemihostingStdout, {&c, 1});
@@ -131,9 +240,9 @@ SemihostingResult Semihosting::call(uint32_t op, uint32_t arg) {
       return value(handle >= kStdin && handle <= kStderr ? 1u : 0u);
     }
     case kSeek:
-      return value(0);
+      return seek(arg);
     case kFlen:
-      return value(kMinusOne);
+      return flen(arg);
     case kClock:  // centiseconds of simulated time
       return value(static_cast<uint32_t>(host_.cycles() * 100 / host_.clock_hz()));
     case kTime:  // seconds of simulated time since the run started (deterministic)

@@ -1,10 +1,15 @@
 // Arm semihosting (BKPT 0xAB), the host services a debugger offers firmware:
 // console I/O, clock and time, heap info and exit. Follows "Semihosting for AArch32
-// and AArch64" v2 (Arm). Host files under a sandbox folder come with the machine issue;
-// for now every file other than the console (":tt") is refused.
+// and AArch64" v2 (Arm). Host files: only under the sandbox folder the user names
+// (set_root); names are relative to it, and ".." or absolute names that would leave
+// it are refused. Without a folder only the console (":tt") opens.
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -33,6 +38,7 @@ class Semihosting {
  public:
   explicit Semihosting(SemihostingHost& host) : host_(host) {}
   SemihostingResult call(uint32_t op, uint32_t arg);
+  void set_root(const std::filesystem::path& root);
 
  private:
   bool read_words(uint32_t address, uint32_t* words, uint32_t count);
@@ -40,8 +46,22 @@ class Semihosting {
   SemihostingResult write(uint32_t arg);
   SemihostingResult read(uint32_t arg);
 
+  SemihostingResult close(uint32_t arg);
+  SemihostingResult seek(uint32_t arg);
+  SemihostingResult flen(uint32_t arg);
+  SemihostingResult remove(uint32_t arg);
+  std::optional<std::filesystem::path> sandboxed(const std::string& name) const;
+  std::FILE* file(uint32_t handle) const;
+
+  struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+
   SemihostingHost& host_;
   uint32_t errno_ = 0;
+  std::optional<std::filesystem::path> root_;
+  std::map<uint32_t, std::unique_ptr<std::FILE, FileCloser>> files_;
+  uint32_t next_handle_ = 4;  // 1-3 are the console
 };
 
 }  // namespace mcuprof::sim

@@ -114,6 +114,7 @@ std::string gcc_cpu_flags(const Target& target) {
       return target.fpu ? "-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard"
                         : "-mcpu=cortex-m4 -mthumb -mfloat-abi=soft";
     case Core::CortexM7:
+      if (target.fpu_double) return "-mcpu=cortex-m7 -mthumb -mfpu=fpv5-d16 -mfloat-abi=hard";
       return target.fpu ? "-mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=hard"
                         : "-mcpu=cortex-m7 -mthumb -mfloat-abi=soft";
     case Core::CortexM33:

@@ -93,8 +93,8 @@ Memory parse_memory(const json& obj, size_t index, const std::string& origin) {
   m.size = static_cast<uint32_t>(size);
   if (obj.contains("wait_states")) {
     const auto& ws = obj["wait_states"];
-    if (!ws.is_number_unsigned() || ws.get<uint64_t>() > 15)
-      fail(origin, path + "wait_states", "expected an integer from 0 to 15");
+    if (!ws.is_number_unsigned() || ws.get<uint64_t>() > 63)
+      fail(origin, path + "wait_states", "expected an integer from 0 to 63");
     m.wait_states = ws.get<unsigned>();
   }
   if (obj.contains("source") && obj["source"].is_string()) m.source = obj["source"];
@@ -165,7 +165,103 @@ Cache parse_cache(const json& obj, const std::string& origin, const std::string&
   return c;
 }
 
+uint32_t parse_u32(const json& value, const std::string& origin, const std::string& field) {
+  const uint64_t v = parse_size(value, origin, field);
+  if (v > 0xFFFFFFFFull) fail(origin, field, "expected a 32-bit value");
+  return static_cast<uint32_t>(v);
+}
+
+Peripherals parse_peripherals(const json& obj, const std::string& origin) {
+  if (!obj.is_object()) fail(origin, "peripherals", "expected an object");
+  Peripherals p;
+  if (obj.contains("unknown_registers")) {
+    const auto& v = obj["unknown_registers"];
+    if (v == "last-written")
+      p.policy = UnknownRegisterPolicy::LastWritten;
+    else if (v == "fault")
+      p.policy = UnknownRegisterPolicy::Fault;
+    else
+      fail(origin, "peripherals.unknown_registers", "expected \"last-written\" or \"fault\"");
+  }
+  if (obj.contains("regions")) {
+    if (!obj["regions"].is_array()) fail(origin, "peripherals.regions", "expected an array");
+    for (size_t i = 0; i < obj["regions"].size(); ++i) {
+      const auto& r = obj["regions"][i];
+      const std::string path = fmt::format("peripherals.regions[{}].", i);
+      if (!r.is_object()) fail(origin, path, "expected an object");
+      PeripheralRegion region;
+      region.name = required_string(r, "name", origin, path);
+      if (!r.contains("base")) fail(origin, path + "base", "missing");
+      if (!r.contains("size")) fail(origin, path + "size", "missing");
+      const uint64_t base = parse_size(r["base"], origin, path + "base");
+      const uint64_t size = parse_size(r["size"], origin, path + "size");
+      if (size == 0 || base % 4096 != 0 || size % 4096 != 0 || base + size > 0xE0000000ull)
+        fail(origin, path + "size",
+             "expected a non-empty range on 4 KiB boundaries below 0xE0000000");
+      region.base = static_cast<uint32_t>(base);
+      region.size = static_cast<uint32_t>(size);
+      p.regions.push_back(region);
+    }
+  } else {
+    p.regions.push_back({"peripherals", 0x40000000u, 0x20000000u});
+  }
+  if (obj.contains("registers")) {
+    if (!obj["registers"].is_array()) fail(origin, "peripherals.registers", "expected an array");
+    for (size_t i = 0; i < obj["registers"].size(); ++i) {
+      const auto& r = obj["registers"][i];
+      const std::string path = fmt::format("peripherals.registers[{}].", i);
+      if (!r.is_object()) fail(origin, path, "expected an object");
+      RegisterRule rule;
+      rule.name = required_string(r, "name", origin, path);
+      if (!r.contains("address")) fail(origin, path + "address", "missing");
+      rule.address = parse_u32(r["address"], origin, path + "address");
+      if (rule.address % 4 != 0) fail(origin, path + "address", "expected a word-aligned address");
+      if (r.contains("reset")) rule.reset = parse_u32(r["reset"], origin, path + "reset");
+      if (r.contains("copy")) {
+        if (!r["copy"].is_array()) fail(origin, path + "copy", "expected an array");
+        for (size_t j = 0; j < r["copy"].size(); ++j) {
+          const auto& c = r["copy"][j];
+          const std::string cpath = fmt::format("{}copy[{}].", path, j);
+          if (!c.is_object()) fail(origin, cpath, "expected an object");
+          RegisterRule::Copy copy;
+          copy.from = small_count(c, "from", origin, cpath, 0, 31);
+          copy.to = small_count(c, "to", origin, cpath, 0, 31);
+          copy.width = small_count(c, "width", origin, cpath, 1, 32);
+          if (copy.width == 0 || copy.from + copy.width > 32 || copy.to + copy.width > 32)
+            fail(origin, cpath + "width", "field extends past bit 31");
+          rule.copies.push_back(copy);
+        }
+      }
+      p.registers.push_back(rule);
+    }
+  }
+  if (obj.contains("source") && obj["source"].is_string()) p.source = obj["source"];
+  for (const auto& rule : p.registers) {
+    bool inside = false;
+    for (const auto& region : p.regions) inside = inside || region.contains(rule.address);
+    if (!inside)
+      fail(origin, "peripherals.registers",
+           fmt::format("{} at 0x{:08x} is outside every peripheral region", rule.name, rule.address));
+  }
+  return p;
+}
+
 }  // namespace
+
+uint32_t RegisterRule::read_value(uint32_t stored) const {
+  uint32_t v = stored;
+  for (const auto& c : copies) {
+    const uint32_t mask = c.width >= 32 ? 0xFFFFFFFFu : ((1u << c.width) - 1u);
+    v = (v & ~(mask << c.to)) | (((stored >> c.from) & mask) << c.to);
+  }
+  return v;
+}
+
+const RegisterRule* Peripherals::rule_at(uint32_t address) const {
+  for (const auto& r : registers)
+    if (r.address == address) return &r;
+  return nullptr;
+}
 
 std::string_view to_string(Core core) {
   for (const auto& [name, c] : kCores)
@@ -219,9 +315,18 @@ Target parse_target(std::string_view json_text, const std::string& origin) {
   }
   t.core = *c;
   if (doc.contains("fpu")) {
-    if (!doc["fpu"].is_boolean()) fail(origin, "fpu", "expected true or false");
-    t.fpu = doc["fpu"];
+    const auto& f = doc["fpu"];
+    if (f.is_boolean()) {
+      t.fpu = f;
+    } else if (f == "single" || f == "double") {
+      t.fpu = true;
+      t.fpu_double = f == "double";
+    } else {
+      fail(origin, "fpu", "expected true, false, \"single\" or \"double\"");
+    }
   }
+  if (t.fpu_double && t.core != Core::CortexM7)
+    fail(origin, "fpu", "double precision is only available on the Cortex-M7 (FPv5-D16)");
   if (t.fpu && (t.core == Core::CortexM0 || t.core == Core::CortexM0Plus || t.core == Core::CortexM3))
     fail(origin, "fpu", fmt::format("{} has no FPU", core));
   if (!doc.contains("clock_hz")) fail(origin, "clock_hz", "missing");
@@ -265,6 +370,19 @@ Target parse_target(std::string_view json_text, const std::string& origin) {
       fail(origin, "stack_bytes", "expected a multiple of 8, at least 256, smaller than data memory");
     t.stack_bytes = static_cast<uint32_t>(s);
   }
+  const bool v6m = t.core == Core::CortexM0 || t.core == Core::CortexM0Plus;
+  t.irq_count = small_count(doc, "irq_count", origin, "", 64, v6m ? 32 : 496);
+  t.priority_bits = small_count(doc, "priority_bits", origin, "", v6m ? 2 : 4, 8);
+  if (v6m ? t.priority_bits != 2 : t.priority_bits < 3)
+    fail(origin, "priority_bits", v6m ? "ARMv6-M implements 2 priority bits"
+                                      : "ARMv7-M/ARMv8-M implement 3 to 8 priority bits");
+  t.peripherals = parse_peripherals(doc.contains("peripherals") ? doc["peripherals"] : json::object(),
+                                    origin);
+  for (const auto& region : t.peripherals.regions)
+    for (const auto& m : t.memories)
+      if (m.base < uint64_t{region.base} + region.size && region.base < m.end())
+        fail(origin, "peripherals.regions",
+             fmt::format("'{}' overlaps memory '{}'", region.name, m.name));
   if (doc.contains("flash_accelerator"))
     t.flash_accelerator = parse_accelerator(doc["flash_accelerator"], origin);
   if (doc.contains("icache")) t.icache = parse_cache(doc["icache"], origin, "icache");

@@ -14,12 +14,17 @@ constexpr int kSoftware = 70;           // internal error (a bug: please report 
 constexpr int kCantCreate = 73;         // cannot create or write an output (database, summary)
 constexpr int kIoError = 74;            // I/O error while writing an output
 
-// Firmware stopped without exiting. One code per kind (see sim::FaultKind).
+// Firmware stopped without exiting. One code per kind (see sim::FaultKind and
+// docs/machine.md "Exit codes").
 constexpr int kFaultUnmappedAccess = 80;
 constexpr int kFaultFlashWrite = 81;
-constexpr int kFaultUndefinedInstruction = 82;
-constexpr int kFaultUnhandledException = 83;
+constexpr int kFaultUsageFault = 82;  // undefined instruction, no FPU, invalid state...
+constexpr int kFaultHardFault = 83;   // escalated faults, vector-table errors
 constexpr int kFaultEmulator = 84;
+constexpr int kFaultBusFault = 85;
+constexpr int kFaultMemManage = 86;
+constexpr int kFaultStackOverflow = 87;
+constexpr int kFaultLockup = 88;
 constexpr int kCycleBudget = 90;  // --max-cycles exhausted: the firmware did not finish
 
 }  // namespace mcuprof::profiler::exit_code

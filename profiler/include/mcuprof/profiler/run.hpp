@@ -31,6 +31,7 @@ struct RunRequest {
   std::optional<std::filesystem::path> database;
   std::optional<std::filesystem::path> summary;
   uint64_t max_cycles = 10'000'000'000ull;
+  std::optional<std::filesystem::path> semihosting_root;  // host files the firmware may open
 };
 
 struct RunOutcome {

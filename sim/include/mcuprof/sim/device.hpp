@@ -19,6 +19,10 @@ class DeviceHost {
   virtual void itm_event(unsigned port, uint32_t value, unsigned size) = 0;
   // Reports the first access to a register nobody models (once per address).
   virtual void unmodelled_access(uint32_t address, bool write) = 0;
+  // The exception number the core is handling (IPSR), 0 in thread mode.
+  virtual unsigned current_exception() const = 0;
+  // A device rejects an access (precise bus error at `address`).
+  virtual void bus_error(uint32_t address, bool write) = 0;
 };
 
 class Device {

@@ -40,6 +40,7 @@ class ElfImage {
 
   // The function or object symbol covering `address`, or nullptr.
   const Symbol* symbol_at(uint32_t address) const;
+  // Address of a function, object or global linker-script label (e.g. __StackLimit).
   std::optional<uint32_t> symbol_address(const std::string& name) const;
 
  private:
@@ -47,6 +48,7 @@ class ElfImage {
   uint32_t entry_ = 0;
   std::vector<Segment> segments_;
   std::vector<Symbol> symbols_;
+  std::vector<Symbol> labels_;  // global symbols without a type
 };
 
 }  // namespace mcuprof::sim

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,16 +26,44 @@ enum class StopReason {
 
 std::string_view to_string(StopReason reason);
 
+// What went wrong when a run stops with StopReason::Fault (docs/machine.md lists the
+// exit code of each). The first four are the architectural faults as the chip raises
+// them (after escalation); the others name a cause mcuprof recognises itself.
 enum class FaultKind {
   None,
-  UnmappedAccess,        // read/write/fetch outside every memory and device
-  FlashWrite,            // store to read-only code memory
-  UndefinedInstruction,  // an encoding the selected core does not execute
-  UnhandledException,    // an exception the machine does not model yet
-  Emulator,              // any other emulator stop
+  HardFault,       // escalated fault, vector-table read error, SVC at too high priority
+  UsageFault,      // undefined instruction, no coprocessor, invalid state, unaligned, divide by 0
+  BusFault,        // precise bus error (an access to a region the bus rejects)
+  MemManage,       // instruction fetch from an execute-never region (peripherals, system)
+  UnmappedAccess,  // read/write/fetch outside every memory and device (a BusFault on chip)
+  FlashWrite,      // store to read-only code memory
+  StackOverflow,   // SP went below the stack limit
+  Lockup,          // fault while in HardFault/NMI, or a sleep nothing can wake
+  Emulator,        // any other emulator stop
 };
 
 std::string_view to_string(FaultKind kind);
+
+// Everything known about a fault: where, what, the machine state. text() formats it.
+struct FaultReport {
+  FaultKind kind = FaultKind::None;
+  std::string cause;          // one line: what happened, in the chip's terms
+  uint32_t pc = 0;            // address of the faulting instruction
+  std::string location;       // "function+0x12" or "0x08001234" without a symbol
+  std::string instruction;    // Capstone disassembly of the faulting instruction
+  std::optional<uint32_t> address;  // data address of an access fault
+  uint32_t registers[16] = {};      // r0-r12, sp, lr, pc
+  uint32_t xpsr = 0;
+  uint32_t msp = 0;
+  uint32_t psp = 0;
+  uint32_t cfsr = 0;  // SCB fault status registers as the chip would have set them
+  uint32_t hfsr = 0;
+  uint32_t mmfar = 0;
+  uint32_t bfar = 0;
+  std::vector<std::string> call_stack;  // innermost first: "0x08000123 main+0x12"
+
+  std::string text() const;
+};
 
 struct RunOptions {
   uint64_t max_cycles = 10'000'000'000ull;
@@ -44,11 +73,12 @@ struct RunResult {
   StopReason reason = StopReason::Exited;
   int exit_code = 0;          // firmware's status (Exited) or BKPT immediate (Breakpoint)
   FaultKind fault = FaultKind::None;
-  std::string detail;         // human-readable description of a fault or stop
+  std::string detail;         // human-readable one-line description of a fault or stop
   uint64_t cycles = 0;
   uint64_t instructions = 0;
   uint32_t pc = 0;
   std::optional<uint32_t> fault_address;  // data address of an access fault
+  std::optional<FaultReport> report;      // set for StopReason::Fault and CycleBudget
 };
 
 class Machine {
@@ -64,6 +94,10 @@ class Machine {
   // vector table at the start of code memory. Throws SimError if a segment falls
   // outside the target's memories or the vector table is not plausible.
   void load(const ElfImage& image);
+
+  // Host folder that semihosting SYS_OPEN may use (paths are relative to it and cannot
+  // leave it). Without one, only the console (":tt") opens.
+  void set_semihosting_root(const std::filesystem::path& root);
 
   void add_observer(MachineObserver* observer);
   RunResult run(const RunOptions& options);

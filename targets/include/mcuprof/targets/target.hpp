@@ -66,11 +66,53 @@ struct Cache {
   bool present() const { return size != 0; }
 };
 
+// A peripheral register the unknown-register policy answers specially: its reset
+// value and bit fields whose read value copies another field (ready bits follow their
+// enable bits, RCC_CFGR.SWS follows SW), so vendor clock set-up code runs through.
+struct RegisterRule {
+  struct Copy {
+    unsigned from = 0;   // lowest bit of the source field
+    unsigned to = 0;     // lowest bit of the field that reads as the source
+    unsigned width = 1;  // bits
+  };
+  std::string name;
+  uint32_t address = 0;
+  uint32_t reset = 0;
+  std::vector<Copy> copies;
+
+  // The value firmware reads when `stored` was last written (or is the reset value).
+  uint32_t read_value(uint32_t stored) const;
+};
+
+// Address ranges where the chip has peripherals mcuprof does not model.
+struct PeripheralRegion {
+  std::string name;
+  uint32_t base = 0;
+  uint32_t size = 0;
+  bool contains(uint32_t address) const { return address - base < size; }
+};
+
+enum class UnknownRegisterPolicy {
+  LastWritten,  // reads return the last value written (or the rule's reset value)
+  Fault,        // any access is a bus fault
+};
+
+struct Peripherals {
+  UnknownRegisterPolicy policy = UnknownRegisterPolicy::LastWritten;
+  std::vector<PeripheralRegion> regions;  // default: 0x40000000-0x5FFFFFFF
+  std::vector<RegisterRule> registers;
+  std::string source;  // datasheet reference for the rules
+  const RegisterRule* rule_at(uint32_t address) const;
+};
+
 struct Target {
   std::string name;
   std::string description;
   Core core = Core::CortexM4;
   bool fpu = false;
+  bool fpu_double = false;  // FPv5 with double precision (fpu: "double")
+  unsigned irq_count = 64;  // external interrupts wired to the NVIC
+  unsigned priority_bits = 4;  // implemented NVIC priority bits
   uint64_t clock_hz = 0;
   std::vector<Memory> memories;
   std::string code_memory;  // where .text/.rodata and the vector table go
@@ -79,6 +121,7 @@ struct Target {
   FlashAccelerator flash_accelerator;
   Cache icache;  // core L1 caches (Cortex-M7)
   Cache dcache;
+  Peripherals peripherals;
   std::filesystem::path file;  // the JSON it came from (empty when parsed from text)
 
   const Memory& memory(std::string_view memory_name) const;

@@ -1,0 +1,168 @@
+// The machine's private state, shared by the files that implement it: machine.cpp
+// (set-up, hooks, run loop), exceptions.cpp (exception entry and return, sleep),
+// faults.cpp (raising faults the way the chip would and the fault report).
+#pragma once
+
+#include <capstone/capstone.h>
+#include <unicorn/unicorn.h>
+
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "devices/fp_extension.hpp"
+#include "devices/scb.hpp"
+#include "devices/systick.hpp"
+#include "devices/unknown_registers.hpp"
+#include "exception_state.hpp"
+#include "mcuprof/sim/device.hpp"
+#include "mcuprof/sim/machine.hpp"
+#include "semihosting.hpp"
+
+namespace mcuprof::sim {
+
+struct UcCloser {
+  void operator()(uc_engine* uc) const { uc_close(uc); }
+};
+
+// Capstone handle (Thumb, M-class, with operand details) closed on destruction.
+class Disassembler {
+ public:
+  Disassembler();
+  ~Disassembler();
+  Disassembler(const Disassembler&) = delete;
+  Disassembler& operator=(const Disassembler&) = delete;
+  csh handle() const { return handle_; }
+
+ private:
+  csh handle_ = 0;
+};
+
+// What the machine remembers of a basic block the first time it meets it, for the
+// checks the emulator does not make itself (FP instructions the core lacks).
+struct BlockIsa {
+  std::optional<uint32_t> first_fp;      // first VFP instruction
+  std::optional<uint32_t> first_double;  // first double-precision arithmetic
+};
+
+// Why a fault is raised, in the terms of the chip's fault status registers.
+enum class FaultCause {
+  UndefinedInstruction,  // UFSR.UNDEFINSTR
+  InvalidState,          // UFSR.INVSTATE
+  InvalidPc,             // UFSR.INVPC (bad EXC_RETURN)
+  NoCoprocessor,         // UFSR.NOCP
+  Unaligned,             // UFSR.UNALIGNED
+  DivideByZero,          // UFSR.DIVBYZERO
+  DataBusError,          // BFSR.PRECISERR (+BFAR)
+  InstructionBusError,   // BFSR.IBUSERR
+  StackingError,         // BFSR.STKERR
+  InstructionAccess,     // MMFSR.IACCVIOL (execute-never region)
+  VectorRead,            // HFSR.VECTTBL
+  SvcEscalation,         // SVC at a priority that cannot take SVCall
+};
+
+struct Machine::Impl final : DeviceHost, SemihostingHost {
+  targets::Target target;
+  std::unique_ptr<uc_engine, UcCloser> uc;
+  std::vector<std::vector<uint8_t>> backing;  // host storage of each target memory
+  DeviceBus ppb;
+  std::unique_ptr<UnknownRegisters> ppb_unknown;  // PPB addresses no device claims
+  std::vector<std::unique_ptr<Device>> peripheral_files;  // one per peripheral region
+  ExceptionState exceptions;
+  Scb* scb = nullptr;  // owned by ppb
+  SysTick* systick = nullptr;
+  FpExtension* fp = nullptr;
+  std::unique_ptr<CycleModel> model;
+  Semihosting semihosting{*this};
+  std::unordered_map<uint64_t, BlockCost> block_costs;
+  std::unordered_map<uint64_t, BlockIsa> block_isa;
+  std::vector<MachineObserver*> observers;
+  std::vector<uint8_t> code_scratch;
+  Disassembler disassembler;
+  std::vector<Symbol> symbols;  // of the loaded image, for fault reports
+  std::optional<uint32_t> stack_limit;
+  uint32_t stack_top = 0;
+
+  uint64_t cycle_count = 0;
+  uint64_t instruction_count = 0;
+  uint64_t max_cycles = 0;
+  std::optional<RunResult> stop;  // set by a hook that ends the run
+  unsigned ipsr = 0;              // exception being handled (mirrors Unicorn's IPSR)
+  std::optional<uint32_t> pending_return;  // EXC_RETURN seen by a fetch hook
+  uint32_t last_block = 0;        // start and size of the block executing now
+  uint32_t last_block_size = 0;
+  bool fp_checks = false;         // blocks must be checked for FP instructions
+
+  Impl(const targets::Target& t, std::unique_ptr<CycleModel> m);
+
+  // --- DeviceHost / SemihostingHost (machine.cpp) ------------------------------------
+  uint64_t cycles() const override { return cycle_count; }
+  uint64_t clock_hz() const override { return target.clock_hz; }
+  void console(std::string_view text) override { console(ConsoleSource::Itm, text); }
+  void console(ConsoleSource source, std::string_view text) override;
+  void itm_event(unsigned port, uint32_t value, unsigned size) override;
+  void unmodelled_access(uint32_t address, bool write) override;
+  unsigned current_exception() const override { return ipsr; }
+  void bus_error(uint32_t address, bool write) override;
+  bool read_guest(uint32_t address, void* out, uint32_t length) override;
+  bool write_guest(uint32_t address, const void* data, uint32_t length) override;
+
+  // --- set-up (machine.cpp) -----------------------------------------------------------
+  void open_core();
+  void map_memories();
+  void attach_devices();
+  void add_hooks();
+
+  // --- registers ---------------------------------------------------------------------
+  uint32_t reg(int id) const;
+  void set_reg(int id, uint32_t value);
+  uint32_t read_pc() const { return reg(UC_ARM_REG_PC); }
+
+  // --- block-boundary work (machine.cpp): true when the block must not run ------------
+  bool before_block(uint32_t address, uint32_t size);
+  const BlockIsa& isa_of(uint32_t address, uint32_t size);
+  bool check_fp(uint32_t address, uint32_t size);
+  void update_fp_checks();
+
+  // --- exceptions (exceptions.cpp) ----------------------------------------------------
+  // Takes the highest-priority pending exception if it pre-empts; true when taken.
+  bool take_pending(uint32_t return_address);
+  // Stacks a frame and enters exception `n`; false (with a fault) on failure.
+  bool enter_exception(unsigned n, uint32_t return_address);
+  bool exception_return(uint32_t exc_return);
+  void on_svc(uint32_t return_address);
+  // Lazy FP stacking: writes S0-S15/FPSCR into the reserved frame (FPCCR.LSPACT).
+  void lazy_fp_save();
+  // WFI/WFE stopped the emulator: sleep until something wakes the core; false on a
+  // stop (budget, lock-up).
+  bool sleep(bool wfe);
+  unsigned entry_cycles() const;
+
+  // --- faults (faults.cpp) ------------------------------------------------------------
+  void raise_fault(FaultCause cause, uint32_t pc, std::optional<uint32_t> address,
+                   std::string detail, std::optional<FaultKind> kind_override = {});
+  void stop_with(StopReason reason, FaultKind kind, std::string detail,
+                 std::optional<uint32_t> address, uint32_t pc);
+  FaultReport make_report(FaultKind kind, std::string cause, uint32_t pc,
+                          std::optional<uint32_t> address);
+  // The instruction of the current block that accessed `address` (loads or stores).
+  uint32_t find_access_pc(uint32_t address, bool write);
+  std::string location(uint32_t address) const;
+  std::string disassemble(uint32_t address);
+
+  // --- hooks (machine.cpp) ------------------------------------------------------------
+  static uint64_t ppb_read(uc_engine* uc, uint64_t offset, unsigned size, void* user);
+  static void ppb_write(uc_engine* uc, uint64_t offset, unsigned size, uint64_t value,
+                        void* user);
+  static void on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user);
+  static void on_interrupt(uc_engine* uc, uint32_t intno, void* user);
+  static bool on_invalid_memory(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
+                                int64_t value, void* user);
+  static bool on_invalid_instruction(uc_engine* uc, void* user);
+  void on_semihosting(uint32_t pc);
+};
+
+[[noreturn]] void emulator_error(std::string_view what, uc_err err);
+
+}  // namespace mcuprof::sim
