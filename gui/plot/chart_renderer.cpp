@@ -435,6 +435,7 @@ void ChartRenderer::draw_sram_limits(QPainter& p, const ChartLayout& l) const {
 void ChartRenderer::draw_peaks(QPainter& p, const ChartLayout& l) const {
   const QFontMetricsF fm(p.font());
   const LinearMap xm = x_map(l), ym = y_map(l);
+  if (!options_.show_peaks) return;
   std::vector<QRectF> placed;
   for (size_t i = 0; i < runs_.size(); ++i) {
     const auto& run = runs_[i];

@@ -33,6 +33,7 @@ struct ChartOptions {
   bool show_components = true;  // Overlaid: also draw static/arena/stack lines
   bool show_band = true;        // the layer/patch band under the axis
   bool show_legend = true;
+  bool show_peaks = true;       // marker and label at each run's peak
   std::string title;            // drawn top-left when not empty
   int font_pixel_size = 12;
   ChartColours colours;

@@ -34,7 +34,7 @@ std::vector<ColumnEnvelope> decimate_step_series(std::span<const StepPoint> seri
     };
     // The value carried in from before a, unless a sample starts exactly at a.
     const bool sample_at_a = i < series.size() && static_cast<double>(series[i].cycle) == a;
-    if (i > 0 && !sample_at_a && a <= hold_end && b > a) take(series[i - 1].bytes);
+    if (i > 0 && !sample_at_a && a < hold_end && b > a) take(series[i - 1].bytes);
     if (b <= a) continue;
     // Every sample starting inside [a, b), transient ones included.
     size_t j = i;
