@@ -95,6 +95,30 @@ std::vector<QPolygonF> band_polygons(const std::vector<ColumnEnvelope>& upper,
   return polys;
 }
 
+// A curve `width` pixels thick as filled outlines, one per run of columns with data: each
+// column covers [max - width/2, min + width/2], so steps and min/max strokes are one column
+// wide and flat parts `width` thick. Filling this is far cheaper than stroking a polyline
+// that turns back on itself in every column, and it is one <polygon> in SVG.
+std::vector<QPolygonF> envelope_outlines(const std::vector<ColumnEnvelope>& env, const Columns& cols,
+                                         const LinearMap& y, double width) {
+  std::vector<QPolygonF> polys;
+  const double half = width / 2;
+  for_each_segment(env, [&](size_t first, size_t last) {
+    QPolygonF poly;
+    poly.reserve(static_cast<qsizetype>((last - first) * 4));
+    for (size_t k = first; k < last; ++k) {
+      const double top = y.to_pixel(static_cast<double>(env[k].max)) - half;
+      poly << QPointF(cols.left(k), top) << QPointF(cols.left(k + 1), top);
+    }
+    for (size_t k = last; k-- > first;) {
+      const double bottom = y.to_pixel(static_cast<double>(env[k].min)) + half;
+      poly << QPointF(cols.left(k + 1), bottom) << QPointF(cols.left(k), bottom);
+    }
+    polys.push_back(std::move(poly));
+  });
+  return polys;
+}
+
 double snap(double v, double dpr) { return std::round(v * dpr) / dpr; }
 
 }  // namespace
@@ -104,13 +128,18 @@ void ChartRenderer::set_runs(std::vector<ChartRun> runs) {
   levels_.clear();
   double top = 0;
   for (auto& run : runs_) {
+    const bool total_given = !run.total.empty();
     complete_run(run);
+    // Stacked levels: static, static+arena, static+arena+stack. The top one is the total
+    // when the caller did not give a total (complete_run summed the same three).
     std::array<StepSeries, 3> lv;
     lv[0] = run.static_bytes;
     const StepSeries* two[] = {&run.static_bytes, &run.arena};
     lv[1] = sum_series(two);
-    const StepSeries* three[] = {&run.static_bytes, &run.arena, &run.stack};
-    lv[2] = sum_series(three);
+    if (total_given) {
+      const StepSeries* three[] = {&run.static_bytes, &run.arena, &run.stack};
+      lv[2] = sum_series(three);
+    }
     for (const auto* s : {&run.total, &lv[2]}) {
       if (const auto m = series_max(*s)) top = std::max(top, static_cast<double>(m->bytes));
     }
@@ -144,6 +173,10 @@ void ChartRenderer::set_x_unit(XUnit unit) {
   const double extent = full_extent(unit);
   view_.set_extent(0.0, extent);
   view_.set_visible(f_lo * extent, f_hi * extent);
+}
+
+const StepSeries& ChartRenderer::stack_top(size_t run) const {
+  return levels_[run][2].empty() ? runs_[run].total : levels_[run][2];
 }
 
 std::pair<double, double> ChartRenderer::visible_range() const {
@@ -253,19 +286,44 @@ void ChartRenderer::draw_header(QPainter& p, const ChartLayout& l) const {
     p.setFont(font());
   }
   if (!options_.show_legend) return;
+  // Fit the legend to the width: drop the peak figures, then the component swatches, then
+  // elide the run names.
   const double sw = fm.height() * 1.4;
+  const double gap = fm.height() * 1.2;
+  const double avail = l.bounds.right() - x - fm.height();
+  const bool stacked = options_.mode == ChartMode::Stacked && !runs_.empty();
+  const double components_w = stacked ? fm.horizontalAdvance(QStringLiteral("static arena stack")) + fm.height() * 5 : 0;
+  const auto texts = [&](bool with_peak) {
+    std::vector<QString> out;
+    for (const auto& run : runs_) {
+      QString text = qs(run.name);
+      if (with_peak && run.peak) text += QStringLiteral("  (peak %1)").arg(qs(format_bytes(static_cast<double>(run.peak->bytes))));
+      out.push_back(text);
+    }
+    return out;
+  };
+  const auto width_of = [&](const std::vector<QString>& t) {
+    double w = 0;
+    for (const auto& s : t) w += sw + fm.height() * 0.4 + fm.horizontalAdvance(s) + gap;
+    return w;
+  };
+  std::vector<QString> labels = texts(true);
+  bool show_components = stacked;
+  if (width_of(labels) + components_w > avail) labels = texts(false);
+  if (width_of(labels) + components_w > avail) show_components = false;
+  const double per_run_max =
+      runs_.empty() ? 0 : std::max(fm.height() * 3, avail / static_cast<double>(runs_.size()) - sw - gap - fm.height() * 0.4);
   for (size_t i = 0; i < runs_.size(); ++i) {
     const QColor c = run_colour(static_cast<int>(i));
     p.setPen(QPen(c, 2.5, Qt::SolidLine, Qt::RoundCap));
     p.drawLine(QPointF(x, cy), QPointF(x + sw, cy));
     x += sw + fm.height() * 0.4;
-    QString text = qs(runs_[i].name);
-    if (runs_[i].peak) text += QStringLiteral("  (peak %1)").arg(qs(format_bytes(static_cast<double>(runs_[i].peak->bytes))));
+    const QString text = fm.elidedText(labels[i], Qt::ElideRight, per_run_max);
     p.setPen(col.text);
     p.drawText(QPointF(x, cy + fm.ascent() / 2 - 1), text);
-    x += fm.horizontalAdvance(text) + fm.height() * 1.2;
+    x += fm.horizontalAdvance(text) + gap;
   }
-  if (options_.mode == ChartMode::Stacked && !runs_.empty()) {
+  if (show_components) {
     // The component shades, shown in the first run's colour.
     const QColor base = run_colour(0);
     const std::pair<Component, const char*> parts[] = {
@@ -378,9 +436,11 @@ void ChartRenderer::draw_curves(QPainter& p, const ChartLayout& l) const {
       const Component comps[] = {Component::Static, Component::Arena, Component::Stack};
       std::vector<ColumnEnvelope> below;
       for (size_t k = 0; k < 3; ++k) {
-        auto env = decimate(levels_[i][k]);
+        auto env = decimate(k == 2 ? stack_top(i) : levels_[i][k]);
         p.setPen(Qt::NoPen);
-        p.setBrush(component_fill(colour, comps[k]));
+        QColor fill = component_fill(colour, comps[k]);
+        if (runs_.size() > 1) fill.setAlphaF(fill.alphaF() * 0.6f);  // overlapping runs stay readable
+        p.setBrush(fill);
         for (const auto& poly : band_polygons(env, k == 0 ? nullptr : &below, cols, ym)) p.drawPolygon(poly);
         below = std::move(env);
       }
@@ -391,12 +451,16 @@ void ChartRenderer::draw_curves(QPainter& p, const ChartLayout& l) const {
       for (const auto& [series, style] : parts) {
         QColor c = colour;
         c.setAlphaF(0.8f);
-        p.setPen(QPen(c, 1.2, style, Qt::FlatCap, Qt::MiterJoin));
+        QPen pen(c, 1.0, style, Qt::FlatCap, Qt::MiterJoin);
+        pen.setCosmetic(true);  // 1 px cosmetic lines take Qt's fast path
+        p.setPen(pen);
         for (const auto& poly : envelope_polylines(decimate(*series), cols, ym)) p.drawPolyline(poly);
       }
     }
-    p.setPen(QPen(colour, 2.0, Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
-    for (const auto& poly : envelope_polylines(decimate(run.total), cols, ym)) p.drawPolyline(poly);
+    p.setPen(Qt::NoPen);
+    p.setBrush(colour);
+    for (const auto& poly : envelope_outlines(decimate(run.total), cols, ym, 2.0)) p.drawPolygon(poly);
+    p.setBrush(Qt::NoBrush);
   }
 }
 
@@ -533,7 +597,10 @@ void ChartRenderer::draw_band(QPainter& p, const ChartLayout& l) const {
       p.setPen(QPen(QColor(40, 40, 60, 90), 1));
       const double step = 5;
       const bool down = k % 2 == 0;
-      for (double s = r.left() - row.height(); s < r.right() + step; s += step) {
+      // Only the visible part (a zoomed-in patch can be far wider than the row).
+      const double from = std::max(r.left(), row.left()) - row.height();
+      const double to = std::min(r.right(), row.right()) + step;
+      for (double s = from - std::fmod(from - r.left(), step); s < to; s += step) {
         if (down)
           p.drawLine(QPointF(s, row.bottom()), QPointF(s + row.height(), row.top()));
         else

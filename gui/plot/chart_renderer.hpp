@@ -125,6 +125,7 @@ class ChartRenderer {
   void sync_extent();
   double full_extent(XUnit unit) const;
   std::pair<double, double> visible_range() const;
+  const StepSeries& stack_top(size_t run) const;
   QFont font() const;
   void draw_header(QPainter& p, const ChartLayout& l) const;
   void draw_grid_and_axes(QPainter& p, const ChartLayout& l) const;
@@ -135,7 +136,8 @@ class ChartRenderer {
   void draw_overlays(QPainter& p, const ChartLayout& l) const;
 
   std::vector<ChartRun> runs_;
-  // Per run, the stacked levels: static, static+arena, static+arena+stack.
+  // Per run, the stacked levels: static, static+arena, static+arena+stack (the last one
+  // empty when it equals the run's total).
   std::vector<std::array<StepSeries, 3>> levels_;
   ChartOptions options_;
   XView view_;
