@@ -74,8 +74,9 @@ void MemoryChartWidget::wheelEvent(QWheelEvent* event) {
 }
 
 void MemoryChartWidget::mousePressEvent(QMouseEvent* event) {
-  const bool select = event->button() == Qt::RightButton ||
-                      (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier));
+  const bool select =
+      event->button() == Qt::RightButton ||
+      (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier));
   if (event->button() != Qt::LeftButton && !select) return;
   drag_ = select ? Drag::Select : Drag::Pan;
   drag_start_x_ = event->position().x();
@@ -135,7 +136,9 @@ void MemoryChartWidget::mouseReleaseEvent(QMouseEvent* event) {
   }
 }
 
-void MemoryChartWidget::mouseDoubleClickEvent(QMouseEvent*) { reset_zoom(); }
+void MemoryChartWidget::mouseDoubleClickEvent(QMouseEvent*) {
+  reset_zoom();
+}
 
 void MemoryChartWidget::leaveEvent(QEvent*) {
   renderer_.set_cursor(std::nullopt);

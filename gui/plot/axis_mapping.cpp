@@ -44,7 +44,9 @@ void XView::set_extent(double full_lo, double full_hi) {
   reset();
 }
 
-double XView::min_width() const { return (full_hi_ - full_lo_) * 1e-9; }
+double XView::min_width() const {
+  return (full_hi_ - full_lo_) * 1e-9;
+}
 
 void XView::set_visible(double lo, double hi) {
   if (hi < lo) std::swap(lo, hi);
@@ -64,7 +66,9 @@ void XView::zoom(double factor, double anchor) {
   set_visible(lo, lo + new_width);
 }
 
-void XView::pan(double delta) { set_visible(lo_ + delta, hi_ + delta); }
+void XView::pan(double delta) {
+  set_visible(lo_ + delta, hi_ + delta);
+}
 
 double nice_step(double range, int target) {
   if (!(range > 0.0) || target < 1) return 1.0;
@@ -73,7 +77,8 @@ double nice_step(double range, int target) {
   // The nice step closest to the raw one (on a log scale).
   double best = magnitude;
   for (const double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-    if (std::abs(std::log(m * magnitude / raw)) < std::abs(std::log(best / raw))) best = m * magnitude;
+    if (std::abs(std::log(m * magnitude / raw)) < std::abs(std::log(best / raw)))
+      best = m * magnitude;
   }
   return best;
 }

@@ -29,7 +29,6 @@ struct ColumnEnvelope {
 // max equals the true maximum of the series over [a, b) (the same for min).
 // Cost: O(log n) per column plus the samples in the visible range.
 std::vector<ColumnEnvelope> decimate_step_series(std::span<const StepPoint> series,
-                                                 std::span<const double> edges,
-                                                 uint64_t end_cycle);
+                                                 std::span<const double> edges, uint64_t end_cycle);
 
 }  // namespace mcuprof::plot

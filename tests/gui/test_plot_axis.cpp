@@ -26,7 +26,8 @@ class TestPlotAxis : public QObject {
 
   void runsOfDifferentLengthsLineUpInProgress() {
     const Timebase layerwise{100'000'000, 8'000'000}, patched{100'000'000, 9'000'000};
-    QCOMPARE(layerwise.to_axis(8'000'000, XUnit::Progress), patched.to_axis(9'000'000, XUnit::Progress));
+    QCOMPARE(layerwise.to_axis(8'000'000, XUnit::Progress),
+             patched.to_axis(9'000'000, XUnit::Progress));
     QCOMPARE(layerwise.to_axis(4'000'000, XUnit::Progress), 0.5);
     QCOMPARE(patched.to_cycle(0.5, XUnit::Progress), 4'500'000.0);
   }

@@ -44,7 +44,8 @@ ChartRun patch_based() {
   r.end_cycle = 1300;
   r.sram_limit_bytes = 96 * KiB;
   r.static_bytes = {{0, 10 * KiB}};
-  r.arena = {{0, 20 * KiB}, {100, 40 * KiB}, {500, 50 * KiB}, {600, 30 * KiB}, {800, 45 * KiB}, {1100, 25 * KiB}};
+  r.arena = {{0, 20 * KiB},   {100, 40 * KiB}, {500, 50 * KiB},
+             {600, 30 * KiB}, {800, 45 * KiB}, {1100, 25 * KiB}};
   r.stack = {{0, 2 * KiB}};
   for (int p = 0; p < 4; ++p) {
     const auto b = static_cast<uint64_t>(p * 200);
@@ -96,7 +97,8 @@ int densest_row(const QImage& img, const QColor& colour, const QRectF& area, int
   int best = -1, best_n = 0;
   for (int y = a.top(); y <= a.bottom(); ++y) {
     int n = 0;
-    for (int x = a.left(); x <= a.right(); ++x) n += (img.pixel(x, y) & 0xffffff) == (colour.rgb() & 0xffffff);
+    for (int x = a.left(); x <= a.right(); ++x)
+      n += (img.pixel(x, y) & 0xffffff) == (colour.rgb() & 0xffffff);
     if (n > best_n) best = y, best_n = n;
   }
   *count = best_n;
@@ -137,12 +139,16 @@ class TestPlotChart : public QObject {
       const ChartLayout l = r.layout(kBounds);
       for (int i = 0; i < 2; ++i) {
         const auto& peak = *r.runs()[static_cast<size_t>(i)].peak;
-        const double px = r.x_map(l).to_pixel(r.timebase(i).to_axis(static_cast<double>(peak.cycle), unit));
+        const double px =
+            r.x_map(l).to_pixel(r.timebase(i).to_axis(static_cast<double>(peak.cycle), unit));
         const double py = r.y_map(l).to_pixel(static_cast<double>(peak.bytes));
-        const Found m = find_colour(img, peak_marker_colour(run_colour(i)), l.plot.adjusted(-10, -10, 10, 10));
+        const Found m =
+            find_colour(img, peak_marker_colour(run_colour(i)), l.plot.adjusted(-10, -10, 10, 10));
         QVERIFY2(m.count >= 10, qPrintable(QString("run %1: marker not found").arg(i)));
-        QVERIFY2(std::abs(m.cx() - px) <= 2.0, qPrintable(QString("run %1 marker x %2, peak x %3").arg(i).arg(m.cx()).arg(px)));
-        QVERIFY2(std::abs(m.cy() - py) <= 2.0, qPrintable(QString("run %1 marker y %2, peak y %3").arg(i).arg(m.cy()).arg(py)));
+        QVERIFY2(std::abs(m.cx() - px) <= 2.0,
+                 qPrintable(QString("run %1 marker x %2, peak x %3").arg(i).arg(m.cx()).arg(px)));
+        QVERIFY2(std::abs(m.cy() - py) <= 2.0,
+                 qPrintable(QString("run %1 marker y %2, peak y %3").arg(i).arg(m.cy()).arg(py)));
       }
     }
   }
@@ -176,18 +182,22 @@ class TestPlotChart : public QObject {
       QVERIFY(row.top() >= l.plot.bottom());
       // The fc layer [700, 1000) / [1100, 1300): its op colour fills its stretch of the row.
       const auto& fc = r.runs()[i].layers.back();
-      const QRectF fc_rect(x.to_pixel(static_cast<double>(fc.begin)) + 2, row.top(),
-                           x.to_pixel(static_cast<double>(fc.end)) - x.to_pixel(static_cast<double>(fc.begin)) - 4,
-                           row.height());
+      const QRectF fc_rect(
+          x.to_pixel(static_cast<double>(fc.begin)) + 2, row.top(),
+          x.to_pixel(static_cast<double>(fc.end)) - x.to_pixel(static_cast<double>(fc.begin)) - 4,
+          row.height());
       const int n = find_colour(img, op_colour("FULLY_CONNECTED"), fc_rect).count;
-      QVERIFY2(n > fc_rect.width() * fc_rect.height() * 0.5, qPrintable(QString("row %1: %2 px").arg(i).arg(n)));
+      QVERIFY2(n > fc_rect.width() * fc_rect.height() * 0.5,
+               qPrintable(QString("row %1: %2 px").arg(i).arg(n)));
       QCOMPARE(find_colour(img, op_colour("FULLY_CONNECTED"), l.plot).count, 0);
     }
     // Patches are striped: the patched stretch of run B's row has fewer plain conv pixels
     // than the same stretch of run A's row.
-    const QRectF a(x.to_pixel(0) + 2, l.band_rows[0].top(), x.to_pixel(100) - x.to_pixel(0), l.band_rows[0].height());
+    const QRectF a(x.to_pixel(0) + 2, l.band_rows[0].top(), x.to_pixel(100) - x.to_pixel(0),
+                   l.band_rows[0].height());
     const QRectF b = a.translated(0, l.band_rows[1].top() - l.band_rows[0].top());
-    QVERIFY(find_colour(img, op_colour("CONV_2D"), b).count < find_colour(img, op_colour("CONV_2D"), a).count * 0.9);
+    QVERIFY(find_colour(img, op_colour("CONV_2D"), b).count <
+            find_colour(img, op_colour("CONV_2D"), a).count * 0.9);
     ChartRenderer no_band;
     no_band.options().show_band = false;
     no_band.set_runs({layerwise()});
@@ -212,10 +222,12 @@ class TestPlotChart : public QObject {
     ChartRun run;
     run.name = "spike";
     run.end_cycle = 2'000'000;
-    for (uint64_t c = 0; c < 2'000'000; c += 4) run.arena.push_back({c, (20 + static_cast<int64_t>(c % 7)) * KiB});
+    for (uint64_t c = 0; c < 2'000'000; c += 4)
+      run.arena.push_back({c, (20 + static_cast<int64_t>(c % 7)) * KiB});
     run.arena.insert(run.arena.begin() + 300'002, StepPoint{1'200'005, 200 * KiB});
-    QVERIFY(std::is_sorted(run.arena.begin(), run.arena.end(),
-                           [](const StepPoint& a, const StepPoint& b) { return a.cycle < b.cycle; }));
+    QVERIFY(
+        std::is_sorted(run.arena.begin(), run.arena.end(),
+                       [](const StepPoint& a, const StepPoint& b) { return a.cycle < b.cycle; }));
     ChartRenderer r;
     r.options().mode = ChartMode::Overlaid;
     r.options().show_components = false;
@@ -226,8 +238,11 @@ class TestPlotChart : public QObject {
     const ChartLayout l = r.layout(kBounds);
     const double spike_y = r.y_map(l).to_pixel(200.0 * KiB);
     const double spike_x = r.x_map(l).to_pixel(1'200'005);
-    const Found top = find_colour(img, run_colour(0), QRectF(l.plot.left(), spike_y - 1.5, l.plot.width(), 3));
-    QVERIFY2(top.count >= 1, qPrintable(QString("the spike's top is not drawn (y %1, x %2)").arg(spike_y).arg(spike_x)));
+    const Found top =
+        find_colour(img, run_colour(0), QRectF(l.plot.left(), spike_y - 1.5, l.plot.width(), 3));
+    QVERIFY2(
+        top.count >= 1,
+        qPrintable(QString("the spike's top is not drawn (y %1, x %2)").arg(spike_y).arg(spike_x)));
     QVERIFY(std::abs(top.cx() - spike_x) <= 2.0);
   }
 
@@ -237,9 +252,11 @@ class TestPlotChart : public QObject {
     r.view().set_visible(200, 400);
     const QImage img = render(r);
     const ChartLayout l = r.layout(kBounds);
-    const Found m = find_colour(img, peak_marker_colour(run_colour(0)), l.plot.adjusted(-10, -10, 10, 10));
+    const Found m =
+        find_colour(img, peak_marker_colour(run_colour(0)), l.plot.adjusted(-10, -10, 10, 10));
     QVERIFY(m.count >= 5);
-    QVERIFY2(std::abs(m.cx() - l.plot.left()) <= 2.0, qPrintable(QString("marker x %1").arg(m.cx())));
+    QVERIFY2(std::abs(m.cx() - l.plot.left()) <= 2.0,
+             qPrintable(QString("marker x %1").arg(m.cx())));
     r.view().set_visible(500, 1000);  // peak out of view: no marker
     QCOMPARE(find_colour(render(r), peak_marker_colour(run_colour(0)), l.plot).count, 0);
   }
@@ -252,8 +269,10 @@ class TestPlotChart : public QObject {
     r.set_selection(std::make_pair(800.0, 900.0));
     r.set_highlight(HighlightSpan{0, 700, 1000});
     const QImage marked = render(r);
-    const QPoint in_sel(static_cast<int>(r.x_map(l).to_pixel(850)), static_cast<int>(l.plot.top() + 5));
-    const QPoint outside(static_cast<int>(r.x_map(l).to_pixel(100)), static_cast<int>(l.plot.top() + 5));
+    const QPoint in_sel(static_cast<int>(r.x_map(l).to_pixel(850)),
+                        static_cast<int>(l.plot.top() + 5));
+    const QPoint outside(static_cast<int>(r.x_map(l).to_pixel(100)),
+                         static_cast<int>(l.plot.top() + 5));
     QVERIFY(plain.pixel(in_sel) != marked.pixel(in_sel));
     QCOMPARE(plain.pixel(outside), marked.pixel(outside));
     const auto range = r.cycle_range(0, 900.0, 800.0);
@@ -280,7 +299,8 @@ class TestPlotChart : public QObject {
     QCOMPARE(hit.runs[1].patch->row, 0);
     QCOMPARE(hit.runs[1].patch->col, 1);
     const QString tip = r.tooltip_text(hit);
-    QVERIFY2(tip.contains("conv1") && tip.contains("112 KiB") && tip.contains("patch (0,1)"), qPrintable(tip));
+    QVERIFY2(tip.contains("conv1") && tip.contains("112 KiB") && tip.contains("patch (0,1)"),
+             qPrintable(tip));
     // The band: only its run; beyond run A's end it says so.
     const QPointF band_b(r.x_map(l).to_pixel(1200), l.band_rows[1].center().y());
     const HitInfo band = r.hit_test(kBounds, band_b);
@@ -307,7 +327,8 @@ class TestPlotChart : public QObject {
     QXmlStreamReader xml(svg);
     bool root_is_svg = false;
     while (!xml.atEnd()) {
-      if (xml.readNext() == QXmlStreamReader::StartElement && !root_is_svg) root_is_svg = xml.name() == QLatin1String("svg");
+      if (xml.readNext() == QXmlStreamReader::StartElement && !root_is_svg)
+        root_is_svg = xml.name() == QLatin1String("svg");
     }
     QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
     QVERIFY(root_is_svg);

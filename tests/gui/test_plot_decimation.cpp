@@ -77,8 +77,8 @@ class TestPlotDecimation : public QObject {
       const auto env = decimate_step_series(s, edges, end_cycle);
       QCOMPARE(env.size(), edges.size() - 1);
       for (size_t k = 0; k < env.size(); ++k) {
-        const auto expected = brute_force(s, static_cast<uint64_t>(edges[k]), static_cast<uint64_t>(edges[k + 1]),
-                                          end_cycle);
+        const auto expected = brute_force(s, static_cast<uint64_t>(edges[k]),
+                                          static_cast<uint64_t>(edges[k + 1]), end_cycle);
         QCOMPARE(env[k].has_data, expected.any);
         if (!expected.any) continue;
         QCOMPARE(env[k].min, expected.min);
@@ -117,7 +117,8 @@ class TestPlotDecimation : public QObject {
     for (size_t k = 0; k < env.size(); k += 97) {
       int64_t m = *value_at(s, static_cast<uint64_t>(std::floor(edges[k])));  // carried in
       for (const auto& p : s) {
-        if (static_cast<double>(p.cycle) >= edges[k] && static_cast<double>(p.cycle) < edges[k + 1]) m = std::max(m, p.bytes);
+        if (static_cast<double>(p.cycle) >= edges[k] && static_cast<double>(p.cycle) < edges[k + 1])
+          m = std::max(m, p.bytes);
       }
       QCOMPARE(env[k].max, m);
     }
@@ -144,7 +145,7 @@ class TestPlotDecimation : public QObject {
     QCOMPARE(env[2].max, int64_t{7});
     QCOMPARE(env[3].min, int64_t{7});
     QCOMPARE(env[3].max, int64_t{9});
-    QVERIFY(env[4].has_data);  // [250,300) inside the run
+    QVERIFY(env[4].has_data);   // [250,300) inside the run
     QVERIFY(!env[5].has_data);  // [300,350) after the end
     QVERIFY(decimate_step_series({}, edges, 300)[2].has_data == false);
   }
@@ -173,7 +174,8 @@ class TestPlotDecimation : public QObject {
     run.static_bytes = {{0, 1000}};
     run.arena = {{0, 0}, {300, 5000}, {600, 2000}};
     run.stack = {{0, 100}, {310, 400}, {320, 100}};
-    run.layers = {{"fc", "FULLY_CONNECTED", 600, 900, 2}, {"conv", "CONV_2D", 0, 300, 0},
+    run.layers = {{"fc", "FULLY_CONNECTED", 600, 900, 2},
+                  {"conv", "CONV_2D", 0, 300, 0},
                   {"dw", "DEPTHWISE_CONV_2D", 300, 600, 1}};
     run.patches = {{0, 1, 310, 400}};
     complete_run(run);

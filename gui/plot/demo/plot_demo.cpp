@@ -21,9 +21,12 @@ namespace {
 
 int bench(size_t samples) {
   using clock = std::chrono::steady_clock;
-  const auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  const auto ms = [](clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+  };
   auto t0 = clock::now();
-  std::vector<ChartRun> runs = {demo::layerwise_run(samples / 2), demo::patch_based_run(samples / 2)};
+  std::vector<ChartRun> runs = {demo::layerwise_run(samples / 2),
+                                demo::patch_based_run(samples / 2)};
   auto t1 = clock::now();
   ChartRenderer r;
   r.set_runs(std::move(runs));
@@ -55,7 +58,8 @@ int bench(size_t samples) {
   r.options().show_components = false;
   const double lines_only = time_frame();
   r.options().mode = ChartMode::Stacked;
-  std::printf("render 1600x900 without band: %.1f ms; overlaid totals only: %.1f ms\n", no_band, lines_only);
+  std::printf("render 1600x900 without band: %.1f ms; overlaid totals only: %.1f ms\n", no_band,
+              lines_only);
   // Zoomed to 1 % in the middle: the decimator seeks by binary search.
   r.view().set_visible(r.view().full_hi() * 0.495, r.view().full_hi() * 0.505);
   const auto z = clock::now();
@@ -65,10 +69,12 @@ int bench(size_t samples) {
   }
   const double zoomed = ms(clock::now() - z);
   size_t points = 0;
-  for (const auto& run : r.runs()) points += run.static_bytes.size() + run.arena.size() + run.stack.size();
+  for (const auto& run : r.runs())
+    points += run.static_bytes.size() + run.arena.size() + run.stack.size();
   std::printf("samples (static+arena+stack, both runs): %zu\n", points);
   std::printf("generate: %.1f ms, set_runs (sums, peaks): %.1f ms\n", ms(t1 - t0), ms(t2 - t1));
-  std::printf("render 1600x900 full view: best %.1f ms, mean %.1f ms over %d\n", best, total / reps, reps);
+  std::printf("render 1600x900 full view: best %.1f ms, mean %.1f ms over %d\n", best, total / reps,
+              reps);
   std::printf("render 1600x900 zoomed to 1%%: %.1f ms\n", zoomed);
   return 0;
 }
@@ -78,11 +84,13 @@ int bench(size_t samples) {
 int main(int argc, char** argv) {
   OffscreenGui gui;
   if (argc < 2) {
-    std::fprintf(stderr, "usage: mcuprof-plot-demo OUT.png|OUT.svg [--x cycles|ms|progress] [--overlaid] "
-                         "[--size WxH] [--dpr N] [--zoom LO,HI] | --bench SAMPLES\n");
+    std::fprintf(stderr,
+                 "usage: mcuprof-plot-demo OUT.png|OUT.svg [--x cycles|ms|progress] [--overlaid] "
+                 "[--size WxH] [--dpr N] [--zoom LO,HI] | --bench SAMPLES\n");
     return 2;
   }
-  if (std::string(argv[1]) == "--bench") return bench(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 5'000'000);
+  if (std::string(argv[1]) == "--bench")
+    return bench(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 5'000'000);
   ChartRenderer r;
   r.options().title = "Memory over time";
   r.set_runs({demo::layerwise_run(), demo::patch_based_run()});
@@ -93,7 +101,9 @@ int main(int argc, char** argv) {
     const char* next = i + 1 < argc ? argv[i + 1] : "";
     if (a == "--x") {
       const std::string u = next;
-      r.set_x_unit(u == "ms" ? XUnit::Milliseconds : u == "progress" ? XUnit::Progress : XUnit::Cycles);
+      r.set_x_unit(u == "ms"         ? XUnit::Milliseconds
+                   : u == "progress" ? XUnit::Progress
+                                     : XUnit::Cycles);
       ++i;
     } else if (a == "--overlaid") {
       r.options().mode = ChartMode::Overlaid;
@@ -118,10 +128,12 @@ int main(int argc, char** argv) {
   }
   const QString out = QString::fromLocal8Bit(argv[1]);
   std::string error;
-  const bool ok = out.endsWith(".png", Qt::CaseInsensitive) ? r.render_png(out, QSize(w, h), dpr)
-                                                            : r.render_to_file(out, QSize(w, h), &error);
+  const bool ok = out.endsWith(".png", Qt::CaseInsensitive)
+                      ? r.render_png(out, QSize(w, h), dpr)
+                      : r.render_to_file(out, QSize(w, h), &error);
   if (!ok) {
-    std::fprintf(stderr, "mcuprof-plot-demo: %s\n", error.empty() ? "cannot write the picture" : error.c_str());
+    std::fprintf(stderr, "mcuprof-plot-demo: %s\n",
+                 error.empty() ? "cannot write the picture" : error.c_str());
     return 1;
   }
   return 0;
