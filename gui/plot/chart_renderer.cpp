@@ -457,6 +457,7 @@ void ChartRenderer::draw_curves(QPainter& p, const ChartLayout& l) const {
       return decimate_step_series(s, edges, run.end_cycle);
     };
 
+    std::vector<ColumnEnvelope> top_level;
     if (options_.mode == ChartMode::Stacked) {
       const Component comps[] = {Component::Static, Component::Arena, Component::Stack};
       std::vector<ColumnEnvelope> below;
@@ -471,6 +472,7 @@ void ChartRenderer::draw_curves(QPainter& p, const ChartLayout& l) const {
           p.drawPolygon(poly);
         below = std::move(env);
       }
+      top_level = std::move(below);
       p.setBrush(Qt::NoBrush);
     } else if (options_.show_components) {
       const std::pair<const StepSeries*, Qt::PenStyle> parts[] = {{&run.static_bytes, Qt::DotLine},
@@ -486,10 +488,13 @@ void ChartRenderer::draw_curves(QPainter& p, const ChartLayout& l) const {
           p.drawPolyline(poly);
       }
     }
+    // The total line; in stacked mode the top level's envelope is the total's when the
+    // total was summed from the components (no second pass over the samples).
+    const bool reuse = options_.mode == ChartMode::Stacked && levels_[i][2].empty();
+    const std::vector<ColumnEnvelope> total = reuse ? std::move(top_level) : decimate(run.total);
     p.setPen(Qt::NoPen);
     p.setBrush(colour);
-    for (const auto& poly : envelope_outlines(decimate(run.total), cols, ym, 2.0))
-      p.drawPolygon(poly);
+    for (const auto& poly : envelope_outlines(total, cols, ym, 2.0)) p.drawPolygon(poly);
     p.setBrush(Qt::NoBrush);
   }
 }
@@ -755,9 +760,12 @@ QString ChartRenderer::tooltip_text(const HitInfo& hit) const {
     if (!parts.isEmpty()) line += QStringLiteral(" (%1)").arg(parts.join(QStringLiteral(", ")));
     lines << line;
     if (rh.layer) {
-      lines << QStringLiteral("  layer %1 %2 [%3]")
-                   .arg(rh.layer->index)
-                   .arg(qs(rh.layer->name), qs(rh.layer->op));
+      // "layer 2: conv2 (CONV_2D)"; the op is left out when the name already says it.
+      QString layer = QStringLiteral("  layer %1: %2").arg(rh.layer->index).arg(qs(rh.layer->name));
+      if (!rh.layer->op.empty() && rh.layer->name.find(rh.layer->op) == std::string::npos) {
+        layer += QStringLiteral(" (%1)").arg(qs(rh.layer->op));
+      }
+      lines << layer;
     }
     if (rh.patch) lines << QStringLiteral("  patch (%1,%2)").arg(rh.patch->row).arg(rh.patch->col);
   }
