@@ -335,7 +335,22 @@ class TestPlotChart : public QObject {
     QVERIFY(svg.contains("demo layer-wise"));
     QVERIFY(svg.contains("demo patch-based"));
     QVERIFY(svg.contains("SRAM 96 KiB"));
-    QVERIFY(QSvgRenderer(path).isValid());
+    // Drawn back, the SVG shows both runs' curves and the SRAM line.
+    QSvgRenderer back(path);
+    QVERIFY(back.isValid());
+    QImage img(900, 500, QImage::Format_ARGB32);
+    img.fill(Qt::white);
+    {
+      QPainter p(&img);
+      back.render(&p);
+    }
+    if (qEnvironmentVariableIsSet("MCUPROF_KEEP_SVG_RENDER"))
+      img.save(qEnvironmentVariable("MCUPROF_KEEP_SVG_RENDER"));
+    const QRectF plot = r.layout(QRectF(0, 0, 900, 500)).plot;
+    for (int i = 0; i < 2; ++i) QVERIFY(find_colour(img, run_colour(i), plot).count > 100);
+    int n = 0;
+    densest_row(img, r.options().colours.sram_limit, plot, &n);
+    QVERIFY(n > plot.width() * 0.3);
   }
 
   void pngFileAndBadOutputs() {

@@ -9,9 +9,9 @@
 #include <QPainter>
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 
 #include "chart_renderer.hpp"
@@ -24,15 +24,19 @@ namespace {
 
 int bench(size_t samples) {
   using clock = std::chrono::steady_clock;
-  const auto ms = [](clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  const auto ms = [](clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+  };
   const auto t0 = clock::now();
-  std::vector<ChartRun> runs = {demo::layerwise_run(samples / 2), demo::patch_based_run(samples / 2)};
+  std::vector<ChartRun> runs = {demo::layerwise_run(samples / 2),
+                                demo::patch_based_run(samples / 2)};
   const auto t1 = clock::now();
   ChartRenderer r;
   r.set_runs(std::move(runs));
   const auto t2 = clock::now();
   size_t points = 0;
-  for (const auto& run : r.runs()) points += run.static_bytes.size() + run.arena.size() + run.stack.size();
+  for (const auto& run : r.runs())
+    points += run.static_bytes.size() + run.arena.size() + run.stack.size();
 
   // One 1600x900 frame: best of 5, wall and CPU time (CPU is steadier on a shared machine).
   QImage image(1600, 900, QImage::Format_ARGB32_Premultiplied);
