@@ -5,7 +5,6 @@
 #include <QFontMetricsF>
 #include <QImage>
 #include <QPainter>
-#include <QPainterPath>
 #include <QSvgGenerator>
 #include <algorithm>
 #include <cmath>
