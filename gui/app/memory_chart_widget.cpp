@@ -24,8 +24,8 @@ void MemoryChartWidget::set_runs(std::vector<plot::ChartRun> runs) {
 }
 
 void MemoryChartWidget::set_x_unit(plot::XUnit unit) {
-  // The selection is in axis units; carry it over through the first run's cycles.
-  renderer_.set_selection(std::nullopt);
+  // The selection is in axis units of the old unit: clear it rather than guess.
+  clear_selection();
   renderer_.set_x_unit(unit);
   update();
   emit viewChanged();
