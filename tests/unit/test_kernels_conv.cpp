@@ -67,7 +67,9 @@ TEST(KernelConv, MatchesReferenceOnRandomCases) {
     const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.filter_h * p.filter_w * p.in_c);
     const auto bias = r.chance(85) ? r.bias(p.out_c) : std::vector<int32_t>{};
     ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * p.out_c);
-    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(), got.data());
+    std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(), got.data(),
+                      scratch.data());
     ASSERT_EQ(got, ref::conv2d(p, input, filter, bias))
         << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " filter " << p.filter_h
         << "x" << p.filter_w << " stride " << p.stride_h << "," << p.stride_w << " out_c " << p.out_c;
@@ -97,7 +99,8 @@ TEST(KernelConv, PointwiseLayerShapes) {
     const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.in_c);
     const auto bias = r.bias(p.out_c);
     ref::Bytes got(static_cast<size_t>(p.out_h) * p.out_w * p.out_c);
-    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data());
+    std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data(), scratch.data());
     EXPECT_EQ(got, ref::conv2d(p, input, filter, bias)) << "in_c " << in_c;
   }
 }

@@ -58,9 +58,13 @@ typedef struct {
   const int32_t *shift;
 } mcuprof_conv_params;
 
+/* Scratch: the receptive fields of two output pixels as int16 (and as raw bytes).
+ * input_offset must be minus a valid int8 zero point (padding is the zero point). */
+size_t mcuprof_conv2d_s8_scratch_bytes(const mcuprof_conv_params *p);
 /* filter: [out_c][filter_h][filter_w][in_c]; bias: [out_c] int32 or NULL. */
 void mcuprof_conv2d_s8(const mcuprof_conv_params *p, const int8_t *input,
-                       const int8_t *filter, const int32_t *bias, int8_t *output);
+                       const int8_t *filter, const int32_t *bias, int8_t *output,
+                       void *scratch);
 
 /* ---- DEPTHWISE_CONV_2D ---- */
 typedef struct {

@@ -40,7 +40,7 @@ static const kb_layer kb_layers[] = {
 #define KB_WEIGHTS 65536
 static int8_t kb_in[KB_ACT], kb_out[KB_ACT], kb_w[KB_WEIGHTS];
 static int32_t kb_bias[256], kb_mult[256], kb_shift[256];
-static int32_t kb_scratch[1280];
+static int32_t kb_scratch[1536]; /* >= every layer's scratch_bytes / 4 */
 
 /* A prepared layer: parameters filled, data generated, ready to run. */
 typedef struct {
@@ -129,7 +129,7 @@ static void kb_run(const kb_prepared *k) {
       mcuprof_depthwise_conv2d_s8(&k->dw, kb_in, kb_w, kb_bias, kb_out, kb_scratch);
       break;
     case KB_FC: mcuprof_fully_connected_s8(&k->fc, kb_in, kb_w, kb_bias, kb_out); break;
-    default: mcuprof_conv2d_s8(&k->conv, kb_in, kb_w, kb_bias, kb_out); break;
+    default: mcuprof_conv2d_s8(&k->conv, kb_in, kb_w, kb_bias, kb_out, kb_scratch); break;
   }
 }
 

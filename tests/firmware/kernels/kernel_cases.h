@@ -61,7 +61,8 @@ static void kc_conv(kt_rng *r, int32_t index, kc_report_fn report) {
   p.shift = kc_shift;
   kt_fill_s8(r, kc_in1, (size_t)(p.batches * p.in_h * p.in_w * p.in_c));
   kt_fill_s8(r, kc_w, (size_t)(p.out_c * p.filter_h * p.filter_w * p.in_c));
-  mcuprof_conv2d_s8(&p, kc_in1, kc_w, index % 4 == 3 ? NULL : kc_bias, kc_out);
+  if (mcuprof_conv2d_s8_scratch_bytes(&p) > sizeof kc_scratch) return;
+  mcuprof_conv2d_s8(&p, kc_in1, kc_w, index % 4 == 3 ? NULL : kc_bias, kc_out, kc_scratch);
   report("conv2d", index, kc_out, (size_t)(p.batches * p.out_h * p.out_w * p.out_c));
 }
 

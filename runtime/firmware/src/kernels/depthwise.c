@@ -18,7 +18,7 @@ size_t mcuprof_depthwise_conv2d_s8_scratch_bytes(const mcuprof_depthwise_params 
 }
 
 /* plane[r][q] = input[r - pad_top][q - pad_left][c] + offset, or 0 outside. */
-static void fill_plane(const mcuprof_depthwise_params *p, const int8_t *in_b, int32_t c,
+__attribute__((noinline)) static void fill_plane(const mcuprof_depthwise_params *p, const int8_t *in_b, int32_t c,
                        int16_t *plane, int32_t ph, int32_t pw) {
   const int32_t in_c = p->in_c;
   const int32_t q_lo = mk_clamp(p->pad_left, 0, pw);
@@ -47,7 +47,7 @@ static void fill_plane(const mcuprof_depthwise_params *p, const int8_t *in_b, in
 }
 
 /* One output channel from the plane, generic filter size. */
-static void channel_generic(const mcuprof_depthwise_params *p, const int16_t *plane, int32_t pw,
+__attribute__((noinline)) static void channel_generic(const mcuprof_depthwise_params *p, const int16_t *plane, int32_t pw,
                             const int8_t *w, int32_t wstride, int32_t bias, int32_t mult,
                             int32_t shift, int8_t *out, int32_t ostride) {
   for (int32_t oy = 0; oy < p->out_h; ++oy) {
@@ -67,42 +67,71 @@ static void channel_generic(const mcuprof_depthwise_params *p, const int16_t *pl
   }
 }
 
-/* One output channel, 3x3 filter, dilation 1. */
-static void channel_3x3(const mcuprof_depthwise_params *p, const int16_t *plane, int32_t pw,
-                        const int8_t *w, int32_t wstride, int32_t bias, int32_t mult,
-                        int32_t shift, int8_t *out, int32_t ostride) {
+/* One output channel, 3x3 filter, dilation 1. DSP cores, stride 1: two outputs per
+ * step from two halfword-pair loads per filter row — out0 = SMLAD((x0,x1),(w0,w1)) +
+ * x2*w2 and out1 = SMLAD((x2,x3),(w1,w2)) + x1*w0 (SMLABT/SMLATB pick the halves). */
+__attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params *p, const int16_t *plane, int32_t pw,
+                        const int8_t *w, int32_t wstride, int32_t bias, const mk_rq *qp,
+                        int8_t *out, int32_t ostride) {
+  const mk_rq q = *qp;
+  const int32_t out_h = p->out_h, out_w = p->out_w, stride_h = p->stride_h;
   const int32_t w00 = w[0], w01 = w[wstride], w02 = w[2 * wstride];
   const int32_t w10 = w[3 * wstride], w11 = w[4 * wstride], w12 = w[5 * wstride];
   const int32_t w20 = w[6 * wstride], w21 = w[7 * wstride], w22 = w[8 * wstride];
 #if MK_DSP
-  const int32_t k0 = (int32_t)(((uint32_t)w01 << 16) | (uint16_t)w00);
-  const int32_t k1 = (int32_t)(((uint32_t)w11 << 16) | (uint16_t)w10);
-  const int32_t k2 = (int32_t)(((uint32_t)w21 << 16) | (uint16_t)w20);
+  const int32_t a0 = (int32_t)(((uint32_t)w01 << 16) | (uint16_t)w00);
+  const int32_t a1 = (int32_t)(((uint32_t)w11 << 16) | (uint16_t)w10);
+  const int32_t a2 = (int32_t)(((uint32_t)w21 << 16) | (uint16_t)w20);
+  const int32_t b0 = (int32_t)(((uint32_t)w02 << 16) | (uint16_t)w01);
+  const int32_t b1 = (int32_t)(((uint32_t)w12 << 16) | (uint16_t)w11);
+  const int32_t b2 = (int32_t)(((uint32_t)w22 << 16) | (uint16_t)w21);
 #endif
   const int32_t sx = p->stride_w;
-  const int32_t lo = p->act_min, hi = p->act_max, ooff = p->output_offset;
-  for (int32_t oy = 0; oy < p->out_h; ++oy) {
-    const int16_t *r0 = plane + (size_t)(oy * p->stride_h) * (size_t)pw;
-    const int16_t *r1 = r0 + pw;
-    const int16_t *r2 = r1 + pw;
-    for (int32_t ox = 0; ox < p->out_w; ++ox) {
+  for (int32_t oy = 0; oy < out_h; ++oy) {
+    const int16_t *r0 = plane + (size_t)(oy * stride_h) * (size_t)pw;
+    int32_t ox = 0;
+#if MK_DSP
+    if (sx == 1) {
+      for (; ox + 2 <= out_w; ox += 2) {
+        const int16_t *r1 = r0 + pw, *r2 = r1 + pw;
+        const int32_t x01 = (int32_t)mk_load2x16(r0), x23 = (int32_t)mk_load2x16(r0 + 2);
+        int32_t s0 = __smlad(x01, a0, bias), s1 = __smlad(x23, b0, bias);
+        s0 = __smlabt(x23, b0, s0);
+        s1 = __smlatb(x01, a0, s1);
+        const int32_t y01 = (int32_t)mk_load2x16(r1), y23 = (int32_t)mk_load2x16(r1 + 2);
+        s0 = __smlad(y01, a1, s0);
+        s1 = __smlad(y23, b1, s1);
+        s0 = __smlabt(y23, b1, s0);
+        s1 = __smlatb(y01, a1, s1);
+        const int32_t z01 = (int32_t)mk_load2x16(r2), z23 = (int32_t)mk_load2x16(r2 + 2);
+        s0 = __smlad(z01, a2, s0);
+        s1 = __smlad(z23, b2, s1);
+        s0 = __smlabt(z23, b2, s0);
+        s1 = __smlatb(z01, a2, s1);
+        r0 += 2;
+        out[0] = mk_rq_apply(q, s0);
+        out[ostride] = mk_rq_apply(q, s1);
+        out += 2 * ostride;
+      }
+    }
+#endif
+    for (; ox < out_w; ++ox) {
+      const int16_t *r1 = r0 + pw, *r2 = r1 + pw;
       int32_t acc = bias;
 #if MK_DSP
-      acc = __smlad((int32_t)mk_load2x16(r0), k0, acc);
-      acc += r0[2] * w02;
-      acc = __smlad((int32_t)mk_load2x16(r1), k1, acc);
-      acc += r1[2] * w12;
-      acc = __smlad((int32_t)mk_load2x16(r2), k2, acc);
-      acc += r2[2] * w22;
+      acc = __smlad((int32_t)mk_load2x16(r0), a0, acc);
+      acc = __smlabt(r0[2], b0, acc);
+      acc = __smlad((int32_t)mk_load2x16(r1), a1, acc);
+      acc = __smlabt(r1[2], b1, acc);
+      acc = __smlad((int32_t)mk_load2x16(r2), a2, acc);
+      acc = __smlabt(r2[2], b2, acc);
 #else
       acc += r0[0] * w00 + r0[1] * w01 + r0[2] * w02;
       acc += r1[0] * w10 + r1[1] * w11 + r1[2] * w12;
       acc += r2[0] * w20 + r2[1] * w21 + r2[2] * w22;
 #endif
       r0 += sx;
-      r1 += sx;
-      r2 += sx;
-      *out = mk_output(acc, mult, shift, ooff, lo, hi);
+      *out = mk_rq_apply(q, acc);
       out += ostride;
     }
   }
@@ -126,8 +155,10 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params *p, const int8_t
         const int32_t q = p->per_channel ? oc : 0;
         const int32_t bias_oc = bias ? bias[oc] : 0;
         if (is_3x3) {
-          channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q], p->shift[q],
-                      out_b + oc, out_c);
+          mk_rq rq;
+          mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
+          mk_rq_bound(&rq, bias_oc, 9, p->input_offset);
+          channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
         } else {
           channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q],
                           p->shift[q], out_b + oc, out_c);

@@ -81,12 +81,27 @@ static inline uint32_t mk_sxtab16_odd(uint32_t offset2, uint32_t x) {
 }
 #endif
 
-/* Requantization of one output channel prepared once: the left shift, the Q31
- * multiplier and the rounding right shift's mask and half, with the output offset and
- * clamp. mk_rq_apply is bit-exact with mk_output; it falls back to it for the values
- * the fast form does not cover (multiplier INT32_MIN, shifts beyond 31). */
+/* (a*b + 2^31) >> 32, rounded high word of the product (SMMULR on DSP cores). */
+static inline int32_t mk_smmulr(int32_t a, int32_t b) {
+#if MK_DSP
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
+/* Requantization of one output channel prepared once: shifts, the rounding right
+ * shift's mask and half, output offset and clamp. mk_rq_apply is bit-exact with
+ * mk_output. When the accumulator is known to stay below 2^30 in magnitude (see
+ * mk_rq_bound), the shift is a pure right shift and the multiplier is non-negative,
+ * it takes the short exact form:
+ *   SRDHM(x, m) = (x*m + 2^30) >> 31 = SMMULR(2x, m)      (2x cannot overflow)
+ *   RDBP(h, r)  = (h + (h >> 31) + 2^(r-1)) >> r           (r >= 1, |h| < 2^30)
+ * and otherwise falls back to the literal TFLite form. */
 typedef struct {
-  int32_t multiplier, shift, left, right, mask, half, offset, lo, hi, slow;
+  int32_t multiplier, shift, left, right, mask, half, round, offset, lo, hi, slow, fast;
 } mk_rq;
 
 static inline void mk_rq_init(mk_rq *q, int32_t multiplier, int32_t shift, int32_t offset,
@@ -98,17 +113,37 @@ static inline void mk_rq_init(mk_rq *q, int32_t multiplier, int32_t shift, int32
   q->slow = multiplier == INT32_MIN || q->left > 31 || q->right > 31;
   q->mask = q->slow ? 0 : (int32_t)((1u << q->right) - 1u);
   q->half = q->mask >> 1;
+  q->round = q->right >= 1 && q->right <= 31 ? (int32_t)(1u << (q->right - 1)) : 0;
   q->offset = offset;
   q->lo = lo;
   q->hi = hi;
+  q->fast = 0;
 }
 
-static inline int8_t mk_rq_apply(const mk_rq *q, int32_t acc) {
-  if (q->slow) return mk_output(acc, q->multiplier, q->shift, q->offset, q->lo, q->hi);
-  const int32_t x = mk_shl(acc, q->left);
-  const int32_t h = (int32_t)(((int64_t)x * (int64_t)q->multiplier + ((int64_t)1 << 30)) >> 31);
-  const int32_t r = (h >> q->right) + ((h & q->mask) > (q->half - (h >> 31)) ? 1 : 0);
-  return (int8_t)mk_clamp(r + q->offset, q->lo, q->hi);
+/* Enables the short form when |accumulator| <= |bias| + taps * max|x + input_offset|
+ * * 128 stays below 2^30. */
+static inline void mk_rq_bound(mk_rq *q, int32_t bias, int32_t taps, int32_t input_offset) {
+  const int64_t x_max = mk_max(mk_max(-128 + input_offset, -(-128 + input_offset)),
+                               mk_max(127 + input_offset, -(127 + input_offset)));
+  const int64_t b = bias < 0 ? -(int64_t)bias : (int64_t)bias;
+  const int64_t bound = b + (int64_t)taps * x_max * 128;
+  q->fast = !q->slow && q->left == 0 && q->right >= 1 && q->multiplier >= 0 &&
+            bound < ((int64_t)1 << 30);
+}
+
+/* Takes the prepared struct by value: kept in registers, and int8 stores through
+ * output pointers cannot alias it (they could alias anything behind a pointer). */
+static inline int8_t mk_rq_apply(const mk_rq q, int32_t acc) {
+  if (q.fast) {
+    const int32_t h = mk_smmulr(acc * 2, q.multiplier);
+    const int32_t r = (h + (h >> 31) + q.round) >> q.right;
+    return (int8_t)mk_clamp(r + q.offset, q.lo, q.hi);
+  }
+  if (q.slow) return mk_output(acc, q.multiplier, q.shift, q.offset, q.lo, q.hi);
+  const int32_t x = mk_shl(acc, q.left);
+  const int32_t h = (int32_t)(((int64_t)x * (int64_t)q.multiplier + ((int64_t)1 << 30)) >> 31);
+  const int32_t r = (h >> q.right) + ((h & q.mask) > (q.half - (h >> 31)) ? 1 : 0);
+  return (int8_t)mk_clamp(r + q.offset, q.lo, q.hi);
 }
 
 /* Dot-product block of CONV_2D and FULLY_CONNECTED: two input rows (a0, a0 + da)
