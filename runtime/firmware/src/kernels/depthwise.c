@@ -69,12 +69,14 @@ __attribute__((noinline)) static void channel_generic(const mcuprof_depthwise_pa
 
 /* One output channel, 3x3 filter, dilation 1. DSP cores, stride 1: two outputs per
  * step from two halfword-pair loads per filter row — out0 = SMLAD((x0,x1),(w0,w1)) +
- * x2*w2 and out1 = SMLAD((x2,x3),(w1,w2)) + x1*w0 (SMLABT/SMLATB pick the halves). */
-__attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params *p, const int16_t *plane, int32_t pw,
-                        const int8_t *w, int32_t wstride, int32_t bias, const mk_rq *qp,
-                        int8_t *out, int32_t ostride) {
-  const mk_rq q = *qp;
-  const int32_t out_h = p->out_h, out_w = p->out_w, stride_h = p->stride_h;
+ * x2*w2 and out1 = SMLAD((x2,x3),(w1,w2)) + x1*w0 (SMLABT/SMLATB pick the halves).
+ * `fast` is a constant after inlining: the short requantization or the general one. */
+#define DW_OUT(acc) (fast ? mk_fq_apply(f, (acc)) : mk_rq_apply(q, (acc)))
+
+static inline __attribute__((always_inline)) void dw3x3(
+    const int fast, const mk_rq q, const mk_fq f, int32_t out_h, int32_t out_w, int32_t stride_h,
+    int32_t sx, const int16_t *plane, int32_t pw, const int8_t *w, int32_t wstride, int32_t bias,
+    int8_t *out, int32_t ostride) {
   const int32_t w00 = w[0], w01 = w[wstride], w02 = w[2 * wstride];
   const int32_t w10 = w[3 * wstride], w11 = w[4 * wstride], w12 = w[5 * wstride];
   const int32_t w20 = w[6 * wstride], w21 = w[7 * wstride], w22 = w[8 * wstride];
@@ -86,7 +88,6 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
   const int32_t b1 = (int32_t)(((uint32_t)w12 << 16) | (uint16_t)w11);
   const int32_t b2 = (int32_t)(((uint32_t)w22 << 16) | (uint16_t)w21);
 #endif
-  const int32_t sx = p->stride_w;
   for (int32_t oy = 0; oy < out_h; ++oy) {
     const int16_t *r0 = plane + (size_t)(oy * stride_h) * (size_t)pw;
     int32_t ox = 0;
@@ -109,8 +110,8 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
         s0 = __smlabt(z23, b2, s0);
         s1 = __smlatb(z01, a2, s1);
         r0 += 2;
-        out[0] = mk_rq_apply(q, s0);
-        out[ostride] = mk_rq_apply(q, s1);
+        out[0] = DW_OUT(s0);
+        out[ostride] = DW_OUT(s1);
         out += 2 * ostride;
       }
     }
@@ -131,9 +132,24 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
       acc += r2[0] * w20 + r2[1] * w21 + r2[2] * w22;
 #endif
       r0 += sx;
-      *out = mk_rq_apply(q, acc);
+      *out = DW_OUT(acc);
       out += ostride;
     }
+  }
+}
+
+__attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params *p,
+                                                  const int16_t *plane, int32_t pw,
+                                                  const int8_t *w, int32_t wstride, int32_t bias,
+                                                  const mk_rq *qp, int8_t *out, int32_t ostride) {
+  const mk_rq q = *qp;
+  const mk_fq f = mk_fq_from(qp);
+  if (q.fast) {
+    dw3x3(1, q, f, p->out_h, p->out_w, p->stride_h, p->stride_w, plane, pw, w, wstride, bias, out,
+          ostride);
+  } else {
+    dw3x3(0, q, f, p->out_h, p->out_w, p->stride_h, p->stride_w, plane, pw, w, wstride, bias, out,
+          ostride);
   }
 }
 

@@ -131,14 +131,26 @@ static inline void mk_rq_bound(mk_rq *q, int32_t bias, int32_t taps, int32_t inp
             bound < ((int64_t)1 << 30);
 }
 
+/* The short form's constants alone (for loops that checked mk_rq.fast once). */
+typedef struct {
+  int32_t multiplier, right, round, offset, lo, hi;
+} mk_fq;
+
+static inline mk_fq mk_fq_from(const mk_rq *q) {
+  const mk_fq f = {q->multiplier, q->right, q->round, q->offset, q->lo, q->hi};
+  return f;
+}
+
+static inline int8_t mk_fq_apply(const mk_fq q, int32_t acc) {
+  const int32_t h = mk_smmulr(acc * 2, q.multiplier);
+  const int32_t r = (h + (h >> 31) + q.round) >> q.right;
+  return (int8_t)mk_clamp(r + q.offset, q.lo, q.hi);
+}
+
 /* Takes the prepared struct by value: kept in registers, and int8 stores through
  * output pointers cannot alias it (they could alias anything behind a pointer). */
 static inline int8_t mk_rq_apply(const mk_rq q, int32_t acc) {
-  if (q.fast) {
-    const int32_t h = mk_smmulr(acc * 2, q.multiplier);
-    const int32_t r = (h + (h >> 31) + q.round) >> q.right;
-    return (int8_t)mk_clamp(r + q.offset, q.lo, q.hi);
-  }
+  if (q.fast) return mk_fq_apply(mk_fq_from(&q), acc);
   if (q.slow) return mk_output(acc, q.multiplier, q.shift, q.offset, q.lo, q.hi);
   const int32_t x = mk_shl(acc, q.left);
   const int32_t h = (int32_t)(((int64_t)x * (int64_t)q.multiplier + ((int64_t)1 << 30)) >> 31);
