@@ -17,32 +17,34 @@ size_t mcuprof_depthwise_conv2d_s8_scratch_bytes(const mcuprof_depthwise_params 
   return (size_t)plane_h(p) * (size_t)plane_w(p) * sizeof(int16_t);
 }
 
-/* plane[r][q] = input[r - pad_top][q - pad_left][c] + offset, or 0 outside. */
-__attribute__((noinline)) static void fill_plane(const mcuprof_depthwise_params *p, const int8_t *in_b, int32_t c,
-                       int16_t *plane, int32_t ph, int32_t pw) {
-  const int32_t in_c = p->in_c;
+/* Zeroes the whole plane: the padding stays 0 for every channel of the call. */
+static void clear_plane(int16_t *plane, int32_t count) {
+  for (int32_t i = 0; i < count; ++i) plane[i] = 0;
+}
+
+/* plane[r][q] = input[r - pad_top][q - pad_left][c] + offset for the rows and columns
+ * inside the input; the rest of the plane was zeroed by clear_plane. */
+__attribute__((noinline)) static void fill_plane(const mcuprof_depthwise_params *p,
+                                                 const int8_t *in_b, int32_t c, int16_t *plane,
+                                                 int32_t ph, int32_t pw) {
+  const int32_t in_c = p->in_c, off = p->input_offset;
   const int32_t q_lo = mk_clamp(p->pad_left, 0, pw);
   const int32_t q_hi = mk_clamp(p->pad_left + p->in_w, q_lo, pw);
-  for (int32_t r = 0; r < ph; ++r) {
-    int16_t *dst = plane + (size_t)r * (size_t)pw;
-    const int32_t iy = r - p->pad_top;
-    if (iy < 0 || iy >= p->in_h) {
-      for (int32_t q = 0; q < pw; ++q) dst[q] = 0;
-      continue;
-    }
-    for (int32_t q = 0; q < q_lo; ++q) dst[q] = 0;
-    const int8_t *src =
-        in_b + ((size_t)iy * (size_t)p->in_w + (size_t)(q_lo - p->pad_left)) * (size_t)in_c + c;
-    const int32_t off = p->input_offset;
-    int32_t q = q_lo;
-    for (; q + 2 <= q_hi; q += 2) {
+  const int32_t r_lo = mk_clamp(p->pad_top, 0, ph);
+  const int32_t r_hi = mk_clamp(p->pad_top + p->in_h, r_lo, ph);
+  const int32_t n = q_hi - q_lo;
+  for (int32_t r = r_lo; r < r_hi; ++r) {
+    int16_t *dst = plane + (size_t)r * (size_t)pw + q_lo;
+    const int8_t *src = in_b + ((size_t)(r - p->pad_top) * (size_t)p->in_w +
+                                (size_t)(q_lo - p->pad_left)) * (size_t)in_c + c;
+    int32_t q = 0;
+    for (; q + 2 <= n; q += 2) {
       const int32_t v0 = src[0] + off, v1 = src[in_c] + off;
       src += 2 * in_c;
       dst[q] = (int16_t)v0;
       dst[q + 1] = (int16_t)v1;
     }
-    if (q < q_hi) dst[q++] = (int16_t)(*src + off);
-    for (q = q_hi; q < pw; ++q) dst[q] = 0;
+    if (q < n) dst[q] = (int16_t)(*src + off);
   }
 }
 
@@ -161,6 +163,7 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params *p, const int8_t
   const int32_t out_c = p->in_c * p->depth_multiplier;
   const int32_t is_3x3 = p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 &&
                          p->dilation_w == 1;
+  clear_plane(plane, ph * pw);
   for (int32_t b = 0; b < p->batches; ++b) {
     const int8_t *in_b = input + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
     int8_t *out_b = output + (size_t)b * (size_t)p->out_h * (size_t)p->out_w * (size_t)out_c;
