@@ -107,16 +107,31 @@ static inline void mk_mac_2x2(const int16_t *x, const int8_t *w0, const int8_t *
 }
 
 /* Gathers the raw receptive field of output pixel (oy, ox) into dst (k bytes),
- * with the input zero point in the padding. */
+ * with the input zero point in the padding. A filter row wholly inside the input is
+ * one contiguous run of filter_w*in_c bytes when dilation_w is 1. */
 static void gather_patch(const mcuprof_conv_params *p, const int8_t *in_b, int32_t oy, int32_t ox,
                          int8_t zero_point, int8_t *dst) {
-  const int32_t in_c = p->in_c;
+  const int32_t in_c = p->in_c, fw = p->filter_w;
+  const int32_t ix0 = ox * p->stride_w - p->pad_left;
+  const int32_t row_inside = p->dilation_w == 1 && ix0 >= 0 && ix0 + fw <= p->in_w;
   for (int32_t ky = 0; ky < p->filter_h; ++ky) {
     const int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-    for (int32_t kx = 0; kx < p->filter_w; ++kx) {
-      const int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-      if (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w) {
-        const int8_t *src = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)in_c;
+    if (iy < 0 || iy >= p->in_h) {
+      for (int32_t i = 0; i < fw * in_c; ++i) dst[i] = zero_point;
+      dst += fw * in_c;
+      continue;
+    }
+    const int8_t *row = in_b + (size_t)iy * (size_t)p->in_w * (size_t)in_c;
+    if (row_inside) {
+      const int8_t *src = row + (size_t)ix0 * (size_t)in_c;
+      for (int32_t i = 0; i < fw * in_c; ++i) dst[i] = src[i];
+      dst += fw * in_c;
+      continue;
+    }
+    for (int32_t kx = 0; kx < fw; ++kx) {
+      const int32_t ix = ix0 + kx * p->dilation_w;
+      if (ix >= 0 && ix < p->in_w) {
+        const int8_t *src = row + (size_t)ix * (size_t)in_c;
         for (int32_t c = 0; c < in_c; ++c) dst[c] = src[c];
       } else {
         for (int32_t c = 0; c < in_c; ++c) dst[c] = zero_point;
