@@ -27,6 +27,14 @@ Requant make_requant(test::KernelRandom& r, int32_t channels, bool per_channel) 
   return q;
 }
 
+// Bias magnitudes: usually realistic, sometimes around 2^30 (where the kernels switch
+// between their short and their general requantization) or up to INT32_MAX.
+int32_t big_bias(test::KernelRandom& r) {
+  if (r.chance(80)) return 50000;
+  if (r.chance(50)) return (1 << 30) + r.range(-2000000, 2000000);
+  return INT32_MAX;
+}
+
 // Spatial geometry common to conv and depthwise.
 template <typename P>
 void random_geometry(test::KernelRandom& r, P& p, int32_t max_filter) {
@@ -65,7 +73,7 @@ TEST(KernelConv, MatchesReferenceOnRandomCases) {
     p.shift = q.shift.data();
     const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_h * p.in_w * p.in_c);
     const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.filter_h * p.filter_w * p.in_c);
-    const auto bias = r.chance(85) ? r.bias(p.out_c) : std::vector<int32_t>{};
+    const auto bias = r.chance(85) ? r.bias(p.out_c, big_bias(r)) : std::vector<int32_t>{};
     ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * p.out_c);
     std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
     mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(), got.data(),
@@ -127,7 +135,7 @@ TEST(KernelDepthwise, MatchesReferenceOnRandomCases) {
     p.shift = q.shift.data();
     const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_h * p.in_w * p.in_c);
     const auto filter = r.bytes(static_cast<size_t>(p.filter_h) * p.filter_w * out_c);
-    const auto bias = r.chance(85) ? r.bias(out_c) : std::vector<int32_t>{};
+    const auto bias = r.chance(85) ? r.bias(out_c, big_bias(r)) : std::vector<int32_t>{};
     std::vector<int32_t> scratch((mcuprof_depthwise_conv2d_s8_scratch_bytes(&p) + 3) / 4);
     ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * out_c);
     mcuprof_depthwise_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(),
@@ -169,7 +177,7 @@ TEST(KernelFullyConnected, MatchesReferenceOnRandomCases) {
     p.shift = q.shift.data();
     const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_depth);
     const auto filter = r.bytes(static_cast<size_t>(p.out_depth) * p.in_depth);
-    const auto bias = r.chance(85) ? r.bias(p.out_depth) : std::vector<int32_t>{};
+    const auto bias = r.chance(85) ? r.bias(p.out_depth, big_bias(r)) : std::vector<int32_t>{};
     ref::Bytes got(static_cast<size_t>(p.batches) * p.out_depth);
     mcuprof_fully_connected_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(), got.data());
     ASSERT_EQ(got, ref::fully_connected(p, input, filter, bias)) << "case " << i;

@@ -16,3 +16,8 @@ int32_t mcuprof_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, 
 int32_t mcuprof_exp_on_negative_values(int32_t q5_26) { return mk_exp_on_negative_values(q5_26); }
 
 int32_t mcuprof_one_over_one_plus_x(int32_t q0_31) { return mk_one_over_one_plus_x(q0_31); }
+
+int8_t mk_output_general(int32_t acc, int32_t multiplier, int32_t shift, int32_t offset,
+                         int32_t lo, int32_t hi) {
+  return mk_output(acc, multiplier, shift, offset, lo, hi);
+}

@@ -85,20 +85,20 @@ static inline void mk_mac_2x2(const int16_t *x, const int8_t *w0, const int8_t *
   }
 #else
   for (; groups > 0; --groups) {
-    a00 += x[0] * w0[0] + x[1] * w0[2] + x[2] * w0[1] + x[3] * w0[3];
-    a01 += x[0] * w1[0] + x[1] * w1[2] + x[2] * w1[1] + x[3] * w1[3];
-    a10 += x[4] * w0[0] + x[5] * w0[2] + x[6] * w0[1] + x[7] * w0[3];
-    a11 += x[4] * w1[0] + x[5] * w1[2] + x[6] * w1[1] + x[7] * w1[3];
+    a00 = mk_wadd32(a00, x[0] * w0[0] + x[1] * w0[2] + x[2] * w0[1] + x[3] * w0[3]);
+    a01 = mk_wadd32(a01, x[0] * w1[0] + x[1] * w1[2] + x[2] * w1[1] + x[3] * w1[3]);
+    a10 = mk_wadd32(a10, x[4] * w0[0] + x[5] * w0[2] + x[6] * w0[1] + x[7] * w0[3]);
+    a11 = mk_wadd32(a11, x[4] * w1[0] + x[5] * w1[2] + x[6] * w1[1] + x[7] * w1[3]);
     x += 8;
     w0 += 4;
     w1 += 4;
   }
 #endif
   for (int32_t j = 0; j < (k & 3); ++j) {
-    a00 += tail[j] * w0[j];
-    a01 += tail[j] * w1[j];
-    a10 += tail[4 + j] * w0[j];
-    a11 += tail[4 + j] * w1[j];
+    a00 = mk_wadd32(a00, tail[j] * w0[j]);
+    a01 = mk_wadd32(a01, tail[j] * w1[j]);
+    a10 = mk_wadd32(a10, tail[4 + j] * w0[j]);
+    a11 = mk_wadd32(a11, tail[4 + j] * w1[j]);
   }
   acc[0] = a00;
   acc[1] = a01;
@@ -154,22 +154,20 @@ static conv_rq layer_rq(const mcuprof_conv_params *p, int32_t k) {
   r.offset = p->output_offset;
   r.lo = p->act_min;
   r.hi = p->act_max;
-  const int64_t x_max = mk_max(mk_max(-128 + p->input_offset, 128 - p->input_offset),
-                               mk_max(127 + p->input_offset, -127 - p->input_offset));
-  const int64_t dot_bound = (int64_t)k * x_max * 128;
+  const int64_t dot_bound = (int64_t)k * mk_max_abs_input(p->input_offset) * 128;
   const int64_t limit = ((int64_t)1 << 30) - dot_bound;
   r.bias_limit = limit > 0 ? (int32_t)limit : 0;
   return r;
 }
 
 static inline int8_t requant(int32_t acc, int32_t bias, int32_t m, int32_t s, conv_rq r) {
-  if (s < 0 && s >= -31 && m >= 0 && bias < r.bias_limit && bias > -r.bias_limit) {
+  if (__builtin_expect(s < 0 && s >= -31 && m >= 0 && bias < r.bias_limit && bias > -r.bias_limit, 1)) {
     const int32_t right = -s;
     const int32_t h = mk_smmulr(acc * 2, m);
     const int32_t v = (h + (h >> 31) + (1 << (right - 1))) >> right;
     return (int8_t)mk_clamp(v + r.offset, r.lo, r.hi);
   }
-  return mk_output(acc, m, s, r.offset, r.lo, r.hi);
+  return mk_output_general(acc, m, s, r.offset, r.lo, r.hi);
 }
 
 /* All output channels of two output pixels from their expanded patches. */

@@ -60,7 +60,7 @@ __attribute__((noinline)) static void channel_generic(const mcuprof_depthwise_pa
         const int16_t *row = origin + (size_t)(ky * p->dilation_h) * (size_t)pw;
         const int8_t *wr = w + (size_t)(ky * p->filter_w) * (size_t)wstride;
         for (int32_t kx = 0; kx < p->filter_w; ++kx) {
-          acc += row[kx * p->dilation_w] * wr[(size_t)kx * (size_t)wstride];
+          acc = mk_wadd32(acc, row[kx * p->dilation_w] * wr[(size_t)kx * (size_t)wstride]);
         }
       }
       *out = mk_output(acc, mult, shift, p->output_offset, p->act_min, p->act_max);
@@ -129,9 +129,9 @@ static inline __attribute__((always_inline)) void dw3x3(
       acc = __smlad((int32_t)mk_load2x16(r2), a2, acc);
       acc = __smlabt(r2[2], b2, acc);
 #else
-      acc += r0[0] * w00 + r0[1] * w01 + r0[2] * w02;
-      acc += r1[0] * w10 + r1[1] * w11 + r1[2] * w12;
-      acc += r2[0] * w20 + r2[1] * w21 + r2[2] * w22;
+      acc = mk_wadd32(acc, r0[0] * w00 + r0[1] * w01 + r0[2] * w02);
+      acc = mk_wadd32(acc, r1[0] * w10 + r1[1] * w11 + r1[2] * w12);
+      acc = mk_wadd32(acc, r2[0] * w20 + r2[1] * w21 + r2[2] * w22);
 #endif
       r0 += sx;
       *out = DW_OUT(acc);

@@ -15,6 +15,12 @@
 #define MK_DSP 0
 #endif
 
+/* int32 addition that wraps (accumulators wrap as TFLite's do in practice; signed
+ * overflow would be undefined in C). SMLAD on DSP cores wraps the same way. */
+static inline int32_t mk_wadd32(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
 static inline int32_t mk_min(int32_t a, int32_t b) { return a < b ? a : b; }
 static inline int32_t mk_max(int32_t a, int32_t b) { return a > b ? a : b; }
 static inline int32_t mk_clamp(int32_t v, int32_t lo, int32_t hi) {
@@ -92,43 +98,43 @@ static inline int32_t mk_smmulr(int32_t a, int32_t b) {
 #endif
 }
 
-/* Requantization of one output channel prepared once: shifts, the rounding right
- * shift's mask and half, output offset and clamp. mk_rq_apply is bit-exact with
- * mk_output. When the accumulator is known to stay below 2^30 in magnitude (see
- * mk_rq_bound), the shift is a pure right shift and the multiplier is non-negative,
- * it takes the short exact form:
+/* mk_output out of line, for the rare channels the short form below does not cover. */
+int8_t mk_output_general(int32_t acc, int32_t multiplier, int32_t shift, int32_t offset,
+                         int32_t lo, int32_t hi);
+
+/* Requantization of one output channel prepared once. When the accumulator is known to
+ * stay below 2^30 in magnitude (mk_rq_bound), the shift is a right shift of 1..31 and
+ * the multiplier is non-negative, it takes the short exact form:
  *   SRDHM(x, m) = (x*m + 2^30) >> 31 = SMMULR(2x, m)      (2x cannot overflow)
  *   RDBP(h, r)  = (h + (h >> 31) + 2^(r-1)) >> r           (r >= 1, |h| < 2^30)
- * and otherwise falls back to the literal TFLite form. */
+ * and otherwise the literal TFLite form (mk_output). Both are bit-exact. */
 typedef struct {
-  int32_t multiplier, shift, left, right, mask, half, round, offset, lo, hi, slow, fast;
+  int32_t multiplier, shift, right, round, offset, lo, hi, fast;
 } mk_rq;
 
 static inline void mk_rq_init(mk_rq *q, int32_t multiplier, int32_t shift, int32_t offset,
                               int32_t lo, int32_t hi) {
   q->multiplier = multiplier;
   q->shift = shift;
-  q->left = shift > 0 ? shift : 0;
-  q->right = shift > 0 ? 0 : -shift;
-  q->slow = multiplier == INT32_MIN || q->left > 31 || q->right > 31;
-  q->mask = q->slow ? 0 : (int32_t)((1u << q->right) - 1u);
-  q->half = q->mask >> 1;
-  q->round = q->right >= 1 && q->right <= 31 ? (int32_t)(1u << (q->right - 1)) : 0;
+  q->right = shift < 0 && shift >= -31 ? -shift : 0;
+  q->round = q->right >= 1 ? (int32_t)(1u << (q->right - 1)) : 0;
   q->offset = offset;
   q->lo = lo;
   q->hi = hi;
   q->fast = 0;
 }
 
-/* Enables the short form when |accumulator| <= |bias| + taps * max|x + input_offset|
- * * 128 stays below 2^30. */
+/* Largest |x + input_offset| over int8 x. */
+static inline int32_t mk_max_abs_input(int32_t input_offset) {
+  return mk_max(mk_max(-128 + input_offset, 128 - input_offset),
+                mk_max(127 + input_offset, -127 - input_offset));
+}
+
+/* Enables the short form when |bias| + taps * max|x + input_offset| * 128 < 2^30. */
 static inline void mk_rq_bound(mk_rq *q, int32_t bias, int32_t taps, int32_t input_offset) {
-  const int64_t x_max = mk_max(mk_max(-128 + input_offset, -(-128 + input_offset)),
-                               mk_max(127 + input_offset, -(127 + input_offset)));
   const int64_t b = bias < 0 ? -(int64_t)bias : (int64_t)bias;
-  const int64_t bound = b + (int64_t)taps * x_max * 128;
-  q->fast = !q->slow && q->left == 0 && q->right >= 1 && q->multiplier >= 0 &&
-            bound < ((int64_t)1 << 30);
+  const int64_t bound = b + (int64_t)taps * mk_max_abs_input(input_offset) * 128;
+  q->fast = q->right >= 1 && q->multiplier >= 0 && bound < ((int64_t)1 << 30);
 }
 
 /* The short form's constants alone (for loops that checked mk_rq.fast once). */
@@ -150,12 +156,8 @@ static inline int8_t mk_fq_apply(const mk_fq q, int32_t acc) {
 /* Takes the prepared struct by value: kept in registers, and int8 stores through
  * output pointers cannot alias it (they could alias anything behind a pointer). */
 static inline int8_t mk_rq_apply(const mk_rq q, int32_t acc) {
-  if (q.fast) return mk_fq_apply(mk_fq_from(&q), acc);
-  if (q.slow) return mk_output(acc, q.multiplier, q.shift, q.offset, q.lo, q.hi);
-  const int32_t x = mk_shl(acc, q.left);
-  const int32_t h = (int32_t)(((int64_t)x * (int64_t)q.multiplier + ((int64_t)1 << 30)) >> 31);
-  const int32_t r = (h >> q.right) + ((h & q.mask) > (q.half - (h >> 31)) ? 1 : 0);
-  return (int8_t)mk_clamp(r + q.offset, q.lo, q.hi);
+  if (__builtin_expect(q.fast, 1)) return mk_fq_apply(mk_fq_from(&q), acc);
+  return mk_output_general(acc, q.multiplier, q.shift, q.offset, q.lo, q.hi);
 }
 
 /* Dot-product block of CONV_2D and FULLY_CONNECTED: two input rows (a0, a0 + da)
@@ -200,10 +202,10 @@ static inline __attribute__((always_inline)) void mk_dot_2x2(const int8_t *a0, i
     const int32_t y0 = w0[0], y1 = w0[dw];
     ++a0;
     ++w0;
-    s00 += x0 * y0;
-    s01 += x0 * y1;
-    s10 += x1 * y0;
-    s11 += x1 * y1;
+    s00 = mk_wadd32(s00, x0 * y0);
+    s01 = mk_wadd32(s01, x0 * y1);
+    s10 = mk_wadd32(s10, x1 * y0);
+    s11 = mk_wadd32(s11, x1 * y1);
   }
   acc[0] = s00;
   acc[1] = s01;
@@ -234,8 +236,8 @@ static inline __attribute__((always_inline)) void mk_dot_1x2(const int8_t *a, co
 #endif
   while (a != end) {
     const int32_t x = *a++ + input_offset;
-    s0 += x * w0[0];
-    s1 += x * w0[dw];
+    s0 = mk_wadd32(s0, x * w0[0]);
+    s1 = mk_wadd32(s1, x * w0[dw]);
     ++w0;
   }
   acc[0] = s0;
