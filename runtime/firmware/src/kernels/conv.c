@@ -13,12 +13,6 @@ static int32_t patch_size(const mcuprof_conv_params *p) {
   return p->filter_h * p->filter_w * p->in_c;
 }
 
-size_t mcuprof_conv2d_s8_scratch_bytes(const mcuprof_conv_params *p) {
-  const size_t k = (size_t)patch_size(p);
-  /* 2 pixels x k int16 in groups (+ the tail), then 2 raw int8 patches */
-  return 4u * ((k + 3u) & ~(size_t)3u) + 2u * k + 16u;
-}
-
 /* Writes one pixel's k offset-corrected values (int8 at src) into the group layout. */
 static void expand_pixel(const int8_t *src, int32_t k, int32_t input_offset, int16_t *dst,
                          int32_t pixel) {
@@ -141,78 +135,116 @@ static void gather_patch(const mcuprof_conv_params *p, const int8_t *in_b, int32
   }
 }
 
-/* Layer constants of the requantization. A channel takes the short exact form of
- * mk_rq (SMMULR and one rounding shift) when its shift is a right shift of 1..31, its
- * multiplier is non-negative and |bias| < bias_limit, which keeps |accumulator| below
- * 2^30; otherwise the literal TFLite form. */
+/* Per-channel requantization, prepared once per call into the scratch buffer. A
+ * channel takes the short exact form of mk_rq (SMMULR and one rounding shift) when its
+ * shift is a right shift of 1..31, its multiplier is non-negative and |bias| + the
+ * largest possible dot product stays below 2^30; `round` < 0 marks the others, which
+ * take the literal TFLite form. */
 typedef struct {
-  int32_t offset, lo, hi, bias_limit;
-} conv_rq;
+  int32_t multiplier, shift, round;
+} conv_channel;
 
-static conv_rq layer_rq(const mcuprof_conv_params *p, int32_t k) {
-  conv_rq r;
-  r.offset = p->output_offset;
-  r.lo = p->act_min;
-  r.hi = p->act_max;
-  const int64_t dot_bound = (int64_t)k * mk_max_abs_input(p->input_offset) * 128;
-  const int64_t limit = ((int64_t)1 << 30) - dot_bound;
-  r.bias_limit = limit > 0 ? (int32_t)limit : 0;
-  return r;
-}
-
-static inline int8_t requant(int32_t acc, int32_t bias, int32_t m, int32_t s, conv_rq r) {
-  if (__builtin_expect(s < 0 && s >= -31 && m >= 0 && bias < r.bias_limit && bias > -r.bias_limit, 1)) {
-    const int32_t right = -s;
-    const int32_t h = mk_smmulr(acc * 2, m);
-    const int32_t v = (h + (h >> 31) + (1 << (right - 1))) >> right;
-    return (int8_t)mk_clamp(v + r.offset, r.lo, r.hi);
+static void prepare_channels(const mcuprof_conv_params *p, const int32_t *bias, int32_t k,
+                             conv_channel *ch) {
+  for (int32_t oc = 0; oc < p->out_c; ++oc) {
+    const int32_t i = p->per_channel ? oc : 0;
+    mk_rq q;
+    mk_rq_init(&q, p->multiplier[i], p->shift[i], p->output_offset, p->act_min, p->act_max);
+    mk_rq_bound(&q, bias ? bias[oc] : 0, k, p->input_offset);
+    ch[oc].multiplier = q.multiplier;
+    ch[oc].shift = q.fast ? q.right : q.shift;
+    ch[oc].round = q.fast ? q.round : -1;
   }
-  return mk_output_general(acc, m, s, r.offset, r.lo, r.hi);
 }
 
-/* All output channels of two output pixels from their expanded patches. */
-static void pixel_pair(const mcuprof_conv_params *p, conv_rq r, const int16_t *x,
-                       const int8_t *filter, const int32_t *bias, int32_t has_px1,
-                       int8_t *out0) {
-  const int32_t k = patch_size(p), out_c = p->out_c, per_channel = p->per_channel;
-  const int32_t *mult = p->multiplier, *shift = p->shift;
-  int8_t *out1 = out0 + out_c;
+/* Accumulators of two output pixels for every output channel (acc0/acc1 [out_c]). */
+static void accumulate_pair(const int16_t *x, const int8_t *filter, const int32_t *bias,
+                            int32_t k, int32_t out_c, int32_t *acc0, int32_t *acc1) {
   for (int32_t oc = 0; oc < out_c; oc += 2) {
-    const int32_t has_oc1 = oc + 1 < out_c;
-    const int32_t oc1 = has_oc1 ? oc + 1 : oc;
+    const int32_t oc1 = oc + 1 < out_c ? oc + 1 : oc;
     const int32_t b0 = bias ? bias[oc] : 0, b1 = bias ? bias[oc1] : 0;
     int32_t acc[4] = {b0, b1, b0, b1};
     mk_mac_2x2(x, filter + (size_t)oc * (size_t)k, filter + (size_t)oc1 * (size_t)k, k, acc);
-    const int32_t i0 = per_channel ? oc : 0, i1 = per_channel ? oc1 : 0;
-    const int32_t m0 = mult[i0], s0 = shift[i0], m1 = mult[i1], s1 = shift[i1];
-    out0[oc] = requant(acc[0], b0, m0, s0, r);
-    if (has_px1) out1[oc] = requant(acc[2], b0, m0, s0, r);
-    if (has_oc1) {
-      out0[oc1] = requant(acc[1], b1, m1, s1, r);
-      if (has_px1) out1[oc1] = requant(acc[3], b1, m1, s1, r);
+    acc0[oc] = acc[0];
+    acc1[oc] = acc[2];
+    acc0[oc1] = acc[1];
+    acc1[oc1] = acc[3];
+  }
+}
+
+/* Requantizes one or two pixels' accumulators into out0/out1. */
+static void requantize_pair(const mcuprof_conv_params *p, const conv_channel *ch,
+                            const int32_t *acc0, const int32_t *acc1, int32_t has_px1,
+                            int8_t *out0, int8_t *out1) {
+  const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max, out_c = p->out_c;
+  for (int32_t oc = 0; oc < out_c; ++oc) {
+    const conv_channel c = ch[oc];
+    if (__builtin_expect(c.round >= 0, 1)) {
+      const int32_t h0 = mk_smmulr(acc0[oc] * 2, c.multiplier);
+      out0[oc] = (int8_t)mk_clamp(((h0 + (h0 >> 31) + c.round) >> c.shift) + offset, lo, hi);
+      if (has_px1) {
+        const int32_t h1 = mk_smmulr(acc1[oc] * 2, c.multiplier);
+        out1[oc] = (int8_t)mk_clamp(((h1 + (h1 >> 31) + c.round) >> c.shift) + offset, lo, hi);
+      }
+    } else {
+      out0[oc] = mk_output_general(acc0[oc], c.multiplier, c.shift, offset, lo, hi);
+      if (has_px1) out1[oc] = mk_output_general(acc1[oc], c.multiplier, c.shift, offset, lo, hi);
     }
   }
+}
+
+/* Scratch layout: expanded patches | raw patches | per-channel constants | accumulators. */
+typedef struct {
+  int16_t *x;
+  int8_t *raw;
+  conv_channel *channels;
+  int32_t *acc;
+} conv_scratch;
+
+static size_t aligned16(size_t n) { return (n + 15u) & ~(size_t)15u; }
+
+static size_t scratch_layout(const mcuprof_conv_params *p, void *base, conv_scratch *s) {
+  const size_t k = (size_t)patch_size(p), out_c = (size_t)p->out_c;
+  const size_t x_bytes = aligned16(4u * ((k + 3u) & ~(size_t)3u));
+  const size_t raw_bytes = aligned16(2u * k);
+  const size_t ch_bytes = aligned16(out_c * sizeof(conv_channel));
+  const size_t acc_bytes = 2u * out_c * sizeof(int32_t);
+  if (s != NULL) {
+    uint8_t *b = (uint8_t *)base;
+    s->x = (int16_t *)b;
+    s->raw = (int8_t *)(b + x_bytes);
+    s->channels = (conv_channel *)(b + x_bytes + raw_bytes);
+    s->acc = (int32_t *)(b + x_bytes + raw_bytes + ch_bytes);
+  }
+  return x_bytes + raw_bytes + ch_bytes + acc_bytes;
+}
+
+size_t mcuprof_conv2d_s8_scratch_bytes(const mcuprof_conv_params *p) {
+  return scratch_layout(p, NULL, NULL);
 }
 
 void mcuprof_conv2d_s8(const mcuprof_conv_params *p, const int8_t *input,
                        const int8_t *filter, const int32_t *bias, int8_t *output,
                        void *scratch) {
-  const int32_t k = patch_size(p);
-  int16_t *x = (int16_t *)scratch;
-  int8_t *raw = (int8_t *)scratch + 4 * ((k + 3) & ~3) + 16;
+  const int32_t k = patch_size(p), out_c = p->out_c;
+  conv_scratch s;
+  scratch_layout(p, scratch, &s);
+  prepare_channels(p, bias, k, s.channels);
+  int32_t *acc0 = s.acc, *acc1 = s.acc + out_c;
   const int32_t pointwise = p->filter_h == 1 && p->filter_w == 1 && p->stride_h == 1 &&
                             p->stride_w == 1 && p->pad_top == 0 && p->pad_left == 0 &&
                             p->out_h == p->in_h && p->out_w == p->in_w;
   const int8_t zero_point = (int8_t)mk_clamp(-p->input_offset, -128, 127);
-  const conv_rq r = layer_rq(p, k);
   if (pointwise) {
     const int32_t pixels = p->batches * p->out_h * p->out_w;
     for (int32_t px = 0; px < pixels; px += 2) {
       const int32_t has_px1 = px + 1 < pixels;
       const int8_t *src = input + (size_t)px * (size_t)k;
-      expand_pixel(src, k, p->input_offset, x, 0);
-      expand_pixel(has_px1 ? src + k : src, k, p->input_offset, x, 1);
-      pixel_pair(p, r, x, filter, bias, has_px1, output + (size_t)px * (size_t)p->out_c);
+      expand_pixel(src, k, p->input_offset, s.x, 0);
+      expand_pixel(has_px1 ? src + k : src, k, p->input_offset, s.x, 1);
+      accumulate_pair(s.x, filter, bias, k, out_c, acc0, acc1);
+      int8_t *out0 = output + (size_t)px * (size_t)out_c;
+      requantize_pair(p, s.channels, acc0, acc1, has_px1, out0, out0 + out_c);
     }
     return;
   }
@@ -222,13 +254,14 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params *p, const int8_t *input,
     for (int32_t oy = 0; oy < p->out_h; ++oy) {
       for (int32_t ox = 0; ox < p->out_w; ox += 2) {
         const int32_t has_px1 = ox + 1 < p->out_w;
-        gather_patch(p, in_b, oy, ox, zero_point, raw);
-        gather_patch(p, in_b, oy, has_px1 ? ox + 1 : ox, zero_point, raw + k);
-        expand_pixel(raw, k, p->input_offset, x, 0);
-        expand_pixel(raw + k, k, p->input_offset, x, 1);
-        pixel_pair(p, r, x, filter, bias, has_px1,
-                   output + (((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)p->out_w +
-                             (size_t)ox) * (size_t)p->out_c);
+        gather_patch(p, in_b, oy, ox, zero_point, s.raw);
+        gather_patch(p, in_b, oy, has_px1 ? ox + 1 : ox, zero_point, s.raw + k);
+        expand_pixel(s.raw, k, p->input_offset, s.x, 0);
+        expand_pixel(s.raw + k, k, p->input_offset, s.x, 1);
+        accumulate_pair(s.x, filter, bias, k, out_c, acc0, acc1);
+        int8_t *out0 = output + (((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)p->out_w +
+                                 (size_t)ox) * (size_t)out_c;
+        requantize_pair(p, s.channels, acc0, acc1, has_px1, out0, out0 + out_c);
       }
     }
   }
