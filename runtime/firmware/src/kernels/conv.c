@@ -42,6 +42,32 @@ static void expand_pixel(const int8_t *src, int32_t k, int32_t input_offset, int
   for (int32_t j = 0; j < (k & 3); ++j) tail[j] = (int16_t)(src[j] + input_offset);
 }
 
+#if MK_DSP
+/* 16 MACs: two pixels' expanded values (LDRD) against 4 bytes of two filter rows
+ * (LDR, SXTB16 even/odd bytes), 8 SMLAD; n counts groups of 4 and must be >= 1. */
+#define MK_MAC_2X2_LOOP \
+  "1:\n\t" \
+  "ldrd %[e1], %[o1], [%[x], #8]\n\t" \
+  "ldrd %[e0], %[o0], [%[x]], #16\n\t" \
+  "ldr %[y], [%[w0]], #4\n\t" \
+  "sxtb16 %[t], %[y]\n\t" \
+  "sxtb16 %[y], %[y], ror #8\n\t" \
+  "smlad %[a00], %[e0], %[t], %[a00]\n\t" \
+  "smlad %[a10], %[e1], %[t], %[a10]\n\t" \
+  "smlad %[a00], %[o0], %[y], %[a00]\n\t" \
+  "smlad %[a10], %[o1], %[y], %[a10]\n\t" \
+  "ldr %[y], [%[w1]], #4\n\t" \
+  "sxtb16 %[t], %[y]\n\t" \
+  "sxtb16 %[y], %[y], ror #8\n\t" \
+  "smlad %[a01], %[e0], %[t], %[a01]\n\t" \
+  "smlad %[a11], %[e1], %[t], %[a11]\n\t" \
+  "smlad %[a01], %[o0], %[y], %[a01]\n\t" \
+  "smlad %[a11], %[o1], %[y], %[a11]\n\t" \
+  "subs %[n], %[n], #1\n\t" \
+  "bne 1b\n\t" \
+
+#endif
+
 /* acc[0..3] += pixel0.w0, pixel0.w1, pixel1.w0, pixel1.w1 over the expanded patches. */
 static inline void mk_mac_2x2(const int16_t *x, const int8_t *w0, const int8_t *w1, int32_t k,
                               int32_t acc[4]) {
@@ -52,25 +78,7 @@ static inline void mk_mac_2x2(const int16_t *x, const int8_t *w0, const int8_t *
   if (groups > 0) {
     int32_t e0, o0, e1, o1, y, t;
     __asm__ volatile(
-        "1:\n\t"
-        "ldrd %[e1], %[o1], [%[x], #8]\n\t"
-        "ldrd %[e0], %[o0], [%[x]], #16\n\t"
-        "ldr %[y], [%[w0]], #4\n\t"
-        "sxtb16 %[t], %[y]\n\t"
-        "sxtb16 %[y], %[y], ror #8\n\t"
-        "smlad %[a00], %[e0], %[t], %[a00]\n\t"
-        "smlad %[a10], %[e1], %[t], %[a10]\n\t"
-        "smlad %[a00], %[o0], %[y], %[a00]\n\t"
-        "smlad %[a10], %[o1], %[y], %[a10]\n\t"
-        "ldr %[y], [%[w1]], #4\n\t"
-        "sxtb16 %[t], %[y]\n\t"
-        "sxtb16 %[y], %[y], ror #8\n\t"
-        "smlad %[a01], %[e0], %[t], %[a01]\n\t"
-        "smlad %[a11], %[e1], %[t], %[a11]\n\t"
-        "smlad %[a01], %[o0], %[y], %[a01]\n\t"
-        "smlad %[a11], %[o1], %[y], %[a11]\n\t"
-        "subs %[n], %[n], #1\n\t"
-        "bne 1b\n\t"
+        MK_MAC_2X2_LOOP
         : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [x] "+r"(x),
           [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(groups), [e0] "=&r"(e0), [o0] "=&r"(o0),
           [e1] "=&r"(e1), [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t)
@@ -160,7 +168,32 @@ static void prepare_channels(const mcuprof_conv_params *p, const int32_t *bias, 
 /* Accumulators of two output pixels for every output channel (acc0/acc1 [out_c]). */
 static void accumulate_pair(const int16_t *x, const int8_t *filter, const int32_t *bias,
                             int32_t k, int32_t out_c, int32_t *acc0, int32_t *acc1) {
-  for (int32_t oc = 0; oc < out_c; oc += 2) {
+  int32_t oc = 0;
+#if MK_DSP
+  /* The common shape (k a multiple of 4, bias present) with the least bookkeeping. */
+  if ((k & 3) == 0 && k > 0 && bias != NULL) {
+    const int8_t *w = filter;
+    for (; oc + 2 <= out_c; oc += 2) {
+      int32_t a00 = bias[oc], a01 = bias[oc + 1], a10 = a00, a11 = a01;
+      const int16_t *xp = x;
+      const int8_t *w0 = w, *w1 = w + k;
+      int32_t n = k >> 2;
+      int32_t e0, o0, e1, o1, y, t;
+      __asm__ volatile(MK_MAC_2X2_LOOP
+                       : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),
+                         [x] "+r"(xp), [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(n), [e0] "=&r"(e0),
+                         [o0] "=&r"(o0), [e1] "=&r"(e1), [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t)
+                       :
+                       : "cc", "memory");
+      acc0[oc] = a00;
+      acc0[oc + 1] = a01;
+      acc1[oc] = a10;
+      acc1[oc + 1] = a11;
+      w = w1;
+    }
+  }
+#endif
+  for (; oc < out_c; oc += 2) {
     const int32_t oc1 = oc + 1 < out_c ? oc + 1 : oc;
     const int32_t b0 = bias ? bias[oc] : 0, b1 = bias ? bias[oc1] : 0;
     int32_t acc[4] = {b0, b1, b0, b1};
