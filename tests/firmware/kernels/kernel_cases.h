@@ -38,7 +38,7 @@ static void kc_conv(kt_rng *r, int32_t index, kc_report_fn report) {
   p.batches = kt_range(r, 1, 2);
   p.in_h = kt_range(r, 1, 9);
   p.in_w = kt_range(r, 1, 9);
-  p.in_c = kt_range(r, 1, 12);
+  p.in_c = index % 2 ? 4 * kt_range(r, 1, 6) : kt_range(r, 1, 12);
   p.out_c = kt_range(r, 1, 10);
   p.filter_h = kt_range(r, 1, 3);
   p.filter_w = index % 3 == 0 ? p.filter_h : kt_range(r, 1, 3);
@@ -294,9 +294,17 @@ static void kc_layout(kt_rng *r, int32_t index, kc_report_fn report) {
 }
 
 #define KC_CASES 10
+#define KC_CONV_CASES 60
 
-/* Runs every kernel on KC_CASES seeded cases each. */
+/* Runs every kernel on KC_CASES seeded cases each, and the convolutions (whose DSP
+ * code paths only run on the boards) on KC_CONV_CASES more. */
 static void kc_run_all(kc_report_fn report) {
+  for (int32_t i = KC_CASES; i < KC_CASES + KC_CONV_CASES; ++i) {
+    kt_rng r = kt_seed(7000u + (uint32_t)i);
+    kc_conv(&r, i, report);
+    kc_depthwise(&r, i, report);
+    kc_fc(&r, i, report);
+  }
   for (int32_t i = 0; i < KC_CASES; ++i) {
     kt_rng r = kt_seed(1000u + (uint32_t)i);
     kc_conv(&r, i, report);
