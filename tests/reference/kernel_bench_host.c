@@ -4,9 +4,11 @@
 
 #include "../firmware/kernels/kernel_bench_layers.h"
 
-int32_t mcuprof_kernel_bench_layers(void) { return KB_LAYERS; }
+int32_t mcuprof_kernel_bench_layers(void) {
+  return KB_LAYERS;
+}
 
-uint32_t mcuprof_kernel_bench_hash(int32_t layer, uint32_t *macs) {
+uint32_t mcuprof_kernel_bench_hash(int32_t layer, uint32_t* macs) {
   kb_prepared k;
   kb_prepare(layer, &k);
   kb_run(&k);

@@ -19,7 +19,8 @@ using namespace mcuprof;
 TEST(KernelBench, Vww96LayersMatchHostAndReportCyclesPerMac) {
   const auto elf = test::test_firmware("stm32f412", "kernel_bench");
   if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
-  const auto run = test::run_process({test::mcuprof_binary().string(), "run", "--target", "stm32f412", elf.string()});
+  const auto run = test::run_process(
+      {test::mcuprof_binary().string(), "run", "--target", "stm32f412", elf.string()});
   ASSERT_EQ(run.status, 0) << run.err;
 
   std::istringstream lines(run.out);
@@ -29,8 +30,8 @@ TEST(KernelBench, Vww96LayersMatchHostAndReportCyclesPerMac) {
   while (std::getline(lines, line)) {
     unsigned index = 0, macs = 0, cycles = 0, hash = 0;
     char kind[32] = {};
-    if (std::sscanf(line.c_str(), "layer %u %31s macs %u cycles %u hash 0x%x", &index, kind, &macs, &cycles,
-                    &hash) == 5) {
+    if (std::sscanf(line.c_str(), "layer %u %31s macs %u cycles %u hash 0x%x", &index, kind, &macs,
+                    &cycles, &hash) == 5) {
       uint32_t host_macs = 0;
       EXPECT_EQ(hash, mcuprof_kernel_bench_hash(static_cast<int32_t>(index), &host_macs)) << line;
       EXPECT_EQ(macs, host_macs) << line;

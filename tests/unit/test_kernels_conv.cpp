@@ -48,7 +48,8 @@ void random_geometry(test::KernelRandom& r, P& p, int32_t max_filter) {
   p.dilation_h = r.chance(15) ? 2 : 1;
   p.dilation_w = r.chance(15) ? 2 : 1;
   bool same = r.chance(50);
-  if (p.in_h < (p.filter_h - 1) * p.dilation_h + 1 || p.in_w < (p.filter_w - 1) * p.dilation_w + 1) same = true;
+  if (p.in_h < (p.filter_h - 1) * p.dilation_h + 1 || p.in_w < (p.filter_w - 1) * p.dilation_w + 1)
+    same = true;
   p.out_h = test::out_size(p.in_h, p.filter_h, p.stride_h, p.dilation_h, same);
   p.out_w = test::out_size(p.in_w, p.filter_w, p.stride_w, p.dilation_w, same);
   p.pad_top = test::pad_before(p.in_h, p.out_h, p.filter_h, p.stride_h, p.dilation_h);
@@ -76,11 +77,12 @@ TEST(KernelConv, MatchesReferenceOnRandomCases) {
     const auto bias = r.chance(85) ? r.bias(p.out_c, big_bias(r)) : std::vector<int32_t>{};
     ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * p.out_c);
     std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
-    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(), got.data(),
-                      scratch.data());
+    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(),
+                      got.data(), scratch.data());
     ASSERT_EQ(got, ref::conv2d(p, input, filter, bias))
-        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " filter " << p.filter_h
-        << "x" << p.filter_w << " stride " << p.stride_h << "," << p.stride_w << " out_c " << p.out_c;
+        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " filter "
+        << p.filter_h << "x" << p.filter_w << " stride " << p.stride_h << "," << p.stride_w
+        << " out_c " << p.out_c;
   }
 }
 
@@ -138,11 +140,12 @@ TEST(KernelDepthwise, MatchesReferenceOnRandomCases) {
     const auto bias = r.chance(85) ? r.bias(out_c, big_bias(r)) : std::vector<int32_t>{};
     std::vector<int32_t> scratch((mcuprof_depthwise_conv2d_s8_scratch_bytes(&p) + 3) / 4);
     ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * out_c);
-    mcuprof_depthwise_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(),
-                                got.data(), scratch.data());
+    mcuprof_depthwise_conv2d_s8(&p, input.data(), filter.data(),
+                                bias.empty() ? nullptr : bias.data(), got.data(), scratch.data());
     ASSERT_EQ(got, ref::depthwise_conv2d(p, input, filter, bias))
-        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " x" << p.depth_multiplier
-        << " filter " << p.filter_h << "x" << p.filter_w << " stride " << p.stride_h << "," << p.stride_w;
+        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " x"
+        << p.depth_multiplier << " filter " << p.filter_h << "x" << p.filter_w << " stride "
+        << p.stride_h << "," << p.stride_w;
   }
 }
 
@@ -179,7 +182,8 @@ TEST(KernelFullyConnected, MatchesReferenceOnRandomCases) {
     const auto filter = r.bytes(static_cast<size_t>(p.out_depth) * p.in_depth);
     const auto bias = r.chance(85) ? r.bias(p.out_depth, big_bias(r)) : std::vector<int32_t>{};
     ref::Bytes got(static_cast<size_t>(p.batches) * p.out_depth);
-    mcuprof_fully_connected_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(), got.data());
+    mcuprof_fully_connected_s8(&p, input.data(), filter.data(),
+                               bias.empty() ? nullptr : bias.data(), got.data());
     ASSERT_EQ(got, ref::fully_connected(p, input, filter, bias)) << "case " << i;
   }
 }

@@ -10,7 +10,7 @@
 #include "kernel_console.h"
 #include "mcuprof_trace.h"
 
-static void total_line(const char *name, uint32_t macs, uint32_t cycles) {
+static void total_line(const char* name, uint32_t macs, uint32_t cycles) {
   mcuprof_console_write("total ");
   mcuprof_console_write(name);
   mcuprof_console_write(" macs ");
@@ -48,7 +48,8 @@ int main(void) {
     kcon_hex(kt_hash(kb_out, k.out_bytes));
     mcuprof_console_write("\n");
   }
-  for (int32_t kind = 0; kind < 4; ++kind) total_line(kb_kind_names[kind], kind_macs[kind], kind_cycles[kind]);
+  for (int32_t kind = 0; kind < 4; ++kind)
+    total_line(kb_kind_names[kind], kind_macs[kind], kind_cycles[kind]);
   total_line("all", all_macs, all_cycles);
   return 0;
 }

@@ -9,7 +9,7 @@
 #include "kernel_prng.h"
 #include "mcuprof_kernels.h"
 
-typedef void (*kc_report_fn)(const char *op, int32_t index, const void *out, size_t bytes);
+typedef void (*kc_report_fn)(const char* op, int32_t index, const void* out, size_t bytes);
 
 #define KC_BUF 8192
 static int8_t kc_in1[KC_BUF], kc_in2[KC_BUF], kc_w[KC_BUF], kc_out[KC_BUF];
@@ -17,7 +17,7 @@ static int32_t kc_bias[64], kc_mult[64], kc_shift[64];
 static int32_t kc_scratch[2048];
 static float kc_f32[512];
 
-static void kc_requant_params(kt_rng *r, int32_t n) {
+static void kc_requant_params(kt_rng* r, int32_t n) {
   for (int32_t i = 0; i < n; ++i) {
     kc_mult[i] = kt_multiplier(r);
     kc_shift[i] = kt_range(r, -12, 1);
@@ -25,15 +25,24 @@ static void kc_requant_params(kt_rng *r, int32_t n) {
   }
 }
 
-static void kc_act(kt_rng *r, int32_t zp, int32_t *lo, int32_t *hi) {
+static void kc_act(kt_rng* r, int32_t zp, int32_t* lo, int32_t* hi) {
   switch (kt_range(r, 0, 2)) {
-    case 0: *lo = -128; *hi = 127; break;
-    case 1: *lo = zp; *hi = 127; break; /* ReLU */
-    default: *lo = zp; *hi = zp + 60 > 127 ? 127 : zp + 60; break; /* ReLU6-like */
+    case 0:
+      *lo = -128;
+      *hi = 127;
+      break;
+    case 1:
+      *lo = zp;
+      *hi = 127;
+      break; /* ReLU */
+    default:
+      *lo = zp;
+      *hi = zp + 60 > 127 ? 127 : zp + 60;
+      break; /* ReLU6-like */
   }
 }
 
-static void kc_conv(kt_rng *r, int32_t index, kc_report_fn report) {
+static void kc_conv(kt_rng* r, int32_t index, kc_report_fn report) {
   mcuprof_conv_params p;
   p.batches = kt_range(r, 1, 2);
   p.in_h = kt_range(r, 1, 9);
@@ -47,7 +56,9 @@ static void kc_conv(kt_rng *r, int32_t index, kc_report_fn report) {
   p.dilation_h = index % 5 == 4 ? 2 : 1;
   p.dilation_w = index % 5 == 4 ? kt_range(r, 1, 2) : 1;
   int32_t same = kt_range(r, 0, 1);
-  if ((p.in_h - (p.filter_h - 1) * p.dilation_h) < 1 || (p.in_w - (p.filter_w - 1) * p.dilation_w) < 1) same = 1;
+  if ((p.in_h - (p.filter_h - 1) * p.dilation_h) < 1 ||
+      (p.in_w - (p.filter_w - 1) * p.dilation_w) < 1)
+    same = 1;
   p.out_h = kt_out_size(p.in_h, p.filter_h, p.stride_h, p.dilation_h, same);
   p.out_w = kt_out_size(p.in_w, p.filter_w, p.stride_w, p.dilation_w, same);
   p.pad_top = kt_pad_before(p.in_h, p.out_h, p.filter_h, p.stride_h, p.dilation_h);
@@ -66,7 +77,7 @@ static void kc_conv(kt_rng *r, int32_t index, kc_report_fn report) {
   report("conv2d", index, kc_out, (size_t)(p.batches * p.out_h * p.out_w * p.out_c));
 }
 
-static void kc_depthwise(kt_rng *r, int32_t index, kc_report_fn report) {
+static void kc_depthwise(kt_rng* r, int32_t index, kc_report_fn report) {
   mcuprof_depthwise_params p;
   p.batches = kt_range(r, 1, 2);
   p.in_h = kt_range(r, 1, 10);
@@ -80,7 +91,9 @@ static void kc_depthwise(kt_rng *r, int32_t index, kc_report_fn report) {
   p.dilation_h = index % 5 == 4 ? 2 : 1;
   p.dilation_w = index % 5 == 4 ? 2 : 1;
   int32_t same = kt_range(r, 0, 1);
-  if ((p.in_h - (p.filter_h - 1) * p.dilation_h) < 1 || (p.in_w - (p.filter_w - 1) * p.dilation_w) < 1) same = 1;
+  if ((p.in_h - (p.filter_h - 1) * p.dilation_h) < 1 ||
+      (p.in_w - (p.filter_w - 1) * p.dilation_w) < 1)
+    same = 1;
   p.out_h = kt_out_size(p.in_h, p.filter_h, p.stride_h, p.dilation_h, same);
   p.out_w = kt_out_size(p.in_w, p.filter_w, p.stride_w, p.dilation_w, same);
   p.pad_top = kt_pad_before(p.in_h, p.out_h, p.filter_h, p.stride_h, p.dilation_h);
@@ -96,11 +109,12 @@ static void kc_depthwise(kt_rng *r, int32_t index, kc_report_fn report) {
   kt_fill_s8(r, kc_in1, (size_t)(p.batches * p.in_h * p.in_w * p.in_c));
   kt_fill_s8(r, kc_w, (size_t)(p.filter_h * p.filter_w * out_c));
   if (mcuprof_depthwise_conv2d_s8_scratch_bytes(&p) > sizeof kc_scratch) return;
-  mcuprof_depthwise_conv2d_s8(&p, kc_in1, kc_w, index % 4 == 3 ? NULL : kc_bias, kc_out, kc_scratch);
+  mcuprof_depthwise_conv2d_s8(&p, kc_in1, kc_w, index % 4 == 3 ? NULL : kc_bias, kc_out,
+                              kc_scratch);
   report("depthwise", index, kc_out, (size_t)(p.batches * p.out_h * p.out_w * out_c));
 }
 
-static void kc_fc(kt_rng *r, int32_t index, kc_report_fn report) {
+static void kc_fc(kt_rng* r, int32_t index, kc_report_fn report) {
   mcuprof_fc_params p;
   p.batches = kt_range(r, 1, 3);
   p.in_depth = kt_range(r, 1, 200);
@@ -119,7 +133,7 @@ static void kc_fc(kt_rng *r, int32_t index, kc_report_fn report) {
 }
 
 /* Random 4-D output shape and inputs that broadcast against it. */
-static void kc_shapes(kt_rng *r, mcuprof_broadcast_shapes *s) {
+static void kc_shapes(kt_rng* r, mcuprof_broadcast_shapes* s) {
   for (int32_t i = 0; i < 4; ++i) {
     s->out[i] = kt_range(r, 1, i == 0 ? 2 : 6);
     s->in1[i] = kt_range(r, 0, 3) == 0 ? 1 : s->out[i];
@@ -127,9 +141,11 @@ static void kc_shapes(kt_rng *r, mcuprof_broadcast_shapes *s) {
   }
 }
 
-static size_t kc_count(const int32_t d[4]) { return (size_t)(d[0] * d[1] * d[2] * d[3]); }
+static size_t kc_count(const int32_t d[4]) {
+  return (size_t)(d[0] * d[1] * d[2] * d[3]);
+}
 
-static void kc_add(kt_rng *r, int32_t index, kc_report_fn report) {
+static void kc_add(kt_rng* r, int32_t index, kc_report_fn report) {
   mcuprof_add_params p;
   kc_shapes(r, &p.shapes);
   p.in1_offset = kt_range(r, -127, 128);
@@ -149,7 +165,7 @@ static void kc_add(kt_rng *r, int32_t index, kc_report_fn report) {
   report("add", index, kc_out, kc_count(p.shapes.out));
 }
 
-static void kc_mul(kt_rng *r, int32_t index, kc_report_fn report) {
+static void kc_mul(kt_rng* r, int32_t index, kc_report_fn report) {
   mcuprof_mul_params p;
   kc_shapes(r, &p.shapes);
   p.in1_offset = kt_range(r, -127, 128);
@@ -164,7 +180,7 @@ static void kc_mul(kt_rng *r, int32_t index, kc_report_fn report) {
   report("mul", index, kc_out, kc_count(p.shapes.out));
 }
 
-static void kc_pool(kt_rng *r, int32_t index, kc_report_fn report) {
+static void kc_pool(kt_rng* r, int32_t index, kc_report_fn report) {
   mcuprof_pool_params p;
   p.batches = kt_range(r, 1, 2);
   p.in_h = kt_range(r, 1, 9);
@@ -189,7 +205,7 @@ static void kc_pool(kt_rng *r, int32_t index, kc_report_fn report) {
   report("max_pool", index, kc_out, n);
 }
 
-static void kc_mean(kt_rng *r, int32_t index, kc_report_fn report) {
+static void kc_mean(kt_rng* r, int32_t index, kc_report_fn report) {
   mcuprof_mean_params p;
   p.batches = kt_range(r, 1, 2);
   p.in_h = kt_range(r, 1, 8);
@@ -204,7 +220,7 @@ static void kc_mean(kt_rng *r, int32_t index, kc_report_fn report) {
   report("mean", index, kc_out, (size_t)(p.batches * p.channels));
 }
 
-static void kc_softmax(kt_rng *r, int32_t index, kc_report_fn report) {
+static void kc_softmax(kt_rng* r, int32_t index, kc_report_fn report) {
   mcuprof_softmax_params p;
   p.rows = kt_range(r, 1, 3);
   p.depth = kt_range(r, 1, 120);
@@ -216,7 +232,7 @@ static void kc_softmax(kt_rng *r, int32_t index, kc_report_fn report) {
   report("softmax", index, kc_out, (size_t)(p.rows * p.depth));
 }
 
-static void kc_quantize(kt_rng *r, int32_t index, kc_report_fn report) {
+static void kc_quantize(kt_rng* r, int32_t index, kc_report_fn report) {
   const size_t n = (size_t)kt_range(r, 1, 512);
   const float scale = (float)kt_range(r, 1, 1000) / 8192.0f;
   const int32_t zp = kt_range(r, -128, 127);
@@ -228,7 +244,7 @@ static void kc_quantize(kt_rng *r, int32_t index, kc_report_fn report) {
   report("dequantize", index, kc_f32, n * sizeof(float));
 }
 
-static void kc_layout(kt_rng *r, int32_t index, kc_report_fn report) {
+static void kc_layout(kt_rng* r, int32_t index, kc_report_fn report) {
   mcuprof_pad_params pad;
   for (int32_t i = 0; i < 4; ++i) {
     pad.in[i] = kt_range(r, 1, i == 0 ? 2 : 5);
@@ -271,7 +287,7 @@ static void kc_layout(kt_rng *r, int32_t index, kc_report_fn report) {
   report("resize_nearest", index, kc_out, (size_t)(z.batches * z.out_h * z.out_w * z.channels));
 
   int32_t sizes[3];
-  const int8_t *inputs[3];
+  const int8_t* inputs[3];
   mcuprof_concat_params c;
   c.outer = kt_range(r, 1, 6);
   c.inner = kt_range(r, 1, 6);

@@ -9,15 +9,15 @@
  * + 8 SMLAD per 16 MACs. The expansion is shared by all output channels. */
 #include "kernels_internal.h"
 
-static int32_t patch_size(const mcuprof_conv_params *p) {
+static int32_t patch_size(const mcuprof_conv_params* p) {
   return p->filter_h * p->filter_w * p->in_c;
 }
 
 /* Writes one pixel's k offset-corrected values (int8 at src) into the group layout. */
-static void expand_pixel(const int8_t *src, int32_t k, int32_t input_offset, int16_t *dst,
+static void expand_pixel(const int8_t* src, int32_t k, int32_t input_offset, int16_t* dst,
                          int32_t pixel) {
   const int32_t groups = k >> 2;
-  int16_t *g = dst + 4 * pixel;
+  int16_t* g = dst + 4 * pixel;
 #if MK_DSP
   const uint32_t off2 = ((uint32_t)(uint16_t)input_offset << 16) | (uint16_t)input_offset;
   for (int32_t i = 0; i < groups; ++i) {
@@ -38,52 +38,51 @@ static void expand_pixel(const int8_t *src, int32_t k, int32_t input_offset, int
     g += 8;
   }
 #endif
-  int16_t *tail = dst + 8 * groups + 4 * pixel;
+  int16_t* tail = dst + 8 * groups + 4 * pixel;
   for (int32_t j = 0; j < (k & 3); ++j) tail[j] = (int16_t)(src[j] + input_offset);
 }
 
 #if MK_DSP
 /* 16 MACs: two pixels' expanded values (LDRD) against 4 bytes of two filter rows
  * (LDR, SXTB16 even/odd bytes), 8 SMLAD; n counts groups of 4 and must be >= 1. */
-#define MK_MAC_2X2_LOOP \
-  "1:\n\t" \
-  "ldrd %[e1], %[o1], [%[x], #8]\n\t" \
-  "ldrd %[e0], %[o0], [%[x]], #16\n\t" \
-  "ldr %[y], [%[w0]], #4\n\t" \
-  "sxtb16 %[t], %[y]\n\t" \
-  "sxtb16 %[y], %[y], ror #8\n\t" \
+#define MK_MAC_2X2_LOOP                   \
+  "1:\n\t"                                \
+  "ldrd %[e1], %[o1], [%[x], #8]\n\t"     \
+  "ldrd %[e0], %[o0], [%[x]], #16\n\t"    \
+  "ldr %[y], [%[w0]], #4\n\t"             \
+  "sxtb16 %[t], %[y]\n\t"                 \
+  "sxtb16 %[y], %[y], ror #8\n\t"         \
   "smlad %[a00], %[e0], %[t], %[a00]\n\t" \
   "smlad %[a10], %[e1], %[t], %[a10]\n\t" \
   "smlad %[a00], %[o0], %[y], %[a00]\n\t" \
   "smlad %[a10], %[o1], %[y], %[a10]\n\t" \
-  "ldr %[y], [%[w1]], #4\n\t" \
-  "sxtb16 %[t], %[y]\n\t" \
-  "sxtb16 %[y], %[y], ror #8\n\t" \
+  "ldr %[y], [%[w1]], #4\n\t"             \
+  "sxtb16 %[t], %[y]\n\t"                 \
+  "sxtb16 %[y], %[y], ror #8\n\t"         \
   "smlad %[a01], %[e0], %[t], %[a01]\n\t" \
   "smlad %[a11], %[e1], %[t], %[a11]\n\t" \
   "smlad %[a01], %[o0], %[y], %[a01]\n\t" \
   "smlad %[a11], %[o1], %[y], %[a11]\n\t" \
-  "subs %[n], %[n], #1\n\t" \
-  "bne 1b\n\t" \
+  "subs %[n], %[n], #1\n\t"               \
+  "bne 1b\n\t"
 
 #endif
 
 /* acc[0..3] += pixel0.w0, pixel0.w1, pixel1.w0, pixel1.w1 over the expanded patches. */
-static inline void mk_mac_2x2(const int16_t *x, const int8_t *w0, const int8_t *w1, int32_t k,
+static inline void mk_mac_2x2(const int16_t* x, const int8_t* w0, const int8_t* w1, int32_t k,
                               int32_t acc[4]) {
   int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
   int32_t groups = k >> 2;
-  const int16_t *tail = x + 8 * groups;
+  const int16_t* tail = x + 8 * groups;
 #if MK_DSP
   if (groups > 0) {
     int32_t e0, o0, e1, o1, y, t;
-    __asm__ volatile(
-        MK_MAC_2X2_LOOP
-        : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [x] "+r"(x),
-          [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(groups), [e0] "=&r"(e0), [o0] "=&r"(o0),
-          [e1] "=&r"(e1), [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t)
-        :
-        : "cc", "memory");
+    __asm__ volatile(MK_MAC_2X2_LOOP
+                     : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),
+                       [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(groups), [e0] "=&r"(e0),
+                       [o0] "=&r"(o0), [e1] "=&r"(e1), [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t)
+                     :
+                     : "cc", "memory");
   }
 #else
   for (; groups > 0; --groups) {
@@ -111,8 +110,8 @@ static inline void mk_mac_2x2(const int16_t *x, const int8_t *w0, const int8_t *
 /* Gathers the raw receptive field of output pixel (oy, ox) into dst (k bytes),
  * with the input zero point in the padding. A filter row wholly inside the input is
  * one contiguous run of filter_w*in_c bytes when dilation_w is 1. */
-static void gather_patch(const mcuprof_conv_params *p, const int8_t *in_b, int32_t oy, int32_t ox,
-                         int8_t zero_point, int8_t *dst) {
+static void gather_patch(const mcuprof_conv_params* p, const int8_t* in_b, int32_t oy, int32_t ox,
+                         int8_t zero_point, int8_t* dst) {
   const int32_t in_c = p->in_c, fw = p->filter_w;
   const int32_t ix0 = ox * p->stride_w - p->pad_left;
   const int32_t row_inside = p->dilation_w == 1 && ix0 >= 0 && ix0 + fw <= p->in_w;
@@ -123,9 +122,9 @@ static void gather_patch(const mcuprof_conv_params *p, const int8_t *in_b, int32
       dst += fw * in_c;
       continue;
     }
-    const int8_t *row = in_b + (size_t)iy * (size_t)p->in_w * (size_t)in_c;
+    const int8_t* row = in_b + (size_t)iy * (size_t)p->in_w * (size_t)in_c;
     if (row_inside) {
-      const int8_t *src = row + (size_t)ix0 * (size_t)in_c;
+      const int8_t* src = row + (size_t)ix0 * (size_t)in_c;
       for (int32_t i = 0; i < fw * in_c; ++i) dst[i] = src[i];
       dst += fw * in_c;
       continue;
@@ -133,7 +132,7 @@ static void gather_patch(const mcuprof_conv_params *p, const int8_t *in_b, int32
     for (int32_t kx = 0; kx < fw; ++kx) {
       const int32_t ix = ix0 + kx * p->dilation_w;
       if (ix >= 0 && ix < p->in_w) {
-        const int8_t *src = row + (size_t)ix * (size_t)in_c;
+        const int8_t* src = row + (size_t)ix * (size_t)in_c;
         for (int32_t c = 0; c < in_c; ++c) dst[c] = src[c];
       } else {
         for (int32_t c = 0; c < in_c; ++c) dst[c] = zero_point;
@@ -152,8 +151,8 @@ typedef struct {
   int32_t multiplier, shift, round;
 } conv_channel;
 
-static void prepare_channels(const mcuprof_conv_params *p, const int32_t *bias, int32_t k,
-                             conv_channel *ch) {
+static void prepare_channels(const mcuprof_conv_params* p, const int32_t* bias, int32_t k,
+                             conv_channel* ch) {
   for (int32_t oc = 0; oc < p->out_c; ++oc) {
     const int32_t i = p->per_channel ? oc : 0;
     mk_rq q;
@@ -166,16 +165,16 @@ static void prepare_channels(const mcuprof_conv_params *p, const int32_t *bias, 
 }
 
 /* Accumulators of two output pixels for every output channel (acc0/acc1 [out_c]). */
-static void accumulate_pair(const int16_t *x, const int8_t *filter, const int32_t *bias,
-                            int32_t k, int32_t out_c, int32_t *acc0, int32_t *acc1) {
+static void accumulate_pair(const int16_t* x, const int8_t* filter, const int32_t* bias, int32_t k,
+                            int32_t out_c, int32_t* acc0, int32_t* acc1) {
   int32_t oc = 0;
 #if MK_DSP
   /* The common shape (k a multiple of 4, bias present) with the least bookkeeping. */
   if ((k & 3) == 0 && k > 0 && bias != NULL) {
-    const int8_t *w = filter;
+    const int8_t* w = filter;
     for (; oc + 2 <= out_c; oc += 2) {
       int32_t a00 = bias[oc], a01 = bias[oc + 1], a10 = a00, a11 = a01;
-      const int16_t *xp = x;
+      const int16_t* xp = x;
       const int8_t *w0 = w, *w1 = w + k;
       int32_t n = k >> 2;
       int32_t e0, o0, e1, o1, y, t;
@@ -206,9 +205,9 @@ static void accumulate_pair(const int16_t *x, const int8_t *filter, const int32_
 }
 
 /* Requantizes one or two pixels' accumulators into out0/out1. */
-static void requantize_pair(const mcuprof_conv_params *p, const conv_channel *ch,
-                            const int32_t *acc0, const int32_t *acc1, int32_t has_px1,
-                            int8_t *out0, int8_t *out1) {
+static void requantize_pair(const mcuprof_conv_params* p, const conv_channel* ch,
+                            const int32_t* acc0, const int32_t* acc1, int32_t has_px1, int8_t* out0,
+                            int8_t* out1) {
   const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max, out_c = p->out_c;
   for (int32_t oc = 0; oc < out_c; ++oc) {
     const conv_channel c = ch[oc];
@@ -228,37 +227,38 @@ static void requantize_pair(const mcuprof_conv_params *p, const conv_channel *ch
 
 /* Scratch layout: expanded patches | raw patches | per-channel constants | accumulators. */
 typedef struct {
-  int16_t *x;
-  int8_t *raw;
-  conv_channel *channels;
-  int32_t *acc;
+  int16_t* x;
+  int8_t* raw;
+  conv_channel* channels;
+  int32_t* acc;
 } conv_scratch;
 
-static size_t aligned16(size_t n) { return (n + 15u) & ~(size_t)15u; }
+static size_t aligned16(size_t n) {
+  return (n + 15u) & ~(size_t)15u;
+}
 
-static size_t scratch_layout(const mcuprof_conv_params *p, void *base, conv_scratch *s) {
+static size_t scratch_layout(const mcuprof_conv_params* p, void* base, conv_scratch* s) {
   const size_t k = (size_t)patch_size(p), out_c = (size_t)p->out_c;
   const size_t x_bytes = aligned16(4u * ((k + 3u) & ~(size_t)3u));
   const size_t raw_bytes = aligned16(2u * k);
   const size_t ch_bytes = aligned16(out_c * sizeof(conv_channel));
   const size_t acc_bytes = 2u * out_c * sizeof(int32_t);
   if (s != NULL) {
-    uint8_t *b = (uint8_t *)base;
-    s->x = (int16_t *)b;
-    s->raw = (int8_t *)(b + x_bytes);
-    s->channels = (conv_channel *)(b + x_bytes + raw_bytes);
-    s->acc = (int32_t *)(b + x_bytes + raw_bytes + ch_bytes);
+    uint8_t* b = (uint8_t*)base;
+    s->x = (int16_t*)b;
+    s->raw = (int8_t*)(b + x_bytes);
+    s->channels = (conv_channel*)(b + x_bytes + raw_bytes);
+    s->acc = (int32_t*)(b + x_bytes + raw_bytes + ch_bytes);
   }
   return x_bytes + raw_bytes + ch_bytes + acc_bytes;
 }
 
-size_t mcuprof_conv2d_s8_scratch_bytes(const mcuprof_conv_params *p) {
+size_t mcuprof_conv2d_s8_scratch_bytes(const mcuprof_conv_params* p) {
   return scratch_layout(p, NULL, NULL);
 }
 
-void mcuprof_conv2d_s8(const mcuprof_conv_params *p, const int8_t *input,
-                       const int8_t *filter, const int32_t *bias, int8_t *output,
-                       void *scratch) {
+void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const int8_t* filter,
+                       const int32_t* bias, int8_t* output, void* scratch) {
   const int32_t k = patch_size(p), out_c = p->out_c;
   conv_scratch s;
   scratch_layout(p, scratch, &s);
@@ -272,18 +272,18 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params *p, const int8_t *input,
     const int32_t pixels = p->batches * p->out_h * p->out_w;
     for (int32_t px = 0; px < pixels; px += 2) {
       const int32_t has_px1 = px + 1 < pixels;
-      const int8_t *src = input + (size_t)px * (size_t)k;
+      const int8_t* src = input + (size_t)px * (size_t)k;
       expand_pixel(src, k, p->input_offset, s.x, 0);
       expand_pixel(has_px1 ? src + k : src, k, p->input_offset, s.x, 1);
       accumulate_pair(s.x, filter, bias, k, out_c, acc0, acc1);
-      int8_t *out0 = output + (size_t)px * (size_t)out_c;
+      int8_t* out0 = output + (size_t)px * (size_t)out_c;
       requantize_pair(p, s.channels, acc0, acc1, has_px1, out0, out0 + out_c);
     }
     return;
   }
   const size_t in_size = (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
   for (int32_t b = 0; b < p->batches; ++b) {
-    const int8_t *in_b = input + (size_t)b * in_size;
+    const int8_t* in_b = input + (size_t)b * in_size;
     for (int32_t oy = 0; oy < p->out_h; ++oy) {
       for (int32_t ox = 0; ox < p->out_w; ox += 2) {
         const int32_t has_px1 = ox + 1 < p->out_w;
@@ -292,8 +292,9 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params *p, const int8_t *input,
         expand_pixel(s.raw, k, p->input_offset, s.x, 0);
         expand_pixel(s.raw + k, k, p->input_offset, s.x, 1);
         accumulate_pair(s.x, filter, bias, k, out_c, acc0, acc1);
-        int8_t *out0 = output + (((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)p->out_w +
-                                 (size_t)ox) * (size_t)out_c;
+        int8_t* out0 =
+            output + (((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)p->out_w + (size_t)ox) *
+                         (size_t)out_c;
         requantize_pair(p, s.channels, acc0, acc1, has_px1, out0, out0 + out_c);
       }
     }

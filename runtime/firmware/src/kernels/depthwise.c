@@ -6,26 +6,26 @@
  * filter row is one SMLAD on a halfword pair plus one MLA. */
 #include "kernels_internal.h"
 
-static int32_t plane_h(const mcuprof_depthwise_params *p) {
+static int32_t plane_h(const mcuprof_depthwise_params* p) {
   return (p->out_h - 1) * p->stride_h + (p->filter_h - 1) * p->dilation_h + 1;
 }
-static int32_t plane_w(const mcuprof_depthwise_params *p) {
+static int32_t plane_w(const mcuprof_depthwise_params* p) {
   return (p->out_w - 1) * p->stride_w + (p->filter_w - 1) * p->dilation_w + 1;
 }
 
-size_t mcuprof_depthwise_conv2d_s8_scratch_bytes(const mcuprof_depthwise_params *p) {
+size_t mcuprof_depthwise_conv2d_s8_scratch_bytes(const mcuprof_depthwise_params* p) {
   return (size_t)plane_h(p) * (size_t)plane_w(p) * sizeof(int16_t);
 }
 
 /* Zeroes the whole plane: the padding stays 0 for every channel of the call. */
-static void clear_plane(int16_t *plane, int32_t count) {
+static void clear_plane(int16_t* plane, int32_t count) {
   for (int32_t i = 0; i < count; ++i) plane[i] = 0;
 }
 
 /* plane[r][q] = input[r - pad_top][q - pad_left][c] + offset for the rows and columns
  * inside the input; the rest of the plane was zeroed by clear_plane. */
-__attribute__((noinline)) static void fill_plane(const mcuprof_depthwise_params *p,
-                                                 const int8_t *in_b, int32_t c, int16_t *plane,
+__attribute__((noinline)) static void fill_plane(const mcuprof_depthwise_params* p,
+                                                 const int8_t* in_b, int32_t c, int16_t* plane,
                                                  int32_t ph, int32_t pw) {
   const int32_t in_c = p->in_c, off = p->input_offset;
   const int32_t q_lo = mk_clamp(p->pad_left, 0, pw);
@@ -34,9 +34,11 @@ __attribute__((noinline)) static void fill_plane(const mcuprof_depthwise_params 
   const int32_t r_hi = mk_clamp(p->pad_top + p->in_h, r_lo, ph);
   const int32_t n = q_hi - q_lo;
   for (int32_t r = r_lo; r < r_hi; ++r) {
-    int16_t *dst = plane + (size_t)r * (size_t)pw + q_lo;
-    const int8_t *src = in_b + ((size_t)(r - p->pad_top) * (size_t)p->in_w +
-                                (size_t)(q_lo - p->pad_left)) * (size_t)in_c + c;
+    int16_t* dst = plane + (size_t)r * (size_t)pw + q_lo;
+    const int8_t* src =
+        in_b +
+        ((size_t)(r - p->pad_top) * (size_t)p->in_w + (size_t)(q_lo - p->pad_left)) * (size_t)in_c +
+        c;
     int32_t q = 0;
     for (; q + 2 <= n; q += 2) {
       const int32_t v0 = src[0] + off, v1 = src[in_c] + off;
@@ -49,16 +51,18 @@ __attribute__((noinline)) static void fill_plane(const mcuprof_depthwise_params 
 }
 
 /* One output channel from the plane, generic filter size. */
-__attribute__((noinline)) static void channel_generic(const mcuprof_depthwise_params *p, const int16_t *plane, int32_t pw,
-                            const int8_t *w, int32_t wstride, int32_t bias, int32_t mult,
-                            int32_t shift, int8_t *out, int32_t ostride) {
+__attribute__((noinline)) static void channel_generic(const mcuprof_depthwise_params* p,
+                                                      const int16_t* plane, int32_t pw,
+                                                      const int8_t* w, int32_t wstride,
+                                                      int32_t bias, int32_t mult, int32_t shift,
+                                                      int8_t* out, int32_t ostride) {
   for (int32_t oy = 0; oy < p->out_h; ++oy) {
     for (int32_t ox = 0; ox < p->out_w; ++ox) {
-      const int16_t *origin = plane + (size_t)(oy * p->stride_h) * (size_t)pw + ox * p->stride_w;
+      const int16_t* origin = plane + (size_t)(oy * p->stride_h) * (size_t)pw + ox * p->stride_w;
       int32_t acc = bias;
       for (int32_t ky = 0; ky < p->filter_h; ++ky) {
-        const int16_t *row = origin + (size_t)(ky * p->dilation_h) * (size_t)pw;
-        const int8_t *wr = w + (size_t)(ky * p->filter_w) * (size_t)wstride;
+        const int16_t* row = origin + (size_t)(ky * p->dilation_h) * (size_t)pw;
+        const int8_t* wr = w + (size_t)(ky * p->filter_w) * (size_t)wstride;
         for (int32_t kx = 0; kx < p->filter_w; ++kx) {
           acc = mk_wadd32(acc, row[kx * p->dilation_w] * wr[(size_t)kx * (size_t)wstride]);
         }
@@ -77,8 +81,8 @@ __attribute__((noinline)) static void channel_generic(const mcuprof_depthwise_pa
 
 static inline __attribute__((always_inline)) void dw3x3(
     const int fast, const mk_rq q, const mk_fq f, int32_t out_h, int32_t out_w, int32_t stride_h,
-    int32_t sx, const int16_t *plane, int32_t pw, const int8_t *w, int32_t wstride, int32_t bias,
-    int8_t *out, int32_t ostride) {
+    int32_t sx, const int16_t* plane, int32_t pw, const int8_t* w, int32_t wstride, int32_t bias,
+    int8_t* out, int32_t ostride) {
   const int32_t w00 = w[0], w01 = w[wstride], w02 = w[2 * wstride];
   const int32_t w10 = w[3 * wstride], w11 = w[4 * wstride], w12 = w[5 * wstride];
   const int32_t w20 = w[6 * wstride], w21 = w[7 * wstride], w22 = w[8 * wstride];
@@ -91,7 +95,7 @@ static inline __attribute__((always_inline)) void dw3x3(
   const int32_t b2 = (int32_t)(((uint32_t)w22 << 16) | (uint16_t)w21);
 #endif
   for (int32_t oy = 0; oy < out_h; ++oy) {
-    const int16_t *r0 = plane + (size_t)(oy * stride_h) * (size_t)pw;
+    const int16_t* r0 = plane + (size_t)(oy * stride_h) * (size_t)pw;
     int32_t ox = 0;
 #if MK_DSP
     if (sx == 1) {
@@ -140,10 +144,10 @@ static inline __attribute__((always_inline)) void dw3x3(
   }
 }
 
-__attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params *p,
-                                                  const int16_t *plane, int32_t pw,
-                                                  const int8_t *w, int32_t wstride, int32_t bias,
-                                                  const mk_rq *qp, int8_t *out, int32_t ostride) {
+__attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params* p,
+                                                  const int16_t* plane, int32_t pw, const int8_t* w,
+                                                  int32_t wstride, int32_t bias, const mk_rq* qp,
+                                                  int8_t* out, int32_t ostride) {
   const mk_rq q = *qp;
   const mk_fq f = mk_fq_from(qp);
   if (q.fast) {
@@ -155,18 +159,18 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
   }
 }
 
-void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params *p, const int8_t *input,
-                                 const int8_t *filter, const int32_t *bias, int8_t *output,
-                                 void *scratch) {
-  int16_t *plane = (int16_t *)scratch;
+void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t* input,
+                                 const int8_t* filter, const int32_t* bias, int8_t* output,
+                                 void* scratch) {
+  int16_t* plane = (int16_t*)scratch;
   const int32_t ph = plane_h(p), pw = plane_w(p);
   const int32_t out_c = p->in_c * p->depth_multiplier;
-  const int32_t is_3x3 = p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 &&
-                         p->dilation_w == 1;
+  const int32_t is_3x3 =
+      p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
   clear_plane(plane, ph * pw);
   for (int32_t b = 0; b < p->batches; ++b) {
-    const int8_t *in_b = input + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
-    int8_t *out_b = output + (size_t)b * (size_t)p->out_h * (size_t)p->out_w * (size_t)out_c;
+    const int8_t* in_b = input + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
+    int8_t* out_b = output + (size_t)b * (size_t)p->out_h * (size_t)p->out_w * (size_t)out_c;
     for (int32_t c = 0; c < p->in_c; ++c) {
       fill_plane(p, in_b, c, plane, ph, pw);
       for (int32_t m = 0; m < p->depth_multiplier; ++m) {
@@ -179,8 +183,8 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params *p, const int8_t
           mk_rq_bound(&rq, bias_oc, 9, p->input_offset);
           channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
         } else {
-          channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q],
-                          p->shift[q], out_b + oc, out_c);
+          channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q], p->shift[q],
+                          out_b + oc, out_c);
         }
       }
     }

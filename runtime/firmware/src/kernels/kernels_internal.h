@@ -21,8 +21,12 @@ static inline int32_t mk_wadd32(int32_t a, int32_t b) {
   return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
-static inline int32_t mk_min(int32_t a, int32_t b) { return a < b ? a : b; }
-static inline int32_t mk_max(int32_t a, int32_t b) { return a > b ? a : b; }
+static inline int32_t mk_min(int32_t a, int32_t b) {
+  return a < b ? a : b;
+}
+static inline int32_t mk_max(int32_t a, int32_t b) {
+  return a > b ? a : b;
+}
 static inline int32_t mk_clamp(int32_t v, int32_t lo, int32_t hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
@@ -45,7 +49,9 @@ static inline int32_t mk_rdbp(int32_t x, int32_t e) {
   return (x >> e) + (remainder > threshold ? 1 : 0);
 }
 
-static inline int32_t mk_shl(int32_t x, int32_t s) { return (int32_t)((uint32_t)x << s); }
+static inline int32_t mk_shl(int32_t x, int32_t s) {
+  return (int32_t)((uint32_t)x << s);
+}
 
 /* TFLite MultiplyByQuantizedMultiplier (double rounding). */
 static inline int32_t mk_requant(int32_t x, int32_t multiplier, int32_t shift) {
@@ -60,13 +66,13 @@ static inline int8_t mk_output(int32_t acc, int32_t multiplier, int32_t shift, i
 }
 
 /* 32-bit little-endian load of 4 int8 from any alignment. */
-static inline uint32_t mk_load4(const int8_t *p) {
+static inline uint32_t mk_load4(const int8_t* p) {
   uint32_t v;
   __builtin_memcpy(&v, p, 4);
   return v;
 }
 
-static inline uint32_t mk_load2x16(const int16_t *p) {
+static inline uint32_t mk_load2x16(const int16_t* p) {
   uint32_t v;
   __builtin_memcpy(&v, p, 4);
   return v;
@@ -99,8 +105,8 @@ static inline int32_t mk_smmulr(int32_t a, int32_t b) {
 }
 
 /* mk_output out of line, for the rare channels the short form below does not cover. */
-int8_t mk_output_general(int32_t acc, int32_t multiplier, int32_t shift, int32_t offset,
-                         int32_t lo, int32_t hi);
+int8_t mk_output_general(int32_t acc, int32_t multiplier, int32_t shift, int32_t offset, int32_t lo,
+                         int32_t hi);
 
 /* Requantization of one output channel prepared once. When the accumulator is known to
  * stay below 2^30 in magnitude (mk_rq_bound), the shift is a right shift of 1..31 and
@@ -112,7 +118,7 @@ typedef struct {
   int32_t multiplier, shift, right, round, offset, lo, hi, fast;
 } mk_rq;
 
-static inline void mk_rq_init(mk_rq *q, int32_t multiplier, int32_t shift, int32_t offset,
+static inline void mk_rq_init(mk_rq* q, int32_t multiplier, int32_t shift, int32_t offset,
                               int32_t lo, int32_t hi) {
   q->multiplier = multiplier;
   q->shift = shift;
@@ -131,7 +137,7 @@ static inline int32_t mk_max_abs_input(int32_t input_offset) {
 }
 
 /* Enables the short form when |bias| + taps * max|x + input_offset| * 128 < 2^30. */
-static inline void mk_rq_bound(mk_rq *q, int32_t bias, int32_t taps, int32_t input_offset) {
+static inline void mk_rq_bound(mk_rq* q, int32_t bias, int32_t taps, int32_t input_offset) {
   const int64_t b = bias < 0 ? -(int64_t)bias : (int64_t)bias;
   const int64_t bound = b + (int64_t)taps * mk_max_abs_input(input_offset) * 128;
   q->fast = q->right >= 1 && q->multiplier >= 0 && bound < ((int64_t)1 << 30);
@@ -142,7 +148,7 @@ typedef struct {
   int32_t multiplier, right, round, offset, lo, hi;
 } mk_fq;
 
-static inline mk_fq mk_fq_from(const mk_rq *q) {
+static inline mk_fq mk_fq_from(const mk_rq* q) {
   const mk_fq f = {q->multiplier, q->right, q->round, q->offset, q->lo, q->hi};
   return f;
 }
@@ -166,15 +172,15 @@ static inline int8_t mk_rq_apply(const mk_rq q, int32_t acc) {
  * DSP cores: four int8 per step unpacked to halfword pairs (SXTAB16 adds the offset
  * while unpacking, SXTB16 for the weights) and accumulated with SMLAD. Exact: int32
  * wrap-around is the only overflow and sums are reordered only modulo 2^32. */
-static inline __attribute__((always_inline)) void mk_dot_2x2(const int8_t *a0, int32_t da,
-                                                             const int8_t *w0, int32_t dw,
+static inline __attribute__((always_inline)) void mk_dot_2x2(const int8_t* a0, int32_t da,
+                                                             const int8_t* w0, int32_t dw,
                                                              int32_t n, int32_t input_offset,
                                                              int32_t acc[4]) {
   int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
-  const int8_t *const end = a0 + n;
+  const int8_t* const end = a0 + n;
 #if MK_DSP
   const uint32_t off2 = ((uint32_t)(uint16_t)input_offset << 16) | (uint16_t)input_offset;
-  const int8_t *const end4 = a0 + (n & ~3);
+  const int8_t* const end4 = a0 + (n & ~3);
   while (a0 != end4) {
     const uint32_t x0 = mk_load4(a0), x1 = mk_load4(a0 + da);
     const uint32_t y0 = mk_load4(w0), y1 = mk_load4(w0 + dw);
@@ -214,15 +220,14 @@ static inline __attribute__((always_inline)) void mk_dot_2x2(const int8_t *a0, i
 }
 
 /* acc[0] += a.w0, acc[1] += a.(w0 + dw) */
-static inline __attribute__((always_inline)) void mk_dot_1x2(const int8_t *a, const int8_t *w0,
+static inline __attribute__((always_inline)) void mk_dot_1x2(const int8_t* a, const int8_t* w0,
                                                              int32_t dw, int32_t n,
-                                                             int32_t input_offset,
-                                                             int32_t acc[2]) {
+                                                             int32_t input_offset, int32_t acc[2]) {
   int32_t s0 = acc[0], s1 = acc[1];
-  const int8_t *const end = a + n;
+  const int8_t* const end = a + n;
 #if MK_DSP
   const uint32_t off2 = ((uint32_t)(uint16_t)input_offset << 16) | (uint16_t)input_offset;
-  const int8_t *const end4 = a + (n & ~3);
+  const int8_t* const end4 = a + (n & ~3);
   while (a != end4) {
     const uint32_t x = mk_load4(a), y0 = mk_load4(w0), y1 = mk_load4(w0 + dw);
     a += 4;
