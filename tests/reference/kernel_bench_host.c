@@ -11,6 +11,7 @@ int32_t mcuprof_kernel_bench_layers(void) {
 uint32_t mcuprof_kernel_bench_hash(int32_t layer, uint32_t* macs) {
   kb_prepared k;
   kb_prepare(layer, &k);
+  if (!kb_scratch_fits(&k)) return 0;
   kb_run(&k);
   *macs = k.macs;
   return kt_hash(kb_out, k.out_bytes);

@@ -29,6 +29,10 @@ int main(void) {
   for (int32_t i = 0; i < KB_LAYERS; ++i) {
     kb_prepared k;
     kb_prepare(i, &k);
+    if (!kb_scratch_fits(&k)) {
+      mcuprof_console_write("scratch too small\n");
+      return 1;
+    }
     const uint32_t start = mcuprof_cycles();
     kb_run(&k);
     const uint32_t cycles = mcuprof_cycles() - start;

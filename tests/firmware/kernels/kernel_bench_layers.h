@@ -40,7 +40,7 @@ static const kb_layer kb_layers[] = {
 #define KB_WEIGHTS 65536
 static int8_t kb_in[KB_ACT], kb_out[KB_ACT], kb_w[KB_WEIGHTS];
 static int32_t kb_bias[256], kb_mult[256], kb_shift[256];
-static int32_t kb_scratch[1536]; /* >= every layer's scratch_bytes / 4 */
+static int32_t kb_scratch[2048]; /* checked against scratch_bytes by kb_scratch_fits */
 
 /* A prepared layer: parameters filled, data generated, ready to run. */
 typedef struct {
@@ -123,6 +123,16 @@ static void kb_prepare(int32_t index, kb_prepared* k) {
     kt_fill_s8(&r, kb_w, (size_t)(f * f * l->in_c * l->out_c));
     k->macs = (uint32_t)(out_hw * out_hw * l->out_c * f * f * l->in_c);
   }
+}
+
+/* Whether the layer's kernel scratch fits kb_scratch. */
+static int kb_scratch_fits(const kb_prepared* k) {
+  size_t need = 0;
+  if (k->kind == KB_DEPTHWISE3X3) need = mcuprof_depthwise_conv2d_s8_scratch_bytes(&k->dw);
+  if (k->kind == KB_CONV3X3 || k->kind == KB_POINTWISE) {
+    need = mcuprof_conv2d_s8_scratch_bytes(&k->conv);
+  }
+  return need <= sizeof kb_scratch;
 }
 
 static void kb_run(const kb_prepared* k) {
