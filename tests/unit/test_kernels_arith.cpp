@@ -47,7 +47,9 @@ TEST(KernelArith, RoundingDivideByPotHandWorked) {
     EXPECT_EQ(f(kMax, 31), 1);         // 0.99999...
     EXPECT_EQ(f(1 << 30, 31), 1);      // 0.5
     EXPECT_EQ(f(-(1 << 30), 31), -1);  // -0.5
-    EXPECT_EQ(f(kMax, 32), 0);         // beyond 31 bits everything rounds to 0
+    EXPECT_EQ(f(kMax, 32), 0);         // beyond 31 bits nearly everything rounds to 0
+    EXPECT_EQ(f(kMin, 32), -1);        // but -2^31 / 2^32 = -0.5 -> -1
+    EXPECT_EQ(f(kMin, 40), 0);
   }
   EXPECT_EQ(ref::rounding_divide_by_pot(5, 1), 3);
   EXPECT_EQ(ref::rounding_divide_by_pot(-5, 1), -3);
@@ -108,7 +110,7 @@ TEST(KernelArith, RandomOperandsMatchTheReference) {
   // The extremes of the multiplier and of the shift.
   for (int32_t x : {kMin, kMin + 1, -1, 0, 1, kMax - 1, kMax, 12345, -12345}) {
     for (int32_t m : {0, 1, 1 << 30, kMax, kMax - 1}) {
-      for (int32_t s = -31; s <= 31; ++s) {
+      for (int32_t s = -40; s <= 40; ++s) {
         ASSERT_EQ(mcuprof_multiply_by_quantized_multiplier(x, m, s),
                   ref::multiply_by_quantized_multiplier(x, m, s))
             << x << " " << m << " " << s;

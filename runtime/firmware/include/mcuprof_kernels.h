@@ -32,7 +32,7 @@ extern "C" {
 /* (a*b*2 + 2^31 rounding) / 2^32, i.e. round(a*b / 2^31); INT32_MIN*INT32_MIN
  * saturates to INT32_MAX. */
 int32_t mcuprof_srdhm(int32_t a, int32_t b);
-/* x / 2^exponent rounded to nearest, ties away from zero; exponent in [0, 63]. */
+/* x / 2^exponent rounded to nearest, ties away from zero; exponent >= 0. */
 int32_t mcuprof_rounding_divide_by_pot(int32_t x, int32_t exponent);
 /* TFLite's MultiplyByQuantizedMultiplier (double rounding): x * multiplier * 2^shift. */
 int32_t mcuprof_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift);

@@ -42,15 +42,20 @@ static inline int32_t mk_srdhm(int32_t a, int32_t b) {
 /* x / 2^e, nearest, ties away from zero. */
 static inline int32_t mk_rdbp(int32_t x, int32_t e) {
   if (e <= 0) return x;
-  if (e > 31) return 0; /* |x| / 2^32 < 1/2 */
+  if (e > 31) { /* rare: exactly, in 64 bits (only INT32_MIN / 2^32 is not 0) */
+    const int64_t magnitude = x < 0 ? -(int64_t)x : (int64_t)x;
+    const int64_t q = e > 62 ? 0 : (magnitude + ((int64_t)1 << (e - 1))) >> e;
+    return (int32_t)(x < 0 ? -q : q);
+  }
   const int32_t mask = (int32_t)((1u << e) - 1u);
   const int32_t remainder = x & mask;
   const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> e) + (remainder > threshold ? 1 : 0);
 }
 
+/* x * 2^s modulo 2^32, s >= 0. */
 static inline int32_t mk_shl(int32_t x, int32_t s) {
-  return (int32_t)((uint32_t)x << s);
+  return s > 31 ? 0 : (int32_t)((uint32_t)x << s);
 }
 
 /* TFLite MultiplyByQuantizedMultiplier (double rounding). */
