@@ -149,7 +149,7 @@ TEST(KernelDepthwise, MatchesReferenceOnRandomCases) {
   }
 }
 
-TEST(KernelDepthwise, ScratchIsOnePaddedPlaneOfInt16) {
+TEST(KernelDepthwise, ScratchIsOnePaddedPlanePlusOneRowOfAccumulators) {
   mcuprof_depthwise_params p{};
   p.batches = 1;
   p.in_h = p.in_w = 48;
@@ -158,10 +158,10 @@ TEST(KernelDepthwise, ScratchIsOnePaddedPlaneOfInt16) {
   p.depth_multiplier = 1;
   p.filter_h = p.filter_w = 3;
   p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
-  EXPECT_EQ(mcuprof_depthwise_conv2d_s8_scratch_bytes(&p), 50u * 50u * 2u);
+  EXPECT_EQ(mcuprof_depthwise_conv2d_s8_scratch_bytes(&p), 50u * 50u * 2u + 48u * 4u);
   p.stride_h = p.stride_w = 2;
-  p.out_h = p.out_w = 24;
-  EXPECT_EQ(mcuprof_depthwise_conv2d_s8_scratch_bytes(&p), 49u * 49u * 2u);
+  p.out_h = p.out_w = 24;  // 49 columns, rows padded to an even 50
+  EXPECT_EQ(mcuprof_depthwise_conv2d_s8_scratch_bytes(&p), 49u * 50u * 2u + 24u * 4u);
 }
 
 TEST(KernelFullyConnected, MatchesReferenceOnRandomCases) {
