@@ -82,7 +82,8 @@ typedef struct {
   const int32_t* shift;
 } mcuprof_depthwise_params;
 
-/* Scratch: one zero-padded input channel plane as int16 (offset already added). */
+/* Scratch: one zero-padded input channel plane as int16 (offset already added, rows
+ * word aligned) and one output row of int32 accumulators. */
 size_t mcuprof_depthwise_conv2d_s8_scratch_bytes(const mcuprof_depthwise_params* p);
 /* filter: [filter_h][filter_w][in_c*depth_multiplier]; bias: [out_c] or NULL. */
 void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t* input,
