@@ -204,6 +204,16 @@ static void accumulate_pair(const int16_t* x, const int8_t* filter, const int32_
   }
 }
 
+/* The short form of one output (see conv_channel), branch-free clamp. */
+static inline int8_t requant_short(int32_t acc, conv_channel c, int32_t offset, int32_t lo,
+                                   int32_t hi) {
+  const int32_t h = mk_smmulr(acc * 2, c.multiplier);
+  int32_t v = ((h + (h >> 31) + c.round) >> c.shift) + offset;
+  v = v < lo ? lo : v;
+  v = v > hi ? hi : v;
+  return (int8_t)v;
+}
+
 /* Requantizes one or two pixels' accumulators into out0/out1. */
 static void requantize_pair(const mcuprof_conv_params* p, const conv_channel* ch,
                             const int32_t* acc0, const int32_t* acc1, int32_t has_px1, int8_t* out0,
@@ -212,12 +222,8 @@ static void requantize_pair(const mcuprof_conv_params* p, const conv_channel* ch
   for (int32_t oc = 0; oc < out_c; ++oc) {
     const conv_channel c = ch[oc];
     if (__builtin_expect(c.round >= 0, 1)) {
-      const int32_t h0 = mk_smmulr(acc0[oc] * 2, c.multiplier);
-      out0[oc] = (int8_t)mk_clamp(((h0 + (h0 >> 31) + c.round) >> c.shift) + offset, lo, hi);
-      if (has_px1) {
-        const int32_t h1 = mk_smmulr(acc1[oc] * 2, c.multiplier);
-        out1[oc] = (int8_t)mk_clamp(((h1 + (h1 >> 31) + c.round) >> c.shift) + offset, lo, hi);
-      }
+      out0[oc] = requant_short(acc0[oc], c, offset, lo, hi);
+      if (has_px1) out1[oc] = requant_short(acc1[oc], c, offset, lo, hi);
     } else {
       out0[oc] = mk_output_general(acc0[oc], c.multiplier, c.shift, offset, lo, hi);
       if (has_px1) out1[oc] = mk_output_general(acc1[oc], c.multiplier, c.shift, offset, lo, hi);
