@@ -6,7 +6,9 @@
  * order SXTB16 unpacks weights: for every 4 inputs (x0,x1,x2,x3) the words (x0,x2),
  * (x1,x3), pixel 0 then pixel 1. Then every pair of output channels is one pass over
  * the weights (mk_mac_2x2): on DSP cores an assembly loop of 2 LDRD + 2 LDR + 4 SXTB16
- * + 8 SMLAD per 16 MACs. The expansion is shared by all output channels. */
+ * + 8 SMLAD per 16 MACs. The expansion is shared by all output channels; their int32
+ * accumulators go to scratch and a second pass requantizes them with per-channel
+ * constants prepared once per call. */
 #include "kernels_internal.h"
 
 static int32_t patch_size(const mcuprof_conv_params* p) {
