@@ -234,8 +234,9 @@ bool Machine::Impl::sleep(bool wfe) {
       continue;
     }
     if (wfe) return true;  // no event source modelled: WFE falls through like a NOP
-    raise_fault(FaultCause::InvalidState, resume - 2, std::nullopt,
-                "WFI with no enabled interrupt that could ever wake the core", FaultKind::Lockup);
+    stop_with(StopReason::Fault, FaultKind::Lockup,
+              "sleeping forever: WFI with no enabled interrupt that could ever wake the core",
+              std::nullopt, resume - 2);
     return false;
   }
 }

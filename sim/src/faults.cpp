@@ -141,7 +141,7 @@ void Machine::Impl::raise_fault(FaultCause cause, uint32_t pc, std::optional<uin
   std::optional<uint32_t> bfar;
   std::optional<uint32_t> mmfar;
   if (cause == FaultCause::DataBusError && address) bfar = address;
-  if (cause == FaultCause::InstructionAccess && address) mmfar = address;
+  // IACCVIOL leaves MMFAR invalid (ARMv7-M ARM B3.2.15): no data address.
   if (!is_v6m(target.core)) scb->record_fault(raised.cfsr, hfsr, mmfar, bfar);
 
   FaultKind kind = kind_override.value_or(kind_of(handler));
@@ -284,7 +284,8 @@ FaultReport Machine::Impl::make_report(FaultKind kind, std::string cause, uint32
   r.mmfar = scb->mmfar();
   r.bfar = scb->bfar();
   r.location = location(pc);
-  r.instruction = disassemble(pc);
+  const auto* code_memory = target.memory_at(pc);
+  r.instruction = code_memory != nullptr ? disassemble(pc) : "(none: the fetch itself failed)";
 
   // Call stack: the PC, the LR if it is a return address, then the words on the stack
   // that are return addresses (odd, in code, right after a BL/BLX), innermost first.

@@ -33,6 +33,12 @@ constexpr uint32_t kPpbSize = 0x00100000;
 // EXC_RETURN values live at 0xFFFFFFxx; a branch there in handler mode returns.
 constexpr uint32_t kExcReturnBase = 0xF0000000;
 
+// Execute-never regions of the default memory map (ARMv7-M ARM B3.1, Table B3-1):
+// Peripheral, Device and System; a fetch there is a MemManage fault (IACCVIOL).
+bool execute_never(uint32_t address) {
+  return (address >= 0x40000000u && address < 0x60000000u) || address >= 0xA0000000u;
+}
+
 int unicorn_model(targets::Core core) {
   switch (core) {
     case targets::Core::CortexM0:
@@ -280,11 +286,12 @@ bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
     // The main stack only: thread stacks of an RTOS (PSP) live elsewhere.
     const uint32_t sp = reg(UC_ARM_REG_MSP);
     if (sp < *stack_limit && !stop) {
-      raise_fault(FaultCause::StackingError, address, sp,
-                  fmt::format("stack pointer 0x{:08x} is below the stack limit 0x{:08x} ({} "
-                              "bytes over)",
-                              sp, *stack_limit, *stack_limit - sp),
-                  FaultKind::StackOverflow);
+      // Not an architectural fault (ARMv7-M has no stack limit); mcuprof's own check.
+      stop_with(StopReason::Fault, FaultKind::StackOverflow,
+                fmt::format("stack overflow: the main stack pointer 0x{:08x} is below the stack "
+                            "limit 0x{:08x} ({} bytes over)",
+                            sp, *stack_limit, *stack_limit - sp),
+                sp, address);
       return true;
     }
   }
@@ -331,10 +338,8 @@ void Machine::Impl::on_interrupt(uc_engine* uc, uint32_t intno, void* user) {
                         "integer division by zero with CCR.DIV_0_TRP set");
       return;
     default:
-      if (pc >= kExcReturnBase || self->target.memory_at(pc) == nullptr) {
-        self->raise_fault(FaultCause::InstructionBusError, pc, pc,
-                          fmt::format("instruction fetch from 0x{:08x}, outside every memory", pc),
-                          FaultKind::UnmappedAccess);
+      if (self->target.memory_at(pc) == nullptr) {
+        self->fetch_fault(pc);
         return;
       }
       self->stop_with(StopReason::Fault, FaultKind::Emulator,
@@ -376,11 +381,7 @@ bool Machine::Impl::on_invalid_memory(uc_engine* /*uc*/, uc_mem_type type, uint6
   }
   const bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
   if (type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT) {
-    self->raise_fault(FaultCause::InstructionBusError, addr, addr,
-                      fmt::format("instruction fetch from unmapped address 0x{:08x} (branched from "
-                                  "the block at 0x{:08x})",
-                                  addr, self->last_block),
-                      FaultKind::UnmappedAccess);
+    self->fetch_fault(addr);
     return false;
   }
   const uint32_t pc = self->find_access_pc(addr, write);
@@ -397,6 +398,21 @@ bool Machine::Impl::on_invalid_memory(uc_engine* /*uc*/, uc_mem_type type, uint6
                       FaultKind::UnmappedAccess);
   }
   return false;
+}
+
+void Machine::Impl::fetch_fault(uint32_t address) {
+  if (execute_never(address)) {
+    raise_fault(FaultCause::InstructionAccess, address, address,
+                fmt::format("instruction fetch from 0x{:08x}, an execute-never region (branched "
+                            "from the block at 0x{:08x})",
+                            address, last_block));
+    return;
+  }
+  raise_fault(FaultCause::InstructionBusError, address, address,
+              fmt::format("instruction fetch from unmapped address 0x{:08x} (branched from the "
+                          "block at 0x{:08x})",
+                          address, last_block),
+              FaultKind::UnmappedAccess);
 }
 
 bool Machine::Impl::on_invalid_instruction(uc_engine* /*uc*/, void* user) {

@@ -161,6 +161,7 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
                                 int64_t value, void* user);
   static bool on_invalid_instruction(uc_engine* uc, void* user);
   void on_semihosting(uint32_t pc);
+  void fetch_fault(uint32_t address);
 };
 
 [[noreturn]] void emulator_error(std::string_view what, uc_err err);
