@@ -71,6 +71,20 @@ TEST(MachineExceptions, FpFrameAndLazyStackingOnFpuBoards) {
   if (boards == 0) GTEST_SKIP() << "fp_frame firmware not built";
 }
 
+TEST(MachineExceptions, ThreadModeOnTheProcessStackOnEveryBoard) {
+  int boards = 0;
+  for (const auto& target : test::catalogue().targets()) {
+    const auto elf = test::test_firmware(target.name, "psp_thread");
+    if (!std::filesystem::exists(elf)) continue;
+    ++boards;
+    const auto o = test::run_on(target, elf);
+    EXPECT_EQ(o.result.reason, sim::StopReason::Exited) << target.name << ": " << o.result.detail;
+    EXPECT_EQ(o.result.exit_code, 0) << target.name << ": " << o.seen.itm;
+    EXPECT_EQ(o.seen.itm, "psp ok\n") << target.name;
+  }
+  if (boards == 0) GTEST_SKIP() << "psp_thread firmware not built";
+}
+
 TEST(MachineExceptions, PrintfAndSysTickThroughTheCliOnEveryBoard) {
   int boards = 0;
   for (const auto& target : test::catalogue().targets()) {
