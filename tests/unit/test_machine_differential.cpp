@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unicorn/unicorn.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 
@@ -67,7 +68,8 @@ class Program {
 
 // A minimal ELF32 executable with one loadable segment at `address`.
 std::vector<uint8_t> make_elf(uint32_t address, const std::vector<uint8_t>& bytes) {
-  std::vector<uint8_t> elf(52 + 32, 0);
+  constexpr size_t kHeaders = 52 + 32;
+  std::vector<uint8_t> elf(kHeaders + bytes.size(), 0);
   const auto put16 = [&](size_t at, uint16_t v) { std::memcpy(&elf[at], &v, 2); };
   const auto put32 = [&](size_t at, uint32_t v) { std::memcpy(&elf[at], &v, 4); };
   const uint8_t ident[] = {0x7F, 'E', 'L', 'F', 1, 1, 1};
@@ -90,7 +92,7 @@ std::vector<uint8_t> make_elf(uint32_t address, const std::vector<uint8_t>& byte
   put32(52 + 20, static_cast<uint32_t>(bytes.size()));
   put32(52 + 24, 5);  // R+X
   put32(52 + 28, 4);
-  elf.insert(elf.end(), bytes.begin(), bytes.end());
+  std::copy(bytes.begin(), bytes.end(), elf.begin() + kHeaders);
   return elf;
 }
 
@@ -167,7 +169,8 @@ Program build(const targets::Target& t, std::mt19937& rng, bool with_systick) {
   p.op(0xBEAB);  // bkpt #0xab
   // SysTick handler: clobbers everything the frame saves (r0-r3, r12, flags), so a
   // wrong unstacking shows up in the stored registers.
-  for (uint16_t h : {0x2000, 0x2100, 0x2200, 0x2300, 0x4684, 0x2801, 0x4770}) p.op(h);
+  for (int h : {0x2000, 0x2100, 0x2200, 0x2300, 0x4684, 0x2801, 0x4770})
+    p.op(static_cast<uint16_t>(h));
   return p;
 }
 
