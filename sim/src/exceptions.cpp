@@ -20,8 +20,8 @@ constexpr uint32_t kStkAlign = 1u << 9;  // CCR.STKALIGN and the xPSR bit that r
 
 unsigned Machine::Impl::entry_cycles() const {
   // Interrupt latency with zero-wait-state memory: Cortex-M0 16 cycles, Cortex-M0+ 15,
-  // Cortex-M3/M4/M7/M33 12 (Arm's Cortex-M processor product pages and TRMs, e.g.
-  // Cortex-M4 TRM r0p1 section 3.3.1 footnote; docs/machine.md).
+  // Cortex-M3/M4/M7/M33 12 (Arm white paper "Cortex-M for Beginners", 2017, table of
+  // interrupt latencies; docs/machine.md).
   switch (target.core) {
     case targets::Core::CortexM0:
       return 16;
