@@ -69,6 +69,6 @@ inline MachineOutcome run_program(const std::string& board, const std::string& p
 
 }  // namespace mcuprof::test
 
-#define REQUIRE_TEST_FIRMWARE(board, program)                                        \
-  if (!std::filesystem::exists(mcuprof::test::test_firmware(board, program)))       \
+#define REQUIRE_TEST_FIRMWARE(board, program)                                 \
+  if (!std::filesystem::exists(mcuprof::test::test_firmware(board, program))) \
   GTEST_SKIP() << "missing firmware " << mcuprof::test::test_firmware(board, program)

@@ -43,8 +43,8 @@ class Program {
       pool_words.push_back(l.value);
     }
     std::vector<uint8_t> image(0x40, 0);
-    const uint32_t vectors[16] = {sp, (base_ + 0x40) | 1u, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                  systick_handler | 1u};
+    const uint32_t vectors[16] = {sp, (base_ + 0x40) | 1u, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                  0,  systick_handler | 1u};
     std::memcpy(image.data(), vectors, sizeof vectors);
     for (uint16_t h : code_) {
       image.push_back(static_cast<uint8_t>(h));
@@ -78,7 +78,7 @@ std::vector<uint8_t> make_elf(uint32_t address, const std::vector<uint8_t>& byte
   put16(18, 40);  // EM_ARM
   put32(20, 1);
   put32(24, address + 0x41);
-  put32(28, 52);  // program headers
+  put32(28, 52);          // program headers
   put32(36, 0x05000000);  // EABI5
   put16(40, 52);
   put16(42, 32);
@@ -145,7 +145,8 @@ Program build(const targets::Target& t, std::mt19937& rng, bool with_systick) {
     p.op(0x6001);  // str r1, [r0, #0] (CSR)
   }
   p.load_literal(7, scratch);
-  for (uint16_t rt = 0; rt < 7; ++rt) p.op(static_cast<uint16_t>(0x6800 | (rt << 6) | (7 << 3) | rt));
+  for (uint16_t rt = 0; rt < 7; ++rt)
+    p.op(static_cast<uint16_t>(0x6800 | (rt << 6) | (7 << 3) | rt));
   for (int i = 0; i < 48; ++i) {
     const uint16_t insn = random_instruction(rng);
     p.op(insn);
@@ -155,7 +156,8 @@ Program build(const targets::Target& t, std::mt19937& rng, bool with_systick) {
       p.op(next);
     }
   }
-  for (uint16_t rt = 0; rt < 7; ++rt) p.op(static_cast<uint16_t>(0x6000 | (rt << 6) | (7 << 3) | rt));
+  for (uint16_t rt = 0; rt < 7; ++rt)
+    p.op(static_cast<uint16_t>(0x6000 | (rt << 6) | (7 << 3) | rt));
   p.op(0xF3EF);  // mrs r0, apsr
   p.op(0x8000);
   p.op(0x61F8);  // str r0, [r7, #28]
@@ -194,7 +196,8 @@ std::vector<uint8_t> run_plain_unicorn(const targets::Target& t, const std::vect
   // Stop at the BKPT: find it in the image.
   uint32_t stop_at = 0;
   for (size_t i = 0x40; i + 1 < image.size(); i += 2)
-    if (image[i] == 0xAB && image[i + 1] == 0xBE) stop_at = t.code().base + static_cast<uint32_t>(i);
+    if (image[i] == 0xAB && image[i + 1] == 0xBE)
+      stop_at = t.code().base + static_cast<uint32_t>(i);
   const uc_err err = uc_emu_start(uc, entry, stop_at, 0, 100000);
   EXPECT_EQ(err, UC_ERR_OK) << uc_strerror(err);
   std::vector<uint8_t> bytes(kScratchBytes);

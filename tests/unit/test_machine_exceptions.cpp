@@ -48,7 +48,8 @@ TEST(MachineExceptions, SvcIrqNestingAndScbOnEveryBoard) {
     const auto o = test::run_on(target, elf);
     EXPECT_EQ(o.result.reason, sim::StopReason::Exited) << target.name << ": " << o.result.detail;
     EXPECT_EQ(o.result.exit_code, 0) << target.name << ": " << o.seen.itm;
-    EXPECT_NE(o.seen.itm.find("cpuid " + hex(expected_cpuid(target.core)) + "\n"), std::string::npos)
+    EXPECT_NE(o.seen.itm.find("cpuid " + hex(expected_cpuid(target.core)) + "\n"),
+              std::string::npos)
         << target.name << ": " << o.seen.itm;
     EXPECT_NE(o.seen.itm.find("svc ok\nirq ok\nnesting ok\n"), std::string::npos)
         << target.name << ": " << o.seen.itm;

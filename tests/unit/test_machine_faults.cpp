@@ -30,8 +30,8 @@ const FaultCase kCases[] = {
      exit_code::kFaultHardFault},
     {"fault_usage", sim::FaultKind::UsageFault, "usage_fault_here", "udf", 1u << 16, 0,
      exit_code::kFaultUsageFault},
-    {"fault_unmapped", sim::FaultKind::UnmappedAccess, "read_missing+", "ldr", (1u << 9) | (1u << 15),
-     kForced, exit_code::kFaultUnmappedAccess},
+    {"fault_unmapped", sim::FaultKind::UnmappedAccess, "read_missing+", "ldr",
+     (1u << 9) | (1u << 15), kForced, exit_code::kFaultUnmappedAccess},
     {"fault_flash", sim::FaultKind::FlashWrite, "scribble", "str", (1u << 9) | (1u << 15), kForced,
      exit_code::kFaultFlashWrite},
     {"fault_stack", sim::FaultKind::StackOverflow, "recurse", "", 0, 0,
@@ -41,7 +41,8 @@ const FaultCase kCases[] = {
     {"fault_lockup", sim::FaultKind::Lockup, "NMI_Handler", "udf", 1u << 16, kForced,
      exit_code::kFaultLockup},
     {"fault_sleep", sim::FaultKind::Lockup, "main+", "wfi", 0, 0, exit_code::kFaultLockup},
-    {"fault_nocp", sim::FaultKind::HardFault, "", "v", 1u << 19, kForced, exit_code::kFaultHardFault},
+    {"fault_nocp", sim::FaultKind::HardFault, "", "v", 1u << 19, kForced,
+     exit_code::kFaultHardFault},
     {"fault_xn", sim::FaultKind::MemManage, "0x40000000", "(none", 1u << 0, 0,
      exit_code::kFaultMemManage},
 };
@@ -155,8 +156,9 @@ TEST(MachineFaults, CliExitsWithTheDocumentedCodePerKindAndStoresTheFault) {
     const auto elf = test::test_firmware("stm32f412", c.program);
     if (!std::filesystem::exists(elf)) continue;
     const auto db = dir / "runs.sqlite";
-    const auto r = test::run_process({test::mcuprof_binary().string(), "run", elf.string(), "--target",
-                                      "stm32f412", "--db", db.string(), "--max-cycles", "50000000"});
+    const auto r =
+        test::run_process({test::mcuprof_binary().string(), "run", elf.string(), "--target",
+                           "stm32f412", "--db", db.string(), "--max-cycles", "50000000"});
     EXPECT_EQ(r.status, c.exit_status) << r.err;
     EXPECT_NE(r.err.find(std::string("fault: ") + std::string(sim::to_string(c.kind))),
               std::string::npos)

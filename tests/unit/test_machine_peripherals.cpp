@@ -89,7 +89,7 @@ TEST(SysTick, CountsDownWithSimulatedCyclesAndPendsAtZero) {
   tick.write(0x4, 4, 99);  // RVR: period of 100 cycles
   tick.write(0x8, 4, 0);   // CVR cleared
   host.now = 1000;
-  tick.write(0x0, 4, 7);  // enable with interrupt
+  tick.write(0x0, 4, 7);              // enable with interrupt
   EXPECT_EQ(tick.deadline(), 1100u);  // from 0: reload, then RVR+1 cycles to zero
   host.now = 1050;
   EXPECT_EQ(tick.read(0x8, 4), 50u);
@@ -114,8 +114,9 @@ TEST(Semihosting, FilesStayInsideTheSandboxFolder) {
   std::filesystem::create_directories(root);
   std::ofstream(root / "in.txt", std::ios::binary) << "hello world\n";
   std::ofstream(dir / "escape.txt", std::ios::binary) << "untouched";
-  const auto o = test::run_on(test::catalogue().find("stm32f412"),
-                              test::test_firmware("stm32f412", "semihost_files"), 200'000'000, root);
+  const auto o =
+      test::run_on(test::catalogue().find("stm32f412"),
+                   test::test_firmware("stm32f412", "semihost_files"), 200'000'000, root);
   EXPECT_EQ(o.result.reason, sim::StopReason::Exited) << o.result.detail;
   EXPECT_EQ(o.result.exit_code, 0) << o.seen.itm;
   EXPECT_EQ(o.seen.itm, "files ok\n");
@@ -135,13 +136,14 @@ TEST(Semihosting, CliSandboxOption) {
   if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing " << elf;
   test::ScratchDir dir;
   std::ofstream(dir / "in.txt", std::ios::binary) << "hello world\n";
-  const auto r = test::run_process({test::mcuprof_binary().string(), "run", elf.string(), "--target",
-                                    "stm32f412", "--semihosting-root", dir.path().string()});
+  const auto r =
+      test::run_process({test::mcuprof_binary().string(), "run", elf.string(), "--target",
+                         "stm32f412", "--semihosting-root", dir.path().string()});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(slurp(dir / "out.txt"), "WORLD\n");
-  const auto bad = test::run_process({test::mcuprof_binary().string(), "run", elf.string(),
-                                      "--target", "stm32f412", "--semihosting-root",
-                                      (dir / "missing").string()});
+  const auto bad =
+      test::run_process({test::mcuprof_binary().string(), "run", elf.string(), "--target",
+                         "stm32f412", "--semihosting-root", (dir / "missing").string()});
   EXPECT_NE(bad.status, 0);
   EXPECT_NE(bad.err.find("semihosting root"), std::string::npos) << bad.err;
 }
@@ -174,7 +176,7 @@ TEST(Catalogue, HasTheIssueBoardsWithTheirCoresAndMemories) {
     const char* name;
     targets::Core core;
     uint64_t clock;
-    uint64_t sram_bytes;   // all writable memories
+    uint64_t sram_bytes;  // all writable memories
     uint64_t flash_bytes;
   };
   const Expect expected[] = {
@@ -231,8 +233,10 @@ TEST(Catalogue, BadPeripheralSectionsAreRejectedWithTheField) {
   EXPECT_NE(error_of(R"("fpu":"double"})").find("only available on the Cortex-M7"),
             std::string::npos);
   EXPECT_NE(error_of(R"("priority_bits":2})").find("priority_bits"), std::string::npos);
-  EXPECT_NE(error_of(R"("peripherals":{"registers":[{"name":"R","address":"0x40000000","copy":[{"from":31,"to":0,"width":2}]}]}})")
-                .find("copy[0]"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"("peripherals":{"registers":[{"name":"R","address":"0x40000000","copy":[{"from":31,"to":0,"width":2}]}]}})")
+          .find("copy[0]"),
+      std::string::npos);
   EXPECT_EQ(error_of(R"("peripherals":{"registers":[{"name":"R","address":"0x40000000"}]}})"), "");
 }

@@ -41,7 +41,7 @@ int main(void) {
   CHECK(sum == 3000u * 2999u / 2u, 11);
   CHECK(ticks > 3u, 12);
   CHECK(handler_lr == 0xFFFFFFFDu || handler_lr == 0xFFFFFFEDu, 13);
-  CHECK(handler_sp <= msp && handler_sp > msp - 256u, 14); /* handler on the main stack */
+  CHECK(handler_sp <= msp && handler_sp > msp - 256u, 14);    /* handler on the main stack */
   CHECK(handler_psp < top && handler_psp >= top - 1024u, 15); /* frame on the task stack */
   __asm__ volatile("mov %0, sp" : "=r"(sp));
   CHECK(sp <= top && sp > top - 256u, 16);
