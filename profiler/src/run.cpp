@@ -4,6 +4,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <ostream>
@@ -52,6 +53,19 @@ class ConsoleRecorder final : public sim::MachineObserver {
   std::ostream& out_;
   std::ostream& err_;
   std::vector<traces::ConsoleChunk> chunks_;
+};
+
+// Peripheral registers the machine does not model, in the order first accessed
+// (docs/machine.md, unknown-register policy).
+class UnmodelledRegisters final : public sim::MachineObserver {
+ public:
+  void on_unmodelled_access(uint32_t address, bool write) override {
+    seen_.push_back(fmt::format("0x{:08x} {}", address, write ? "write" : "read"));
+  }
+  const std::vector<std::string>& seen() const { return seen_; }
+
+ private:
+  std::vector<std::string> seen_;
 };
 
 int fault_exit_status(sim::FaultKind kind) {
@@ -172,11 +186,26 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
 
   ConsoleRecorder recorder(console_out, console_err);
   machine->add_observer(&recorder);
+  UnmodelledRegisters unmodelled;
+  machine->add_observer(&unmodelled);
   const std::string started_at = utc_now_iso8601();
   sim::RunOptions options;
   options.max_cycles = request.max_cycles;
   const sim::RunResult result = machine->run(options);
   console_out.flush();
+  if (!unmodelled.seen().empty()) {
+    constexpr size_t kShown = 6;
+    std::string list;
+    for (size_t i = 0; i < std::min(kShown, unmodelled.seen().size()); ++i)
+      list += (i ? ", " : "") + unmodelled.seen()[i];
+    console_err << fmt::format("mcuprof: {} unmodelled register address(es) accessed ({} policy): "
+                               "{}{}\n",
+                               unmodelled.seen().size(),
+                               target.peripherals.policy == targets::UnknownRegisterPolicy::Fault
+                                   ? "fault"
+                                   : "last-written",
+                               list, unmodelled.seen().size() > kShown ? ", ..." : "");
+  }
   // The fault report goes to the user and, in full, into the stored run.
   const std::string report = result.report ? result.report->text() : std::string();
   if (!report.empty()) {
@@ -227,6 +256,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["fault"] = record.fault.empty() ? nlohmann::json() : nlohmann::json(record.fault);
   s["detail"] = result.detail;
   s["pc"] = result.pc;
+  s["unmodelled_registers"] = unmodelled.seen();
   if (result.report) {
     const auto& r = *result.report;
     s["fault_report"] = {{"kind", std::string(sim::to_string(r.kind))},

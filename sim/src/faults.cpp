@@ -325,7 +325,9 @@ FaultReport Machine::Impl::make_report(FaultKind kind, std::string cause, uint32
 }
 
 std::string FaultReport::text() const {
-  std::string out = fmt::format("fault: {}\n  {}\n", to_string(kind), cause);
+  std::string out = kind == FaultKind::None
+                        ? fmt::format("stopped:\n  {}\n", cause)
+                        : fmt::format("fault: {}\n  {}\n", to_string(kind), cause);
   out += fmt::format("  at 0x{:08x} {}: {}\n", pc, location, instruction);
   if (address) out += fmt::format("  address: 0x{:08x}\n", *address);
   static constexpr const char* kNames[16] = {"r0", "r1", "r2",  "r3",  "r4",  "r5", "r6", "r7",

@@ -162,6 +162,21 @@ TEST(UnknownRegisters, VendorClockSetUpRunsAndEachAddressIsReportedOnce) {
     EXPECT_EQ(addresses.count(a), 1u) << std::hex << a;
 }
 
+TEST(UnknownRegisters, CliListsTheUnmodelledRegistersInTheSummary) {
+  const auto elf = test::test_firmware("stm32f412", "unknown_regs");
+  if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing " << elf;
+  test::ScratchDir dir;
+  const auto summary = dir / "summary.json";
+  const auto r = test::run_process({test::mcuprof_binary().string(), "run", elf.string(), "--target",
+                                    "stm32f412", "--summary", summary.string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("unmodelled register"), std::string::npos) << r.err;
+  const std::string text = slurp(summary);
+  EXPECT_NE(text.find("\"0x40023800 read\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"0x40020000 write\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("0x40020001"), std::string::npos) << text;  // one report per register
+}
+
 TEST(UnknownRegisters, RuleCopiesReadyBitsAndFields) {
   targets::RegisterRule rule;
   rule.copies = {{16, 17, 1}, {0, 2, 2}};
