@@ -58,6 +58,33 @@ TEST(MachineExceptions, SvcIrqNestingAndScbOnEveryBoard) {
   EXPECT_EQ(boards, static_cast<int>(test::catalogue().targets().size()));
 }
 
+TEST(MachineExceptions, CoresWithoutACatalogueBoardRunTheSameProgram) {
+  // Cortex-M0 and M3 run the ARMv6-M build (RP2040), the M33 the ARMv7E-M build
+  // (STM32F412): each machine reports its own CPUID and takes the same exceptions.
+  REQUIRE_TEST_FIRMWARE("rp2040", "exceptions");
+  REQUIRE_TEST_FIRMWARE("stm32f412", "exceptions");
+  struct Case {
+    const char* board;
+    targets::Core core;
+    bool fpu;
+    unsigned priority_bits;
+  };
+  for (const Case& c : {Case{"rp2040", targets::Core::CortexM0, false, 2},
+                        Case{"rp2040", targets::Core::CortexM3, false, 3},
+                        Case{"stm32f412", targets::Core::CortexM33, true, 4}}) {
+    auto target = test::catalogue().find(c.board);
+    target.core = c.core;
+    target.fpu = c.fpu;
+    target.priority_bits = c.priority_bits;
+    const auto o = test::run_on(target, test::test_firmware(c.board, "exceptions"));
+    const std::string core(targets::to_string(c.core));
+    EXPECT_EQ(o.result.reason, sim::StopReason::Exited) << core << ": " << o.result.detail;
+    EXPECT_EQ(o.result.exit_code, 0) << core << ": " << o.seen.itm;
+    EXPECT_NE(o.seen.itm.find("cpuid " + hex(expected_cpuid(c.core)) + "\n"), std::string::npos)
+        << core << ": " << o.seen.itm;
+  }
+}
+
 TEST(MachineExceptions, FpFrameAndLazyStackingOnFpuBoards) {
   int boards = 0;
   for (const auto& target : test::catalogue().targets()) {
