@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "file_hash.hpp"
+#include "function_cycles.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/sim/machine.hpp"
@@ -135,8 +136,12 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   try {
     image = sim::ElfImage::load(request.firmware);
     firmware_hash = sha256_file(request.firmware);
-    machine = std::make_unique<sim::Machine>(target, sim::make_unit_cycle_model(target));
+    machine = std::make_unique<sim::Machine>(target, request.unit_cycles
+                                                         ? sim::make_unit_cycle_model(target)
+                                                         : sim::make_cycle_model(target));
     machine->load(*image);
+  } catch (const targets::TargetError& e) {
+    throw CommandError(exit_code::kDataError, e.what());
   } catch (const sim::SimError& e) {
     throw CommandError(sim_error_status(e), e.what());
   } catch (const std::runtime_error& e) {
@@ -207,6 +212,18 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["pc"] = result.pc;
   s["run_id"] = store ? nlohmann::json(run_id) : nlohmann::json();
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
+  if (request.function_cycles > 0) {
+    const auto rows = cycles_per_function(*image, machine->block_profile());
+    auto& functions = s["functions"] = nlohmann::json::array();
+    for (const auto& row : rows) {
+      if (functions.size() >= request.function_cycles) break;
+      functions.push_back({{"name", row.name},
+                           {"address", row.address},
+                           {"cycles", row.cycles},
+                           {"instructions", row.instructions},
+                           {"calls", row.calls}});
+    }
+  }
   if (summary_file) {
     *summary_file << s.dump(2) << '\n';
     summary_file->flush();

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "cycle/cycle_clock.hpp"
 #include "devices/dwt.hpp"
 #include "devices/itm.hpp"
 #include "devices/system_control.hpp"
@@ -51,8 +52,6 @@ int unicorn_model(targets::Core core) {
   return UC_CPU_ARM_CORTEX_M4;
 }
 
-uint64_t block_key(uint64_t address, uint32_t size) { return (address << 16) ^ size; }
-
 }  // namespace
 
 std::string_view to_string(StopReason reason) {
@@ -94,26 +93,28 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   DeviceBus ppb;
   std::unique_ptr<CycleModel> model;
   Semihosting semihosting{*this};
-  std::unordered_map<uint64_t, BlockCost> block_costs;
+  std::unique_ptr<cycle::CycleClock> clock;  // charges blocks through `model`
   std::vector<MachineObserver*> observers;
-  std::vector<uint8_t> code_scratch;
+  std::optional<uint32_t> device_access;  // address of the device access in progress
 
-  uint64_t cycle_count = 0;
-  uint64_t instruction_count = 0;
   uint64_t max_cycles = 0;
   std::optional<RunResult> stop;  // set by a hook that ends the run
 
   Impl(const targets::Target& t, std::unique_ptr<CycleModel> m) : target(t), model(std::move(m)) {}
 
   // --- DeviceHost / SemihostingHost -------------------------------------------------
-  uint64_t cycles() const override { return cycle_count; }
+  // Inside a device access, the cycle of the accessing instruction (exact CYCCNT).
+  uint64_t cycles() const override {
+    return device_access ? clock->cycle_at_access(uc.get(), *device_access) : clock->cycles();
+  }
   uint64_t clock_hz() const override { return target.clock_hz; }
   void console(std::string_view text) override { console(ConsoleSource::Itm, text); }
   void console(ConsoleSource source, std::string_view text) override {
     for (auto* o : observers) o->on_console(source, text);
   }
   void itm_event(unsigned port, uint32_t value, unsigned size) override {
-    for (auto* o : observers) o->on_itm_event(port, value, size, cycle_count);
+    const uint64_t now = cycles();
+    for (auto* o : observers) o->on_itm_event(port, value, size, now);
   }
   void unmodelled_access(uint32_t address, bool write) override {
     for (auto* o : observers) o->on_unmodelled_access(address, write);
@@ -191,7 +192,10 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
       self->unmodelled_access(address, false);
       return 0;
     }
-    return device->read(device_offset, size);
+    self->device_access = address;
+    const uint32_t value = device->read(device_offset, size);
+    self->device_access.reset();
+    return value;
   }
 
   static void ppb_write(uc_engine* /*uc*/, uint64_t offset, unsigned size, uint64_t value,
@@ -203,23 +207,15 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
       self->unmodelled_access(address, true);
       return;
     }
+    self->device_access = address;
     device->write(device_offset, size, static_cast<uint32_t>(value));
+    self->device_access.reset();
   }
 
   static void on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
     auto* self = static_cast<Impl*>(user);
-    const uint64_t key = block_key(address, size);
-    auto it = self->block_costs.find(key);
-    if (it == self->block_costs.end()) {
-      self->code_scratch.resize(size);
-      uc_mem_read(uc, address, self->code_scratch.data(), size);
-      const BlockCost cost =
-          self->model->block_cost(static_cast<uint32_t>(address), self->code_scratch);
-      it = self->block_costs.emplace(key, cost).first;
-    }
-    self->cycle_count += it->second.cycles;
-    self->instruction_count += it->second.instructions;
-    if (self->cycle_count >= self->max_cycles && !self->stop) {
+    self->clock->on_block(uc, static_cast<uint32_t>(address), size);
+    if (self->clock->cycles() >= self->max_cycles && !self->stop) {
       RunResult r;
       r.reason = StopReason::CycleBudget;
       r.detail = fmt::format("cycle budget of {} cycles exhausted (--max-cycles)", self->max_cycles);
@@ -332,6 +328,7 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
 Machine::Machine(const targets::Target& target, std::unique_ptr<CycleModel> cycle_model)
     : impl_(std::make_unique<Impl>(target, std::move(cycle_model))) {
   if (!impl_->model) impl_->model = make_unit_cycle_model(target);
+  impl_->clock = std::make_unique<cycle::CycleClock>(*impl_->model);
   impl_->open_core();
   impl_->map_memories();
   impl_->attach_devices();
@@ -395,15 +392,22 @@ RunResult Machine::run(const RunOptions& options) {
     result.detail = "emulation ended without an exit request";
   }
   result.pc = impl_->read_pc();
-  result.cycles = impl_->cycle_count;
-  result.instructions = impl_->instruction_count;
+  result.cycles = impl_->clock->cycles();
+  result.instructions = impl_->clock->instructions();
   return result;
 }
 
-uint64_t Machine::cycles() const { return impl_->cycle_count; }
-uint64_t Machine::instructions() const { return impl_->instruction_count; }
+uint64_t Machine::cycles() const { return impl_->clock->cycles(); }
+uint64_t Machine::instructions() const { return impl_->clock->instructions(); }
 const targets::Target& Machine::target() const { return impl_->target; }
 const CycleModel& Machine::cycle_model() const { return *impl_->model; }
+
+std::vector<BlockProfile> Machine::block_profile() const {
+  std::vector<BlockProfile> out;
+  for (const auto& b : impl_->clock->block_stats())
+    out.push_back({b.address, b.size, b.instructions, b.executions, b.cycles});
+  return out;
+}
 
 std::vector<uint8_t> Machine::read_memory(uint32_t address, uint32_t length) const {
   std::vector<uint8_t> out(length);

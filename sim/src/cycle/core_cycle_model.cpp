@@ -1,0 +1,175 @@
+// The per-core cycle model: static block timing from the family's rules
+// (armv6m_timing.cpp, armv7m_timing.cpp, m7_timing.cpp) plus the dynamic corrections
+// at block entry: branch outcome, branch-target alignment, instruction fetch and data
+// reads through the memory system, unaligned accesses and division operands.
+#include <fmt/format.h>
+
+#include <string>
+
+#include "../thumb_decoder.hpp"
+#include "block_analysis.hpp"
+#include "core_timing.hpp"
+#include "mcuprof/sim/cycle_model.hpp"
+#include "memory_system.hpp"
+
+namespace mcuprof::sim {
+namespace {
+
+using cycle::Family;
+
+uint32_t effective_address(const MemoryOperand& m, const RegisterView& regs, bool at_entry) {
+  if (m.base == MemoryOperand::kNoRegister) return static_cast<uint32_t>(m.offset);
+  uint32_t a = regs.core(m.base) + static_cast<uint32_t>(at_entry ? m.offset : m.disp);
+  if (m.index != MemoryOperand::kNoRegister) {
+    const uint32_t idx = regs.core(m.index) << m.shift;
+    a = m.subtract ? a - idx : a + idx;
+  }
+  return a;
+}
+
+class CoreCycleModel final : public CycleModel {
+ public:
+  explicit CoreCycleModel(const targets::Target& target)
+      : family_(cycle::family_of(target.core)),
+        memory_(target),
+        name_(fmt::format("{} ({})", targets::to_string(target.core),
+                          family_ == Family::M7 ? "approximate dual-issue model"
+                                                : "TRM instruction timing")) {}
+
+  std::string_view name() const override { return name_; }
+
+  BlockTiming analyse_block(uint32_t address, std::span<const uint8_t> code) override {
+    const std::vector<Insn> insns = decoder_.decode(address, code);
+    cycle::StaticTiming st;
+    switch (family_) {
+      case Family::M0:
+      case Family::M0Plus:
+        st = cycle::time_armv6m(insns, family_);
+        break;
+      case Family::M7:
+        st = cycle::time_m7(insns);
+        break;
+      default:
+        st = cycle::time_armv7m(insns, family_);
+        break;
+    }
+    BlockTiming b = cycle::assemble_block(address, static_cast<uint32_t>(code.size()), insns,
+                                          st.cost, memory_.fetch_line_bytes());
+    b.taken_penalty = st.taken_penalty;
+    b.fallthrough_penalty = st.fallthrough_penalty;
+    const bool data_check =
+        !b.memory.empty() &&
+        (memory_.data_may_stall() || cycle::unaligned_access_penalty(family_) > 0);
+    const bool divide_check = !b.divides.empty() && cycle::divide_static_cycles(family_) > 0 &&
+                              family_ != Family::M0 && family_ != Family::M0Plus;
+    b.check_memory = data_check;
+    b.check_divides = divide_check;
+    b.check_fetch = memory_.fetch_may_stall(address);
+    return b;
+  }
+
+  uint32_t enter_block(const BlockTiming& block, const BlockTiming* previous,
+                       const RegisterView& regs) override {
+    uint32_t extra = 0;
+    events_.clear();
+    if (previous != nullptr && previous->exit != BlockExit::FallThrough) {
+      // A conditional branch to the next instruction looks not taken (same address).
+      const bool taken = previous->exit == BlockExit::Always ||
+                         block.address != previous->address + previous->size;
+      if (previous->exit == BlockExit::Conditional)
+        extra += taken ? previous->taken_penalty : previous->fallthrough_penalty;
+      if (taken && block.first_wide_unaligned)
+        extra += cycle::unaligned_wide_target_penalty(family_);
+      if (extra != 0) events_.push_back({0, extra, true});  // the previous branch's refill
+    }
+    if (block.check_fetch) {
+      extra += memory_.fetch(block, previous, &line_extra_);
+      const uint32_t line = memory_.fetch_line_bytes();
+      for (size_t k = 0; k < line_extra_.size(); ++k) {
+        if (line_extra_[k] == 0) continue;
+        // Charged before the first instruction of line k.
+        const uint32_t line_start = (block.address / line + static_cast<uint32_t>(k)) * line;
+        events_.push_back({first_insn_at(block, line_start), line_extra_[k]});
+      }
+    }
+    if (block.check_memory) extra += data_cycles(block, regs);
+    if (block.check_divides) extra += divide_cycles(block, regs);
+    return extra;
+  }
+
+  uint32_t dynamic_before(uint16_t insn) const override {
+    uint32_t sum = 0;
+    for (const auto& e : events_)
+      if (e.insn < insn || (e.insn == insn && e.before)) sum += e.cycles;
+    return sum;
+  }
+
+ private:
+  struct Event {
+    uint16_t insn;    // instruction the cycles belong to
+    uint32_t cycles;
+    bool before = true;  // spent before the instruction starts (fetch) or during it
+  };
+
+  // Index of the first instruction starting at or after `address`.
+  static uint16_t first_insn_at(const BlockTiming& block, uint32_t address) {
+    uint16_t i = 0;
+    for (; i < block.offsets.size(); ++i)
+      if (block.address + block.offsets[i] >= address) break;
+    return i;
+  }
+
+  uint32_t data_cycles(const BlockTiming& block, const RegisterView& regs) {
+    uint32_t extra = 0;
+    const uint32_t misalign = cycle::unaligned_access_penalty(family_);
+    const bool data_stall = memory_.data_may_stall();
+    for (const MemoryOperand& m : block.memory) {
+      if (!m.load && misalign == 0) continue;
+      const uint32_t a = effective_address(m, regs, true);
+      if (misalign != 0 && (m.bytes == 2 || m.bytes == 4) && (a & (m.bytes - 1)) != 0)
+        {
+        extra += misalign;  // R-UNALIGNED
+        events_.push_back({m.insn, misalign, false});
+      }
+      if (m.load && data_stall) {
+        const uint32_t c = memory_.data_read(a, m.bytes);
+        if (c != 0) {
+          extra += c;
+          events_.push_back({m.insn, c, false});
+        }
+      }
+    }
+    return extra;
+  }
+
+  uint32_t divide_cycles(const BlockTiming& block, const RegisterView& regs) {
+    uint32_t extra = 0;
+    {
+      for (const DivideOperand& d : block.divides) {
+        // Operands changed earlier in the block are unknown here: charge the middle
+        // of the 2..12 range.
+        const uint32_t c = d.operands_known ? cycle::divide_cycles(family_, regs.core(d.dividend),
+                                                                   regs.core(d.divisor), d.is_signed)
+                                            : 7;
+        extra += c - cycle::divide_static_cycles(family_);
+        events_.push_back({d.insn, c - cycle::divide_static_cycles(family_), false});
+      }
+    }
+    return extra;
+  }
+
+  Family family_;
+  ThumbDecoder decoder_;
+  cycle::MemorySystem memory_;
+  std::string name_;
+  std::vector<Event> events_;  // dynamic cycles of the block now running
+  std::vector<uint32_t> line_extra_;
+};
+
+}  // namespace
+
+std::unique_ptr<CycleModel> make_cycle_model(const targets::Target& target) {
+  return std::make_unique<CoreCycleModel>(target);
+}
+
+}  // namespace mcuprof::sim
