@@ -65,7 +65,7 @@
 #define CB_PICK(m0p, m3, m4, m7) (-1)
 #endif
 
-extern uint32_t cb_buffer[16];
+extern uint32_t cb_buffer[32];
 int cb_failures(void);
 void cb_start(void);
 /* Prints "<rule> <what>: <cycles> (expected <lo>[..<hi>]) ok|FAIL" and counts failures. */
