@@ -333,6 +333,7 @@ Machine::Machine(const targets::Target& target, std::unique_ptr<CycleModel> cycl
   impl_->map_memories();
   impl_->attach_devices();
   impl_->add_hooks();
+  impl_->clock->install(impl_->uc.get());
 }
 
 Machine::~Machine() = default;

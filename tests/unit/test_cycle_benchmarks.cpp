@@ -88,8 +88,8 @@ TEST_P(CycleBenchmarksPerCore, MatchTheDocumentedCounts) {
 // One board per core family: M0+, M3, M4, M33, M7.
 INSTANTIATE_TEST_SUITE_P(Cores, CycleBenchmarksPerCore,
                          ::testing::Values("cyc-m0plus", "cyc-m3", "cyc-m4", "cyc-m33", "cyc-m7"),
-                         [](const auto& info) {
-                           std::string n = info.param;
+                         [](const auto& param_info) {
+                           std::string n = param_info.param;
                            std::replace(n.begin(), n.end(), '-', '_');
                            return n;
                          });
@@ -133,7 +133,9 @@ TEST(CycleBenchmarks, MemorySystemFromTheTargetFile) {
     const auto m = measures(o.console);
     EXPECT_EQ(m.at("flash-load"), e.load) << o.console;
     EXPECT_EQ(m.at("flash-fetch-narrow"), e.narrow) << o.console;
-    if (e.wide != 0) EXPECT_EQ(m.at("flash-fetch-wide"), e.wide) << o.console;
+    if (e.wide != 0) {
+      EXPECT_EQ(m.at("flash-fetch-wide"), e.wide) << o.console;
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 // reads through the memory system, unaligned accesses and division operands.
 #include <fmt/format.h>
 
+#include <array>
 #include <string>
 
 #include "../thumb_decoder.hpp"
@@ -57,9 +58,15 @@ class CoreCycleModel final : public CycleModel {
                                           st.cost, memory_.fetch_line_bytes());
     b.taken_penalty = st.taken_penalty;
     b.fallthrough_penalty = st.fallthrough_penalty;
-    const bool data_check =
-        !b.memory.empty() &&
-        (memory_.data_may_stall() || cycle::unaligned_access_penalty(family_) > 0);
+    // Unaligned accesses are only possible for halfword/word single transfers not
+    // relative to SP or the PC (the ABI keeps the stack aligned).
+    bool may_misalign = false;
+    for (const auto& m : b.memory)
+      if ((m.bytes == 2 || m.bytes == 4) && m.base != MemoryOperand::kNoRegister && m.base != 13)
+        may_misalign = true;
+    // Data reads from slow or cached memory arrive through data_read() (a memory hook
+    // on those ranges only); the block-entry check is left with unaligned accesses.
+    const bool data_check = may_misalign && cycle::unaligned_access_penalty(family_) > 0;
     const bool divide_check = !b.divides.empty() && cycle::divide_static_cycles(family_) > 0 &&
                               family_ != Family::M0 && family_ != Family::M0Plus;
     b.check_memory = data_check;
@@ -71,7 +78,7 @@ class CoreCycleModel final : public CycleModel {
   uint32_t enter_block(const BlockTiming& block, const BlockTiming* previous,
                        const RegisterView& regs) override {
     uint32_t extra = 0;
-    events_.clear();
+    event_count_ = 0;
     if (previous != nullptr && previous->exit != BlockExit::FallThrough) {
       // A conditional branch to the next instruction looks not taken (same address).
       const bool taken = previous->exit == BlockExit::Always ||
@@ -80,7 +87,7 @@ class CoreCycleModel final : public CycleModel {
         extra += taken ? previous->taken_penalty : previous->fallthrough_penalty;
       if (taken && block.first_wide_unaligned)
         extra += cycle::unaligned_wide_target_penalty(family_);
-      if (extra != 0) events_.push_back({0, extra, true});  // the previous branch's refill
+      if (extra != 0) add_event({0, extra, true});  // the previous branch's refill
     }
     if (block.check_fetch) {
       extra += memory_.fetch(block, previous, &line_extra_);
@@ -88,8 +95,8 @@ class CoreCycleModel final : public CycleModel {
       for (size_t k = 0; k < line_extra_.size(); ++k) {
         if (line_extra_[k] == 0) continue;
         // Charged before the first instruction of line k.
-        const uint32_t line_start = (block.address / line + static_cast<uint32_t>(k)) * line;
-        events_.push_back({first_insn_at(block, line_start), line_extra_[k]});
+        const uint32_t line_start = (block.address & ~(line - 1)) + static_cast<uint32_t>(k) * line;
+        add_event({first_insn_at(block, line_start), line_extra_[k]});
       }
     }
     if (block.check_memory) extra += data_cycles(block, regs);
@@ -97,19 +104,34 @@ class CoreCycleModel final : public CycleModel {
     return extra;
   }
 
+  std::vector<AddressRange> data_read_ranges() const override { return memory_.slow_data_ranges(); }
+
+  uint32_t data_read(uint32_t address, unsigned bytes) override {
+    return memory_.data_read(address, bytes, data_hint_);
+  }
+
   uint32_t dynamic_before(uint16_t insn) const override {
     uint32_t sum = 0;
-    for (const auto& e : events_)
+    for (size_t k = 0; k < event_count_; ++k) {
+      const Event& e = events_[k];
       if (e.insn < insn || (e.insn == insn && e.before)) sum += e.cycles;
+    }
     return sum;
   }
 
  private:
   struct Event {
-    uint16_t insn;    // instruction the cycles belong to
-    uint32_t cycles;
+    uint16_t insn = 0;  // instruction the cycles belong to
+    uint32_t cycles = 0;
     bool before = true;  // spent before the instruction starts (fetch) or during it
   };
+
+  void add_event(Event e) {
+    if (event_count_ < events_.size())
+      events_[event_count_++] = e;
+    else
+      events_.back().cycles += e.cycles;  // beyond capacity: merged (mid-block times approximate)
+  }
 
   // Index of the first instruction starting at or after `address`.
   static uint16_t first_insn_at(const BlockTiming& block, uint32_t address) {
@@ -122,21 +144,13 @@ class CoreCycleModel final : public CycleModel {
   uint32_t data_cycles(const BlockTiming& block, const RegisterView& regs) {
     uint32_t extra = 0;
     const uint32_t misalign = cycle::unaligned_access_penalty(family_);
-    const bool data_stall = memory_.data_may_stall();
     for (const MemoryOperand& m : block.memory) {
-      if (!m.load && misalign == 0) continue;
+      if (m.base == 13 || m.base == MemoryOperand::kNoRegister) continue;  // stack, literals: aligned
+      if (m.bytes != 2 && m.bytes != 4) continue;
       const uint32_t a = effective_address(m, regs, true);
-      if (misalign != 0 && (m.bytes == 2 || m.bytes == 4) && (a & (m.bytes - 1)) != 0)
-        {
+      if ((a & (m.bytes - 1)) != 0) {
         extra += misalign;  // R-UNALIGNED
-        events_.push_back({m.insn, misalign, false});
-      }
-      if (m.load && data_stall) {
-        const uint32_t c = memory_.data_read(a, m.bytes);
-        if (c != 0) {
-          extra += c;
-          events_.push_back({m.insn, c, false});
-        }
+        add_event({m.insn, misalign, false});
       }
     }
     return extra;
@@ -152,7 +166,7 @@ class CoreCycleModel final : public CycleModel {
                                                                    regs.core(d.divisor), d.is_signed)
                                             : 7;
         extra += c - cycle::divide_static_cycles(family_);
-        events_.push_back({d.insn, c - cycle::divide_static_cycles(family_), false});
+        add_event({d.insn, c - cycle::divide_static_cycles(family_), false});
       }
     }
     return extra;
@@ -162,8 +176,10 @@ class CoreCycleModel final : public CycleModel {
   ThumbDecoder decoder_;
   cycle::MemorySystem memory_;
   std::string name_;
-  std::vector<Event> events_;  // dynamic cycles of the block now running
+  std::array<Event, 64> events_{};  // dynamic cycles of the block now running
+  size_t event_count_ = 0;
   std::vector<uint32_t> line_extra_;
+  uint32_t data_hint_ = 0;
 };
 
 }  // namespace

@@ -24,7 +24,7 @@ class UnicornRegisters final : public RegisterView {
 
  private:
   uc_engine* uc_;
-  mutable std::array<uint32_t, 16> values_{};
+  mutable std::array<uint32_t, 16> values_;  // valid where valid_ says so
   mutable uint32_t valid_ = 0;
 };
 
@@ -34,6 +34,22 @@ uint64_t block_key(uint64_t address, uint32_t size) { return (address << 16) ^ s
 
 CycleClock::Entry& CycleClock::entry(uc_engine* uc, uint32_t address, uint32_t size) {
   const uint64_t key = block_key(address, size);
+  Entry* prev = previous_entry_;
+  if (prev != nullptr) {
+    if (prev->next_key[0] == key) return *prev->next[0];
+    if (prev->next_key[1] == key) return *prev->next[1];
+  }
+  Entry& found = lookup(uc, address, size, key);
+  if (prev != nullptr) {
+    prev->next_key[prev->next_victim] = key;
+    prev->next[prev->next_victim] = &found;
+    prev->next_victim ^= 1u;
+  }
+  return found;
+}
+
+CycleClock::Entry& CycleClock::lookup(uc_engine* uc, uint32_t address, uint32_t size,
+                                      uint64_t key) {
   Slot& slot = recent_[(address >> 1) & (recent_.size() - 1)];
   if (slot.key == key) return *slot.entry;
   auto it = blocks_.find(key);
@@ -49,8 +65,29 @@ CycleClock::Entry& CycleClock::entry(uc_engine* uc, uint32_t address, uint32_t s
   return *it->second;
 }
 
+void CycleClock::install(uc_engine* uc) {
+  for (const AddressRange& r : model_.data_read_ranges()) {
+    uc_hook h = 0;
+    if (r.end <= r.begin) continue;
+    uc_hook_add(uc, &h, UC_HOOK_MEM_READ, reinterpret_cast<void*>(&CycleClock::on_data_read), this,
+                r.begin, r.end - 1);
+  }
+}
+
+void CycleClock::on_data_read(uc_engine* /*uc*/, uc_mem_type /*type*/, uint64_t address, int size,
+                              int64_t /*value*/, void* user) {
+  auto* self = static_cast<CycleClock*>(user);
+  const uint32_t extra =
+      self->model_.data_read(static_cast<uint32_t>(address), static_cast<unsigned>(size));
+  if (extra == 0) return;
+  self->cycles_ += extra;
+  self->mid_block_ += extra;
+  if (self->previous_entry_ != nullptr) self->previous_entry_->cycles += extra;
+}
+
 void CycleClock::on_block(uc_engine* uc, uint32_t address, uint32_t size) {
   Entry& e = entry(uc, address, size);
+  previous_entry_ = &e;
   const BlockTiming& block = e.timing;
   const UnicornRegisters regs(uc);
   const uint32_t extra = model_.enter_block(block, previous_, regs);
@@ -62,10 +99,11 @@ void CycleClock::on_block(uc_engine* uc, uint32_t address, uint32_t size) {
   previous_ = &block;
   current_ = &block;
   matched_ = SIZE_MAX;
+  mid_block_ = 0;
 }
 
 uint64_t CycleClock::at(uint16_t insn) const {
-  return block_base_ + current_->prefix[insn] + model_.dynamic_before(insn);
+  return block_base_ + current_->prefix[insn] + model_.dynamic_before(insn) + mid_block_;
 }
 
 std::vector<CycleClock::BlockStats> CycleClock::block_stats() const {

@@ -23,6 +23,8 @@ class CycleClock {
  public:
   explicit CycleClock(CycleModel& model) : model_(model) {}
 
+  // Adds the memory hooks the model asks for (data reads in slow memory).
+  void install(uc_engine* uc);
   // Block hook: charges the block at `address` of `size` bytes.
   void on_block(uc_engine* uc, uint32_t address, uint32_t size);
   // Adds cycles outside any block (exception entry, sleep) and forgets the previous
@@ -30,6 +32,7 @@ class CycleClock {
   void charge(uint64_t cycles) {
     cycles_ += cycles;
     previous_ = nullptr;
+    previous_entry_ = nullptr;
   }
 
   uint64_t cycles() const { return cycles_; }
@@ -53,8 +56,15 @@ class CycleClock {
     BlockTiming timing;
     uint64_t executions = 0;
     uint64_t cycles = 0;
+    // The blocks that last followed this one (taken / fall-through), to skip lookups.
+    std::array<uint64_t, 2> next_key{~uint64_t{0}, ~uint64_t{0}};
+    std::array<Entry*, 2> next{nullptr, nullptr};
+    unsigned next_victim = 0;
   };
   Entry& entry(uc_engine* uc, uint32_t address, uint32_t size);
+  Entry& lookup(uc_engine* uc, uint32_t address, uint32_t size, uint64_t key);
+  static void on_data_read(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
+                           int64_t value, void* user);
   uint64_t at(uint16_t insn) const;  // cycle at which instruction `insn` of the block starts
 
   CycleModel& model_;
@@ -66,6 +76,8 @@ class CycleClock {
   std::vector<Slot> recent_ = std::vector<Slot>(4096);  // direct-mapped front of blocks_
   std::vector<uint8_t> scratch_;
   const BlockTiming* previous_ = nullptr;
+  Entry* previous_entry_ = nullptr;
+  uint64_t mid_block_ = 0;  // cycles charged by data reads inside the current block
   const BlockTiming* current_ = nullptr;
   uint64_t cycles_ = 0;
   uint64_t instructions_ = 0;

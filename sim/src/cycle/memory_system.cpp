@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 
 namespace mcuprof::sim::cycle {
 namespace {
@@ -80,10 +81,20 @@ MemorySystem::MemorySystem(const targets::Target& t) {
     l1i_ = LruCache(t.icache.size / t.icache.line_bytes, t.icache.ways, t.icache.line_bytes);
     fetch_line_ = t.icache.line_bytes;
   }
+  fetch_shift_ = static_cast<uint32_t>(std::countr_zero(fetch_line_));
+  flash_shift_ = static_cast<uint32_t>(std::countr_zero(flash_line_));
   if (t.dcache.present())
     l1d_ = LruCache(t.dcache.size / t.dcache.line_bytes, t.dcache.ways, t.dcache.line_bytes);
   data_may_stall_ = l1d_.present() || std::any_of(regions_.begin(), regions_.end(),
                                                   [](const Region& r) { return r.wait_states > 0; });
+}
+
+std::vector<AddressRange> MemorySystem::slow_data_ranges() const {
+  std::vector<AddressRange> out;
+  for (const auto& r : regions_)
+    if (r.wait_states > 0 || (l1d_.present() && r.kind != MemoryKind::Tcm))
+      out.push_back({r.base, r.end});
+  return out;
 }
 
 const MemorySystem::Region* MemorySystem::region(uint32_t address) const {
@@ -100,14 +111,14 @@ bool MemorySystem::fetch_may_stall(uint32_t address) const {
 }
 
 uint32_t MemorySystem::line_fetch(const Region& r, uint32_t address, bool sequential,
-                                  uint32_t spent) {
+                                  uint32_t spent, uint32_t& hint) {
   if (l1i_.present() && r.kind != MemoryKind::Tcm) {
-    if (l1i_.access(address)) return 0;
+    if (l1i_.access(address, hint)) return 0;
     return l1_fill(l1i_.line_bytes(), r.wait_states);
   }
   if (r.wait_states == 0) return 0;
   if (r.kind == MemoryKind::Flash && instruction_lines_.present() &&
-      instruction_lines_.access(address))
+      instruction_lines_.access(address, hint))
     return 0;
   if (r.kind == MemoryKind::Flash && accelerator_ == targets::FlashAccelerator::Kind::XipCache)
     return r.wait_states;  // a QSPI line fill, never overlapped
@@ -121,45 +132,63 @@ uint32_t MemorySystem::fetch(const BlockTiming& block, const BlockTiming* previo
                              std::vector<uint32_t>* per_line) {
   const Region* r = region(block.address);
   if (r == nullptr || block.size == 0) return 0;
-  const uint32_t line = fetch_line_;
-  const uint32_t first = block.address / line;
-  const uint32_t last = (block.address + block.size - 1) / line;
+  // Fast path: every line hit last time and no line was filled since, so they are
+  // all still there: refresh their recency and charge nothing.
+  LruCache* cache = l1i_.present() && r->kind != MemoryKind::Tcm ? &l1i_
+                    : r->kind == MemoryKind::Flash && instruction_lines_.present()
+                        ? &instruction_lines_
+                        : nullptr;
+  if (cache != nullptr && block.all_hit_at == cache->fills()) {
+    for (uint32_t h : block.line_hints) cache->touch(h);
+    if (per_line != nullptr) per_line->clear();
+    return 0;
+  }
+  const uint32_t shift = fetch_shift_;
+  const uint32_t first = block.address >> shift;
+  const uint32_t last = (block.address + block.size - 1) >> shift;
   const bool fell_through = previous != nullptr && previous->address + previous->size == block.address;
   uint32_t extra = 0;
-  if (per_line != nullptr) per_line->assign(last - first + 1, 0);
+  if (per_line != nullptr) per_line->resize(last - first + 1);
+  if (block.line_hints.size() != last - first + 1) block.line_hints.assign(last - first + 1, 0);
   for (uint32_t l = first; l <= last; ++l) {
     const uint32_t k = l - first;
     bool sequential = k > 0;
     uint32_t spent = k > 0 && k - 1 < block.line_cycles.size() ? block.line_cycles[k - 1] : 0;
     if (k == 0 && fell_through) {
-      const uint32_t prev_last = (previous->address + previous->size - 1) / line;
-      if (prev_last == l) continue;  // still in the line the previous block was fetching
+      const uint32_t prev_last = (previous->address + previous->size - 1) >> shift;
+      if (prev_last == l) {  // still in the line the previous block was fetching
+        if (per_line != nullptr) (*per_line)[k] = 0;
+        continue;
+      }
       sequential = true;
       spent = previous->line_cycles.empty() ? 0 : previous->line_cycles.back();
     }
-    const uint32_t c = line_fetch(*r, l * line, sequential, spent);
+    const uint32_t c = line_fetch(*r, l << shift, sequential, spent, block.line_hints[k]);
     if (per_line != nullptr) (*per_line)[k] = c;
     extra += c;
   }
+  // Remember a clean pass (only when every line was looked up in `cache`).
+  block.all_hit_at = ~uint64_t{0};
+  if (cache != nullptr && extra == 0 && !fell_through) block.all_hit_at = cache->fills();
   return extra;
 }
 
-uint32_t MemorySystem::data_read(uint32_t address, uint32_t bytes) {
+uint32_t MemorySystem::data_read(uint32_t address, uint32_t bytes, uint32_t& hint) {
   const Region* r = region(address);
   if (r == nullptr || bytes == 0) return 0;  // devices: no wait states modelled
   if (l1d_.present() && r->kind != MemoryKind::Tcm) {
     uint32_t extra = 0;
     const uint32_t lb = l1d_.line_bytes();
     for (uint32_t l = address / lb; l <= (address + bytes - 1) / lb; ++l)
-      if (!l1d_.access(l * lb)) extra += l1_fill(lb, r->wait_states);
+      if (!l1d_.access(l * lb, hint)) extra += l1_fill(lb, r->wait_states);
     return extra;
   }
   if (r->wait_states == 0) return 0;
   uint32_t extra = 0;
-  for (uint32_t l = address / flash_line_; l <= (address + bytes - 1) / flash_line_; ++l) {
-    const uint32_t at = l * flash_line_;
+  for (uint32_t l = address >> flash_shift_; l <= (address + bytes - 1) >> flash_shift_; ++l) {
+    const uint32_t at = l << flash_shift_;
     if (r->kind == MemoryKind::Flash) {
-      if (data_lines_.present() && data_lines_.access(at)) continue;
+      if (data_lines_.present() && data_lines_.access(at, hint)) continue;
       if (accelerator_ == targets::FlashAccelerator::Kind::XipCache &&
           instruction_lines_.access(at))
         continue;  // the XIP cache serves data reads too

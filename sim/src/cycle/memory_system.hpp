@@ -29,13 +29,15 @@ class MemorySystem {
   bool fetch_may_stall(uint32_t address) const;
   // True when a data read anywhere can cost extra cycles (wait states or caches).
   bool data_may_stall() const { return data_may_stall_; }
+  // The memories where a data read can cost extra cycles.
+  std::vector<AddressRange> slow_data_ranges() const;
 
   // Extra cycles to fetch `block`'s lines; `previous` is the block run before it.
   // `per_line`, if given, receives the extra cycles of each line the block covers.
   uint32_t fetch(const BlockTiming& block, const BlockTiming* previous,
                  std::vector<uint32_t>* per_line = nullptr);
   // Extra cycles of a data read of `bytes` bytes at `address`.
-  uint32_t data_read(uint32_t address, uint32_t bytes);
+  uint32_t data_read(uint32_t address, uint32_t bytes, uint32_t& hint);
 
  private:
   struct Region {
@@ -45,13 +47,16 @@ class MemorySystem {
     targets::MemoryKind kind = targets::MemoryKind::Sram;
   };
   const Region* region(uint32_t address) const;
-  uint32_t line_fetch(const Region& r, uint32_t address, bool sequential, uint32_t spent);
+  uint32_t line_fetch(const Region& r, uint32_t address, bool sequential, uint32_t spent,
+                      uint32_t& hint);
 
   std::vector<Region> regions_;
   targets::FlashAccelerator::Kind accelerator_ = targets::FlashAccelerator::Kind::None;
   bool prefetch_ = false;
   uint32_t flash_line_ = 16;
   uint32_t fetch_line_ = 16;
+  uint32_t flash_shift_ = 4;  // log2 of the line sizes
+  uint32_t fetch_shift_ = 4;
   bool data_may_stall_ = false;
   LruCache instruction_lines_;  // ART instruction lines, or the whole XIP cache
   LruCache data_lines_;         // ART data lines

@@ -35,6 +35,7 @@ struct MemoryOperand {
   int32_t offset = 0;                 // address = base value at block entry + offset
   int32_t disp = 0;                   // address = base value just before the access + disp
   uint32_t bytes = 4;                 // bytes accessed (LDM/STM: 4 per register)
+  mutable uint32_t cache_hint = 0;    // model scratch: where its line was last found
 };
 
 // An integer division whose cycle count depends on its operands.
@@ -71,6 +72,8 @@ struct BlockTiming {
   // Cycles spent executing each instruction-fetch line the block covers (for the
   // prefetch model): line_cycles[k] is the time spent in the k-th line.
   std::vector<uint32_t> line_cycles;
+  mutable std::vector<uint32_t> line_hints;  // model scratch: where each line was last found
+  mutable uint64_t all_hit_at = ~uint64_t{0};  // model scratch: cache fills when all lines hit
   // What the model must look at when the block is entered (set by the model).
   bool check_fetch = false;
   bool check_memory = false;
@@ -82,6 +85,12 @@ class RegisterView {
  public:
   virtual ~RegisterView() = default;
   virtual uint32_t core(unsigned r) const = 0;  // r0..r15
+};
+
+// An address range [begin, end) the model wants to see data reads in.
+struct AddressRange {
+  uint32_t begin = 0;
+  uint64_t end = 0;
 };
 
 class CycleModel {
@@ -98,6 +107,10 @@ class CycleModel {
   // spent before its instruction `insn` starts (fetch stalls of earlier lines, data
   // stalls of earlier loads): makes a device access mid-block see the exact cycle.
   virtual uint32_t dynamic_before(uint16_t /*insn*/) const { return 0; }
+  // Where data reads can cost extra cycles (flash with wait states, cached memory):
+  // the machine reports every data read there through data_read(), at the access.
+  virtual std::vector<AddressRange> data_read_ranges() const { return {}; }
+  virtual uint32_t data_read(uint32_t /*address*/, unsigned /*bytes*/) { return 0; }
   // Static cost only (tests, tools).
   BlockCost block_cost(uint32_t address, std::span<const uint8_t> code) {
     const BlockTiming t = analyse_block(address, code);
