@@ -2,7 +2,7 @@
 # bench-speed.sh — simulation speed, side by side with QEMU (a benchmark, not a test).
 #
 # Runs the same int8-convolution firmware (tests/firmware/bench/bench_conv.c, about
-# 71 million Cortex-M4 instructions, built for the cyc-m4 test board whose memory map
+# 285 million Cortex-M4 instructions, built for the cyc-m4 test board whose memory map
 # matches QEMU's mps2-an386: code at 0x0, data at 0x20000000) under
 #   1. qemu-system-arm -M mps2-an386 (functional only, no timing),
 #   2. mcuprof run --unit-cycles (one cycle per instruction: the cost of Unicorn plus

@@ -28,8 +28,9 @@ std::vector<FunctionCycles> cycles_per_function(const sim::ElfImage& image,
   out.reserve(rows.size() + 1);
   for (auto& [address, row] : rows) out.push_back(std::move(row));
   if (unknown.cycles > 0) out.push_back(unknown);
-  std::stable_sort(out.begin(), out.end(),
-                   [](const FunctionCycles& a, const FunctionCycles& b) { return a.cycles > b.cycles; });
+  std::stable_sort(out.begin(), out.end(), [](const FunctionCycles& a, const FunctionCycles& b) {
+    return a.cycles > b.cycles;
+  });
   return out;
 }
 

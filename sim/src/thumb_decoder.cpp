@@ -54,90 +54,204 @@ unsigned register_count(const cs_arm& arm, unsigned first) {
 
 InsnClass classify(unsigned id) {
   switch (id) {
-    case ARM_INS_MUL: case ARM_INS_MLA: case ARM_INS_MLS:
-    case ARM_INS_SMLABB: case ARM_INS_SMLABT: case ARM_INS_SMLATB: case ARM_INS_SMLATT:
-    case ARM_INS_SMLAD: case ARM_INS_SMLADX: case ARM_INS_SMLAWB: case ARM_INS_SMLAWT:
-    case ARM_INS_SMLSD: case ARM_INS_SMLSDX: case ARM_INS_SMMLA: case ARM_INS_SMMLAR:
-    case ARM_INS_SMMLS: case ARM_INS_SMMLSR: case ARM_INS_SMMUL: case ARM_INS_SMMULR:
-    case ARM_INS_SMUAD: case ARM_INS_SMUADX: case ARM_INS_SMULBB: case ARM_INS_SMULBT:
-    case ARM_INS_SMULTB: case ARM_INS_SMULTT: case ARM_INS_SMULWB: case ARM_INS_SMULWT:
-    case ARM_INS_SMUSD: case ARM_INS_SMUSDX: case ARM_INS_USAD8: case ARM_INS_USADA8:
+    case ARM_INS_MUL:
+    case ARM_INS_MLA:
+    case ARM_INS_MLS:
+    case ARM_INS_SMLABB:
+    case ARM_INS_SMLABT:
+    case ARM_INS_SMLATB:
+    case ARM_INS_SMLATT:
+    case ARM_INS_SMLAD:
+    case ARM_INS_SMLADX:
+    case ARM_INS_SMLAWB:
+    case ARM_INS_SMLAWT:
+    case ARM_INS_SMLSD:
+    case ARM_INS_SMLSDX:
+    case ARM_INS_SMMLA:
+    case ARM_INS_SMMLAR:
+    case ARM_INS_SMMLS:
+    case ARM_INS_SMMLSR:
+    case ARM_INS_SMMUL:
+    case ARM_INS_SMMULR:
+    case ARM_INS_SMUAD:
+    case ARM_INS_SMUADX:
+    case ARM_INS_SMULBB:
+    case ARM_INS_SMULBT:
+    case ARM_INS_SMULTB:
+    case ARM_INS_SMULTT:
+    case ARM_INS_SMULWB:
+    case ARM_INS_SMULWT:
+    case ARM_INS_SMUSD:
+    case ARM_INS_SMUSDX:
+    case ARM_INS_USAD8:
+    case ARM_INS_USADA8:
       return InsnClass::Multiply;
-    case ARM_INS_UMULL: case ARM_INS_SMULL: case ARM_INS_UMLAL: case ARM_INS_SMLAL:
-    case ARM_INS_UMAAL: case ARM_INS_SMLALBB: case ARM_INS_SMLALBT: case ARM_INS_SMLALTB:
-    case ARM_INS_SMLALTT: case ARM_INS_SMLALD: case ARM_INS_SMLALDX: case ARM_INS_SMLSLD:
+    case ARM_INS_UMULL:
+    case ARM_INS_SMULL:
+    case ARM_INS_UMLAL:
+    case ARM_INS_SMLAL:
+    case ARM_INS_UMAAL:
+    case ARM_INS_SMLALBB:
+    case ARM_INS_SMLALBT:
+    case ARM_INS_SMLALTB:
+    case ARM_INS_SMLALTT:
+    case ARM_INS_SMLALD:
+    case ARM_INS_SMLALDX:
+    case ARM_INS_SMLSLD:
     case ARM_INS_SMLSLDX:
       return InsnClass::MultiplyLong;
-    case ARM_INS_SDIV: case ARM_INS_UDIV:
+    case ARM_INS_SDIV:
+    case ARM_INS_UDIV:
       return InsnClass::Divide;
-    case ARM_INS_LDR: case ARM_INS_LDRB: case ARM_INS_LDRH: case ARM_INS_LDRSB:
-    case ARM_INS_LDRSH: case ARM_INS_LDREX: case ARM_INS_LDREXB: case ARM_INS_LDREXH:
-    case ARM_INS_LDRT: case ARM_INS_LDRBT: case ARM_INS_LDRHT: case ARM_INS_LDRSBT:
-    case ARM_INS_LDRSHT: case ARM_INS_LDA: case ARM_INS_LDAB: case ARM_INS_LDAH:
-    case ARM_INS_LDAEX: case ARM_INS_LDAEXB: case ARM_INS_LDAEXH:
-    case ARM_INS_PLD: case ARM_INS_PLI: case ARM_INS_PLDW:
+    case ARM_INS_LDR:
+    case ARM_INS_LDRB:
+    case ARM_INS_LDRH:
+    case ARM_INS_LDRSB:
+    case ARM_INS_LDRSH:
+    case ARM_INS_LDREX:
+    case ARM_INS_LDREXB:
+    case ARM_INS_LDREXH:
+    case ARM_INS_LDRT:
+    case ARM_INS_LDRBT:
+    case ARM_INS_LDRHT:
+    case ARM_INS_LDRSBT:
+    case ARM_INS_LDRSHT:
+    case ARM_INS_LDA:
+    case ARM_INS_LDAB:
+    case ARM_INS_LDAH:
+    case ARM_INS_LDAEX:
+    case ARM_INS_LDAEXB:
+    case ARM_INS_LDAEXH:
+    case ARM_INS_PLD:
+    case ARM_INS_PLI:
+    case ARM_INS_PLDW:
       return InsnClass::Load;
-    case ARM_INS_STR: case ARM_INS_STRB: case ARM_INS_STRH: case ARM_INS_STREX:
-    case ARM_INS_STREXB: case ARM_INS_STREXH: case ARM_INS_STRT: case ARM_INS_STRBT:
-    case ARM_INS_STRHT: case ARM_INS_STL: case ARM_INS_STLB: case ARM_INS_STLH:
-    case ARM_INS_STLEX: case ARM_INS_STLEXB: case ARM_INS_STLEXH:
+    case ARM_INS_STR:
+    case ARM_INS_STRB:
+    case ARM_INS_STRH:
+    case ARM_INS_STREX:
+    case ARM_INS_STREXB:
+    case ARM_INS_STREXH:
+    case ARM_INS_STRT:
+    case ARM_INS_STRBT:
+    case ARM_INS_STRHT:
+    case ARM_INS_STL:
+    case ARM_INS_STLB:
+    case ARM_INS_STLH:
+    case ARM_INS_STLEX:
+    case ARM_INS_STLEXB:
+    case ARM_INS_STLEXH:
       return InsnClass::Store;
-    case ARM_INS_LDRD: case ARM_INS_LDREXD:
+    case ARM_INS_LDRD:
+    case ARM_INS_LDREXD:
       return InsnClass::LoadDouble;
-    case ARM_INS_STRD: case ARM_INS_STREXD:
+    case ARM_INS_STRD:
+    case ARM_INS_STREXD:
       return InsnClass::StoreDouble;
-    case ARM_INS_LDM: case ARM_INS_LDMDB: case ARM_INS_POP:
+    case ARM_INS_LDM:
+    case ARM_INS_LDMDB:
+    case ARM_INS_POP:
       return InsnClass::LoadMultiple;
-    case ARM_INS_STM: case ARM_INS_STMDB: case ARM_INS_PUSH:
+    case ARM_INS_STM:
+    case ARM_INS_STMDB:
+    case ARM_INS_PUSH:
       return InsnClass::StoreMultiple;
     case ARM_INS_B:
       return InsnClass::Branch;
     case ARM_INS_BL:
       return InsnClass::BranchLink;
-    case ARM_INS_BX: case ARM_INS_BLX:
+    case ARM_INS_BX:
+    case ARM_INS_BLX:
       return InsnClass::BranchIndirect;
-    case ARM_INS_CBZ: case ARM_INS_CBNZ:
+    case ARM_INS_CBZ:
+    case ARM_INS_CBNZ:
       return InsnClass::CompareBranch;
-    case ARM_INS_TBB: case ARM_INS_TBH:
+    case ARM_INS_TBB:
+    case ARM_INS_TBH:
       return InsnClass::TableBranch;
     case ARM_INS_IT:
       return InsnClass::It;
-    case ARM_INS_NOP: case ARM_INS_YIELD: case ARM_INS_SEV: case ARM_INS_HINT:
-    case ARM_INS_DBG: case ARM_INS_CLREX:
+    case ARM_INS_NOP:
+    case ARM_INS_YIELD:
+    case ARM_INS_SEV:
+    case ARM_INS_HINT:
+    case ARM_INS_DBG:
+    case ARM_INS_CLREX:
       return InsnClass::Nop;
-    case ARM_INS_DMB: case ARM_INS_DSB:
+    case ARM_INS_DMB:
+    case ARM_INS_DSB:
       return InsnClass::Barrier;
     case ARM_INS_ISB:
       return InsnClass::Isb;
-    case ARM_INS_WFI: case ARM_INS_WFE:
+    case ARM_INS_WFI:
+    case ARM_INS_WFE:
       return InsnClass::Sleep;
-    case ARM_INS_MRS: case ARM_INS_MSR: case ARM_INS_CPS:
+    case ARM_INS_MRS:
+    case ARM_INS_MSR:
+    case ARM_INS_CPS:
       return InsnClass::SystemRegister;
-    case ARM_INS_VADD: case ARM_INS_VSUB: case ARM_INS_VMUL: case ARM_INS_VNMUL:
-    case ARM_INS_VABS: case ARM_INS_VNEG: case ARM_INS_VCMP: case ARM_INS_VCMPE:
-    case ARM_INS_VCVT: case ARM_INS_VCVTR: case ARM_INS_VCVTA: case ARM_INS_VCVTB:
-    case ARM_INS_VCVTM: case ARM_INS_VCVTN: case ARM_INS_VCVTP: case ARM_INS_VCVTT:
-    case ARM_INS_VMAXNM: case ARM_INS_VMINNM: case ARM_INS_VRINTA: case ARM_INS_VRINTM:
-    case ARM_INS_VRINTN: case ARM_INS_VRINTP: case ARM_INS_VRINTR: case ARM_INS_VRINTX:
-    case ARM_INS_VRINTZ: case ARM_INS_VSELEQ: case ARM_INS_VSELGE: case ARM_INS_VSELGT:
+    case ARM_INS_VADD:
+    case ARM_INS_VSUB:
+    case ARM_INS_VMUL:
+    case ARM_INS_VNMUL:
+    case ARM_INS_VABS:
+    case ARM_INS_VNEG:
+    case ARM_INS_VCMP:
+    case ARM_INS_VCMPE:
+    case ARM_INS_VCVT:
+    case ARM_INS_VCVTR:
+    case ARM_INS_VCVTA:
+    case ARM_INS_VCVTB:
+    case ARM_INS_VCVTM:
+    case ARM_INS_VCVTN:
+    case ARM_INS_VCVTP:
+    case ARM_INS_VCVTT:
+    case ARM_INS_VMAXNM:
+    case ARM_INS_VMINNM:
+    case ARM_INS_VRINTA:
+    case ARM_INS_VRINTM:
+    case ARM_INS_VRINTN:
+    case ARM_INS_VRINTP:
+    case ARM_INS_VRINTR:
+    case ARM_INS_VRINTX:
+    case ARM_INS_VRINTZ:
+    case ARM_INS_VSELEQ:
+    case ARM_INS_VSELGE:
+    case ARM_INS_VSELGT:
     case ARM_INS_VSELVS:
       return InsnClass::FpAlu;
-    case ARM_INS_VMLA: case ARM_INS_VMLS: case ARM_INS_VNMLA: case ARM_INS_VNMLS:
-    case ARM_INS_VFMA: case ARM_INS_VFMS: case ARM_INS_VFNMA: case ARM_INS_VFNMS:
+    case ARM_INS_VMLA:
+    case ARM_INS_VMLS:
+    case ARM_INS_VNMLA:
+    case ARM_INS_VNMLS:
+    case ARM_INS_VFMA:
+    case ARM_INS_VFMS:
+    case ARM_INS_VFNMA:
+    case ARM_INS_VFNMS:
       return InsnClass::FpMac;
-    case ARM_INS_VDIV: case ARM_INS_VSQRT:
+    case ARM_INS_VDIV:
+    case ARM_INS_VSQRT:
       return InsnClass::FpDivide;
     case ARM_INS_VLDR:
       return InsnClass::FpLoad;
     case ARM_INS_VSTR:
       return InsnClass::FpStore;
-    case ARM_INS_VLDMIA: case ARM_INS_VLDMDB: case ARM_INS_VPOP:
+    case ARM_INS_VLDMIA:
+    case ARM_INS_VLDMDB:
+    case ARM_INS_VPOP:
       return InsnClass::FpLoadMultiple;
-    case ARM_INS_VSTMIA: case ARM_INS_VSTMDB: case ARM_INS_VPUSH:
+    case ARM_INS_VSTMIA:
+    case ARM_INS_VSTMDB:
+    case ARM_INS_VPUSH:
       return InsnClass::FpStoreMultiple;
-    case ARM_INS_VMOV: case ARM_INS_VMRS: case ARM_INS_VMSR:
+    case ARM_INS_VMOV:
+    case ARM_INS_VMRS:
+    case ARM_INS_VMSR:
       return InsnClass::FpTransfer;  // refined below: VMOV between S registers is FpAlu
-    case ARM_INS_SVC: case ARM_INS_BKPT: case ARM_INS_UDF: case ARM_INS_TRAP:
+    case ARM_INS_SVC:
+    case ARM_INS_BKPT:
+    case ARM_INS_UDF:
+    case ARM_INS_TRAP:
       return InsnClass::Exception;
     default:
       return InsnClass::Alu;
@@ -146,15 +260,36 @@ InsnClass classify(unsigned id) {
 
 uint32_t access_bytes(unsigned id) {
   switch (id) {
-    case ARM_INS_LDRB: case ARM_INS_LDRSB: case ARM_INS_STRB: case ARM_INS_LDREXB:
-    case ARM_INS_STREXB: case ARM_INS_LDRBT: case ARM_INS_LDRSBT: case ARM_INS_STRBT:
-    case ARM_INS_LDAB: case ARM_INS_STLB: case ARM_INS_LDAEXB: case ARM_INS_STLEXB:
+    case ARM_INS_LDRB:
+    case ARM_INS_LDRSB:
+    case ARM_INS_STRB:
+    case ARM_INS_LDREXB:
+    case ARM_INS_STREXB:
+    case ARM_INS_LDRBT:
+    case ARM_INS_LDRSBT:
+    case ARM_INS_STRBT:
+    case ARM_INS_LDAB:
+    case ARM_INS_STLB:
+    case ARM_INS_LDAEXB:
+    case ARM_INS_STLEXB:
       return 1;
-    case ARM_INS_LDRH: case ARM_INS_LDRSH: case ARM_INS_STRH: case ARM_INS_LDREXH:
-    case ARM_INS_STREXH: case ARM_INS_LDRHT: case ARM_INS_LDRSHT: case ARM_INS_STRHT:
-    case ARM_INS_LDAH: case ARM_INS_STLH: case ARM_INS_LDAEXH: case ARM_INS_STLEXH:
+    case ARM_INS_LDRH:
+    case ARM_INS_LDRSH:
+    case ARM_INS_STRH:
+    case ARM_INS_LDREXH:
+    case ARM_INS_STREXH:
+    case ARM_INS_LDRHT:
+    case ARM_INS_LDRSHT:
+    case ARM_INS_STRHT:
+    case ARM_INS_LDAH:
+    case ARM_INS_STLH:
+    case ARM_INS_LDAEXH:
+    case ARM_INS_STLEXH:
       return 2;
-    case ARM_INS_LDRD: case ARM_INS_STRD: case ARM_INS_LDREXD: case ARM_INS_STREXD:
+    case ARM_INS_LDRD:
+    case ARM_INS_STRD:
+    case ARM_INS_LDREXD:
+    case ARM_INS_STREXD:
       return 8;
     default:
       return 4;
@@ -320,7 +455,8 @@ std::vector<Insn> ThumbDecoder::decode(uint32_t address, std::span<const uint8_t
       in.reads |= kFlagsBit;
       --it_remaining;
     }
-    if (in.cls == InsnClass::It) it_remaining = static_cast<unsigned>(std::strlen(scratch_->mnemonic)) - 1;
+    if (in.cls == InsnClass::It)
+      it_remaining = static_cast<unsigned>(std::strlen(scratch_->mnemonic)) - 1;
     out.push_back(in);
   }
   return out;

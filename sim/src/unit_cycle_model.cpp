@@ -14,8 +14,8 @@ class UnitCycleModel final : public CycleModel {
   BlockTiming analyse_block(uint32_t address, std::span<const uint8_t> code) override {
     const std::vector<Insn> insns = decoder_.decode(address, code);
     const std::vector<uint32_t> ones(insns.size(), 1);
-    BlockTiming b = cycle::assemble_block(address, static_cast<uint32_t>(code.size()), insns,
-                                          ones, 0);
+    BlockTiming b =
+        cycle::assemble_block(address, static_cast<uint32_t>(code.size()), insns, ones, 0);
     return b;
   }
   uint32_t enter_block(const BlockTiming&, const BlockTiming*, const RegisterView&) override {

@@ -20,7 +20,8 @@ using namespace mcuprof;
 namespace {
 
 const std::filesystem::path kBoardFirmware = MCUPROF_TEST_BOARD_FIRMWARE_DIR;
-const std::filesystem::path kTestBoards = std::filesystem::path(MCUPROF_SOURCE_DIR) / "tests/targets";
+const std::filesystem::path kTestBoards =
+    std::filesystem::path(MCUPROF_SOURCE_DIR) / "tests/targets";
 
 struct Console final : sim::MachineObserver {
   std::string text;
@@ -150,14 +151,14 @@ TEST(CycleBenchmarks, CyccntAgreesWithFunctionCycles) {
     if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
     test::ScratchDir scratch;
     const auto summary = scratch / "summary.json";
-    const auto r = test::run_process(
-        {test::mcuprof_binary().string(), "run", elf.string(), "--target-file",
-         (kTestBoards / (std::string(board) + ".json")).string(), "--function-cycles", "1000",
-         "--summary", summary.string()});
+    const auto r =
+        test::run_process({test::mcuprof_binary().string(), "run", elf.string(), "--target-file",
+                           (kTestBoards / (std::string(board) + ".json")).string(),
+                           "--function-cycles", "1000", "--summary", summary.string()});
     ASSERT_EQ(r.status, 0) << r.err;
-    const auto m = measures("MEASURE work " +
-                            r.out.substr(r.out.find("work ") + 5, r.out.find('\n') - 5) +
-                            " MEASURE empty " + r.out.substr(r.out.find("empty ") + 6));
+    const auto m =
+        measures("MEASURE work " + r.out.substr(r.out.find("work ") + 5, r.out.find('\n') - 5) +
+                 " MEASURE empty " + r.out.substr(r.out.find("empty ") + 6));
     std::ifstream in(summary);
     const auto s = nlohmann::json::parse(in);
     std::map<std::string, uint64_t> fc;

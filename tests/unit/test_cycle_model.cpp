@@ -30,7 +30,9 @@ const std::string kFlash3 =
     R"({"name": "flash", "kind": "flash", "base": "0x08000000", "size": "1MiB", "wait_states": 3},
        {"name": "sram", "kind": "sram", "base": "0x20000000", "size": "128KiB"})";
 
-targets::Target parse(const std::string& json) { return targets::parse_target(json, "test.json"); }
+targets::Target parse(const std::string& json) {
+  return targets::parse_target(json, "test.json");
+}
 
 std::string error_of(const std::string& json) {
   try {
@@ -44,7 +46,7 @@ std::string error_of(const std::string& json) {
 }  // namespace
 
 TEST(LruCache, EvictsTheLeastRecentlyUsedLineOfASet) {
-  LruCache c(4, 2, 16);  // 2 sets of 2 ways
+  LruCache c(4, 2, 16);           // 2 sets of 2 ways
   EXPECT_FALSE(c.access(0x000));  // set 0
   EXPECT_FALSE(c.access(0x020));  // set 0
   EXPECT_TRUE(c.access(0x000));
@@ -58,8 +60,8 @@ TEST(LruCache, EvictsTheLeastRecentlyUsedLineOfASet) {
 TEST(LruCache, FullyAssociativeLinesAreIndexedAndStillLru) {
   LruCache c(64, 64, 16);
   for (uint32_t i = 0; i < 64; ++i) EXPECT_FALSE(c.access(i * 16));
-  EXPECT_TRUE(c.access(0));          // line 0 is now the most recent
-  EXPECT_FALSE(c.access(64 * 16));   // evicts line 1
+  EXPECT_TRUE(c.access(0));         // line 0 is now the most recent
+  EXPECT_FALSE(c.access(64 * 16));  // evicts line 1
   EXPECT_TRUE(c.access(0));
   EXPECT_FALSE(c.access(1 * 16));
   uint32_t hint = 12345;  // a wrong hint is harmless
@@ -93,7 +95,8 @@ TEST(MemorySystem, XipCacheIsSharedByFetchAndData) {
       R"({"name": "flash", "kind": "flash", "base": "0x10000000", "size": "2MiB", "wait_states": 15},
          {"name": "sram", "kind": "sram", "base": "0x20000000", "size": "256KiB"})";
   MemorySystem m(parse(board("cortex-m0plus", mem, R"(, "flash_accelerator": {"kind": "xip-cache",
-      "line_bytes": 8, "icache_lines": 2048, "ways": 2})", 125'000'000)));
+      "line_bytes": 8, "icache_lines": 2048, "ways": 2})",
+                             125'000'000)));
   sim::BlockTiming b;
   b.address = 0x10000100;
   b.size = 8;
@@ -125,7 +128,8 @@ TEST(MemorySystem, M7L1MissFillsALineOverTheAxiBus) {
          {"name": "sram", "kind": "sram", "base": "0x20000000", "size": "256KiB"},
          {"name": "dtcm", "kind": "tcm", "base": "0x20040000", "size": "64KiB"})";
   MemorySystem m(parse(board("cortex-m7", mem, R"(, "icache": {"size": 4096, "line_bytes": 32,
-      "ways": 2}, "dcache": {"size": 4096, "line_bytes": 32, "ways": 4})", 216'000'000)));
+      "ways": 2}, "dcache": {"size": 4096, "line_bytes": 32, "ways": 4})",
+                             216'000'000)));
   uint32_t hint = 0;
   EXPECT_EQ(m.data_read(0x20000000, 4, hint), 4u);   // R7-CACHE: 0 ws + 32/8 beats
   EXPECT_EQ(m.data_read(0x2000001C, 4, hint), 0u);   // same line
@@ -158,8 +162,9 @@ TEST(MemorySystem, InconsistentTargetsAreRejectedNamingTheField) {
   const std::string fast_flash =
       R"({"name": "flash", "kind": "flash", "base": "0x08000000", "size": "1MiB"},
          {"name": "sram", "kind": "sram", "base": "0x20000000", "size": "128KiB"})";
-  EXPECT_NE(error_of(board("cortex-m4", fast_flash, "", 168'000'000)).find("memories[0].wait_states"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(board("cortex-m4", fast_flash, "", 168'000'000)).find("memories[0].wait_states"),
+      std::string::npos);
   EXPECT_EQ(error_of(board("cortex-m4", kFlash3, "")), "");  // a consistent board is fine
 }
 
@@ -168,11 +173,13 @@ TEST(MemorySystem, CliReportsAnInconsistentTargetInOneLine) {
   if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
   test::ScratchDir scratch;
   const auto bad = scratch / "bad.json";
-  std::ofstream(bad) << board("cortex-m4", R"({"name": "flash", "kind": "flash", "base": "0x08000000",
+  std::ofstream(bad) << board("cortex-m4",
+                              R"({"name": "flash", "kind": "flash", "base": "0x08000000",
       "size": "1MiB", "wait_states": 2}, {"name": "sram", "kind": "tcm", "base": "0x20000000",
-      "size": "256KiB", "wait_states": 2})", "");
-  const auto r = test::run_process({test::mcuprof_binary().string(), "run", elf.string(),
-                                    "--target-file", bad.string()});
+      "size": "256KiB", "wait_states": 2})",
+                              "");
+  const auto r = test::run_process(
+      {test::mcuprof_binary().string(), "run", elf.string(), "--target-file", bad.string()});
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.err.find("memories[1].wait_states"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
@@ -198,4 +205,3 @@ TEST(CycleModel, StaticBlockCostsFollowTheRules) {
   const auto unit = sim::make_unit_cycle_model(parse(board("cortex-m4", kFlash3, "")));
   EXPECT_EQ(unit->block_cost(0x08000000, loads).cycles, 3u);
 }
-

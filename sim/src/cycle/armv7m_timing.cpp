@@ -36,7 +36,9 @@ bool is_memory(InsnClass c) {
   }
 }
 
-unsigned core_regs(RegMask m) { return static_cast<unsigned>(__builtin_popcountll(m & 0x7FFF)); }
+unsigned core_regs(RegMask m) {
+  return static_cast<unsigned>(__builtin_popcountll(m & 0x7FFF));
+}
 
 }  // namespace
 
@@ -67,10 +69,9 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
     const Insn* prev = i > 0 ? &insns[i - 1] : nullptr;
     // R-LDR-PIPE: a load or store right after a single load (no base update) whose
     // result does not form its address saves one cycle.
-    const bool after_load = prev != nullptr &&
-                            (prev->cls == InsnClass::Load || prev->cls == InsnClass::FpLoad) &&
-                            !prev->writeback && !prev->writes_pc &&
-                            (prev->writes & in.address_regs) == 0;
+    const bool after_load =
+        prev != nullptr && (prev->cls == InsnClass::Load || prev->cls == InsnClass::FpLoad) &&
+        !prev->writeback && !prev->writes_pc && (prev->writes & in.address_regs) == 0;
     uint32_t c = 1;
     switch (in.cls) {
       case InsnClass::Alu:
@@ -193,7 +194,8 @@ uint32_t divide_static_cycles(Family family) {
 uint32_t divide_cycles(Family family, uint32_t dividend, uint32_t divisor, bool is_signed) {
   if (family == Family::M0 || family == Family::M0Plus || family == Family::M7) return 0;
   if (is_signed) {
-    dividend = static_cast<uint32_t>(std::abs(static_cast<int64_t>(static_cast<int32_t>(dividend))));
+    dividend =
+        static_cast<uint32_t>(std::abs(static_cast<int64_t>(static_cast<int32_t>(dividend))));
     divisor = static_cast<uint32_t>(std::abs(static_cast<int64_t>(static_cast<int32_t>(divisor))));
   }
   // R-DIV: 2 to 12 cycles with early termination (TRM Table 3-1 note). We take the

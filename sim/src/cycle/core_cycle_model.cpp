@@ -33,9 +33,9 @@ class CoreCycleModel final : public CycleModel {
   explicit CoreCycleModel(const targets::Target& target)
       : family_(cycle::family_of(target.core)),
         memory_(target),
-        name_(fmt::format("{} ({})", targets::to_string(target.core),
-                          family_ == Family::M7 ? "approximate dual-issue model"
-                                                : "TRM instruction timing")) {}
+        name_(fmt::format(
+            "{} ({})", targets::to_string(target.core),
+            family_ == Family::M7 ? "approximate dual-issue model" : "TRM instruction timing")) {}
 
   std::string_view name() const override { return name_; }
 
@@ -145,7 +145,8 @@ class CoreCycleModel final : public CycleModel {
     uint32_t extra = 0;
     const uint32_t misalign = cycle::unaligned_access_penalty(family_);
     for (const MemoryOperand& m : block.memory) {
-      if (m.base == 13 || m.base == MemoryOperand::kNoRegister) continue;  // stack, literals: aligned
+      if (m.base == 13 || m.base == MemoryOperand::kNoRegister)
+        continue;  // stack, literals: aligned
       if (m.bytes != 2 && m.bytes != 4) continue;
       const uint32_t a = effective_address(m, regs, true);
       if ((a & (m.bytes - 1)) != 0) {
@@ -162,9 +163,10 @@ class CoreCycleModel final : public CycleModel {
       for (const DivideOperand& d : block.divides) {
         // Operands changed earlier in the block are unknown here: charge the middle
         // of the 2..12 range.
-        const uint32_t c = d.operands_known ? cycle::divide_cycles(family_, regs.core(d.dividend),
-                                                                   regs.core(d.divisor), d.is_signed)
-                                            : 7;
+        const uint32_t c = d.operands_known
+                               ? cycle::divide_cycles(family_, regs.core(d.dividend),
+                                                      regs.core(d.divisor), d.is_signed)
+                               : 7;
         extra += c - cycle::divide_static_cycles(family_);
         add_event({d.insn, c - cycle::divide_static_cycles(family_), false});
       }

@@ -18,7 +18,7 @@ enum class Family { M0, M0Plus, M3, M4, M33, M7 };
 Family family_of(targets::Core core);
 
 struct StaticTiming {
-  std::vector<uint32_t> cost;  // cycles of each instruction
+  std::vector<uint32_t> cost;        // cycles of each instruction
   uint32_t taken_penalty = 0;        // extra cycles when the final conditional branch is taken
   uint32_t fallthrough_penalty = 0;  // extra cycles when it is not taken (M7 prediction)
 };

@@ -5,8 +5,8 @@ namespace mcuprof::sim::cycle {
 namespace {
 
 constexpr std::array<int, 16> kCoreRegs = {
-    UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,  UC_ARM_REG_R4,  UC_ARM_REG_R5,
-    UC_ARM_REG_R6, UC_ARM_REG_R7, UC_ARM_REG_R8,  UC_ARM_REG_R9,  UC_ARM_REG_R10, UC_ARM_REG_R11,
+    UC_ARM_REG_R0,  UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,  UC_ARM_REG_R5,
+    UC_ARM_REG_R6,  UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
     UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
 
 // Reads registers from Unicorn on first use only.
@@ -28,7 +28,9 @@ class UnicornRegisters final : public RegisterView {
   mutable uint32_t valid_ = 0;
 };
 
-uint64_t block_key(uint64_t address, uint32_t size) { return (address << 16) ^ size; }
+uint64_t block_key(uint64_t address, uint32_t size) {
+  return (address << 16) ^ size;
+}
 
 }  // namespace
 
@@ -111,8 +113,8 @@ std::vector<CycleClock::BlockStats> CycleClock::block_stats() const {
   out.reserve(blocks_.size());
   for (const auto& [key, e] : blocks_)
     if (e->executions > 0)
-      out.push_back({e->timing.address, e->timing.size, e->timing.instructions, e->executions,
-                     e->cycles});
+      out.push_back(
+          {e->timing.address, e->timing.size, e->timing.instructions, e->executions, e->cycles});
   return out;
 }
 

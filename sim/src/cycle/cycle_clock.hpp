@@ -81,8 +81,8 @@ class CycleClock {
   const BlockTiming* current_ = nullptr;
   uint64_t cycles_ = 0;
   uint64_t instructions_ = 0;
-  uint64_t block_base_ = 0;        // cycles before the current block was entered
-  size_t matched_ = SIZE_MAX;      // memory operand matched by the last device access
+  uint64_t block_base_ = 0;    // cycles before the current block was entered
+  size_t matched_ = SIZE_MAX;  // memory operand matched by the last device access
 };
 
 }  // namespace mcuprof::sim::cycle

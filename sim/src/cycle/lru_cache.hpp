@@ -39,10 +39,10 @@ class LruCache {
   uint32_t sets_ = 0;
   uint32_t ways_ = 0;
   uint32_t line_shift_ = 4;
-  uint64_t clock_ = 0;           // recency stamps
+  uint64_t clock_ = 0;  // recency stamps
   uint64_t fills_ = 0;
-  std::vector<uint32_t> tags_;   // sets_ * ways_ line numbers, kEmpty when free
-  std::vector<uint64_t> used_;   // last use of each way
+  std::vector<uint32_t> tags_;                    // sets_ * ways_ line numbers, kEmpty when free
+  std::vector<uint64_t> used_;                    // last use of each way
   std::unordered_map<uint32_t, uint32_t> index_;  // line -> slot (large sets only)
 };
 

@@ -16,9 +16,9 @@ enum class Unit : uint8_t { Alu, Load, Store, Mac, Branch, Fp, None };
 
 struct Shape {
   Unit unit = Unit::Alu;
-  uint32_t latency = 1;      // cycles until the result can be used
-  uint32_t occupancy = 1;    // cycles the instruction holds the issue stage
-  bool single_issue = false; // cannot pair with anything
+  uint32_t latency = 1;       // cycles until the result can be used
+  uint32_t occupancy = 1;     // cycles the instruction holds the issue stage
+  bool single_issue = false;  // cannot pair with anything
 };
 
 Shape shape_of(const Insn& in) {

@@ -18,7 +18,9 @@ using targets::MemoryKind;
 }
 
 // Cycles to fill one L1 line over the 64-bit AXI bus after the memory's wait states.
-uint32_t l1_fill(uint32_t line_bytes, unsigned wait_states) { return wait_states + line_bytes / 8; }
+uint32_t l1_fill(uint32_t line_bytes, unsigned wait_states) {
+  return wait_states + line_bytes / 8;
+}
 
 }  // namespace
 
@@ -85,8 +87,9 @@ MemorySystem::MemorySystem(const targets::Target& t) {
   flash_shift_ = static_cast<uint32_t>(std::countr_zero(flash_line_));
   if (t.dcache.present())
     l1d_ = LruCache(t.dcache.size / t.dcache.line_bytes, t.dcache.ways, t.dcache.line_bytes);
-  data_may_stall_ = l1d_.present() || std::any_of(regions_.begin(), regions_.end(),
-                                                  [](const Region& r) { return r.wait_states > 0; });
+  data_may_stall_ =
+      l1d_.present() || std::any_of(regions_.begin(), regions_.end(),
+                                    [](const Region& r) { return r.wait_states > 0; });
 }
 
 std::vector<AddressRange> MemorySystem::slow_data_ranges() const {
@@ -146,7 +149,8 @@ uint32_t MemorySystem::fetch(const BlockTiming& block, const BlockTiming* previo
   const uint32_t shift = fetch_shift_;
   const uint32_t first = block.address >> shift;
   const uint32_t last = (block.address + block.size - 1) >> shift;
-  const bool fell_through = previous != nullptr && previous->address + previous->size == block.address;
+  const bool fell_through =
+      previous != nullptr && previous->address + previous->size == block.address;
   uint32_t extra = 0;
   if (per_line != nullptr) per_line->resize(last - first + 1);
   if (block.line_hints.size() != last - first + 1) block.line_hints.assign(last - first + 1, 0);

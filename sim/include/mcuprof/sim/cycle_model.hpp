@@ -25,17 +25,17 @@ struct BlockCost {
 // (exact DWT->CYCCNT mid-block) and for charging data reads through the memory model.
 struct MemoryOperand {
   static constexpr uint8_t kNoRegister = 0xFF;
-  uint16_t insn = 0;                  // index of the instruction in its block
-  uint8_t base = kNoRegister;         // core register 0..15 (15: PC-relative literal)
-  uint8_t index = kNoRegister;        // index register, or kNoRegister
-  uint8_t shift = 0;                  // left shift of the index register
-  bool subtract = false;              // base - index
+  uint16_t insn = 0;            // index of the instruction in its block
+  uint8_t base = kNoRegister;   // core register 0..15 (15: PC-relative literal)
+  uint8_t index = kNoRegister;  // index register, or kNoRegister
+  uint8_t shift = 0;            // left shift of the index register
+  bool subtract = false;        // base - index
   bool load = true;
-  bool base_changed = false;          // base written earlier in the block (entry value is approximate)
-  int32_t offset = 0;                 // address = base value at block entry + offset
-  int32_t disp = 0;                   // address = base value just before the access + disp
-  uint32_t bytes = 4;                 // bytes accessed (LDM/STM: 4 per register)
-  mutable uint32_t cache_hint = 0;    // model scratch: where its line was last found
+  bool base_changed = false;  // base written earlier in the block (entry value is approximate)
+  int32_t offset = 0;         // address = base value at block entry + offset
+  int32_t disp = 0;           // address = base value just before the access + disp
+  uint32_t bytes = 4;         // bytes accessed (LDM/STM: 4 per register)
+  mutable uint32_t cache_hint = 0;  // model scratch: where its line was last found
 };
 
 // An integer division whose cycle count depends on its operands.
@@ -58,21 +58,21 @@ enum class BlockExit : uint8_t {
 struct BlockTiming {
   uint32_t address = 0;
   uint32_t size = 0;
-  uint32_t cycles = 0;        // static cycles, a conditional exit counted as not taken
+  uint32_t cycles = 0;  // static cycles, a conditional exit counted as not taken
   uint32_t instructions = 0;
   std::vector<uint32_t> prefix;   // cycles before instruction i (prefix[0] == 0)
   std::vector<uint16_t> offsets;  // byte offset of instruction i from `address`
   std::vector<MemoryOperand> memory;
   std::vector<DivideOperand> divides;
   BlockExit exit = BlockExit::FallThrough;
-  uint32_t taken_target = 0;    // conditional exit: where the taken branch goes
-  uint32_t taken_penalty = 0;   // conditional exit: extra cycles when taken
-  uint32_t fallthrough_penalty = 0;  // conditional exit: extra cycles when not taken (M7)
+  uint32_t taken_target = 0;          // conditional exit: where the taken branch goes
+  uint32_t taken_penalty = 0;         // conditional exit: extra cycles when taken
+  uint32_t fallthrough_penalty = 0;   // conditional exit: extra cycles when not taken (M7)
   bool first_wide_unaligned = false;  // first instruction is 32-bit at a halfword address
   // Cycles spent executing each instruction-fetch line the block covers (for the
   // prefetch model): line_cycles[k] is the time spent in the k-th line.
   std::vector<uint32_t> line_cycles;
-  mutable std::vector<uint32_t> line_hints;  // model scratch: where each line was last found
+  mutable std::vector<uint32_t> line_hints;    // model scratch: where each line was last found
   mutable uint64_t all_hit_at = ~uint64_t{0};  // model scratch: cache fills when all lines hit
   // What the model must look at when the block is entered (set by the model).
   bool check_fetch = false;
