@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <unordered_map>
 
 #include "cycle/cycle_clock.hpp"
 #include "devices/dwt.hpp"
