@@ -32,25 +32,25 @@
 #define CB_RAM __attribute__((section(".data.cycles,\"awx\",%progbits @"), noinline, long_call))
 
 /* uint32_t fn(uint32_t *buf): r0 = buf on entry to `setup`; r0-r3 free. */
-#define CB_BENCH(fn, setup, body)                                                        \
-  CB_RAM static uint32_t fn(uint32_t *buf) {                                             \
-    uint32_t t0, t1;                                                                     \
-    __asm volatile(".syntax unified\n mov r0, %[buf]\n" setup CB_SPLIT CB_T0 body CB_T1                    \
-                   : [t0] "=&l"(t0), [t1] "=&l"(t1)                                      \
-                   : [dwt] "l"(0xE0001000u), [buf] "l"(buf)                              \
-                   : "r0", "r1", "r2", "r3", "lr", "cc", "memory");                      \
-    return t1 - t0;                                                                      \
+#define CB_BENCH(fn, setup, body)                                                       \
+  CB_RAM static uint32_t fn(uint32_t* buf) {                                            \
+    uint32_t t0, t1;                                                                    \
+    __asm volatile(".syntax unified\n mov r0, %[buf]\n" setup CB_SPLIT CB_T0 body CB_T1 \
+                   : [t0] "=&l"(t0), [t1] "=&l"(t1)                                     \
+                   : [dwt] "l"(0xE0001000u), [buf] "l"(buf)                             \
+                   : "r0", "r1", "r2", "r3", "lr", "cc", "memory");                     \
+    return t1 - t0;                                                                     \
   }
 
 /* Same, clobbering s0-s3 too (FPU benchmarks). */
-#define CB_BENCH_FP(fn, setup, body)                                                     \
-  CB_RAM static uint32_t fn(uint32_t *buf) {                                             \
-    uint32_t t0, t1;                                                                     \
-    __asm volatile(".syntax unified\n mov r0, %[buf]\n" setup CB_SPLIT CB_T0 body CB_T1                    \
-                   : [t0] "=&l"(t0), [t1] "=&l"(t1)                                      \
-                   : [dwt] "l"(0xE0001000u), [buf] "l"(buf)                              \
+#define CB_BENCH_FP(fn, setup, body)                                                        \
+  CB_RAM static uint32_t fn(uint32_t* buf) {                                                \
+    uint32_t t0, t1;                                                                        \
+    __asm volatile(".syntax unified\n mov r0, %[buf]\n" setup CB_SPLIT CB_T0 body CB_T1     \
+                   : [t0] "=&l"(t0), [t1] "=&l"(t1)                                         \
+                   : [dwt] "l"(0xE0001000u), [buf] "l"(buf)                                 \
                    : "r0", "r1", "r2", "r3", "lr", "cc", "memory", "s0", "s1", "s2", "s3"); \
-    return t1 - t0;                                                                      \
+    return t1 - t0;                                                                         \
   }
 
 /* The expected count on this core: one column per family (-1: not applicable).
@@ -71,11 +71,11 @@ extern uint32_t cb_buffer[32];
 int cb_failures(void);
 void cb_start(void);
 /* Prints "<rule> <what>: <cycles> (expected <lo>[..<hi>]) ok|FAIL" and counts failures. */
-void cb_expect_range(const char *rule, const char *what, uint32_t (*bench)(uint32_t *), int lo,
+void cb_expect_range(const char* rule, const char* what, uint32_t (*bench)(uint32_t*), int lo,
                      int hi);
-#define CB_EXPECT(rule, what, bench, m0p, m3, m4, m7)                                      \
+#define CB_EXPECT(rule, what, bench, m0p, m3, m4, m7) \
   cb_expect_range(rule, what, bench, CB_PICK(m0p, m3, m4, m7), CB_PICK(m0p, m3, m4, m7))
-void cb_print(const char *text);
+void cb_print(const char* text);
 void cb_print_u32(uint32_t value);
 
 #endif

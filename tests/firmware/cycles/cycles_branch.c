@@ -2,6 +2,7 @@
  * register access (docs/cycle-model.md). Exit status = number of failed checks. */
 #include "cycle_bench.c.inc"
 
+/* clang-format off */
 CB_BENCH(b_aligned, "", "b.n 1f\n nop\n 1:\n")
 CB_BENCH(b_unaligned_wide_target, "", "b.n 1f\n 1:\n")
 CB_BENCH(bcond_taken, "", "cmp r0, r0\n beq.n 1f\n nop\n nop\n 1:\n")
@@ -22,8 +23,10 @@ CB_BENCH(it_after_16bit, "movs r2, #0\n movs r3, #0\n", "movs r1, #0\n it eq\n m
 CB_BENCH(it_after_32bit, "movs r2, #0\n movs r3, #0\n", "add.w r1, r1, #0\n it eq\n moveq r2, r3\n")
 #endif
 
+/* clang-format on */
 int main(void) {
   cb_start();
+  /* clang-format off */
   /*                                                                       M0+  M3  M4  M7 */
   CB_EXPECT("R-BRANCH", "B (aligned target)", b_aligned,                     2,  3,  3,  1);
   CB_EXPECT("R-BRANCH-ALIGN", "B to 32-bit insn at halfword",
@@ -44,5 +47,6 @@ int main(void) {
   CB_EXPECT("R-IT", "MOVS; IT; MOVEQ (folded)", it_after_16bit,             -1,  3,  2,  2);
   CB_EXPECT("R-IT", "ADD.W; IT; MOVEQ", it_after_32bit,                     -1,  3,  3,  1);
 #endif
+  /* clang-format on */
   return cb_failures();
 }

@@ -3,6 +3,7 @@
  * load/store multiple, unaligned accesses. Exit status = number of failed checks. */
 #include "cycle_bench.c.inc"
 
+/* clang-format off */
 CB_BENCH(alu_chain, "movs r1, #0\n", "adds r1, r1, #1\n adds r1, r1, #1\n adds r1, r1, #1\n adds r1, r1, #1\n")
 CB_BENCH(alu_independent, "", "adds r0, r0, #1\n adds r1, r1, #1\n adds r2, r2, #1\n adds r3, r3, #1\n")
 CB_BENCH(mul_chain, "movs r1, #3\n movs r2, #5\n", "muls r1, r2, r1\n muls r1, r2, r1\n")
@@ -32,8 +33,10 @@ CB_BENCH(str_unaligned, "adds r1, r0, #1\n", "str r2, [r1]\n")
 CB_BENCH(smlad_one, "movs r1, #1\n movs r2, #2\n movs r3, #3\n", "smlad r1, r2, r3, r1\n")
 #endif
 
+/* clang-format on */
 int main(void) {
   cb_start();
+  /* clang-format off */
   /*                                                                  M0+  M3  M4  M7 */
   CB_EXPECT("R-ALU", "4 dependent ADDS", alu_chain,                     4,  4,  4,  4);
   CB_EXPECT("R-ALU", "4 independent ADDS", alu_independent,             4,  4,  4,  2);
@@ -63,5 +66,6 @@ int main(void) {
 #if defined(__ARM_FEATURE_DSP)
   CB_EXPECT("R-MUL", "SMLAD", smlad_one,                               -1, -1,  1,  1);
 #endif
+  /* clang-format on */
   return cb_failures();
 }

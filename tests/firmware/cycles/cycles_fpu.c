@@ -4,6 +4,7 @@
 #include "cycle_bench.c.inc"
 
 #if defined(__ARM_FP)
+/* clang-format off */
 CB_BENCH_FP(vadd_one, "", "vadd.f32 s0, s1, s2\n")
 CB_BENCH_FP(vmul_one, "", "vmul.f32 s0, s1, s2\n")
 CB_BENCH_FP(vmla_one, "", "vmla.f32 s0, s1, s2\n")
@@ -17,8 +18,10 @@ CB_BENCH_FP(vmov_to_core, "", "vmov r1, s0\n")
 CB_BENCH_FP(vpush_vpop, "", "vpush {s0-s3}\n vpop {s0-s3}\n")
 #endif
 
+/* clang-format on */
 int main(void) {
   cb_start();
+  /* clang-format off */
 #if defined(__ARM_FP)
   /*                                                                   M0+  M3  M4  M7 */
   CB_EXPECT("R-VFP", "VADD.F32", vadd_one,                              -1, -1,  1,  1);
@@ -33,5 +36,6 @@ int main(void) {
   CB_EXPECT("R-VMOV", "VMOV r1, s0", vmov_to_core,                      -1, -1,  1,  1);
   CB_EXPECT("R-VLDM", "VPUSH; VPOP 4 registers", vpush_vpop,            -1, -1, 10,  4);
 #endif
+  /* clang-format on */
   return cb_failures();
 }

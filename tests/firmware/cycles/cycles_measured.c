@@ -12,8 +12,10 @@ __attribute__((noinline)) void measured_work(void) {
   uint32_t acc = 1u;
   for (uint32_t i = 0; i < 64u; ++i) {
     table[i] = table[(i * 7u) & 63u] + acc;
-    if ((table[i] & 3u) == 1u) acc = acc * 3u + i;
-    else acc ^= table[i] >> 3;
+    if ((table[i] & 3u) == 1u)
+      acc = acc * 3u + i;
+    else
+      acc ^= table[i] >> 3;
 #if !defined(__ARM_ARCH_6M__)
     acc += (i + 100u) / (acc % 13u + 1u);
 #endif
@@ -21,7 +23,9 @@ __attribute__((noinline)) void measured_work(void) {
   sink = acc;
 }
 
-__attribute__((noinline)) void measured_empty(void) { __asm volatile(""); }
+__attribute__((noinline)) void measured_empty(void) {
+  __asm volatile("");
+}
 
 static uint32_t timed(void (*fn)(void)) {
   uint32_t t0, t1;

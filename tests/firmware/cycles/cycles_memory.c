@@ -15,17 +15,18 @@ CB_BENCH(flash_load, "ldr r1, [r0, #64]\n", "ldr r2, [r1]\n")
 #define FLASH_T0 ".p2align 4\n9:\n nop.w\n nop.w\n ldr.w %[t0], [%[dwt], #4]\n nop.w\n"
 #define FLASH_T1 "nop.w\n ldr.w %[t1], [%[dwt], #4]\n"
 #else
-#define FLASH_T0 ".p2align 4\n9:\n nop\n nop\n nop\n nop\n nop\n nop\n ldr %[t0], [%[dwt], #4]\n nop\n"
+#define FLASH_T0 \
+  ".p2align 4\n9:\n nop\n nop\n nop\n nop\n nop\n nop\n ldr %[t0], [%[dwt], #4]\n nop\n"
 #define FLASH_T1 "nop\n ldr %[t1], [%[dwt], #4]\n"
 #endif
-#define FLASH_BENCH(fn, body)                                                          \
-  __attribute__((noinline)) static uint32_t fn(void) {                                 \
-    uint32_t t0, t1;                                                                   \
-    __asm volatile(".syntax unified\n b 9f\n" FLASH_T0 body FLASH_T1                   \
-                   : [t0] "=&l"(t0), [t1] "=&l"(t1)                                    \
-                   : [dwt] "l"(0xE0001000u)                                            \
-                   : "r0", "r1", "r2", "r3", "cc", "memory");                          \
-    return t1 - t0;                                                                    \
+#define FLASH_BENCH(fn, body)                                        \
+  __attribute__((noinline)) static uint32_t fn(void) {               \
+    uint32_t t0, t1;                                                 \
+    __asm volatile(".syntax unified\n b 9f\n" FLASH_T0 body FLASH_T1 \
+                   : [t0] "=&l"(t0), [t1] "=&l"(t1)                  \
+                   : [dwt] "l"(0xE0001000u)                          \
+                   : "r0", "r1", "r2", "r3", "cc", "memory");        \
+    return t1 - t0;                                                  \
   }
 
 #define NOP8 "nop\n nop\n nop\n nop\n nop\n nop\n nop\n nop\n"
@@ -36,7 +37,7 @@ FLASH_BENCH(flash_narrow, NOP8 NOP8 NOP8 NOP8)
 FLASH_BENCH(flash_wide, ADDW4 ADDW4 ADDW4 ADDW4)
 #endif
 
-static void report(const char *name, uint32_t cycles) {
+static void report(const char* name, uint32_t cycles) {
   cb_print("MEASURE ");
   cb_print(name);
   cb_print(" ");
