@@ -58,6 +58,9 @@ class CoreCycleModel final : public CycleModel {
                                           st.cost, memory_.fetch_line_bytes());
     b.taken_penalty = st.taken_penalty;
     b.fallthrough_penalty = st.fallthrough_penalty;
+    b.predicted = st.predicted;
+    b.mispredict_penalty = st.mispredict_penalty;
+    b.predictor = st.initially_taken ? 2 : 1;
     // Unaligned accesses are only possible for halfword/word single transfers not
     // relative to SP or the PC (the ABI keeps the stack aligned).
     bool may_misalign = false;
@@ -83,8 +86,14 @@ class CoreCycleModel final : public CycleModel {
       // A conditional branch to the next instruction looks not taken (same address).
       const bool taken = previous->exit == BlockExit::Always ||
                          block.address != previous->address + previous->size;
-      if (previous->exit == BlockExit::Conditional)
+      if (previous->exit == BlockExit::Conditional && previous->predicted) {
+        uint8_t& state = previous->predictor;
+        if (taken != (state >= 2)) extra += previous->mispredict_penalty;
+        state = taken ? static_cast<uint8_t>(state < 3 ? state + 1 : 3)
+                      : static_cast<uint8_t>(state > 0 ? state - 1 : 0);
+      } else if (previous->exit == BlockExit::Conditional) {
         extra += taken ? previous->taken_penalty : previous->fallthrough_penalty;
+      }
       if (taken && block.first_wide_unaligned)
         extra += cycle::unaligned_wide_target_penalty(family_);
       if (extra != 0) add_event({0, extra, true});  // the previous branch's refill

@@ -21,6 +21,9 @@ struct StaticTiming {
   std::vector<uint32_t> cost;        // cycles of each instruction
   uint32_t taken_penalty = 0;        // extra cycles when the final conditional branch is taken
   uint32_t fallthrough_penalty = 0;  // extra cycles when it is not taken (M7 prediction)
+  bool predicted = false;             // M7: 2-bit dynamic predictor, initial state below
+  bool initially_taken = false;
+  uint32_t mispredict_penalty = 0;
 };
 
 // Cortex-M3, M4 and M33 (ARMv7-M / ARMv8-M Mainline 3-stage pipeline).

@@ -71,8 +71,9 @@ Shape shape_of(const Insn& in) {
   }
 }
 
-// R7-BRANCH: static prediction: backward conditional branches taken, forward not;
-// a mispredicted branch costs 4 (LLVM MispredictPenalty; Arm quotes up to 6 forward).
+// R7-BRANCH: conditional branches are predicted (2-bit counter per branch, starting
+// backward-taken / forward-not-taken); a mispredicted branch costs 4 (LLVM
+// MispredictPenalty; Arm quotes up to 6 forward).
 constexpr uint32_t kMispredict = 4;
 
 }  // namespace
@@ -141,12 +142,11 @@ StaticTiming time_m7(std::span<const Insn> insns) {
     if (in.writes_pc && i + 1 == insns.size()) {
       const bool backward = in.has_target && in.target <= in.address;
       if (in.conditional) {
-        // Forward: predicted not taken, a taken branch is the miss. Backward: predicted
-        // taken, falling through is the miss. Charged at the next block.
-        if (backward)
-          t.fallthrough_penalty = kMispredict;
-        else
-          t.taken_penalty = kMispredict;
+        // R7-BRANCH: a 2-bit counter per branch (the BTAC), starting from the static
+        // guess (backward taken, forward not taken); a miss costs kMispredict.
+        t.predicted = true;
+        t.initially_taken = backward;
+        t.mispredict_penalty = kMispredict;
       } else if (!in.has_target) {
         end += kMispredict;  // R7-BRANCH: indirect (BX, POP PC, LDR PC) not predicted
       }

@@ -68,6 +68,11 @@ struct BlockTiming {
   uint32_t taken_target = 0;          // conditional exit: where the taken branch goes
   uint32_t taken_penalty = 0;         // conditional exit: extra cycles when taken
   uint32_t fallthrough_penalty = 0;   // conditional exit: extra cycles when not taken (M7)
+  // Conditional exit predicted by a 2-bit counter (M7): a misprediction costs
+  // mispredict_penalty instead of the two penalties above.
+  bool predicted = false;
+  uint32_t mispredict_penalty = 0;
+  mutable uint8_t predictor = 1;  // model scratch: 0-1 predict not taken, 2-3 taken
   bool first_wide_unaligned = false;  // first instruction is 32-bit at a halfword address
   // Cycles spent executing each instruction-fetch line the block covers (for the
   // prefetch model): line_cycles[k] is the time spent in the k-th line.
