@@ -11,6 +11,7 @@
 
 #include "file_hash.hpp"
 #include "mcuprof/profiler/attribution.hpp"
+#include "function_cycles.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/trace_events.hpp"
 #include "mcuprof/sim/error.hpp"
@@ -220,7 +221,9 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   try {
     image = sim::ElfImage::load(request.firmware);
     firmware_hash = sha256_file(request.firmware);
-    machine = std::make_unique<sim::Machine>(target, sim::make_unit_cycle_model(target));
+    machine = std::make_unique<sim::Machine>(target, request.unit_cycles
+                                                         ? sim::make_unit_cycle_model(target)
+                                                         : sim::make_cycle_model(target));
     machine->load(*image);
     if (request.semihosting_root) {
       std::error_code ec;
@@ -230,6 +233,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
                                        request.semihosting_root->string()));
       machine->set_semihosting_root(*request.semihosting_root);
     }
+  } catch (const targets::TargetError& e) {
+    throw CommandError(exit_code::kDataError, e.what());
   } catch (const sim::SimError& e) {
     throw CommandError(sim_error_status(e), e.what());
   } catch (const std::runtime_error& e) {
@@ -344,6 +349,18 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
   s["trace_problems"] = attribution.problems;
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
+  if (request.function_cycles > 0) {
+    const auto rows = cycles_per_function(*image, machine->block_profile());
+    auto& functions = s["functions"] = nlohmann::json::array();
+    for (const auto& row : rows) {
+      if (functions.size() >= request.function_cycles) break;
+      functions.push_back({{"name", row.name},
+                           {"address", row.address},
+                           {"cycles", row.cycles},
+                           {"instructions", row.instructions},
+                           {"calls", row.calls}});
+    }
+  }
   if (summary_file) {
     *summary_file << s.dump(2) << '\n';
     summary_file->flush();

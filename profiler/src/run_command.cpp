@@ -1,6 +1,7 @@
 // `mcuprof run FIRMWARE.elf --target NAME [--db FILE] [--summary FILE] [--max-cycles N]`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -26,6 +27,20 @@ std::string with_thousands(uint64_t v) {
   return digits;
 }
 
+// The --function-cycles table, on stderr beside the run line.
+void print_functions(const nlohmann::json& s) {
+  const double total = static_cast<double>(std::max<uint64_t>(1, s["total_cycles"].get<uint64_t>()));
+  fmt::print(stderr, "{:>14} {:>6} {:>14} {:>10}  {}\n", "cycles", "%", "instructions", "calls",
+             "function");
+  for (const auto& f : s["functions"]) {
+    const auto cycles = f["cycles"].get<uint64_t>();
+    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>10}  {}\n", with_thousands(cycles),
+               100.0 * static_cast<double>(cycles) / total,
+               with_thousands(f["instructions"].get<uint64_t>()),
+               with_thousands(f["calls"].get<uint64_t>()), f["name"].get<std::string>());
+  }
+}
+
 int run(RunArgs& args) {
   RunRequest& request = args.request;
   if (request.target_name.empty() && args.target_file.empty())
@@ -47,6 +62,7 @@ int run(RunArgs& args) {
   if (!s["run_id"].is_null())
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(), s["database"].get<std::string>());
   fmt::print(stderr, "\n");
+  if (s.contains("functions")) print_functions(s);
   return outcome.exit_status;
 }
 
@@ -69,6 +85,13 @@ void add_run_command(CLI::App& app, Commands& commands) {
                   "Stop a firmware that has not exited after this many cycles")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--function-cycles", args->request.function_cycles,
+                  "List the N functions (from ELF symbols) that took most cycles")
+      ->expected(0, 1)
+      ->default_str("20")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--unit-cycles", args->request.unit_cycles,
+                "Count one cycle per instruction instead of the core's timing model");
   commands.push_back({cmd, [args] { return run(*args); }});
 }
 
