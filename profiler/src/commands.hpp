@@ -18,5 +18,6 @@ using Commands = std::vector<Command>;
 
 void add_targets_command(CLI::App& app, Commands& commands);
 void add_run_command(CLI::App& app, Commands& commands);
+void add_export_command(CLI::App& app, Commands& commands);
 
 }  // namespace mcuprof::profiler

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   mcuprof::profiler::Commands commands;
   mcuprof::profiler::add_targets_command(app, commands);
   mcuprof::profiler::add_run_command(app, commands);
+  mcuprof::profiler::add_export_command(app, commands);
 
   try {
     app.parse(argc, argv);
