@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   mcuprof::profiler::add_inspect_command(app, commands);
   mcuprof::profiler::add_generate_command(app, commands);
   mcuprof::profiler::add_plan_command(app, commands);
+  mcuprof::profiler::add_export_command(app, commands);
 
   try {
     app.parse(argc, argv);
