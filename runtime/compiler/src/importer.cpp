@@ -145,7 +145,9 @@ class Importer {
     sg_ = subgraphs->Get(0);
     const auto* tensors = sg_->tensors();
     if (!tensors || tensors->size() == 0) fail("subgraph 0 has no tensors");
-    if (tensors->size() > 1'000'000) fail("absurd tensor count");
+    if (tensors->size() > kMaxTensors)
+      fail(
+          fmt::format("model has {} tensors (at most {} supported)", tensors->size(), kMaxTensors));
     const auto* buffers = model_->buffers();
     g_.description = model_->description() ? model_->description()->str() : "";
     g_.tensors.resize(tensors->size());
@@ -172,7 +174,9 @@ class Importer {
         for (const auto d : *t->shape()) {
           if (d <= 0) fail(fmt::format("{} has a non-positive dimension {}", where(), d));
           n *= d;
-          if (n * 8 > kMaxTensorBytes) fail(fmt::format("{} is absurdly large", where()));
+          if (n * 8 > kMaxTensorBytes)
+            fail(fmt::format("{} is absurdly large (more than {} elements)", where(),
+                             kMaxTensorBytes / 8));
           out.shape.push_back(d);
         }
       }
@@ -231,6 +235,9 @@ class Importer {
     const auto* codes = model_->operator_codes();
     const auto* ops = sg_->operators();
     if (!ops || ops->size() == 0) fail("subgraph 0 has no operators");
+    if (ops->size() > kMaxOperators)
+      fail(
+          fmt::format("model has {} operators (at most {} supported)", ops->size(), kMaxOperators));
     const auto n_tensors = static_cast<int32_t>(g_.tensors.size());
     for (uint32_t i = 0; i < ops->size(); ++i) {
       const auto* op = ops->Get(i);
