@@ -99,7 +99,14 @@ INSTANTIATE_TEST_SUITE_P(Models, PlannerFigures,
                          ::testing::Values(Figures{"vww_96_int8.tflite", 55296, 64512},
                                            Figures{"pretrainedResnet_quant.tflite", 49152, 49152},
                                            Figures{"kws_ref_model.tflite", 16000, 16000},
-                                           Figures{"ad01_int8.tflite", 768, 768}));
+                                           Figures{"ad01_int8.tflite", 768, 768}),
+                         [](const ::testing::TestParamInfo<Figures>& param_info) {
+                           std::string n = param_info.param.file;
+                           n = n.substr(0, n.find('.'));
+                           for (auto& c : n)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
 
 TEST(Planner, McunetLowerBoundWithPadAsSeparateOp) {
   const auto g = load("mcunet-vww1.tflite", false);
