@@ -183,8 +183,13 @@ class Importer {
       }
       if (const auto* q = t->quantization()) {
         if (q->scale()) out.quant.scale.assign(q->scale()->begin(), q->scale()->end());
-        if (q->zero_point())
-          out.quant.zero_point.assign(q->zero_point()->begin(), q->zero_point()->end());
+        if (const auto* zp = q->zero_point()) {
+          // The verifier only checks 4-byte alignment of vectors; copy 64-bit elements
+          // bytewise so a hostile file cannot cause misaligned loads.
+          out.quant.zero_point.resize(zp->size());
+          if (zp->size() > 0)
+            std::memcpy(out.quant.zero_point.data(), zp->Data(), zp->size() * sizeof(int64_t));
+        }
         out.quant.axis = q->quantized_dimension();
         if (out.quant.zero_point.empty() && !out.quant.scale.empty())
           out.quant.zero_point.assign(out.quant.scale.size(), 0);
