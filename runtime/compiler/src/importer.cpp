@@ -197,7 +197,7 @@ class Importer {
           fail(fmt::format("{}: {} scales but {} zero points", where(), out.quant.scale.size(),
                            out.quant.zero_point.size()));
         for (const auto s : out.quant.scale)
-          if (!std::isfinite(s) || s <= 0.0f)
+          if (!std::isnormal(s) || s <= 0.0f)
             fail(fmt::format("{} has an invalid quantization scale {}", where(), s));
         for (const auto z : out.quant.zero_point)
           if (z < -32768 || z > 65535)
