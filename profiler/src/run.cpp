@@ -348,6 +348,13 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["spans"] = nlohmann::json::array();
   for (const auto& span : attribution.spans) s["spans"].push_back(span_json(span));
   s["arena_peak_bytes"] = attribution.arena_peak_live_bytes;
+  const uint64_t static_bytes = static_sram_bytes(*image, attribution);
+  s["static_sram_bytes"] = static_bytes;
+  s["peak_sram_bytes"] = static_bytes + attribution.arena_peak_live_bytes;
+  uint64_t macs = 0;
+  for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
+  s["macs"] = macs;
+  if (macs > 0) s["cycles_per_mac"] = static_cast<double>(result.cycles) / static_cast<double>(macs);
   s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
   s["trace_problems"] = attribution.problems;
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();

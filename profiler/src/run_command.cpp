@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "gates.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
 
@@ -18,6 +19,8 @@ struct RunArgs {
   std::string db;
   std::string summary;
   std::string semihosting_root;
+  std::vector<std::string> fail_if;
+  std::string junit;
 };
 
 std::string with_thousands(uint64_t v) {
@@ -50,6 +53,9 @@ int run(RunArgs& args) {
   if (!args.summary.empty()) request.summary = args.summary;
   if (!args.semihosting_root.empty()) request.semihosting_root = args.semihosting_root;
 
+  std::vector<Gate> gates;
+  for (const auto& text : args.fail_if) gates.push_back(parse_gate(text));  // before running
+
   const auto outcome = run_firmware(request, std::cout, std::cerr);
   const auto& s = outcome.summary;
   const std::string how = s["stop_reason"] == "exited"
@@ -63,7 +69,23 @@ int run(RunArgs& args) {
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(), s["database"].get<std::string>());
   fmt::print(stderr, "\n");
   if (s.contains("functions")) print_functions(s);
-  return outcome.exit_status;
+
+  int status = outcome.exit_status;
+  const auto results = evaluate_gates(gates, s);
+  for (const auto& r : results) {
+    const std::string value = r.available ? fmt::format("{:g}", r.value) : "not measured";
+    fmt::print(stderr, "mcuprof: gate {}: {} ({} = {})\n", r.failed ? "FAILED" : "passed", r.gate.text,
+               r.gate.metric, value);
+    if (r.failed && status == exit_code::kOk) status = exit_code::kGateFailed;
+  }
+  if (!gates.empty()) {
+    size_t failed = 0;
+    for (const auto& r : results) failed += r.failed ? 1 : 0;
+    fmt::print(stderr, "mcuprof: verdict: {} ({} of {} gates failed)\n", failed ? "FAIL" : "PASS", failed,
+               gates.size());
+  }
+  if (!args.junit.empty()) write_junit(args.junit, results, s, outcome.exit_status);
+  return status;
 }
 
 }  // namespace
@@ -92,6 +114,10 @@ void add_run_command(CLI::App& app, Commands& commands) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--unit-cycles", args->request.unit_cycles,
                 "Count one cycle per instruction instead of the core's timing model");
+  cmd->add_option("--fail-if", args->fail_if,
+                  "Fail (exit 91) if a condition holds after the run, e.g. 'peak_sram>256KiB', "
+                  "'latency_ms>50', 'cycles>2M'; repeatable");
+  cmd->add_option("--junit", args->junit, "Write a JUnit XML report of the run and its gates");
   commands.push_back({cmd, [args] { return run(*args); }});
 }
 
