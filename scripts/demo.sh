@@ -10,7 +10,7 @@ bin=./build/bin
 $bin/mcuprof run --target stm32f412 build/firmware/stm32f412/demo.elf \
   --db build/demo/traces.db --summary build/demo/run.json --function-cycles 5
 echo "--- summary (build/demo/run.json)"
-cat build/demo/run.json | head -30
+head -n 30 build/demo/run.json
 echo "--- runs in build/demo/traces.db"
 sqlite3 -header -column build/demo/traces.db \
   "SELECT id, target, total_cycles, instructions, stop_reason, exit_code, started_at FROM runs"
