@@ -46,6 +46,26 @@ enum class InsnClass : uint8_t {
   Undefined,        // Capstone could not decode it
 };
 
+// Instructions that access data memory (TBB/TBH read their table).
+constexpr bool is_memory(InsnClass c) {
+  switch (c) {
+    case InsnClass::Load:
+    case InsnClass::Store:
+    case InsnClass::LoadDouble:
+    case InsnClass::StoreDouble:
+    case InsnClass::LoadMultiple:
+    case InsnClass::StoreMultiple:
+    case InsnClass::FpLoad:
+    case InsnClass::FpStore:
+    case InsnClass::FpLoadMultiple:
+    case InsnClass::FpStoreMultiple:
+    case InsnClass::TableBranch:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Register masks: bits 0-15 core registers, 16-47 S0-S31, 63 the flags.
 using RegMask = uint64_t;
 constexpr RegMask kPcBit = RegMask{1} << 15;

@@ -17,25 +17,6 @@ bool is_data_processing(InsnClass c) {
          c == InsnClass::Divide;
 }
 
-bool is_memory(InsnClass c) {
-  switch (c) {
-    case InsnClass::Load:
-    case InsnClass::Store:
-    case InsnClass::LoadDouble:
-    case InsnClass::StoreDouble:
-    case InsnClass::LoadMultiple:
-    case InsnClass::StoreMultiple:
-    case InsnClass::FpLoad:
-    case InsnClass::FpStore:
-    case InsnClass::FpLoadMultiple:
-    case InsnClass::FpStoreMultiple:
-    case InsnClass::TableBranch:
-      return true;
-    default:
-      return false;
-  }
-}
-
 unsigned core_regs(RegMask m) {
   return static_cast<unsigned>(__builtin_popcountll(m & 0x7FFF));
 }

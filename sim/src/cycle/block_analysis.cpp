@@ -6,25 +6,6 @@
 namespace mcuprof::sim::cycle {
 namespace {
 
-bool is_memory(InsnClass c) {
-  switch (c) {
-    case InsnClass::Load:
-    case InsnClass::Store:
-    case InsnClass::LoadDouble:
-    case InsnClass::StoreDouble:
-    case InsnClass::LoadMultiple:
-    case InsnClass::StoreMultiple:
-    case InsnClass::FpLoad:
-    case InsnClass::FpStore:
-    case InsnClass::FpLoadMultiple:
-    case InsnClass::FpStoreMultiple:
-    case InsnClass::TableBranch:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool is_load(InsnClass c) {
   return c == InsnClass::Load || c == InsnClass::LoadDouble || c == InsnClass::LoadMultiple ||
          c == InsnClass::FpLoad || c == InsnClass::FpLoadMultiple || c == InsnClass::TableBranch;
