@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "gates.hpp"
+#include "table.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
 
@@ -23,13 +24,6 @@ struct RunArgs {
   std::string junit;
 };
 
-std::string with_thousands(uint64_t v) {
-  std::string digits = std::to_string(v);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-    digits.insert(static_cast<size_t>(i), ",");
-  return digits;
-}
-
 // The --function-cycles table, on stderr beside the run line.
 void print_functions(const nlohmann::json& s) {
   const double total = static_cast<double>(std::max<uint64_t>(1, s["total_cycles"].get<uint64_t>()));
@@ -37,10 +31,10 @@ void print_functions(const nlohmann::json& s) {
              "function");
   for (const auto& f : s["functions"]) {
     const auto cycles = f["cycles"].get<uint64_t>();
-    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>10}  {}\n", with_thousands(cycles),
+    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>10}  {}\n", format_count(cycles),
                100.0 * static_cast<double>(cycles) / total,
-               with_thousands(f["instructions"].get<uint64_t>()),
-               with_thousands(f["calls"].get<uint64_t>()), f["name"].get<std::string>());
+               format_count(f["instructions"].get<uint64_t>()),
+               format_count(f["calls"].get<uint64_t>()), f["name"].get<std::string>());
   }
 }
 
@@ -63,8 +57,8 @@ int run(RunArgs& args) {
                               : fmt::format("stopped: {}", s["detail"].get<std::string>());
   fmt::print(stderr, "mcuprof: {} on {}: {} after {} cycles ({:.3f} ms at {:g} MHz), {} instructions",
              request.firmware.filename().string(), s["target"].get<std::string>(), how,
-             with_thousands(s["total_cycles"].get<uint64_t>()), s["latency_ms"].get<double>(),
-             s["clock_hz"].get<double>() / 1e6, with_thousands(s["instructions"].get<uint64_t>()));
+             format_count(s["total_cycles"].get<uint64_t>()), s["latency_ms"].get<double>(),
+             s["clock_hz"].get<double>() / 1e6, format_count(s["instructions"].get<uint64_t>()));
   if (!s["run_id"].is_null())
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(), s["database"].get<std::string>());
   fmt::print(stderr, "\n");
