@@ -8,27 +8,6 @@
 #include "mcuprof_trace.h"
 #include "demo_kernel.h"
 
-static void put_u32(uint32_t value) {
-  char text[11];
-  int i = 10;
-  text[i] = '\0';
-  do {
-    text[--i] = (char)('0' + value % 10u);
-    value /= 10u;
-  } while (value != 0u);
-  mcuprof_console_write(&text[i]);
-}
-
-static void put_hex(uint32_t value) {
-  char text[9];
-  for (int i = 7; i >= 0; --i) {
-    text[i] = "0123456789abcdef"[value & 0xFu];
-    value >>= 4;
-  }
-  text[8] = '\0';
-  mcuprof_console_write(text);
-}
-
 int main(void) {
   mcuprof_console_write("mcuprof demo: int8 conv3x3 16x16x8 -> 16x16x8\n");
   demo_fill();
@@ -39,11 +18,11 @@ int main(void) {
 
   const uint32_t sum = checksum();
   mcuprof_console_write("conv cycles (DWT->CYCCNT): ");
-  put_u32(cycles);
+  mcuprof_console_u32(cycles);
   mcuprof_console_write("\nMACs: ");
-  put_u32(H * W * COUT * 9 * CIN);
+  mcuprof_console_u32(H * W * COUT * 9 * CIN);
   mcuprof_console_write("\nchecksum: 0x");
-  put_hex(sum);
+  mcuprof_console_hex32(sum);
   mcuprof_console_write("\n");
   mcuprof_semihost_write0("demo finished (semihosting console)\n");
   return 0;

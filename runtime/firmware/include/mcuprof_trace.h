@@ -128,6 +128,29 @@ static inline void mcuprof_console_write(const char *text) {
   while (*text != '\0') mcuprof_itm_put8(MCUPROF_PORT_CONSOLE, (uint8_t)*text++);
 }
 
+/* An unsigned number on the console, in decimal. */
+static inline void mcuprof_console_u32(uint32_t value) {
+  char text[11];
+  int i = 10;
+  text[i] = '\0';
+  do {
+    text[--i] = (char)('0' + value % 10u);
+    value /= 10u;
+  } while (value != 0u);
+  mcuprof_console_write(&text[i]);
+}
+
+/* A word on the console as eight lower-case hex digits (no prefix). */
+static inline void mcuprof_console_hex32(uint32_t value) {
+  char text[9];
+  for (int i = 7; i >= 0; --i) {
+    text[i] = "0123456789abcdef"[value & 0xFu];
+    value >>= 4;
+  }
+  text[8] = '\0';
+  mcuprof_console_write(text);
+}
+
 /* Starts DWT->CYCCNT (as a debugger would) and returns its current value. */
 static inline uint32_t mcuprof_cycles_start(void) {
   MCUPROF_DEMCR |= 1u << 24; /* TRCENA */
