@@ -196,7 +196,7 @@ std::ofstream open_summary(const std::filesystem::path& path) {
 }  // namespace
 
 RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
-                        std::ostream& console_err) {
+                        std::ostream& console_err, const RunHooks& hooks) {
   const targets::Target target = resolve_target(request);
 
   // Inputs first, outputs next, then run: a bad request never touches the database.
@@ -207,6 +207,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     image = sim::ElfImage::load(request.firmware);
     firmware_hash = sha256_file(request.firmware);
     machine = std::make_unique<sim::Machine>(target, sim::make_unit_cycle_model(target));
+    if (hooks.before_load) hooks.before_load(*image);
     machine->load(*image);
     if (request.semihosting_root) {
       std::error_code ec;
@@ -218,6 +219,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     }
   } catch (const sim::SimError& e) {
     throw CommandError(sim_error_status(e), e.what());
+  } catch (const CommandError&) {
+    throw;
   } catch (const std::runtime_error& e) {
     throw CommandError(exit_code::kNoInput, e.what());
   }
@@ -237,6 +240,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   machine->add_observer(&recorder);
   EventRecorder events(*machine);
   machine->add_observer(&events);
+  if (hooks.before_run) hooks.before_run(*machine);
   const std::string started_at = utc_now_iso8601();
   sim::RunOptions options;
   options.max_cycles = request.max_cycles;
@@ -314,6 +318,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
   s["trace_problems"] = attribution.problems;
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
+  if (hooks.after_run) hooks.after_run(*machine, result, attribution, s);
   if (summary_file) {
     *summary_file << s.dump(2) << '\n';
     summary_file->flush();
