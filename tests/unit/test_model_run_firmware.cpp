@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "mcuprof/compiler/analysis.hpp"
 #include "mcuprof/compiler/generator.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/model_run.hpp"
@@ -182,7 +183,7 @@ TEST(ModelRunFit, ModelsThatDoNotFitAreRefusedBeforeRunning) {
 
 TEST(ModelRunCli, RunsATfliteAndRefusesBadInput) {
   ScratchDir dir;
-  write_model(dir / "m.tflite", {"resnet", 0.25, 16, 2, 4});
+  write_model(dir / "m.tflite", {"resnet", 0.25, 32, 2, 4});
   const auto ok = run_process({mcuprof_binary().string(), "run", (dir / "m.tflite").string(),
                                "--target", "stm32f412", "--output", (dir / "out.bin").string(),
                                "--summary", (dir / "s.json").string()});
