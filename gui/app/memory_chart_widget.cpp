@@ -24,8 +24,8 @@ void MemoryChartWidget::set_runs(std::vector<plot::ChartRun> runs) {
 }
 
 void MemoryChartWidget::set_x_unit(plot::XUnit unit) {
-  // The selection is in axis units; carry it over through the first run's cycles.
-  renderer_.set_selection(std::nullopt);
+  // The selection is in axis units of the old unit: clear it rather than guess.
+  clear_selection();
   renderer_.set_x_unit(unit);
   update();
   emit viewChanged();
@@ -74,8 +74,9 @@ void MemoryChartWidget::wheelEvent(QWheelEvent* event) {
 }
 
 void MemoryChartWidget::mousePressEvent(QMouseEvent* event) {
-  const bool select = event->button() == Qt::RightButton ||
-                      (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier));
+  const bool select =
+      event->button() == Qt::RightButton ||
+      (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier));
   if (event->button() != Qt::LeftButton && !select) return;
   drag_ = select ? Drag::Select : Drag::Pan;
   drag_start_x_ = event->position().x();
@@ -135,7 +136,9 @@ void MemoryChartWidget::mouseReleaseEvent(QMouseEvent* event) {
   }
 }
 
-void MemoryChartWidget::mouseDoubleClickEvent(QMouseEvent*) { reset_zoom(); }
+void MemoryChartWidget::mouseDoubleClickEvent(QMouseEvent*) {
+  reset_zoom();
+}
 
 void MemoryChartWidget::leaveEvent(QEvent*) {
   renderer_.set_cursor(std::nullopt);

@@ -44,7 +44,9 @@ void XView::set_extent(double full_lo, double full_hi) {
   reset();
 }
 
-double XView::min_width() const { return (full_hi_ - full_lo_) * 1e-9; }
+double XView::min_width() const {
+  return (full_hi_ - full_lo_) * 1e-9;
+}
 
 void XView::set_visible(double lo, double hi) {
   if (hi < lo) std::swap(lo, hi);
@@ -64,16 +66,21 @@ void XView::zoom(double factor, double anchor) {
   set_visible(lo, lo + new_width);
 }
 
-void XView::pan(double delta) { set_visible(lo_ + delta, hi_ + delta); }
+void XView::pan(double delta) {
+  set_visible(lo_ + delta, hi_ + delta);
+}
 
 double nice_step(double range, int target) {
   if (!(range > 0.0) || target < 1) return 1.0;
   const double raw = range / target;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  // The nice step closest to the raw one (on a log scale).
+  double best = magnitude;
   for (const double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-    if (m * magnitude >= raw) return m * magnitude;
+    if (std::abs(std::log(m * magnitude / raw)) < std::abs(std::log(best / raw)))
+      best = m * magnitude;
   }
-  return 10.0 * magnitude;
+  return best;
 }
 
 std::vector<double> nice_ticks(double lo, double hi, int target) {
@@ -109,10 +116,13 @@ std::string trim_number(double value, int decimals) {
   return s == "-0" ? "0" : s;
 }
 
-// Decimals needed to tell ticks `step` apart.
+// Decimals needed to write multiples of `step` exactly (2.5 -> 1, 0.25 -> 2, 50 -> 0).
 int decimals_for(double step) {
-  if (step >= 1.0) return 0;
-  return std::clamp(static_cast<int>(std::ceil(-std::log10(step) - 1e-9)) + 1, 0, 9);
+  for (int d = 0; d < 9; ++d) {
+    const double scaled = step * std::pow(10.0, d);
+    if (std::abs(scaled - std::round(scaled)) < 1e-6 * std::max(1.0, scaled)) return d;
+  }
+  return 9;
 }
 
 std::string with_thousands(uint64_t v) {
@@ -152,16 +162,14 @@ std::vector<Tick> x_ticks(double lo, double hi, XUnit unit, int target) {
   for (const double v : nice_ticks(lo, hi, target)) {
     std::string label;
     switch (unit) {
-      case XUnit::Cycles:
-        if (step >= 1e9)
-          label = trim_number(v / 1e9, decimals_for(step / 1e9)) + "G";
-        else if (step >= 1e6)
-          label = trim_number(v / 1e6, decimals_for(step / 1e6)) + "M";
-        else if (step >= 1e3)
-          label = trim_number(v / 1e3, decimals_for(step / 1e3)) + "k";
-        else
-          label = trim_number(v, decimals_for(step));
+      case XUnit::Cycles: {
+        // The suffix follows the largest visible value: 0, 0.5M, 1M, 1.5M.
+        const double top = std::max(std::abs(lo), std::abs(hi));
+        const double scale = top >= 1e9 ? 1e9 : top >= 1e6 ? 1e6 : top >= 1e4 ? 1e3 : 1.0;
+        const char* suffix = scale == 1e9 ? "G" : scale == 1e6 ? "M" : scale == 1e3 ? "k" : "";
+        label = v == 0.0 ? "0" : trim_number(v / scale, decimals_for(step / scale)) + suffix;
         break;
+      }
       case XUnit::Milliseconds:
         label = trim_number(v, decimals_for(step));
         break;
@@ -175,15 +183,10 @@ std::vector<Tick> x_ticks(double lo, double hi, XUnit unit, int target) {
 }
 
 std::string format_bytes(double bytes) {
-  char buf[64];
   const double a = std::abs(bytes);
-  if (a >= 1024.0 * 1024.0)
-    std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / (1024.0 * 1024.0));
-  else if (a >= 1024.0)
-    std::snprintf(buf, sizeof buf, "%.1f KiB", bytes / 1024.0);
-  else
-    std::snprintf(buf, sizeof buf, "%.0f B", bytes);
-  return buf;
+  if (a >= 1024.0 * 1024.0) return trim_number(bytes / (1024.0 * 1024.0), 2) + " MiB";
+  if (a >= 1024.0) return trim_number(bytes / 1024.0, 1) + " KiB";
+  return trim_number(bytes, 0) + " B";
 }
 
 std::string format_axis_value(double value, XUnit unit) {

@@ -63,7 +63,7 @@ struct Tick {
   std::string label;
 };
 
-// "Nice" step (1, 2, 2.5 or 5 x 10^n) so that [lo, hi] holds about `target` steps.
+// The "nice" step (1, 2, 2.5 or 5 x 10^n) closest to range / target.
 double nice_step(double range, int target);
 // Ticks at multiples of nice_step inside [lo, hi].
 std::vector<double> nice_ticks(double lo, double hi, int target);
@@ -75,7 +75,7 @@ std::vector<Tick> byte_ticks(double max_bytes, int target);
 // X ticks for the visible [lo, hi]: "1.5M" cycles, "12.5" ms, "25%" progress.
 std::vector<Tick> x_ticks(double lo, double hi, XUnit unit, int target);
 
-// "172.0 KiB", "1.34 MiB", "512 B".
+// "172 KiB", "308.6 KiB", "1.34 MiB", "512 B" (trailing zeros dropped).
 std::string format_bytes(double bytes);
 // The axis value as text with its unit: "1,234,567 cycles", "12.345 ms", "42.0 %".
 std::string format_axis_value(double value, XUnit unit);

@@ -46,8 +46,9 @@ StepSeries sum_series(std::span<const StepSeries* const> parts) {
 
 std::optional<StepPoint> series_max(std::span<const StepPoint> series) {
   if (series.empty()) return std::nullopt;
-  const auto it = std::max_element(series.begin(), series.end(),
-                                   [](const StepPoint& a, const StepPoint& b) { return a.bytes < b.bytes; });
+  const auto it =
+      std::max_element(series.begin(), series.end(),
+                       [](const StepPoint& a, const StepPoint& b) { return a.bytes < b.bytes; });
   return *it;
 }
 

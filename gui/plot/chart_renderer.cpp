@@ -5,7 +5,6 @@
 #include <QFontMetricsF>
 #include <QImage>
 #include <QPainter>
-#include <QPainterPath>
 #include <QSvgGenerator>
 #include <algorithm>
 #include <cmath>
@@ -17,10 +16,13 @@ namespace mcuprof::plot {
 
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 // Column edges in a run's cycles for `columns` equal columns over the axis range [lo, hi].
-std::vector<double> column_edges(const Timebase& tb, XUnit unit, double lo, double hi, int columns) {
+std::vector<double> column_edges(const Timebase& tb, XUnit unit, double lo, double hi,
+                                 int columns) {
   std::vector<double> edges(static_cast<size_t>(columns) + 1);
   for (int k = 0; k <= columns; ++k) {
     const double axis = lo + (hi - lo) * k / columns;
@@ -52,8 +54,8 @@ struct Columns {
 
 // The min/max polyline of an envelope: per column a horizontal entry at `first`, a vertical
 // stroke over [min, max] at the column's middle, and a horizontal exit at `last`.
-std::vector<QPolygonF> envelope_polylines(const std::vector<ColumnEnvelope>& env, const Columns& cols,
-                                          const LinearMap& y) {
+std::vector<QPolygonF> envelope_polylines(const std::vector<ColumnEnvelope>& env,
+                                          const Columns& cols, const LinearMap& y) {
   std::vector<QPolygonF> lines;
   for_each_segment(env, [&](size_t first, size_t last) {
     QPolygonF poly;
@@ -95,7 +97,33 @@ std::vector<QPolygonF> band_polygons(const std::vector<ColumnEnvelope>& upper,
   return polys;
 }
 
-double snap(double v, double dpr) { return std::round(v * dpr) / dpr; }
+// A curve `width` pixels thick as filled outlines, one per run of columns with data: each
+// column covers [max - width/2, min + width/2], so steps and min/max strokes are one column
+// wide and flat parts `width` thick. Filling this is far cheaper than stroking a polyline
+// that turns back on itself in every column, and it is one <polygon> in SVG.
+std::vector<QPolygonF> envelope_outlines(const std::vector<ColumnEnvelope>& env,
+                                         const Columns& cols, const LinearMap& y, double width) {
+  std::vector<QPolygonF> polys;
+  const double half = width / 2;
+  for_each_segment(env, [&](size_t first, size_t last) {
+    QPolygonF poly;
+    poly.reserve(static_cast<qsizetype>((last - first) * 4));
+    for (size_t k = first; k < last; ++k) {
+      const double top = y.to_pixel(static_cast<double>(env[k].max)) - half;
+      poly << QPointF(cols.left(k), top) << QPointF(cols.left(k + 1), top);
+    }
+    for (size_t k = last; k-- > first;) {
+      const double bottom = y.to_pixel(static_cast<double>(env[k].min)) + half;
+      poly << QPointF(cols.left(k + 1), bottom) << QPointF(cols.left(k), bottom);
+    }
+    polys.push_back(std::move(poly));
+  });
+  return polys;
+}
+
+double snap(double v, double dpr) {
+  return std::round(v * dpr) / dpr;
+}
 
 }  // namespace
 
@@ -104,13 +132,18 @@ void ChartRenderer::set_runs(std::vector<ChartRun> runs) {
   levels_.clear();
   double top = 0;
   for (auto& run : runs_) {
+    const bool total_given = !run.total.empty();
     complete_run(run);
+    // Stacked levels: static, static+arena, static+arena+stack. The top one is the total
+    // when the caller did not give a total (complete_run summed the same three).
     std::array<StepSeries, 3> lv;
     lv[0] = run.static_bytes;
     const StepSeries* two[] = {&run.static_bytes, &run.arena};
     lv[1] = sum_series(two);
-    const StepSeries* three[] = {&run.static_bytes, &run.arena, &run.stack};
-    lv[2] = sum_series(three);
+    if (total_given) {
+      const StepSeries* three[] = {&run.static_bytes, &run.arena, &run.stack};
+      lv[2] = sum_series(three);
+    }
     for (const auto* s : {&run.total, &lv[2]}) {
       if (const auto m = series_max(*s)) top = std::max(top, static_cast<double>(m->bytes));
     }
@@ -125,7 +158,8 @@ void ChartRenderer::set_runs(std::vector<ChartRun> runs) {
 double ChartRenderer::full_extent(XUnit unit) const {
   double hi = 0;
   for (size_t i = 0; i < runs_.size(); ++i) {
-    hi = std::max(hi, timebase(static_cast<int>(i)).to_axis(static_cast<double>(runs_[i].end_cycle), unit));
+    hi = std::max(
+        hi, timebase(static_cast<int>(i)).to_axis(static_cast<double>(runs_[i].end_cycle), unit));
   }
   return hi > 0 ? hi : 1.0;
 }
@@ -146,6 +180,10 @@ void ChartRenderer::set_x_unit(XUnit unit) {
   view_.set_visible(f_lo * extent, f_hi * extent);
 }
 
+const StepSeries& ChartRenderer::stack_top(size_t run) const {
+  return levels_[run][2].empty() ? runs_[run].total : levels_[run][2];
+}
+
 std::pair<double, double> ChartRenderer::visible_range() const {
   if (extent_unit_ == options_.x_unit) return {view_.lo(), view_.hi()};
   return {0.0, full_extent(options_.x_unit)};
@@ -156,10 +194,12 @@ Timebase ChartRenderer::timebase(int run) const {
   return {r.clock_hz, r.end_cycle};
 }
 
-std::pair<uint64_t, uint64_t> ChartRenderer::cycle_range(int run, double axis_lo, double axis_hi) const {
+std::pair<uint64_t, uint64_t> ChartRenderer::cycle_range(int run, double axis_lo,
+                                                         double axis_hi) const {
   const Timebase tb = timebase(run);
   const auto clamp_cycle = [&](double axis) {
-    const double c = std::clamp(tb.to_cycle(axis, options_.x_unit), 0.0, static_cast<double>(tb.end_cycle));
+    const double c =
+        std::clamp(tb.to_cycle(axis, options_.x_unit), 0.0, static_cast<double>(tb.end_cycle));
     return static_cast<uint64_t>(std::llround(c));
   };
   return {clamp_cycle(std::min(axis_lo, axis_hi)), clamp_cycle(std::max(axis_lo, axis_hi))};
@@ -181,27 +221,32 @@ ChartLayout ChartRenderer::layout(const QRectF& bounds) const {
   l.header = QRectF(bounds.left(), bounds.top(), bounds.width(), header_h);
 
   double label_w = 0;
-  for (const auto& t : byte_ticks(y_max_, 8)) label_w = std::max(label_w, fm.horizontalAdvance(qs(t.label)));
+  for (const auto& t : byte_ticks(y_max_, 8))
+    label_w = std::max(label_w, fm.horizontalAdvance(qs(t.label)));
   double left = label_w + fm.height() + pad * 2;
   const bool band = options_.show_band && !runs_.empty();
   if (band) {
     double name_w = 0;
     for (const auto& r : runs_) name_w = std::max(name_w, fm.horizontalAdvance(qs(r.name)));
-    left = std::max(left, std::min(name_w, fm.horizontalAdvance(QString(18, QChar('n')))) + pad * 2);
+    left =
+        std::max(left, std::min(name_w, fm.horizontalAdvance(QString(18, QChar('n')))) + pad * 2);
   }
   const double row_h = std::round(fm.height() * 1.05);
   const double band_h = band ? static_cast<double>(runs_.size()) * (row_h + 3) + 3 : 0;
-  const double bottom = band_h + std::round(fm.height() * 1.3) + std::round(fm.height() * 1.4) + pad / 2;
+  const double bottom =
+      band_h + std::round(fm.height() * 1.3) + std::round(fm.height() * 1.4) + pad / 2;
   const double right = pad * 2;
 
   const double plot_top = bounds.top() + header_h;
   const double plot_h = std::max(10.0, bounds.height() - header_h - bottom);
-  l.plot = QRectF(bounds.left() + left, plot_top, std::max(10.0, bounds.width() - left - right), plot_h);
+  l.plot =
+      QRectF(bounds.left() + left, plot_top, std::max(10.0, bounds.width() - left - right), plot_h);
   l.plot = QRectF(QPointF(std::round(l.plot.left()), std::round(l.plot.top())),
                   QPointF(std::round(l.plot.right()), std::round(l.plot.bottom())));
   l.band = QRectF(l.plot.left(), l.plot.bottom(), l.plot.width(), band_h);
   for (size_t i = 0; band && i < runs_.size(); ++i) {
-    l.band_rows.emplace_back(l.plot.left(), l.plot.bottom() + 3 + static_cast<double>(i) * (row_h + 3),
+    l.band_rows.emplace_back(l.plot.left(),
+                             l.plot.bottom() + 3 + static_cast<double>(i) * (row_h + 3),
                              l.plot.width(), row_h);
   }
   return l;
@@ -253,19 +298,49 @@ void ChartRenderer::draw_header(QPainter& p, const ChartLayout& l) const {
     p.setFont(font());
   }
   if (!options_.show_legend) return;
+  // Fit the legend to the width: drop the peak figures, then the component swatches, then
+  // elide the run names.
   const double sw = fm.height() * 1.4;
+  const double gap = fm.height() * 1.2;
+  const double avail = l.bounds.right() - x - fm.height();
+  const bool stacked = options_.mode == ChartMode::Stacked && !runs_.empty();
+  const double components_w =
+      stacked ? fm.horizontalAdvance(QStringLiteral("static arena stack")) + fm.height() * 5 : 0;
+  const auto texts = [&](bool with_peak) {
+    std::vector<QString> out;
+    for (const auto& run : runs_) {
+      QString text = qs(run.name);
+      if (with_peak && run.peak)
+        text += QStringLiteral("  (peak %1)")
+                    .arg(qs(format_bytes(static_cast<double>(run.peak->bytes))));
+      out.push_back(text);
+    }
+    return out;
+  };
+  const auto width_of = [&](const std::vector<QString>& t) {
+    double w = 0;
+    for (const auto& s : t) w += sw + fm.height() * 0.4 + fm.horizontalAdvance(s) + gap;
+    return w;
+  };
+  std::vector<QString> labels = texts(true);
+  bool show_components = stacked;
+  if (width_of(labels) + components_w > avail) labels = texts(false);
+  if (width_of(labels) + components_w > avail) show_components = false;
+  const double per_run_max =
+      runs_.empty() ? 0
+                    : std::max(fm.height() * 3, avail / static_cast<double>(runs_.size()) - sw -
+                                                    gap - fm.height() * 0.4);
   for (size_t i = 0; i < runs_.size(); ++i) {
     const QColor c = run_colour(static_cast<int>(i));
     p.setPen(QPen(c, 2.5, Qt::SolidLine, Qt::RoundCap));
     p.drawLine(QPointF(x, cy), QPointF(x + sw, cy));
     x += sw + fm.height() * 0.4;
-    QString text = qs(runs_[i].name);
-    if (runs_[i].peak) text += QStringLiteral("  (peak %1)").arg(qs(format_bytes(static_cast<double>(runs_[i].peak->bytes))));
+    const QString text = fm.elidedText(labels[i], Qt::ElideRight, per_run_max);
     p.setPen(col.text);
     p.drawText(QPointF(x, cy + fm.ascent() / 2 - 1), text);
-    x += fm.horizontalAdvance(text) + fm.height() * 1.2;
+    x += fm.horizontalAdvance(text) + gap;
   }
-  if (options_.mode == ChartMode::Stacked && !runs_.empty()) {
+  if (show_components) {
     // The component shades, shown in the first run's colour.
     const QColor base = run_colour(0);
     const std::pair<Component, const char*> parts[] = {
@@ -290,7 +365,8 @@ void ChartRenderer::draw_grid_and_axes(QPainter& p, const ChartLayout& l) const 
   const double dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
   const LinearMap xm = x_map(l), ym = y_map(l);
   const int y_target = std::max(2, static_cast<int>(l.plot.height() / (fm.height() * 2.6)));
-  const int x_target = std::max(2, static_cast<int>(l.plot.width() / (fm.horizontalAdvance("00000.0") * 1.8)));
+  const int x_target =
+      std::max(2, static_cast<int>(l.plot.width() / (fm.horizontalAdvance("00000.0") * 1.8)));
   const auto [lo, hi] = visible_range();
 
   p.setPen(QPen(col.grid, 1));
@@ -316,7 +392,9 @@ void ChartRenderer::draw_grid_and_axes(QPainter& p, const ChartLayout& l) const 
   for (const auto& t : yt) {
     const double y = ym.to_pixel(t.value);
     const QString s = qs(t.label);
-    p.drawText(QPointF(l.plot.left() - fm.horizontalAdvance(s) - fm.height() * 0.4, y + fm.ascent() / 2 - 1), s);
+    p.drawText(QPointF(l.plot.left() - fm.horizontalAdvance(s) - fm.height() * 0.4,
+                       y + fm.ascent() / 2 - 1),
+               s);
   }
   p.save();
   p.translate(l.bounds.left() + fm.ascent() * 0.2 + fm.height() * 0.5, l.plot.center().y());
@@ -349,7 +427,8 @@ void ChartRenderer::draw_grid_and_axes(QPainter& p, const ChartLayout& l) const 
     std::set<uint64_t> clocks;
     for (const auto& r : runs_) clocks.insert(r.clock_hz);
     if (clocks.size() == 1 && *clocks.begin() > 0) {
-      xtitle += QStringLiteral(" at %1 MHz").arg(static_cast<double>(*clocks.begin()) / 1e6, 0, 'g', 4);
+      xtitle +=
+          QStringLiteral(" at %1 MHz").arg(static_cast<double>(*clocks.begin()) / 1e6, 0, 'g', 4);
     }
   }
   p.setPen(col.text);
@@ -371,32 +450,51 @@ void ChartRenderer::draw_curves(QPainter& p, const ChartLayout& l) const {
   for (size_t i = 0; i < runs_.size(); ++i) {
     const ChartRun& run = runs_[i];
     const QColor colour = run_colour(static_cast<int>(i));
-    const auto edges = column_edges(timebase(static_cast<int>(i)), options_.x_unit, lo, hi, cols.count);
-    const auto decimate = [&](const StepSeries& s) { return decimate_step_series(s, edges, run.end_cycle); };
+    const auto edges =
+        column_edges(timebase(static_cast<int>(i)), options_.x_unit, lo, hi, cols.count);
+    const auto decimate = [&](const StepSeries& s) {
+      return decimate_step_series(s, edges, run.end_cycle);
+    };
 
+    std::vector<ColumnEnvelope> top_level;
     if (options_.mode == ChartMode::Stacked) {
       const Component comps[] = {Component::Static, Component::Arena, Component::Stack};
       std::vector<ColumnEnvelope> below;
       for (size_t k = 0; k < 3; ++k) {
-        auto env = decimate(levels_[i][k]);
+        auto env = decimate(k == 2 ? stack_top(i) : levels_[i][k]);
         p.setPen(Qt::NoPen);
-        p.setBrush(component_fill(colour, comps[k]));
-        for (const auto& poly : band_polygons(env, k == 0 ? nullptr : &below, cols, ym)) p.drawPolygon(poly);
+        QColor fill = component_fill(colour, comps[k]);
+        if (runs_.size() > 1)
+          fill.setAlphaF(fill.alphaF() * 0.6f);  // overlapping runs stay readable
+        p.setBrush(fill);
+        for (const auto& poly : band_polygons(env, k == 0 ? nullptr : &below, cols, ym))
+          p.drawPolygon(poly);
         below = std::move(env);
       }
+      top_level = std::move(below);
       p.setBrush(Qt::NoBrush);
     } else if (options_.show_components) {
-      const std::pair<const StepSeries*, Qt::PenStyle> parts[] = {
-          {&run.static_bytes, Qt::DotLine}, {&run.arena, Qt::DashLine}, {&run.stack, Qt::DashDotLine}};
+      const std::pair<const StepSeries*, Qt::PenStyle> parts[] = {{&run.static_bytes, Qt::DotLine},
+                                                                  {&run.arena, Qt::DashLine},
+                                                                  {&run.stack, Qt::DashDotLine}};
       for (const auto& [series, style] : parts) {
         QColor c = colour;
         c.setAlphaF(0.8f);
-        p.setPen(QPen(c, 1.2, style, Qt::FlatCap, Qt::MiterJoin));
-        for (const auto& poly : envelope_polylines(decimate(*series), cols, ym)) p.drawPolyline(poly);
+        QPen pen(c, 1.0, style, Qt::FlatCap, Qt::MiterJoin);
+        pen.setCosmetic(true);  // 1 px cosmetic lines take Qt's fast path
+        p.setPen(pen);
+        for (const auto& poly : envelope_polylines(decimate(*series), cols, ym))
+          p.drawPolyline(poly);
       }
     }
-    p.setPen(QPen(colour, 2.0, Qt::SolidLine, Qt::FlatCap, Qt::MiterJoin));
-    for (const auto& poly : envelope_polylines(decimate(run.total), cols, ym)) p.drawPolyline(poly);
+    // The total line; in stacked mode the top level's envelope is the total's when the
+    // total was summed from the components (no second pass over the samples).
+    const bool reuse = options_.mode == ChartMode::Stacked && levels_[i][2].empty();
+    const std::vector<ColumnEnvelope> total = reuse ? std::move(top_level) : decimate(run.total);
+    p.setPen(Qt::NoPen);
+    p.setBrush(colour);
+    for (const auto& poly : envelope_outlines(total, cols, ym, 2.0)) p.drawPolygon(poly);
+    p.setBrush(Qt::NoBrush);
   }
 }
 
@@ -423,7 +521,8 @@ void ChartRenderer::draw_sram_limits(QPainter& p, const ChartLayout& l) const {
       }
     }
     const double w = fm.horizontalAdvance(label);
-    const QRectF box(l.plot.right() - w - fm.height() * 0.9, y - fm.height() - 3, w + fm.height() * 0.6, fm.height());
+    const QRectF box(l.plot.right() - w - fm.height() * 0.9, y - fm.height() - 3,
+                     w + fm.height() * 0.6, fm.height());
     QColor bg = options_.colours.plot_background;
     bg.setAlphaF(0.85f);
     p.fillRect(box, bg);
@@ -435,11 +534,14 @@ void ChartRenderer::draw_sram_limits(QPainter& p, const ChartLayout& l) const {
 void ChartRenderer::draw_peaks(QPainter& p, const ChartLayout& l) const {
   const QFontMetricsF fm(p.font());
   const LinearMap xm = x_map(l), ym = y_map(l);
+  if (!options_.show_peaks) return;
   std::vector<QRectF> placed;
   for (size_t i = 0; i < runs_.size(); ++i) {
     const auto& run = runs_[i];
     if (!run.peak) continue;
-    const double x = xm.to_pixel(timebase(static_cast<int>(i)).to_axis(static_cast<double>(run.peak->cycle), options_.x_unit));
+    const double x =
+        xm.to_pixel(timebase(static_cast<int>(i))
+                        .to_axis(static_cast<double>(run.peak->cycle), options_.x_unit));
     const double y = ym.to_pixel(static_cast<double>(run.peak->bytes));
     if (x < l.plot.left() - 0.5 || x > l.plot.right() + 0.5) continue;
     const QColor colour = run_colour(static_cast<int>(i));
@@ -456,7 +558,8 @@ void ChartRenderer::draw_peaks(QPainter& p, const ChartLayout& l) const {
     p.drawEllipse(QPointF(x, y), r, r);
     p.setBrush(Qt::NoBrush);
 
-    QString label = QStringLiteral("peak %1").arg(qs(format_bytes(static_cast<double>(run.peak->bytes))));
+    QString label =
+        QStringLiteral("peak %1").arg(qs(format_bytes(static_cast<double>(run.peak->bytes))));
     if (!run.peak->where.empty()) label += QStringLiteral(" · %1").arg(qs(run.peak->where));
     const double w = fm.horizontalAdvance(label) + fm.height() * 0.8;
     const double h = fm.height() * 1.3;
@@ -465,7 +568,8 @@ void ChartRenderer::draw_peaks(QPainter& p, const ChartLayout& l) const {
     if (box.left() < l.plot.left()) box.moveLeft(l.plot.left() + 2);
     if (box.top() < l.plot.top()) box.moveTop(y + r + 2);
     for (int tries = 0; tries < 8; ++tries) {
-      const bool hit = std::any_of(placed.begin(), placed.end(), [&](const QRectF& o) { return o.intersects(box); });
+      const bool hit = std::any_of(placed.begin(), placed.end(),
+                                   [&](const QRectF& o) { return o.intersects(box); });
       if (!hit) break;
       box.translate(0, h + 2);
     }
@@ -496,8 +600,10 @@ void ChartRenderer::draw_band(QPainter& p, const ChartLayout& l) const {
     };
     // Run name in the left margin, in the run's colour.
     p.setPen(run_colour(static_cast<int>(i)));
-    const QString name = fm.elidedText(qs(run.name), Qt::ElideRight, l.plot.left() - l.bounds.left() - fm.height());
-    p.drawText(QPointF(l.plot.left() - fm.horizontalAdvance(name) - fm.height() * 0.4, row.center().y() + fm.ascent() / 2 - 1),
+    const QString name =
+        fm.elidedText(qs(run.name), Qt::ElideRight, l.plot.left() - l.bounds.left() - fm.height());
+    p.drawText(QPointF(l.plot.left() - fm.horizontalAdvance(name) - fm.height() * 0.4,
+                       row.center().y() + fm.ascent() / 2 - 1),
                name);
 
     p.save();
@@ -532,7 +638,10 @@ void ChartRenderer::draw_band(QPainter& p, const ChartLayout& l) const {
       p.setPen(QPen(QColor(40, 40, 60, 90), 1));
       const double step = 5;
       const bool down = k % 2 == 0;
-      for (double s = r.left() - row.height(); s < r.right() + step; s += step) {
+      // Only the visible part (a zoomed-in patch can be far wider than the row).
+      const double from = std::max(r.left(), row.left()) - row.height();
+      const double to = std::min(r.right(), row.right()) + step;
+      for (double s = from - std::fmod(from - r.left(), step); s < to; s += step) {
         if (down)
           p.drawLine(QPointF(s, row.bottom()), QPointF(s + row.height(), row.top()));
         else
@@ -557,8 +666,10 @@ void ChartRenderer::draw_overlays(QPainter& p, const ChartLayout& l) const {
   const LinearMap xm = x_map(l);
   if (highlight_ && highlight_->run >= 0 && static_cast<size_t>(highlight_->run) < runs_.size()) {
     const Timebase tb = timebase(highlight_->run);
-    const double x0 = xm.to_pixel(tb.to_axis(static_cast<double>(highlight_->begin), options_.x_unit));
-    const double x1 = xm.to_pixel(tb.to_axis(static_cast<double>(highlight_->end), options_.x_unit));
+    const double x0 =
+        xm.to_pixel(tb.to_axis(static_cast<double>(highlight_->begin), options_.x_unit));
+    const double x1 =
+        xm.to_pixel(tb.to_axis(static_cast<double>(highlight_->end), options_.x_unit));
     QColor c = options_.colours.highlight;
     c.setAlphaF(0.22f);
     p.fillRect(QRectF(x0, l.plot.top(), std::max(x1 - x0, 1.0), l.plot.height()), c);
@@ -633,18 +744,27 @@ QString ChartRenderer::tooltip_text(const HitInfo& hit) const {
       continue;
     }
     QString line = qs(run.name) + QStringLiteral(":");
-    if (options_.x_unit != XUnit::Cycles) line += QStringLiteral(" %1,").arg(qs(format_axis_value(rh.cycle, XUnit::Cycles)));
-    if (rh.total) line += QStringLiteral(" total %1").arg(qs(format_bytes(static_cast<double>(*rh.total))));
+    if (options_.x_unit != XUnit::Cycles)
+      line += QStringLiteral(" %1,").arg(qs(format_axis_value(rh.cycle, XUnit::Cycles)));
+    if (rh.total)
+      line += QStringLiteral(" total %1").arg(qs(format_bytes(static_cast<double>(*rh.total))));
     QStringList parts;
     const std::pair<const std::optional<int64_t>*, const char*> comps[] = {
         {&rh.static_bytes, "static"}, {&rh.arena, "arena"}, {&rh.stack, "stack"}};
     for (const auto& [v, name] : comps) {
-      if (*v) parts << QStringLiteral("%1 %2").arg(QString::fromLatin1(name), qs(format_bytes(static_cast<double>(**v))));
+      if (*v)
+        parts << QStringLiteral("%1 %2").arg(QString::fromLatin1(name),
+                                             qs(format_bytes(static_cast<double>(**v))));
     }
     if (!parts.isEmpty()) line += QStringLiteral(" (%1)").arg(parts.join(QStringLiteral(", ")));
     lines << line;
     if (rh.layer) {
-      lines << QStringLiteral("  layer %1 %2 [%3]").arg(rh.layer->index).arg(qs(rh.layer->name), qs(rh.layer->op));
+      // "layer 2: conv2 (CONV_2D)"; the op is left out when the name already says it.
+      QString layer = QStringLiteral("  layer %1: %2").arg(rh.layer->index).arg(qs(rh.layer->name));
+      if (!rh.layer->op.empty() && rh.layer->name.find(rh.layer->op) == std::string::npos) {
+        layer += QStringLiteral(" (%1)").arg(qs(rh.layer->op));
+      }
+      lines << layer;
     }
     if (rh.patch) lines << QStringLiteral("  patch (%1,%2)").arg(rh.patch->row).arg(rh.patch->col);
   }
@@ -653,7 +773,8 @@ QString ChartRenderer::tooltip_text(const HitInfo& hit) const {
 
 bool ChartRenderer::render_png(const QString& path, QSize size, double device_pixel_ratio) const {
   const double dpr = std::max(1.0, device_pixel_ratio);
-  QImage image(QSize(static_cast<int>(std::lround(size.width() * dpr)), static_cast<int>(std::lround(size.height() * dpr))),
+  QImage image(QSize(static_cast<int>(std::lround(size.width() * dpr)),
+                     static_cast<int>(std::lround(size.height() * dpr))),
                QImage::Format_ARGB32_Premultiplied);
   if (image.isNull()) return false;
   image.setDevicePixelRatio(dpr);
@@ -684,7 +805,8 @@ bool ChartRenderer::render_to_file(const QString& path, QSize size, std::string*
     if (error) *error = message;
     return false;
   };
-  if (size.width() < 64 || size.height() < 64) return fail("plot size too small (need at least 64x64)");
+  if (size.width() < 64 || size.height() < 64)
+    return fail("plot size too small (need at least 64x64)");
   bool ok = false;
   if (ext == QLatin1String("png"))
     ok = render_png(path, size);

@@ -33,7 +33,8 @@ struct ChartOptions {
   bool show_components = true;  // Overlaid: also draw static/arena/stack lines
   bool show_band = true;        // the layer/patch band under the axis
   bool show_legend = true;
-  std::string title;            // drawn top-left when not empty
+  bool show_peaks = true;  // marker and label at each run's peak
+  std::string title;       // drawn top-left when not empty
   int font_pixel_size = 12;
   ChartColours colours;
 };
@@ -41,9 +42,9 @@ struct ChartOptions {
 // Where things go inside the bounds the chart was given.
 struct ChartLayout {
   QRectF bounds;
-  QRectF header;                // title and legend
-  QRectF plot;                  // the curves
-  QRectF band;                  // all band rows
+  QRectF header;                  // title and legend
+  QRectF plot;                    // the curves
+  QRectF band;                    // all band rows
   std::vector<QRectF> band_rows;  // one per run
 };
 
@@ -88,7 +89,10 @@ class ChartRenderer {
   XUnit x_unit() const { return options_.x_unit; }
 
   // The visible x range (axis units of the current unit) for zoom and pan.
-  XView& view() { sync_extent(); return view_; }
+  XView& view() {
+    sync_extent();
+    return view_;
+  }
   const XView& view() const { return view_; }
 
   void set_highlight(std::optional<HighlightSpan> span) { highlight_ = span; }
@@ -124,6 +128,7 @@ class ChartRenderer {
   void sync_extent();
   double full_extent(XUnit unit) const;
   std::pair<double, double> visible_range() const;
+  const StepSeries& stack_top(size_t run) const;
   QFont font() const;
   void draw_header(QPainter& p, const ChartLayout& l) const;
   void draw_grid_and_axes(QPainter& p, const ChartLayout& l) const;
@@ -134,7 +139,8 @@ class ChartRenderer {
   void draw_overlays(QPainter& p, const ChartLayout& l) const;
 
   std::vector<ChartRun> runs_;
-  // Per run, the stacked levels: static, static+arena, static+arena+stack.
+  // Per run, the stacked levels: static, static+arena, static+arena+stack (the last one
+  // empty when it equals the run's total).
   std::vector<std::array<StepSeries, 3>> levels_;
   ChartOptions options_;
   XView view_;

@@ -9,10 +9,10 @@ namespace mcuprof::plot {
 
 QColor run_colour(int index) {
   // Okabe-Ito-like order: blue, orange, green, purple, vermillion, sky, yellow-brown, grey.
-  static const std::array<QColor, 8> colours = {
-      QColor(0x1f, 0x6f, 0xd1), QColor(0xe8, 0x74, 0x0c), QColor(0x1a, 0x9e, 0x5a),
-      QColor(0x8e, 0x44, 0xad), QColor(0xc0, 0x39, 0x2b), QColor(0x17, 0xa2, 0xb8),
-      QColor(0xb5, 0x89, 0x00), QColor(0x5d, 0x6d, 0x7e)};
+  static const std::array<QColor, 8> colours = {QColor(0x1f, 0x6f, 0xd1), QColor(0xe8, 0x74, 0x0c),
+                                                QColor(0x1a, 0x9e, 0x5a), QColor(0x8e, 0x44, 0xad),
+                                                QColor(0xc0, 0x39, 0x2b), QColor(0x17, 0xa2, 0xb8),
+                                                QColor(0xb5, 0x89, 0x00), QColor(0x5d, 0x6d, 0x7e)};
   return colours[static_cast<size_t>(index < 0 ? 0 : index) % colours.size()];
 }
 
@@ -36,7 +36,9 @@ QColor component_fill(const QColor& run, Component component) {
   return c;
 }
 
-QColor peak_marker_colour(const QColor& run) { return run.darker(160); }
+QColor peak_marker_colour(const QColor& run) {
+  return run.darker(160);
+}
 
 QColor op_colour(std::string_view op) {
   struct Known {

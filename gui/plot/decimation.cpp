@@ -2,43 +2,67 @@
 #include "decimation.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace mcuprof::plot {
+
+namespace {
+
+// Samples have integer cycles, so "cycle < edge" is "cycle < ceil(edge)".
+uint64_t integer_bound(double edge) {
+  if (!(edge > 0.0)) return 0;
+  if (edge >= 1.8e19) return std::numeric_limits<uint64_t>::max();
+  return static_cast<uint64_t>(std::ceil(edge));
+}
+
+}  // namespace
 
 std::vector<ColumnEnvelope> decimate_step_series(std::span<const StepPoint> series,
                                                  std::span<const double> edges,
                                                  uint64_t end_cycle) {
   std::vector<ColumnEnvelope> out(edges.size() > 1 ? edges.size() - 1 : 0);
   if (series.empty() || out.empty()) return out;
-  const double hold_end = static_cast<double>(std::max(end_cycle, series.back().cycle));
-  const auto first_at_or_after = [&](size_t from, double a) {
-    return static_cast<size_t>(
-        std::lower_bound(series.begin() + static_cast<std::ptrdiff_t>(from), series.end(), a,
-                         [](const StepPoint& p, double v) { return static_cast<double>(p.cycle) < v; }) -
-        series.begin());
-  };
-  size_t i = first_at_or_after(0, edges[0]);  // first sample with cycle >= a
+  const size_t n = series.size();
+  const uint64_t hold_end = std::max(end_cycle, series.back().cycle);
+  const StepPoint* data = series.data();
+  // First sample with cycle >= a.
+  const uint64_t a_bound = integer_bound(edges[0]);
+  size_t i = static_cast<size_t>(
+      std::lower_bound(series.begin(), series.end(), a_bound,
+                       [](const StepPoint& p, uint64_t v) { return p.cycle < v; }) -
+      series.begin());
   for (size_t c = 0; c < out.size(); ++c) {
     const double a = edges[c];
-    const double b = edges[c + 1];
-    if (c > 0 && i < series.size() && static_cast<double>(series[i].cycle) < a) i = first_at_or_after(i, a);
+    const uint64_t b_bound = integer_bound(edges[c + 1]);
+    if (!(edges[c + 1] > a)) continue;  // an empty column
     ColumnEnvelope& env = out[c];
-    const auto take = [&env](int64_t v) {
-      if (!env.has_data) {
-        env = {true, v, v, v, v};
-        return;
-      }
-      env.min = std::min(env.min, v);
-      env.max = std::max(env.max, v);
-      env.last = v;
-    };
-    // The value carried in from before a, unless a sample starts exactly at a.
-    const bool sample_at_a = i < series.size() && static_cast<double>(series[i].cycle) == a;
-    if (i > 0 && !sample_at_a && a <= hold_end && b > a) take(series[i - 1].bytes);
-    if (b <= a) continue;
-    // Every sample starting inside [a, b), transient ones included.
+    int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::min();
+    bool any = false;
+    // The value carried in from before a, unless a sample starts exactly at a, and only
+    // while the run lasts.
+    const bool sample_at_a = i < n && static_cast<double>(data[i].cycle) == a;
+    if (i > 0 && !sample_at_a && a < static_cast<double>(hold_end)) {
+      lo = hi = env.first = env.last = data[i - 1].bytes;
+      any = true;
+    }
+    // Every sample starting inside [a, b), transient ones included: a tight min/max loop.
     size_t j = i;
-    for (; j < series.size() && static_cast<double>(series[j].cycle) < b; ++j) take(series[j].bytes);
+    if (j < n && data[j].cycle < b_bound) {
+      if (!any) env.first = data[j].bytes;
+      any = true;
+      for (; j < n && data[j].cycle < b_bound; ++j) {
+        const int64_t v = data[j].bytes;
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+      }
+      env.last = data[j - 1].bytes;
+    }
+    if (any) {
+      env.has_data = true;
+      env.min = lo;
+      env.max = hi;
+    }
     i = j;
   }
   return out;

@@ -23,12 +23,12 @@ struct ColumnEnvelope {
 // Column c covers cycles [edges[c], edges[c+1]); edges must be non-decreasing, so there
 // are edges.size() - 1 columns. A sample's value counts in every column its hold interval
 // [cycle, next sample's cycle) meets, and in the column where it starts even if the next
-// sample has the same cycle (a transient value). The last sample holds until end_cycle.
+// sample has the same cycle (a transient value). The last sample holds until end_cycle
+// (exclusive; a sample at or after it still counts in the column where it starts).
 // Guarantee: max over the columns a sample meets >= that sample's value, and each column's
 // max equals the true maximum of the series over [a, b) (the same for min).
 // Cost: O(log n) per column plus the samples in the visible range.
 std::vector<ColumnEnvelope> decimate_step_series(std::span<const StepPoint> series,
-                                                 std::span<const double> edges,
-                                                 uint64_t end_cycle);
+                                                 std::span<const double> edges, uint64_t end_cycle);
 
 }  // namespace mcuprof::plot

@@ -20,5 +20,6 @@ void add_targets_command(CLI::App& app, Commands& commands);
 void add_run_command(CLI::App& app, Commands& commands);
 void add_inspect_command(CLI::App& app, Commands& commands);
 void add_generate_command(CLI::App& app, Commands& commands);
+void add_plan_command(CLI::App& app, Commands& commands);
 
 }  // namespace mcuprof::profiler

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   mcuprof::profiler::add_run_command(app, commands);
   mcuprof::profiler::add_inspect_command(app, commands);
   mcuprof::profiler::add_generate_command(app, commands);
+  mcuprof::profiler::add_plan_command(app, commands);
 
   try {
     app.parse(argc, argv);

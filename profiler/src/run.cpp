@@ -4,6 +4,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <ostream>
@@ -116,6 +117,19 @@ nlohmann::json span_json(const Span& span) {
   if (!span.terminated) j["terminated"] = false;
   return j;
 }
+
+// Peripheral registers the machine does not model, in the order first accessed
+// (docs/machine.md, unknown-register policy).
+class UnmodelledRegisters final : public sim::MachineObserver {
+ public:
+  void on_unmodelled_access(uint32_t address, bool write) override {
+    seen_.push_back(fmt::format("0x{:08x} {}", address, write ? "write" : "read"));
+  }
+  const std::vector<std::string>& seen() const { return seen_; }
+
+ private:
+  std::vector<std::string> seen_;
+};
 
 int fault_exit_status(sim::FaultKind kind) {
   switch (kind) {
@@ -240,6 +254,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   machine->add_observer(&recorder);
   EventRecorder events(*machine);
   machine->add_observer(&events);
+  UnmodelledRegisters unmodelled;
+  machine->add_observer(&unmodelled);
   if (hooks.before_run) hooks.before_run(*machine);
   const std::string started_at = utc_now_iso8601();
   sim::RunOptions options;
@@ -249,6 +265,19 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   const Attribution attribution = events.finish();
   for (const auto& problem : attribution.problems)
     console_err << "mcuprof: warning: trace protocol: " << problem << '\n';
+  if (!unmodelled.seen().empty()) {
+    constexpr size_t kShown = 6;
+    std::string list;
+    for (size_t i = 0; i < std::min(kShown, unmodelled.seen().size()); ++i)
+      list += (i ? ", " : "") + unmodelled.seen()[i];
+    console_err << fmt::format("mcuprof: {} unmodelled register address(es) accessed ({} policy): "
+                               "{}{}\n",
+                               unmodelled.seen().size(),
+                               target.peripherals.policy == targets::UnknownRegisterPolicy::Fault
+                                   ? "fault"
+                                   : "last-written",
+                               list, unmodelled.seen().size() > kShown ? ", ..." : "");
+  }
   // The fault report goes to the user and, in full, into the stored run.
   const std::string report = result.report ? result.report->text() : std::string();
   if (!report.empty()) {
@@ -299,6 +328,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["fault"] = record.fault.empty() ? nlohmann::json() : nlohmann::json(record.fault);
   s["detail"] = result.detail;
   s["pc"] = result.pc;
+  s["unmodelled_registers"] = unmodelled.seen();
   if (result.report) {
     const auto& r = *result.report;
     s["fault_report"] = {{"kind", std::string(sim::to_string(r.kind))},

@@ -69,7 +69,8 @@ ElfImage ElfImage::load(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw SimError(SimError::Kind::FileNotFound, fmt::format("{}: cannot read", path.string()));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   return from_bytes(std::move(bytes), path.string());
 }
 
@@ -85,12 +86,13 @@ ElfImage ElfImage::from_bytes(std::vector<uint8_t> bytes, const std::string& ori
   if (gelf_getehdr(elf.get(), &ehdr) == nullptr) invalid(origin, "malformed ELF header");
   if (gelf_getclass(elf.get()) != ELFCLASS32 || ehdr.e_machine != EM_ARM ||
       ehdr.e_ident[EI_DATA] != ELFDATA2LSB) {
-    throw SimError(SimError::Kind::WrongArchitecture,
-                   fmt::format("{}: ELF is for machine {} ({}-bit), not 32-bit little-endian Arm",
-                               origin, ehdr.e_machine,
-                               gelf_getclass(elf.get()) == ELFCLASS64 ? 64 : 32));
+    throw SimError(
+        SimError::Kind::WrongArchitecture,
+        fmt::format("{}: ELF is for machine {} ({}-bit), not 32-bit little-endian Arm", origin,
+                    ehdr.e_machine, gelf_getclass(elf.get()) == ELFCLASS64 ? 64 : 32));
   }
-  if (ehdr.e_type != ET_EXEC) invalid(origin, "not an executable ELF (relocatable or shared object)");
+  if (ehdr.e_type != ET_EXEC)
+    invalid(origin, "not an executable ELF (relocatable or shared object)");
 
   ElfImage image;
   image.origin_ = origin;
@@ -129,8 +131,8 @@ const Symbol* ElfImage::symbol_at(uint32_t address) const {
                        [](uint32_t a, const Symbol& s) { return a < s.address; });
   constexpr int kLookBack = 16;
   int looked = 0;
-  for (auto it = std::make_reverse_iterator(first_after); it != symbols_.rend() && looked < kLookBack;
-       ++it, ++looked) {
+  for (auto it = std::make_reverse_iterator(first_after);
+       it != symbols_.rend() && looked < kLookBack; ++it, ++looked) {
     if (uint64_t{address} < uint64_t{it->address} + std::max<uint32_t>(it->size, 1)) return &*it;
   }
   return nullptr;

@@ -12,7 +12,9 @@ ExceptionState::ExceptionState(unsigned irq_count, unsigned priority_bits)
     slots_[n].enabled = true;
 }
 
-bool ExceptionState::enabled(unsigned n) const { return valid(n) && slots_[n].enabled; }
+bool ExceptionState::enabled(unsigned n) const {
+  return valid(n) && slots_[n].enabled;
+}
 
 void ExceptionState::set_pending(unsigned n, bool on) {
   if (!valid(n) || slots_[n].pending == on) return;

@@ -20,8 +20,8 @@ constexpr uint32_t kStkAlign = 1u << 9;  // CCR.STKALIGN and the xPSR bit that r
 
 unsigned Machine::Impl::entry_cycles() const {
   // Interrupt latency with zero-wait-state memory: Cortex-M0 16 cycles, Cortex-M0+ 15,
-  // Cortex-M3/M4/M7/M33 12 (Arm's Cortex-M processor product pages and TRMs, e.g.
-  // Cortex-M4 TRM r0p1 section 3.3.1 footnote; docs/machine.md).
+  // Cortex-M3/M4/M7/M33 12 (Arm white paper "Cortex-M for Beginners", 2017, table of
+  // interrupt latencies; docs/machine.md).
   switch (target.core) {
     case targets::Core::CortexM0:
       return 16;
@@ -60,10 +60,11 @@ bool Machine::Impl::enter_exception(unsigned n, uint32_t return_address) {
   const uint32_t frame = (sp - frame_size) & ~(force_align ? 4u : 0u);
 
   const uint32_t xpsr = reg(UC_ARM_REG_XPSR);
-  const uint32_t words[8] = {reg(UC_ARM_REG_R0),  reg(UC_ARM_REG_R1), reg(UC_ARM_REG_R2),
-                             reg(UC_ARM_REG_R3),  reg(UC_ARM_REG_R12), reg(UC_ARM_REG_LR),
-                             return_address & ~1u,
-                             (xpsr & ~kStkAlign & ~0x1FFu) | ipsr | (realign ? kStkAlign : 0u)};
+  const uint32_t words[8] = {
+      reg(UC_ARM_REG_R0),   reg(UC_ARM_REG_R1),
+      reg(UC_ARM_REG_R2),   reg(UC_ARM_REG_R3),
+      reg(UC_ARM_REG_R12),  reg(UC_ARM_REG_LR),
+      return_address & ~1u, (xpsr & ~kStkAlign & ~0x1FFu) | ipsr | (realign ? kStkAlign : 0u)};
   if (stack_limit && !on_psp && frame < *stack_limit) {
     raise_fault(FaultCause::StackingError, return_address, frame,
                 fmt::format("exception {} entry: stacking at 0x{:08x} goes below the stack limit "
@@ -166,8 +167,8 @@ bool Machine::Impl::exception_return(uint32_t exc_return) {
     update_fp_checks();
   }
   const uint32_t stacked_xpsr = words[7];
-  const uint32_t new_sp = frame + (fp_frame ? kFpFrame : kBasicFrame) +
-                          ((stacked_xpsr & kStkAlign) != 0 ? 4u : 0u);
+  const uint32_t new_sp =
+      frame + (fp_frame ? kFpFrame : kBasicFrame) + ((stacked_xpsr & kStkAlign) != 0 ? 4u : 0u);
   const unsigned new_ipsr = to_thread ? 0u : (stacked_xpsr & 0x1FFu);
   uint32_t control = reg(UC_ARM_REG_CONTROL);
   control = fp_frame ? (control | kControlFpca) : (control & ~kControlFpca);
@@ -224,8 +225,8 @@ bool Machine::Impl::sleep(bool wfe) {
       if (systick->deadline() > max_cycles) {
         cycle_count = std::max(cycle_count, max_cycles);
         stop_with(StopReason::CycleBudget, FaultKind::None,
-                  fmt::format("cycle budget of {} cycles exhausted while sleeping in {}", max_cycles,
-                              wfe ? "WFE" : "WFI"),
+                  fmt::format("cycle budget of {} cycles exhausted while sleeping in {}",
+                              max_cycles, wfe ? "WFE" : "WFI"),
                   std::nullopt, resume);
         return false;
       }
@@ -234,8 +235,9 @@ bool Machine::Impl::sleep(bool wfe) {
       continue;
     }
     if (wfe) return true;  // no event source modelled: WFE falls through like a NOP
-    raise_fault(FaultCause::InvalidState, resume - 2, std::nullopt,
-                "WFI with no enabled interrupt that could ever wake the core", FaultKind::Lockup);
+    stop_with(StopReason::Fault, FaultKind::Lockup,
+              "sleeping forever: WFI with no enabled interrupt that could ever wake the core",
+              std::nullopt, resume - 2);
     return false;
   }
 }

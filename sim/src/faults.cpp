@@ -123,7 +123,8 @@ void Machine::Impl::raise_fault(FaultCause cause, uint32_t pc, std::optional<uin
   uint32_t hfsr = raised.hfsr;
   std::string how = fmt::format("{} ({})", exception_name(handler), raised.name);
   if (is_v6m(target.core) && handler != ExceptionState::kHardFault) {
-    how = fmt::format("HardFault (ARMv6-M has no {}; cause {})", exception_name(handler), raised.name);
+    how = fmt::format("HardFault (ARMv6-M has no {}; cause {})", exception_name(handler),
+                      raised.name);
     handler = ExceptionState::kHardFault;
   } else if (handler != ExceptionState::kHardFault) {
     const bool primask = (reg(UC_ARM_REG_PRIMASK) & 1u) != 0;
@@ -131,9 +132,9 @@ void Machine::Impl::raise_fault(FaultCause cause, uint32_t pc, std::optional<uin
     const auto basepri = static_cast<uint8_t>(reg(UC_ARM_REG_BASEPRI));
     const int running = exceptions.execution_priority(primask, faultmask, basepri);
     if (!exceptions.enabled(handler) || exceptions.group_priority(handler) >= running) {
-      how = fmt::format("HardFault (FORCED: escalated from {} {}, which is {})",
-                        exception_name(handler), raised.name,
-                        exceptions.enabled(handler) ? "masked by the current priority" : "disabled");
+      how = fmt::format(
+          "HardFault (FORCED: escalated from {} {}, which is {})", exception_name(handler),
+          raised.name, exceptions.enabled(handler) ? "masked by the current priority" : "disabled");
       handler = ExceptionState::kHardFault;
       hfsr |= Scb::kForced;
     }
@@ -141,7 +142,7 @@ void Machine::Impl::raise_fault(FaultCause cause, uint32_t pc, std::optional<uin
   std::optional<uint32_t> bfar;
   std::optional<uint32_t> mmfar;
   if (cause == FaultCause::DataBusError && address) bfar = address;
-  if (cause == FaultCause::InstructionAccess && address) mmfar = address;
+  // IACCVIOL leaves MMFAR invalid (ARMv7-M ARM B3.2.15): no data address.
   if (!is_v6m(target.core)) scb->record_fault(raised.cfsr, hfsr, mmfar, bfar);
 
   FaultKind kind = kind_override.value_or(kind_of(handler));
@@ -187,9 +188,12 @@ std::string Machine::Impl::disassemble(uint32_t address) {
     return "(instruction not readable)";
   cs_insn* insn = nullptr;
   const size_t n = cs_disasm(disassembler.handle(), code, 4, address & ~1u, 1, &insn);
-  if (n == 0) return fmt::format("(undecodable: {:02x} {:02x} {:02x} {:02x})", code[0], code[1], code[2], code[3]);
+  if (n == 0)
+    return fmt::format("(undecodable: {:02x} {:02x} {:02x} {:02x})", code[0], code[1], code[2],
+                       code[3]);
   std::string bytes;
-  for (uint16_t i = 0; i < insn[0].size; ++i) bytes += fmt::format("{}{:02x}", i ? " " : "", insn[0].bytes[i]);
+  for (uint16_t i = 0; i < insn[0].size; ++i)
+    bytes += fmt::format("{}{:02x}", i ? " " : "", insn[0].bytes[i]);
   std::string text = fmt::format("{} {}  [{}]", insn[0].mnemonic, insn[0].op_str, bytes);
   cs_free(insn, n);
   return text;
@@ -198,7 +202,8 @@ std::string Machine::Impl::disassemble(uint32_t address) {
 uint32_t Machine::Impl::find_access_pc(uint32_t address, bool write) {
   const uint32_t fallback = last_block;
   std::vector<uint8_t> code(last_block_size);
-  if (last_block_size == 0 || !read_guest(last_block, code.data(), last_block_size)) return fallback;
+  if (last_block_size == 0 || !read_guest(last_block, code.data(), last_block_size))
+    return fallback;
   cs_insn* insn = nullptr;
   const size_t n = cs_disasm(disassembler.handle(), code.data(), code.size(), last_block, 0, &insn);
   uint32_t found = fallback;
@@ -284,7 +289,8 @@ FaultReport Machine::Impl::make_report(FaultKind kind, std::string cause, uint32
   r.mmfar = scb->mmfar();
   r.bfar = scb->bfar();
   r.location = location(pc);
-  r.instruction = disassemble(pc);
+  const auto* code_memory = target.memory_at(pc);
+  r.instruction = code_memory != nullptr ? disassemble(pc) : "(none: the fetch itself failed)";
 
   // Call stack: the PC, the LR if it is a return address, then the words on the stack
   // that are return addresses (odd, in code, right after a BL/BLX), innermost first.
@@ -319,10 +325,12 @@ FaultReport Machine::Impl::make_report(FaultKind kind, std::string cause, uint32
 }
 
 std::string FaultReport::text() const {
-  std::string out = fmt::format("fault: {}\n  {}\n", to_string(kind), cause);
+  std::string out = kind == FaultKind::None
+                        ? fmt::format("stopped:\n  {}\n", cause)
+                        : fmt::format("fault: {}\n  {}\n", to_string(kind), cause);
   out += fmt::format("  at 0x{:08x} {}: {}\n", pc, location, instruction);
   if (address) out += fmt::format("  address: 0x{:08x}\n", *address);
-  static constexpr const char* kNames[16] = {"r0", "r1", "r2",  "r3",  "r4", "r5", "r6", "r7",
+  static constexpr const char* kNames[16] = {"r0", "r1", "r2",  "r3",  "r4",  "r5", "r6", "r7",
                                              "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc"};
   for (int i = 0; i < 16; i += 4)
     out += fmt::format("  {:>3} 0x{:08x}  {:>3} 0x{:08x}  {:>3} 0x{:08x}  {:>3} 0x{:08x}\n",
@@ -332,7 +340,8 @@ std::string FaultReport::text() const {
   out += fmt::format("  CFSR 0x{:08x}  HFSR 0x{:08x}  MMFAR 0x{:08x}  BFAR 0x{:08x}\n", cfsr, hfsr,
                      mmfar, bfar);
   out += "  call stack (innermost first; return addresses shown at their call):\n";
-  for (size_t i = 0; i < call_stack.size(); ++i) out += fmt::format("    #{} {}\n", i, call_stack[i]);
+  for (size_t i = 0; i < call_stack.size(); ++i)
+    out += fmt::format("    #{} {}\n", i, call_stack[i]);
   return out;
 }
 

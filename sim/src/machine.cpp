@@ -33,6 +33,12 @@ constexpr uint32_t kPpbSize = 0x00100000;
 // EXC_RETURN values live at 0xFFFFFFxx; a branch there in handler mode returns.
 constexpr uint32_t kExcReturnBase = 0xF0000000;
 
+// Execute-never regions of the default memory map (ARMv7-M ARM B3.1, Table B3-1):
+// Peripheral, Device and System; a fetch there is a MemManage fault (IACCVIOL).
+bool execute_never(uint32_t address) {
+  return (address >= 0x40000000u && address < 0x60000000u) || address >= 0xA0000000u;
+}
+
 int unicorn_model(targets::Core core) {
   switch (core) {
     case targets::Core::CortexM0:
@@ -50,7 +56,9 @@ int unicorn_model(targets::Core core) {
   return UC_CPU_ARM_CORTEX_M4;
 }
 
-uint64_t block_key(uint64_t address, uint32_t size) { return (address << 16) ^ size; }
+uint64_t block_key(uint64_t address, uint32_t size) {
+  return (address << 16) ^ size;
+}
 
 uint64_t device_read(uc_engine* /*uc*/, uint64_t offset, unsigned size, void* user) {
   return static_cast<Device*>(user)->read(static_cast<uint32_t>(offset), size);
@@ -146,7 +154,9 @@ uint32_t Machine::Impl::reg(int id) const {
   return v;
 }
 
-void Machine::Impl::set_reg(int id, uint32_t value) { uc_reg_write(uc.get(), id, &value); }
+void Machine::Impl::set_reg(int id, uint32_t value) {
+  uc_reg_write(uc.get(), id, &value);
+}
 
 // --- set-up ----------------------------------------------------------------------------
 void Machine::Impl::open_core() {
@@ -196,8 +206,8 @@ void Machine::Impl::attach_devices() {
   fp = fpext.get();
   ppb.attach(FpExtension::kBase, FpExtension::kSize, std::move(fpext));
   ppb_unknown = std::make_unique<UnknownRegisters>(*this, target.peripherals, kPpbBase);
-  if (uc_err e = uc_mmio_map(uc.get(), kPpbBase, kPpbSize, &Impl::ppb_read, this, &Impl::ppb_write,
-                             this);
+  if (uc_err e =
+          uc_mmio_map(uc.get(), kPpbBase, kPpbSize, &Impl::ppb_read, this, &Impl::ppb_write, this);
       e != UC_ERR_OK)
     emulator_error("mapping the private peripheral bus", e);
 
@@ -210,7 +220,8 @@ void Machine::Impl::attach_devices() {
     Device* raw = peripheral_files.emplace_back(std::move(device)).get();
     const uc_err e =
         uc_mmio_map(uc.get(), region.base, region.size, &device_read, raw, &device_write, raw);
-    if (e != UC_ERR_OK) emulator_error(fmt::format("mapping peripheral region '{}'", region.name), e);
+    if (e != UC_ERR_OK)
+      emulator_error(fmt::format("mapping peripheral region '{}'", region.name), e);
   }
 }
 
@@ -263,10 +274,10 @@ void Machine::Impl::on_block(uc_engine* uc, uint64_t address, uint32_t size, voi
   self->cycle_count += it->second.cycles;
   self->instruction_count += it->second.instructions;
   if (self->cycle_count >= self->max_cycles && !self->stop) {
-    self->stop_with(StopReason::CycleBudget, FaultKind::None,
-                    fmt::format("cycle budget of {} cycles exhausted (--max-cycles)",
-                                self->max_cycles),
-                    std::nullopt, static_cast<uint32_t>(address));
+    self->stop_with(
+        StopReason::CycleBudget, FaultKind::None,
+        fmt::format("cycle budget of {} cycles exhausted (--max-cycles)", self->max_cycles),
+        std::nullopt, static_cast<uint32_t>(address));
   }
 }
 
@@ -280,11 +291,12 @@ bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
     // The main stack only: thread stacks of an RTOS (PSP) live elsewhere.
     const uint32_t sp = reg(UC_ARM_REG_MSP);
     if (sp < *stack_limit && !stop) {
-      raise_fault(FaultCause::StackingError, address, sp,
-                  fmt::format("stack pointer 0x{:08x} is below the stack limit 0x{:08x} ({} "
-                              "bytes over)",
-                              sp, *stack_limit, *stack_limit - sp),
-                  FaultKind::StackOverflow);
+      // Not an architectural fault (ARMv7-M has no stack limit); mcuprof's own check.
+      stop_with(StopReason::Fault, FaultKind::StackOverflow,
+                fmt::format("stack overflow: the main stack pointer 0x{:08x} is below the stack "
+                            "limit 0x{:08x} ({} bytes over)",
+                            sp, *stack_limit, *stack_limit - sp),
+                sp, address);
       return true;
     }
   }
@@ -311,8 +323,9 @@ void Machine::Impl::on_interrupt(uc_engine* uc, uint32_t intno, void* user) {
       self->on_svc(pc);
       return;
     case kExcpUdef:
-      self->raise_fault(FaultCause::UndefinedInstruction, pc, std::nullopt,
-                        fmt::format("undefined instruction for {}", targets::to_string(self->target.core)));
+      self->raise_fault(
+          FaultCause::UndefinedInstruction, pc, std::nullopt,
+          fmt::format("undefined instruction for {}", targets::to_string(self->target.core)));
       return;
     case kExcpNoCp:
       self->raise_fault(FaultCause::NoCoprocessor, pc, std::nullopt,
@@ -331,14 +344,13 @@ void Machine::Impl::on_interrupt(uc_engine* uc, uint32_t intno, void* user) {
                         "integer division by zero with CCR.DIV_0_TRP set");
       return;
     default:
-      if (pc >= kExcReturnBase || self->target.memory_at(pc) == nullptr) {
-        self->raise_fault(FaultCause::InstructionBusError, pc, pc,
-                          fmt::format("instruction fetch from 0x{:08x}, outside every memory", pc),
-                          FaultKind::UnmappedAccess);
+      if (self->target.memory_at(pc) == nullptr) {
+        self->fetch_fault(pc);
         return;
       }
       self->stop_with(StopReason::Fault, FaultKind::Emulator,
-                      fmt::format("emulator exception {} at 0x{:08x}", intno, pc), std::nullopt, pc);
+                      fmt::format("emulator exception {} at 0x{:08x}", intno, pc), std::nullopt,
+                      pc);
       return;
   }
 }
@@ -376,11 +388,7 @@ bool Machine::Impl::on_invalid_memory(uc_engine* /*uc*/, uc_mem_type type, uint6
   }
   const bool write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
   if (type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT) {
-    self->raise_fault(FaultCause::InstructionBusError, addr, addr,
-                      fmt::format("instruction fetch from unmapped address 0x{:08x} (branched from "
-                                  "the block at 0x{:08x})",
-                                  addr, self->last_block),
-                      FaultKind::UnmappedAccess);
+    self->fetch_fault(addr);
     return false;
   }
   const uint32_t pc = self->find_access_pc(addr, write);
@@ -399,10 +407,26 @@ bool Machine::Impl::on_invalid_memory(uc_engine* /*uc*/, uc_mem_type type, uint6
   return false;
 }
 
+void Machine::Impl::fetch_fault(uint32_t address) {
+  if (execute_never(address)) {
+    raise_fault(FaultCause::InstructionAccess, address, address,
+                fmt::format("instruction fetch from 0x{:08x}, an execute-never region (branched "
+                            "from the block at 0x{:08x})",
+                            address, last_block));
+    return;
+  }
+  raise_fault(FaultCause::InstructionBusError, address, address,
+              fmt::format("instruction fetch from unmapped address 0x{:08x} (branched from the "
+                          "block at 0x{:08x})",
+                          address, last_block),
+              FaultKind::UnmappedAccess);
+}
+
 bool Machine::Impl::on_invalid_instruction(uc_engine* /*uc*/, void* user) {
   auto* self = static_cast<Impl*>(user);
-  self->raise_fault(FaultCause::UndefinedInstruction, self->read_pc(), std::nullopt,
-                    fmt::format("undefined instruction for {}", targets::to_string(self->target.core)));
+  self->raise_fault(
+      FaultCause::UndefinedInstruction, self->read_pc(), std::nullopt,
+      fmt::format("undefined instruction for {}", targets::to_string(self->target.core)));
   return false;
 }
 
@@ -517,14 +541,17 @@ void Machine::load(const ElfImage& image) {
   // when the image uses the target's own layout (SP at the end of data memory).
   impl_->stack_limit = image.symbol_address("__StackLimit");
   if (!impl_->stack_limit) impl_->stack_limit = image.symbol_address("_stack_limit");
-  if (!impl_->stack_limit && sp == target.data().end()) impl_->stack_limit = sp - target.stack_bytes;
+  if (!impl_->stack_limit && sp == target.data().end())
+    impl_->stack_limit = sp - target.stack_bytes;
 }
 
 void Machine::set_semihosting_root(const std::filesystem::path& root) {
   impl_->semihosting.set_root(root);
 }
 
-void Machine::add_observer(MachineObserver* observer) { impl_->observers.push_back(observer); }
+void Machine::add_observer(MachineObserver* observer) {
+  impl_->observers.push_back(observer);
+}
 
 RunResult Machine::run(const RunOptions& options) {
   Impl& m = *impl_;
@@ -565,10 +592,18 @@ RunResult Machine::run(const RunOptions& options) {
   return result;
 }
 
-uint64_t Machine::cycles() const { return impl_->cycle_count; }
-uint64_t Machine::instructions() const { return impl_->instruction_count; }
-const targets::Target& Machine::target() const { return impl_->target; }
-const CycleModel& Machine::cycle_model() const { return *impl_->model; }
+uint64_t Machine::cycles() const {
+  return impl_->cycle_count;
+}
+uint64_t Machine::instructions() const {
+  return impl_->instruction_count;
+}
+const targets::Target& Machine::target() const {
+  return impl_->target;
+}
+const CycleModel& Machine::cycle_model() const {
+  return *impl_->model;
+}
 
 std::vector<uint8_t> Machine::read_memory(uint32_t address, uint32_t length) const {
   std::vector<uint8_t> out(length);

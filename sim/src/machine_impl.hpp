@@ -67,7 +67,7 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   std::unique_ptr<uc_engine, UcCloser> uc;
   std::vector<std::vector<uint8_t>> backing;  // host storage of each target memory
   DeviceBus ppb;
-  std::unique_ptr<UnknownRegisters> ppb_unknown;  // PPB addresses no device claims
+  std::unique_ptr<UnknownRegisters> ppb_unknown;          // PPB addresses no device claims
   std::vector<std::unique_ptr<Device>> peripheral_files;  // one per peripheral region
   ExceptionState exceptions;
   Scb* scb = nullptr;  // owned by ppb
@@ -87,12 +87,12 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   uint64_t cycle_count = 0;
   uint64_t instruction_count = 0;
   uint64_t max_cycles = 0;
-  std::optional<RunResult> stop;  // set by a hook that ends the run
-  unsigned ipsr = 0;              // exception being handled (mirrors Unicorn's IPSR)
+  std::optional<RunResult> stop;           // set by a hook that ends the run
+  unsigned ipsr = 0;                       // exception being handled (mirrors Unicorn's IPSR)
   std::optional<uint32_t> pending_return;  // EXC_RETURN seen by a fetch hook
-  uint32_t last_block = 0;        // start and size of the block executing now
+  uint32_t last_block = 0;                 // start and size of the block executing now
   uint32_t last_block_size = 0;
-  bool fp_checks = false;         // blocks must be checked for FP instructions
+  bool fp_checks = false;  // blocks must be checked for FP instructions
 
   Impl(const targets::Target& t, std::unique_ptr<CycleModel> m);
 
@@ -153,14 +153,14 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
 
   // --- hooks (machine.cpp) ------------------------------------------------------------
   static uint64_t ppb_read(uc_engine* uc, uint64_t offset, unsigned size, void* user);
-  static void ppb_write(uc_engine* uc, uint64_t offset, unsigned size, uint64_t value,
-                        void* user);
+  static void ppb_write(uc_engine* uc, uint64_t offset, unsigned size, uint64_t value, void* user);
   static void on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user);
   static void on_interrupt(uc_engine* uc, uint32_t intno, void* user);
   static bool on_invalid_memory(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                                 int64_t value, void* user);
   static bool on_invalid_instruction(uc_engine* uc, void* user);
   void on_semihosting(uint32_t pc);
+  void fetch_fault(uint32_t address);
 };
 
 [[noreturn]] void emulator_error(std::string_view what, uc_err err);

@@ -40,7 +40,8 @@ constexpr uint32_t kEio = 5;
 constexpr uint32_t kRemove = 0x0E;
 
 // fopen modes of SYS_OPEN's mode numbers 0-11 (Semihosting v2, SYS_OPEN table).
-constexpr const char* kModes[12] = {"r", "rb", "r+", "r+b", "w", "wb", "w+", "w+b", "a", "ab", "a+", "a+b"};
+constexpr const char* kModes[12] = {"r",  "rb",  "r+", "r+b", "w",  "wb",
+                                    "w+", "w+b", "a",  "ab",  "a+", "a+b"};
 
 // Console handles returned for ":tt" (stdin, stdout, stderr).
 constexpr uint32_t kStdin = 1;
@@ -181,9 +182,9 @@ SemihostingResult Semihosting::write(uint32_t arg) {
     errno_ = kEbadf;
     return value(length);  // nothing written
   }
-  host_.console(handle == kStdout ? ConsoleSource::SemihostingStdout
-                                  : ConsoleSource::SemihostingStderr,
-                text);
+  host_.console(
+      handle == kStdout ? ConsoleSource::SemihostingStdout : ConsoleSource::SemihostingStderr,
+      text);
   return value(0);
 }
 
@@ -217,8 +218,8 @@ SemihostingResult Semihosting::call(uint32_t op, uint32_t arg) {
     case kWrite0: {
       std::string text;
       char c = 0;
-      while (text.size() < kMaxString && host_.read_guest(arg + static_cast<uint32_t>(text.size()), &c, 1) &&
-             c != '\0')
+      while (text.size() < kMaxString &&
+             host_.read_guest(arg + static_cast<uint32_t>(text.size()), &c, 1) && c != '\0')
         text.push_back(c);
       host_.console(ConsoleSource::SemihostingStdout, text);
       return value(0);

@@ -29,9 +29,9 @@ class SemihostingHost {
 };
 
 struct SemihostingResult {
-  uint32_t r0 = 0;                // value returned to the firmware
-  std::optional<int> exit_code;   // set when the firmware asked to exit
-  bool unknown_operation = false; // op not defined by the specification
+  uint32_t r0 = 0;                 // value returned to the firmware
+  std::optional<int> exit_code;    // set when the firmware asked to exit
+  bool unknown_operation = false;  // op not defined by the specification
 };
 
 class Semihosting {

@@ -75,8 +75,8 @@ Memory parse_memory(const json& obj, size_t index, const std::string& origin) {
   Memory m;
   m.name = required_string(obj, "name", origin, path);
   const std::string kind = required_string(obj, "kind", origin, path);
-  const auto kit = std::find_if(kKinds.begin(), kKinds.end(),
-                                [&](const auto& k) { return k.first == kind; });
+  const auto kit =
+      std::find_if(kKinds.begin(), kKinds.end(), [&](const auto& k) { return k.first == kind; });
   if (kit == kKinds.end())
     fail(origin, path + "kind", fmt::format("unknown kind \"{}\" (flash, sram, tcm)", kind));
   m.kind = kit->second;
@@ -110,7 +110,9 @@ unsigned small_count(const json& obj, std::string_view key, const std::string& o
   return v.get<unsigned>();
 }
 
-bool is_power_of_two(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool is_power_of_two(uint64_t v) {
+  return v != 0 && (v & (v - 1)) == 0;
+}
 
 FlashAccelerator parse_accelerator(const json& obj, const std::string& origin) {
   const std::string path = "flash_accelerator.";
@@ -158,7 +160,8 @@ Cache parse_cache(const json& obj, const std::string& origin, const std::string&
   c.ways = small_count(obj, "ways", origin, field + ".", 1, 64);
   if (!is_power_of_two(size) || size > (1u << 24))
     fail(origin, field + ".size", "expected a power of two up to 16 MiB");
-  if (!is_power_of_two(c.line_bytes)) fail(origin, field + ".line_bytes", "expected a power of two");
+  if (!is_power_of_two(c.line_bytes))
+    fail(origin, field + ".line_bytes", "expected a power of two");
   if (c.ways == 0 || size % (uint64_t{c.line_bytes} * c.ways) != 0)
     fail(origin, field + ".ways", "size must be a multiple of line_bytes * ways");
   c.size = static_cast<uint32_t>(size);
@@ -241,7 +244,8 @@ Peripherals parse_peripherals(const json& obj, const std::string& origin) {
     for (const auto& region : p.regions) inside = inside || region.contains(rule.address);
     if (!inside)
       fail(origin, "peripherals.registers",
-           fmt::format("{} at 0x{:08x} is outside every peripheral region", rule.name, rule.address));
+           fmt::format("{} at 0x{:08x} is outside every peripheral region", rule.name,
+                       rule.address));
   }
   return p;
 }
@@ -327,7 +331,8 @@ Target parse_target(std::string_view json_text, const std::string& origin) {
   }
   if (t.fpu_double && t.core != Core::CortexM7)
     fail(origin, "fpu", "double precision is only available on the Cortex-M7 (FPv5-D16)");
-  if (t.fpu && (t.core == Core::CortexM0 || t.core == Core::CortexM0Plus || t.core == Core::CortexM3))
+  if (t.fpu &&
+      (t.core == Core::CortexM0 || t.core == Core::CortexM0Plus || t.core == Core::CortexM3))
     fail(origin, "fpu", fmt::format("{} has no FPU", core));
   if (!doc.contains("clock_hz")) fail(origin, "clock_hz", "missing");
   if (!doc["clock_hz"].is_number_unsigned() || doc["clock_hz"].get<uint64_t>() == 0)
@@ -343,7 +348,8 @@ Target parse_target(std::string_view json_text, const std::string& origin) {
       const Memory& a = t.memories[i];
       const Memory& b = t.memories[j];
       if (a.name == b.name)
-        fail(origin, fmt::format("memories[{}].name", j), fmt::format("duplicate name '{}'", b.name));
+        fail(origin, fmt::format("memories[{}].name", j),
+             fmt::format("duplicate name '{}'", b.name));
       if (a.base < b.end() && b.base < a.end())
         fail(origin, fmt::format("memories[{}].base", j),
              fmt::format("'{}' overlaps '{}'", b.name, a.name));
@@ -367,17 +373,19 @@ Target parse_target(std::string_view json_text, const std::string& origin) {
   if (doc.contains("stack_bytes")) {
     const uint64_t s = parse_size(doc["stack_bytes"], origin, "stack_bytes");
     if (s < 256 || s % 8 != 0 || s >= data->size)
-      fail(origin, "stack_bytes", "expected a multiple of 8, at least 256, smaller than data memory");
+      fail(origin, "stack_bytes",
+           "expected a multiple of 8, at least 256, smaller than data memory");
     t.stack_bytes = static_cast<uint32_t>(s);
   }
   const bool v6m = t.core == Core::CortexM0 || t.core == Core::CortexM0Plus;
   t.irq_count = small_count(doc, "irq_count", origin, "", 64, v6m ? 32 : 496);
   t.priority_bits = small_count(doc, "priority_bits", origin, "", v6m ? 2 : 4, 8);
   if (v6m ? t.priority_bits != 2 : t.priority_bits < 3)
-    fail(origin, "priority_bits", v6m ? "ARMv6-M implements 2 priority bits"
-                                      : "ARMv7-M/ARMv8-M implement 3 to 8 priority bits");
-  t.peripherals = parse_peripherals(doc.contains("peripherals") ? doc["peripherals"] : json::object(),
-                                    origin);
+    fail(origin, "priority_bits",
+         v6m ? "ARMv6-M implements 2 priority bits"
+             : "ARMv7-M/ARMv8-M implement 3 to 8 priority bits");
+  t.peripherals =
+      parse_peripherals(doc.contains("peripherals") ? doc["peripherals"] : json::object(), origin);
   for (const auto& region : t.peripherals.regions)
     for (const auto& m : t.memories)
       if (m.base < uint64_t{region.base} + region.size && region.base < m.end())
@@ -427,8 +435,7 @@ const Target& Catalogue::find(std::string_view name) const {
 }
 
 std::filesystem::path default_catalogue_dir() {
-  if (const char* env = std::getenv("MCUPROF_TARGETS"); env != nullptr && *env != '\0')
-    return env;
+  if (const char* env = std::getenv("MCUPROF_TARGETS"); env != nullptr && *env != '\0') return env;
   return MCUPROF_TARGETS_DIR;
 }
 

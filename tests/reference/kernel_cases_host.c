@@ -5,4 +5,6 @@
 
 #include "../firmware/kernels/kernel_cases.h"
 
-void mcuprof_kernel_cases_run(kc_report_fn report) { kc_run_all(report); }
+void mcuprof_kernel_cases_run(kc_report_fn report) {
+  kc_run_all(report);
+}

@@ -15,7 +15,9 @@ class KernelRandom {
  public:
   explicit KernelRandom(uint32_t seed) : rng_(seed) {}
 
-  int32_t range(int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(rng_); }
+  int32_t range(int32_t lo, int32_t hi) {
+    return std::uniform_int_distribution<int32_t>(lo, hi)(rng_);
+  }
   bool chance(int percent) { return range(0, 99) < percent; }
 
   ref::Bytes bytes(size_t n) {
@@ -43,17 +45,30 @@ class KernelRandom {
       *shift = range(-31, 4);
       return;
     }
-    const double real = std::ldexp(std::uniform_real_distribution<double>(0.5, 1.0)(rng_), range(-16, 0));
+    const double real =
+        std::ldexp(std::uniform_real_distribution<double>(0.5, 1.0)(rng_), range(-16, 0));
     ref::quantize_multiplier(real, multiplier, shift);
   }
 
   // Activation clamp in the output domain: none, ReLU, ReLU6-like, random window.
   void activation(int32_t zero_point, int32_t* lo, int32_t* hi) {
     switch (range(0, 3)) {
-      case 0: *lo = -128; *hi = 127; break;
-      case 1: *lo = zero_point; *hi = 127; break;
-      case 2: *lo = zero_point; *hi = std::min(127, zero_point + range(1, 100)); break;
-      default: *lo = range(-128, 0); *hi = range(*lo, 127); break;
+      case 0:
+        *lo = -128;
+        *hi = 127;
+        break;
+      case 1:
+        *lo = zero_point;
+        *hi = 127;
+        break;
+      case 2:
+        *lo = zero_point;
+        *hi = std::min(127, zero_point + range(1, 100));
+        break;
+      default:
+        *lo = range(-128, 0);
+        *hi = range(*lo, 127);
+        break;
     }
   }
 
@@ -74,7 +89,8 @@ inline int32_t out_size(int32_t in, int32_t filter, int32_t stride, int32_t dila
   const int32_t effective = (filter - 1) * dilation + 1;
   return same ? (in + stride - 1) / stride : (in - effective + stride) / stride;
 }
-inline int32_t pad_before(int32_t in, int32_t out, int32_t filter, int32_t stride, int32_t dilation) {
+inline int32_t pad_before(int32_t in, int32_t out, int32_t filter, int32_t stride,
+                          int32_t dilation) {
   const int32_t total = (out - 1) * stride + (filter - 1) * dilation + 1 - in;
   return total > 0 ? total / 2 : 0;
 }

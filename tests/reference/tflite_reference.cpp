@@ -13,7 +13,9 @@ constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
 constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
 
 // Two's-complement wrap of a 64-bit value to 32 bits (TFLite's int32 accumulators).
-int32_t wrap32(int64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v))); }
+int32_t wrap32(int64_t v) {
+  return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v)));
+}
 
 int32_t clamp32(int64_t v, int64_t lo, int64_t hi) {
   return static_cast<int32_t>(std::min(std::max(v, lo), hi));
@@ -115,8 +117,8 @@ int32_t exp_on_negative_values(int32_t q5_26) {
   const Fx<5> a{q5_26};
   const Fx<5> one_quarter{1 << 24};
   const Fx<5> a_mod_quarter_minus_one_quarter = Fx<5>{a.raw & ((1 << 24) - 1)} - one_quarter;
-  Fx<0> result =
-      exp_on_interval_between_negative_one_quarter_and_0(rescale<0>(a_mod_quarter_minus_one_quarter));
+  Fx<0> result = exp_on_interval_between_negative_one_quarter_and_0(
+      rescale<0>(a_mod_quarter_minus_one_quarter));
   const int32_t remainder = (a_mod_quarter_minus_one_quarter - a).raw;
   for (int exponent = -2; exponent <= 4; ++exponent) {
     if ((remainder & (int32_t{1} << (26 + exponent))) != 0) {
@@ -169,8 +171,9 @@ void quantize_multiplier(double real, int32_t* multiplier, int32_t* shift) {
 void softmax_params(double beta, double input_scale, int32_t* multiplier, int32_t* left_shift,
                     int32_t* diff_min) {
   constexpr int kIntegerBits = 5;
-  const double real = std::min(beta * input_scale * static_cast<double>(int64_t{1} << (31 - kIntegerBits)),
-                               static_cast<double>((int64_t{1} << 31) - 1));
+  const double real =
+      std::min(beta * input_scale * static_cast<double>(int64_t{1} << (31 - kIntegerBits)),
+               static_cast<double>((int64_t{1} << 31) - 1));
   quantize_multiplier(real, multiplier, left_shift);
   const double max_input_rescaled = 1.0 * ((1 << kIntegerBits) - 1) *
                                     static_cast<double>(int64_t{1} << (31 - kIntegerBits)) /
@@ -206,8 +209,8 @@ Bytes conv2d(const mcuprof_conv_params& p, const Bytes& input, const Bytes& filt
   return out;
 }
 
-Bytes depthwise_conv2d(const mcuprof_depthwise_params& p, const Bytes& input,
-                       const Bytes& filter, const std::vector<int32_t>& bias) {
+Bytes depthwise_conv2d(const mcuprof_depthwise_params& p, const Bytes& input, const Bytes& filter,
+                       const std::vector<int32_t>& bias) {
   const int32_t out_c = p.in_c * p.depth_multiplier;
   Bytes out(static_cast<size_t>(p.batches) * p.out_h * p.out_w * out_c);
   const int32_t in_dims[4] = {p.batches, p.in_h, p.in_w, p.in_c};
@@ -245,8 +248,9 @@ Bytes fully_connected(const mcuprof_fc_params& p, const Bytes& input, const Byte
         acc += (int64_t{input[static_cast<size_t>(b) * p.in_depth + i]} + p.input_offset) *
                filter[static_cast<size_t>(o) * p.in_depth + i];
       }
-      out[static_cast<size_t>(b) * p.out_depth + o] = requantize_to_int8(
-          acc, channel_multiplier(p, o), channel_shift(p, o), p.output_offset, p.act_min, p.act_max);
+      out[static_cast<size_t>(b) * p.out_depth + o] =
+          requantize_to_int8(acc, channel_multiplier(p, o), channel_shift(p, o), p.output_offset,
+                             p.act_min, p.act_max);
     }
   return out;
 }
@@ -280,8 +284,8 @@ Bytes add(const mcuprof_add_params& p, const Bytes& in1, const Bytes& in2) {
     const int32_t b = wrap32((int64_t{in2[i2]} + p.in2_offset) * (int64_t{1} << p.left_shift));
     const int32_t sa = multiply_by_quantized_multiplier(a, p.in1_multiplier, p.in1_shift);
     const int32_t sb = multiply_by_quantized_multiplier(b, p.in2_multiplier, p.in2_shift);
-    const int32_t raw = multiply_by_quantized_multiplier(wrap32(int64_t{sa} + sb),
-                                                         p.out_multiplier, p.out_shift);
+    const int32_t raw =
+        multiply_by_quantized_multiplier(wrap32(int64_t{sa} + sb), p.out_multiplier, p.out_shift);
     return static_cast<int8_t>(clamp32(int64_t{raw} + p.output_offset, p.act_min, p.act_max));
   });
 }
@@ -289,7 +293,8 @@ Bytes add(const mcuprof_add_params& p, const Bytes& in1, const Bytes& in2) {
 Bytes mul(const mcuprof_mul_params& p, const Bytes& in1, const Bytes& in2) {
   return for_each_output(p.shapes, [&](int64_t i1, int64_t i2) {
     const int64_t product = (int64_t{in1[i1]} + p.in1_offset) * (int64_t{in2[i2]} + p.in2_offset);
-    const int32_t raw = multiply_by_quantized_multiplier(wrap32(product), p.out_multiplier, p.out_shift);
+    const int32_t raw =
+        multiply_by_quantized_multiplier(wrap32(product), p.out_multiplier, p.out_shift);
     return static_cast<int8_t>(clamp32(int64_t{raw} + p.output_offset, p.act_min, p.act_max));
   });
 }
@@ -349,7 +354,8 @@ Bytes mean_hw(const mcuprof_mean_params& p, const Bytes& input) {
     for (int c = 0; c < p.channels; ++c) {
       int64_t acc = 0;
       for (int y = 0; y < p.in_h; ++y)
-        for (int x = 0; x < p.in_w; ++x) acc += input[offset4(in_dims, b, y, x, c)] + p.input_offset;
+        for (int x = 0; x < p.in_w; ++x)
+          acc += input[offset4(in_dims, b, y, x, c)] + p.input_offset;
       const int32_t scaled = multiply_by_quantized_multiplier(wrap32(acc), p.multiplier, p.shift);
       const int32_t averaged = divide_rounded(scaled, count);
       out[static_cast<size_t>(b) * p.channels + c] =
@@ -366,7 +372,8 @@ Bytes softmax(const mcuprof_softmax_params& p, const Bytes& input) {
     for (int c = 0; c < p.depth; ++c) max_in_row = std::max<int32_t>(max_in_row, input[base + c]);
     auto exp_of = [&](int32_t diff) {
       const int32_t shifted = wrap32(int64_t{diff} * (int64_t{1} << p.input_left_shift));
-      return Fx<0>{exp_on_negative_values(saturating_rounding_doubling_high_mul(shifted, p.input_multiplier))};
+      return Fx<0>{exp_on_negative_values(
+          saturating_rounding_doubling_high_mul(shifted, p.input_multiplier))};
     };
     Fx<12> sum_of_exps{0};
     for (int c = 0; c < p.depth; ++c) {
@@ -380,14 +387,16 @@ Bytes softmax(const mcuprof_softmax_params& p, const Bytes& input) {
       ++headroom_plus_one;
     }
     const int num_bits_over_unit = 12 - headroom_plus_one;
-    const uint64_t shifted_sum = (uint64_t{static_cast<uint32_t>(sum_of_exps.raw)} << headroom_plus_one) & 0xFFFFFFFFu;
-    const auto shifted_sum_minus_one = static_cast<int32_t>(static_cast<uint32_t>(shifted_sum - 0x80000000u));
+    const uint64_t shifted_sum =
+        (uint64_t{static_cast<uint32_t>(sum_of_exps.raw)} << headroom_plus_one) & 0xFFFFFFFFu;
+    const auto shifted_sum_minus_one =
+        static_cast<int32_t>(static_cast<uint32_t>(shifted_sum - 0x80000000u));
     const Fx<0> shifted_scale{one_over_one_plus_x(shifted_sum_minus_one)};
     for (int c = 0; c < p.depth; ++c) {
       const int32_t diff = input[base + c] - max_in_row;
       if (diff >= p.diff_min) {
-        const int32_t unsat = rounding_divide_by_pot((shifted_scale * exp_of(diff)).raw,
-                                                     num_bits_over_unit + 31 - 8);
+        const int32_t unsat =
+            rounding_divide_by_pot((shifted_scale * exp_of(diff)).raw, num_bits_over_unit + 31 - 8);
         out[base + c] = static_cast<int8_t>(clamp32(int64_t{unsat} - 128, -128, 127));
       } else {
         out[base + c] = -128;
@@ -401,7 +410,8 @@ Bytes quantize(const std::vector<float>& input, float scale, int32_t zero_point)
   Bytes out(input.size());
   for (size_t i = 0; i < input.size(); ++i) {
     const float q = input[i] / scale;
-    const double rounded = std::isnan(q) ? 0.0 : std::clamp(static_cast<double>(std::round(q)), -1e6, 1e6);
+    const double rounded =
+        std::isnan(q) ? 0.0 : std::clamp(static_cast<double>(std::round(q)), -1e6, 1e6);
     out[i] = static_cast<int8_t>(clamp32(static_cast<int64_t>(rounded) + zero_point, -128, 127));
   }
   return out;
@@ -410,7 +420,8 @@ Bytes quantize(const std::vector<float>& input, float scale, int32_t zero_point)
 std::vector<float> dequantize(const Bytes& input, float scale, int32_t zero_point) {
   std::vector<float> out(input.size());
   const double s = scale;
-  for (size_t i = 0; i < input.size(); ++i) out[i] = static_cast<float>(s * (input[i] - zero_point));
+  for (size_t i = 0; i < input.size(); ++i)
+    out[i] = static_cast<float>(s * (input[i] - zero_point));
   return out;
 }
 
@@ -439,7 +450,8 @@ Bytes transpose(const mcuprof_transpose_params& p, const Bytes& input) {
         for (o[3] = 0; o[3] < o_dims[3]; ++o[3]) {
           std::array<int, 4> i{};
           for (int k = 0; k < 4; ++k) i[p.perm[k]] = o[k];
-          out[offset4(o_dims, o[0], o[1], o[2], o[3])] = input[offset4(p.in, i[0], i[1], i[2], i[3])];
+          out[offset4(o_dims, o[0], o[1], o[2], o[3])] =
+              input[offset4(p.in, i[0], i[1], i[2], i[3])];
         }
   return out;
 }
@@ -468,8 +480,10 @@ Bytes resize_nearest(const mcuprof_resize_params& p, const Bytes& input) {
     for (int y = 0; y < p.out_h; ++y)
       for (int x = 0; x < p.out_w; ++x)
         for (int c = 0; c < p.channels; ++c) {
-          const int iy = nearest_neighbor(y, p.in_h, p.out_h, p.align_corners != 0, p.half_pixel_centers != 0);
-          const int ix = nearest_neighbor(x, p.in_w, p.out_w, p.align_corners != 0, p.half_pixel_centers != 0);
+          const int iy =
+              nearest_neighbor(y, p.in_h, p.out_h, p.align_corners != 0, p.half_pixel_centers != 0);
+          const int ix =
+              nearest_neighbor(x, p.in_w, p.out_w, p.align_corners != 0, p.half_pixel_centers != 0);
           out[offset4(o_dims, b, y, x, c)] = input[offset4(in_dims, b, iy, ix, c)];
         }
   return out;

@@ -34,8 +34,8 @@ void softmax_params(double beta, double input_scale, int32_t* multiplier, int32_
 // ---- operators ----
 Bytes conv2d(const mcuprof_conv_params& p, const Bytes& input, const Bytes& filter,
              const std::vector<int32_t>& bias);
-Bytes depthwise_conv2d(const mcuprof_depthwise_params& p, const Bytes& input,
-                       const Bytes& filter, const std::vector<int32_t>& bias);
+Bytes depthwise_conv2d(const mcuprof_depthwise_params& p, const Bytes& input, const Bytes& filter,
+                       const std::vector<int32_t>& bias);
 Bytes fully_connected(const mcuprof_fc_params& p, const Bytes& input, const Bytes& filter,
                       const std::vector<int32_t>& bias);
 Bytes add(const mcuprof_add_params& p, const Bytes& in1, const Bytes& in2);

@@ -27,6 +27,14 @@ Requant make_requant(test::KernelRandom& r, int32_t channels, bool per_channel) 
   return q;
 }
 
+// Bias magnitudes: usually realistic, sometimes around 2^30 (where the kernels switch
+// between their short and their general requantization) or up to INT32_MAX.
+int32_t big_bias(test::KernelRandom& r) {
+  if (r.chance(80)) return 50000;
+  if (r.chance(50)) return (1 << 30) + r.range(-2000000, 2000000);
+  return INT32_MAX;
+}
+
 // Spatial geometry common to conv and depthwise.
 template <typename P>
 void random_geometry(test::KernelRandom& r, P& p, int32_t max_filter) {
@@ -40,7 +48,8 @@ void random_geometry(test::KernelRandom& r, P& p, int32_t max_filter) {
   p.dilation_h = r.chance(15) ? 2 : 1;
   p.dilation_w = r.chance(15) ? 2 : 1;
   bool same = r.chance(50);
-  if (p.in_h < (p.filter_h - 1) * p.dilation_h + 1 || p.in_w < (p.filter_w - 1) * p.dilation_w + 1) same = true;
+  if (p.in_h < (p.filter_h - 1) * p.dilation_h + 1 || p.in_w < (p.filter_w - 1) * p.dilation_w + 1)
+    same = true;
   p.out_h = test::out_size(p.in_h, p.filter_h, p.stride_h, p.dilation_h, same);
   p.out_w = test::out_size(p.in_w, p.filter_w, p.stride_w, p.dilation_w, same);
   p.pad_top = test::pad_before(p.in_h, p.out_h, p.filter_h, p.stride_h, p.dilation_h);
@@ -65,12 +74,15 @@ TEST(KernelConv, MatchesReferenceOnRandomCases) {
     p.shift = q.shift.data();
     const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_h * p.in_w * p.in_c);
     const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.filter_h * p.filter_w * p.in_c);
-    const auto bias = r.chance(85) ? r.bias(p.out_c) : std::vector<int32_t>{};
+    const auto bias = r.chance(85) ? r.bias(p.out_c, big_bias(r)) : std::vector<int32_t>{};
     ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * p.out_c);
-    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(), got.data());
+    std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(),
+                      got.data(), scratch.data());
     ASSERT_EQ(got, ref::conv2d(p, input, filter, bias))
-        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " filter " << p.filter_h
-        << "x" << p.filter_w << " stride " << p.stride_h << "," << p.stride_w << " out_c " << p.out_c;
+        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " filter "
+        << p.filter_h << "x" << p.filter_w << " stride " << p.stride_h << "," << p.stride_w
+        << " out_c " << p.out_c;
   }
 }
 
@@ -97,7 +109,8 @@ TEST(KernelConv, PointwiseLayerShapes) {
     const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.in_c);
     const auto bias = r.bias(p.out_c);
     ref::Bytes got(static_cast<size_t>(p.out_h) * p.out_w * p.out_c);
-    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data());
+    std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data(), scratch.data());
     EXPECT_EQ(got, ref::conv2d(p, input, filter, bias)) << "in_c " << in_c;
   }
 }
@@ -124,18 +137,19 @@ TEST(KernelDepthwise, MatchesReferenceOnRandomCases) {
     p.shift = q.shift.data();
     const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_h * p.in_w * p.in_c);
     const auto filter = r.bytes(static_cast<size_t>(p.filter_h) * p.filter_w * out_c);
-    const auto bias = r.chance(85) ? r.bias(out_c) : std::vector<int32_t>{};
+    const auto bias = r.chance(85) ? r.bias(out_c, big_bias(r)) : std::vector<int32_t>{};
     std::vector<int32_t> scratch((mcuprof_depthwise_conv2d_s8_scratch_bytes(&p) + 3) / 4);
     ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * out_c);
-    mcuprof_depthwise_conv2d_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(),
-                                got.data(), scratch.data());
+    mcuprof_depthwise_conv2d_s8(&p, input.data(), filter.data(),
+                                bias.empty() ? nullptr : bias.data(), got.data(), scratch.data());
     ASSERT_EQ(got, ref::depthwise_conv2d(p, input, filter, bias))
-        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " x" << p.depth_multiplier
-        << " filter " << p.filter_h << "x" << p.filter_w << " stride " << p.stride_h << "," << p.stride_w;
+        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " x"
+        << p.depth_multiplier << " filter " << p.filter_h << "x" << p.filter_w << " stride "
+        << p.stride_h << "," << p.stride_w;
   }
 }
 
-TEST(KernelDepthwise, ScratchIsOnePaddedPlaneOfInt16) {
+TEST(KernelDepthwise, ScratchIsOnePaddedPlanePlusOneRowOfAccumulators) {
   mcuprof_depthwise_params p{};
   p.batches = 1;
   p.in_h = p.in_w = 48;
@@ -144,10 +158,10 @@ TEST(KernelDepthwise, ScratchIsOnePaddedPlaneOfInt16) {
   p.depth_multiplier = 1;
   p.filter_h = p.filter_w = 3;
   p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
-  EXPECT_EQ(mcuprof_depthwise_conv2d_s8_scratch_bytes(&p), 50u * 50u * 2u);
+  EXPECT_EQ(mcuprof_depthwise_conv2d_s8_scratch_bytes(&p), 50u * 50u * 2u + 48u * 4u);
   p.stride_h = p.stride_w = 2;
-  p.out_h = p.out_w = 24;
-  EXPECT_EQ(mcuprof_depthwise_conv2d_s8_scratch_bytes(&p), 49u * 49u * 2u);
+  p.out_h = p.out_w = 24;  // 49 columns, rows padded to an even 50
+  EXPECT_EQ(mcuprof_depthwise_conv2d_s8_scratch_bytes(&p), 49u * 50u * 2u + 24u * 4u);
 }
 
 TEST(KernelFullyConnected, MatchesReferenceOnRandomCases) {
@@ -166,9 +180,10 @@ TEST(KernelFullyConnected, MatchesReferenceOnRandomCases) {
     p.shift = q.shift.data();
     const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_depth);
     const auto filter = r.bytes(static_cast<size_t>(p.out_depth) * p.in_depth);
-    const auto bias = r.chance(85) ? r.bias(p.out_depth) : std::vector<int32_t>{};
+    const auto bias = r.chance(85) ? r.bias(p.out_depth, big_bias(r)) : std::vector<int32_t>{};
     ref::Bytes got(static_cast<size_t>(p.batches) * p.out_depth);
-    mcuprof_fully_connected_s8(&p, input.data(), filter.data(), bias.empty() ? nullptr : bias.data(), got.data());
+    mcuprof_fully_connected_s8(&p, input.data(), filter.data(),
+                               bias.empty() ? nullptr : bias.data(), got.data());
     ASSERT_EQ(got, ref::fully_connected(p, input, filter, bias)) << "case " << i;
   }
 }

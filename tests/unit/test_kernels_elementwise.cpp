@@ -10,7 +10,9 @@ using namespace mcuprof;
 
 namespace {
 
-size_t count(const int32_t d[4]) { return static_cast<size_t>(d[0]) * d[1] * d[2] * d[3]; }
+size_t count(const int32_t d[4]) {
+  return static_cast<size_t>(d[0]) * d[1] * d[2] * d[3];
+}
 
 // Output shape and two inputs broadcasting against it (per-channel, scalar, rows...).
 mcuprof_broadcast_shapes random_shapes(test::KernelRandom& r) {
@@ -23,10 +25,17 @@ mcuprof_broadcast_shapes random_shapes(test::KernelRandom& r) {
   }
   for (int i = 0; i < 4; ++i) {
     switch (kind) {
-      case 0: break;                                    // same shapes
-      case 1: s.in2[i] = i == 3 ? s.out[3] : 1; break;  // per-channel vector
-      case 2: s.in2[i] = 1; break;                      // scalar
-      case 3: s.in1[i] = i == 3 ? 1 : s.out[i]; break;  // broadcast along channels
+      case 0:
+        break;  // same shapes
+      case 1:
+        s.in2[i] = i == 3 ? s.out[3] : 1;
+        break;  // per-channel vector
+      case 2:
+        s.in2[i] = 1;
+        break;  // scalar
+      case 3:
+        s.in1[i] = i == 3 ? 1 : s.out[i];
+        break;  // broadcast along channels
       default:
         if (r.chance(35)) s.in1[i] = 1;
         if (r.chance(35)) s.in2[i] = 1;
@@ -53,7 +62,8 @@ TEST(KernelAdd, MatchesReferenceWithBroadcast) {
     const double twice_max = 2.0 * std::max(s1, s2);
     ref::quantize_multiplier(s1 / twice_max, &p.in1_multiplier, &p.in1_shift);
     ref::quantize_multiplier(s2 / twice_max, &p.in2_multiplier, &p.in2_shift);
-    ref::quantize_multiplier(twice_max / (std::ldexp(1.0, 20) * so), &p.out_multiplier, &p.out_shift);
+    ref::quantize_multiplier(twice_max / (std::ldexp(1.0, 20) * so), &p.out_multiplier,
+                             &p.out_shift);
     if (r.chance(10)) r.requant(&p.out_multiplier, &p.out_shift);
     r.activation(p.output_offset, &p.act_min, &p.act_max);
     const auto a = r.bytes(count(p.shapes.in1));

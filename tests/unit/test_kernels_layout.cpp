@@ -15,9 +15,17 @@
 using namespace mcuprof;
 
 TEST(KernelQuantize, RoundsHalfAwayFromZeroAndSaturates) {
-  const std::vector<float> input = {0.5f,  -0.5f, 1.5f, -1.5f, 2.49999f, 0.49999997f,
-                                    1e9f,  -1e9f, std::numeric_limits<float>::infinity(),
-                                    std::numeric_limits<float>::quiet_NaN(), 0.0f};
+  const std::vector<float> input = {0.5f,
+                                    -0.5f,
+                                    1.5f,
+                                    -1.5f,
+                                    2.49999f,
+                                    0.49999997f,
+                                    1e9f,
+                                    -1e9f,
+                                    std::numeric_limits<float>::infinity(),
+                                    std::numeric_limits<float>::quiet_NaN(),
+                                    0.0f};
   std::vector<int8_t> got(input.size());
   mcuprof_quantize_f32_s8(input.data(), got.data(), input.size(), 1.0f, 0);
   const std::vector<int8_t> expected = {1, -1, 2, -2, 2, 0, 127, -128, 127, 0, 0};
@@ -29,17 +37,21 @@ TEST(KernelQuantize, QuantizeAndDequantizeMatchReference) {
   test::KernelRandom r(51);
   std::uniform_real_distribution<float> value(-40.0f, 40.0f);
   for (int i = 0; i < 300; ++i) {
-    const float scale = static_cast<float>(std::ldexp(1.0 + r.range(0, 1000) / 1000.0, -r.range(0, 9)));
+    const float scale =
+        static_cast<float>(std::ldexp(1.0 + r.range(0, 1000) / 1000.0, -r.range(0, 9)));
     const int32_t zp = r.range(-128, 127);
     std::vector<float> input(static_cast<size_t>(r.range(1, 300)));
-    for (auto& v : input) v = r.chance(10) ? scale * (static_cast<float>(r.range(-200, 200)) + 0.5f) : value(r.engine());
+    for (auto& v : input)
+      v = r.chance(10) ? scale * (static_cast<float>(r.range(-200, 200)) + 0.5f)
+                       : value(r.engine());
     std::vector<int8_t> q(input.size());
     mcuprof_quantize_f32_s8(input.data(), q.data(), input.size(), scale, zp);
     ASSERT_EQ(q, ref::quantize(input, scale, zp)) << "case " << i;
     std::vector<float> back(q.size());
     mcuprof_dequantize_s8_f32(q.data(), back.data(), q.size(), scale, zp);
     const auto expected = ref::dequantize(q, scale, zp);
-    ASSERT_EQ(0, std::memcmp(back.data(), expected.data(), back.size() * sizeof(float))) << "case " << i;
+    ASSERT_EQ(0, std::memcmp(back.data(), expected.data(), back.size() * sizeof(float)))
+        << "case " << i;
   }
 }
 

@@ -39,7 +39,9 @@ constexpr int64_t kStatic = 18 * 1024;
 constexpr uint64_t kClock = 100'000'000;
 constexpr uint64_t kSram = 256 * 1024;
 
-std::string layer_name(size_t i) { return std::string("L") + std::to_string(i) + " " + kModel[i].op; }
+std::string layer_name(size_t i) {
+  return std::string("L") + std::to_string(i) + " " + kModel[i].op;
+}
 
 // Deterministic stack depth wiggle (kernels call helpers) between 0.6 and 2.6 KiB.
 void add_stack(ChartRun& run, size_t samples) {
@@ -96,7 +98,8 @@ ChartRun patch_based_run(size_t stack_samples) {
       const uint64_t len = l.kcycles * 1000 * 142 / 100 / 16;
       const int64_t tile = (l.in_kib + l.out_kib) * 1024 * 3 / 16;
       run.arena.push_back({t, kModel[0].in_kib * 1024 + stage_out + tile});
-      run.arena.push_back({t + len, kModel[0].in_kib * 1024 + stage_out + l.out_kib * 1024 * 3 / 32});
+      run.arena.push_back(
+          {t + len, kModel[0].in_kib * 1024 + stage_out + l.out_kib * 1024 * 3 / 32});
       run.layers.push_back({layer_name(static_cast<size_t>(i)), l.op, t, t + len, i});
       t += len;
     }

@@ -32,7 +32,7 @@ extern "C" {
 /* (a*b*2 + 2^31 rounding) / 2^32, i.e. round(a*b / 2^31); INT32_MIN*INT32_MIN
  * saturates to INT32_MAX. */
 int32_t mcuprof_srdhm(int32_t a, int32_t b);
-/* x / 2^exponent rounded to nearest, ties away from zero; exponent in [0, 63]. */
+/* x / 2^exponent rounded to nearest, ties away from zero; exponent >= 0. */
 int32_t mcuprof_rounding_divide_by_pot(int32_t x, int32_t exponent);
 /* TFLite's MultiplyByQuantizedMultiplier (double rounding): x * multiplier * 2^shift. */
 int32_t mcuprof_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift);
@@ -53,14 +53,17 @@ typedef struct {
   int32_t input_offset;      /* -input zero point */
   int32_t output_offset;     /* +output zero point */
   int32_t act_min, act_max;
-  int32_t per_channel;           /* 1: multiplier/shift have out_c entries; 0: one */
-  const int32_t *multiplier;     /* requantization per output channel */
-  const int32_t *shift;
+  int32_t per_channel;       /* 1: multiplier/shift have out_c entries; 0: one */
+  const int32_t* multiplier; /* requantization per output channel */
+  const int32_t* shift;
 } mcuprof_conv_params;
 
+/* Scratch: the receptive fields of two output pixels as int16 (and as raw bytes).
+ * input_offset must be minus a valid int8 zero point (padding is the zero point). */
+size_t mcuprof_conv2d_s8_scratch_bytes(const mcuprof_conv_params* p);
 /* filter: [out_c][filter_h][filter_w][in_c]; bias: [out_c] int32 or NULL. */
-void mcuprof_conv2d_s8(const mcuprof_conv_params *p, const int8_t *input,
-                       const int8_t *filter, const int32_t *bias, int8_t *output);
+void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const int8_t* filter,
+                       const int32_t* bias, int8_t* output, void* scratch);
 
 /* ---- DEPTHWISE_CONV_2D ---- */
 typedef struct {
@@ -75,16 +78,17 @@ typedef struct {
   int32_t input_offset, output_offset;
   int32_t act_min, act_max;
   int32_t per_channel;
-  const int32_t *multiplier; /* per output channel (or one) */
-  const int32_t *shift;
+  const int32_t* multiplier; /* per output channel (or one) */
+  const int32_t* shift;
 } mcuprof_depthwise_params;
 
-/* Scratch: one zero-padded input channel plane as int16 (offset already added). */
-size_t mcuprof_depthwise_conv2d_s8_scratch_bytes(const mcuprof_depthwise_params *p);
+/* Scratch: one zero-padded input channel plane as int16 (offset already added, rows
+ * word aligned) and one output row of int32 accumulators. */
+size_t mcuprof_depthwise_conv2d_s8_scratch_bytes(const mcuprof_depthwise_params* p);
 /* filter: [filter_h][filter_w][in_c*depth_multiplier]; bias: [out_c] or NULL. */
-void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params *p, const int8_t *input,
-                                 const int8_t *filter, const int32_t *bias, int8_t *output,
-                                 void *scratch);
+void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t* input,
+                                 const int8_t* filter, const int32_t* bias, int8_t* output,
+                                 void* scratch);
 
 /* ---- FULLY_CONNECTED ---- */
 typedef struct {
@@ -93,13 +97,13 @@ typedef struct {
   int32_t input_offset, output_offset;
   int32_t act_min, act_max;
   int32_t per_channel;
-  const int32_t *multiplier;
-  const int32_t *shift;
+  const int32_t* multiplier;
+  const int32_t* shift;
 } mcuprof_fc_params;
 
 /* input: [batches][in_depth]; filter: [out_depth][in_depth]; bias [out_depth] or NULL. */
-void mcuprof_fully_connected_s8(const mcuprof_fc_params *p, const int8_t *input,
-                                const int8_t *filter, const int32_t *bias, int8_t *output);
+void mcuprof_fully_connected_s8(const mcuprof_fc_params* p, const int8_t* input,
+                                const int8_t* filter, const int32_t* bias, int8_t* output);
 
 /* ---- ADD / MUL with broadcast ---- */
 /* Shapes are 4-D NHWC (pad lower ranks with leading 1s); an input dimension of 1
@@ -118,8 +122,8 @@ typedef struct {
   int32_t act_min, act_max;
 } mcuprof_add_params;
 
-void mcuprof_add_s8(const mcuprof_add_params *p, const int8_t *in1, const int8_t *in2,
-                    int8_t *output);
+void mcuprof_add_s8(const mcuprof_add_params* p, const int8_t* in1, const int8_t* in2,
+                    int8_t* output);
 
 typedef struct {
   mcuprof_broadcast_shapes shapes;
@@ -128,8 +132,8 @@ typedef struct {
   int32_t act_min, act_max;
 } mcuprof_mul_params;
 
-void mcuprof_mul_s8(const mcuprof_mul_params *p, const int8_t *in1, const int8_t *in2,
-                    int8_t *output);
+void mcuprof_mul_s8(const mcuprof_mul_params* p, const int8_t* in1, const int8_t* in2,
+                    int8_t* output);
 
 /* ---- Pooling and MEAN ---- */
 typedef struct {
@@ -143,9 +147,8 @@ typedef struct {
 } mcuprof_pool_params;
 
 /* Input and output share quantization (TFLite requires it); padding is not counted. */
-void mcuprof_average_pool_s8(const mcuprof_pool_params *p, const int8_t *input,
-                             int8_t *output);
-void mcuprof_max_pool_s8(const mcuprof_pool_params *p, const int8_t *input, int8_t *output);
+void mcuprof_average_pool_s8(const mcuprof_pool_params* p, const int8_t* input, int8_t* output);
+void mcuprof_max_pool_s8(const mcuprof_pool_params* p, const int8_t* input, int8_t* output);
 
 /* MEAN over H and W of a 4-D tensor (keep_dims or not: the bytes are the same). */
 typedef struct {
@@ -155,41 +158,40 @@ typedef struct {
   int32_t multiplier, shift; /* QuantizeMultiplier(input_scale / output_scale) */
 } mcuprof_mean_params;
 
-void mcuprof_mean_hw_s8(const mcuprof_mean_params *p, const int8_t *input, int8_t *output);
+void mcuprof_mean_hw_s8(const mcuprof_mean_params* p, const int8_t* input, int8_t* output);
 
 /* ---- SOFTMAX (int8 in, int8 out: scale 1/256, zero point -128) ---- */
 typedef struct {
-  int32_t rows, depth;    /* softmax over the last dimension */
+  int32_t rows, depth;      /* softmax over the last dimension */
   int32_t input_multiplier; /* from PreprocessSoftmaxScaling(beta, in_scale, 5) */
   int32_t input_left_shift;
-  int32_t diff_min;         /* -CalculateInputRadius(5, input_left_shift) */
+  int32_t diff_min; /* -CalculateInputRadius(5, input_left_shift) */
 } mcuprof_softmax_params;
 
-void mcuprof_softmax_s8(const mcuprof_softmax_params *p, const int8_t *input, int8_t *output);
+void mcuprof_softmax_s8(const mcuprof_softmax_params* p, const int8_t* input, int8_t* output);
 
 /* ---- QUANTIZE / DEQUANTIZE (float32 <-> int8) ---- */
-void mcuprof_quantize_f32_s8(const float *input, int8_t *output, size_t count, float scale,
+void mcuprof_quantize_f32_s8(const float* input, int8_t* output, size_t count, float scale,
                              int32_t zero_point);
-void mcuprof_dequantize_s8_f32(const int8_t *input, float *output, size_t count, float scale,
+void mcuprof_dequantize_s8_f32(const int8_t* input, float* output, size_t count, float scale,
                                int32_t zero_point);
 
 /* ---- Data movement ---- */
 typedef struct {
-  int32_t in[4];      /* input dims, leading 1s for lower ranks */
-  int32_t before[4];  /* padding before, per dim */
-  int32_t after[4];   /* padding after, per dim */
-  int8_t pad_value;   /* usually the output zero point */
+  int32_t in[4];     /* input dims, leading 1s for lower ranks */
+  int32_t before[4]; /* padding before, per dim */
+  int32_t after[4];  /* padding after, per dim */
+  int8_t pad_value;  /* usually the output zero point */
 } mcuprof_pad_params;
 
-void mcuprof_pad_s8(const mcuprof_pad_params *p, const int8_t *input, int8_t *output);
+void mcuprof_pad_s8(const mcuprof_pad_params* p, const int8_t* input, int8_t* output);
 
 typedef struct {
   int32_t in[4];   /* input dims, leading 1s for lower ranks */
   int32_t perm[4]; /* output dim i is input dim perm[i] */
 } mcuprof_transpose_params;
 
-void mcuprof_transpose_s8(const mcuprof_transpose_params *p, const int8_t *input,
-                          int8_t *output);
+void mcuprof_transpose_s8(const mcuprof_transpose_params* p, const int8_t* input, int8_t* output);
 
 typedef struct {
   int32_t batches;
@@ -198,22 +200,20 @@ typedef struct {
   int32_t align_corners, half_pixel_centers;
 } mcuprof_resize_params;
 
-void mcuprof_resize_nearest_s8(const mcuprof_resize_params *p, const int8_t *input,
-                               int8_t *output);
+void mcuprof_resize_nearest_s8(const mcuprof_resize_params* p, const int8_t* input, int8_t* output);
 
 /* Concatenation along one axis: outer = product of dims before the axis, inner =
  * product after it; input i has axis_sizes[i] along the axis. Same quantization. */
 typedef struct {
   int32_t outer, inner;
   int32_t count;
-  const int32_t *axis_sizes;
+  const int32_t* axis_sizes;
 } mcuprof_concat_params;
 
-void mcuprof_concat_s8(const mcuprof_concat_params *p, const int8_t *const *inputs,
-                       int8_t *output);
+void mcuprof_concat_s8(const mcuprof_concat_params* p, const int8_t* const* inputs, int8_t* output);
 
 /* RESHAPE: a byte copy (overlap allowed). */
-void mcuprof_reshape_s8(const int8_t *input, int8_t *output, size_t bytes);
+void mcuprof_reshape_s8(const int8_t* input, int8_t* output, size_t bytes);
 
 #ifdef __cplusplus
 }

@@ -196,6 +196,8 @@ static mcuprof_exec_status check_op(const view* v, const mcuprof_op* op) {
         return MCUPROF_EXEC_UNSUPPORTED;
       if (op->type != MCUPROF_OP_FULLY_CONNECTED && (in->rank != 4u || o->rank != 4u))
         return MCUPROF_EXEC_UNSUPPORTED;
+      if (op->input_offset < -127 || op->input_offset > 128)
+        return MCUPROF_EXEC_BAD_BOUNDS; /* minus an int8 zero point */
       break;
     }
     case MCUPROF_OP_ADD:
@@ -348,13 +350,36 @@ static void depthwise_params(const view* v, const mcuprof_op* op, mcuprof_depthw
   requant(v, op, &p->per_channel, &p->multiplier, &p->shift);
 }
 
+static void conv_params(const view* v, const mcuprof_op* op, mcuprof_conv_params* p) {
+  const mcuprof_tensor* in = T(v, op_in(v, op, 0));
+  const mcuprof_tensor* w = T(v, op_in(v, op, 1));
+  const mcuprof_tensor* out = T(v, op_out(v, op, 0));
+  p->batches = in->dims[0];
+  p->in_h = in->dims[1], p->in_w = in->dims[2], p->in_c = in->dims[3];
+  p->out_h = out->dims[1], p->out_w = out->dims[2], p->out_c = out->dims[3];
+  p->filter_h = w->dims[1], p->filter_w = w->dims[2];
+  p->stride_h = op->stride_h, p->stride_w = op->stride_w;
+  p->dilation_h = op->dilation_h, p->dilation_w = op->dilation_w;
+  p->pad_top = op->pad_top, p->pad_left = op->pad_left;
+  p->input_offset = op->input_offset, p->output_offset = op->output_offset;
+  p->act_min = op->act_min, p->act_max = op->act_max;
+  requant(v, op, &p->per_channel, &p->multiplier, &p->shift);
+}
+
+/* The largest scratch any op's kernel needs (convolutions), placed after the arena. */
 static uint32_t scratch_needed(const view* v) {
   uint32_t most = 0;
   for (uint32_t i = 0; i < v->h->num_ops; ++i) {
-    if (v->ops[i].type != MCUPROF_OP_DEPTHWISE_CONV_2D) continue;
-    mcuprof_depthwise_params p;
-    depthwise_params(v, &v->ops[i], &p);
-    const uint32_t n = (uint32_t)mcuprof_depthwise_conv2d_s8_scratch_bytes(&p);
+    uint32_t n = 0;
+    if (v->ops[i].type == MCUPROF_OP_DEPTHWISE_CONV_2D) {
+      mcuprof_depthwise_params p;
+      depthwise_params(v, &v->ops[i], &p);
+      n = (uint32_t)mcuprof_depthwise_conv2d_s8_scratch_bytes(&p);
+    } else if (v->ops[i].type == MCUPROF_OP_CONV_2D) {
+      mcuprof_conv_params p;
+      conv_params(v, &v->ops[i], &p);
+      n = (uint32_t)mcuprof_conv2d_s8_scratch_bytes(&p);
+    }
     if (n > most) most = n;
   }
   return (most + 15u) & ~15u;
@@ -528,21 +553,11 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
 
   switch (op->type) {
     case MCUPROF_OP_CONV_2D: {
-      const mcuprof_tensor* w = T(v, op_in(v, op, 1));
       mcuprof_conv_params p;
-      p.batches = in->dims[0];
-      p.in_h = in->dims[1], p.in_w = in->dims[2], p.in_c = in->dims[3];
-      p.out_h = out->dims[1], p.out_w = out->dims[2], p.out_c = out->dims[3];
-      p.filter_h = w->dims[1], p.filter_w = w->dims[2];
-      p.stride_h = op->stride_h, p.stride_w = op->stride_w;
-      p.dilation_h = op->dilation_h, p.dilation_w = op->dilation_w;
-      p.pad_top = op->pad_top, p.pad_left = op->pad_left;
-      p.input_offset = op->input_offset, p.output_offset = op->output_offset;
-      p.act_min = op->act_min, p.act_max = op->act_max;
-      requant(v, op, &p.per_channel, &p.multiplier, &p.shift);
+      conv_params(v, op, &p);
       mcuprof_conv2d_s8(&p, (const int8_t*)x,
                         (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)op_in(v, op, 1)),
-                        bias, (int8_t*)y);
+                        bias, (int8_t*)y, scratch);
       break;
     }
     case MCUPROF_OP_DEPTHWISE_CONV_2D: {

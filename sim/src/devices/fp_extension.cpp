@@ -22,7 +22,8 @@ uint32_t FpExtension::read(uint32_t offset, unsigned /*size*/) {
         break;
     }
   }
-  if (offset != kStir) host_.unmodelled_access(kBase + offset, false);
+  if (offset != kStir && reported_.insert(offset).second)
+    host_.unmodelled_access(kBase + offset, false);
   return 0;
 }
 
@@ -48,7 +49,7 @@ void FpExtension::write(uint32_t offset, unsigned /*size*/, uint32_t value) {
         break;
     }
   }
-  host_.unmodelled_access(kBase + offset, true);
+  if (reported_.insert(offset).second) host_.unmodelled_access(kBase + offset, true);
 }
 
 }  // namespace mcuprof::sim

@@ -4,6 +4,8 @@
 // B3.2.2, B3.4). The machine reads FPCCR/FPCAR when it stacks and unstacks FP frames.
 #pragma once
 
+#include <unordered_set>
+
 #include "../exception_state.hpp"
 #include "mcuprof/sim/device.hpp"
 
@@ -36,6 +38,7 @@ class FpExtension final : public Device {
   uint32_t fpccr_;
   uint32_t fpcar_ = 0;
   uint32_t fpdscr_ = 0;
+  std::unordered_set<uint32_t> reported_;  // unmodelled offsets already reported
 };
 
 }  // namespace mcuprof::sim

@@ -19,7 +19,8 @@ uint32_t Nvic::read(uint32_t offset, unsigned size) {
     uint32_t v = 0;
     for (unsigned i = 0; i < size; ++i) {
       const unsigned irq = offset - kIpr + i;
-      if (irq < irqs) v |= uint32_t{exceptions_.priority(ExceptionState::kFirstIrq + irq)} << (8 * i);
+      if (irq < irqs)
+        v |= uint32_t{exceptions_.priority(ExceptionState::kFirstIrq + irq)} << (8 * i);
     }
     return v;
   }

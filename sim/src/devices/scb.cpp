@@ -152,7 +152,7 @@ uint32_t Scb::read(uint32_t offset, unsigned size) {
         v = demcr_;
         break;
       default:  // ID registers (PFR, DFR, MMFR, ISAR...): not modelled, read as zero
-        host_.unmodelled_access(kBase + offset, false);
+        if (reported_.insert(offset).second) host_.unmodelled_access(kBase + offset, false);
         return 0;
     }
   }
@@ -221,7 +221,7 @@ void Scb::write(uint32_t offset, unsigned size, uint32_t value) {
       demcr_ = merge(demcr_, offset, size, value) & 0x010F07F1u;
       break;
     default:
-      host_.unmodelled_access(kBase + offset, true);
+      if (reported_.insert(offset).second) host_.unmodelled_access(kBase + offset, true);
       break;
   }
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <unordered_set>
 
 #include "../exception_state.hpp"
 #include "mcuprof/sim/device.hpp"
@@ -45,8 +46,9 @@ class Scb final : public Device {
   uint32_t vtor() const { return vtor_; }
   uint32_t cpacr() const { return cpacr_; }
   uint32_t ccr() const { return ccr_; }
-  bool fpu_enabled() const { return (cpacr_ & 0x00F00000u) == 0x00F00000u ||
-                                    (cpacr_ & 0x00F00000u) == 0x00500000u; }
+  bool fpu_enabled() const {
+    return (cpacr_ & 0x00F00000u) == 0x00F00000u || (cpacr_ & 0x00F00000u) == 0x00500000u;
+  }
   uint32_t cfsr() const { return cfsr_; }
   uint32_t hfsr() const { return hfsr_; }
   uint32_t mmfar() const { return mmfar_; }
@@ -74,6 +76,7 @@ class Scb final : public Device {
   uint32_t afsr_ = 0;
   uint32_t cpacr_ = 0;
   uint32_t demcr_ = 0;
+  std::unordered_set<uint32_t> reported_;  // unmodelled offsets already reported
 };
 
 // CPUID (SCB+0x00) of each core as its Technical Reference Manual gives it.

@@ -32,7 +32,8 @@ uint64_t SysTick::next_zero_after(uint64_t now) const {
 uint32_t SysTick::current(uint64_t now) const {
   if (!enabled()) return stopped_value_;
   const uint64_t elapsed = now - start_;
-  if (start_value_ != 0 && elapsed <= start_value_) return start_value_ - static_cast<uint32_t>(elapsed);
+  if (start_value_ != 0 && elapsed <= start_value_)
+    return start_value_ - static_cast<uint32_t>(elapsed);
   if (rvr_ == 0) return 0;
   const uint64_t period = uint64_t{rvr_} + 1;
   const uint64_t first = start_value_ != 0 ? start_ + start_value_ : start_ + period;

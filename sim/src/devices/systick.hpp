@@ -47,7 +47,7 @@ class SysTick final : public Device {
   // While enabled the counter holds `start_value_` at cycle `start_`, then counts down.
   uint64_t start_ = 0;
   uint32_t start_value_ = 0;
-  uint32_t stopped_value_ = 0;  // CVR while disabled
+  uint32_t stopped_value_ = 0;   // CVR while disabled
   uint64_t last_zero_seen_ = 0;  // COUNTFLAG bookkeeping: zeros before this are counted
   uint64_t deadline_ = kNever;
 };

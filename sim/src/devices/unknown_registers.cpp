@@ -17,7 +17,7 @@ void UnknownRegisters::report(uint32_t address, bool write) {
 uint32_t UnknownRegisters::read(uint32_t offset, unsigned size) {
   const uint32_t address = base_ + offset;
   const uint32_t aligned = address & ~3u;
-  report(address, false);
+  report(aligned, false);
   uint32_t v = word(aligned);
   if (const auto* rule = peripherals_.rule_at(aligned)) v = rule->read_value(v);
   const unsigned shift = 8 * (address & 3u);
@@ -27,7 +27,7 @@ uint32_t UnknownRegisters::read(uint32_t offset, unsigned size) {
 void UnknownRegisters::write(uint32_t offset, unsigned size, uint32_t value) {
   const uint32_t address = base_ + offset;
   const uint32_t aligned = address & ~3u;
-  report(address, true);
+  report(aligned, true);
   uint32_t v = value;
   if (size < 4) {
     const unsigned shift = 8 * (address & 3u);

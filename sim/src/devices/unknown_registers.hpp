@@ -2,7 +2,7 @@
 // lists as peripheral regions, and any System Control Space address no device claims,
 // answer from a register file that keeps the last value written (or the reset value a
 // target rule gives; rules also make ready bits follow their enable bits). Each
-// address is reported to the observers on its first access, once.
+// register (word address) is reported to the observers on its first access, once.
 #pragma once
 
 #include <unordered_map>

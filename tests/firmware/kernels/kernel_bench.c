@@ -10,7 +10,7 @@
 #include "kernel_console.h"
 #include "mcuprof_trace.h"
 
-static void total_line(const char *name, uint32_t macs, uint32_t cycles) {
+static void total_line(const char* name, uint32_t macs, uint32_t cycles) {
   mcuprof_console_write("total ");
   mcuprof_console_write(name);
   mcuprof_console_write(" macs ");
@@ -29,6 +29,10 @@ int main(void) {
   for (int32_t i = 0; i < KB_LAYERS; ++i) {
     kb_prepared k;
     kb_prepare(i, &k);
+    if (!kb_scratch_fits(&k)) {
+      mcuprof_console_write("scratch too small\n");
+      return 1;
+    }
     const uint32_t start = mcuprof_cycles();
     kb_run(&k);
     const uint32_t cycles = mcuprof_cycles() - start;
@@ -48,7 +52,8 @@ int main(void) {
     kcon_hex(kt_hash(kb_out, k.out_bytes));
     mcuprof_console_write("\n");
   }
-  for (int32_t kind = 0; kind < 4; ++kind) total_line(kb_kind_names[kind], kind_macs[kind], kind_cycles[kind]);
+  for (int32_t kind = 0; kind < 4; ++kind)
+    total_line(kb_kind_names[kind], kind_macs[kind], kind_cycles[kind]);
   total_line("all", all_macs, all_cycles);
   return 0;
 }

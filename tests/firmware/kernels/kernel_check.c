@@ -7,7 +7,7 @@
 #include "kernel_console.h"
 #include "mcuprof_trace.h"
 
-static void report(const char *op, int32_t index, const void *out, size_t bytes) {
+static void report(const char* op, int32_t index, const void* out, size_t bytes) {
   mcuprof_console_write(op);
   mcuprof_console_write(" ");
   kcon_u32((uint32_t)index);

@@ -18,7 +18,7 @@ static inline kt_rng kt_seed(uint32_t seed) {
   return r;
 }
 
-static inline uint32_t kt_next(kt_rng *r) {
+static inline uint32_t kt_next(kt_rng* r) {
   uint32_t x = r->state;
   x ^= x << 13;
   x ^= x >> 17;
@@ -28,17 +28,17 @@ static inline uint32_t kt_next(kt_rng *r) {
 }
 
 /* Uniform-ish integer in [lo, hi]. */
-static inline int32_t kt_range(kt_rng *r, int32_t lo, int32_t hi) {
+static inline int32_t kt_range(kt_rng* r, int32_t lo, int32_t hi) {
   const uint32_t span = (uint32_t)(hi - lo) + 1u;
   return lo + (int32_t)(kt_next(r) % span);
 }
 
-static inline void kt_fill_s8(kt_rng *r, int8_t *data, size_t n) {
+static inline void kt_fill_s8(kt_rng* r, int8_t* data, size_t n) {
   for (size_t i = 0; i < n; ++i) data[i] = (int8_t)(kt_next(r) & 0xFFu);
 }
 
 /* A requantization multiplier in [2^30, 2^31) as QuantizeMultiplier makes. */
-static inline int32_t kt_multiplier(kt_rng *r) {
+static inline int32_t kt_multiplier(kt_rng* r) {
   return (int32_t)(0x40000000u + (kt_next(r) & 0x3FFFFFFFu));
 }
 
@@ -56,8 +56,8 @@ static inline int32_t kt_pad_before(int32_t in, int32_t out, int32_t filter, int
 }
 
 /* FNV-1a over bytes. */
-static inline uint32_t kt_hash(const void *data, size_t n) {
-  const uint8_t *bytes = (const uint8_t *)data;
+static inline uint32_t kt_hash(const void* data, size_t n) {
+  const uint8_t* bytes = (const uint8_t*)data;
   uint32_t h = 2166136261u;
   for (size_t i = 0; i < n; ++i) h = (h ^ bytes[i]) * 16777619u;
   return h;

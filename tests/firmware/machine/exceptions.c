@@ -22,8 +22,8 @@ void SVC_Handler(void) {
   __asm__ volatile(
       ".syntax unified\n\t"
       "mrs r0, msp\n\t"
-      "ldr r1, [r0, #0]\n\t"  /* stacked r0 */
-      "ldr r2, [r0, #4]\n\t"  /* stacked r1 */
+      "ldr r1, [r0, #0]\n\t" /* stacked r0 */
+      "ldr r2, [r0, #4]\n\t" /* stacked r1 */
       "adds r1, r1, r2\n\t"
       "str r1, [r0, #0]\n\t"
       "ldr r1, =svc_calls\n\t"

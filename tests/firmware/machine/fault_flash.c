@@ -4,7 +4,7 @@
 extern const uint32_t vector_table[];
 
 __attribute__((noinline)) void scribble(uint32_t value) {
-  *(volatile uint32_t *)(uintptr_t)&vector_table[2] = value;
+  *(volatile uint32_t*)(uintptr_t)&vector_table[2] = value;
 }
 
 int main(void) {

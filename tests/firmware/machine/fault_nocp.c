@@ -5,7 +5,9 @@
 
 volatile float operand = 1.5f;
 
-__attribute__((noinline)) float scale(float x) { return x * operand; }
+__attribute__((noinline)) float scale(float x) {
+  return x * operand;
+}
 
 int main(void) {
   SCB_CPACR = 0u;

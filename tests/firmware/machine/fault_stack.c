@@ -10,4 +10,6 @@ __attribute__((noinline)) uint32_t recurse(uint32_t depth) {
   return recurse(depth + 1u) + frame[(depth + 1u) % 64u];
 }
 
-int main(void) { return (int)recurse(0u); }
+int main(void) {
+  return (int)recurse(0u);
+}

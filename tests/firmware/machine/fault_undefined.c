@@ -4,7 +4,7 @@
  * fault_here and the udf instruction. */
 #include "machine_test.h"
 
-__attribute__((noinline)) void fault_here(volatile uint32_t *counter) {
+__attribute__((noinline)) void fault_here(volatile uint32_t* counter) {
   *counter = *counter + 1u;
   __asm__ volatile("udf #7");
   *counter = *counter + 1u;

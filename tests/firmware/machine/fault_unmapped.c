@@ -5,7 +5,7 @@
 
 volatile uint32_t scratch[4];
 
-__attribute__((noinline)) uint32_t read_missing(volatile uint32_t *nowhere) {
+__attribute__((noinline)) uint32_t read_missing(volatile uint32_t* nowhere) {
   scratch[0] = 1u;
   scratch[1] = scratch[0] + 2u;
   const uint32_t v = *nowhere;
@@ -13,4 +13,6 @@ __attribute__((noinline)) uint32_t read_missing(volatile uint32_t *nowhere) {
   return v;
 }
 
-int main(void) { return (int)read_missing((volatile uint32_t *)0x60000000u); }
+int main(void) {
+  return (int)read_missing((volatile uint32_t*)0x60000000u);
+}

@@ -23,7 +23,9 @@ void SysTick_Handler(void) {
   ticks = ticks + 1u;
 }
 
-void PendSV_Handler(void) { pendsv_lspact = FPU_FPCCR & 1u; }
+void PendSV_Handler(void) {
+  pendsv_lspact = FPU_FPCCR & 1u;
+}
 
 int main(void) {
   CHECK((FPU_FPCCR & 0xC0000000u) == 0xC0000000u, 10); /* ASPEN and LSPEN at reset */

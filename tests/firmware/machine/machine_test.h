@@ -8,7 +8,7 @@
 
 #include "mcuprof_trace.h"
 
-#define REG32(a) (*(volatile uint32_t *)(a))
+#define REG32(a) (*(volatile uint32_t*)(a))
 #define SYST_CSR REG32(0xE000E010u)
 #define SYST_RVR REG32(0xE000E014u)
 #define SYST_CVR REG32(0xE000E018u)
@@ -16,7 +16,7 @@
 #define NVIC_ICER0 REG32(0xE000E180u)
 #define NVIC_ISPR0 REG32(0xE000E200u)
 #define NVIC_IABR0 REG32(0xE000E300u)
-#define NVIC_IPR(n) (*(volatile uint8_t *)(0xE000E400u + (n)))
+#define NVIC_IPR(n) (*(volatile uint8_t*)(0xE000E400u + (n)))
 #define SCB_CPUID REG32(0xE000ED00u)
 #define SCB_ICSR REG32(0xE000ED04u)
 #define SCB_VTOR REG32(0xE000ED08u)
@@ -35,7 +35,9 @@
 #define MACHINE_V6M 0
 #endif
 
-static inline void put(const char *text) { mcuprof_console_write(text); }
+static inline void put(const char* text) {
+  mcuprof_console_write(text);
+}
 
 static inline void put_hex(uint32_t v) {
   char buf[11] = "0x";
@@ -61,9 +63,15 @@ static inline uint32_t get_ipsr(void) {
   return v;
 }
 
-static inline void irq_disable(void) { __asm__ volatile("cpsid i" ::: "memory"); }
-static inline void irq_enable(void) { __asm__ volatile("cpsie i" ::: "memory"); }
-static inline void barrier(void) { __asm__ volatile("dsb\n\tisb" ::: "memory"); }
+static inline void irq_disable(void) {
+  __asm__ volatile("cpsid i" ::: "memory");
+}
+static inline void irq_enable(void) {
+  __asm__ volatile("cpsie i" ::: "memory");
+}
+static inline void barrier(void) {
+  __asm__ volatile("dsb\n\tisb" ::: "memory");
+}
 
 /* A failed check prints its line and the program returns `code` from main. */
 #define CHECK(cond, code)          \

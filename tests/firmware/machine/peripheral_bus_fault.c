@@ -4,7 +4,9 @@
  * mcuprof-cores: cortex-m3 cortex-m4 cortex-m7 cortex-m33 */
 #include "machine_test.h"
 
-__attribute__((noinline)) uint32_t touch_rcc(void) { return REG32(0x40023800u); }
+__attribute__((noinline)) uint32_t touch_rcc(void) {
+  return REG32(0x40023800u);
+}
 
 int main(void) {
   SCB_SHCSR |= 1u << 17; /* BUSFAULTENA */

@@ -12,7 +12,9 @@ extern void initialise_monitor_handles(void);
 
 static volatile uint32_t ticks;
 
-void SysTick_Handler(void) { ticks = ticks + 1u; }
+void SysTick_Handler(void) {
+  ticks = ticks + 1u;
+}
 
 int main(void) {
   /* rdimon's crt0 would do this; mcuprof's start-up does not, so the program does. */

@@ -7,9 +7,11 @@
 #include "machine_test.h"
 #include "mcuprof_semihosting.h"
 
-static uint32_t sh(uint32_t op, const void *arg) { return mcuprof_semihost_call(op, arg); }
+static uint32_t sh(uint32_t op, const void* arg) {
+  return mcuprof_semihost_call(op, arg);
+}
 
-static uint32_t sh_open(const char *name, uint32_t mode) {
+static uint32_t sh_open(const char* name, uint32_t mode) {
   uint32_t len = 0;
   while (name[len] != '\0') ++len;
   const uint32_t block[3] = {(uint32_t)(uintptr_t)name, mode, len};
@@ -48,7 +50,7 @@ int main(void) {
   for (volatile uint32_t spin = 0; spin < 1000000u; ++spin) {
   }
   const uint32_t c2 = sh(0x10u, 0);
-  CHECK(c2 > c1, 40); /* centiseconds of simulated time */
+  CHECK(c2 > c1, 40);            /* centiseconds of simulated time */
   CHECK(sh(0x11u, 0) == 0u, 41); /* well under a second of simulated time */
   put("files ok\n");
   return 0;

@@ -25,7 +25,7 @@ int main(void) {
   for (uint32_t spin = 0; ((RCC_CFGR >> 2) & 3u) != 2u; ++spin) CHECK(spin < 1000u, 15);
   GPIOA_MODER = 0xA8000001u;
   CHECK(GPIOA_MODER == 0xA8000001u, 16);
-  *(volatile uint8_t *)0x40020001u = 0x55u;
+  *(volatile uint8_t*)0x40020001u = 0x55u;
   CHECK(GPIOA_MODER == 0xA8005501u, 17);
   put("clock configured\n");
   return 0;

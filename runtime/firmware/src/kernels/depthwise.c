@@ -2,63 +2,79 @@
  * requantization. One input channel at a time is copied into the scratch plane as
  * int16 with the input offset added and the padding as zeros (the zero point's
  * offset-corrected value), so the tap loops have no bounds checks and the channel's
- * weights stay in registers. The 3x3 dilation-1 case is unrolled; on DSP cores each
- * filter row is one SMLAD on a halfword pair plus one MLA. */
+ * weights stay in registers. The 3x3 dilation-1 case accumulates a whole output row
+ * into int32 row accumulators (on DSP cores, stride 1: an assembly loop of 3 LDRD +
+ * 12 SMLAD/SMLAxy per 2 outputs), then requantizes the row in a second pass. */
 #include "kernels_internal.h"
 
-static int32_t plane_h(const mcuprof_depthwise_params *p) {
+static int32_t plane_h(const mcuprof_depthwise_params* p) {
   return (p->out_h - 1) * p->stride_h + (p->filter_h - 1) * p->dilation_h + 1;
 }
-static int32_t plane_w(const mcuprof_depthwise_params *p) {
-  return (p->out_w - 1) * p->stride_w + (p->filter_w - 1) * p->dilation_w + 1;
+/* Row stride of the plane in int16: the width rounded up to even, so every row starts
+ * on a word boundary (LDRD needs it). */
+static int32_t plane_w(const mcuprof_depthwise_params* p) {
+  const int32_t width = (p->out_w - 1) * p->stride_w + (p->filter_w - 1) * p->dilation_w + 1;
+  return (width + 1) & ~1;
 }
 
-size_t mcuprof_depthwise_conv2d_s8_scratch_bytes(const mcuprof_depthwise_params *p) {
+static size_t plane_bytes(const mcuprof_depthwise_params* p) {
   return (size_t)plane_h(p) * (size_t)plane_w(p) * sizeof(int16_t);
 }
 
-/* plane[r][q] = input[r - pad_top][q - pad_left][c] + offset, or 0 outside. */
-static void fill_plane(const mcuprof_depthwise_params *p, const int8_t *in_b, int32_t c,
-                       int16_t *plane, int32_t ph, int32_t pw) {
-  const int32_t in_c = p->in_c;
+/* The plane, then one output row of int32 accumulators. */
+size_t mcuprof_depthwise_conv2d_s8_scratch_bytes(const mcuprof_depthwise_params* p) {
+  return plane_bytes(p) + (size_t)p->out_w * sizeof(int32_t);
+}
+
+/* Zeroes the whole plane: the padding stays 0 for every channel of the call. */
+static void clear_plane(int16_t* plane, int32_t count) {
+  for (int32_t i = 0; i < count; ++i) plane[i] = 0;
+}
+
+/* plane[r][q] = input[r - pad_top][q - pad_left][c] + offset for the rows and columns
+ * inside the input; the rest of the plane was zeroed by clear_plane. */
+__attribute__((noinline)) static void fill_plane(const mcuprof_depthwise_params* p,
+                                                 const int8_t* in_b, int32_t c, int16_t* plane,
+                                                 int32_t ph, int32_t pw) {
+  const int32_t in_c = p->in_c, off = p->input_offset;
   const int32_t q_lo = mk_clamp(p->pad_left, 0, pw);
   const int32_t q_hi = mk_clamp(p->pad_left + p->in_w, q_lo, pw);
-  for (int32_t r = 0; r < ph; ++r) {
-    int16_t *dst = plane + (size_t)r * (size_t)pw;
-    const int32_t iy = r - p->pad_top;
-    if (iy < 0 || iy >= p->in_h) {
-      for (int32_t q = 0; q < pw; ++q) dst[q] = 0;
-      continue;
-    }
-    for (int32_t q = 0; q < q_lo; ++q) dst[q] = 0;
-    const int8_t *src =
-        in_b + ((size_t)iy * (size_t)p->in_w + (size_t)(q_lo - p->pad_left)) * (size_t)in_c + c;
-    const int32_t off = p->input_offset;
-    int32_t q = q_lo;
-    for (; q + 2 <= q_hi; q += 2) {
-      const int32_t v0 = src[0] + off, v1 = src[in_c] + off;
+  const int32_t r_lo = mk_clamp(p->pad_top, 0, ph);
+  const int32_t r_hi = mk_clamp(p->pad_top + p->in_h, r_lo, ph);
+  const int32_t n = q_hi - q_lo;
+  for (int32_t r = r_lo; r < r_hi; ++r) {
+    int16_t* dst = plane + (size_t)r * (size_t)pw + q_lo;
+    const int8_t* src =
+        in_b +
+        ((size_t)(r - p->pad_top) * (size_t)p->in_w + (size_t)(q_lo - p->pad_left)) * (size_t)in_c +
+        c;
+    int16_t* const end = dst + (n & ~1);
+    while (dst != end) { /* two values per 32-bit store */
+      const uint32_t v0 = (uint16_t)(src[0] + off), v1 = (uint16_t)(src[in_c] + off);
+      const uint32_t both = v0 | (v1 << 16);
+      __builtin_memcpy(dst, &both, 4);
       src += 2 * in_c;
-      dst[q] = (int16_t)v0;
-      dst[q + 1] = (int16_t)v1;
+      dst += 2;
     }
-    if (q < q_hi) dst[q++] = (int16_t)(*src + off);
-    for (q = q_hi; q < pw; ++q) dst[q] = 0;
+    if (n & 1) *dst = (int16_t)(*src + off);
   }
 }
 
 /* One output channel from the plane, generic filter size. */
-static void channel_generic(const mcuprof_depthwise_params *p, const int16_t *plane, int32_t pw,
-                            const int8_t *w, int32_t wstride, int32_t bias, int32_t mult,
-                            int32_t shift, int8_t *out, int32_t ostride) {
+__attribute__((noinline)) static void channel_generic(const mcuprof_depthwise_params* p,
+                                                      const int16_t* plane, int32_t pw,
+                                                      const int8_t* w, int32_t wstride,
+                                                      int32_t bias, int32_t mult, int32_t shift,
+                                                      int8_t* out, int32_t ostride) {
   for (int32_t oy = 0; oy < p->out_h; ++oy) {
     for (int32_t ox = 0; ox < p->out_w; ++ox) {
-      const int16_t *origin = plane + (size_t)(oy * p->stride_h) * (size_t)pw + ox * p->stride_w;
+      const int16_t* origin = plane + (size_t)(oy * p->stride_h) * (size_t)pw + ox * p->stride_w;
       int32_t acc = bias;
       for (int32_t ky = 0; ky < p->filter_h; ++ky) {
-        const int16_t *row = origin + (size_t)(ky * p->dilation_h) * (size_t)pw;
-        const int8_t *wr = w + (size_t)(ky * p->filter_w) * (size_t)wstride;
+        const int16_t* row = origin + (size_t)(ky * p->dilation_h) * (size_t)pw;
+        const int8_t* wr = w + (size_t)(ky * p->filter_w) * (size_t)wstride;
         for (int32_t kx = 0; kx < p->filter_w; ++kx) {
-          acc += row[kx * p->dilation_w] * wr[(size_t)kx * (size_t)wstride];
+          acc = mk_wadd32(acc, row[kx * p->dilation_w] * wr[(size_t)kx * (size_t)wstride]);
         }
       }
       *out = mk_output(acc, mult, shift, p->output_offset, p->act_min, p->act_max);
@@ -67,58 +83,112 @@ static void channel_generic(const mcuprof_depthwise_params *p, const int16_t *pl
   }
 }
 
-/* One output channel, 3x3 filter, dilation 1. */
-static void channel_3x3(const mcuprof_depthwise_params *p, const int16_t *plane, int32_t pw,
-                        const int8_t *w, int32_t wstride, int32_t bias, int32_t mult,
-                        int32_t shift, int8_t *out, int32_t ostride) {
+#if MK_DSP
+/* acc[0 .. 2*pairs) = the 3x3 filter over plane rows r0..r2, stride 1, bias excluded.
+ * Weights as halfword pairs k[2r] = (w_r0, w_r1), k[2r+1] = (w_r1, w_r2); per pair of
+ * outputs and filter row: LDRD (x0,x1),(x2,x3); out0 += SMLAD((x0,x1),(w0,w1)) +
+ * x2*w2 (SMLABT), out1 += SMLAD((x2,x3),(w1,w2)) + x1*w0 (SMLATB). 14 registers; the
+ * last weight pair is reloaded from memory each step. Rows must be word aligned. */
+__attribute__((noinline)) static void dw3x3_s1_pairs(const int16_t* r0, const int16_t* r1,
+                                                     const int16_t* r2, const int32_t k[6],
+                                                     int32_t* acc, int32_t pairs) {
+  const int32_t a0 = k[0], b0 = k[1], a1 = k[2], b1 = k[3], a2 = k[4];
+  const int32_t b2 = k[5]; /* an "m" operand: a stack slot addressed from sp */
+  int32_t s0, s1, x, y;
+  __asm__ volatile(
+      "1:\n\t"
+      "ldrd %[x], %[y], [%[r0]], #4\n\t"
+      "smuad %[s0], %[x], %[a0]\n\t"
+      "smlabt %[s0], %[y], %[b0], %[s0]\n\t"
+      "smuad %[s1], %[y], %[b0]\n\t"
+      "smlatb %[s1], %[x], %[a0], %[s1]\n\t"
+      "ldrd %[x], %[y], [%[r1]], #4\n\t"
+      "smlad %[s0], %[x], %[a1], %[s0]\n\t"
+      "smlabt %[s0], %[y], %[b1], %[s0]\n\t"
+      "smlad %[s1], %[y], %[b1], %[s1]\n\t"
+      "smlatb %[s1], %[x], %[a1], %[s1]\n\t"
+      "ldrd %[x], %[y], [%[r2]], #4\n\t"
+      "smlad %[s0], %[x], %[a2], %[s0]\n\t"
+      "smlatb %[s1], %[x], %[a2], %[s1]\n\t"
+      "ldr %[x], %[b2]\n\t"
+      "smlabt %[s0], %[y], %[x], %[s0]\n\t"
+      "smlad %[s1], %[y], %[x], %[s1]\n\t"
+      "strd %[s0], %[s1], [%[acc]], #8\n\t"
+      "subs %[n], %[n], #1\n\t"
+      "bne 1b\n\t"
+      : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [acc] "+r"(acc), [n] "+r"(pairs),
+        [s0] "=&r"(s0), [s1] "=&r"(s1), [x] "=&r"(x), [y] "=&r"(y)
+      : [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1), [a2] "r"(a2), [b2] "m"(b2)
+      : "cc", "memory");
+}
+#endif
+
+/* One output channel, 3x3 filter, dilation 1: per output row, the accumulators
+ * (without bias) into acc[], then the requantization pass. */
+__attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params* p,
+                                                  const int16_t* plane, int32_t pw, const int8_t* w,
+                                                  int32_t wstride, int32_t bias, const mk_rq* qp,
+                                                  int32_t* acc, int8_t* out, int32_t ostride) {
+  const int32_t out_h = p->out_h, out_w = p->out_w, sy = p->stride_h, sx = p->stride_w;
   const int32_t w00 = w[0], w01 = w[wstride], w02 = w[2 * wstride];
   const int32_t w10 = w[3 * wstride], w11 = w[4 * wstride], w12 = w[5 * wstride];
   const int32_t w20 = w[6 * wstride], w21 = w[7 * wstride], w22 = w[8 * wstride];
 #if MK_DSP
-  const int32_t k0 = (int32_t)(((uint32_t)w01 << 16) | (uint16_t)w00);
-  const int32_t k1 = (int32_t)(((uint32_t)w11 << 16) | (uint16_t)w10);
-  const int32_t k2 = (int32_t)(((uint32_t)w21 << 16) | (uint16_t)w20);
+  const int32_t k[6] = {(int32_t)(((uint32_t)w01 << 16) | (uint16_t)w00),
+                        (int32_t)(((uint32_t)w02 << 16) | (uint16_t)w01),
+                        (int32_t)(((uint32_t)w11 << 16) | (uint16_t)w10),
+                        (int32_t)(((uint32_t)w12 << 16) | (uint16_t)w11),
+                        (int32_t)(((uint32_t)w21 << 16) | (uint16_t)w20),
+                        (int32_t)(((uint32_t)w22 << 16) | (uint16_t)w21)};
 #endif
-  const int32_t sx = p->stride_w;
-  const int32_t lo = p->act_min, hi = p->act_max, ooff = p->output_offset;
-  for (int32_t oy = 0; oy < p->out_h; ++oy) {
-    const int16_t *r0 = plane + (size_t)(oy * p->stride_h) * (size_t)pw;
-    const int16_t *r1 = r0 + pw;
-    const int16_t *r2 = r1 + pw;
-    for (int32_t ox = 0; ox < p->out_w; ++ox) {
-      int32_t acc = bias;
+  const mk_rq q = *qp;
+  const mk_fq f = mk_fq_from(qp);
+  for (int32_t oy = 0; oy < out_h; ++oy) {
+    const int16_t* r0 = plane + (size_t)(oy * sy) * (size_t)pw;
+    const int16_t* r1 = r0 + pw;
+    const int16_t* r2 = r1 + pw;
+    int32_t i = 0;
 #if MK_DSP
-      acc = __smlad((int32_t)mk_load2x16(r0), k0, acc);
-      acc += r0[2] * w02;
-      acc = __smlad((int32_t)mk_load2x16(r1), k1, acc);
-      acc += r1[2] * w12;
-      acc = __smlad((int32_t)mk_load2x16(r2), k2, acc);
-      acc += r2[2] * w22;
-#else
-      acc += r0[0] * w00 + r0[1] * w01 + r0[2] * w02;
-      acc += r1[0] * w10 + r1[1] * w11 + r1[2] * w12;
-      acc += r2[0] * w20 + r2[1] * w21 + r2[2] * w22;
+    if (sx == 1 && out_w >= 2) {
+      dw3x3_s1_pairs(r0, r1, r2, k, acc, out_w >> 1);
+      i = out_w & ~1;
+    }
 #endif
-      r0 += sx;
-      r1 += sx;
-      r2 += sx;
-      *out = mk_output(acc, mult, shift, ooff, lo, hi);
-      out += ostride;
+    for (; i < out_w; ++i) {
+      const int32_t x = i * sx;
+#if MK_DSP
+      int32_t s = __smlabt(r0[x + 2], k[1], __smuad((int32_t)mk_load2x16(r0 + x), k[0]));
+      s = __smlabt(r1[x + 2], k[3], __smlad((int32_t)mk_load2x16(r1 + x), k[2], s));
+      s = __smlabt(r2[x + 2], k[5], __smlad((int32_t)mk_load2x16(r2 + x), k[4], s));
+#else
+      int32_t s = r0[x] * w00 + r0[x + 1] * w01 + r0[x + 2] * w02;
+      s += r1[x] * w10 + r1[x + 1] * w11 + r1[x + 2] * w12;
+      s += r2[x] * w20 + r2[x + 1] * w21 + r2[x + 2] * w22;
+#endif
+      acc[i] = s; /* |s| <= 9 * 255 * 128: no overflow */
+    }
+    int8_t* o = out + (size_t)oy * (size_t)out_w * (size_t)ostride;
+    if (q.fast) {
+      for (i = 0; i < out_w; ++i, o += ostride) *o = mk_fq_apply(f, acc[i] + bias);
+    } else {
+      for (i = 0; i < out_w; ++i, o += ostride) *o = mk_rq_apply(q, mk_wadd32(acc[i], bias));
     }
   }
 }
 
-void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params *p, const int8_t *input,
-                                 const int8_t *filter, const int32_t *bias, int8_t *output,
-                                 void *scratch) {
-  int16_t *plane = (int16_t *)scratch;
+void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t* input,
+                                 const int8_t* filter, const int32_t* bias, int8_t* output,
+                                 void* scratch) {
+  int16_t* plane = (int16_t*)scratch;
+  int32_t* row_acc = (int32_t*)((uint8_t*)scratch + plane_bytes(p));
   const int32_t ph = plane_h(p), pw = plane_w(p);
   const int32_t out_c = p->in_c * p->depth_multiplier;
-  const int32_t is_3x3 = p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 &&
-                         p->dilation_w == 1;
+  const int32_t is_3x3 =
+      p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
+  clear_plane(plane, ph * pw);
   for (int32_t b = 0; b < p->batches; ++b) {
-    const int8_t *in_b = input + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
-    int8_t *out_b = output + (size_t)b * (size_t)p->out_h * (size_t)p->out_w * (size_t)out_c;
+    const int8_t* in_b = input + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
+    int8_t* out_b = output + (size_t)b * (size_t)p->out_h * (size_t)p->out_w * (size_t)out_c;
     for (int32_t c = 0; c < p->in_c; ++c) {
       fill_plane(p, in_b, c, plane, ph, pw);
       for (int32_t m = 0; m < p->depth_multiplier; ++m) {
@@ -126,11 +196,13 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params *p, const int8_t
         const int32_t q = p->per_channel ? oc : 0;
         const int32_t bias_oc = bias ? bias[oc] : 0;
         if (is_3x3) {
-          channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q], p->shift[q],
-                      out_b + oc, out_c);
+          mk_rq rq;
+          mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
+          mk_rq_bound(&rq, bias_oc, 9, p->input_offset);
+          channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, &rq, row_acc, out_b + oc, out_c);
         } else {
-          channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q],
-                          p->shift[q], out_b + oc, out_c);
+          channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q], p->shift[q],
+                          out_b + oc, out_c);
         }
       }
     }

@@ -15,8 +15,18 @@
 #define MK_DSP 0
 #endif
 
-static inline int32_t mk_min(int32_t a, int32_t b) { return a < b ? a : b; }
-static inline int32_t mk_max(int32_t a, int32_t b) { return a > b ? a : b; }
+/* int32 addition that wraps (accumulators wrap as TFLite's do in practice; signed
+ * overflow would be undefined in C). SMLAD on DSP cores wraps the same way. */
+static inline int32_t mk_wadd32(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+static inline int32_t mk_min(int32_t a, int32_t b) {
+  return a < b ? a : b;
+}
+static inline int32_t mk_max(int32_t a, int32_t b) {
+  return a > b ? a : b;
+}
 static inline int32_t mk_clamp(int32_t v, int32_t lo, int32_t hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
@@ -32,14 +42,21 @@ static inline int32_t mk_srdhm(int32_t a, int32_t b) {
 /* x / 2^e, nearest, ties away from zero. */
 static inline int32_t mk_rdbp(int32_t x, int32_t e) {
   if (e <= 0) return x;
-  if (e > 31) return 0; /* |x| / 2^32 < 1/2 */
+  if (e > 31) { /* rare: exactly, in 64 bits (only INT32_MIN / 2^32 is not 0) */
+    const int64_t magnitude = x < 0 ? -(int64_t)x : (int64_t)x;
+    const int64_t q = e > 62 ? 0 : (magnitude + ((int64_t)1 << (e - 1))) >> e;
+    return (int32_t)(x < 0 ? -q : q);
+  }
   const int32_t mask = (int32_t)((1u << e) - 1u);
   const int32_t remainder = x & mask;
   const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> e) + (remainder > threshold ? 1 : 0);
 }
 
-static inline int32_t mk_shl(int32_t x, int32_t s) { return (int32_t)((uint32_t)x << s); }
+/* x * 2^s modulo 2^32, s >= 0. */
+static inline int32_t mk_shl(int32_t x, int32_t s) {
+  return s > 31 ? 0 : (int32_t)((uint32_t)x << s);
+}
 
 /* TFLite MultiplyByQuantizedMultiplier (double rounding). */
 static inline int32_t mk_requant(int32_t x, int32_t multiplier, int32_t shift) {
@@ -54,13 +71,13 @@ static inline int8_t mk_output(int32_t acc, int32_t multiplier, int32_t shift, i
 }
 
 /* 32-bit little-endian load of 4 int8 from any alignment. */
-static inline uint32_t mk_load4(const int8_t *p) {
+static inline uint32_t mk_load4(const int8_t* p) {
   uint32_t v;
   __builtin_memcpy(&v, p, 4);
   return v;
 }
 
-static inline uint32_t mk_load2x16(const int16_t *p) {
+static inline uint32_t mk_load2x16(const int16_t* p) {
   uint32_t v;
   __builtin_memcpy(&v, p, 4);
   return v;
@@ -81,34 +98,77 @@ static inline uint32_t mk_sxtab16_odd(uint32_t offset2, uint32_t x) {
 }
 #endif
 
-/* Requantization of one output channel prepared once: the left shift, the Q31
- * multiplier and the rounding right shift's mask and half, with the output offset and
- * clamp. mk_rq_apply is bit-exact with mk_output; it falls back to it for the values
- * the fast form does not cover (multiplier INT32_MIN, shifts beyond 31). */
+/* (a*b + 2^31) >> 32, rounded high word of the product (SMMULR on DSP cores). */
+static inline int32_t mk_smmulr(int32_t a, int32_t b) {
+#if MK_DSP
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
+/* mk_output out of line, for the rare channels the short form below does not cover. */
+int8_t mk_output_general(int32_t acc, int32_t multiplier, int32_t shift, int32_t offset, int32_t lo,
+                         int32_t hi);
+
+/* Requantization of one output channel prepared once. When the accumulator is known to
+ * stay below 2^30 in magnitude (mk_rq_bound), the shift is a right shift of 1..31 and
+ * the multiplier is non-negative, it takes the short exact form:
+ *   SRDHM(x, m) = (x*m + 2^30) >> 31 = SMMULR(2x, m)      (2x cannot overflow)
+ *   RDBP(h, r)  = (h + (h >> 31) + 2^(r-1)) >> r           (r >= 1, |h| < 2^30)
+ * and otherwise the literal TFLite form (mk_output). Both are bit-exact. */
 typedef struct {
-  int32_t multiplier, shift, left, right, mask, half, offset, lo, hi, slow;
+  int32_t multiplier, shift, right, round, offset, lo, hi, fast;
 } mk_rq;
 
-static inline void mk_rq_init(mk_rq *q, int32_t multiplier, int32_t shift, int32_t offset,
+static inline void mk_rq_init(mk_rq* q, int32_t multiplier, int32_t shift, int32_t offset,
                               int32_t lo, int32_t hi) {
   q->multiplier = multiplier;
   q->shift = shift;
-  q->left = shift > 0 ? shift : 0;
-  q->right = shift > 0 ? 0 : -shift;
-  q->slow = multiplier == INT32_MIN || q->left > 31 || q->right > 31;
-  q->mask = q->slow ? 0 : (int32_t)((1u << q->right) - 1u);
-  q->half = q->mask >> 1;
+  q->right = shift < 0 && shift >= -31 ? -shift : 0;
+  q->round = q->right >= 1 ? (int32_t)(1u << (q->right - 1)) : 0;
   q->offset = offset;
   q->lo = lo;
   q->hi = hi;
+  q->fast = 0;
 }
 
-static inline int8_t mk_rq_apply(const mk_rq *q, int32_t acc) {
-  if (q->slow) return mk_output(acc, q->multiplier, q->shift, q->offset, q->lo, q->hi);
-  const int32_t x = mk_shl(acc, q->left);
-  const int32_t h = (int32_t)(((int64_t)x * (int64_t)q->multiplier + ((int64_t)1 << 30)) >> 31);
-  const int32_t r = (h >> q->right) + ((h & q->mask) > (q->half - (h >> 31)) ? 1 : 0);
-  return (int8_t)mk_clamp(r + q->offset, q->lo, q->hi);
+/* Largest |x + input_offset| over int8 x. */
+static inline int32_t mk_max_abs_input(int32_t input_offset) {
+  return mk_max(mk_max(-128 + input_offset, 128 - input_offset),
+                mk_max(127 + input_offset, -127 - input_offset));
+}
+
+/* Enables the short form when |bias| + taps * max|x + input_offset| * 128 < 2^30. */
+static inline void mk_rq_bound(mk_rq* q, int32_t bias, int32_t taps, int32_t input_offset) {
+  const int64_t b = bias < 0 ? -(int64_t)bias : (int64_t)bias;
+  const int64_t bound = b + (int64_t)taps * mk_max_abs_input(input_offset) * 128;
+  q->fast = q->right >= 1 && q->multiplier >= 0 && bound < ((int64_t)1 << 30);
+}
+
+/* The short form's constants alone (for loops that checked mk_rq.fast once). */
+typedef struct {
+  int32_t multiplier, right, round, offset, lo, hi;
+} mk_fq;
+
+static inline mk_fq mk_fq_from(const mk_rq* q) {
+  const mk_fq f = {q->multiplier, q->right, q->round, q->offset, q->lo, q->hi};
+  return f;
+}
+
+static inline int8_t mk_fq_apply(const mk_fq q, int32_t acc) {
+  const int32_t h = mk_smmulr(acc * 2, q.multiplier);
+  const int32_t r = (h + (h >> 31) + q.round) >> q.right;
+  return (int8_t)mk_clamp(r + q.offset, q.lo, q.hi);
+}
+
+/* Takes the prepared struct by value: kept in registers, and int8 stores through
+ * output pointers cannot alias it (they could alias anything behind a pointer). */
+static inline int8_t mk_rq_apply(const mk_rq q, int32_t acc) {
+  if (__builtin_expect(q.fast, 1)) return mk_fq_apply(mk_fq_from(&q), acc);
+  return mk_output_general(acc, q.multiplier, q.shift, q.offset, q.lo, q.hi);
 }
 
 /* Dot-product block of CONV_2D and FULLY_CONNECTED: two input rows (a0, a0 + da)
@@ -117,15 +177,15 @@ static inline int8_t mk_rq_apply(const mk_rq *q, int32_t acc) {
  * DSP cores: four int8 per step unpacked to halfword pairs (SXTAB16 adds the offset
  * while unpacking, SXTB16 for the weights) and accumulated with SMLAD. Exact: int32
  * wrap-around is the only overflow and sums are reordered only modulo 2^32. */
-static inline __attribute__((always_inline)) void mk_dot_2x2(const int8_t *a0, int32_t da,
-                                                             const int8_t *w0, int32_t dw,
+static inline __attribute__((always_inline)) void mk_dot_2x2(const int8_t* a0, int32_t da,
+                                                             const int8_t* w0, int32_t dw,
                                                              int32_t n, int32_t input_offset,
                                                              int32_t acc[4]) {
   int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
-  const int8_t *const end = a0 + n;
+  const int8_t* const end = a0 + n;
 #if MK_DSP
   const uint32_t off2 = ((uint32_t)(uint16_t)input_offset << 16) | (uint16_t)input_offset;
-  const int8_t *const end4 = a0 + (n & ~3);
+  const int8_t* const end4 = a0 + (n & ~3);
   while (a0 != end4) {
     const uint32_t x0 = mk_load4(a0), x1 = mk_load4(a0 + da);
     const uint32_t y0 = mk_load4(w0), y1 = mk_load4(w0 + dw);
@@ -153,10 +213,10 @@ static inline __attribute__((always_inline)) void mk_dot_2x2(const int8_t *a0, i
     const int32_t y0 = w0[0], y1 = w0[dw];
     ++a0;
     ++w0;
-    s00 += x0 * y0;
-    s01 += x0 * y1;
-    s10 += x1 * y0;
-    s11 += x1 * y1;
+    s00 = mk_wadd32(s00, x0 * y0);
+    s01 = mk_wadd32(s01, x0 * y1);
+    s10 = mk_wadd32(s10, x1 * y0);
+    s11 = mk_wadd32(s11, x1 * y1);
   }
   acc[0] = s00;
   acc[1] = s01;
@@ -165,15 +225,14 @@ static inline __attribute__((always_inline)) void mk_dot_2x2(const int8_t *a0, i
 }
 
 /* acc[0] += a.w0, acc[1] += a.(w0 + dw) */
-static inline __attribute__((always_inline)) void mk_dot_1x2(const int8_t *a, const int8_t *w0,
+static inline __attribute__((always_inline)) void mk_dot_1x2(const int8_t* a, const int8_t* w0,
                                                              int32_t dw, int32_t n,
-                                                             int32_t input_offset,
-                                                             int32_t acc[2]) {
+                                                             int32_t input_offset, int32_t acc[2]) {
   int32_t s0 = acc[0], s1 = acc[1];
-  const int8_t *const end = a + n;
+  const int8_t* const end = a + n;
 #if MK_DSP
   const uint32_t off2 = ((uint32_t)(uint16_t)input_offset << 16) | (uint16_t)input_offset;
-  const int8_t *const end4 = a + (n & ~3);
+  const int8_t* const end4 = a + (n & ~3);
   while (a != end4) {
     const uint32_t x = mk_load4(a), y0 = mk_load4(w0), y1 = mk_load4(w0 + dw);
     a += 4;
@@ -187,8 +246,8 @@ static inline __attribute__((always_inline)) void mk_dot_1x2(const int8_t *a, co
 #endif
   while (a != end) {
     const int32_t x = *a++ + input_offset;
-    s0 += x * w0[0];
-    s1 += x * w0[dw];
+    s0 = mk_wadd32(s0, x * w0[0]);
+    s1 = mk_wadd32(s1, x * w0[dw]);
     ++w0;
   }
   acc[0] = s0;

@@ -6,14 +6,14 @@
 
 /* round half away from zero of v, |v| < 2^24, without libm. */
 static int32_t round_half_away(float v) {
-  const int32_t t = (int32_t)v; /* truncates toward zero */
+  const int32_t t = (int32_t)v;    /* truncates toward zero */
   const float frac = v - (float)t; /* exact for |v| < 2^24 */
   if (frac >= 0.5f) return t + 1;
   if (frac <= -0.5f) return t - 1;
   return t;
 }
 
-void mcuprof_quantize_f32_s8(const float *input, int8_t *output, size_t count, float scale,
+void mcuprof_quantize_f32_s8(const float* input, int8_t* output, size_t count, float scale,
                              int32_t zero_point) {
   for (size_t i = 0; i < count; ++i) {
     float v = input[i] / scale;
@@ -25,7 +25,7 @@ void mcuprof_quantize_f32_s8(const float *input, int8_t *output, size_t count, f
   }
 }
 
-void mcuprof_dequantize_s8_f32(const int8_t *input, float *output, size_t count, float scale,
+void mcuprof_dequantize_s8_f32(const int8_t* input, float* output, size_t count, float scale,
                                int32_t zero_point) {
   for (size_t i = 0; i < count; ++i) output[i] = scale * (float)(input[i] - zero_point);
 }

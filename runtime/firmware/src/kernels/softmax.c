@@ -4,14 +4,14 @@
 #include "kernels_internal.h"
 #include "softmax_fixedpoint.h"
 
-static int32_t scaled_diff(const mcuprof_softmax_params *p, int32_t diff) {
+static int32_t scaled_diff(const mcuprof_softmax_params* p, int32_t diff) {
   return mk_srdhm(mk_shl(diff, p->input_left_shift), p->input_multiplier);
 }
 
-void mcuprof_softmax_s8(const mcuprof_softmax_params *p, const int8_t *input, int8_t *output) {
+void mcuprof_softmax_s8(const mcuprof_softmax_params* p, const int8_t* input, int8_t* output) {
   for (int32_t row = 0; row < p->rows; ++row) {
-    const int8_t *in = input + (size_t)row * (size_t)p->depth;
-    int8_t *out = output + (size_t)row * (size_t)p->depth;
+    const int8_t* in = input + (size_t)row * (size_t)p->depth;
+    int8_t* out = output + (size_t)row * (size_t)p->depth;
     int32_t max = -128;
     for (int32_t c = 0; c < p->depth; ++c) max = mk_max(max, in[c]);
 
@@ -19,7 +19,8 @@ void mcuprof_softmax_s8(const mcuprof_softmax_params *p, const int8_t *input, in
     for (int32_t c = 0; c < p->depth; ++c) {
       const int32_t diff = in[c] - max;
       if (diff >= p->diff_min) {
-        sum_of_exps = mk_wadd(sum_of_exps, mk_rdbp(mk_exp_on_negative_values(scaled_diff(p, diff)), 12));
+        sum_of_exps =
+            mk_wadd(sum_of_exps, mk_rdbp(mk_exp_on_negative_values(scaled_diff(p, diff)), 12));
       }
     }
     /* 1/sum as a Q0.31 scale and a power of two. */

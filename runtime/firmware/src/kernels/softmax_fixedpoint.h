@@ -7,8 +7,12 @@
 
 #include "kernels_internal.h"
 
-static inline int32_t mk_wadd(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
-static inline int32_t mk_wsub(int32_t a, int32_t b) { return (int32_t)((uint32_t)a - (uint32_t)b); }
+static inline int32_t mk_wadd(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+static inline int32_t mk_wsub(int32_t a, int32_t b) {
+  return (int32_t)((uint32_t)a - (uint32_t)b);
+}
 
 /* x * 2^e saturated to int32, e in [1, 30]. */
 static inline int32_t mk_sat_shl(int32_t x, int32_t e) {

@@ -47,10 +47,10 @@ std::string_view to_string(FaultKind kind);
 // Everything known about a fault: where, what, the machine state. text() formats it.
 struct FaultReport {
   FaultKind kind = FaultKind::None;
-  std::string cause;          // one line: what happened, in the chip's terms
-  uint32_t pc = 0;            // address of the faulting instruction
-  std::string location;       // "function+0x12" or "0x08001234" without a symbol
-  std::string instruction;    // Capstone disassembly of the faulting instruction
+  std::string cause;                // one line: what happened, in the chip's terms
+  uint32_t pc = 0;                  // address of the faulting instruction
+  std::string location;             // "function+0x12" or "0x08001234" without a symbol
+  std::string instruction;          // Capstone disassembly of the faulting instruction
   std::optional<uint32_t> address;  // data address of an access fault
   uint32_t registers[16] = {};      // r0-r12, sp, lr, pc
   uint32_t xpsr = 0;
@@ -71,9 +71,9 @@ struct RunOptions {
 
 struct RunResult {
   StopReason reason = StopReason::Exited;
-  int exit_code = 0;          // firmware's status (Exited) or BKPT immediate (Breakpoint)
+  int exit_code = 0;  // firmware's status (Exited) or BKPT immediate (Breakpoint)
   FaultKind fault = FaultKind::None;
-  std::string detail;         // human-readable one-line description of a fault or stop
+  std::string detail;  // human-readable one-line description of a fault or stop
   uint64_t cycles = 0;
   uint64_t instructions = 0;
   uint32_t pc = 0;

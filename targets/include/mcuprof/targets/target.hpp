@@ -110,8 +110,8 @@ struct Target {
   std::string description;
   Core core = Core::CortexM4;
   bool fpu = false;
-  bool fpu_double = false;  // FPv5 with double precision (fpu: "double")
-  unsigned irq_count = 64;  // external interrupts wired to the NVIC
+  bool fpu_double = false;     // FPv5 with double precision (fpu: "double")
+  unsigned irq_count = 64;     // external interrupts wired to the NVIC
   unsigned priority_bits = 4;  // implemented NVIC priority bits
   uint64_t clock_hz = 0;
   std::vector<Memory> memories;
