@@ -3,6 +3,7 @@
 // ...` (model_run.hpp): the file's first bytes choose the form.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <iostream>
@@ -25,15 +26,21 @@ struct RunArgs {
   std::string input, output, dump_tensors, runner;  // model form only
 };
 
+std::string with_thousands(uint64_t v) {
+  std::string digits = std::to_string(v);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+    digits.insert(static_cast<size_t>(i), ",");
+  return digits;
+}
+
 // A .tflite flatbuffer carries "TFL3" at bytes 4..7; an ELF starts with 0x7F 'E' 'L' 'F'.
 bool is_tflite(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::array<char, 8> head{};
   in.read(head.data(), head.size());
   if (in.gcount() == 8 && std::string_view(head.data() + 4, 4) == "TFL3") return true;
-  if (in.gcount() >= 4 && std::string_view(head.data(), 4) ==
-                              "\x7f"
-                              "ELF")
+  constexpr std::array<char, 4> kElfMagic{'\x7f', 'E', 'L', 'F'};
+  if (in.gcount() >= 4 && std::equal(kElfMagic.begin(), kElfMagic.end(), head.begin()))
     return false;
   return path.extension() == ".tflite";
 }
@@ -57,23 +64,17 @@ int run_model_form(RunArgs& args) {
                               : fmt::format("stopped: {}", s["detail"].get<std::string>());
   fmt::print(stderr, "mcuprof: {} on {}: {}; inference {} cycles ({:.3f} ms at {:g} MHz), {} MACs",
              m.model.filename().string(), s["target"].get<std::string>(), how,
-             s.value("total_cycles", uint64_t{0}), s.value("latency_ms", 0.0),
-             s["clock_hz"].get<double>() / 1e6, s.value("total_macs", uint64_t{0}));
+             with_thousands(s.value("total_cycles", uint64_t{0})), s.value("latency_ms", 0.0),
+             s["clock_hz"].get<double>() / 1e6, with_thousands(s.value("total_macs", uint64_t{0})));
   if (s.contains("cycles_per_mac") && s["cycles_per_mac"].is_number())
     fmt::print(stderr, " ({:.2f} cycles/MAC)", s["cycles_per_mac"].get<double>());
-  fmt::print(stderr, ", peak SRAM {} bytes", s.value("peak_sram_bytes", uint64_t{0}));
+  fmt::print(stderr, ", peak SRAM {} bytes",
+             with_thousands(s.value("peak_sram_bytes", uint64_t{0})));
   if (!s["run_id"].is_null())
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
                s["database"].get<std::string>());
   fmt::print(stderr, "\n");
   return outcome.exit_status;
-}
-
-std::string with_thousands(uint64_t v) {
-  std::string digits = std::to_string(v);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-    digits.insert(static_cast<size_t>(i), ",");
-  return digits;
 }
 
 int run(RunArgs& args) {
