@@ -10,6 +10,7 @@
 #include <ostream>
 
 #include "file_hash.hpp"
+#include "trace_recording.hpp"
 #include "mcuprof/profiler/attribution.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/trace_events.hpp"
@@ -305,7 +306,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   int64_t run_id = 0;
   if (store) {
     try {
-      run_id = store->write_run(record, recorder.take());
+      run_id = record_run(*store, record, recorder.take(), attribution,
+                          static_sram_bytes(*image, attribution));
     } catch (const traces::TraceError& e) {
       throw CommandError(exit_code::kIoError, e.what());
     }

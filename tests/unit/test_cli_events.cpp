@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "mcuprof/traces/store.hpp"
 #include "paths.hpp"
 #include "process.hpp"
 
@@ -50,4 +51,49 @@ TEST(CliEvents, SpansAndArenaFromTheFirmwaresEvents) {
   EXPECT_EQ(s["arena_peak_bytes"], 448);
   EXPECT_EQ(spans[2]["arena_peak_bytes"], 448);
   EXPECT_EQ(spans[8]["arena_peak_bytes"], 256);
+}
+
+TEST(CliEvents, StoredRunHasSpansLayerTableAndSramCounters) {
+  const auto elf = test::test_firmware("stm32f412", "events");
+  if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
+  test::ScratchDir dir;
+  const auto db = dir / "t.db";
+  const auto r = test::run_process({test::mcuprof_binary().string(), "run", "--target", "stm32f412",
+                                    elf.string(), "--db", db.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto store = traces::TraceStore::open(db, traces::TraceStore::Mode::ReadOnly);
+  const auto runs = store.runs();
+  ASSERT_EQ(runs.size(), 1u);
+  const auto& run = runs[0];
+  EXPECT_EQ(run.macs, 2u * (1000 + 2000) + 500);
+  EXPECT_EQ(run.arena_bytes, 1024u);
+
+  const auto patches = store.spans(run.id, {.track = "", .kind = "patch"});
+  ASSERT_EQ(patches.size(), 2u);
+  EXPECT_EQ(patches[1].patch_col.value_or(-1), 1);
+  const auto in_patch = store.spans(run.id, {.track = "", .kind = "layer-in-patch"});
+  EXPECT_EQ(in_patch.size(), 4u);
+  for (const auto& s : in_patch) EXPECT_GE(s.depth, 3);
+
+  // Layer table: layers 0 and 1 ran once per patch; layer 2 once.
+  const auto layers = store.layer_table(run.id);
+  ASSERT_EQ(layers.size(), 3u);
+  uint64_t layer_cycles = 0;
+  for (const auto& l : layers) layer_cycles += l.cycles;
+  EXPECT_LT(layer_cycles, run.total_cycles);
+  EXPECT_EQ(layers[0].spans, 2u);
+  EXPECT_EQ(layers[0].macs, 2000u);
+
+  // The arena counter peaks at 448 bytes; static + arena = total at every sample.
+  const auto arena = store.counters(run.id, "sram.arena");
+  ASSERT_FALSE(arena.empty());
+  int64_t peak = 0;
+  for (const auto& p : arena) peak = std::max(peak, p.value);
+  EXPECT_EQ(peak, 448);
+  const auto total = store.counters(run.id, "sram.total");
+  const auto fixed = store.counters(run.id, "sram.static");
+  ASSERT_FALSE(fixed.empty());
+  ASSERT_EQ(total.size(), arena.size());
+  for (size_t i = 0; i < total.size(); ++i) EXPECT_EQ(total[i].value, arena[i].value + fixed[0].value);
+  EXPECT_EQ(run.peak_sram_bytes, static_cast<uint64_t>(448 + fixed[0].value));
 }

@@ -1,0 +1,28 @@
+// Stores a finished run in the trace database: its summary, the spans the firmware's
+// events produced (run, stage, layer, patch, layer-in-patch, region), the SRAM counters
+// (static, planned arena, total) and the console text — in one transaction through
+// traces::RunWriter.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "mcuprof/profiler/attribution.hpp"
+#include "mcuprof/sim/elf_image.hpp"
+#include "mcuprof/traces/store.hpp"
+#include "mcuprof/traces/writer.hpp"
+
+namespace mcuprof::profiler {
+
+// Bytes of SRAM the image occupies statically (.data + .bss of every writable segment),
+// less the arena when the arena lies inside them (it is counted on its own track).
+uint64_t static_sram_bytes(const sim::ElfImage& image, const Attribution& attribution);
+
+// The name the runtime gives an op code of the trace protocol (mcuprof_op_type).
+std::string op_name(uint32_t op);
+
+int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
+                   std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
+                   uint64_t static_bytes);
+
+}  // namespace mcuprof::profiler
