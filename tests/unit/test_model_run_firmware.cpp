@@ -2,7 +2,8 @@
 // runner firmware of an M4 (stm32f412) and an M7 (stm32f746) board through
 // `mcuprof run MODEL.tflite`, and its output is byte-identical to the host executor's
 // and to the layer-by-layer reference; --dump-tensors gives every intermediate tensor
-// equal to the reference's; models that do not fit are refused before running.
+// equal to the reference's; models that do not fit are refused before running; the runner
+// firmware refuses damaged images with its own exit codes.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -14,6 +15,8 @@
 #include "mcuprof/compiler/generator.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/model_run.hpp"
+#include "mcuprof/sim/elf_image.hpp"
+#include "mcuprof_executor.h"
 #include "model_run_support.hpp"
 #include "paths.hpp"
 #include "process.hpp"
@@ -213,6 +216,54 @@ TEST(ModelRunCli, RunsATfliteAndRefusesBadInput) {
       run_process({mcuprof_binary().string(), "run", firmware("stm32f412", "demo").string(),
                    "--target", "stm32f412", "--input", (dir / "short.bin").string()});
   EXPECT_EQ(usage.status, profiler::exit_code::kUsage);
+}
+
+}  // namespace
+}  // namespace mcuprof::test
+
+namespace mcuprof::test {
+namespace {
+
+// The runner firmware validates the image itself: a damaged image placed in flash makes
+// it exit with 10 + the executor's status, before any layer runs.
+TEST(ModelRunFirmwareImage, RunnerRefusesADamagedImageWithItsOwnExitCode) {
+  ScratchDir dir;
+  const auto model = dir / "m.tflite";
+  write_model(model, {"resnet", 0.25, 32, 4, 4});
+  const auto compiled = profiler::compile_model(model);
+  const auto runner = firmware("stm32f412", "model_runner");
+  const auto start = sim::ElfImage::load(runner).symbol_address("__model_image_start");
+  ASSERT_TRUE(start.has_value());
+
+  const auto run_with = [&](std::vector<uint8_t> flash) {
+    profiler::RunRequest r;
+    r.firmware = runner;
+    r.target_name = "stm32f412";
+    profiler::RunHooks hooks;
+    hooks.before_load = [&](sim::ElfImage& elf) {
+      sim::Segment s;
+      s.load_address = s.virtual_address = *start;
+      s.memory_size = static_cast<uint32_t>(flash.size());
+      s.bytes = flash;
+      elf.add_segment(std::move(s));
+    };
+    std::ostringstream out, err;
+    return profiler::run_firmware(r, out, err, hooks);
+  };
+  auto flash = compiled.image;
+  flash.resize(flash.size() + 4096, 0);  // room for the input (zeros)
+  const auto good = run_with(flash);
+  EXPECT_EQ(good.exit_status, 0);
+  EXPECT_EQ(good.summary["spans"].size(), compiled.graph.ops.size() + 1);
+
+  auto bad = flash;
+  bad[compiled.image.size() - 1] ^= 0x40;  // a weight byte: only the CRC can tell
+  const auto crc = run_with(bad);
+  EXPECT_EQ(crc.exit_status, 10 + MCUPROF_EXEC_BAD_CRC);
+  EXPECT_EQ(crc.summary["spans"].size(), 1u);  // the run span only: no layer ran
+  bad = flash;
+  bad[0] ^= 1;
+  EXPECT_EQ(run_with(bad).exit_status, 10 + MCUPROF_EXEC_BAD_MAGIC);
 }
 
 }  // namespace
