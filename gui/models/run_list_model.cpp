@@ -43,6 +43,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
       case Firmware:
         return QFileInfo(QString::fromStdString(run->firmware_path)).fileName();
       case Status:
+        if (run->status == "incomplete") return tr("incomplete");  // writer killed or running
         return run->stop_reason == "exited"
                    ? QStringLiteral("exit %1").arg(run->exit_code)
                    : QString::fromStdString(run->stop_reason + (run->fault.empty() ? "" : ": " + run->fault));

@@ -21,5 +21,11 @@ void add_run_command(CLI::App& app, Commands& commands);
 void add_inspect_command(CLI::App& app, Commands& commands);
 void add_generate_command(CLI::App& app, Commands& commands);
 void add_plan_command(CLI::App& app, Commands& commands);
+void add_export_command(CLI::App& app, Commands& commands);
+void add_report_command(CLI::App& app, Commands& commands);
+void add_compare_command(CLI::App& app, Commands& commands);
+#if MCUPROF_WITH_PLOT
+void add_plot_command(CLI::App& app, Commands& commands);
+#endif
 
 }  // namespace mcuprof::profiler

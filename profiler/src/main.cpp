@@ -22,6 +22,12 @@ int main(int argc, char** argv) {
   mcuprof::profiler::add_inspect_command(app, commands);
   mcuprof::profiler::add_generate_command(app, commands);
   mcuprof::profiler::add_plan_command(app, commands);
+  mcuprof::profiler::add_export_command(app, commands);
+  mcuprof::profiler::add_report_command(app, commands);
+  mcuprof::profiler::add_compare_command(app, commands);
+#if MCUPROF_WITH_PLOT
+  mcuprof::profiler::add_plot_command(app, commands);
+#endif
 
   try {
     app.parse(argc, argv);

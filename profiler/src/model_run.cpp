@@ -314,6 +314,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   run.database = request.database;
   run.summary = request.summary;
   run.max_cycles = request.max_cycles;
+  run.unit_cycles = request.unit_cycles;
 
   std::unique_ptr<ModelObserver> watcher;
   std::vector<std::vector<uint8_t>> outputs;

@@ -102,26 +102,35 @@ int plan(const PlanArgs& a) {
   fmt::print("layer-wise: arena {} ({} live at the peak, in {}), {} MACs — {}\n\n",
              kib(lw.arena_bytes), kib(lw.peak_bytes), lw.peak_where, lw.macs,
              search.layerwise.fits ? "fits" : "does NOT fit");
-  // The table: by default the best grid per split point (least arena), all with --all.
+  // The table: by default one row per split point — the grid with the least arena within
+  // the MAC overhead budget, or the cheapest grid when none is within it; --all: every row.
   fmt::print("{:>6} {:>6} {:>12} {:>12} {:>10}  {:<5} {}\n", "split", "grid", "arena", "live peak",
              "MAC +%", "fits", "peak in");
-  for (size_t i = 0; i < search.options.size(); ++i) {
-    const auto& o = search.options[i];
-    if (!a.all) {
-      const bool last_of_split = i + 1 == search.options.size() || search.options[i + 1].split != o.split;
-      if (!last_of_split) continue;
-      const cc::ScheduleOption* best = &o;
-      for (const auto& other : search.options)
-        if (other.split == o.split && other.estimate.arena_bytes < best->estimate.arena_bytes) best = &other;
-      const auto& b = *best;
-      fmt::print("{:>6} {:>4}x{:<1} {:>12} {:>12} {:>10.1f}  {:<5} {}\n", b.split, b.grid, b.grid,
-                 kib(b.estimate.arena_bytes), kib(b.estimate.peak_bytes), b.estimate.mac_overhead_pct,
-                 b.fits ? "yes" : "no", b.estimate.peak_where);
-      continue;
-    }
-    fmt::print("{:>6} {:>4}x{:<1} {:>12} {:>12} {:>10.1f}  {:<5} {}\n", o.split, o.grid, o.grid,
+  const auto print_row = [&](const cc::ScheduleOption& o) {
+    const bool over = o.estimate.mac_overhead_pct > a.max_overhead;
+    fmt::print("{:>6} {:>4}x{:<1} {:>12} {:>12} {:>10.1f}  {:<5} {}{}\n", o.split, o.grid, o.grid,
                kib(o.estimate.arena_bytes), kib(o.estimate.peak_bytes), o.estimate.mac_overhead_pct,
-               o.fits ? "yes" : "no", o.estimate.peak_where);
+               o.fits ? "yes" : "no", o.estimate.peak_where, over ? " (over the MAC budget)" : "");
+  };
+  for (size_t i = 0; i < search.options.size();) {
+    size_t end = i;
+    while (end < search.options.size() && search.options[end].split == search.options[i].split) ++end;
+    if (a.all) {
+      for (size_t k = i; k < end; ++k) print_row(search.options[k]);
+    } else {
+      const cc::ScheduleOption* pick = nullptr;
+      for (size_t k = i; k < end; ++k) {
+        const auto& o = search.options[k];
+        if (o.estimate.mac_overhead_pct <= a.max_overhead &&
+            (pick == nullptr || o.estimate.arena_bytes < pick->estimate.arena_bytes))
+          pick = &o;
+      }
+      if (pick == nullptr)
+        for (size_t k = i; k < end; ++k)
+          if (pick == nullptr || search.options[k].estimate.macs < pick->estimate.macs) pick = &search.options[k];
+      print_row(*pick);
+    }
+    i = end;
   }
   const auto& r = search.recommended;
   fmt::print("\nrecommended: {} — arena {}, MACs +{:.1f} % ({})\n", schedule_name(r),

@@ -12,6 +12,7 @@
 #include "file_hash.hpp"
 #include "trace_recording.hpp"
 #include "mcuprof/profiler/attribution.hpp"
+#include "function_cycles.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/trace_events.hpp"
 #include "mcuprof/sim/error.hpp"
@@ -221,7 +222,9 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   try {
     image = sim::ElfImage::load(request.firmware);
     firmware_hash = sha256_file(request.firmware);
-    machine = std::make_unique<sim::Machine>(target, sim::make_unit_cycle_model(target));
+    machine = std::make_unique<sim::Machine>(target, request.unit_cycles
+                                                         ? sim::make_unit_cycle_model(target)
+                                                         : sim::make_cycle_model(target));
     if (hooks.before_load) hooks.before_load(*image);
     machine->load(*image);
     if (request.semihosting_root) {
@@ -232,6 +235,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
                                        request.semihosting_root->string()));
       machine->set_semihosting_root(*request.semihosting_root);
     }
+  } catch (const targets::TargetError& e) {
+    throw CommandError(exit_code::kDataError, e.what());
   } catch (const sim::SimError& e) {
     throw CommandError(sim_error_status(e), e.what());
   } catch (const CommandError&) {
@@ -347,9 +352,28 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["spans"] = nlohmann::json::array();
   for (const auto& span : attribution.spans) s["spans"].push_back(span_json(span));
   s["arena_peak_bytes"] = attribution.arena_peak_live_bytes;
+  const uint64_t static_bytes = static_sram_bytes(*image, attribution);
+  s["static_sram_bytes"] = static_bytes;
+  s["peak_sram_bytes"] = static_bytes + attribution.arena_peak_live_bytes;
+  uint64_t macs = 0;
+  for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
+  s["macs"] = macs;
+  if (macs > 0) s["cycles_per_mac"] = static_cast<double>(result.cycles) / static_cast<double>(macs);
   s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
   s["trace_problems"] = attribution.problems;
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
+  if (request.function_cycles > 0) {
+    const auto rows = cycles_per_function(*image, machine->block_profile());
+    auto& functions = s["functions"] = nlohmann::json::array();
+    for (const auto& row : rows) {
+      if (functions.size() >= request.function_cycles) break;
+      functions.push_back({{"name", row.name},
+                           {"address", row.address},
+                           {"cycles", row.cycles},
+                           {"instructions", row.instructions},
+                           {"calls", row.calls}});
+    }
+  }
   if (hooks.after_run) hooks.after_run(*machine, result, attribution, s);
   if (summary_file) {
     *summary_file << s.dump(2) << '\n';

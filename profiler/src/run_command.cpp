@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "gates.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof/profiler/run.hpp"
@@ -23,6 +24,8 @@ struct RunArgs {
   std::string db;
   std::string summary;
   std::string semihosting_root;
+  std::vector<std::string> fail_if;
+  std::string junit;
   std::string input, output, dump_tensors, runner;  // model form only
 };
 
@@ -31,6 +34,21 @@ std::string with_thousands(uint64_t v) {
   for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
     digits.insert(static_cast<size_t>(i), ",");
   return digits;
+}
+
+// The --function-cycles table, on stderr beside the run line.
+void print_functions(const nlohmann::json& s) {
+  const double total =
+      static_cast<double>(std::max<uint64_t>(1, s["total_cycles"].get<uint64_t>()));
+  fmt::print(stderr, "{:>14} {:>6} {:>14} {:>10}  {}\n", "cycles", "%", "instructions", "calls",
+             "function");
+  for (const auto& f : s["functions"]) {
+    const auto cycles = f["cycles"].get<uint64_t>();
+    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>10}  {}\n", with_thousands(cycles),
+               100.0 * static_cast<double>(cycles) / total,
+               with_thousands(f["instructions"].get<uint64_t>()),
+               with_thousands(f["calls"].get<uint64_t>()), f["name"].get<std::string>());
+  }
 }
 
 // A .tflite flatbuffer carries "TFL3" at bytes 4..7; an ELF starts with 0x7F 'E' 'L' 'F'.
@@ -45,7 +63,29 @@ bool is_tflite(const std::filesystem::path& path) {
   return path.extension() == ".tflite";
 }
 
-int run_model_form(RunArgs& args) {
+// Evaluates the --fail-if gates on a summary, prints them, writes --junit; returns the
+// process status.
+int apply_gates(const RunArgs& args, const std::vector<Gate>& gates, const nlohmann::json& s,
+                int exit_status) {
+  int status = exit_status;
+  const auto results = evaluate_gates(gates, s);
+  for (const auto& r : results) {
+    const std::string value = r.available ? fmt::format("{:g}", r.value) : "not measured";
+    fmt::print(stderr, "mcuprof: gate {}: {} ({} = {})\n", r.failed ? "FAILED" : "passed",
+               r.gate.text, r.gate.metric, value);
+    if (r.failed && status == exit_code::kOk) status = exit_code::kGateFailed;
+  }
+  if (!gates.empty()) {
+    size_t failed = 0;
+    for (const auto& r : results) failed += r.failed ? 1 : 0;
+    fmt::print(stderr, "mcuprof: verdict: {} ({} of {} gates failed)\n", failed ? "FAIL" : "PASS",
+               failed, gates.size());
+  }
+  if (!args.junit.empty()) write_junit(args.junit, results, s, exit_status);
+  return status;
+}
+
+int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   ModelRunRequest m;
   m.model = args.request.firmware;
   m.target_name = args.request.target_name;
@@ -53,6 +93,7 @@ int run_model_form(RunArgs& args) {
   m.database = args.request.database;
   m.summary = args.request.summary;
   m.max_cycles = args.request.max_cycles;
+  m.unit_cycles = args.request.unit_cycles;
   if (!args.input.empty()) m.input = args.input;
   if (!args.output.empty()) m.output = args.output;
   if (!args.dump_tensors.empty()) m.dump_tensors = args.dump_tensors;
@@ -74,7 +115,7 @@ int run_model_form(RunArgs& args) {
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
                s["database"].get<std::string>());
   fmt::print(stderr, "\n");
-  return outcome.exit_status;
+  return apply_gates(args, gates, s, outcome.exit_status);
 }
 
 int run(RunArgs& args) {
@@ -85,7 +126,9 @@ int run(RunArgs& args) {
   if (!args.db.empty()) request.database = args.db;
   if (!args.summary.empty()) request.summary = args.summary;
   if (!args.semihosting_root.empty()) request.semihosting_root = args.semihosting_root;
-  if (is_tflite(request.firmware)) return run_model_form(args);
+  std::vector<Gate> gates;
+  for (const auto& text : args.fail_if) gates.push_back(parse_gate(text));  // before running
+  if (is_tflite(request.firmware)) return run_model_form(args, gates);
   if (!args.input.empty() || !args.output.empty() || !args.dump_tensors.empty() ||
       !args.runner.empty())
     throw CommandError(exit_code::kUsage,
@@ -105,7 +148,9 @@ int run(RunArgs& args) {
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
                s["database"].get<std::string>());
   fmt::print(stderr, "\n");
-  return outcome.exit_status;
+  if (s.contains("functions")) print_functions(s);
+
+  return apply_gates(args, gates, s, outcome.exit_status);
 }
 
 }  // namespace
@@ -138,6 +183,17 @@ void add_run_command(CLI::App& app, Commands& commands) {
                   "Stop a firmware that has not exited after this many cycles")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--function-cycles", args->request.function_cycles,
+                  "List the N functions (from ELF symbols) that took most cycles")
+      ->expected(0, 1)
+      ->default_str("20")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--unit-cycles", args->request.unit_cycles,
+                "Count one cycle per instruction instead of the core's timing model");
+  cmd->add_option("--fail-if", args->fail_if,
+                  "Fail (exit 91) if a condition holds after the run, e.g. 'peak_sram>256KiB', "
+                  "'latency_ms>50', 'cycles>2M'; repeatable");
+  cmd->add_option("--junit", args->junit, "Write a JUnit XML report of the run and its gates");
   commands.push_back({cmd, [args] { return run(*args); }});
 }
 

@@ -108,7 +108,7 @@ bool Machine::Impl::enter_exception(unsigned n, uint32_t return_address) {
   exceptions.set_active(n, true);
   ipsr = n;
   set_reg(UC_ARM_REG_IPSR, n);
-  cycle_count += entry_cycles();
+  clock->charge(entry_cycles());
 
   uint32_t vector = 0;
   if (!read_guest(scb->vtor() + 4 * n, &vector, 4) || (vector & 1u) == 0 ||
@@ -223,15 +223,15 @@ bool Machine::Impl::sleep(bool wfe) {
     }
     if (systick->deadline() != SysTick::kNever) {
       if (systick->deadline() > max_cycles) {
-        cycle_count = std::max(cycle_count, max_cycles);
+        if (clock->cycles() < max_cycles) clock->charge(max_cycles - clock->cycles());
         stop_with(StopReason::CycleBudget, FaultKind::None,
                   fmt::format("cycle budget of {} cycles exhausted while sleeping in {}",
                               max_cycles, wfe ? "WFE" : "WFI"),
                   std::nullopt, resume);
         return false;
       }
-      cycle_count = std::max(cycle_count, systick->deadline());
-      systick->expire(cycle_count);
+      if (clock->cycles() < systick->deadline()) clock->charge(systick->deadline() - clock->cycles());
+      systick->expire(clock->cycles());
       continue;
     }
     if (wfe) return true;  // no event source modelled: WFE falls through like a NOP

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "cycle/cycle_clock.hpp"
 #include "devices/dwt.hpp"
 #include "devices/itm.hpp"
 #include "devices/nvic.hpp"
@@ -124,7 +125,8 @@ void Machine::Impl::console(ConsoleSource source, std::string_view text) {
 }
 
 void Machine::Impl::itm_event(unsigned port, uint32_t value, unsigned size) {
-  for (auto* o : observers) o->on_itm_event(port, value, size, cycle_count);
+  const uint64_t now = cycles();
+  for (auto* o : observers) o->on_itm_event(port, value, size, now);
 }
 
 void Machine::Impl::unmodelled_access(uint32_t address, bool write) {
@@ -243,7 +245,10 @@ uint64_t Machine::Impl::ppb_read(uc_engine* /*uc*/, uint64_t offset, unsigned si
   const uint32_t address = kPpbBase + static_cast<uint32_t>(offset);
   auto [device, device_offset] = self->ppb.find(address);
   if (device == nullptr) return self->ppb_unknown->read(static_cast<uint32_t>(offset), size);
-  return device->read(device_offset, size);
+  self->device_access = address;  // lets DWT/ITM ask for the accessing instruction's cycle
+  const uint32_t value = device->read(device_offset, size);
+  self->device_access.reset();
+  return value;
 }
 
 void Machine::Impl::ppb_write(uc_engine* /*uc*/, uint64_t offset, unsigned size, uint64_t value,
@@ -255,25 +260,17 @@ void Machine::Impl::ppb_write(uc_engine* /*uc*/, uint64_t offset, unsigned size,
     self->ppb_unknown->write(static_cast<uint32_t>(offset), size, static_cast<uint32_t>(value));
     return;
   }
+  self->device_access = address;
   device->write(device_offset, size, static_cast<uint32_t>(value));
+  self->device_access.reset();
   self->update_fp_checks();  // CPACR or FPCCR may have changed
 }
 
 void Machine::Impl::on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
   auto* self = static_cast<Impl*>(user);
   if (self->before_block(static_cast<uint32_t>(address), size)) return;  // block did not run
-  const uint64_t key = block_key(address, size);
-  auto it = self->block_costs.find(key);
-  if (it == self->block_costs.end()) {
-    self->code_scratch.resize(size);
-    uc_mem_read(uc, address, self->code_scratch.data(), size);
-    const BlockCost cost =
-        self->model->block_cost(static_cast<uint32_t>(address), self->code_scratch);
-    it = self->block_costs.emplace(key, cost).first;
-  }
-  self->cycle_count += it->second.cycles;
-  self->instruction_count += it->second.instructions;
-  if (self->cycle_count >= self->max_cycles && !self->stop) {
+  self->clock->on_block(uc, static_cast<uint32_t>(address), size);
+  if (self->clock->cycles() >= self->max_cycles && !self->stop) {
     self->stop_with(
         StopReason::CycleBudget, FaultKind::None,
         fmt::format("cycle budget of {} cycles exhausted (--max-cycles)", self->max_cycles),
@@ -284,7 +281,7 @@ void Machine::Impl::on_block(uc_engine* uc, uint64_t address, uint32_t size, voi
 bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
   last_block = address;
   last_block_size = size;
-  if (cycle_count >= systick->deadline()) systick->expire(cycle_count);
+  if (clock->cycles() >= systick->deadline()) systick->expire(clock->cycles());
   if (exceptions.any_pending() && take_pending(address)) return true;
   if (fp_checks && check_fp(address, size)) return true;
   if (stack_limit) {
@@ -493,10 +490,12 @@ bool Machine::Impl::check_fp(uint32_t address, uint32_t size) {
 Machine::Machine(const targets::Target& target, std::unique_ptr<CycleModel> cycle_model)
     : impl_(std::make_unique<Impl>(target, std::move(cycle_model))) {
   if (!impl_->model) impl_->model = make_unit_cycle_model(target);
+  impl_->clock = std::make_unique<cycle::CycleClock>(*impl_->model);
   impl_->open_core();
   impl_->map_memories();
   impl_->attach_devices();
   impl_->add_hooks();
+  impl_->clock->install(impl_->uc.get());
   impl_->update_fp_checks();
 }
 
@@ -587,22 +586,29 @@ RunResult Machine::run(const RunOptions& options) {
     break;
   }
   RunResult result = *m.stop;
-  result.cycles = m.cycle_count;
-  result.instructions = m.instruction_count;
+  result.cycles = m.clock->cycles();
+  result.instructions = m.clock->instructions();
   return result;
 }
 
 uint64_t Machine::cycles() const {
-  return impl_->cycle_count;
+  return impl_->clock->cycles();
 }
 uint64_t Machine::instructions() const {
-  return impl_->instruction_count;
+  return impl_->clock->instructions();
 }
 const targets::Target& Machine::target() const {
   return impl_->target;
 }
 const CycleModel& Machine::cycle_model() const {
   return *impl_->model;
+}
+
+std::vector<BlockProfile> Machine::block_profile() const {
+  std::vector<BlockProfile> out;
+  for (const auto& b : impl_->clock->block_stats())
+    out.push_back({b.address, b.size, b.instructions, b.executions, b.cycles});
+  return out;
 }
 
 std::vector<uint8_t> Machine::read_memory(uint32_t address, uint32_t length) const {

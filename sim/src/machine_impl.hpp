@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cycle/cycle_clock.hpp"
 #include "devices/fp_extension.hpp"
 #include "devices/scb.hpp"
 #include "devices/systick.hpp"
@@ -75,17 +76,15 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   FpExtension* fp = nullptr;
   std::unique_ptr<CycleModel> model;
   Semihosting semihosting{*this};
-  std::unordered_map<uint64_t, BlockCost> block_costs;
+  std::unique_ptr<cycle::CycleClock> clock;  // charges blocks through `model`
+  std::optional<uint32_t> device_access;     // address of the device access in progress
   std::unordered_map<uint64_t, BlockIsa> block_isa;
   std::vector<MachineObserver*> observers;
-  std::vector<uint8_t> code_scratch;
   Disassembler disassembler;
   std::vector<Symbol> symbols;  // of the loaded image, for fault reports
   std::optional<uint32_t> stack_limit;
   uint32_t stack_top = 0;
 
-  uint64_t cycle_count = 0;
-  uint64_t instruction_count = 0;
   uint64_t max_cycles = 0;
   std::optional<RunResult> stop;           // set by a hook that ends the run
   unsigned ipsr = 0;                       // exception being handled (mirrors Unicorn's IPSR)
@@ -97,7 +96,10 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   Impl(const targets::Target& t, std::unique_ptr<CycleModel> m);
 
   // --- DeviceHost / SemihostingHost (machine.cpp) ------------------------------------
-  uint64_t cycles() const override { return cycle_count; }
+  // Inside a device access, the cycle of the accessing instruction (exact CYCCNT).
+  uint64_t cycles() const override {
+    return device_access ? clock->cycle_at_access(uc.get(), *device_access) : clock->cycles();
+  }
   uint64_t clock_hz() const override { return target.clock_hz; }
   void console(std::string_view text) override { console(ConsoleSource::Itm, text); }
   void console(ConsoleSource source, std::string_view text) override;

@@ -1,14 +1,313 @@
-// Capstone decoding of Thumb code for the cycle models.
+// Capstone decoding of Thumb code for the cycle models: instruction counts and, per
+// instruction, the summary (class, registers, memory operand, target) of thumb_decoder.hpp.
 #include "thumb_decoder.hpp"
+
+#include <cstdlib>
+#include <cstring>
 
 #include "mcuprof/sim/error.hpp"
 
 namespace mcuprof::sim {
+namespace {
+
+// Capstone register id -> mask bits (core 0-15, S0-S31 at 16-47, flags at 63).
+RegMask reg_bits(unsigned reg) {
+  if (reg >= ARM_REG_R0 && reg <= ARM_REG_R12) return RegMask{1} << (reg - ARM_REG_R0);
+  switch (reg) {
+    case ARM_REG_SP:
+      return RegMask{1} << 13;
+    case ARM_REG_LR:
+      return RegMask{1} << 14;
+    case ARM_REG_PC:
+      return kPcBit;
+    case ARM_REG_APSR:
+    case ARM_REG_APSR_NZCV:
+    case ARM_REG_CPSR:
+    case ARM_REG_FPSCR:
+    case ARM_REG_FPSCR_NZCV:
+      return kFlagsBit;
+    default:
+      break;
+  }
+  if (reg >= ARM_REG_S0 && reg <= ARM_REG_S31) return RegMask{1} << (16 + reg - ARM_REG_S0);
+  if (reg >= ARM_REG_D0 && reg <= ARM_REG_D15) return RegMask{3} << (16 + 2 * (reg - ARM_REG_D0));
+  return 0;
+}
+
+uint8_t core_number(unsigned reg) {
+  if (reg >= ARM_REG_R0 && reg <= ARM_REG_R12) return static_cast<uint8_t>(reg - ARM_REG_R0);
+  if (reg == ARM_REG_SP) return 13;
+  if (reg == ARM_REG_LR) return 14;
+  if (reg == ARM_REG_PC) return 15;
+  return 0xFF;
+}
+
+unsigned register_count(const cs_arm& arm, unsigned first) {
+  unsigned n = 0;
+  for (unsigned i = first; i < arm.op_count; ++i) {
+    if (arm.operands[i].type != ARM_OP_REG) continue;
+    const unsigned r = static_cast<unsigned>(arm.operands[i].reg);
+    n += (r >= ARM_REG_D0 && r <= ARM_REG_D31) ? 2u : 1u;
+  }
+  return n;
+}
+
+InsnClass classify(unsigned id) {
+  switch (id) {
+    case ARM_INS_MUL:
+    case ARM_INS_MLA:
+    case ARM_INS_MLS:
+    case ARM_INS_SMLABB:
+    case ARM_INS_SMLABT:
+    case ARM_INS_SMLATB:
+    case ARM_INS_SMLATT:
+    case ARM_INS_SMLAD:
+    case ARM_INS_SMLADX:
+    case ARM_INS_SMLAWB:
+    case ARM_INS_SMLAWT:
+    case ARM_INS_SMLSD:
+    case ARM_INS_SMLSDX:
+    case ARM_INS_SMMLA:
+    case ARM_INS_SMMLAR:
+    case ARM_INS_SMMLS:
+    case ARM_INS_SMMLSR:
+    case ARM_INS_SMMUL:
+    case ARM_INS_SMMULR:
+    case ARM_INS_SMUAD:
+    case ARM_INS_SMUADX:
+    case ARM_INS_SMULBB:
+    case ARM_INS_SMULBT:
+    case ARM_INS_SMULTB:
+    case ARM_INS_SMULTT:
+    case ARM_INS_SMULWB:
+    case ARM_INS_SMULWT:
+    case ARM_INS_SMUSD:
+    case ARM_INS_SMUSDX:
+    case ARM_INS_USAD8:
+    case ARM_INS_USADA8:
+      return InsnClass::Multiply;
+    case ARM_INS_UMULL:
+    case ARM_INS_SMULL:
+    case ARM_INS_UMLAL:
+    case ARM_INS_SMLAL:
+    case ARM_INS_UMAAL:
+    case ARM_INS_SMLALBB:
+    case ARM_INS_SMLALBT:
+    case ARM_INS_SMLALTB:
+    case ARM_INS_SMLALTT:
+    case ARM_INS_SMLALD:
+    case ARM_INS_SMLALDX:
+    case ARM_INS_SMLSLD:
+    case ARM_INS_SMLSLDX:
+      return InsnClass::MultiplyLong;
+    case ARM_INS_SDIV:
+    case ARM_INS_UDIV:
+      return InsnClass::Divide;
+    case ARM_INS_LDR:
+    case ARM_INS_LDRB:
+    case ARM_INS_LDRH:
+    case ARM_INS_LDRSB:
+    case ARM_INS_LDRSH:
+    case ARM_INS_LDREX:
+    case ARM_INS_LDREXB:
+    case ARM_INS_LDREXH:
+    case ARM_INS_LDRT:
+    case ARM_INS_LDRBT:
+    case ARM_INS_LDRHT:
+    case ARM_INS_LDRSBT:
+    case ARM_INS_LDRSHT:
+    case ARM_INS_LDA:
+    case ARM_INS_LDAB:
+    case ARM_INS_LDAH:
+    case ARM_INS_LDAEX:
+    case ARM_INS_LDAEXB:
+    case ARM_INS_LDAEXH:
+    case ARM_INS_PLD:
+    case ARM_INS_PLI:
+    case ARM_INS_PLDW:
+      return InsnClass::Load;
+    case ARM_INS_STR:
+    case ARM_INS_STRB:
+    case ARM_INS_STRH:
+    case ARM_INS_STREX:
+    case ARM_INS_STREXB:
+    case ARM_INS_STREXH:
+    case ARM_INS_STRT:
+    case ARM_INS_STRBT:
+    case ARM_INS_STRHT:
+    case ARM_INS_STL:
+    case ARM_INS_STLB:
+    case ARM_INS_STLH:
+    case ARM_INS_STLEX:
+    case ARM_INS_STLEXB:
+    case ARM_INS_STLEXH:
+      return InsnClass::Store;
+    case ARM_INS_LDRD:
+    case ARM_INS_LDREXD:
+      return InsnClass::LoadDouble;
+    case ARM_INS_STRD:
+    case ARM_INS_STREXD:
+      return InsnClass::StoreDouble;
+    case ARM_INS_LDM:
+    case ARM_INS_LDMDB:
+    case ARM_INS_POP:
+      return InsnClass::LoadMultiple;
+    case ARM_INS_STM:
+    case ARM_INS_STMDB:
+    case ARM_INS_PUSH:
+      return InsnClass::StoreMultiple;
+    case ARM_INS_B:
+      return InsnClass::Branch;
+    case ARM_INS_BL:
+      return InsnClass::BranchLink;
+    case ARM_INS_BX:
+    case ARM_INS_BLX:
+      return InsnClass::BranchIndirect;
+    case ARM_INS_CBZ:
+    case ARM_INS_CBNZ:
+      return InsnClass::CompareBranch;
+    case ARM_INS_TBB:
+    case ARM_INS_TBH:
+      return InsnClass::TableBranch;
+    case ARM_INS_IT:
+      return InsnClass::It;
+    case ARM_INS_NOP:
+    case ARM_INS_YIELD:
+    case ARM_INS_SEV:
+    case ARM_INS_HINT:
+    case ARM_INS_DBG:
+    case ARM_INS_CLREX:
+      return InsnClass::Nop;
+    case ARM_INS_DMB:
+    case ARM_INS_DSB:
+      return InsnClass::Barrier;
+    case ARM_INS_ISB:
+      return InsnClass::Isb;
+    case ARM_INS_WFI:
+    case ARM_INS_WFE:
+      return InsnClass::Sleep;
+    case ARM_INS_MRS:
+    case ARM_INS_MSR:
+    case ARM_INS_CPS:
+      return InsnClass::SystemRegister;
+    case ARM_INS_VADD:
+    case ARM_INS_VSUB:
+    case ARM_INS_VMUL:
+    case ARM_INS_VNMUL:
+    case ARM_INS_VABS:
+    case ARM_INS_VNEG:
+    case ARM_INS_VCMP:
+    case ARM_INS_VCMPE:
+    case ARM_INS_VCVT:
+    case ARM_INS_VCVTR:
+    case ARM_INS_VCVTA:
+    case ARM_INS_VCVTB:
+    case ARM_INS_VCVTM:
+    case ARM_INS_VCVTN:
+    case ARM_INS_VCVTP:
+    case ARM_INS_VCVTT:
+    case ARM_INS_VMAXNM:
+    case ARM_INS_VMINNM:
+    case ARM_INS_VRINTA:
+    case ARM_INS_VRINTM:
+    case ARM_INS_VRINTN:
+    case ARM_INS_VRINTP:
+    case ARM_INS_VRINTR:
+    case ARM_INS_VRINTX:
+    case ARM_INS_VRINTZ:
+    case ARM_INS_VSELEQ:
+    case ARM_INS_VSELGE:
+    case ARM_INS_VSELGT:
+    case ARM_INS_VSELVS:
+      return InsnClass::FpAlu;
+    case ARM_INS_VMLA:
+    case ARM_INS_VMLS:
+    case ARM_INS_VNMLA:
+    case ARM_INS_VNMLS:
+    case ARM_INS_VFMA:
+    case ARM_INS_VFMS:
+    case ARM_INS_VFNMA:
+    case ARM_INS_VFNMS:
+      return InsnClass::FpMac;
+    case ARM_INS_VDIV:
+    case ARM_INS_VSQRT:
+      return InsnClass::FpDivide;
+    case ARM_INS_VLDR:
+      return InsnClass::FpLoad;
+    case ARM_INS_VSTR:
+      return InsnClass::FpStore;
+    case ARM_INS_VLDMIA:
+    case ARM_INS_VLDMDB:
+    case ARM_INS_VPOP:
+      return InsnClass::FpLoadMultiple;
+    case ARM_INS_VSTMIA:
+    case ARM_INS_VSTMDB:
+    case ARM_INS_VPUSH:
+      return InsnClass::FpStoreMultiple;
+    case ARM_INS_VMOV:
+    case ARM_INS_VMRS:
+    case ARM_INS_VMSR:
+      return InsnClass::FpTransfer;  // refined below: VMOV between S registers is FpAlu
+    case ARM_INS_SVC:
+    case ARM_INS_BKPT:
+    case ARM_INS_UDF:
+    case ARM_INS_TRAP:
+      return InsnClass::Exception;
+    default:
+      return InsnClass::Alu;
+  }
+}
+
+uint32_t access_bytes(unsigned id) {
+  switch (id) {
+    case ARM_INS_LDRB:
+    case ARM_INS_LDRSB:
+    case ARM_INS_STRB:
+    case ARM_INS_LDREXB:
+    case ARM_INS_STREXB:
+    case ARM_INS_LDRBT:
+    case ARM_INS_LDRSBT:
+    case ARM_INS_STRBT:
+    case ARM_INS_LDAB:
+    case ARM_INS_STLB:
+    case ARM_INS_LDAEXB:
+    case ARM_INS_STLEXB:
+      return 1;
+    case ARM_INS_LDRH:
+    case ARM_INS_LDRSH:
+    case ARM_INS_STRH:
+    case ARM_INS_LDREXH:
+    case ARM_INS_STREXH:
+    case ARM_INS_LDRHT:
+    case ARM_INS_LDRSHT:
+    case ARM_INS_STRHT:
+    case ARM_INS_LDAH:
+    case ARM_INS_STLH:
+    case ARM_INS_LDAEXH:
+    case ARM_INS_STLEXH:
+      return 2;
+    case ARM_INS_LDRD:
+    case ARM_INS_STRD:
+    case ARM_INS_LDREXD:
+    case ARM_INS_STREXD:
+      return 8;
+    default:
+      return 4;
+  }
+}
+
+bool is_multiple(InsnClass c) {
+  return c == InsnClass::LoadMultiple || c == InsnClass::StoreMultiple ||
+         c == InsnClass::FpLoadMultiple || c == InsnClass::FpStoreMultiple;
+}
+
+}  // namespace
 
 ThumbDecoder::ThumbDecoder() {
   const auto mode = static_cast<cs_mode>(CS_MODE_THUMB | CS_MODE_MCLASS);
   if (cs_open(CS_ARCH_ARM, mode, &handle_) != CS_ERR_OK)
     throw SimError(SimError::Kind::Emulator, "Capstone: cannot open a Thumb decoder");
+  cs_option(handle_, CS_OPT_DETAIL, CS_OPT_ON);
   scratch_ = cs_malloc(handle_);
 }
 
@@ -30,6 +329,137 @@ uint32_t ThumbDecoder::count_instructions(uint32_t address, std::span<const uint
     ++count;
   }
   return count;
+}
+
+Insn ThumbDecoder::summarise(const cs_insn& ci) const {
+  Insn in;
+  in.address = static_cast<uint32_t>(ci.address);
+  in.bytes = static_cast<uint8_t>(ci.size);
+  in.cls = classify(ci.id);
+  const cs_arm& arm = ci.detail->arm;
+  in.conditional = arm.cc != ARM_CC_AL && arm.cc != ARM_CC_INVALID;
+  in.writeback = arm.writeback;
+
+  // Registers read and written, implicit ones included.
+  cs_regs read{};
+  cs_regs written{};
+  uint8_t nread = 0;
+  uint8_t nwritten = 0;
+  if (cs_regs_access(handle_, &ci, read, &nread, written, &nwritten) == CS_ERR_OK) {
+    for (unsigned i = 0; i < nread; ++i) in.reads |= reg_bits(read[i]);
+    for (unsigned i = 0; i < nwritten; ++i) in.writes |= reg_bits(written[i]);
+  }
+  for (unsigned i = 0; i < arm.op_count; ++i) {
+    const cs_arm_op& op = arm.operands[i];
+    if (op.type == ARM_OP_REG) {
+      if (op.access & CS_AC_WRITE) in.writes |= reg_bits(static_cast<unsigned>(op.reg));
+      if (op.access & CS_AC_READ) in.reads |= reg_bits(static_cast<unsigned>(op.reg));
+    }
+  }
+  if (arm.update_flags) in.writes |= kFlagsBit;
+  if (in.conditional) in.reads |= kFlagsBit;
+
+  // Memory operand and post-index immediate.
+  for (unsigned i = 0; i < arm.op_count; ++i) {
+    const cs_arm_op& op = arm.operands[i];
+    if (op.type != ARM_OP_MEM) continue;
+    in.base = core_number(static_cast<unsigned>(op.mem.base));
+    in.index = op.mem.index == ARM_REG_INVALID ? uint8_t{0xFF}
+                                               : core_number(static_cast<unsigned>(op.mem.index));
+    in.register_offset = in.index != 0xFF;
+    in.subtract = op.mem.scale == -1 || op.subtracted;
+    in.shift = static_cast<uint8_t>(op.mem.lshift);
+    in.disp = op.mem.disp;
+    if (i + 1 < arm.op_count && arm.operands[i + 1].type == ARM_OP_IMM) {
+      const int32_t imm = arm.operands[i + 1].imm;
+      in.post = arm.operands[i + 1].subtracted ? -std::abs(imm) : imm;
+    }
+    in.access_bytes = access_bytes(ci.id);
+    if (in.base != 0xFF) in.address_regs |= RegMask{1} << in.base;
+    if (in.index != 0xFF) in.address_regs |= RegMask{1} << in.index;
+    break;
+  }
+
+  switch (in.cls) {
+    case InsnClass::LoadMultiple:
+    case InsnClass::StoreMultiple:
+    case InsnClass::FpLoadMultiple:
+    case InsnClass::FpStoreMultiple: {
+      const bool stack = ci.id == ARM_INS_PUSH || ci.id == ARM_INS_POP || ci.id == ARM_INS_VPUSH ||
+                         ci.id == ARM_INS_VPOP;
+      const unsigned first = stack ? 0u : 1u;
+      in.count = static_cast<uint8_t>(register_count(arm, first));
+      in.base = stack ? 13 : core_number(static_cast<unsigned>(arm.operands[0].reg));
+      in.address_regs = in.base != 0xFF ? RegMask{1} << in.base : 0;
+      in.access_bytes = 4u * in.count;
+      in.decrement_before = ci.id == ARM_INS_PUSH || ci.id == ARM_INS_STMDB ||
+                            ci.id == ARM_INS_LDMDB || ci.id == ARM_INS_VPUSH ||
+                            ci.id == ARM_INS_VSTMDB || ci.id == ARM_INS_VLDMDB;
+      in.writeback = in.writeback || stack;
+      break;
+    }
+    case InsnClass::Branch:
+    case InsnClass::BranchLink:
+    case InsnClass::CompareBranch:
+      for (unsigned i = 0; i < arm.op_count; ++i)
+        if (arm.operands[i].type == ARM_OP_IMM) {
+          in.has_target = true;
+          in.target = static_cast<uint32_t>(arm.operands[i].imm);
+        }
+      if (in.cls == InsnClass::CompareBranch) in.conditional = true;
+      break;
+    case InsnClass::Divide:
+      in.is_signed = ci.id == ARM_INS_SDIV;
+      if (arm.op_count == 3) {
+        in.op1 = core_number(static_cast<unsigned>(arm.operands[1].reg));
+        in.op2 = core_number(static_cast<unsigned>(arm.operands[2].reg));
+      } else if (arm.op_count == 2) {  // SDIV Rdn, Rm
+        in.op1 = core_number(static_cast<unsigned>(arm.operands[0].reg));
+        in.op2 = core_number(static_cast<unsigned>(arm.operands[1].reg));
+      }
+      break;
+    case InsnClass::FpTransfer:
+      // VMOV Sd, Sm / VMOV Sd, #imm stay in the FP register file: an FP ALU op.
+      if (ci.id == ARM_INS_VMOV && (in.reads & 0xFFFF) == 0 && (in.writes & 0xFFFF) == 0)
+        in.cls = InsnClass::FpAlu;
+      break;
+    default:
+      break;
+  }
+  if (is_multiple(in.cls)) in.writeback = in.writeback || arm.writeback;
+  in.writes_pc = (in.writes & kPcBit) != 0 || in.cls == InsnClass::Branch ||
+                 in.cls == InsnClass::BranchLink || in.cls == InsnClass::BranchIndirect ||
+                 in.cls == InsnClass::CompareBranch || in.cls == InsnClass::TableBranch;
+  in.reads &= ~kPcBit;  // reading the PC is free (literal addresses)
+  return in;
+}
+
+std::vector<Insn> ThumbDecoder::decode(uint32_t address, std::span<const uint8_t> code) const {
+  std::vector<Insn> out;
+  const uint8_t* bytes = code.data();
+  size_t size = code.size();
+  uint64_t pc = address;
+  unsigned it_remaining = 0;  // instructions still covered by an IT block
+  while (size > 0) {
+    const uint64_t at = pc;
+    if (!cs_disasm_iter(handle_, &bytes, &size, &pc, scratch_)) {
+      Insn bad;
+      bad.address = static_cast<uint32_t>(at);
+      bad.cls = InsnClass::Undefined;
+      out.push_back(bad);
+      break;
+    }
+    Insn in = summarise(*scratch_);
+    if (it_remaining > 0) {
+      in.conditional = true;
+      in.reads |= kFlagsBit;
+      --it_remaining;
+    }
+    if (in.cls == InsnClass::It)
+      it_remaining = static_cast<unsigned>(std::strlen(scratch_->mnemonic)) - 1;
+    out.push_back(in);
+  }
+  return out;
 }
 
 }  // namespace mcuprof::sim

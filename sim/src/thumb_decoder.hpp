@@ -1,13 +1,105 @@
-// RAII wrapper around a Capstone handle that decodes Thumb (M-profile) code.
+// RAII wrapper around a Capstone handle that decodes Thumb (M-profile) code, and the
+// instruction summary the cycle models work from (class, registers read and written,
+// memory operand, branch target).
 #pragma once
 
 #include <capstone/capstone.h>
 
 #include <cstdint>
-#include <memory>
 #include <span>
+#include <vector>
 
 namespace mcuprof::sim {
+
+// What the timing rules need to tell instructions apart.
+enum class InsnClass : uint8_t {
+  Alu,             // data processing, moves, shifts, extends, bit fields, saturation
+  Multiply,        // MUL, MLA, MLS and the DSP multiplies (SMLAD, SMULBB, ...)
+  MultiplyLong,    // UMULL, SMULL, UMLAL, SMLAL, UMAAL
+  Divide,          // SDIV, UDIV
+  Load,            // single load (LDR, LDRB, LDRH, LDRSB, LDRSH, LDREX)
+  Store,           // single store
+  LoadDouble,      // LDRD
+  StoreDouble,     // STRD
+  LoadMultiple,    // LDM, POP
+  StoreMultiple,   // STM, PUSH
+  Branch,          // B (conditional or not)
+  BranchLink,      // BL
+  BranchIndirect,  // BX, BLX
+  CompareBranch,   // CBZ, CBNZ
+  TableBranch,     // TBB, TBH
+  It,
+  Nop,      // NOP, YIELD, SEV, hints
+  Barrier,  // DMB, DSB
+  Isb,
+  Sleep,            // WFI, WFE
+  SystemRegister,   // MRS, MSR, CPS
+  FpAlu,            // VADD, VSUB, VMUL, VNMUL, VABS, VNEG, VCMP, VCVT, VMOV imm/reg
+  FpMac,            // VMLA, VMLS, VNMLA, VNMLS, VFMA, VFMS, VFNMA, VFNMS
+  FpDivide,         // VDIV, VSQRT
+  FpLoad,           // VLDR
+  FpStore,          // VSTR
+  FpLoadMultiple,   // VLDM, VPOP
+  FpStoreMultiple,  // VSTM, VPUSH
+  FpTransfer,       // VMOV between core and FP registers, VMRS, VMSR
+  Exception,        // SVC, BKPT, UDF
+  Undefined,        // Capstone could not decode it
+};
+
+// Instructions that access data memory (TBB/TBH read their table).
+constexpr bool is_memory(InsnClass c) {
+  switch (c) {
+    case InsnClass::Load:
+    case InsnClass::Store:
+    case InsnClass::LoadDouble:
+    case InsnClass::StoreDouble:
+    case InsnClass::LoadMultiple:
+    case InsnClass::StoreMultiple:
+    case InsnClass::FpLoad:
+    case InsnClass::FpStore:
+    case InsnClass::FpLoadMultiple:
+    case InsnClass::FpStoreMultiple:
+    case InsnClass::TableBranch:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Register masks: bits 0-15 core registers, 16-47 S0-S31, 63 the flags.
+using RegMask = uint64_t;
+constexpr RegMask kPcBit = RegMask{1} << 15;
+constexpr RegMask kFlagsBit = RegMask{1} << 63;
+
+struct Insn {
+  uint32_t address = 0;
+  uint8_t bytes = 2;
+  InsnClass cls = InsnClass::Alu;
+  bool conditional = false;  // has a condition (B<c>, or inside an IT block)
+  bool writes_pc = false;
+  bool writeback = false;  // base register update (pre/post-index, LDM!/STM!)
+  uint8_t count = 1;       // registers transferred by LDM/STM/PUSH/POP/VLDM/VSTM
+  RegMask reads = 0;
+  RegMask writes = 0;
+  RegMask address_regs = 0;  // registers used to form a memory address
+  // Memory operand (loads and stores): base/index registers as core numbers.
+  uint8_t base = 0xFF;
+  uint8_t index = 0xFF;
+  uint8_t shift = 0;
+  bool subtract = false;
+  int32_t disp = 0;               // pre-index displacement (0 for post-indexed forms)
+  int32_t post = 0;               // post-index immediate added to the base afterwards
+  uint32_t access_bytes = 0;      // bytes read or written
+  bool decrement_before = false;  // STMDB/PUSH/VPUSH/LDMDB: lowest address = base - bytes
+  bool register_offset = false;
+  // Direct branches: the target address.
+  bool has_target = false;
+  uint32_t target = 0;
+  // SDIV/UDIV operands (core register numbers).
+  uint8_t op1 = 0xFF;
+  uint8_t op2 = 0xFF;
+  bool is_signed = false;
+};
 
 class ThumbDecoder {
  public:
@@ -20,7 +112,12 @@ class ThumbDecoder {
   // as one instruction: the core would fault on it).
   uint32_t count_instructions(uint32_t address, std::span<const uint8_t> code) const;
 
+  // Decodes every instruction of a block with its timing-relevant details.
+  std::vector<Insn> decode(uint32_t address, std::span<const uint8_t> code) const;
+
  private:
+  Insn summarise(const cs_insn& insn) const;
+
   csh handle_ = 0;
   cs_insn* scratch_ = nullptr;
 };

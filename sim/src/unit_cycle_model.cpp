@@ -1,6 +1,7 @@
 // The one-cycle-per-instruction model (see cycle_model.hpp).
 #include <string_view>
 
+#include "cycle/block_analysis.hpp"
 #include "mcuprof/sim/cycle_model.hpp"
 #include "thumb_decoder.hpp"
 
@@ -10,9 +11,15 @@ namespace {
 class UnitCycleModel final : public CycleModel {
  public:
   std::string_view name() const override { return "unit (1 cycle per instruction)"; }
-  BlockCost block_cost(uint32_t address, std::span<const uint8_t> code) override {
-    const uint32_t n = decoder_.count_instructions(address, code);
-    return {n, n};
+  BlockTiming analyse_block(uint32_t address, std::span<const uint8_t> code) override {
+    const std::vector<Insn> insns = decoder_.decode(address, code);
+    const std::vector<uint32_t> ones(insns.size(), 1);
+    BlockTiming b =
+        cycle::assemble_block(address, static_cast<uint32_t>(code.size()), insns, ones, 0);
+    return b;
+  }
+  uint32_t enter_block(const BlockTiming&, const BlockTiming*, const RegisterView&) override {
+    return 0;
   }
 
  private:

@@ -4,6 +4,7 @@
 #include <QTest>
 
 #include "mcuprof/traces/store.hpp"
+#include "mcuprof/traces/writer.hpp"
 #include "run_list_model.hpp"
 
 using mcuprof::gui::RunListModel;
@@ -46,6 +47,18 @@ class TestRunListModel : public QObject {
     QCOMPARE(model.data(model.index(1, RunListModel::Cycles), Qt::UserRole).toULongLong(), 250'000ull);
     QCOMPARE(model.data(model.index(0, RunListModel::LatencyMs)).toString(), QString("10.000"));
     QCOMPARE(model.data(model.index(1, RunListModel::Status)).toString(), QString("exit 0"));
+    // A run whose writer announced it and never finished (killed, or still running).
+    {
+      auto store_rw = TraceStore::open(path, TraceStore::Mode::ReadWrite);
+      RunRecord r;
+      r.target = "stm32f746";
+      mcuprof::traces::WriterOptions options;
+      options.announce_early = true;
+      mcuprof::traces::RunWriter abandoned(store_rw, r, options);
+    }
+    model.set_runs(store.runs());
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.data(model.index(2, RunListModel::Status)).toString(), QString("incomplete"));
     model.set_runs({});
     QCOMPARE(model.rowCount(), 0);
   }

@@ -17,7 +17,8 @@ namespace {
 
 struct Published {
   const char* file;
-  double mmacs;                    // README "MACs" column, in millions, rounded to 2 decimals
+  double mmacs;     // README "MACs" column, in millions, rounded to 2 decimals
+  double kweights;  // README "weights+bias" column, in thousands, rounded to 1 decimal
   std::map<std::string, int> ops;  // README "ops" column (with PAD kept separate)
   std::vector<int32_t> input_shape;
   DType input_dtype;
@@ -28,6 +29,7 @@ const std::vector<Published>& published() {
   static const std::vector<Published> p = {
       {"vww_96_int8.tflite",
        7.49,
+       210.9,
        {{"CONV_2D", 14},
         {"DEPTHWISE_CONV_2D", 13},
         {"AVERAGE_POOL_2D", 1},
@@ -39,6 +41,7 @@ const std::vector<Published>& published() {
        {1, 2}},
       {"pretrainedResnet_quant.tflite",
        12.50,
+       77.7,
        {{"CONV_2D", 9},
         {"ADD", 3},
         {"AVERAGE_POOL_2D", 1},
@@ -50,6 +53,7 @@ const std::vector<Published>& published() {
        {1, 10}},
       {"kws_ref_model.tflite",
        2.66,
+       22.6,
        {{"CONV_2D", 5},
         {"DEPTHWISE_CONV_2D", 4},
         {"AVERAGE_POOL_2D", 1},
@@ -59,9 +63,16 @@ const std::vector<Published>& published() {
        {1, 49, 10, 1},
        DType::kInt8,
        {1, 12}},
-      {"ad01_int8.tflite", 0.26, {{"FULLY_CONNECTED", 10}}, {1, 640}, DType::kInt8, {1, 640}},
+      {"ad01_int8.tflite",
+       0.26,
+       265.9,
+       {{"FULLY_CONNECTED", 10}},
+       {1, 640},
+       DType::kInt8,
+       {1, 640}},
       {"mcunet-vww1.tflite",
        11.58,
+       426.6,
        {{"CONV_2D", 30},
         {"DEPTHWISE_CONV_2D", 15},
         {"ADD", 8},
@@ -100,6 +111,13 @@ TEST_P(SharedModel, ImportsWithPublishedOpsShapesAndMacs) {
   EXPECT_EQ(g.tensor(g.inputs[0]).dtype, m.input_dtype);
   EXPECT_EQ(g.tensor(g.outputs[0]).shape, m.output_shape);
   EXPECT_NEAR(static_cast<double>(total_macs(g)) / 1e6, m.mmacs, 0.005 + 1e-9) << m.file;
+  int64_t weights = 0;  // weights + bias of conv, depthwise and FC layers
+  for (const auto& op : g.ops)
+    if (op.type == OpType::kConv2D || op.type == OpType::kDepthwiseConv2D ||
+        op.type == OpType::kFullyConnected)
+      for (std::size_t k = 1; k < op.inputs.size(); ++k)
+        if (op.inputs[k] >= 0) weights += g.tensor(op.inputs[k]).elements();
+  EXPECT_NEAR(static_cast<double>(weights) / 1e3, m.kweights, 0.05 + 1e-9) << m.file;
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, SharedModel, ::testing::ValuesIn(published()),

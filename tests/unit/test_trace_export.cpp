@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include "mcuprof/traces/store.hpp"
 #include "mcuprof/traces/writer.hpp"
 #include "paths.hpp"
+#include "process.hpp"
 #include "synthetic_run.hpp"
 
 using namespace mcuprof::traces;
@@ -142,4 +144,37 @@ TEST(TraceExport, FoldedStacksAddUpToTheRunsCycles) {
   EXPECT_EQ(functions.str(),
             "main " + std::to_string(e.run.record.total_cycles - 9000) + "\nmain;conv 9000\n");
   EXPECT_THROW(write_folded_stacks(e.store, 999, functions), TraceError);
+}
+
+TEST(TraceExport, TheCliExportsARunByNameAndExplainsBadRequests) {
+  Exported e;
+  const std::string db = (e.dir / "t.db").string();
+  const std::string json = (e.dir / "trace.json").string();
+  const std::string folded = (e.dir / "stacks.folded").string();
+  const std::string bin = mcuprof::test::mcuprof_binary().string();
+  const auto ok = mcuprof::test::run_process(
+      {bin, "export", db, "--run", "synthetic-31", "--chrome-trace", json, "--folded", folded});
+  ASSERT_EQ(ok.status, 0) << ok.err;
+  std::ifstream json_in(json);
+  const auto doc = nlohmann::json::parse(json_in);
+  EXPECT_EQ(doc.at("otherData").at("run_id"), e.id);
+  std::ifstream folded_in(folded);
+  uint64_t sum = 0;
+  std::string line;
+  while (std::getline(folded_in, line)) sum += std::stoull(line.substr(line.rfind(' ') + 1));
+  EXPECT_EQ(sum, e.run.record.total_cycles);
+
+  const auto no_run =
+      mcuprof::test::run_process({bin, "export", db, "--run", "nope", "--folded", folded});
+  EXPECT_EQ(no_run.status, 65);
+  EXPECT_NE(no_run.err.find("no run 'nope'"), std::string::npos) << no_run.err;
+  EXPECT_EQ(std::count(no_run.err.begin(), no_run.err.end(), '\n'), 1) << no_run.err;
+  const auto no_db = mcuprof::test::run_process(
+      {bin, "export", (e.dir / "missing.db").string(), "--run", "1", "--folded", folded});
+  EXPECT_EQ(no_db.status, 66) << no_db.err;
+  const auto no_output = mcuprof::test::run_process({bin, "export", db, "--run", "1"});
+  EXPECT_EQ(no_output.status, 64) << no_output.err;
+  const auto bad_path = mcuprof::test::run_process(
+      {bin, "export", db, "--run", "1", "--chrome-trace", (e.dir / "no/dir/x.json").string()});
+  EXPECT_EQ(bad_path.status, 73) << bad_path.err;
 }

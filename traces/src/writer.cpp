@@ -17,32 +17,14 @@ namespace mcuprof::traces {
 namespace {
 
 // The columns of `runs` a writer sets, in one place for INSERT and UPDATE.
-constexpr std::array<const char*, 26> kRunColumns = {"status",
-                                                     "name",
-                                                     "target",
-                                                     "firmware_path",
-                                                     "firmware_sha256",
-                                                     "model_path",
-                                                     "model_sha256",
-                                                     "schedule",
-                                                     "started_at",
-                                                     "tool_version",
-                                                     "cycle_model",
-                                                     "clock_hz",
-                                                     "total_cycles",
-                                                     "instructions",
-                                                     "stop_reason",
-                                                     "exit_code",
-                                                     "fault",
-                                                     "detail",
-                                                     "latency_ms",
-                                                     "peak_sram_bytes",
-                                                     "peak_sram_ts",
-                                                     "peak_sram_where",
-                                                     "arena_bytes",
-                                                     "macs",
-                                                     "flash_ifetch_bytes",
-                                                     "flash_data_bytes"};
+// clang-format off
+constexpr std::array<const char*, 26> kRunColumns = {
+    "status", "name", "target", "firmware_path", "firmware_sha256", "model_path",
+    "model_sha256", "schedule", "started_at", "tool_version", "cycle_model", "clock_hz",
+    "total_cycles", "instructions", "stop_reason", "exit_code", "fault", "detail",
+    "latency_ms", "peak_sram_bytes", "peak_sram_ts", "peak_sram_where", "arena_bytes", "macs",
+    "flash_ifetch_bytes", "flash_data_bytes"};
+// clang-format on
 
 std::string insert_run_sql() {
   std::string cols;
@@ -404,6 +386,7 @@ int64_t RunWriter::finish() {
     }
     tx.commit();
   } catch (const SQLite::Exception& e) {
+    if (!options_.announce_early) run_.id = 0;  // the insert was rolled back
     throw TraceError(fmt::format("{}: cannot write run: {}", store_.path().string(), e.what()));
   }
   finished_ = true;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <set>
 
@@ -145,7 +146,9 @@ class Importer {
     sg_ = subgraphs->Get(0);
     const auto* tensors = sg_->tensors();
     if (!tensors || tensors->size() == 0) fail("subgraph 0 has no tensors");
-    if (tensors->size() > 1'000'000) fail("absurd tensor count");
+    if (tensors->size() > kMaxTensors)
+      fail(
+          fmt::format("model has {} tensors (at most {} supported)", tensors->size(), kMaxTensors));
     const auto* buffers = model_->buffers();
     g_.description = model_->description() ? model_->description()->str() : "";
     g_.tensors.resize(tensors->size());
@@ -172,14 +175,21 @@ class Importer {
         for (const auto d : *t->shape()) {
           if (d <= 0) fail(fmt::format("{} has a non-positive dimension {}", where(), d));
           n *= d;
-          if (n * 8 > kMaxTensorBytes) fail(fmt::format("{} is absurdly large", where()));
+          if (n * 8 > kMaxTensorBytes)
+            fail(fmt::format("{} is absurdly large (more than {} elements)", where(),
+                             kMaxTensorBytes / 8));
           out.shape.push_back(d);
         }
       }
       if (const auto* q = t->quantization()) {
         if (q->scale()) out.quant.scale.assign(q->scale()->begin(), q->scale()->end());
-        if (q->zero_point())
-          out.quant.zero_point.assign(q->zero_point()->begin(), q->zero_point()->end());
+        if (const auto* zp = q->zero_point()) {
+          // The verifier only checks 4-byte alignment of vectors; copy 64-bit elements
+          // bytewise so a hostile file cannot cause misaligned loads.
+          out.quant.zero_point.resize(zp->size());
+          if (zp->size() > 0)
+            std::memcpy(out.quant.zero_point.data(), zp->Data(), zp->size() * sizeof(int64_t));
+        }
         out.quant.axis = q->quantized_dimension();
         if (out.quant.zero_point.empty() && !out.quant.scale.empty())
           out.quant.zero_point.assign(out.quant.scale.size(), 0);
@@ -187,7 +197,7 @@ class Importer {
           fail(fmt::format("{}: {} scales but {} zero points", where(), out.quant.scale.size(),
                            out.quant.zero_point.size()));
         for (const auto s : out.quant.scale)
-          if (!std::isfinite(s) || s <= 0.0f)
+          if (!std::isnormal(s) || s <= 0.0f)
             fail(fmt::format("{} has an invalid quantization scale {}", where(), s));
         for (const auto z : out.quant.zero_point)
           if (z < -32768 || z > 65535)
@@ -231,6 +241,9 @@ class Importer {
     const auto* codes = model_->operator_codes();
     const auto* ops = sg_->operators();
     if (!ops || ops->size() == 0) fail("subgraph 0 has no operators");
+    if (ops->size() > kMaxOperators)
+      fail(
+          fmt::format("model has {} operators (at most {} supported)", ops->size(), kMaxOperators));
     const auto n_tensors = static_cast<int32_t>(g_.tensors.size());
     for (uint32_t i = 0; i < ops->size(); ++i) {
       const auto* op = ops->Get(i);

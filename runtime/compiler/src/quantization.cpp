@@ -33,7 +33,9 @@ namespace {
 
 void activation_range(Activation a, float scale, int32_t zp, OpQuantParams& p) {
   const auto quantize = [&](float v) {
-    return zp + static_cast<int32_t>(std::round(v / scale));  // float, as TFLite
+    // Float, as TFLite; clamped so absurd scales cannot overflow the conversion.
+    const float q = std::clamp(std::round(v / scale), -1e6f, 1e6f);
+    return zp + static_cast<int32_t>(q);
   };
   int32_t lo = -128, hi = 127;
   if (a == Activation::kRelu) lo = std::max(lo, quantize(0.0f));
@@ -115,7 +117,7 @@ OpQuantParams compute_quant_params(const Graph& g, const Operator& op) {
       const double radius = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) *
                             static_cast<double>(int64_t{1} << (31 - kScaledDiffIntegerBits)) /
                             std::ldexp(1.0, p.input1.shift);
-      p.left_shift = -static_cast<int32_t>(std::floor(radius));
+      p.left_shift = -static_cast<int32_t>(std::min(std::floor(radius), 2147483647.0));
       break;
     }
     default:

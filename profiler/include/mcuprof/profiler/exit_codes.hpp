@@ -26,5 +26,6 @@ constexpr int kFaultMemManage = 86;
 constexpr int kFaultStackOverflow = 87;
 constexpr int kFaultLockup = 88;
 constexpr int kCycleBudget = 90;  // --max-cycles exhausted: the firmware did not finish
+constexpr int kGateFailed = 91;   // the run succeeded but a --fail-if condition holds
 
 }  // namespace mcuprof::profiler::exit_code

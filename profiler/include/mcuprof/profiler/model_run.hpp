@@ -28,6 +28,7 @@ struct ModelRunRequest {
   std::optional<std::filesystem::path> dump_tensors;  // folder for every activation
   std::optional<std::filesystem::path> runner;        // model runner ELF (default: the board's)
   uint64_t max_cycles = 10'000'000'000ull;
+  bool unit_cycles = false;  // one cycle per instruction instead of the core's model
 };
 
 // A model compiled for the runner: the graph, its memory plan and the image bytes.

@@ -36,6 +36,8 @@ struct RunRequest {
   std::optional<std::filesystem::path> summary;
   uint64_t max_cycles = 10'000'000'000ull;
   std::optional<std::filesystem::path> semihosting_root;  // host files the firmware may open
+  bool unit_cycles = false;     // one cycle per instruction instead of the core's model
+  unsigned function_cycles = 0; // list this many functions by cycles (0: none)
 };
 
 struct RunOutcome {

@@ -1,13 +1,16 @@
-// The cycle model interface: the machine asks it once for the static cost of every
-// basic block it meets (then caches it) and adds dynamic corrections at run time.
-// The first model counts one cycle per instruction; the per-core models of the
-// cycle-model issue implement the same interface.
+// The cycle model interface. The machine asks a model once for the static timing of
+// every basic block it meets (decoded with Capstone, then cached by the machine) and,
+// at every block entry, for the dynamic corrections that need run-time state: the
+// previous block's branch outcome, flash fetches through the accelerator or cache,
+// data reads from flash, division operand values. No per-instruction hook is needed.
+// docs/cycle-model.md lists every rule with its source and its firmware test.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "mcuprof/targets/target.hpp"
 
@@ -18,16 +21,114 @@ struct BlockCost {
   uint32_t instructions = 0;
 };
 
+// A load or store of a block, for attributing a device access to its instruction
+// (exact DWT->CYCCNT mid-block) and for charging data reads through the memory model.
+struct MemoryOperand {
+  static constexpr uint8_t kNoRegister = 0xFF;
+  uint16_t insn = 0;            // index of the instruction in its block
+  uint8_t base = kNoRegister;   // core register 0..15 (15: PC-relative literal)
+  uint8_t index = kNoRegister;  // index register, or kNoRegister
+  uint8_t shift = 0;            // left shift of the index register
+  bool subtract = false;        // base - index
+  bool load = true;
+  bool base_changed = false;  // base written earlier in the block (entry value is approximate)
+  int32_t offset = 0;         // address = base value at block entry + offset
+  int32_t disp = 0;           // address = base value just before the access + disp
+  uint32_t bytes = 4;         // bytes accessed (LDM/STM: 4 per register)
+  mutable uint32_t cache_hint = 0;  // model scratch: where its line was last found
+};
+
+// An integer division whose cycle count depends on its operands.
+struct DivideOperand {
+  uint16_t insn = 0;
+  uint8_t dividend = 0;  // core registers
+  uint8_t divisor = 0;
+  bool is_signed = false;
+  bool operands_known = false;  // neither register is written earlier in the block
+};
+
+// How a block ends, for the taken/not-taken correction at the next block entry.
+enum class BlockExit : uint8_t {
+  FallThrough,  // no branch at the end (block split for another reason)
+  Always,       // unconditional branch, cost included statically
+  Conditional,  // conditional branch (B<c>, CBZ/CBNZ, branch in an IT block)
+};
+
+// Static timing of one basic block: computed once per block and cached.
+struct BlockTiming {
+  uint32_t address = 0;
+  uint32_t size = 0;
+  uint32_t cycles = 0;  // static cycles, a conditional exit counted as not taken
+  uint32_t instructions = 0;
+  std::vector<uint32_t> prefix;   // cycles before instruction i (prefix[0] == 0)
+  std::vector<uint16_t> offsets;  // byte offset of instruction i from `address`
+  std::vector<MemoryOperand> memory;
+  std::vector<DivideOperand> divides;
+  BlockExit exit = BlockExit::FallThrough;
+  uint32_t taken_target = 0;          // conditional exit: where the taken branch goes
+  uint32_t taken_penalty = 0;         // conditional exit: extra cycles when taken
+  uint32_t fallthrough_penalty = 0;   // conditional exit: extra cycles when not taken (M7)
+  // Conditional exit predicted by a 2-bit counter (M7): a misprediction costs
+  // mispredict_penalty instead of the two penalties above.
+  bool predicted = false;
+  uint32_t mispredict_penalty = 0;
+  mutable uint8_t predictor = 1;  // model scratch: 0-1 predict not taken, 2-3 taken
+  bool first_wide_unaligned = false;  // first instruction is 32-bit at a halfword address
+  // Cycles spent executing each instruction-fetch line the block covers (for the
+  // prefetch model): line_cycles[k] is the time spent in the k-th line.
+  std::vector<uint32_t> line_cycles;
+  mutable std::vector<uint32_t> line_hints;    // model scratch: where each line was last found
+  mutable uint64_t all_hit_at = ~uint64_t{0};  // model scratch: cache fills when all lines hit
+  // What the model must look at when the block is entered (set by the model).
+  bool check_fetch = false;
+  bool check_memory = false;
+  bool check_divides = false;
+};
+
+// Register values at block entry, for the dynamic part (no Unicorn types here).
+class RegisterView {
+ public:
+  virtual ~RegisterView() = default;
+  virtual uint32_t core(unsigned r) const = 0;  // r0..r15
+};
+
+// An address range [begin, end) the model wants to see data reads in.
+struct AddressRange {
+  uint32_t begin = 0;
+  uint64_t end = 0;
+};
+
 class CycleModel {
  public:
   virtual ~CycleModel() = default;
   virtual std::string_view name() const = 0;
-  // Static cost of the Thumb basic block at `address` whose bytes are `code`.
-  virtual BlockCost block_cost(uint32_t address, std::span<const uint8_t> code) = 0;
+  // Static timing of the Thumb basic block at `address` whose bytes are `code`.
+  virtual BlockTiming analyse_block(uint32_t address, std::span<const uint8_t> code) = 0;
+  // Extra cycles charged when `block` is entered: `previous` is the block executed
+  // just before (nullptr at the start); `regs` holds the values at entry.
+  virtual uint32_t enter_block(const BlockTiming& block, const BlockTiming* previous,
+                               const RegisterView& regs) = 0;
+  // Of the cycles the last enter_block() returned for the block now running, those
+  // spent before its instruction `insn` starts (fetch stalls of earlier lines, data
+  // stalls of earlier loads): makes a device access mid-block see the exact cycle.
+  virtual uint32_t dynamic_before(uint16_t /*insn*/) const { return 0; }
+  // Where data reads can cost extra cycles (flash with wait states, cached memory):
+  // the machine reports every data read there through data_read(), at the access.
+  virtual std::vector<AddressRange> data_read_ranges() const { return {}; }
+  virtual uint32_t data_read(uint32_t /*address*/, unsigned /*bytes*/) { return 0; }
+  // Static cost only (tests, tools).
+  BlockCost block_cost(uint32_t address, std::span<const uint8_t> code) {
+    const BlockTiming t = analyse_block(address, code);
+    return {t.cycles, t.instructions};
+  }
 };
 
-// One cycle per instruction, for any core: the placeholder every later model is
-// checked against for instruction counts.
+// One cycle per instruction, for any core: the reference for instruction counts.
 std::unique_ptr<CycleModel> make_unit_cycle_model(const targets::Target& target);
+
+// The timing model of the target's core family (Cortex-M0/M0+, M3/M4/M33, M7) and
+// memory system (wait states, prefetch, ART, XIP cache, L1 caches, TCM).
+// Throws targets::TargetError when the target's memory system is inconsistent.
+std::unique_ptr<CycleModel> make_cycle_model(const targets::Target& target);
 
 }  // namespace mcuprof::sim

@@ -81,6 +81,15 @@ struct RunResult {
   std::optional<FaultReport> report;      // set for StopReason::Fault and CycleBudget
 };
 
+// Execution profile of one basic block (for per-function cycles).
+struct BlockProfile {
+  uint32_t address = 0;
+  uint32_t size = 0;
+  uint32_t instructions = 0;  // per execution
+  uint64_t executions = 0;
+  uint64_t cycles = 0;        // all cycles charged to it, dynamic corrections included
+};
+
 class Machine {
  public:
   // Opens the emulator for the target's core and maps its memories and devices.
@@ -106,6 +115,8 @@ class Machine {
   uint64_t instructions() const;
   const targets::Target& target() const;
   const CycleModel& cycle_model() const;
+  // Every basic block executed so far (in no particular order).
+  std::vector<BlockProfile> block_profile() const;
   // Reads emulated memory (any mapped memory); throws SimError outside it.
   std::vector<uint8_t> read_memory(uint32_t address, uint32_t length) const;
 

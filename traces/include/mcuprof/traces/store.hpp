@@ -100,8 +100,8 @@ class TraceStore {
   TraceStore& operator=(TraceStore&&) noexcept;
   ~TraceStore();
 
-  // Writes the run and its console in one transaction; returns the run's id.
-  // (A RunWriter without spans or counters.)
+  // Writes the run (status 'complete') and its console in one transaction; returns the
+  // run's id. (A RunWriter without spans or counters.)
   int64_t write_run(const RunRecord& run, const std::vector<ConsoleChunk>& console);
 
   // Runs, oldest first, with their summary figures.

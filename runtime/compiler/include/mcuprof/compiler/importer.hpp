@@ -22,5 +22,7 @@ Graph import_tflite_file(const std::filesystem::path& path, const ImportOptions&
 // Limits that keep hostile files from asking for absurd amounts of memory or time.
 inline constexpr int64_t kMaxTensorBytes = int64_t{1} << 30;
 inline constexpr std::size_t kMaxFileBytes = std::size_t{1} << 31;
+inline constexpr std::size_t kMaxTensors = 16384;  // real MCU models have hundreds
+inline constexpr std::size_t kMaxOperators = 8192;
 
 }  // namespace mcuprof::compiler

@@ -1,0 +1,93 @@
+// `mcuprof export DB --run ID|NAME [--chrome-trace FILE.json] [--folded FILE] [--track NAME]`:
+// a stored run as a Chrome trace (Perfetto UI, chrome://tracing) and/or as folded stacks
+// of cycles (flame-graph input). FILE "-" writes to standard output.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/run.hpp"
+#include "mcuprof/traces/export.hpp"
+#include "mcuprof/traces/store.hpp"
+
+namespace mcuprof::profiler {
+namespace {
+
+struct ExportArgs {
+  std::string db;
+  std::string run;
+  std::string chrome_trace;
+  std::string folded;
+  std::string track = "layers";
+};
+
+// Writes through `write` into `file` (or stdout for "-"), turning failures into errors.
+template <typename Write>
+void write_output(const std::string& file, Write&& write) {
+  if (file == "-") {
+    write(std::cout);
+    std::cout.flush();
+    return;
+  }
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) throw CommandError(exit_code::kCantCreate, fmt::format("{}: cannot create file", file));
+  try {
+    write(out);
+  } catch (const traces::TraceError& e) {
+    throw CommandError(exit_code::kIoError, fmt::format("{}: {}", file, e.what()));
+  }
+  out.flush();
+  if (!out) throw CommandError(exit_code::kIoError, fmt::format("{}: cannot write file", file));
+}
+
+int run_export(const ExportArgs& args) {
+  if (args.chrome_trace.empty() && args.folded.empty())
+    throw CommandError(exit_code::kUsage, "export: give --chrome-trace FILE and/or --folded FILE");
+  if (!std::filesystem::exists(args.db))
+    throw CommandError(exit_code::kNoInput, fmt::format("{}: no such trace database", args.db));
+  std::optional<traces::TraceStore> store;
+  std::optional<traces::RunRecord> run;
+  try {
+    store = traces::TraceStore::open(args.db, traces::TraceStore::Mode::ReadOnly);
+    run = store->find_run(args.run);
+  } catch (const traces::TraceError& e) {
+    throw CommandError(exit_code::kDataError, e.what());
+  }
+  if (!run)
+    throw CommandError(exit_code::kDataError,
+                       fmt::format("{}: no run '{}' (see the run ids and names in the database)",
+                                   args.db, args.run));
+  try {
+    if (!args.chrome_trace.empty())
+      write_output(args.chrome_trace,
+                   [&](std::ostream& out) { traces::write_chrome_trace(*store, run->id, out); });
+    if (!args.folded.empty())
+      write_output(args.folded, [&](std::ostream& out) {
+        traces::write_folded_stacks(*store, run->id, out, args.track);
+      });
+  } catch (const traces::TraceError& e) {
+    throw CommandError(exit_code::kDataError, e.what());
+  }
+  return exit_code::kOk;
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& app, Commands& commands) {
+  auto args = std::make_shared<ExportArgs>();
+  auto* cmd =
+      app.add_subcommand("export", "Export a stored run as a Chrome trace or folded stacks");
+  cmd->add_option("db", args->db, "Trace database")->required();
+  cmd->add_option("--run", args->run, "Run id or name")->required();
+  cmd->add_option("--chrome-trace", args->chrome_trace,
+                  "Write Chrome trace event JSON (opens in Perfetto UI); - for stdout");
+  cmd->add_option("--folded", args->folded, "Write folded stacks of cycles; - for stdout");
+  cmd->add_option("--track", args->track, "Span track for --folded")->capture_default_str();
+  commands.push_back({cmd, [args] { return run_export(*args); }});
+}
+
+}  // namespace mcuprof::profiler

@@ -1,0 +1,86 @@
+// `mcuprof plot DB --runs A,B [--out FILE.png|FILE.svg] [--x cycles|ms|progress]`: the
+// memory over time of stored runs, overlaid, with the target's SRAM as a line, peaks
+// marked and the layer/patch band — drawn offscreen by the GUI's chart library.
+#include <fmt/format.h>
+
+#include <QString>
+#include <iostream>
+#include <memory>
+
+#include "chart_renderer.hpp"
+#include "commands.hpp"
+#include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/run.hpp"
+#include "mcuprof/targets/target.hpp"
+#include "offscreen.hpp"
+#include "report_support.hpp"
+#include "trace_charts.hpp"
+
+namespace mcuprof::profiler {
+namespace {
+
+struct PlotArgs {
+  std::string db;
+  std::vector<std::string> runs;
+  std::string out = "memory.png";
+  std::string x = "cycles";
+  std::string mode = "stacked";
+  int width = 1400;
+  int height = 700;
+  std::string title;
+};
+
+uint64_t sram_size(const std::string& target_name) {
+  try {
+    const auto catalogue = targets::Catalogue::from_directory(targets::default_catalogue_dir());
+    return catalogue.find(target_name).data().size;
+  } catch (const targets::TargetError&) {
+    return 0;  // a board no longer in the catalogue: no line
+  }
+}
+
+int plot_runs(const PlotArgs& a) {
+  const traces::TraceStore store = open_store_for_reading(a.db);
+  std::vector<plot::ChartRun> charts;
+  std::vector<std::string> ids = a.runs;
+  if (ids.empty()) ids.push_back("");
+  for (const auto& id : ids) {
+    const traces::RunRecord run = find_run_or_latest(store, id);
+    charts.push_back(plot::chart_run_from_trace(store, run, sram_size(run.target)));
+  }
+  plot::OffscreenGui gui;
+  plot::ChartRenderer renderer;
+  renderer.options().x_unit = a.x == "ms" ? plot::XUnit::Milliseconds
+                              : a.x == "progress" ? plot::XUnit::Progress
+                                                  : plot::XUnit::Cycles;
+  renderer.options().mode = a.mode == "overlaid" ? plot::ChartMode::Overlaid : plot::ChartMode::Stacked;
+  renderer.options().title = a.title;
+  renderer.set_runs(std::move(charts));
+  std::string error;
+  if (!renderer.render_to_file(QString::fromStdString(a.out), QSize(a.width, a.height), &error))
+    throw CommandError(exit_code::kCantCreate, fmt::format("{}: {}", a.out, error));
+  std::cerr << "mcuprof: wrote " << a.out << '\n';
+  return exit_code::kOk;
+}
+
+}  // namespace
+
+void add_plot_command(CLI::App& app, Commands& commands) {
+  auto a = std::make_shared<PlotArgs>();
+  auto* cmd = app.add_subcommand("plot", "Draw the SRAM over time of stored runs (PNG or SVG)");
+  cmd->add_option("db", a->db, "Trace database")->required();
+  cmd->add_option("--runs", a->runs, "Runs to overlay, ids or names (default: the newest)")->delimiter(',');
+  cmd->add_option("--out", a->out, "Output file: .png or .svg")->capture_default_str();
+  cmd->add_option("--x", a->x, "x axis: cycles, ms or progress (0-1, lines runs up)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"cycles", "ms", "progress"}));
+  cmd->add_option("--mode", a->mode, "stacked (static, arena, stack) or overlaid totals")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"stacked", "overlaid"}));
+  cmd->add_option("--width", a->width, "Width in pixels")->capture_default_str()->check(CLI::Range(200, 10000));
+  cmd->add_option("--height", a->height, "Height in pixels")->capture_default_str()->check(CLI::Range(150, 10000));
+  cmd->add_option("--title", a->title, "Title drawn at the top left");
+  commands.push_back({cmd, [a] { return plot_runs(*a); }});
+}
+
+}  // namespace mcuprof::profiler

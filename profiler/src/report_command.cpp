@@ -1,0 +1,96 @@
+// `mcuprof report DB [--run ID|NAME] [--format text|markdown|json|csv]`: a stored run's
+// summary, its per-layer table and, for patch-based runs, its per-patch table.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/run.hpp"
+#include "mcuprof/traces/store.hpp"
+#include "report_support.hpp"
+#include "table.hpp"
+
+namespace mcuprof::profiler {
+namespace {
+
+struct ReportArgs {
+  std::string db;
+  std::string run;
+  std::string format = "text";
+};
+
+int report(const ReportArgs& a) {
+  const traces::TraceStore store = open_store_for_reading(a.db);
+  const traces::RunRecord run = find_run_or_latest(store, a.run);
+  const auto layers = store.layer_table(run.id);
+  const auto patches = store.patch_table(run.id);
+
+  if (a.format == "json") {
+    nlohmann::json j;
+    j["run"] = run_json(run);
+    j["layers"] = nlohmann::json::array();
+    for (const auto& l : layers) j["layers"].push_back(layer_json(l));
+    j["patches"] = nlohmann::json::array();
+    for (const auto& p : patches)
+      j["patches"].push_back({{"name", p.name},
+                              {"row", p.patch_row},
+                              {"column", p.patch_col},
+                              {"cycles", p.cycles},
+                              {"ms", p.ms},
+                              {"share", p.share},
+                              {"macs", p.macs},
+                              {"flash_data_bytes", p.flash_data_bytes},
+                              {"sram_peak_bytes", p.sram_peak_bytes}});
+    std::cout << j.dump(2) << '\n';
+    return exit_code::kOk;
+  }
+
+  const TableFormat format = table_format(a.format);
+  if (format != TableFormat::Csv) {
+    if (format == TableFormat::Markdown) std::cout << "## Run " << run.id << "\n\n";
+    summary_table(run).print(std::cout, format);
+    std::cout << '\n';
+    if (format == TableFormat::Markdown) std::cout << "## Layers\n\n";
+  }
+  Table t({">#", "layer", "op", ">spans", ">cycles", ">ms", ">share", ">MACs", ">cycles/MAC",
+           ">flash data", ">SRAM peak"});
+  for (const auto& l : layers)
+    t.add_row({l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name, l.op,
+               std::to_string(l.spans), format_count(l.cycles), fmt::format("{:.3f}", l.ms),
+               fmt::format("{:.1f} %", 100.0 * l.share), format_count(l.macs),
+               l.macs ? fmt::format("{:.2f}", l.cycles_per_mac) : "", format_bytes(l.flash_data_bytes),
+               format_bytes(l.sram_peak_bytes)});
+  if (t.empty() && format != TableFormat::Csv)
+    std::cout << "(no layer spans: the firmware sent no layer events; try `mcuprof run "
+                 "--function-cycles`)\n";
+  else
+    t.print(std::cout, format);
+  if (!patches.empty() && format != TableFormat::Csv) {
+    std::cout << (format == TableFormat::Markdown ? "\n## Patches\n\n" : "\n");
+    Table p({"patch", ">row", ">col", ">cycles", ">ms", ">share", ">MACs", ">flash data", ">SRAM peak"});
+    for (const auto& r : patches)
+      p.add_row({r.name, std::to_string(r.patch_row), std::to_string(r.patch_col), format_count(r.cycles),
+                 fmt::format("{:.3f}", r.ms), fmt::format("{:.1f} %", 100.0 * r.share),
+                 format_count(r.macs), format_bytes(r.flash_data_bytes), format_bytes(r.sram_peak_bytes)});
+    p.print(std::cout, format);
+  }
+  return exit_code::kOk;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, Commands& commands) {
+  auto a = std::make_shared<ReportArgs>();
+  auto* cmd = app.add_subcommand("report", "Summary and per-layer/per-patch tables of a stored run");
+  cmd->add_option("db", a->db, "Trace database")->required();
+  cmd->add_option("--run", a->run, "Run id or name (default: the newest run)");
+  cmd->add_option("--format", a->format, "text, markdown, json or csv (the layer table)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "markdown", "json", "csv"}));
+  commands.push_back({cmd, [a] { return report(*a); }});
+}
+
+}  // namespace mcuprof::profiler

@@ -1,0 +1,104 @@
+// Shared pieces of the reading commands (see report_support.hpp).
+#include "report_support.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/run.hpp"
+
+namespace mcuprof::profiler {
+
+traces::TraceStore open_store_for_reading(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw CommandError(exit_code::kNoInput, fmt::format("{}: no such trace database", path));
+  try {
+    return traces::TraceStore::open(path, traces::TraceStore::Mode::ReadOnly);
+  } catch (const traces::TraceError& e) {
+    throw CommandError(exit_code::kDataError, e.what());
+  }
+}
+
+traces::RunRecord find_run_or_latest(const traces::TraceStore& store, const std::string& id_or_name) {
+  if (id_or_name.empty()) {
+    const auto runs = store.runs();
+    if (runs.empty()) throw CommandError(exit_code::kDataError, fmt::format("{}: no runs", store.path().string()));
+    return runs.back();
+  }
+  if (auto run = store.find_run(id_or_name)) return *run;
+  std::string ids;
+  for (const auto& r : store.runs()) ids += (ids.empty() ? "" : ", ") + std::to_string(r.id) + (r.name.empty() ? "" : " (" + r.name + ")");
+  throw CommandError(exit_code::kDataError, fmt::format("{}: no run '{}' (runs: {})", store.path().string(),
+                                                        id_or_name, ids.empty() ? "none" : ids));
+}
+
+TableFormat table_format(const std::string& name) {
+  if (name == "markdown") return TableFormat::Markdown;
+  if (name == "csv") return TableFormat::Csv;
+  return TableFormat::Text;
+}
+
+Table summary_table(const traces::RunRecord& run) {
+  Table t({"figure", "value"});
+  t.add_row({"run", std::to_string(run.id) + (run.name.empty() ? "" : " (" + run.name + ")")});
+  t.add_row({"target", run.target});
+  t.add_row({"firmware", run.firmware_path});
+  if (!run.model_path.empty()) t.add_row({"model", run.model_path});
+  if (!run.schedule.empty()) t.add_row({"schedule", run.schedule});
+  t.add_row({"status", run.stop_reason == "exited" ? fmt::format("exit {}", run.exit_code)
+                                                   : run.stop_reason + (run.fault.empty() ? "" : ": " + run.fault)});
+  t.add_row({"cycles", format_count(run.total_cycles)});
+  t.add_row({"latency", fmt::format("{:.3f} ms at {:g} MHz", run.latency_ms(), static_cast<double>(run.clock_hz) / 1e6)});
+  t.add_row({"instructions", format_count(run.instructions)});
+  if (run.macs > 0) {
+    t.add_row({"MACs", format_count(run.macs)});
+    t.add_row({"cycles/MAC", fmt::format("{:.2f}", static_cast<double>(run.total_cycles) / static_cast<double>(run.macs))});
+  }
+  if (run.peak_sram_bytes > 0)
+    t.add_row({"peak SRAM", fmt::format("{} at cycle {}{}", format_bytes(run.peak_sram_bytes),
+                                        format_count(run.peak_sram_ts),
+                                        run.peak_sram_where.empty() ? "" : " in " + run.peak_sram_where)});
+  if (run.arena_bytes > 0) t.add_row({"arena", format_bytes(run.arena_bytes)});
+  if (run.flash_ifetch_bytes + run.flash_data_bytes > 0)
+    t.add_row({"flash reads", fmt::format("{} instructions, {} data", format_bytes(run.flash_ifetch_bytes),
+                                          format_bytes(run.flash_data_bytes))});
+  t.add_row({"cycle model", run.cycle_model});
+  t.add_row({"started", run.started_at});
+  return t;
+}
+
+nlohmann::json run_json(const traces::RunRecord& r) {
+  return {{"id", r.id},
+          {"name", r.name},
+          {"status", r.status},
+          {"target", r.target},
+          {"firmware", r.firmware_path},
+          {"model", r.model_path},
+          {"schedule", r.schedule},
+          {"total_cycles", r.total_cycles},
+          {"latency_ms", r.latency_ms()},
+          {"clock_hz", r.clock_hz},
+          {"instructions", r.instructions},
+          {"macs", r.macs},
+          {"peak_sram_bytes", r.peak_sram_bytes},
+          {"peak_sram_cycle", r.peak_sram_ts},
+          {"peak_sram_where", r.peak_sram_where},
+          {"arena_bytes", r.arena_bytes},
+          {"flash_ifetch_bytes", r.flash_ifetch_bytes},
+          {"flash_data_bytes", r.flash_data_bytes},
+          {"stop_reason", r.stop_reason},
+          {"exit_code", r.exit_code},
+          {"fault", r.fault},
+          {"started_at", r.started_at}};
+}
+
+nlohmann::json layer_json(const traces::LayerRow& l) {
+  return {{"index", l.layer_index}, {"name", l.name},           {"op", l.op},
+          {"spans", l.spans},       {"cycles", l.cycles},       {"ms", l.ms},
+          {"share", l.share},       {"macs", l.macs},           {"cycles_per_mac", l.cycles_per_mac},
+          {"flash_data_bytes", l.flash_data_bytes},             {"sram_peak_bytes", l.sram_peak_bytes}};
+}
+
+}  // namespace mcuprof::profiler

@@ -1,0 +1,103 @@
+// BlockTiming assembly (see block_analysis.hpp).
+#include "block_analysis.hpp"
+
+#include <array>
+
+namespace mcuprof::sim::cycle {
+namespace {
+
+bool is_load(InsnClass c) {
+  return c == InsnClass::Load || c == InsnClass::LoadDouble || c == InsnClass::LoadMultiple ||
+         c == InsnClass::FpLoad || c == InsnClass::FpLoadMultiple || c == InsnClass::TableBranch;
+}
+
+}  // namespace
+
+BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn> insns,
+                           std::span<const uint32_t> cost, uint32_t fetch_line_bytes) {
+  BlockTiming b;
+  b.address = address;
+  b.size = size;
+  b.instructions = static_cast<uint32_t>(insns.size());
+  b.prefix.reserve(insns.size());
+  uint32_t total = 0;
+  for (size_t i = 0; i < insns.size(); ++i) {
+    b.prefix.push_back(total);
+    b.offsets.push_back(static_cast<uint16_t>(insns[i].address - address));
+    total += i < cost.size() ? cost[i] : 1;
+  }
+  b.cycles = total;
+
+  // Loads and stores, with the base tracked through write-back inside the block.
+  std::array<int32_t, 16> adjust{};
+  RegMask changed = 0;  // written by something other than a tracked write-back
+  for (size_t i = 0; i < insns.size(); ++i) {
+    const Insn& in = insns[i];
+    if (is_memory(in.cls) && in.base != 0xFF) {
+      MemoryOperand m;
+      m.insn = static_cast<uint16_t>(i);
+      m.load = is_load(in.cls);
+      m.bytes = in.cls == InsnClass::TableBranch ? (in.access_bytes == 0 ? 1 : in.access_bytes)
+                                                 : in.access_bytes;
+      const int32_t down = in.decrement_before ? -static_cast<int32_t>(in.access_bytes) : 0;
+      if (in.base == 15) {  // literal: Align(PC, 4) + disp, known statically
+        m.offset = static_cast<int32_t>(((in.address + 4) & ~3u) + static_cast<uint32_t>(in.disp));
+        m.disp = m.offset;
+      } else {
+        m.base = in.base;
+        m.index = in.index;
+        m.shift = in.shift;
+        m.subtract = in.subtract;
+        const int32_t pre = in.post != 0 ? 0 : in.disp;
+        m.offset = adjust[in.base] + pre + down;
+        m.disp = pre + down;
+        m.base_changed = ((changed >> in.base) & 1u) != 0;
+      }
+      b.memory.push_back(m);
+      if (in.writeback && in.base < 16) {
+        if (in.cls == InsnClass::LoadMultiple || in.cls == InsnClass::StoreMultiple ||
+            in.cls == InsnClass::FpLoadMultiple || in.cls == InsnClass::FpStoreMultiple)
+          adjust[in.base] += in.decrement_before ? -static_cast<int32_t>(in.access_bytes)
+                                                 : static_cast<int32_t>(in.access_bytes);
+        else
+          adjust[in.base] += in.post != 0 ? in.post : in.disp;
+      }
+      RegMask others = in.writes & 0xFFFF;
+      if (in.writeback && in.base < 16) others &= ~(RegMask{1} << in.base);
+      changed |= others;
+    } else {
+      if (in.cls == InsnClass::Divide && in.op1 != 0xFF && in.op2 != 0xFF) {
+        DivideOperand d;
+        d.insn = static_cast<uint16_t>(i);
+        d.dividend = in.op1;
+        d.divisor = in.op2;
+        d.is_signed = in.is_signed;
+        d.operands_known = ((changed >> in.op1) & 1u) == 0 && ((changed >> in.op2) & 1u) == 0;
+        b.divides.push_back(d);
+      }
+      changed |= in.writes & 0xFFFF;
+    }
+  }
+
+  if (!insns.empty()) {
+    const Insn& last = insns.back();
+    if (last.writes_pc) b.exit = last.conditional ? BlockExit::Conditional : BlockExit::Always;
+    if (last.has_target) b.taken_target = last.target;
+    b.first_wide_unaligned = insns.front().bytes == 4 && (address & 3u) == 2;
+  }
+
+  // Cycles spent in each fetch line (the prefetch model hides the next line's fetch
+  // behind them).
+  if (fetch_line_bytes != 0 && size != 0) {
+    const uint32_t first = address / fetch_line_bytes;
+    const uint32_t last = (address + size - 1) / fetch_line_bytes;
+    b.line_cycles.assign(last - first + 1, 0);
+    for (size_t i = 0; i < insns.size(); ++i) {
+      const uint32_t l = insns[i].address / fetch_line_bytes - first;
+      if (l < b.line_cycles.size()) b.line_cycles[l] += i < cost.size() ? cost[i] : 1;
+    }
+  }
+  return b;
+}
+
+}  // namespace mcuprof::sim::cycle

@@ -1,0 +1,202 @@
+// The per-core cycle model: static block timing from the family's rules
+// (armv6m_timing.cpp, armv7m_timing.cpp, m7_timing.cpp) plus the dynamic corrections
+// at block entry: branch outcome, branch-target alignment, instruction fetch and data
+// reads through the memory system, unaligned accesses and division operands.
+#include <fmt/format.h>
+
+#include <array>
+#include <string>
+
+#include "../thumb_decoder.hpp"
+#include "block_analysis.hpp"
+#include "core_timing.hpp"
+#include "mcuprof/sim/cycle_model.hpp"
+#include "memory_system.hpp"
+
+namespace mcuprof::sim {
+namespace {
+
+using cycle::Family;
+
+uint32_t effective_address(const MemoryOperand& m, const RegisterView& regs, bool at_entry) {
+  if (m.base == MemoryOperand::kNoRegister) return static_cast<uint32_t>(m.offset);
+  uint32_t a = regs.core(m.base) + static_cast<uint32_t>(at_entry ? m.offset : m.disp);
+  if (m.index != MemoryOperand::kNoRegister) {
+    const uint32_t idx = regs.core(m.index) << m.shift;
+    a = m.subtract ? a - idx : a + idx;
+  }
+  return a;
+}
+
+class CoreCycleModel final : public CycleModel {
+ public:
+  explicit CoreCycleModel(const targets::Target& target)
+      : family_(cycle::family_of(target.core)),
+        memory_(target),
+        name_(fmt::format(
+            "{} ({})", targets::to_string(target.core),
+            family_ == Family::M7 ? "approximate dual-issue model" : "TRM instruction timing")) {}
+
+  std::string_view name() const override { return name_; }
+
+  BlockTiming analyse_block(uint32_t address, std::span<const uint8_t> code) override {
+    const std::vector<Insn> insns = decoder_.decode(address, code);
+    cycle::StaticTiming st;
+    switch (family_) {
+      case Family::M0:
+      case Family::M0Plus:
+        st = cycle::time_armv6m(insns, family_);
+        break;
+      case Family::M7:
+        st = cycle::time_m7(insns);
+        break;
+      default:
+        st = cycle::time_armv7m(insns, family_);
+        break;
+    }
+    BlockTiming b = cycle::assemble_block(address, static_cast<uint32_t>(code.size()), insns,
+                                          st.cost, memory_.fetch_line_bytes());
+    b.taken_penalty = st.taken_penalty;
+    b.fallthrough_penalty = st.fallthrough_penalty;
+    b.predicted = st.predicted;
+    b.mispredict_penalty = st.mispredict_penalty;
+    b.predictor = st.initially_taken ? 2 : 1;
+    // Unaligned accesses are only possible for halfword/word single transfers not
+    // relative to SP or the PC (the ABI keeps the stack aligned).
+    bool may_misalign = false;
+    for (const auto& m : b.memory)
+      if ((m.bytes == 2 || m.bytes == 4) && m.base != MemoryOperand::kNoRegister && m.base != 13)
+        may_misalign = true;
+    // Data reads from slow or cached memory arrive through data_read() (a memory hook
+    // on those ranges only); the block-entry check is left with unaligned accesses.
+    const bool data_check = may_misalign && cycle::unaligned_access_penalty(family_) > 0;
+    const bool divide_check = !b.divides.empty() && cycle::divide_static_cycles(family_) > 0 &&
+                              family_ != Family::M0 && family_ != Family::M0Plus;
+    b.check_memory = data_check;
+    b.check_divides = divide_check;
+    b.check_fetch = memory_.fetch_may_stall(address);
+    return b;
+  }
+
+  uint32_t enter_block(const BlockTiming& block, const BlockTiming* previous,
+                       const RegisterView& regs) override {
+    uint32_t extra = 0;
+    event_count_ = 0;
+    if (previous != nullptr && previous->exit != BlockExit::FallThrough) {
+      // A conditional branch to the next instruction looks not taken (same address).
+      const bool taken = previous->exit == BlockExit::Always ||
+                         block.address != previous->address + previous->size;
+      if (previous->exit == BlockExit::Conditional && previous->predicted) {
+        uint8_t& state = previous->predictor;
+        if (taken != (state >= 2)) extra += previous->mispredict_penalty;
+        state = taken ? static_cast<uint8_t>(state < 3 ? state + 1 : 3)
+                      : static_cast<uint8_t>(state > 0 ? state - 1 : 0);
+      } else if (previous->exit == BlockExit::Conditional) {
+        extra += taken ? previous->taken_penalty : previous->fallthrough_penalty;
+      }
+      if (taken && block.first_wide_unaligned)
+        extra += cycle::unaligned_wide_target_penalty(family_);
+      if (extra != 0) add_event({0, extra, true});  // the previous branch's refill
+    }
+    if (block.check_fetch) {
+      extra += memory_.fetch(block, previous, &line_extra_);
+      const uint32_t line = memory_.fetch_line_bytes();
+      for (size_t k = 0; k < line_extra_.size(); ++k) {
+        if (line_extra_[k] == 0) continue;
+        // Charged before the first instruction of line k.
+        const uint32_t line_start = (block.address & ~(line - 1)) + static_cast<uint32_t>(k) * line;
+        add_event({first_insn_at(block, line_start), line_extra_[k]});
+      }
+    }
+    if (block.check_memory) extra += data_cycles(block, regs);
+    if (block.check_divides) extra += divide_cycles(block, regs);
+    return extra;
+  }
+
+  std::vector<AddressRange> data_read_ranges() const override { return memory_.slow_data_ranges(); }
+
+  uint32_t data_read(uint32_t address, unsigned bytes) override {
+    return memory_.data_read(address, bytes, data_hint_);
+  }
+
+  uint32_t dynamic_before(uint16_t insn) const override {
+    uint32_t sum = 0;
+    for (size_t k = 0; k < event_count_; ++k) {
+      const Event& e = events_[k];
+      if (e.insn < insn || (e.insn == insn && e.before)) sum += e.cycles;
+    }
+    return sum;
+  }
+
+ private:
+  struct Event {
+    uint16_t insn = 0;  // instruction the cycles belong to
+    uint32_t cycles = 0;
+    bool before = true;  // spent before the instruction starts (fetch) or during it
+  };
+
+  void add_event(Event e) {
+    if (event_count_ < events_.size())
+      events_[event_count_++] = e;
+    else
+      events_.back().cycles += e.cycles;  // beyond capacity: merged (mid-block times approximate)
+  }
+
+  // Index of the first instruction starting at or after `address`.
+  static uint16_t first_insn_at(const BlockTiming& block, uint32_t address) {
+    uint16_t i = 0;
+    for (; i < block.offsets.size(); ++i)
+      if (block.address + block.offsets[i] >= address) break;
+    return i;
+  }
+
+  uint32_t data_cycles(const BlockTiming& block, const RegisterView& regs) {
+    uint32_t extra = 0;
+    const uint32_t misalign = cycle::unaligned_access_penalty(family_);
+    for (const MemoryOperand& m : block.memory) {
+      if (m.base == 13 || m.base == MemoryOperand::kNoRegister)
+        continue;  // stack, literals: aligned
+      if (m.bytes != 2 && m.bytes != 4) continue;
+      const uint32_t a = effective_address(m, regs, true);
+      if ((a & (m.bytes - 1)) != 0) {
+        extra += misalign;  // R-UNALIGNED
+        add_event({m.insn, misalign, false});
+      }
+    }
+    return extra;
+  }
+
+  uint32_t divide_cycles(const BlockTiming& block, const RegisterView& regs) {
+    uint32_t extra = 0;
+    {
+      for (const DivideOperand& d : block.divides) {
+        // Operands changed earlier in the block are unknown here: charge the middle
+        // of the 2..12 range.
+        const uint32_t c = d.operands_known
+                               ? cycle::divide_cycles(family_, regs.core(d.dividend),
+                                                      regs.core(d.divisor), d.is_signed)
+                               : 7;
+        extra += c - cycle::divide_static_cycles(family_);
+        add_event({d.insn, c - cycle::divide_static_cycles(family_), false});
+      }
+    }
+    return extra;
+  }
+
+  Family family_;
+  ThumbDecoder decoder_;
+  cycle::MemorySystem memory_;
+  std::string name_;
+  std::array<Event, 64> events_{};  // dynamic cycles of the block now running
+  size_t event_count_ = 0;
+  std::vector<uint32_t> line_extra_;
+  uint32_t data_hint_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<CycleModel> make_cycle_model(const targets::Target& target) {
+  return std::make_unique<CoreCycleModel>(target);
+}
+
+}  // namespace mcuprof::sim

@@ -1,0 +1,47 @@
+// Static instruction timing per core family: given the decoded instructions of one
+// basic block, the cycles of each instruction (pipelining and dependences inside the
+// block included) and the extra cycles if the block's final conditional branch is
+// taken. One implementation per family; docs/cycle-model.md gives every rule's source.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "../thumb_decoder.hpp"
+#include "mcuprof/targets/target.hpp"
+
+namespace mcuprof::sim::cycle {
+
+enum class Family { M0, M0Plus, M3, M4, M33, M7 };
+
+Family family_of(targets::Core core);
+
+struct StaticTiming {
+  std::vector<uint32_t> cost;        // cycles of each instruction
+  uint32_t taken_penalty = 0;        // extra cycles when the final conditional branch is taken
+  uint32_t fallthrough_penalty = 0;  // extra cycles when it is not taken (M7 prediction)
+  bool predicted = false;             // M7: 2-bit dynamic predictor, initial state below
+  bool initially_taken = false;
+  uint32_t mispredict_penalty = 0;
+};
+
+// Cortex-M3, M4 and M33 (ARMv7-M / ARMv8-M Mainline 3-stage pipeline).
+StaticTiming time_armv7m(std::span<const Insn> insns, Family family);
+// Cortex-M0 (3-stage) and M0+ (2-stage), ARMv6-M.
+StaticTiming time_armv6m(std::span<const Insn> insns, Family family);
+// Cortex-M7 (6-stage dual-issue superscalar), approximate.
+StaticTiming time_m7(std::span<const Insn> insns);
+
+// Cycles of SDIV/UDIV with these operands; `static_part` is what the static cost
+// already counted for it.
+uint32_t divide_cycles(Family family, uint32_t dividend, uint32_t divisor, bool is_signed);
+uint32_t divide_static_cycles(Family family);
+
+// Extra refill cycle when a branch lands on a 32-bit instruction at a halfword address.
+uint32_t unaligned_wide_target_penalty(Family family);
+
+// Extra cycles of a single load/store at an address not aligned to its size.
+uint32_t unaligned_access_penalty(Family family);
+
+}  // namespace mcuprof::sim::cycle

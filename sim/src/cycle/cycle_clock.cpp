@@ -1,0 +1,147 @@
+// Block charging and exact device-access cycles (see cycle_clock.hpp).
+#include "cycle_clock.hpp"
+
+namespace mcuprof::sim::cycle {
+namespace {
+
+constexpr std::array<int, 16> kCoreRegs = {
+    UC_ARM_REG_R0,  UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3, UC_ARM_REG_R4,  UC_ARM_REG_R5,
+    UC_ARM_REG_R6,  UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+    UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
+
+// Reads registers from Unicorn on first use only.
+class UnicornRegisters final : public RegisterView {
+ public:
+  explicit UnicornRegisters(uc_engine* uc) : uc_(uc) {}
+  uint32_t core(unsigned r) const override {
+    r &= 15u;
+    if (((valid_ >> r) & 1u) == 0) {
+      uc_reg_read(uc_, kCoreRegs[r], &values_[r]);
+      valid_ |= 1u << r;
+    }
+    return values_[r];
+  }
+
+ private:
+  uc_engine* uc_;
+  mutable std::array<uint32_t, 16> values_;  // valid where valid_ says so
+  mutable uint32_t valid_ = 0;
+};
+
+uint64_t block_key(uint64_t address, uint32_t size) {
+  return (address << 16) ^ size;
+}
+
+}  // namespace
+
+CycleClock::Entry& CycleClock::entry(uc_engine* uc, uint32_t address, uint32_t size) {
+  const uint64_t key = block_key(address, size);
+  Entry* prev = previous_entry_;
+  if (prev != nullptr) {
+    if (prev->next_key[0] == key) return *prev->next[0];
+    if (prev->next_key[1] == key) return *prev->next[1];
+  }
+  Entry& found = lookup(uc, address, size, key);
+  if (prev != nullptr) {
+    prev->next_key[prev->next_victim] = key;
+    prev->next[prev->next_victim] = &found;
+    prev->next_victim ^= 1u;
+  }
+  return found;
+}
+
+CycleClock::Entry& CycleClock::lookup(uc_engine* uc, uint32_t address, uint32_t size,
+                                      uint64_t key) {
+  Slot& slot = recent_[(address >> 1) & (recent_.size() - 1)];
+  if (slot.key == key) return *slot.entry;
+  auto it = blocks_.find(key);
+  if (it == blocks_.end()) {
+    scratch_.resize(size);
+    uc_mem_read(uc, address, scratch_.data(), size);
+    auto fresh = std::make_unique<Entry>();
+    fresh->timing = model_.analyse_block(address, scratch_);
+    it = blocks_.emplace(key, std::move(fresh)).first;
+  }
+  slot.key = key;
+  slot.entry = it->second.get();
+  return *it->second;
+}
+
+void CycleClock::install(uc_engine* uc) {
+  for (const AddressRange& r : model_.data_read_ranges()) {
+    uc_hook h = 0;
+    if (r.end <= r.begin) continue;
+    uc_hook_add(uc, &h, UC_HOOK_MEM_READ, reinterpret_cast<void*>(&CycleClock::on_data_read), this,
+                r.begin, r.end - 1);
+  }
+}
+
+void CycleClock::on_data_read(uc_engine* /*uc*/, uc_mem_type /*type*/, uint64_t address, int size,
+                              int64_t /*value*/, void* user) {
+  auto* self = static_cast<CycleClock*>(user);
+  const uint32_t extra =
+      self->model_.data_read(static_cast<uint32_t>(address), static_cast<unsigned>(size));
+  if (extra == 0) return;
+  self->cycles_ += extra;
+  self->mid_block_ += extra;
+  if (self->previous_entry_ != nullptr) self->previous_entry_->cycles += extra;
+}
+
+void CycleClock::on_block(uc_engine* uc, uint32_t address, uint32_t size) {
+  Entry& e = entry(uc, address, size);
+  previous_entry_ = &e;
+  const BlockTiming& block = e.timing;
+  const UnicornRegisters regs(uc);
+  const uint32_t extra = model_.enter_block(block, previous_, regs);
+  block_base_ = cycles_;
+  cycles_ += extra + block.cycles;
+  instructions_ += block.instructions;
+  ++e.executions;
+  e.cycles += extra + block.cycles;
+  previous_ = &block;
+  current_ = &block;
+  matched_ = SIZE_MAX;
+  mid_block_ = 0;
+}
+
+uint64_t CycleClock::at(uint16_t insn) const {
+  return block_base_ + current_->prefix[insn] + model_.dynamic_before(insn) + mid_block_;
+}
+
+std::vector<CycleClock::BlockStats> CycleClock::block_stats() const {
+  std::vector<BlockStats> out;
+  out.reserve(blocks_.size());
+  for (const auto& [key, e] : blocks_)
+    if (e->executions > 0)
+      out.push_back(
+          {e->timing.address, e->timing.size, e->timing.instructions, e->executions, e->cycles});
+  return out;
+}
+
+uint64_t CycleClock::cycle_at_access(uc_engine* uc, uint32_t address) {
+  if (current_ == nullptr) return cycles_;
+  const auto& ops = current_->memory;
+  const UnicornRegisters regs(uc);
+  const size_t start = matched_ == SIZE_MAX ? 0 : matched_ + 1;
+  for (size_t k = start; k < ops.size(); ++k) {
+    const MemoryOperand& m = ops[k];
+    uint32_t lo = static_cast<uint32_t>(m.disp);
+    if (m.base != MemoryOperand::kNoRegister) {
+      lo += regs.core(m.base);
+      if (m.index != MemoryOperand::kNoRegister) {
+        const uint32_t idx = regs.core(m.index) << m.shift;
+        lo = m.subtract ? lo - idx : lo + idx;
+      }
+    }
+    if (address - lo < (m.bytes == 0 ? 4u : m.bytes)) {
+      matched_ = k;
+      return at(m.insn);
+    }
+  }
+  // No operand matched: the same multiple transfer again, or the next access.
+  if (matched_ != SIZE_MAX) return at(ops[matched_].insn);
+  if (!ops.empty()) return at(ops.front().insn);
+  return block_base_;
+}
+
+}  // namespace mcuprof::sim::cycle

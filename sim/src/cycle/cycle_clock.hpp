@@ -1,0 +1,88 @@
+// The glue between the machine and its cycle model: called from the block hook, it
+// looks the block's static timing up (analysing it once), charges it with the
+// model's dynamic corrections, and keeps what is needed to answer "at which cycle
+// does the instruction now accessing a device run?" for DWT->CYCCNT and ITM
+// timestamps: the block's start cycle plus the prefix cost of the accessing load or
+// store, found by matching the access address against the block's memory operands
+// computed from the current register values.
+#pragma once
+
+#include <unicorn/unicorn.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "mcuprof/sim/cycle_model.hpp"
+
+namespace mcuprof::sim::cycle {
+
+class CycleClock {
+ public:
+  explicit CycleClock(CycleModel& model) : model_(model) {}
+
+  // Adds the memory hooks the model asks for (data reads in slow memory).
+  void install(uc_engine* uc);
+  // Block hook: charges the block at `address` of `size` bytes.
+  void on_block(uc_engine* uc, uint32_t address, uint32_t size);
+  // Adds cycles outside any block (exception entry, sleep) and forgets the previous
+  // block, so no branch correction applies across the gap.
+  void charge(uint64_t cycles) {
+    cycles_ += cycles;
+    previous_ = nullptr;
+    previous_entry_ = nullptr;
+  }
+
+  uint64_t cycles() const { return cycles_; }
+  uint64_t instructions() const { return instructions_; }
+  // The cycle at which the load/store now accessing `address` (from inside an MMIO
+  // callback) started; falls back to the block's start.
+  uint64_t cycle_at_access(uc_engine* uc, uint32_t address);
+
+  // Every block met so far with its execution count and the cycles charged to it.
+  struct BlockStats {
+    uint32_t address = 0;
+    uint32_t size = 0;
+    uint32_t instructions = 0;
+    uint64_t executions = 0;
+    uint64_t cycles = 0;
+  };
+  std::vector<BlockStats> block_stats() const;
+
+ private:
+  struct Entry {
+    BlockTiming timing;
+    uint64_t executions = 0;
+    uint64_t cycles = 0;
+    // The blocks that last followed this one (taken / fall-through), to skip lookups.
+    std::array<uint64_t, 2> next_key{~uint64_t{0}, ~uint64_t{0}};
+    std::array<Entry*, 2> next{nullptr, nullptr};
+    unsigned next_victim = 0;
+  };
+  Entry& entry(uc_engine* uc, uint32_t address, uint32_t size);
+  Entry& lookup(uc_engine* uc, uint32_t address, uint32_t size, uint64_t key);
+  static void on_data_read(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
+                           int64_t value, void* user);
+  uint64_t at(uint16_t insn) const;  // cycle at which instruction `insn` of the block starts
+
+  CycleModel& model_;
+  std::unordered_map<uint64_t, std::unique_ptr<Entry>> blocks_;
+  struct Slot {
+    uint64_t key = ~uint64_t{0};
+    Entry* entry = nullptr;
+  };
+  std::vector<Slot> recent_ = std::vector<Slot>(4096);  // direct-mapped front of blocks_
+  std::vector<uint8_t> scratch_;
+  const BlockTiming* previous_ = nullptr;
+  Entry* previous_entry_ = nullptr;
+  uint64_t mid_block_ = 0;  // cycles charged by data reads inside the current block
+  const BlockTiming* current_ = nullptr;
+  uint64_t cycles_ = 0;
+  uint64_t instructions_ = 0;
+  uint64_t block_base_ = 0;    // cycles before the current block was entered
+  size_t matched_ = SIZE_MAX;  // memory operand matched by the last device access
+};
+
+}  // namespace mcuprof::sim::cycle

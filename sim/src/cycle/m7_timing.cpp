@@ -1,0 +1,162 @@
+// Cortex-M7 static timing, approximate: an in-order dual-issue scoreboard built from
+// LLVM's scheduling model (llvm/lib/Target/ARM/ARMScheduleM7.td: IssueWidth 2,
+// LoadLatency 2, MAC latency 2, divide 7 single-issue, FP latency 3, FP MAC 6,
+// FP divide/sqrt 16, load/store-multiple and non-general-purpose instructions single
+// issue, one store and one MAC per cycle, two loads per cycle) and Arm's Cortex-M7
+// TRM (ARM DDI 0489) for the pipeline. Rules are named R7-xxx in docs/cycle-model.md.
+#include <algorithm>
+#include <array>
+
+#include "core_timing.hpp"
+
+namespace mcuprof::sim::cycle {
+namespace {
+
+enum class Unit : uint8_t { Alu, Load, Store, Mac, Branch, Fp, None };
+
+struct Shape {
+  Unit unit = Unit::Alu;
+  uint32_t latency = 1;       // cycles until the result can be used
+  uint32_t occupancy = 1;     // cycles the instruction holds the issue stage
+  bool single_issue = false;  // cannot pair with anything
+};
+
+Shape shape_of(const Insn& in) {
+  switch (in.cls) {
+    case InsnClass::Alu:
+      return {Unit::Alu, 1, 1, in.writes_pc};
+    case InsnClass::Multiply:
+    case InsnClass::MultiplyLong:
+      return {Unit::Mac, 2, 1, false};  // R7-MUL
+    case InsnClass::Divide:
+      return {Unit::Alu, 7, 7, true};  // R7-DIV (LLVM: latency 7, single issue)
+    case InsnClass::Load:
+    case InsnClass::FpLoad:
+      return {Unit::Load, 2, 1, in.writes_pc};  // R7-LDR: load-use latency 2
+    case InsnClass::Store:
+    case InsnClass::FpStore:
+      return {Unit::Store, 1, 1, false};  // R7-STR
+    case InsnClass::LoadDouble:
+      return {Unit::Load, 2, 1, true};  // R7-LDRD: 64-bit load path, single issue
+    case InsnClass::StoreDouble:
+      return {Unit::Store, 1, 1, true};
+    case InsnClass::LoadMultiple:
+    case InsnClass::FpLoadMultiple:
+    case InsnClass::StoreMultiple:
+    case InsnClass::FpStoreMultiple:
+      // R7-LDM: two registers per cycle over the 64-bit path, single issue.
+      return {in.cls == InsnClass::LoadMultiple || in.cls == InsnClass::FpLoadMultiple
+                  ? Unit::Load
+                  : Unit::Store,
+              2, static_cast<uint32_t>((in.count + 1) / 2), true};
+    case InsnClass::Branch:
+    case InsnClass::BranchLink:
+    case InsnClass::BranchIndirect:
+    case InsnClass::CompareBranch:
+    case InsnClass::TableBranch:
+      return {Unit::Branch, 1, 1, in.cls == InsnClass::TableBranch};
+    case InsnClass::It:
+      return {Unit::None, 0, 0, false};  // R7-IT: folded
+    case InsnClass::FpAlu:
+    case InsnClass::FpTransfer:
+      return {Unit::Fp, 3, 1, false};  // R7-VFP
+    case InsnClass::FpMac:
+      return {Unit::Fp, 6, 1, false};  // R7-VMLA
+    case InsnClass::FpDivide:
+      return {Unit::Fp, 16, 14, true};  // R7-VDIV
+    default:
+      // R7-SYS: MRS, MSR, barriers, hints (NOP), SVC, BKPT: single issue, 3 cycles
+      // latency (LLVM M7NonGeneralPurpose); they hold the issue stage for one cycle.
+      return {Unit::None, 3, 1, true};
+  }
+}
+
+// R7-BRANCH: conditional branches are predicted (2-bit counter per branch, starting
+// backward-taken / forward-not-taken); a mispredicted branch costs 4 (LLVM
+// MispredictPenalty; Arm quotes up to 6 forward).
+constexpr uint32_t kMispredict = 4;
+
+}  // namespace
+
+StaticTiming time_m7(std::span<const Insn> insns) {
+  StaticTiming t;
+  t.cost.assign(insns.size(), 0);
+  std::array<uint64_t, 64> ready{};  // cycle each register's value is available
+  uint64_t cycle = 0;                // current issue cycle
+  unsigned slots = 0;                // instructions issued in `cycle`
+  bool cycle_closed = false;         // a single-issue instruction owns `cycle`
+  std::array<uint8_t, 7> used{};     // per-unit issues in `cycle`
+  std::vector<uint64_t> issue(insns.size(), 0);
+  RegMask bypassed = 0;  // registers last written by a base update
+  uint64_t end = 0;
+  for (size_t i = 0; i < insns.size(); ++i) {
+    const Insn& in = insns[i];
+    const Shape s = shape_of(in);
+    if (in.cls == InsnClass::It) {
+      issue[i] = cycle;
+      continue;
+    }
+    // Operands: address registers are needed one stage earlier (EX1) than ALU inputs.
+    // Store data is needed two stages later (EX3), so it may arrive a cycle late.
+    const bool store = in.cls == InsnClass::Store || in.cls == InsnClass::StoreDouble ||
+                       in.cls == InsnClass::FpStore || in.cls == InsnClass::StoreMultiple ||
+                       in.cls == InsnClass::FpStoreMultiple;
+    uint64_t earliest = cycle;
+    for (unsigned r = 0; r < 64; ++r) {
+      if (((in.reads >> r) & 1u) == 0) continue;
+      uint64_t need = ready[r];
+      const bool address = r < 16 && ((in.address_regs >> r) & 1u);
+      if (address && need > 0 && ((bypassed >> r) & 1u) == 0) need += 1;  // R7-AGU
+      if (store && !address && need > 0) need -= 1;
+      earliest = std::max(earliest, need);
+    }
+    const auto u = static_cast<size_t>(s.unit);
+    const unsigned capacity = s.unit == Unit::Alu || s.unit == Unit::Load ? 2 : 1;
+    const bool fits = earliest == cycle && !cycle_closed && slots < 2 &&
+                      !(s.single_issue && slots > 0) &&
+                      (s.unit == Unit::None || used[u] < capacity);
+    if (!fits) {
+      cycle = std::max(earliest, slots > 0 || cycle_closed ? cycle + 1 : cycle);
+      slots = 0;
+      cycle_closed = false;
+      used.fill(0);
+    }
+    issue[i] = cycle;
+    ++slots;
+    if (s.unit != Unit::None) ++used[u];
+    for (unsigned r = 0; r < 64; ++r)
+      if ((in.writes >> r) & 1u) ready[r] = cycle + s.latency;
+    bypassed &= ~in.writes;
+    if (in.writeback && in.base < 16) {  // base update: bypassed out of EX1
+      ready[in.base] = cycle + 1;
+      bypassed |= RegMask{1} << in.base;
+    }
+    if (s.single_issue || s.occupancy > 1) {
+      cycle_closed = true;
+      if (s.occupancy > 1) {
+        cycle += s.occupancy - 1;
+      }
+    }
+    end = cycle + 1;
+    // Taken branches end the issue group; their cost is the prediction outcome.
+    if (in.writes_pc && i + 1 == insns.size()) {
+      const bool backward = in.has_target && in.target <= in.address;
+      if (in.conditional) {
+        // R7-BRANCH: a 2-bit counter per branch (the BTAC), starting from the static
+        // guess (backward taken, forward not taken); a miss costs kMispredict.
+        t.predicted = true;
+        t.initially_taken = backward;
+        t.mispredict_penalty = kMispredict;
+      } else if (!in.has_target) {
+        end += kMispredict;  // R7-BRANCH: indirect (BX, POP PC, LDR PC) not predicted
+      }
+    }
+  }
+  for (size_t i = 0; i < insns.size(); ++i) {
+    const uint64_t next = i + 1 < insns.size() ? issue[i + 1] : end;
+    t.cost[i] = static_cast<uint32_t>(next - issue[i]);
+  }
+  return t;
+}
+
+}  // namespace mcuprof::sim::cycle

@@ -1,0 +1,56 @@
+/* cycles_branch.c — micro-benchmarks of branches, IT folding, barriers and system
+ * register access (docs/cycle-model.md). Exit status = number of failed checks. */
+#include "cycle_bench.c.inc"
+
+/* clang-format off */
+CB_BENCH(b_aligned, "", "b.n 1f\n nop\n 1:\n")
+CB_BENCH(b_unaligned_wide_target, "", "b.n 1f\n 1:\n")
+CB_BENCH(bcond_taken, "", "cmp r0, r0\n beq.n 1f\n nop\n nop\n 1:\n")
+CB_BENCH(loop_three, "movs r1, #3\n", "1:\n subs r1, r1, #1\n bne 1b\n")
+CB_BENCH(bcond_not_taken, "", "cmp r0, r0\n bne.n 1f\n nop\n nop\n 1:\n")
+CB_BENCH(bl_call, "", "bl 1f\n 1:\n")
+CB_BENCH(bx_register, "adr r1, 1f\n adds r1, r1, #1\n", "bx r1\n nop\n 1:\n")
+CB_BENCH(pop_pc, "adr r1, 1f\n adds r1, r1, #1\n push {r1}\n", "pop {pc}\n nop\n 1:\n")
+CB_BENCH(dmb_one, "", "dmb\n")
+CB_BENCH(dsb_one, "", "dsb\n")
+CB_BENCH(isb_one, "", "isb\n")
+CB_BENCH(mrs_one, "", "mrs r1, primask\n")
+#if CB_V7
+CB_BENCH(cbz_taken, "movs r1, #0\n", "cbz r1, 1f\n nop\n 1:\n")
+CB_BENCH(ldr_pc, "adr r1, 1f\n adds r1, r1, #1\n str r1, [r0, #8]\n",
+         "ldr.w pc, [r0, #8]\n nop\n nop\n 1:\n")
+CB_BENCH(tbb_one, "movs r1, #0\n", "tbb [pc, r1]\n .byte 2\n .byte 0\n nop\n 1:\n")
+CB_BENCH(it_after_16bit, "movs r2, #0\n movs r3, #0\n", "movs r1, #0\n it eq\n moveq r2, r3\n")
+CB_BENCH(it_after_32bit, "movs r2, #0\n movs r3, #0\n", "add.w r1, r1, #0\n it eq\n moveq r2, r3\n")
+#endif
+
+/* clang-format on */
+int main(void) {
+  cb_start();
+  /* clang-format off */
+  /*                                                                       M0+  M3  M4  M7 */
+  CB_EXPECT("R-BRANCH", "B (aligned target)", b_aligned,                     2,  3,  3,  1);
+  CB_EXPECT("R-BRANCH-ALIGN", "B to 32-bit insn at halfword",
+            b_unaligned_wide_target,                                         2,  4,  4,  1);
+  /* M7: measured warm, the predictor has learnt the branch (taken: no penalty). */
+  CB_EXPECT("R-BCOND", "CMP; BEQ taken", bcond_taken,                        3,  4,  4,  2);
+  /* 3 iterations: taken, taken, not taken; on M7 the exit is the one misprediction. */
+  CB_EXPECT("R-BCOND", "SUBS; BNE backward x3", loop_three,                  8, 10, 10, 10);
+  CB_EXPECT("R-BCOND", "CMP; BNE not taken; NOP; NOP", bcond_not_taken,      4,  4,  4,  4);
+  CB_EXPECT("R-BRANCH", "BL", bl_call,                                       3,  3,  3,  1);
+  CB_EXPECT("R-BRANCH", "BX register", bx_register,                          2,  3,  3,  5);
+  CB_EXPECT("R-POP-PC", "POP {pc}", pop_pc,                                  4,  5,  5,  5);
+  CB_EXPECT("R-BARRIER", "DMB", dmb_one,                                     3,  1,  1,  1);
+  CB_EXPECT("R-BARRIER", "DSB", dsb_one,                                     3,  1,  1,  1);
+  CB_EXPECT("R-BARRIER", "ISB", isb_one,                                     3,  3,  3,  1);
+  CB_EXPECT("R-MISC", "MRS", mrs_one,                                        3,  1,  1,  1);
+#if CB_V7
+  CB_EXPECT("R-BCOND", "CBZ taken", cbz_taken,                              -1,  3,  3,  1);
+  CB_EXPECT("R-LDR-PC", "LDR pc", ldr_pc,                                   -1,  5,  5,  5);
+  CB_EXPECT("R-TBB", "TBB", tbb_one,                                        -1,  6,  6,  5);
+  CB_EXPECT("R-IT", "MOVS; IT; MOVEQ (folded)", it_after_16bit,             -1,  3,  2,  2);
+  CB_EXPECT("R-IT", "ADD.W; IT; MOVEQ", it_after_32bit,                     -1,  3,  3,  1);
+#endif
+  /* clang-format on */
+  return cb_failures();
+}

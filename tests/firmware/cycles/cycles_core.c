@@ -1,0 +1,71 @@
+/* cycles_core.c — micro-benchmarks of the integer core rules (docs/cycle-model.md):
+ * ALU, multiply, loads and stores with their pipelining, address dependence,
+ * load/store multiple, unaligned accesses. Exit status = number of failed checks. */
+#include "cycle_bench.c.inc"
+
+/* clang-format off */
+CB_BENCH(alu_chain, "movs r1, #0\n", "adds r1, r1, #1\n adds r1, r1, #1\n adds r1, r1, #1\n adds r1, r1, #1\n")
+CB_BENCH(alu_independent, "", "adds r0, r0, #1\n adds r1, r1, #1\n adds r2, r2, #1\n adds r3, r3, #1\n")
+CB_BENCH(mul_chain, "movs r1, #3\n movs r2, #5\n", "muls r1, r2, r1\n muls r1, r2, r1\n")
+CB_BENCH(ldr_one, "", "ldr r1, [r0]\n")
+CB_BENCH(ldr_two, "", "ldr r1, [r0]\n ldr r2, [r0, #4]\n")
+CB_BENCH(ldr_three, "", "ldr r1, [r0]\n ldr r2, [r0, #4]\n ldr r3, [r0, #8]\n")
+CB_BENCH(ldr_address_from_load, "", "ldr r1, [r0]\n ldr r2, [r1]\n")
+CB_BENCH(str_one, "movs r1, #0\n", "str r1, [r0]\n")
+CB_BENCH(str_two, "movs r1, #0\n movs r2, #0\n", "str r1, [r0]\n str r2, [r0, #4]\n")
+CB_BENCH(str_register_offset, "movs r1, #0\n movs r2, #4\n", "str r1, [r0, r2]\n")
+CB_BENCH(ldr_then_str_register_offset, "movs r2, #4\n", "ldr r1, [r0]\n str r1, [r0, r2]\n")
+CB_BENCH(address_from_alu, "", "adds r0, r0, #0\n ldr r1, [r0]\n")
+CB_BENCH(ldm_three, "", "ldmia r0!, {r1, r2, r3}\n")
+CB_BENCH(stm_three, "", "stmia r0!, {r1, r2, r3}\n")
+CB_BENCH(push_pop_two, "", "push {r1, r2}\n pop {r1, r2}\n")
+CB_BENCH(nop_two, "", "nop\n nop\n")
+#if CB_V7
+CB_BENCH(mla_one, "movs r1, #1\n movs r2, #2\n movs r3, #3\n", "mla r1, r2, r3, r1\n")
+CB_BENCH(umull_one, "movs r3, #3\n", "umull r1, r2, r3, r3\n")
+CB_BENCH(ldr_writeback_then_ldr, "", "ldr r1, [r0], #4\n ldr r2, [r0]\n")
+CB_BENCH(ldrd_one, "", "ldrd r1, r2, [r0]\n")
+CB_BENCH(ldr_unaligned, "adds r1, r0, #1\n", "ldr r2, [r1]\n")
+CB_BENCH(ldrh_unaligned, "adds r1, r0, #1\n", "ldrh r2, [r1]\n")
+CB_BENCH(str_unaligned, "adds r1, r0, #1\n", "str r2, [r1]\n")
+#endif
+#if defined(__ARM_FEATURE_DSP)
+CB_BENCH(smlad_one, "movs r1, #1\n movs r2, #2\n movs r3, #3\n", "smlad r1, r2, r3, r1\n")
+#endif
+
+/* clang-format on */
+int main(void) {
+  cb_start();
+  /* clang-format off */
+  /*                                                                  M0+  M3  M4  M7 */
+  CB_EXPECT("R-ALU", "4 dependent ADDS", alu_chain,                     4,  4,  4,  4);
+  CB_EXPECT("R-ALU", "4 independent ADDS", alu_independent,             4,  4,  4,  2);
+  CB_EXPECT("R-NOP", "NOP; NOP", nop_two,                               2,  2,  2,  2);
+  CB_EXPECT("R-MUL", "MULS; MULS (dependent)", mul_chain,               2,  2,  2,  3);
+  CB_EXPECT("R-LDR", "LDR", ldr_one,                                    2,  2,  2,  1);
+  CB_EXPECT("R-LDR-PIPE", "LDR; LDR", ldr_two,                          4,  3,  3,  1);
+  CB_EXPECT("R-LDR-PIPE", "LDR; LDR; LDR", ldr_three,                   6,  4,  4,  2);
+  CB_EXPECT("R-LDR-PIPE", "LDR r1; LDR [r1]", ldr_address_from_load,    4,  4,  4,  4);
+  CB_EXPECT("R-STR", "STR imm", str_one,                                2,  1,  1,  1);
+  CB_EXPECT("R-STR", "STR; STR", str_two,                               4,  2,  2,  2);
+  CB_EXPECT("R-STR", "STR reg offset", str_register_offset,             2,  2,  2,  1);
+  CB_EXPECT("R-STR", "LDR; STR reg offset", ldr_then_str_register_offset, 4, 3, 3,  2);
+  CB_EXPECT("R-ADDR-DEP", "ADDS r0; LDR [r0]", address_from_alu,        3,  4,  4,  3);
+  CB_EXPECT("R-LDM", "LDMIA 3 registers", ldm_three,                    4,  4,  4,  2);
+  CB_EXPECT("R-LDM", "STMIA 3 registers", stm_three,                    4,  4,  4,  2);
+  CB_EXPECT("R-LDM", "PUSH; POP 2 registers", push_pop_two,             6,  6,  6,  2);
+#if CB_V7
+  CB_EXPECT("R-MUL", "MLA", mla_one,                                   -1,  2,  1,  1);
+  cb_expect_range("R-MULL", "UMULL", umull_one, CB_PICK(-1, 3, 1, 1), CB_PICK(-1, 5, 1, 1));
+  CB_EXPECT("R-LDR-PIPE", "LDR post-index; LDR", ldr_writeback_then_ldr, -1, 4, 4, 2);
+  CB_EXPECT("R-LDRD", "LDRD", ldrd_one,                                -1,  3,  3,  1);
+  CB_EXPECT("R-UNALIGNED", "LDR unaligned", ldr_unaligned,             -1,  3,  3,  1);
+  CB_EXPECT("R-UNALIGNED", "LDRH unaligned", ldrh_unaligned,           -1,  3,  3,  1);
+  CB_EXPECT("R-UNALIGNED", "STR unaligned", str_unaligned,             -1,  2,  2,  1);
+#endif
+#if defined(__ARM_FEATURE_DSP)
+  CB_EXPECT("R-MUL", "SMLAD", smlad_one,                               -1, -1,  1,  1);
+#endif
+  /* clang-format on */
+  return cb_failures();
+}
