@@ -1,13 +1,21 @@
-// The main window of mcuprof-gui: opens a trace database and lists its runs.
+// The main window of mcuprof-gui: opens a trace database; lists its runs; draws the SRAM
+// over time of the selected runs (several overlay) with the board's SRAM limit, the peaks
+// and the layer/patch band; shows the first selected run's per-layer table. Re-reads the
+// database when it changes on disk (a run finished by `mcuprof run` appears).
 #pragma once
 
 #include <QMainWindow>
+#include <QString>
 
-class QTableView;
+class QComboBox;
+class QFileSystemWatcher;
 class QSortFilterProxyModel;
+class QTableView;
 
 namespace mcuprof::gui {
 
+class LayerTableModel;
+class MemoryChartWidget;
 class RunListModel;
 
 class MainWindow final : public QMainWindow {
@@ -17,13 +25,31 @@ class MainWindow final : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
   // Loads the runs of `path`; shows an error in the status bar if it cannot.
   bool open_database(const QString& path);
+  MemoryChartWidget* chart() const { return chart_; }
+  // 0 cycles, 1 milliseconds, 2 progress (the toolbar follows).
+  void set_x_unit(int unit);
+  // Selects every run (their curves overlay in the chart).
+  void select_all_runs();
 
  private:
   void choose_database();
+  bool reload();
+  void show_selected_runs();
+  void highlight_layer(const QModelIndex& index);
+  void export_chart();
 
+  QString path_;
   RunListModel* runs_ = nullptr;
-  QSortFilterProxyModel* sorted_ = nullptr;
-  QTableView* table_ = nullptr;
+  QSortFilterProxyModel* sorted_runs_ = nullptr;
+  QTableView* run_table_ = nullptr;
+  MemoryChartWidget* chart_ = nullptr;
+  LayerTableModel* layers_ = nullptr;
+  QSortFilterProxyModel* sorted_layers_ = nullptr;
+  QTableView* layer_table_ = nullptr;
+  QComboBox* x_unit_ = nullptr;
+  QComboBox* mode_ = nullptr;
+  QFileSystemWatcher* watcher_ = nullptr;
+  int64_t layer_run_ = 0;  // the run the layer table shows
 };
 
 }  // namespace mcuprof::gui

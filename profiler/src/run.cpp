@@ -62,20 +62,25 @@ class ConsoleRecorder final : public sim::MachineObserver {
 // Decodes the firmware's event words (ITM port 1) into spans and the arena timeline.
 class EventRecorder final : public sim::MachineObserver {
  public:
-  explicit EventRecorder(const sim::Machine& machine)
-      : machine_(machine), attributor_(counters()) {}
+  explicit EventRecorder(sim::Machine& machine) : machine_(machine), attributor_(counters(0)) {
+    sample_stack(0);
+  }
 
-  void on_itm_event(unsigned port, uint32_t value, unsigned size, uint64_t /*cycle*/) override {
+  void on_itm_event(unsigned port, uint32_t value, unsigned size, uint64_t cycle) override {
     if (port != kEventPort) return;
     if (size != 4) {
       ++short_writes_;
       return;
     }
-    if (auto event = decoder_.push(value, counters())) attributor_.on_event(*event);
+    if (auto event = decoder_.push(value, counters(cycle))) {
+      sample_stack(cycle);
+      attributor_.on_event(*event);
+    }
   }
 
   Attribution finish() {
-    Attribution result = attributor_.finish(counters());
+    sample_stack(machine_.cycles());
+    Attribution result = attributor_.finish(counters(machine_.cycles()));
     for (const auto& p : decoder_.problems()) result.problems.push_back(p);
     if (decoder_.incomplete()) result.problems.push_back("event stream ended inside an event");
     if (short_writes_ > 0)
@@ -84,17 +89,28 @@ class EventRecorder final : public sim::MachineObserver {
     return result;
   }
 
+  // Main-stack depth at every event: the deepest point since the previous event, then
+  // the depth now (two samples at one cycle, so no peak between events is lost).
+  const std::vector<StackSample>& stack() const { return stack_; }
+
  private:
-  Counters counters() const {
+  Counters counters(uint64_t cycle) const {
     Counters c;
-    c.cycles = machine_.cycles();
+    c.cycles = cycle;  // the exact cycle of the ITM write
     c.instructions = machine_.instructions();
     return c;
   }
 
-  const sim::Machine& machine_;
+  void sample_stack(uint64_t cycle) {
+    const sim::StackUse use = machine_.take_stack_use();
+    stack_.push_back({cycle, use.deepest_bytes});
+    stack_.push_back({cycle, use.current_bytes});
+  }
+
+  sim::Machine& machine_;
   EventDecoder decoder_;
   Attributor attributor_;
+  std::vector<StackSample> stack_;
   uint64_t short_writes_ = 0;
 };
 
@@ -311,7 +327,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   int64_t run_id = 0;
   if (store) {
     try {
-      run_id = record_run(*store, record, recorder.take(), attribution,
+      run_id = record_run(*store, record, recorder.take(), attribution, events.stack(),
                           static_sram_bytes(*image, attribution));
     } catch (const traces::TraceError& e) {
       throw CommandError(exit_code::kIoError, e.what());
@@ -354,7 +370,10 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["arena_peak_bytes"] = attribution.arena_peak_live_bytes;
   const uint64_t static_bytes = static_sram_bytes(*image, attribution);
   s["static_sram_bytes"] = static_bytes;
-  s["peak_sram_bytes"] = static_bytes + attribution.arena_peak_live_bytes;
+  const MemoryPeak peak = memory_peak(attribution, events.stack(), static_bytes);
+  s["stack_peak_bytes"] = peak.stack_peak_bytes;
+  s["peak_sram_bytes"] = peak.total_bytes;
+  s["peak_sram_cycle"] = peak.cycle;
   uint64_t macs = 0;
   for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
   s["macs"] = macs;

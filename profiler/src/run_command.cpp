@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "gates.hpp"
+#include "table.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof/profiler/run.hpp"
@@ -29,13 +30,6 @@ struct RunArgs {
   std::string input, output, dump_tensors, runner;  // model form only
 };
 
-std::string with_thousands(uint64_t v) {
-  std::string digits = std::to_string(v);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-    digits.insert(static_cast<size_t>(i), ",");
-  return digits;
-}
-
 // The --function-cycles table, on stderr beside the run line.
 void print_functions(const nlohmann::json& s) {
   const double total =
@@ -44,10 +38,10 @@ void print_functions(const nlohmann::json& s) {
              "function");
   for (const auto& f : s["functions"]) {
     const auto cycles = f["cycles"].get<uint64_t>();
-    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>10}  {}\n", with_thousands(cycles),
+    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>10}  {}\n", format_count(cycles),
                100.0 * static_cast<double>(cycles) / total,
-               with_thousands(f["instructions"].get<uint64_t>()),
-               with_thousands(f["calls"].get<uint64_t>()), f["name"].get<std::string>());
+               format_count(f["instructions"].get<uint64_t>()),
+               format_count(f["calls"].get<uint64_t>()), f["name"].get<std::string>());
   }
 }
 
@@ -142,8 +136,8 @@ int run(RunArgs& args) {
   fmt::print(stderr,
              "mcuprof: {} on {}: {} after {} cycles ({:.3f} ms at {:g} MHz), {} instructions",
              request.firmware.filename().string(), s["target"].get<std::string>(), how,
-             with_thousands(s["total_cycles"].get<uint64_t>()), s["latency_ms"].get<double>(),
-             s["clock_hz"].get<double>() / 1e6, with_thousands(s["instructions"].get<uint64_t>()));
+             format_count(s["total_cycles"].get<uint64_t>()), s["latency_ms"].get<double>(),
+             s["clock_hz"].get<double>() / 1e6, format_count(s["instructions"].get<uint64_t>()));
   if (!s["run_id"].is_null())
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
                s["database"].get<std::string>());

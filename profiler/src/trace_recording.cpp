@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace mcuprof::profiler {
@@ -34,6 +35,29 @@ std::string op_name(uint32_t op) {
 }
 
 namespace {
+
+// Static + arena + stack as one step series over the union of both series' sample times
+// (in time order; samples at the same cycle are all kept, so no peak disappears).
+std::vector<StackSample> total_series(const Attribution& a, const std::vector<StackSample>& stack,
+                                      uint64_t static_bytes) {
+  std::vector<StackSample> out;
+  size_t i = 0, j = 0;
+  uint64_t arena = 0, depth = 0;
+  while (i < a.arena.size() || j < stack.size()) {
+    const bool take_arena =
+        j >= stack.size() || (i < a.arena.size() && a.arena[i].cycle <= stack[j].cycle);
+    uint64_t cycle = 0;
+    if (take_arena) {
+      arena = a.arena[i].live_bytes;
+      cycle = a.arena[i++].cycle;
+    } else {
+      depth = stack[j].bytes;
+      cycle = stack[j++].cycle;
+    }
+    out.push_back({cycle, static_bytes + arena + depth});
+  }
+  return out;
+}
 
 traces::Span to_trace_span(const Attribution& a, const Span& s) {
   traces::Span t;
@@ -81,9 +105,18 @@ traces::Span to_trace_span(const Attribution& a, const Span& s) {
 
 }  // namespace
 
+MemoryPeak memory_peak(const Attribution& attribution, const std::vector<StackSample>& stack,
+                       uint64_t static_bytes) {
+  MemoryPeak peak;
+  for (const auto& s : total_series(attribution, stack, static_bytes))
+    if (s.bytes > peak.total_bytes) peak = {s.bytes, s.cycle, 0};
+  for (const auto& s : stack) peak.stack_peak_bytes = std::max(peak.stack_peak_bytes, s.bytes);
+  return peak;
+}
+
 int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
                    std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
-                   uint64_t static_bytes) {
+                   const std::vector<StackSample>& stack, uint64_t static_bytes) {
   uint64_t macs = 0;
   for (const auto& s : attribution.spans)
     if (s.kind == SpanKind::Layer) macs += s.macs;
@@ -94,13 +127,14 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
   traces::RunWriter writer(store, std::move(record));
   for (const auto& s : attribution.spans) writer.add_span(to_trace_span(attribution, s));
   // Counters: static SRAM is constant over the run; the planned arena changes at every
-  // alloc/free event; the total is their sum (the stack joins when the machine reports it).
+  // alloc/free event; the stack is sampled at every event; the total is their sum.
   writer.add_counter(traces::track::kSramStatic, 0, static_cast<int64_t>(static_bytes));
-  for (const auto& a : attribution.arena) {
+  for (const auto& a : attribution.arena)
     writer.add_counter(traces::track::kSramArena, a.cycle, static_cast<int64_t>(a.live_bytes));
-    writer.add_counter(traces::track::kSramTotal, a.cycle,
-                       static_cast<int64_t>(static_bytes + a.live_bytes));
-  }
+  for (const auto& s : stack)
+    writer.add_counter(traces::track::kSramStack, s.cycle, static_cast<int64_t>(s.bytes));
+  for (const auto& t : total_series(attribution, stack, static_bytes))
+    writer.add_counter(traces::track::kSramTotal, t.cycle, static_cast<int64_t>(t.bytes));
   if (end > 0) {
     writer.add_counter(traces::track::kSramStatic, end, static_cast<int64_t>(static_bytes));
   }

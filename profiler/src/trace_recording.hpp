@@ -14,6 +14,22 @@
 
 namespace mcuprof::profiler {
 
+// One sample of the main stack's depth below the initial SP.
+struct StackSample {
+  uint64_t cycle = 0;
+  uint64_t bytes = 0;
+};
+
+// The run's SRAM peak: static + planned arena + stack, at the moment their sum is highest.
+struct MemoryPeak {
+  uint64_t total_bytes = 0;
+  uint64_t cycle = 0;
+  uint64_t stack_peak_bytes = 0;
+};
+
+MemoryPeak memory_peak(const Attribution& attribution, const std::vector<StackSample>& stack,
+                       uint64_t static_bytes);
+
 // Bytes of SRAM the image occupies statically (.data + .bss of every writable segment),
 // less the arena when the arena lies inside them (it is counted on its own track).
 uint64_t static_sram_bytes(const sim::ElfImage& image, const Attribution& attribution);
@@ -23,6 +39,6 @@ std::string op_name(uint32_t op);
 
 int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
                    std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
-                   uint64_t static_bytes);
+                   const std::vector<StackSample>& stack, uint64_t static_bytes);
 
 }  // namespace mcuprof::profiler

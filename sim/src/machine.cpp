@@ -284,9 +284,10 @@ bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
   if (clock->cycles() >= systick->deadline()) systick->expire(clock->cycles());
   if (exceptions.any_pending() && take_pending(address)) return true;
   if (fp_checks && check_fp(address, size)) return true;
+  // The main stack only: thread stacks of an RTOS (PSP) live elsewhere.
+  const uint32_t sp = reg(UC_ARM_REG_MSP);
+  if (sp < stack_low_water) stack_low_water = sp;  // deepest point, for the profiler
   if (stack_limit) {
-    // The main stack only: thread stacks of an RTOS (PSP) live elsewhere.
-    const uint32_t sp = reg(UC_ARM_REG_MSP);
     if (sp < *stack_limit && !stop) {
       // Not an architectural fault (ARMv7-M has no stack limit); mcuprof's own check.
       stop_with(StopReason::Fault, FaultKind::StackOverflow,
@@ -536,6 +537,7 @@ void Machine::load(const ElfImage& image) {
 
   impl_->symbols = image.symbols();
   impl_->stack_top = sp;
+  impl_->stack_low_water = sp;
   // Stack limit: the ELF's label, else the target's stack size below the initial SP
   // when the image uses the target's own layout (SP at the end of data memory).
   impl_->stack_limit = image.symbol_address("__StackLimit");
@@ -589,6 +591,16 @@ RunResult Machine::run(const RunOptions& options) {
   result.cycles = m.clock->cycles();
   result.instructions = m.clock->instructions();
   return result;
+}
+
+StackUse Machine::take_stack_use() {
+  const uint32_t sp = impl_->reg(UC_ARM_REG_MSP);
+  StackUse use;
+  use.current_bytes = impl_->stack_top > sp ? impl_->stack_top - sp : 0;
+  const uint32_t low = std::min(impl_->stack_low_water, sp);
+  use.deepest_bytes = impl_->stack_top > low ? impl_->stack_top - low : 0;
+  impl_->stack_low_water = sp;
+  return use;
 }
 
 uint64_t Machine::cycles() const {

@@ -84,6 +84,7 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   std::vector<Symbol> symbols;  // of the loaded image, for fault reports
   std::optional<uint32_t> stack_limit;
   uint32_t stack_top = 0;
+  uint32_t stack_low_water = 0xFFFFFFFFu;  // lowest MSP seen since take_stack_use()
 
   uint64_t max_cycles = 0;
   std::optional<RunResult> stop;           // set by a hook that ends the run

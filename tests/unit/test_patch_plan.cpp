@@ -286,7 +286,9 @@ TEST(PatchPlan, SearchRecommendsAScheduleThatFitsA256KiBBoard) {
   ASSERT_TRUE(s.recommended.patch) << s.reason;
   EXPECT_TRUE(s.recommended.fits) << s.reason;
   EXPECT_LE(s.recommended.estimate.mac_overhead_pct, 20.0);
-  for (const auto& o : s.options)  // nothing within budget uses less memory
-    if (o.estimate.mac_overhead_pct <= 20.0)
+  for (const auto& o : s.options) {  // nothing within budget uses less memory
+    if (o.estimate.mac_overhead_pct <= 20.0) {
       EXPECT_GE(o.estimate.arena_bytes, s.recommended.estimate.arena_bytes);
+    }
+  }
 }

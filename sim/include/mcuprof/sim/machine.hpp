@@ -90,6 +90,13 @@ struct BlockProfile {
   uint64_t cycles = 0;        // all cycles charged to it, dynamic corrections included
 };
 
+// Main-stack use below the initial SP (bytes): now, and the deepest point reached since
+// the previous take_stack_use() (sampled at every block entry, so exact to a block).
+struct StackUse {
+  uint32_t current_bytes = 0;
+  uint32_t deepest_bytes = 0;
+};
+
 class Machine {
  public:
   // Opens the emulator for the target's core and maps its memories and devices.
@@ -113,6 +120,8 @@ class Machine {
 
   uint64_t cycles() const;
   uint64_t instructions() const;
+  // Stack use since the previous call (or the reset), then starts a new interval.
+  StackUse take_stack_use();
   const targets::Target& target() const;
   const CycleModel& cycle_model() const;
   // Every basic block executed so far (in no particular order).
