@@ -11,10 +11,10 @@
 
 #include "commands.hpp"
 #include "gates.hpp"
-#include "table.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof/profiler/run.hpp"
+#include "table.hpp"
 
 namespace mcuprof::profiler {
 namespace {
@@ -99,12 +99,11 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
                               : fmt::format("stopped: {}", s["detail"].get<std::string>());
   fmt::print(stderr, "mcuprof: {} on {}: {}; inference {} cycles ({:.3f} ms at {:g} MHz), {} MACs",
              m.model.filename().string(), s["target"].get<std::string>(), how,
-             with_thousands(s.value("total_cycles", uint64_t{0})), s.value("latency_ms", 0.0),
-             s["clock_hz"].get<double>() / 1e6, with_thousands(s.value("total_macs", uint64_t{0})));
+             format_count(s.value("total_cycles", uint64_t{0})), s.value("latency_ms", 0.0),
+             s["clock_hz"].get<double>() / 1e6, format_count(s.value("total_macs", uint64_t{0})));
   if (s.contains("cycles_per_mac") && s["cycles_per_mac"].is_number())
     fmt::print(stderr, " ({:.2f} cycles/MAC)", s["cycles_per_mac"].get<double>());
-  fmt::print(stderr, ", peak SRAM {} bytes",
-             with_thousands(s.value("peak_sram_bytes", uint64_t{0})));
+  fmt::print(stderr, ", peak SRAM {} bytes", format_count(s.value("peak_sram_bytes", uint64_t{0})));
   if (!s["run_id"].is_null())
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
                s["database"].get<std::string>());
