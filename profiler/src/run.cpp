@@ -228,7 +228,7 @@ std::ofstream open_summary(const std::filesystem::path& path) {
 }  // namespace
 
 RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
-                        std::ostream& console_err) {
+                        std::ostream& console_err, const RunHooks& hooks) {
   const targets::Target target = resolve_target(request);
 
   // Inputs first, outputs next, then run: a bad request never touches the database.
@@ -241,6 +241,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     machine = std::make_unique<sim::Machine>(target, request.unit_cycles
                                                          ? sim::make_unit_cycle_model(target)
                                                          : sim::make_cycle_model(target));
+    if (hooks.before_load) hooks.before_load(*image);
     machine->load(*image);
     if (request.semihosting_root) {
       std::error_code ec;
@@ -254,6 +255,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     throw CommandError(exit_code::kDataError, e.what());
   } catch (const sim::SimError& e) {
     throw CommandError(sim_error_status(e), e.what());
+  } catch (const CommandError&) {
+    throw;
   } catch (const std::runtime_error& e) {
     throw CommandError(exit_code::kNoInput, e.what());
   }
@@ -275,6 +278,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   machine->add_observer(&events);
   UnmodelledRegisters unmodelled;
   machine->add_observer(&unmodelled);
+  if (hooks.before_run) hooks.before_run(*machine);
   const std::string started_at = utc_now_iso8601();
   sim::RunOptions options;
   options.max_cycles = request.max_cycles;
@@ -389,6 +393,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
                            {"calls", row.calls}});
     }
   }
+  if (hooks.after_run) hooks.after_run(*machine, result, attribution, s);
   if (summary_file) {
     *summary_file << s.dump(2) << '\n';
     summary_file->flush();

@@ -1,15 +1,20 @@
-// `mcuprof run FIRMWARE.elf --target NAME [--db FILE] [--summary FILE] [--max-cycles N]`.
+// `mcuprof run FIRMWARE.elf --target NAME [--db FILE] [--summary FILE] [--max-cycles N]`,
+// and `mcuprof run MODEL.tflite --target NAME [--input F] [--output F] [--dump-tensors DIR]
+// ...` (model_run.hpp): the file's first bytes choose the form.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "commands.hpp"
 #include "gates.hpp"
-#include "table.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof/profiler/run.hpp"
+#include "table.hpp"
 
 namespace mcuprof::profiler {
 namespace {
@@ -22,11 +27,13 @@ struct RunArgs {
   std::string semihosting_root;
   std::vector<std::string> fail_if;
   std::string junit;
+  std::string input, output, dump_tensors, runner;  // model form only
 };
 
 // The --function-cycles table, on stderr beside the run line.
 void print_functions(const nlohmann::json& s) {
-  const double total = static_cast<double>(std::max<uint64_t>(1, s["total_cycles"].get<uint64_t>()));
+  const double total =
+      static_cast<double>(std::max<uint64_t>(1, s["total_cycles"].get<uint64_t>()));
   fmt::print(stderr, "{:>14} {:>6} {:>14} {:>10}  {}\n", "cycles", "%", "instructions", "calls",
              "function");
   for (const auto& f : s["functions"]) {
@@ -38,6 +45,72 @@ void print_functions(const nlohmann::json& s) {
   }
 }
 
+// A .tflite flatbuffer carries "TFL3" at bytes 4..7; an ELF starts with 0x7F 'E' 'L' 'F'.
+bool is_tflite(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 8> head{};
+  in.read(head.data(), head.size());
+  if (in.gcount() == 8 && std::string_view(head.data() + 4, 4) == "TFL3") return true;
+  constexpr std::array<char, 4> kElfMagic{'\x7f', 'E', 'L', 'F'};
+  if (in.gcount() >= 4 && std::equal(kElfMagic.begin(), kElfMagic.end(), head.begin()))
+    return false;
+  return path.extension() == ".tflite";
+}
+
+// Evaluates the --fail-if gates on a summary, prints them, writes --junit; returns the
+// process status.
+int apply_gates(const RunArgs& args, const std::vector<Gate>& gates, const nlohmann::json& s,
+                int exit_status) {
+  int status = exit_status;
+  const auto results = evaluate_gates(gates, s);
+  for (const auto& r : results) {
+    const std::string value = r.available ? fmt::format("{:g}", r.value) : "not measured";
+    fmt::print(stderr, "mcuprof: gate {}: {} ({} = {})\n", r.failed ? "FAILED" : "passed",
+               r.gate.text, r.gate.metric, value);
+    if (r.failed && status == exit_code::kOk) status = exit_code::kGateFailed;
+  }
+  if (!gates.empty()) {
+    size_t failed = 0;
+    for (const auto& r : results) failed += r.failed ? 1 : 0;
+    fmt::print(stderr, "mcuprof: verdict: {} ({} of {} gates failed)\n", failed ? "FAIL" : "PASS",
+               failed, gates.size());
+  }
+  if (!args.junit.empty()) write_junit(args.junit, results, s, exit_status);
+  return status;
+}
+
+int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
+  ModelRunRequest m;
+  m.model = args.request.firmware;
+  m.target_name = args.request.target_name;
+  m.target_file = args.request.target_file;
+  m.database = args.request.database;
+  m.summary = args.request.summary;
+  m.max_cycles = args.request.max_cycles;
+  m.unit_cycles = args.request.unit_cycles;
+  if (!args.input.empty()) m.input = args.input;
+  if (!args.output.empty()) m.output = args.output;
+  if (!args.dump_tensors.empty()) m.dump_tensors = args.dump_tensors;
+  if (!args.runner.empty()) m.runner = args.runner;
+  const auto outcome = run_model(m, std::cout, std::cerr);
+  const auto& s = outcome.summary;
+  const std::string how = s["stop_reason"] == "exited"
+                              ? fmt::format("exited with status {}", s["exit_code"].get<int>())
+                              : fmt::format("stopped: {}", s["detail"].get<std::string>());
+  fmt::print(stderr, "mcuprof: {} on {}: {}; inference {} cycles ({:.3f} ms at {:g} MHz), {} MACs",
+             m.model.filename().string(), s["target"].get<std::string>(), how,
+             format_count(s.value("total_cycles", uint64_t{0})), s.value("latency_ms", 0.0),
+             s["clock_hz"].get<double>() / 1e6, format_count(s.value("total_macs", uint64_t{0})));
+  if (s.contains("cycles_per_mac") && s["cycles_per_mac"].is_number())
+    fmt::print(stderr, " ({:.2f} cycles/MAC)", s["cycles_per_mac"].get<double>());
+  fmt::print(stderr, ", peak SRAM {} bytes", format_count(s.value("peak_sram_bytes", uint64_t{0})));
+  if (!s["run_id"].is_null())
+    fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
+               s["database"].get<std::string>());
+  fmt::print(stderr, "\n");
+  return apply_gates(args, gates, s, outcome.exit_status);
+}
+
 int run(RunArgs& args) {
   RunRequest& request = args.request;
   if (request.target_name.empty() && args.target_file.empty())
@@ -46,50 +119,44 @@ int run(RunArgs& args) {
   if (!args.db.empty()) request.database = args.db;
   if (!args.summary.empty()) request.summary = args.summary;
   if (!args.semihosting_root.empty()) request.semihosting_root = args.semihosting_root;
-
   std::vector<Gate> gates;
   for (const auto& text : args.fail_if) gates.push_back(parse_gate(text));  // before running
+  if (is_tflite(request.firmware)) return run_model_form(args, gates);
+  if (!args.input.empty() || !args.output.empty() || !args.dump_tensors.empty() ||
+      !args.runner.empty())
+    throw CommandError(exit_code::kUsage,
+                       "run: --input, --output, --dump-tensors and --runner need a .tflite model");
 
   const auto outcome = run_firmware(request, std::cout, std::cerr);
   const auto& s = outcome.summary;
   const std::string how = s["stop_reason"] == "exited"
                               ? fmt::format("exited with status {}", s["exit_code"].get<int>())
                               : fmt::format("stopped: {}", s["detail"].get<std::string>());
-  fmt::print(stderr, "mcuprof: {} on {}: {} after {} cycles ({:.3f} ms at {:g} MHz), {} instructions",
+  fmt::print(stderr,
+             "mcuprof: {} on {}: {} after {} cycles ({:.3f} ms at {:g} MHz), {} instructions",
              request.firmware.filename().string(), s["target"].get<std::string>(), how,
              format_count(s["total_cycles"].get<uint64_t>()), s["latency_ms"].get<double>(),
              s["clock_hz"].get<double>() / 1e6, format_count(s["instructions"].get<uint64_t>()));
   if (!s["run_id"].is_null())
-    fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(), s["database"].get<std::string>());
+    fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
+               s["database"].get<std::string>());
   fmt::print(stderr, "\n");
   if (s.contains("functions")) print_functions(s);
 
-  int status = outcome.exit_status;
-  const auto results = evaluate_gates(gates, s);
-  for (const auto& r : results) {
-    const std::string value = r.available ? fmt::format("{:g}", r.value) : "not measured";
-    fmt::print(stderr, "mcuprof: gate {}: {} ({} = {})\n", r.failed ? "FAILED" : "passed", r.gate.text,
-               r.gate.metric, value);
-    if (r.failed && status == exit_code::kOk) status = exit_code::kGateFailed;
-  }
-  if (!gates.empty()) {
-    size_t failed = 0;
-    for (const auto& r : results) failed += r.failed ? 1 : 0;
-    fmt::print(stderr, "mcuprof: verdict: {} ({} of {} gates failed)\n", failed ? "FAIL" : "PASS", failed,
-               gates.size());
-  }
-  if (!args.junit.empty()) write_junit(args.junit, results, s, outcome.exit_status);
-  return status;
+  return apply_gates(args, gates, s, outcome.exit_status);
 }
 
 }  // namespace
 
 void add_run_command(CLI::App& app, Commands& commands) {
   auto args = std::make_shared<RunArgs>();
-  auto* cmd = app.add_subcommand("run", "Run a firmware ELF on an emulated board");
-  cmd->add_option("firmware", args->request.firmware, "Firmware ELF file")->required();
-  auto* target = cmd->add_option("--target", args->request.target_name,
-                                 "Board name (see 'mcuprof targets')");
+  auto* cmd =
+      app.add_subcommand("run", "Run a firmware ELF or a .tflite model on an emulated board");
+  cmd->add_option("firmware", args->request.firmware,
+                  "Firmware ELF file, or an int8 .tflite model (runs on the board's model runner)")
+      ->required();
+  auto* target =
+      cmd->add_option("--target", args->request.target_name, "Board name (see 'mcuprof targets')");
   cmd->add_option("--target-file", args->target_file, "Board description JSON instead of a name")
       ->excludes(target);
   cmd->add_option("--db", args->db, "Trace database to add the run to (created if missing)");
@@ -97,6 +164,14 @@ void add_run_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--semihosting-root", args->semihosting_root,
                   "Folder whose files the firmware may open through semihosting (no access "
                   "outside it)");
+  cmd->add_option(
+      "--input", args->input,
+      "Model: raw bytes of the input tensor(s) in their own dtype (NHWC, little-endian)");
+  cmd->add_option("--output", args->output, "Model: write the output tensor(s) as raw bytes");
+  cmd->add_option("--dump-tensors", args->dump_tensors,
+                  "Model: write every activation as DIR/<tensor-index>.bin plus DIR/index.json");
+  cmd->add_option("--runner", args->runner,
+                  "Model: model runner ELF to use instead of the board's");
   cmd->add_option("--max-cycles", args->request.max_cycles,
                   "Stop a firmware that has not exited after this many cycles")
       ->capture_default_str()

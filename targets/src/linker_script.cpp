@@ -73,6 +73,9 @@ std::string linker_script(const Target& target) {
 
   /* Everything in code memory past this point is free, e.g. for a model image. */
   __code_end__ = LOADADDR(.data) + SIZEOF(.data);
+  /* Where the model runner finds its model image (and the inputs after it). */
+  __model_image_start = ALIGN(__code_end__, 16);
+  __model_image_end = ORIGIN(CODE) + LENGTH(CODE);
 
   .bss (NOLOAD) : ALIGN(4)
   {

@@ -5,11 +5,15 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "mcuprof/profiler/attribution.hpp"
+#include "mcuprof/sim/machine.hpp"
 
 namespace mcuprof::profiler {
 
@@ -41,10 +45,22 @@ struct RunOutcome {
   int exit_status = 0;  // what the mcuprof process should return
 };
 
+// Extension points for runs that add to the firmware (the model form of `mcuprof run`).
+struct RunHooks {
+  // Before the machine loads the firmware: may add segments (e.g. a model image).
+  std::function<void(sim::ElfImage&)> before_load;
+  // Once the machine has loaded it, before the run: may add observers.
+  std::function<void(sim::Machine&)> before_run;
+  // After the run, before the summary is written: may add fields to it.
+  std::function<void(const sim::Machine&, const sim::RunResult&, const Attribution&,
+                     nlohmann::json& summary)>
+      after_run;
+};
+
 // Runs the request. Console text goes to `console_out` (ITM and semihosting stdout)
 // and `console_err` (semihosting stderr) as it is produced. Throws CommandError for
 // bad input and unwritable outputs, before anything is written.
 RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
-                        std::ostream& console_err);
+                        std::ostream& console_err, const RunHooks& hooks = {});
 
 }  // namespace mcuprof::profiler

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mcuprof::sim {
@@ -37,6 +38,10 @@ class ElfImage {
   const std::vector<Symbol>& symbols() const { return symbols_; }  // sorted by address
   uint32_t entry() const { return entry_; }
   const std::string& origin() const { return origin_; }
+
+  // Adds bytes to place at load time beside the ELF's own segments (e.g. a model image
+  // in flash after the program). Machine::load checks that it fits the target.
+  void add_segment(Segment segment) { segments_.push_back(std::move(segment)); }
 
   // The function or object symbol covering `address`, or nullptr.
   const Symbol* symbol_at(uint32_t address) const;

@@ -1,0 +1,59 @@
+// `mcuprof run MODEL.tflite`: compile the model into an image (runtime/compiler), check
+// that it fits the board, place it and the input after the board's model runner
+// firmware in emulated flash, run, read the outputs (and optionally every activation)
+// back from the emulated arena, and summarise per layer. docs/runtime.md, "Model runner".
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcuprof/compiler/graph.hpp"
+#include "mcuprof/compiler/planner.hpp"
+#include "mcuprof/profiler/run.hpp"
+
+namespace mcuprof::profiler {
+
+struct ModelRunRequest {
+  std::filesystem::path model;
+  std::string target_name;
+  std::optional<std::filesystem::path> target_file;
+  std::optional<std::filesystem::path> input;   // raw bytes of the input tensor(s)
+  std::optional<std::filesystem::path> output;  // raw bytes of the output tensor(s)
+  std::optional<std::filesystem::path> database;
+  std::optional<std::filesystem::path> summary;
+  std::optional<std::filesystem::path> dump_tensors;  // folder for every activation
+  std::optional<std::filesystem::path> runner;        // model runner ELF (default: the board's)
+  uint64_t max_cycles = 10'000'000'000ull;
+  bool unit_cycles = false;  // one cycle per instruction instead of the core's model
+};
+
+// A model compiled for the runner: the graph, its memory plan and the image bytes.
+struct CompiledModel {
+  compiler::Graph graph;
+  compiler::MemoryReport memory;
+  std::vector<uint8_t> image;
+  uint32_t arena_needed = 0;  // planned arena (16-aligned) + kernel scratch
+};
+
+// Imports, plans and writes the image. Throws CommandError (status 65/66) on bad models.
+CompiledModel compile_model(const std::filesystem::path& model);
+
+// The model's input bytes, one entry per model input in image order: from `file` (the
+// inputs' raw bytes concatenated, exactly their total size) or, without one, the
+// documented deterministic input (seeded xorshift32 bytes; float32 inputs get values in
+// [-1, 1)). Throws CommandError when the file has the wrong size.
+std::vector<std::vector<uint8_t>> model_inputs(const CompiledModel& model,
+                                               const std::optional<std::filesystem::path>& file);
+
+// build/firmware/<board>/model_runner.elf: $MCUPROF_FIRMWARE_DIR, then ../firmware next to
+// the running binary, then the build's own folder.
+std::filesystem::path find_model_runner(const std::string& board);
+
+RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
+                     std::ostream& console_err);
+
+}  // namespace mcuprof::profiler

@@ -1,0 +1,781 @@
+/* executor.c — validates a model image in place and runs its ops on the int8 kernels
+ * (see mcuprof_executor.h). Freestanding C11, no malloc, no recursion. The same file
+ * builds for the boards (with trace-protocol events) and for the host (without). */
+#include "mcuprof_executor.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "mcuprof_kernels.h"
+
+#if defined(__arm__) && !defined(MCUPROF_EXECUTOR_HOST)
+#include "mcuprof_trace.h"
+#define EV_RUN_BEGIN() mcuprof_run_begin()
+#define EV_RUN_END() mcuprof_run_end()
+#define EV_ARENA(a, n) mcuprof_arena((a), (n))
+#define EV_LAYER_BEGIN(i, op, macs) mcuprof_layer_begin((i), (op), (macs))
+#define EV_LAYER_END(i) mcuprof_layer_end(i)
+#define EV_ALLOC(t, off, n) mcuprof_tensor_alloc((t), (off), (n))
+#define EV_FREE(t) mcuprof_tensor_free(t)
+#else
+#define EV_RUN_BEGIN() ((void)0)
+#define EV_RUN_END() ((void)0)
+#define EV_ARENA(a, n) ((void)(a), (void)(n))
+#define EV_LAYER_BEGIN(i, op, macs) ((void)(i), (void)(op), (void)(macs))
+#define EV_LAYER_END(i) ((void)(i))
+#define EV_ALLOC(t, off, n) ((void)(t), (void)(off), (void)(n))
+#define EV_FREE(t) ((void)(t))
+#endif
+
+#define MAX_CONCAT_INPUTS 64u
+
+const char* mcuprof_exec_status_name(mcuprof_exec_status status) {
+  switch (status) {
+    case MCUPROF_EXEC_OK:
+      return "ok";
+    case MCUPROF_EXEC_BAD_MAGIC:
+      return "not a model image (bad magic)";
+    case MCUPROF_EXEC_BAD_VERSION:
+      return "unsupported image version";
+    case MCUPROF_EXEC_BAD_SIZE:
+      return "image larger than the space it was given";
+    case MCUPROF_EXEC_BAD_CRC:
+      return "image checksum mismatch";
+    case MCUPROF_EXEC_BAD_BOUNDS:
+      return "image offset out of bounds";
+    case MCUPROF_EXEC_UNSUPPORTED:
+      return "op or shape not supported by the executor";
+    case MCUPROF_EXEC_ARENA_TOO_SMALL:
+      return "arena too small";
+    case MCUPROF_EXEC_BAD_ALIGNMENT:
+      return "image or arena not 16-byte aligned";
+  }
+  return "unknown status";
+}
+
+/* ---- image access ---- */
+
+typedef struct view {
+  const uint8_t* image;
+  const mcuprof_image_header* h;
+  const mcuprof_tensor* tensors;
+  const mcuprof_op* ops;
+  const int32_t* params;
+  uint32_t num_params;
+} view;
+
+static void make_view(view* v, const void* image) {
+  v->image = (const uint8_t*)image;
+  v->h = (const mcuprof_image_header*)image;
+  v->tensors = (const mcuprof_tensor*)(v->image + v->h->tensors_offset);
+  v->ops = (const mcuprof_op*)(v->image + v->h->ops_offset);
+  v->params = (const int32_t*)(v->image + v->h->params_offset);
+  v->num_params = v->h->params_size / 4u;
+}
+
+static const int32_t* op_io(const view* v, const mcuprof_op* op) {
+  return v->params + op->io_offset;
+}
+static int32_t op_in(const view* v, const mcuprof_op* op, uint32_t k) {
+  return k < op->num_inputs ? op_io(v, op)[k] : -1;
+}
+static int32_t op_out(const view* v, const mcuprof_op* op, uint32_t k) {
+  return op_io(v, op)[op->num_inputs + k];
+}
+
+/* CRC-32 (IEEE 802.3, reflected 0xEDB88320), four bits per step: a 64-byte table. */
+static const uint32_t crc_nibble[16] = {0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu,
+                                        0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
+                                        0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
+                                        0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu};
+
+static uint32_t crc_update(uint32_t crc, const uint8_t* p, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) {
+    crc ^= p[i];
+    crc = (crc >> 4) ^ crc_nibble[crc & 15u];
+    crc = (crc >> 4) ^ crc_nibble[crc & 15u];
+  }
+  return crc;
+}
+
+static int range_ok(uint32_t offset, uint32_t size, uint32_t total) {
+  return offset <= total && size <= total - offset;
+}
+
+static uint32_t dtype_size(uint8_t dtype) {
+  switch (dtype) {
+    case MCUPROF_DTYPE_FLOAT32:
+    case MCUPROF_DTYPE_INT32:
+      return 4u;
+    case MCUPROF_DTYPE_INT64:
+      return 8u;
+    case MCUPROF_DTYPE_INT16:
+      return 2u;
+    case MCUPROF_DTYPE_UINT8:
+    case MCUPROF_DTYPE_INT8:
+      return 1u;
+    default:
+      return 0u;
+  }
+}
+
+static uint32_t elements(const mcuprof_tensor* t) {
+  uint32_t n = 1u;
+  for (uint32_t k = 0; k < t->rank; ++k) n *= (uint32_t)t->dims[k];
+  return n;
+}
+
+static mcuprof_exec_status check_tensor(const mcuprof_image_header* h, const mcuprof_tensor* t) {
+  const uint32_t esize = dtype_size(t->dtype);
+  if (esize == 0u || t->rank > MCUPROF_IMAGE_MAX_RANK) return MCUPROF_EXEC_UNSUPPORTED;
+  uint64_t n = esize;
+  for (uint32_t k = 0; k < MCUPROF_IMAGE_MAX_RANK; ++k) {
+    if (t->dims[k] < 1) return MCUPROF_EXEC_BAD_BOUNDS;
+    if (k < t->rank) n *= (uint64_t)t->dims[k];
+    if (n > 0xFFFFFFFFull) return MCUPROF_EXEC_BAD_BOUNDS;
+  }
+  if (n != t->size_bytes) return MCUPROF_EXEC_BAD_BOUNDS;
+  if (t->storage == MCUPROF_STORAGE_ARENA) {
+    if (!range_ok(t->offset, t->size_bytes, h->arena_size)) return MCUPROF_EXEC_BAD_BOUNDS;
+    if ((t->offset & 3u) != 0u) return MCUPROF_EXEC_BAD_ALIGNMENT;
+  } else if (t->storage == MCUPROF_STORAGE_WEIGHTS) {
+    if (!range_ok(t->offset, t->size_bytes, h->weights_size)) return MCUPROF_EXEC_BAD_BOUNDS;
+    if ((t->offset & 3u) != 0u) return MCUPROF_EXEC_BAD_ALIGNMENT;
+  } else if (t->storage != MCUPROF_STORAGE_NONE) {
+    return MCUPROF_EXEC_BAD_BOUNDS;
+  }
+  return MCUPROF_EXEC_OK;
+}
+
+/* A tensor an op needs: in range and materialised. */
+static int usable(const view* v, int32_t index) {
+  return index >= 0 && (uint32_t)index < v->h->num_tensors &&
+         v->tensors[index].storage != MCUPROF_STORAGE_NONE;
+}
+
+static int is_int8(const view* v, int32_t index) {
+  return v->tensors[index].dtype == MCUPROF_DTYPE_INT8;
+}
+
+/* Per-op structure checks: the ops' tensors exist and have the ranks the kernels use. */
+static mcuprof_exec_status check_op(const view* v, const mcuprof_op* op) {
+  if (!range_ok(op->io_offset, (uint32_t)op->num_inputs + op->num_outputs, v->num_params))
+    return MCUPROF_EXEC_BAD_BOUNDS;
+  if (op->num_outputs != 1u || op->num_inputs < 1u) return MCUPROF_EXEC_UNSUPPORTED;
+  for (uint32_t k = 0; k < op->num_inputs; ++k) {
+    const int32_t t = op_in(v, op, k);
+    if (t < -1 || t >= (int32_t)v->h->num_tensors) return MCUPROF_EXEC_BAD_BOUNDS;
+  }
+  const int32_t out = op_out(v, op, 0);
+  if (!usable(v, out) || v->tensors[out].storage != MCUPROF_STORAGE_ARENA)
+    return MCUPROF_EXEC_BAD_BOUNDS;
+  if (!usable(v, op_in(v, op, 0))) return MCUPROF_EXEC_BAD_BOUNDS;
+  if ((op->flags & MCUPROF_OP_FLAG_PER_CHANNEL) != 0u &&
+      (op->channels > v->num_params ||
+       !range_ok(op->channels_offset, 2u * op->channels, v->num_params)))
+    return MCUPROF_EXEC_BAD_BOUNDS;
+  if (!range_ok(op->aux_offset, op->aux_count, v->num_params)) return MCUPROF_EXEC_BAD_BOUNDS;
+  const mcuprof_tensor* in = &v->tensors[op_in(v, op, 0)];
+  const mcuprof_tensor* o = &v->tensors[out];
+  switch (op->type) {
+    case MCUPROF_OP_CONV_2D:
+    case MCUPROF_OP_DEPTHWISE_CONV_2D:
+    case MCUPROF_OP_FULLY_CONNECTED: {
+      if (op->num_inputs < 2u || !usable(v, op_in(v, op, 1))) return MCUPROF_EXEC_BAD_BOUNDS;
+      const int32_t b = op_in(v, op, 2);
+      if (b >= 0 && (!usable(v, b) || v->tensors[b].dtype != MCUPROF_DTYPE_INT32))
+        return MCUPROF_EXEC_UNSUPPORTED;
+      const mcuprof_tensor* w = &v->tensors[op_in(v, op, 1)];
+      const uint32_t channels = op->type == MCUPROF_OP_CONV_2D           ? (uint32_t)w->dims[0]
+                                : op->type == MCUPROF_OP_FULLY_CONNECTED ? (uint32_t)w->dims[0]
+                                                                         : (uint32_t)w->dims[3];
+      if ((op->flags & MCUPROF_OP_FLAG_PER_CHANNEL) != 0u && op->channels != channels)
+        return MCUPROF_EXEC_BAD_BOUNDS;
+      if (b >= 0 && elements(&v->tensors[b]) != channels) return MCUPROF_EXEC_BAD_BOUNDS;
+      if (!is_int8(v, op_in(v, op, 0)) || !is_int8(v, op_in(v, op, 1)) || !is_int8(v, out))
+        return MCUPROF_EXEC_UNSUPPORTED;
+      if (op->type != MCUPROF_OP_FULLY_CONNECTED && (in->rank != 4u || o->rank != 4u))
+        return MCUPROF_EXEC_UNSUPPORTED;
+      if (op->input_offset < -127 || op->input_offset > 128)
+        return MCUPROF_EXEC_BAD_BOUNDS; /* minus an int8 zero point */
+      break;
+    }
+    case MCUPROF_OP_ADD:
+    case MCUPROF_OP_MUL: {
+      if (op->num_inputs != 2u || !usable(v, op_in(v, op, 1))) return MCUPROF_EXEC_BAD_BOUNDS;
+      /* The kernels take 4-D shapes: a fifth dimension must be 1 everywhere. */
+      const mcuprof_tensor* in2 = &v->tensors[op_in(v, op, 1)];
+      if ((in->rank == 5u && in->dims[0] != 1) || (in2->rank == 5u && in2->dims[0] != 1) ||
+          (o->rank == 5u && o->dims[0] != 1))
+        return MCUPROF_EXEC_UNSUPPORTED;
+      break;
+    }
+    case MCUPROF_OP_MEAN: {
+      const int32_t* axes = v->params + op->aux_offset;
+      if (op->aux_count < 1u || op->aux_count > in->rank) return MCUPROF_EXEC_UNSUPPORTED;
+      for (uint32_t k = 0; k < op->aux_count; ++k)
+        if (axes[k] < 0 || axes[k] >= (int32_t)in->rank || (k > 0u && axes[k] <= axes[k - 1u]))
+          return MCUPROF_EXEC_UNSUPPORTED; /* sorted, distinct, in range (as written) */
+      break;
+    }
+    case MCUPROF_OP_AVERAGE_POOL_2D:
+    case MCUPROF_OP_MAX_POOL_2D:
+    case MCUPROF_OP_RESIZE_NEAREST_NEIGHBOR:
+      if (in->rank != 4u || o->rank != 4u) return MCUPROF_EXEC_UNSUPPORTED;
+      break;
+    case MCUPROF_OP_PAD:
+      if (in->rank > 4u || op->aux_count != 2u * in->rank) return MCUPROF_EXEC_UNSUPPORTED;
+      break;
+    case MCUPROF_OP_TRANSPOSE:
+      if (in->rank > 4u || op->aux_count != in->rank) return MCUPROF_EXEC_UNSUPPORTED;
+      break;
+    case MCUPROF_OP_CONCATENATION:
+      if (op->num_inputs > MAX_CONCAT_INPUTS || op->axis < 0 || op->axis >= (int32_t)o->rank)
+        return MCUPROF_EXEC_UNSUPPORTED;
+      for (uint32_t k = 0; k < op->num_inputs; ++k)
+        if (!usable(v, op_in(v, op, k))) return MCUPROF_EXEC_BAD_BOUNDS;
+      break;
+    case MCUPROF_OP_RESHAPE:
+    case MCUPROF_OP_SOFTMAX:
+    case MCUPROF_OP_DEQUANTIZE:
+      break;
+    case MCUPROF_OP_QUANTIZE:
+      if (in->dtype != MCUPROF_DTYPE_FLOAT32 && in->dtype != MCUPROF_DTYPE_INT8)
+        return MCUPROF_EXEC_UNSUPPORTED;
+      break;
+    default:
+      return MCUPROF_EXEC_UNSUPPORTED;
+  }
+  if (op->type != MCUPROF_OP_RESHAPE && op->type != MCUPROF_OP_CONCATENATION &&
+      op->type != MCUPROF_OP_FULLY_CONNECTED && op->type != MCUPROF_OP_PAD &&
+      op->type != MCUPROF_OP_MEAN && op->type != MCUPROF_OP_ADD && op->type != MCUPROF_OP_MUL &&
+      op->type != MCUPROF_OP_CONV_2D && op->type != MCUPROF_OP_DEPTHWISE_CONV_2D &&
+      op->type != MCUPROF_OP_AVERAGE_POOL_2D && op->type != MCUPROF_OP_MAX_POOL_2D &&
+      op->type != MCUPROF_OP_RESIZE_NEAREST_NEIGHBOR && op->type != MCUPROF_OP_TRANSPOSE &&
+      elements(in) != elements(o))
+    return MCUPROF_EXEC_BAD_BOUNDS; /* elementwise ops keep the element count */
+  return MCUPROF_EXEC_OK;
+}
+
+mcuprof_exec_status mcuprof_image_validate(const void* image, uint32_t image_bytes, int check_crc) {
+  const uint8_t* p = (const uint8_t*)image;
+  if (((uintptr_t)p & (MCUPROF_IMAGE_ALIGN - 1u)) != 0u) return MCUPROF_EXEC_BAD_ALIGNMENT;
+  if (image_bytes < sizeof(mcuprof_image_header)) return MCUPROF_EXEC_BAD_SIZE;
+  const mcuprof_image_header* h = (const mcuprof_image_header*)image;
+  if (h->magic != MCUPROF_IMAGE_MAGIC) return MCUPROF_EXEC_BAD_MAGIC;
+  if (h->version_major != MCUPROF_IMAGE_VERSION_MAJOR ||
+      h->header_size != sizeof(mcuprof_image_header))
+    return MCUPROF_EXEC_BAD_VERSION;
+  if (h->total_size < sizeof(mcuprof_image_header) || h->total_size > image_bytes)
+    return MCUPROF_EXEC_BAD_SIZE;
+  if (check_crc) {
+    uint32_t crc = crc_update(0xFFFFFFFFu, p, MCUPROF_IMAGE_CRC_OFFSET);
+    crc = crc_update(crc, p + MCUPROF_IMAGE_CRC_OFFSET + 4u,
+                     h->total_size - MCUPROF_IMAGE_CRC_OFFSET - 4u);
+    if ((crc ^ 0xFFFFFFFFu) != h->crc32) return MCUPROF_EXEC_BAD_CRC;
+  }
+  const uint32_t total = h->total_size;
+  if (h->num_tensors > 0x100000u || h->num_ops > 0x100000u || h->num_inputs > 0x10000u ||
+      h->num_outputs > 0x10000u)
+    return MCUPROF_EXEC_BAD_BOUNDS;
+  if (!range_ok(h->tensors_offset, h->num_tensors * (uint32_t)sizeof(mcuprof_tensor), total) ||
+      !range_ok(h->ops_offset, h->num_ops * (uint32_t)sizeof(mcuprof_op), total) ||
+      !range_ok(h->inputs_offset, h->num_inputs * 4u, total) ||
+      !range_ok(h->outputs_offset, h->num_outputs * 4u, total) ||
+      !range_ok(h->params_offset, h->params_size, total) ||
+      !range_ok(h->weights_offset, h->weights_size, total) ||
+      !range_ok(h->strings_offset, h->strings_size, total))
+    return MCUPROF_EXEC_BAD_BOUNDS;
+  if (((h->tensors_offset | h->ops_offset | h->inputs_offset | h->outputs_offset |
+        h->params_offset | h->weights_offset) &
+       (MCUPROF_IMAGE_ALIGN - 1u)) != 0u ||
+      (h->params_size & 3u) != 0u)
+    return MCUPROF_EXEC_BAD_ALIGNMENT;
+  if (h->schedule_offset != 0u || h->schedule_size != 0u) return MCUPROF_EXEC_UNSUPPORTED;
+
+  view v;
+  make_view(&v, image);
+  for (uint32_t i = 0; i < h->num_tensors; ++i) {
+    const mcuprof_exec_status s = check_tensor(h, &v.tensors[i]);
+    if (s != MCUPROF_EXEC_OK) return s;
+  }
+  const uint32_t* ins = (const uint32_t*)(p + h->inputs_offset);
+  const uint32_t* outs = (const uint32_t*)(p + h->outputs_offset);
+  for (uint32_t i = 0; i < h->num_inputs; ++i)
+    if (ins[i] >= h->num_tensors || v.tensors[ins[i]].storage != MCUPROF_STORAGE_ARENA)
+      return MCUPROF_EXEC_BAD_BOUNDS;
+  for (uint32_t i = 0; i < h->num_outputs; ++i)
+    if (outs[i] >= h->num_tensors || v.tensors[outs[i]].storage != MCUPROF_STORAGE_ARENA)
+      return MCUPROF_EXEC_BAD_BOUNDS;
+  for (uint32_t i = 0; i < h->num_ops; ++i) {
+    const mcuprof_exec_status s = check_op(&v, &v.ops[i]);
+    if (s != MCUPROF_EXEC_OK) return s;
+  }
+  return MCUPROF_EXEC_OK;
+}
+
+/* ---- kernel parameters from the image ---- */
+
+static const mcuprof_tensor* T(const view* v, int32_t index) {
+  return &v->tensors[index];
+}
+
+static void requant(const view* v, const mcuprof_op* op, int32_t* per_channel,
+                    const int32_t** multiplier, const int32_t** shift) {
+  if ((op->flags & MCUPROF_OP_FLAG_PER_CHANNEL) != 0u) {
+    *per_channel = 1;
+    *multiplier = v->params + op->channels_offset;
+    *shift = v->params + op->channels_offset + op->channels;
+  } else {
+    *per_channel = 0;
+    *multiplier = &op->output_multiplier;
+    *shift = &op->output_shift;
+  }
+}
+
+static void depthwise_params(const view* v, const mcuprof_op* op, mcuprof_depthwise_params* p) {
+  const mcuprof_tensor* in = T(v, op_in(v, op, 0));
+  const mcuprof_tensor* w = T(v, op_in(v, op, 1));
+  const mcuprof_tensor* out = T(v, op_out(v, op, 0));
+  p->batches = in->dims[0];
+  p->in_h = in->dims[1], p->in_w = in->dims[2], p->in_c = in->dims[3];
+  p->out_h = out->dims[1], p->out_w = out->dims[2];
+  p->depth_multiplier = op->depth_multiplier;
+  p->filter_h = w->dims[1], p->filter_w = w->dims[2];
+  p->stride_h = op->stride_h, p->stride_w = op->stride_w;
+  p->dilation_h = op->dilation_h, p->dilation_w = op->dilation_w;
+  p->pad_top = op->pad_top, p->pad_left = op->pad_left;
+  p->input_offset = op->input_offset, p->output_offset = op->output_offset;
+  p->act_min = op->act_min, p->act_max = op->act_max;
+  requant(v, op, &p->per_channel, &p->multiplier, &p->shift);
+}
+
+static void conv_params(const view* v, const mcuprof_op* op, mcuprof_conv_params* p) {
+  const mcuprof_tensor* in = T(v, op_in(v, op, 0));
+  const mcuprof_tensor* w = T(v, op_in(v, op, 1));
+  const mcuprof_tensor* out = T(v, op_out(v, op, 0));
+  p->batches = in->dims[0];
+  p->in_h = in->dims[1], p->in_w = in->dims[2], p->in_c = in->dims[3];
+  p->out_h = out->dims[1], p->out_w = out->dims[2], p->out_c = out->dims[3];
+  p->filter_h = w->dims[1], p->filter_w = w->dims[2];
+  p->stride_h = op->stride_h, p->stride_w = op->stride_w;
+  p->dilation_h = op->dilation_h, p->dilation_w = op->dilation_w;
+  p->pad_top = op->pad_top, p->pad_left = op->pad_left;
+  p->input_offset = op->input_offset, p->output_offset = op->output_offset;
+  p->act_min = op->act_min, p->act_max = op->act_max;
+  requant(v, op, &p->per_channel, &p->multiplier, &p->shift);
+}
+
+/* The largest scratch any op's kernel needs (convolutions), placed after the arena. */
+static uint32_t scratch_needed(const view* v) {
+  uint32_t most = 0;
+  for (uint32_t i = 0; i < v->h->num_ops; ++i) {
+    uint32_t n = 0;
+    if (v->ops[i].type == MCUPROF_OP_DEPTHWISE_CONV_2D) {
+      mcuprof_depthwise_params p;
+      depthwise_params(v, &v->ops[i], &p);
+      n = (uint32_t)mcuprof_depthwise_conv2d_s8_scratch_bytes(&p);
+    } else if (v->ops[i].type == MCUPROF_OP_CONV_2D) {
+      mcuprof_conv_params p;
+      conv_params(v, &v->ops[i], &p);
+      n = (uint32_t)mcuprof_conv2d_s8_scratch_bytes(&p);
+    }
+    if (n > most) most = n;
+  }
+  return (most + 15u) & ~15u;
+}
+
+uint32_t mcuprof_image_arena_needed(const void* image) {
+  view v;
+  make_view(&v, image);
+  return ((v.h->arena_size + 15u) & ~15u) + scratch_needed(&v);
+}
+
+mcuprof_exec_status mcuprof_model_open(mcuprof_model* model, const void* image,
+                                       uint32_t image_bytes, void* arena, uint32_t arena_bytes) {
+  memset(model, 0, sizeof *model);
+  const mcuprof_exec_status s = mcuprof_image_validate(image, image_bytes, 1);
+  if (s != MCUPROF_EXEC_OK) return s;
+  if (((uintptr_t)arena & (MCUPROF_IMAGE_ALIGN - 1u)) != 0u) return MCUPROF_EXEC_BAD_ALIGNMENT;
+  if (arena_bytes < mcuprof_image_arena_needed(image)) return MCUPROF_EXEC_ARENA_TOO_SMALL;
+  view v;
+  make_view(&v, image);
+  model->image = v.image;
+  model->header = v.h;
+  model->tensors = v.tensors;
+  model->ops = v.ops;
+  model->params = v.params;
+  model->weights = v.image + v.h->weights_offset;
+  model->arena = (uint8_t*)arena;
+  model->arena_bytes = arena_bytes;
+  model->scratch_bytes = scratch_needed(&v);
+  return MCUPROF_EXEC_OK;
+}
+
+void* mcuprof_model_tensor_data(const mcuprof_model* model, uint32_t tensor) {
+  if (tensor >= model->header->num_tensors) return NULL;
+  const mcuprof_tensor* t = &model->tensors[tensor];
+  if (t->storage == MCUPROF_STORAGE_ARENA) return model->arena + t->offset;
+  if (t->storage == MCUPROF_STORAGE_WEIGHTS) return (void*)(uintptr_t)(model->weights + t->offset);
+  return NULL;
+}
+
+static void model_view(const mcuprof_model* m, view* v) {
+  make_view(v, m->image);
+}
+
+uint32_t mcuprof_op_macs(const mcuprof_model* model, uint32_t op_index) {
+  view v;
+  model_view(model, &v);
+  const mcuprof_op* op = &v.ops[op_index];
+  const mcuprof_tensor* out = T(&v, op_out(&v, op, 0));
+  if (op->type == MCUPROF_OP_CONV_2D) {
+    const mcuprof_tensor* w = T(&v, op_in(&v, op, 1));
+    return elements(out) * (uint32_t)(w->dims[1] * w->dims[2] * w->dims[3]);
+  }
+  if (op->type == MCUPROF_OP_DEPTHWISE_CONV_2D) {
+    const mcuprof_tensor* w = T(&v, op_in(&v, op, 1));
+    return elements(out) * (uint32_t)(w->dims[1] * w->dims[2]);
+  }
+  if (op->type == MCUPROF_OP_FULLY_CONNECTED)
+    return elements(out) * (uint32_t)T(&v, op_in(&v, op, 1))->dims[1];
+  return 0u;
+}
+
+/* Dims of a tensor as 4-D with leading 1s (rank <= 4, or rank 5 with a leading 1). */
+static void dims4(const mcuprof_tensor* t, int32_t out[4]) {
+  const uint32_t rank = t->rank > 4u ? 4u : t->rank;
+  const uint32_t skip = t->rank > 4u ? t->rank - 4u : 0u;
+  for (uint32_t k = 0; k < 4u; ++k) out[k] = 1;
+  for (uint32_t k = 0; k < rank; ++k) out[4u - rank + k] = t->dims[skip + k];
+}
+
+/* TfLiteRound for the small values of MEAN: nearest, halves away from zero. */
+static float round_half_away(float x) {
+  const float t = (float)(int32_t)x; /* truncated toward zero, exact */
+  if (x - t >= 0.5f) return t + 1.0f;
+  if (t - x >= 0.5f) return t - 1.0f;
+  return t;
+}
+
+static int mean_is_hw(const mcuprof_tensor* in, const mcuprof_op* op, const int32_t* axes) {
+  return in->rank == 4u && op->aux_count == 2u && axes[0] == 1 && axes[1] == 2;
+}
+
+/* MEAN over any set of axes, as TFLite's reference: the int32 sum of the raw values of
+ * each output element's reduced positions, then, when input and output share scale and
+ * zero point, sum / count (integer division, toward zero); otherwise TFLite's
+ * QuantizedMeanOrSum in float: round(sum/count * s + (-zp_in * s + 0.5)) + zp_out,
+ * s = in_scale / out_scale, clamped. No scratch: outputs are visited in order. */
+static void mean_general(const mcuprof_tensor* in, const mcuprof_tensor* out, const int32_t* axes,
+                         uint32_t axis_count, const int8_t* x, int8_t* y) {
+  int32_t dims[MCUPROF_IMAGE_MAX_RANK], stride[MCUPROF_IMAGE_MAX_RANK];
+  int reduced[MCUPROF_IMAGE_MAX_RANK];
+  const uint32_t rank = in->rank;
+  int32_t s = 1;
+  for (uint32_t k = rank; k-- > 0u;) {
+    dims[k] = in->dims[k];
+    stride[k] = s;
+    s *= dims[k];
+    reduced[k] = 0;
+  }
+  uint32_t count = 1u;
+  for (uint32_t k = 0; k < axis_count; ++k) {
+    reduced[axes[k]] = 1;
+    count *= (uint32_t)dims[axes[k]];
+  }
+  const int same = in->zero_point == out->zero_point && in->scale == out->scale;
+  const float scale = in->scale / out->scale;
+  const float bias = (float)(-in->zero_point) * scale + 0.5f;
+  int32_t kept_index[MCUPROF_IMAGE_MAX_RANK] = {0};
+  const uint32_t n_out = elements(out);
+  for (uint32_t o = 0; o < n_out; ++o) {
+    int32_t base = 0;
+    for (uint32_t k = 0; k < rank; ++k)
+      if (!reduced[k]) base += kept_index[k] * stride[k];
+    int32_t red_index[MCUPROF_IMAGE_MAX_RANK] = {0};
+    int32_t sum = 0;
+    for (uint32_t r = 0; r < count; ++r) {
+      int32_t at = base;
+      for (uint32_t k = 0; k < rank; ++k)
+        if (reduced[k]) at += red_index[k] * stride[k];
+      sum += x[at];
+      for (uint32_t k = rank; k-- > 0u;) { /* next reduced position */
+        if (!reduced[k]) continue;
+        if (++red_index[k] < dims[k]) break;
+        red_index[k] = 0;
+      }
+    }
+    int32_t value;
+    if (same) {
+      value = sum / (int32_t)count;
+    } else {
+      const float mean = (float)sum / (float)count;
+      float r = round_half_away(mean * scale + bias) + (float)out->zero_point;
+      if (r > 127.0f) r = 127.0f;
+      if (r < -128.0f) r = -128.0f;
+      value = (int32_t)r;
+    }
+    y[o] = (int8_t)value;
+    for (uint32_t k = rank; k-- > 0u;) { /* next output position */
+      if (reduced[k]) continue;
+      if (++kept_index[k] < dims[k]) break;
+      kept_index[k] = 0;
+    }
+  }
+}
+
+/* int8 -> int8 QUANTIZE (TFLite's Requantize): in place is safe (element i is read
+ * before it is written). */
+static void requantize_s8(const int8_t* in, int8_t* out, uint32_t n, int32_t input_zp,
+                          int32_t output_zp, int32_t multiplier, int32_t shift) {
+  for (uint32_t i = 0; i < n; ++i) {
+    int32_t x =
+        mcuprof_multiply_by_quantized_multiplier((int32_t)in[i] - input_zp, multiplier, shift) +
+        output_zp;
+    if (x < -128) x = -128;
+    if (x > 127) x = 127;
+    out[i] = (int8_t)x;
+  }
+}
+
+static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) {
+  const int32_t in_index = op_in(v, op, 0);
+  const int32_t out_index = op_out(v, op, 0);
+  const mcuprof_tensor* in = T(v, in_index);
+  const mcuprof_tensor* out = T(v, out_index);
+  const void* x = mcuprof_model_tensor_data(m, (uint32_t)in_index);
+  void* y = mcuprof_model_tensor_data(m, (uint32_t)out_index);
+  void* scratch = m->arena + ((m->header->arena_size + 15u) & ~15u);
+  const int32_t bias_index = op_in(v, op, 2);
+  const int32_t* bias =
+      bias_index >= 0 ? (const int32_t*)mcuprof_model_tensor_data(m, (uint32_t)bias_index) : NULL;
+
+  switch (op->type) {
+    case MCUPROF_OP_CONV_2D: {
+      mcuprof_conv_params p;
+      conv_params(v, op, &p);
+      mcuprof_conv2d_s8(&p, (const int8_t*)x,
+                        (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)op_in(v, op, 1)),
+                        bias, (int8_t*)y, scratch);
+      break;
+    }
+    case MCUPROF_OP_DEPTHWISE_CONV_2D: {
+      mcuprof_depthwise_params p;
+      depthwise_params(v, op, &p);
+      mcuprof_depthwise_conv2d_s8(
+          &p, (const int8_t*)x,
+          (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)op_in(v, op, 1)), bias, (int8_t*)y,
+          scratch);
+      break;
+    }
+    case MCUPROF_OP_FULLY_CONNECTED: {
+      const mcuprof_tensor* w = T(v, op_in(v, op, 1));
+      mcuprof_fc_params p;
+      p.in_depth = w->dims[1], p.out_depth = w->dims[0];
+      p.batches = (int32_t)(elements(in) / (uint32_t)p.in_depth);
+      p.input_offset = op->input_offset, p.output_offset = op->output_offset;
+      p.act_min = op->act_min, p.act_max = op->act_max;
+      requant(v, op, &p.per_channel, &p.multiplier, &p.shift);
+      mcuprof_fully_connected_s8(
+          &p, (const int8_t*)x,
+          (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)op_in(v, op, 1)), bias, (int8_t*)y);
+      break;
+    }
+    case MCUPROF_OP_ADD:
+    case MCUPROF_OP_MUL: {
+      const int32_t in2_index = op_in(v, op, 1);
+      mcuprof_broadcast_shapes s;
+      dims4(in, s.in1);
+      dims4(T(v, in2_index), s.in2);
+      dims4(out, s.out);
+      const int8_t* x2 = (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)in2_index);
+      if (op->type == MCUPROF_OP_ADD) {
+        mcuprof_add_params p;
+        p.shapes = s;
+        p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
+        p.output_offset = op->output_offset;
+        p.left_shift = op->left_shift;
+        p.in1_multiplier = op->input1_multiplier, p.in1_shift = op->input1_shift;
+        p.in2_multiplier = op->input2_multiplier, p.in2_shift = op->input2_shift;
+        p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
+        p.act_min = op->act_min, p.act_max = op->act_max;
+        mcuprof_add_s8(&p, (const int8_t*)x, x2, (int8_t*)y);
+      } else {
+        mcuprof_mul_params p;
+        p.shapes = s;
+        p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
+        p.output_offset = op->output_offset;
+        p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
+        p.act_min = op->act_min, p.act_max = op->act_max;
+        mcuprof_mul_s8(&p, (const int8_t*)x, x2, (int8_t*)y);
+      }
+      break;
+    }
+    case MCUPROF_OP_MEAN: {
+      const int32_t* axes = v->params + op->aux_offset;
+      if (!mean_is_hw(in, op, axes)) {
+        mean_general(in, out, axes, op->aux_count, (const int8_t*)x, (int8_t*)y);
+        break;
+      }
+      mcuprof_mean_params p;
+      p.batches = in->dims[0];
+      p.in_h = in->dims[1], p.in_w = in->dims[2], p.channels = in->dims[3];
+      p.input_offset = op->input_offset, p.output_offset = op->output_offset;
+      p.multiplier = op->output_multiplier, p.shift = op->output_shift;
+      mcuprof_mean_hw_s8(&p, (const int8_t*)x, (int8_t*)y);
+      break;
+    }
+    case MCUPROF_OP_AVERAGE_POOL_2D:
+    case MCUPROF_OP_MAX_POOL_2D: {
+      mcuprof_pool_params p;
+      p.batches = in->dims[0];
+      p.in_h = in->dims[1], p.in_w = in->dims[2], p.channels = in->dims[3];
+      p.out_h = out->dims[1], p.out_w = out->dims[2];
+      p.filter_h = op->filter_h, p.filter_w = op->filter_w;
+      p.stride_h = op->stride_h, p.stride_w = op->stride_w;
+      p.pad_top = op->pad_top, p.pad_left = op->pad_left;
+      p.act_min = op->act_min, p.act_max = op->act_max;
+      if (op->type == MCUPROF_OP_AVERAGE_POOL_2D)
+        mcuprof_average_pool_s8(&p, (const int8_t*)x, (int8_t*)y);
+      else
+        mcuprof_max_pool_s8(&p, (const int8_t*)x, (int8_t*)y);
+      break;
+    }
+    case MCUPROF_OP_PAD: {
+      mcuprof_pad_params p;
+      const int32_t* amounts = v->params + op->aux_offset;
+      const uint32_t lead = 4u - in->rank;
+      dims4(in, p.in);
+      for (uint32_t k = 0; k < 4u; ++k) {
+        p.before[k] = k < lead ? 0 : amounts[2u * (k - lead)];
+        p.after[k] = k < lead ? 0 : amounts[2u * (k - lead) + 1u];
+      }
+      p.pad_value = (int8_t)out->zero_point;
+      mcuprof_pad_s8(&p, (const int8_t*)x, (int8_t*)y);
+      break;
+    }
+    case MCUPROF_OP_RESHAPE:
+      if (x != y) mcuprof_reshape_s8((const int8_t*)x, (int8_t*)y, out->size_bytes);
+      break;
+    case MCUPROF_OP_SOFTMAX: {
+      mcuprof_softmax_params p;
+      p.depth = in->rank == 0u ? 1 : in->dims[in->rank - 1u];
+      p.rows = (int32_t)(elements(in) / (uint32_t)p.depth);
+      p.input_multiplier = op->input1_multiplier;
+      p.input_left_shift = op->input1_shift;
+      p.diff_min = op->left_shift;
+      mcuprof_softmax_s8(&p, (const int8_t*)x, (int8_t*)y);
+      break;
+    }
+    case MCUPROF_OP_QUANTIZE:
+      if (in->dtype == MCUPROF_DTYPE_FLOAT32)
+        mcuprof_quantize_f32_s8((const float*)x, (int8_t*)y, elements(out), op->scale,
+                                out->zero_point);
+      else
+        requantize_s8((const int8_t*)x, (int8_t*)y, elements(out), in->zero_point, out->zero_point,
+                      op->output_multiplier, op->output_shift);
+      break;
+    case MCUPROF_OP_DEQUANTIZE:
+      mcuprof_dequantize_s8_f32((const int8_t*)x, (float*)y, elements(in), op->scale,
+                                in->zero_point);
+      break;
+    case MCUPROF_OP_TRANSPOSE: {
+      mcuprof_transpose_params p;
+      const int32_t* perm = v->params + op->aux_offset;
+      const uint32_t lead = 4u - in->rank;
+      dims4(in, p.in);
+      for (uint32_t k = 0; k < 4u; ++k)
+        p.perm[k] = k < lead ? (int32_t)k : perm[k - lead] + (int32_t)lead;
+      mcuprof_transpose_s8(&p, (const int8_t*)x, (int8_t*)y);
+      break;
+    }
+    case MCUPROF_OP_RESIZE_NEAREST_NEIGHBOR: {
+      mcuprof_resize_params p;
+      p.batches = in->dims[0];
+      p.in_h = in->dims[1], p.in_w = in->dims[2], p.channels = in->dims[3];
+      p.out_h = out->dims[1], p.out_w = out->dims[2];
+      p.align_corners = (op->flags & MCUPROF_OP_FLAG_ALIGN_CORNERS) != 0u;
+      p.half_pixel_centers = (op->flags & MCUPROF_OP_FLAG_HALF_PIXEL_CENTERS) != 0u;
+      mcuprof_resize_nearest_s8(&p, (const int8_t*)x, (int8_t*)y);
+      break;
+    }
+    case MCUPROF_OP_CONCATENATION: {
+      const int8_t* inputs[MAX_CONCAT_INPUTS];
+      int32_t sizes[MAX_CONCAT_INPUTS];
+      mcuprof_concat_params p;
+      p.outer = 1, p.inner = 1;
+      for (int32_t k = 0; k < op->axis; ++k) p.outer *= out->dims[k];
+      for (uint32_t k = (uint32_t)op->axis + 1u; k < out->rank; ++k) p.inner *= out->dims[k];
+      p.count = op->num_inputs;
+      for (uint32_t k = 0; k < op->num_inputs; ++k) {
+        const int32_t t = op_in(v, op, k);
+        inputs[k] = (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)t);
+        sizes[k] = T(v, t)->dims[op->axis];
+      }
+      p.axis_sizes = sizes;
+      mcuprof_concat_s8(&p, inputs, (int8_t*)y);
+      break;
+    }
+    default:
+      break; /* refused by validation */
+  }
+}
+
+/* Whether a tensor is read by an op after `op_index` or is a model output. */
+static int used_after(const view* v, int32_t tensor, uint32_t op_index) {
+  const uint32_t* outs = (const uint32_t*)(v->image + v->h->outputs_offset);
+  for (uint32_t i = 0; i < v->h->num_outputs; ++i)
+    if ((int32_t)outs[i] == tensor) return 1;
+  for (uint32_t j = op_index + 1u; j < v->h->num_ops; ++j) {
+    const mcuprof_op* op = &v->ops[j];
+    for (uint32_t k = 0; k < op->num_inputs; ++k)
+      if (op_in(v, op, k) == tensor) return 1;
+  }
+  return 0;
+}
+
+/* Whether input k of op i is its first mention among the op's inputs (no double free). */
+static int first_mention(const view* v, const mcuprof_op* op, uint32_t k) {
+  for (uint32_t j = 0; j < k; ++j)
+    if (op_in(v, op, j) == op_in(v, op, k)) return 0;
+  return 1;
+}
+
+static void free_dead_inputs(const view* v, uint32_t i, int skip_input0) {
+  const mcuprof_op* op = &v->ops[i];
+  for (uint32_t k = skip_input0 ? 1u : 0u; k < op->num_inputs; ++k) {
+    const int32_t t = op_in(v, op, k);
+    if (t < 0 || v->tensors[t].storage != MCUPROF_STORAGE_ARENA) continue;
+    if (!first_mention(v, op, k) || used_after(v, t, i)) continue;
+    EV_FREE((uint32_t)t);
+  }
+}
+
+mcuprof_exec_status mcuprof_model_run(const mcuprof_model* m) {
+  view v;
+  model_view(m, &v);
+  EV_RUN_BEGIN();
+  EV_ARENA(m->arena, (m->header->arena_size + 15u) & ~15u);
+  const uint32_t* ins = (const uint32_t*)(v.image + v.h->inputs_offset);
+  for (uint32_t i = 0; i < v.h->num_inputs; ++i)
+    EV_ALLOC(ins[i], v.tensors[ins[i]].offset, v.tensors[ins[i]].size_bytes);
+  for (uint32_t i = 0; i < v.h->num_ops; ++i) {
+    const mcuprof_op* op = &v.ops[i];
+    const int32_t out = op_out(&v, op, 0);
+    const int in_place = (op->flags & MCUPROF_OP_FLAG_IN_PLACE) != 0u;
+    /* An in-place output takes over input 0's bytes: input 0 dies as the output is born. */
+    if (in_place) {
+      const int32_t in0 = op_in(&v, op, 0);
+      if (v.tensors[in0].storage == MCUPROF_STORAGE_ARENA && !used_after(&v, in0, i))
+        EV_FREE((uint32_t)in0);
+    }
+    EV_ALLOC((uint32_t)out, v.tensors[out].offset, v.tensors[out].size_bytes);
+    EV_LAYER_BEGIN(i, op->type, mcuprof_op_macs(m, i));
+    run_op(m, &v, op);
+    EV_LAYER_END(i);
+    free_dead_inputs(&v, i, in_place);
+  }
+  EV_RUN_END();
+  return MCUPROF_EXEC_OK;
+}
