@@ -315,6 +315,8 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   run.summary = request.summary;
   run.max_cycles = request.max_cycles;
   run.unit_cycles = request.unit_cycles;
+  run.model = request.model;
+  run.schedule = "layer";
 
   std::unique_ptr<ModelObserver> watcher;
   std::vector<std::vector<uint8_t>> outputs;

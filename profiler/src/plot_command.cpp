@@ -28,6 +28,7 @@ struct PlotArgs {
   int width = 1400;
   int height = 700;
   std::string title;
+  std::string sram_of;  // draw this board's SRAM instead of each run's own
 };
 
 uint64_t sram_size(const std::string& target_name) {
@@ -46,7 +47,8 @@ int plot_runs(const PlotArgs& a) {
   if (ids.empty()) ids.push_back("");
   for (const auto& id : ids) {
     const traces::RunRecord run = find_run_or_latest(store, id);
-    charts.push_back(plot::chart_run_from_trace(store, run, sram_size(run.target)));
+    charts.push_back(plot::chart_run_from_trace(
+        store, run, sram_size(a.sram_of.empty() ? run.target : a.sram_of)));
   }
   plot::OffscreenGui gui;
   plot::ChartRenderer renderer;
@@ -80,6 +82,9 @@ void add_plot_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--width", a->width, "Width in pixels")->capture_default_str()->check(CLI::Range(200, 10000));
   cmd->add_option("--height", a->height, "Height in pixels")->capture_default_str()->check(CLI::Range(150, 10000));
   cmd->add_option("--title", a->title, "Title drawn at the top left");
+  cmd->add_option("--sram-of", a->sram_of,
+                  "Draw this board's SRAM size as the limit (e.g. the board you want to fit), "
+                  "instead of each run's own");
   commands.push_back({cmd, [a] { return plot_runs(*a); }});
 }
 

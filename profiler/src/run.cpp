@@ -309,6 +309,13 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
 
   traces::RunRecord record;
   record.target = target.name;
+  record.schedule = request.schedule;
+  if (request.model) {
+    std::error_code model_ec;
+    const auto model = std::filesystem::absolute(*request.model, model_ec);
+    record.model_path = model_ec ? request.model->string() : model.lexically_normal().string();
+    record.model_sha256 = sha256_file(*request.model);
+  }
   std::error_code ec;
   const auto absolute = std::filesystem::absolute(request.firmware, ec);
   record.firmware_path = ec ? request.firmware.string() : absolute.lexically_normal().string();

@@ -38,6 +38,9 @@ struct RunRequest {
   std::optional<std::filesystem::path> semihosting_root;  // host files the firmware may open
   bool unit_cycles = false;     // one cycle per instruction instead of the core's model
   unsigned function_cycles = 0; // list this many functions by cycles (0: none)
+  // What the run executes, for the stored run (set by `mcuprof run MODEL.tflite`).
+  std::optional<std::filesystem::path> model;
+  std::string schedule;  // "layer", "patch:4x4@13", ...
 };
 
 struct RunOutcome {
