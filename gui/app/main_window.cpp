@@ -159,6 +159,16 @@ void MainWindow::show_selected_runs() {
 
 void MainWindow::select_all_runs() { run_table_->selectAll(); }
 
+void MainWindow::select_runs(const QList<qlonglong>& ids) {
+  QItemSelection selection;
+  for (int row = 0; row < sorted_runs_->rowCount(); ++row) {
+    const auto* run = runs_->run_at(sorted_runs_->mapToSource(sorted_runs_->index(row, 0)).row());
+    if (run != nullptr && ids.contains(run->id))
+      selection.select(sorted_runs_->index(row, 0), sorted_runs_->index(row, sorted_runs_->columnCount() - 1));
+  }
+  run_table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
 void MainWindow::set_x_unit(int unit) { x_unit_->setCurrentIndex(std::clamp(unit, 0, 2)); }
 
 void MainWindow::highlight_layer(const QModelIndex& index) {

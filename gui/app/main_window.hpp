@@ -28,8 +28,9 @@ class MainWindow final : public QMainWindow {
   MemoryChartWidget* chart() const { return chart_; }
   // 0 cycles, 1 milliseconds, 2 progress (the toolbar follows).
   void set_x_unit(int unit);
-  // Selects every run (their curves overlay in the chart).
+  // Selects every run (their curves overlay in the chart), or the runs with these ids.
   void select_all_runs();
+  void select_runs(const QList<qlonglong>& ids);
 
  private:
   void choose_database();
