@@ -10,6 +10,7 @@
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setApplicationName("mcuprof-gui");
+  QApplication::setOrganizationName("mcuprof");
   QApplication::setApplicationVersion(MCUPROF_VERSION);
   QCommandLineParser parser;
   parser.setApplicationDescription("Explore mcuprof trace databases");

@@ -4,6 +4,10 @@
 #include <algorithm>
 
 #include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QSettings>
 #include <QFileInfo>
 #include <QFileDialog>
 #include <QFileSystemWatcher>
@@ -103,11 +107,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   auto* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open trace database…"), QKeySequence::Open, this, &MainWindow::choose_database);
+  recent_ = file->addMenu(tr("Open &recent"));
+  fill_recent_menu();
   file->addAction(tr("&Reload"), QKeySequence::Refresh, this, &MainWindow::reload);
   file->addAction(tr("&Export chart…"), this, &MainWindow::export_chart);
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-  statusBar()->showMessage(tr("Open a trace database written by 'mcuprof run --db'"));
+  statusBar()->showMessage(tr("Open or drop a trace database written by 'mcuprof run --db'"));
+  setAcceptDrops(true);
   resize(1400, 820);
 }
 
@@ -117,6 +124,7 @@ bool MainWindow::open_database(const QString& path) {
   watcher_->addPath(path);
   if (QFileInfo::exists(path + "-wal")) watcher_->addPath(path + "-wal");
   const bool ok = reload();
+  if (ok) remember(path);
   if (runs_->rowCount() > 0) run_table_->selectRow(0);
   return ok;
 }
@@ -193,6 +201,34 @@ void MainWindow::export_chart() {
   std::string error;
   if (!chart_->renderer().render_to_file(path, chart_->size(), &error))
     statusBar()->showMessage(QString::fromStdString(error));
+}
+
+void MainWindow::remember(const QString& path) {
+  QSettings settings;
+  QStringList recent = settings.value("recent").toStringList();
+  recent.removeAll(path);
+  recent.prepend(path);
+  while (recent.size() > 8) recent.removeLast();
+  settings.setValue("recent", recent);
+  fill_recent_menu();
+}
+
+void MainWindow::fill_recent_menu() {
+  recent_->clear();
+  const QStringList recent = QSettings().value("recent").toStringList();
+  for (const QString& path : recent)
+    recent_->addAction(path, this, [this, path] { open_database(path); });
+  recent_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile())
+    event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  const auto urls = event->mimeData()->urls();
+  if (!urls.isEmpty() && urls.first().isLocalFile()) open_database(urls.first().toLocalFile());
 }
 
 void MainWindow::choose_database() {

@@ -6,8 +6,12 @@
 
 #include <QMainWindow>
 #include <QString>
+#include <QStringList>
 
 class QComboBox;
+class QDragEnterEvent;
+class QDropEvent;
+class QMenu;
 class QFileSystemWatcher;
 class QSortFilterProxyModel;
 class QTableView;
@@ -32,8 +36,14 @@ class MainWindow final : public QMainWindow {
   void select_all_runs();
   void select_runs(const QList<qlonglong>& ids);
 
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
  private:
   void choose_database();
+  void remember(const QString& path);
+  void fill_recent_menu();
   bool reload();
   void show_selected_runs();
   void highlight_layer(const QModelIndex& index);
@@ -50,6 +60,7 @@ class MainWindow final : public QMainWindow {
   QComboBox* x_unit_ = nullptr;
   QComboBox* mode_ = nullptr;
   QFileSystemWatcher* watcher_ = nullptr;
+  QMenu* recent_ = nullptr;
   int64_t layer_run_ = 0;  // the run the layer table shows
 };
 
