@@ -3,9 +3,11 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <ostream>
 
@@ -112,6 +114,39 @@ class EventRecorder final : public sim::MachineObserver {
   Attributor attributor_;
   std::vector<StackSample> stack_;
   uint64_t short_writes_ = 0;
+};
+
+// A progress line on stderr for runs longer than a second, when stderr is a terminal:
+// simulated cycles and the simulation speed.
+class ProgressLine final : public sim::MachineObserver {
+ public:
+  ProgressLine() : enabled_(isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
+  ~ProgressLine() override { clear(); }
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  void on_progress(uint64_t cycles, uint64_t instructions) override {
+    if (!enabled_) return;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (seconds < 1.0) return;
+    fmt::print(stderr, "\r  {:.0f} M cycles simulated, {:.0f} MIPS ", static_cast<double>(cycles) / 1e6,
+               static_cast<double>(instructions) / 1e6 / seconds);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+
+  void clear() {
+    if (!shown_) return;
+    fmt::print(stderr, "\r\033[K");
+    std::fflush(stderr);
+    shown_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_;
 };
 
 nlohmann::json span_json(const Span& span) {
@@ -274,6 +309,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
 
   ConsoleRecorder recorder(console_out, console_err);
   machine->add_observer(&recorder);
+  ProgressLine progress;
+  machine->add_observer(&progress);
   EventRecorder events(*machine);
   machine->add_observer(&events);
   UnmodelledRegisters unmodelled;
@@ -283,6 +320,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   sim::RunOptions options;
   options.max_cycles = request.max_cycles;
   const sim::RunResult result = machine->run(options);
+  progress.clear();
   console_out.flush();
   const Attribution attribution = events.finish();
   for (const auto& problem : attribution.problems)

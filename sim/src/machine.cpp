@@ -270,12 +270,22 @@ void Machine::Impl::on_block(uc_engine* uc, uint64_t address, uint32_t size, voi
   auto* self = static_cast<Impl*>(user);
   if (self->before_block(static_cast<uint32_t>(address), size)) return;  // block did not run
   self->clock->on_block(uc, static_cast<uint32_t>(address), size);
-  if (self->clock->cycles() >= self->max_cycles && !self->stop) {
-    self->stop_with(
-        StopReason::CycleBudget, FaultKind::None,
-        fmt::format("cycle budget of {} cycles exhausted (--max-cycles)", self->max_cycles),
-        std::nullopt, static_cast<uint32_t>(address));
+  // One compare per block covers both the budget and the progress reports.
+  if (self->clock->cycles() >= self->next_checkpoint) self->checkpoint(static_cast<uint32_t>(address));
+}
+
+void Machine::Impl::checkpoint(uint32_t address) {
+  const uint64_t now = clock->cycles();
+  if (now >= max_cycles && !stop) {
+    stop_with(StopReason::CycleBudget, FaultKind::None,
+              fmt::format("cycle budget of {} cycles exhausted (--max-cycles)", max_cycles),
+              std::nullopt, address);
   }
+  if (now >= next_progress) {
+    for (auto* o : observers) o->on_progress(now, clock->instructions());
+    next_progress = now + kProgressInterval;
+  }
+  next_checkpoint = std::min(max_cycles, next_progress);
 }
 
 bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
@@ -557,6 +567,8 @@ void Machine::add_observer(MachineObserver* observer) {
 RunResult Machine::run(const RunOptions& options) {
   Impl& m = *impl_;
   m.max_cycles = options.max_cycles;
+  m.next_progress = m.clock->cycles() + Impl::kProgressInterval;
+  m.next_checkpoint = std::min(m.max_cycles, m.next_progress);
   m.stop.reset();
   for (;;) {
     const uint32_t start = m.read_pc() | 1u;

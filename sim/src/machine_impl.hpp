@@ -87,6 +87,9 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   uint32_t stack_low_water = 0xFFFFFFFFu;  // lowest MSP seen since take_stack_use()
 
   uint64_t max_cycles = 0;
+  static constexpr uint64_t kProgressInterval = 50'000'000;  // cycles between progress reports
+  uint64_t next_progress = kProgressInterval;
+  uint64_t next_checkpoint = 0;  // min(max_cycles, next_progress)
   std::optional<RunResult> stop;           // set by a hook that ends the run
   unsigned ipsr = 0;                       // exception being handled (mirrors Unicorn's IPSR)
   std::optional<uint32_t> pending_return;  // EXC_RETURN seen by a fetch hook
@@ -158,6 +161,7 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   static uint64_t ppb_read(uc_engine* uc, uint64_t offset, unsigned size, void* user);
   static void ppb_write(uc_engine* uc, uint64_t offset, unsigned size, uint64_t value, void* user);
   static void on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user);
+  void checkpoint(uint32_t address);  // cycle budget and progress reports
   static void on_interrupt(uc_engine* uc, uint32_t intno, void* user);
   static bool on_invalid_memory(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                                 int64_t value, void* user);

@@ -150,3 +150,26 @@ TEST(Machine, RefusesAnImageLinkedForOtherMemories) {
     EXPECT_NE(std::string(e.what()).find("0x08000000"), std::string::npos) << e.what();
   }
 }
+
+TEST(Machine, ReportsProgressEveryFiftyMillionCycles) {
+  const auto elf = test::test_firmware("stm32f412", "spin_forever");
+  REQUIRE_FIRMWARE(elf);
+  struct Progress final : sim::MachineObserver {
+    std::vector<uint64_t> cycles;
+    void on_progress(uint64_t c, uint64_t instructions) override {
+      EXPECT_LE(instructions, c * 2);
+      cycles.push_back(c);
+    }
+  } progress;
+  sim::Machine machine(f412(), sim::make_unit_cycle_model(f412()));
+  machine.load(sim::ElfImage::load(elf));
+  machine.add_observer(&progress);
+  sim::RunOptions options;
+  options.max_cycles = 120'000'000;
+  const auto result = machine.run(options);
+  EXPECT_EQ(result.reason, sim::StopReason::CycleBudget);
+  ASSERT_EQ(progress.cycles.size(), 2u);
+  EXPECT_GE(progress.cycles[0], 50'000'000u);
+  EXPECT_LT(progress.cycles[0], 50'001'000u);
+  EXPECT_GE(progress.cycles[1], 100'000'000u);
+}

@@ -19,6 +19,8 @@ class MachineObserver {
                             uint64_t /*cycle*/) {}
   // A first access to a register the machine does not model (reported once each).
   virtual void on_unmodelled_access(uint32_t /*address*/, bool /*write*/) {}
+  // Every few tens of millions of cycles while the firmware runs (for progress bars).
+  virtual void on_progress(uint64_t /*cycles*/, uint64_t /*instructions*/) {}
 };
 
 }  // namespace mcuprof::sim
