@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   parser.addVersionOption();
   parser.addPositionalArgument("database", "Trace database to open");
   QCommandLineOption x_unit("x", "x axis: cycles, ms or progress", "unit", "cycles");
-  QCommandLineOption screenshot("screenshot", "Save the window as a PNG once shown, then quit", "file");
+  QCommandLineOption screenshot("screenshot", "Save the window as a PNG once shown, then quit",
+                                "file");
   QCommandLineOption runs("runs", "Runs to select, by id (e.g. 1,2); default: all for --screenshot",
                           "ids");
   parser.addOption(runs);
@@ -29,10 +30,12 @@ int main(int argc, char** argv) {
   mcuprof::gui::MainWindow window;
   const QString unit = parser.value(x_unit);
   window.set_x_unit(unit == "ms" ? 1 : unit == "progress" ? 2 : 0);
-  if (!parser.positionalArguments().isEmpty()) window.open_database(parser.positionalArguments().first());
+  if (!parser.positionalArguments().isEmpty())
+    window.open_database(parser.positionalArguments().first());
   window.show();
   QList<qlonglong> ids;
-  for (const QString& id : parser.value(runs).split(',', Qt::SkipEmptyParts)) ids.append(id.toLongLong());
+  for (const QString& id : parser.value(runs).split(',', Qt::SkipEmptyParts))
+    ids.append(id.toLongLong());
   if (!ids.isEmpty()) QTimer::singleShot(200, &window, [&window, ids] { window.select_runs(ids); });
   if (parser.isSet(screenshot)) {
     const QString file = parser.value(screenshot);

@@ -6,15 +6,15 @@
 #include <QComboBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QMimeData>
-#include <QSettings>
-#include <QFileInfo>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMimeData>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
@@ -44,7 +44,10 @@ QTableView* make_table(QWidget* parent, QAbstractItemModel* model) {
 
 uint64_t sram_size(const std::string& target) {
   try {
-    return targets::Catalogue::from_directory(targets::default_catalogue_dir()).find(target).data().size;
+    return targets::Catalogue::from_directory(targets::default_catalogue_dir())
+        .find(target)
+        .data()
+        .size;
   } catch (const targets::TargetError&) {
     return 0;
   }
@@ -89,7 +92,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   mode_->addItems({tr("stacked"), tr("overlaid")});
   tools->addWidget(mode_);
   connect(x_unit_, &QComboBox::currentIndexChanged, this, [this](int i) {
-    chart_->set_x_unit(i == 1 ? plot::XUnit::Milliseconds : i == 2 ? plot::XUnit::Progress : plot::XUnit::Cycles);
+    chart_->set_x_unit(i == 1   ? plot::XUnit::Milliseconds
+                       : i == 2 ? plot::XUnit::Progress
+                                : plot::XUnit::Cycles);
   });
   connect(mode_, &QComboBox::currentIndexChanged, this, [this](int i) {
     chart_->set_mode(i == 1 ? plot::ChartMode::Overlaid : plot::ChartMode::Stacked);
@@ -106,7 +111,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
 
   auto* file = menuBar()->addMenu(tr("&File"));
-  file->addAction(tr("&Open trace database…"), QKeySequence::Open, this, &MainWindow::choose_database);
+  file->addAction(tr("&Open trace database…"), QKeySequence::Open, this,
+                  &MainWindow::choose_database);
   recent_ = file->addMenu(tr("Open &recent"));
   fill_recent_menu();
   file->addAction(tr("&Reload"), QKeySequence::Refresh, this, &MainWindow::reload);
@@ -132,7 +138,8 @@ bool MainWindow::open_database(const QString& path) {
 bool MainWindow::reload() {
   if (path_.isEmpty()) return false;
   try {
-    const auto store = traces::TraceStore::open(path_.toStdString(), traces::TraceStore::Mode::ReadOnly);
+    const auto store =
+        traces::TraceStore::open(path_.toStdString(), traces::TraceStore::Mode::ReadOnly);
     runs_->set_runs(store.runs());
     run_table_->resizeColumnsToContents();
     setWindowTitle(tr("mcuprof — %1").arg(path_));
@@ -152,35 +159,44 @@ void MainWindow::show_selected_runs() {
   }
   std::sort(ids.begin(), ids.end());
   try {
-    const auto store = traces::TraceStore::open(path_.toStdString(), traces::TraceStore::Mode::ReadOnly);
+    const auto store =
+        traces::TraceStore::open(path_.toStdString(), traces::TraceStore::Mode::ReadOnly);
     std::vector<plot::ChartRun> charts;
     for (int64_t id : ids)
-      if (const auto run = store.run(id)) charts.push_back(plot::chart_run_from_trace(store, *run, sram_size(run->target)));
+      if (const auto run = store.run(id))
+        charts.push_back(plot::chart_run_from_trace(store, *run, sram_size(run->target)));
     chart_->set_runs(std::move(charts));
     layer_run_ = ids.empty() ? 0 : ids.front();
-    layers_->set_layers(ids.empty() ? std::vector<traces::LayerRow>{} : store.layer_table(layer_run_));
+    layers_->set_layers(ids.empty() ? std::vector<traces::LayerRow>{}
+                                    : store.layer_table(layer_run_));
     layer_table_->resizeColumnsToContents();
   } catch (const traces::TraceError& e) {
     statusBar()->showMessage(QString::fromStdString(e.what()));
   }
 }
 
-void MainWindow::select_all_runs() { run_table_->selectAll(); }
+void MainWindow::select_all_runs() {
+  run_table_->selectAll();
+}
 
 void MainWindow::select_runs(const QList<qlonglong>& ids) {
   QItemSelection selection;
   for (int row = 0; row < sorted_runs_->rowCount(); ++row) {
     const auto* run = runs_->run_at(sorted_runs_->mapToSource(sorted_runs_->index(row, 0)).row());
     if (run != nullptr && ids.contains(run->id))
-      selection.select(sorted_runs_->index(row, 0), sorted_runs_->index(row, sorted_runs_->columnCount() - 1));
+      selection.select(sorted_runs_->index(row, 0),
+                       sorted_runs_->index(row, sorted_runs_->columnCount() - 1));
   }
   run_table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
 }
 
-void MainWindow::set_x_unit(int unit) { x_unit_->setCurrentIndex(std::clamp(unit, 0, 2)); }
+void MainWindow::set_x_unit(int unit) {
+  x_unit_->setCurrentIndex(std::clamp(unit, 0, 2));
+}
 
 void MainWindow::highlight_layer(const QModelIndex& index) {
-  const auto* layer = index.isValid() ? layers_->layer_at(sorted_layers_->mapToSource(index).row()) : nullptr;
+  const auto* layer =
+      index.isValid() ? layers_->layer_at(sorted_layers_->mapToSource(index).row()) : nullptr;
   if (layer == nullptr || chart_->renderer().runs().empty()) {
     chart_->set_highlight(std::nullopt);
     return;
@@ -195,8 +211,8 @@ void MainWindow::highlight_layer(const QModelIndex& index) {
 }
 
 void MainWindow::export_chart() {
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), QStringLiteral("memory.png"),
-                                                    tr("Images (*.png *.svg)"));
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export chart"), QStringLiteral("memory.png"), tr("Images (*.png *.svg)"));
   if (path.isEmpty()) return;
   std::string error;
   if (!chart_->renderer().render_to_file(path, chart_->size(), &error))
@@ -232,8 +248,8 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::choose_database() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open trace database"), {},
-                                                    tr("Trace databases (*.db *.sqlite);;All files (*)"));
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Open trace database"), {}, tr("Trace databases (*.db *.sqlite);;All files (*)"));
   if (!path.isEmpty()) open_database(path);
 }
 

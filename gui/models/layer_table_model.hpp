@@ -13,7 +13,20 @@ class LayerTableModel final : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { Index, Name, Op, Spans, Cycles, Ms, Share, Macs, CyclesPerMac, FlashData, SramPeak, ColumnCount };
+  enum Column {
+    Index,
+    Name,
+    Op,
+    Spans,
+    Cycles,
+    Ms,
+    Share,
+    Macs,
+    CyclesPerMac,
+    FlashData,
+    SramPeak,
+    ColumnCount
+  };
 
   explicit LayerTableModel(QObject* parent = nullptr);
   void set_layers(std::vector<traces::LayerRow> layers);
@@ -22,7 +35,8 @@ class LayerTableModel final : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
 
  private:
   std::vector<traces::LayerRow> layers_;

@@ -21,11 +21,11 @@ ChartRun chart_run_from_trace(const traces::TraceStore& store, const traces::Run
     c.name = label;
   } else {
     const std::string what =
-        !run.schedule.empty() ? run.schedule
-                              : std::filesystem::path(!run.model_path.empty() ? run.model_path
-                                                                              : run.firmware_path)
-                                    .filename()
-                                    .string();
+        !run.schedule.empty()
+            ? run.schedule
+            : std::filesystem::path(!run.model_path.empty() ? run.model_path : run.firmware_path)
+                  .filename()
+                  .string();
     c.name = std::to_string(run.id) + " · " + run.target + " · " + what;
   }
   c.clock_hz = run.clock_hz;
@@ -37,16 +37,16 @@ ChartRun chart_run_from_trace(const traces::TraceStore& store, const traces::Run
   c.total = series(store, run.id, traces::track::kSramTotal);
   for (const auto& s : store.spans(run.id, {.track = traces::track::kLayers, .kind = ""})) {
     if (s.kind == traces::kind::kLayer || s.kind == traces::kind::kLayerInPatch) {
-      c.layers.push_back({s.name, s.op, s.ts, s.ts + s.dur,
-                          static_cast<int>(s.layer_index.value_or(-1))});
+      c.layers.push_back(
+          {s.name, s.op, s.ts, s.ts + s.dur, static_cast<int>(s.layer_index.value_or(-1))});
     } else if (s.kind == traces::kind::kPatch) {
       c.patches.push_back({static_cast<int>(s.patch_row.value_or(0)),
                            static_cast<int>(s.patch_col.value_or(0)), s.ts, s.ts + s.dur});
     }
   }
   if (run.peak_sram_bytes > 0)
-    c.peak = PeakInfo{run.peak_sram_ts, static_cast<int64_t>(run.peak_sram_bytes),
-                      run.peak_sram_where};
+    c.peak =
+        PeakInfo{run.peak_sram_ts, static_cast<int64_t>(run.peak_sram_bytes), run.peak_sram_where};
   complete_run(c);
   return c;
 }

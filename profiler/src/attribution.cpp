@@ -85,7 +85,8 @@ void Attributor::end_span(SpanKind kind, const TraceEvent& event) {
 
 void Attributor::record_arena(uint64_t cycle) {
   uint64_t extent = 0;
-  for (const auto& [_, t] : live_) extent = std::max<uint64_t>(extent, uint64_t{t.offset} + t.bytes);
+  for (const auto& [_, t] : live_)
+    extent = std::max<uint64_t>(extent, uint64_t{t.offset} + t.bytes);
   ArenaSample sample{cycle, live_bytes_, extent};
   // Several events at the same cycle: the last state wins, but peaks are kept below.
   if (result_.arena.back().cycle == cycle)
@@ -124,7 +125,8 @@ void Attributor::alloc(const TraceEvent& event) {
 void Attributor::release(const TraceEvent& event) {
   const auto it = live_.find(event.arg);
   if (it == live_.end()) {
-    problem(fmt::format("tensor {} freed but not allocated (cycle {})", event.arg, event.at.cycles));
+    problem(
+        fmt::format("tensor {} freed but not allocated (cycle {})", event.arg, event.at.cycles));
     return;
   }
   live_bytes_ -= it->second.bytes;

@@ -36,8 +36,10 @@ int compare(const CompareArgs& args) {
     nlohmann::json j;
     j["a"] = run_json(a);
     j["b"] = run_json(b);
-    j["delta"] = {{"peak_sram_bytes", static_cast<int64_t>(b.peak_sram_bytes) - static_cast<int64_t>(a.peak_sram_bytes)},
-                  {"total_cycles", static_cast<int64_t>(b.total_cycles) - static_cast<int64_t>(a.total_cycles)},
+    j["delta"] = {{"peak_sram_bytes", static_cast<int64_t>(b.peak_sram_bytes) -
+                                          static_cast<int64_t>(a.peak_sram_bytes)},
+                  {"total_cycles",
+                   static_cast<int64_t>(b.total_cycles) - static_cast<int64_t>(a.total_cycles)},
                   {"latency_ms", b.latency_ms() - a.latency_ms()},
                   {"macs", static_cast<int64_t>(b.macs) - static_cast<int64_t>(a.macs)}};
     j["layers"] = nlohmann::json::array();
@@ -51,25 +53,34 @@ int compare(const CompareArgs& args) {
   }
 
   const TableFormat format = table_format(args.format);
-  const std::string name_a = fmt::format("run {}{}", a.id, a.schedule.empty() ? "" : " (" + a.schedule + ")");
-  const std::string name_b = fmt::format("run {}{}", b.id, b.schedule.empty() ? "" : " (" + b.schedule + ")");
+  const std::string name_a =
+      fmt::format("run {}{}", a.id, a.schedule.empty() ? "" : " (" + a.schedule + ")");
+  const std::string name_b =
+      fmt::format("run {}{}", b.id, b.schedule.empty() ? "" : " (" + b.schedule + ")");
   if (format != TableFormat::Csv) {
     Table t({"figure", ">" + name_a, ">" + name_b, ">delta"});
     t.add_row({"peak SRAM", format_bytes(a.peak_sram_bytes), format_bytes(b.peak_sram_bytes),
-               format_delta_pct(static_cast<double>(a.peak_sram_bytes), static_cast<double>(b.peak_sram_bytes))});
+               format_delta_pct(static_cast<double>(a.peak_sram_bytes),
+                                static_cast<double>(b.peak_sram_bytes))});
     t.add_row({"peak in", a.peak_sram_where, b.peak_sram_where, ""});
-    t.add_row({"latency (ms)", fmt::format("{:.3f}", a.latency_ms()), fmt::format("{:.3f}", b.latency_ms()),
+    t.add_row({"latency (ms)", fmt::format("{:.3f}", a.latency_ms()),
+               fmt::format("{:.3f}", b.latency_ms()),
                format_delta_pct(a.latency_ms(), b.latency_ms())});
     t.add_row({"cycles", format_count(a.total_cycles), format_count(b.total_cycles),
-               format_delta_pct(static_cast<double>(a.total_cycles), static_cast<double>(b.total_cycles))});
+               format_delta_pct(static_cast<double>(a.total_cycles),
+                                static_cast<double>(b.total_cycles))});
     t.add_row({"MACs", format_count(a.macs), format_count(b.macs),
                format_delta_pct(static_cast<double>(a.macs), static_cast<double>(b.macs))});
     t.add_row({"cycles/MAC", fmt::format("{:.2f}", per_mac(a)), fmt::format("{:.2f}", per_mac(b)),
                format_delta_pct(per_mac(a), per_mac(b))});
-    t.add_row({"flash data reads", format_bytes(a.flash_data_bytes), format_bytes(b.flash_data_bytes),
-               format_delta_pct(static_cast<double>(a.flash_data_bytes), static_cast<double>(b.flash_data_bytes))});
-    t.add_row({"flash instruction reads", format_bytes(a.flash_ifetch_bytes), format_bytes(b.flash_ifetch_bytes),
-               format_delta_pct(static_cast<double>(a.flash_ifetch_bytes), static_cast<double>(b.flash_ifetch_bytes))});
+    t.add_row({"flash data reads", format_bytes(a.flash_data_bytes),
+               format_bytes(b.flash_data_bytes),
+               format_delta_pct(static_cast<double>(a.flash_data_bytes),
+                                static_cast<double>(b.flash_data_bytes))});
+    t.add_row({"flash instruction reads", format_bytes(a.flash_ifetch_bytes),
+               format_bytes(b.flash_ifetch_bytes),
+               format_delta_pct(static_cast<double>(a.flash_ifetch_bytes),
+                                static_cast<double>(b.flash_ifetch_bytes))});
     t.add_row({"target", a.target, b.target, ""});
     t.print(std::cout, format);
     std::cout << '\n';
@@ -78,10 +89,12 @@ int compare(const CompareArgs& args) {
   for (const auto& l : cmp.layers) {
     const uint64_t ca = l.a ? l.a->cycles : 0;
     const uint64_t cb = l.b ? l.b->cycles : 0;
-    layers.add_row({l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name,
-                    l.a ? format_count(ca) : "-", l.b ? format_count(cb) : "-",
-                    l.a && l.b ? format_delta_pct(static_cast<double>(ca), static_cast<double>(cb)) : "",
-                    l.a ? format_bytes(l.a->sram_peak_bytes) : "-", l.b ? format_bytes(l.b->sram_peak_bytes) : "-"});
+    layers.add_row(
+        {l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name,
+         l.a ? format_count(ca) : "-", l.b ? format_count(cb) : "-",
+         l.a && l.b ? format_delta_pct(static_cast<double>(ca), static_cast<double>(cb)) : "",
+         l.a ? format_bytes(l.a->sram_peak_bytes) : "-",
+         l.b ? format_bytes(l.b->sram_peak_bytes) : "-"});
   }
   if (!layers.empty()) layers.print(std::cout, format);
   return exit_code::kOk;

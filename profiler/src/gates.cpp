@@ -69,11 +69,20 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -86,7 +95,8 @@ Gate parse_gate(const std::string& text) {
   for (char c : text)
     if (c != ' ' && c != '\t') s += c;
   const size_t op_at = s.find_first_of("<>=!");
-  if (op_at == std::string::npos || op_at == 0) bad(text, "expected METRIC OP VALUE, e.g. 'peak_sram>256KiB'");
+  if (op_at == std::string::npos || op_at == 0)
+    bad(text, "expected METRIC OP VALUE, e.g. 'peak_sram>256KiB'");
   Gate g;
   g.text = text;
   g.metric = s.substr(0, op_at);
@@ -103,12 +113,14 @@ Gate parse_gate(const std::string& text) {
   const std::string value = s.substr(value_at);
   char* end = nullptr;
   const double number = std::strtod(value.c_str(), &end);
-  if (value.empty() || end == value.c_str() || !std::isfinite(number)) bad(text, "expected a number after the operator");
+  if (value.empty() || end == value.c_str() || !std::isfinite(number))
+    bad(text, "expected a number after the operator");
   g.threshold = number * unit_factor(end, metric->kind, text);
   return g;
 }
 
-std::vector<GateResult> evaluate_gates(const std::vector<Gate>& gates, const nlohmann::json& summary) {
+std::vector<GateResult> evaluate_gates(const std::vector<Gate>& gates,
+                                       const nlohmann::json& summary) {
   std::vector<GateResult> out;
   for (const auto& g : gates) {
     GateResult r{g, false, 0, true};
@@ -133,7 +145,9 @@ std::vector<GateResult> evaluate_gates(const std::vector<Gate>& gates, const nlo
 void write_junit(const std::filesystem::path& path, const std::vector<GateResult>& results,
                  const nlohmann::json& summary, int run_status) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw CommandError(exit_code::kCantCreate, fmt::format("{}: cannot write JUnit report", path.string()));
+  if (!out)
+    throw CommandError(exit_code::kCantCreate,
+                       fmt::format("{}: cannot write JUnit report", path.string()));
   const std::string suite = fmt::format("mcuprof {} {}", summary.value("target", std::string()),
                                         summary.value("firmware", std::string()));
   size_t failures = run_status != 0 ? 1 : 0;
@@ -146,18 +160,23 @@ void write_junit(const std::filesystem::path& path, const std::vector<GateResult
   out << R"(  <testcase classname="mcuprof" name="run">)";
   if (run_status != 0)
     out << fmt::format(R"(<failure message="{}"/>)",
-                       xml_escape(fmt::format("exit status {}: {}", run_status, summary.value("detail", std::string()))));
+                       xml_escape(fmt::format("exit status {}: {}", run_status,
+                                              summary.value("detail", std::string()))));
   out << "</testcase>\n";
   for (const auto& r : results) {
-    out << fmt::format(R"(  <testcase classname="mcuprof.gates" name="{}">)", xml_escape(r.gate.text));
+    out << fmt::format(R"(  <testcase classname="mcuprof.gates" name="{}">)",
+                       xml_escape(r.gate.text));
     if (r.failed)
-      out << fmt::format(R"(<failure message="{}"/>)",
-                         xml_escape(r.available ? fmt::format("{} = {:g}", r.gate.metric, r.value)
-                                                : fmt::format("{} was not measured", r.gate.metric)));
+      out << fmt::format(
+          R"(<failure message="{}"/>)",
+          xml_escape(r.available ? fmt::format("{} = {:g}", r.gate.metric, r.value)
+                                 : fmt::format("{} was not measured", r.gate.metric)));
     out << "</testcase>\n";
   }
   out << "</testsuite></testsuites>\n";
-  if (!out) throw CommandError(exit_code::kIoError, fmt::format("{}: cannot write JUnit report", path.string()));
+  if (!out)
+    throw CommandError(exit_code::kIoError,
+                       fmt::format("{}: cannot write JUnit report", path.string()));
 }
 
 }  // namespace mcuprof::profiler

@@ -24,10 +24,11 @@ struct GateResult {
   Gate gate;
   bool available = false;  // the run reported the metric
   double value = 0;
-  bool failed = false;     // the condition holds (or the metric is missing)
+  bool failed = false;  // the condition holds (or the metric is missing)
 };
 
-std::vector<GateResult> evaluate_gates(const std::vector<Gate>& gates, const nlohmann::json& summary);
+std::vector<GateResult> evaluate_gates(const std::vector<Gate>& gates,
+                                       const nlohmann::json& summary);
 
 // One test case per gate (or one for the run when there are none); the run's own failure
 // (fault, non-zero exit) is a failed "run" case. Throws CommandError if it cannot write.

@@ -35,7 +35,9 @@ struct PlanArgs {
   std::string convention = "runtime";
 };
 
-std::string kib(int64_t bytes) { return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024.0); }
+std::string kib(int64_t bytes) {
+  return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024.0);
+}
 
 std::string schedule_name(const cc::ScheduleOption& o) {
   return o.patch ? fmt::format("patch:{}x{}@{}", o.grid, o.grid, o.split) : "layer";
@@ -74,8 +76,7 @@ int plan(const PlanArgs& a) {
   cc::ScheduleSearch search;
   try {
     const cc::Graph g = cc::import_tflite_file(a.model);
-    search = cc::search_schedules(g, budget, a.max_overhead, a.max_grid,
-                                  convention(a.convention));
+    search = cc::search_schedules(g, budget, a.max_overhead, a.max_grid, convention(a.convention));
   } catch (const cc::ModelError& e) {
     throw CommandError(exit_code::kDataError, e.what());
   }
@@ -114,7 +115,8 @@ int plan(const PlanArgs& a) {
   };
   for (size_t i = 0; i < search.options.size();) {
     size_t end = i;
-    while (end < search.options.size() && search.options[end].split == search.options[i].split) ++end;
+    while (end < search.options.size() && search.options[end].split == search.options[i].split)
+      ++end;
     if (a.all) {
       for (size_t k = i; k < end; ++k) print_row(search.options[k]);
     } else {
@@ -127,7 +129,8 @@ int plan(const PlanArgs& a) {
       }
       if (pick == nullptr)
         for (size_t k = i; k < end; ++k)
-          if (pick == nullptr || search.options[k].estimate.macs < pick->estimate.macs) pick = &search.options[k];
+          if (pick == nullptr || search.options[k].estimate.macs < pick->estimate.macs)
+            pick = &search.options[k];
       print_row(*pick);
     }
     i = end;

@@ -52,10 +52,11 @@ int plot_runs(const PlotArgs& a) {
   }
   plot::OffscreenGui gui;
   plot::ChartRenderer renderer;
-  renderer.options().x_unit = a.x == "ms" ? plot::XUnit::Milliseconds
+  renderer.options().x_unit = a.x == "ms"         ? plot::XUnit::Milliseconds
                               : a.x == "progress" ? plot::XUnit::Progress
                                                   : plot::XUnit::Cycles;
-  renderer.options().mode = a.mode == "overlaid" ? plot::ChartMode::Overlaid : plot::ChartMode::Stacked;
+  renderer.options().mode =
+      a.mode == "overlaid" ? plot::ChartMode::Overlaid : plot::ChartMode::Stacked;
   renderer.options().title = a.title;
   renderer.set_runs(std::move(charts));
   std::string error;
@@ -71,7 +72,8 @@ void add_plot_command(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<PlotArgs>();
   auto* cmd = app.add_subcommand("plot", "Draw the SRAM over time of stored runs (PNG or SVG)");
   cmd->add_option("db", a->db, "Trace database")->required();
-  cmd->add_option("--runs", a->runs, "Runs to overlay, ids or names (default: the newest)")->delimiter(',');
+  cmd->add_option("--runs", a->runs, "Runs to overlay, ids or names (default: the newest)")
+      ->delimiter(',');
   cmd->add_option("--out", a->out, "Output file: .png or .svg")->capture_default_str();
   cmd->add_option("--x", a->x, "x axis: cycles, ms or progress (0-1, lines runs up)")
       ->capture_default_str()
@@ -79,8 +81,12 @@ void add_plot_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--mode", a->mode, "stacked (static, arena, stack) or overlaid totals")
       ->capture_default_str()
       ->check(CLI::IsMember({"stacked", "overlaid"}));
-  cmd->add_option("--width", a->width, "Width in pixels")->capture_default_str()->check(CLI::Range(200, 10000));
-  cmd->add_option("--height", a->height, "Height in pixels")->capture_default_str()->check(CLI::Range(150, 10000));
+  cmd->add_option("--width", a->width, "Width in pixels")
+      ->capture_default_str()
+      ->check(CLI::Range(200, 10000));
+  cmd->add_option("--height", a->height, "Height in pixels")
+      ->capture_default_str()
+      ->check(CLI::Range(150, 10000));
   cmd->add_option("--title", a->title, "Title drawn at the top left");
   cmd->add_option("--sram-of", a->sram_of,
                   "Draw this board's SRAM size as the limit (e.g. the board you want to fit), "

@@ -61,8 +61,8 @@ int report(const ReportArgs& a) {
     t.add_row({l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name, l.op,
                std::to_string(l.spans), format_count(l.cycles), fmt::format("{:.3f}", l.ms),
                fmt::format("{:.1f} %", 100.0 * l.share), format_count(l.macs),
-               l.macs ? fmt::format("{:.2f}", l.cycles_per_mac) : "", format_bytes(l.flash_data_bytes),
-               format_bytes(l.sram_peak_bytes)});
+               l.macs ? fmt::format("{:.2f}", l.cycles_per_mac) : "",
+               format_bytes(l.flash_data_bytes), format_bytes(l.sram_peak_bytes)});
   if (t.empty() && format != TableFormat::Csv)
     std::cout << "(no layer spans: the firmware sent no layer events; try `mcuprof run "
                  "--function-cycles`)\n";
@@ -70,11 +70,13 @@ int report(const ReportArgs& a) {
     t.print(std::cout, format);
   if (!patches.empty() && format != TableFormat::Csv) {
     std::cout << (format == TableFormat::Markdown ? "\n## Patches\n\n" : "\n");
-    Table p({"patch", ">row", ">col", ">cycles", ">ms", ">share", ">MACs", ">flash data", ">SRAM peak"});
+    Table p({"patch", ">row", ">col", ">cycles", ">ms", ">share", ">MACs", ">flash data",
+             ">SRAM peak"});
     for (const auto& r : patches)
-      p.add_row({r.name, std::to_string(r.patch_row), std::to_string(r.patch_col), format_count(r.cycles),
-                 fmt::format("{:.3f}", r.ms), fmt::format("{:.1f} %", 100.0 * r.share),
-                 format_count(r.macs), format_bytes(r.flash_data_bytes), format_bytes(r.sram_peak_bytes)});
+      p.add_row({r.name, std::to_string(r.patch_row), std::to_string(r.patch_col),
+                 format_count(r.cycles), fmt::format("{:.3f}", r.ms),
+                 fmt::format("{:.1f} %", 100.0 * r.share), format_count(r.macs),
+                 format_bytes(r.flash_data_bytes), format_bytes(r.sram_peak_bytes)});
     p.print(std::cout, format);
   }
   return exit_code::kOk;
@@ -84,7 +86,8 @@ int report(const ReportArgs& a) {
 
 void add_report_command(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<ReportArgs>();
-  auto* cmd = app.add_subcommand("report", "Summary and per-layer/per-patch tables of a stored run");
+  auto* cmd =
+      app.add_subcommand("report", "Summary and per-layer/per-patch tables of a stored run");
   cmd->add_option("db", a->db, "Trace database")->required();
   cmd->add_option("--run", a->run, "Run id or name (default: the newest run)");
   cmd->add_option("--format", a->format, "text, markdown, json or csv (the layer table)")

@@ -21,17 +21,22 @@ traces::TraceStore open_store_for_reading(const std::string& path) {
   }
 }
 
-traces::RunRecord find_run_or_latest(const traces::TraceStore& store, const std::string& id_or_name) {
+traces::RunRecord find_run_or_latest(const traces::TraceStore& store,
+                                     const std::string& id_or_name) {
   if (id_or_name.empty()) {
     const auto runs = store.runs();
-    if (runs.empty()) throw CommandError(exit_code::kDataError, fmt::format("{}: no runs", store.path().string()));
+    if (runs.empty())
+      throw CommandError(exit_code::kDataError, fmt::format("{}: no runs", store.path().string()));
     return runs.back();
   }
   if (auto run = store.find_run(id_or_name)) return *run;
   std::string ids;
-  for (const auto& r : store.runs()) ids += (ids.empty() ? "" : ", ") + std::to_string(r.id) + (r.name.empty() ? "" : " (" + r.name + ")");
-  throw CommandError(exit_code::kDataError, fmt::format("{}: no run '{}' (runs: {})", store.path().string(),
-                                                        id_or_name, ids.empty() ? "none" : ids));
+  for (const auto& r : store.runs())
+    ids += (ids.empty() ? "" : ", ") + std::to_string(r.id) +
+           (r.name.empty() ? "" : " (" + r.name + ")");
+  throw CommandError(exit_code::kDataError,
+                     fmt::format("{}: no run '{}' (runs: {})", store.path().string(), id_or_name,
+                                 ids.empty() ? "none" : ids));
 }
 
 TableFormat table_format(const std::string& name) {
@@ -47,23 +52,28 @@ Table summary_table(const traces::RunRecord& run) {
   t.add_row({"firmware", run.firmware_path});
   if (!run.model_path.empty()) t.add_row({"model", run.model_path});
   if (!run.schedule.empty()) t.add_row({"schedule", run.schedule});
-  t.add_row({"status", run.stop_reason == "exited" ? fmt::format("exit {}", run.exit_code)
-                                                   : run.stop_reason + (run.fault.empty() ? "" : ": " + run.fault)});
+  t.add_row({"status", run.stop_reason == "exited"
+                           ? fmt::format("exit {}", run.exit_code)
+                           : run.stop_reason + (run.fault.empty() ? "" : ": " + run.fault)});
   t.add_row({"cycles", format_count(run.total_cycles)});
-  t.add_row({"latency", fmt::format("{:.3f} ms at {:g} MHz", run.latency_ms(), static_cast<double>(run.clock_hz) / 1e6)});
+  t.add_row({"latency", fmt::format("{:.3f} ms at {:g} MHz", run.latency_ms(),
+                                    static_cast<double>(run.clock_hz) / 1e6)});
   t.add_row({"instructions", format_count(run.instructions)});
   if (run.macs > 0) {
     t.add_row({"MACs", format_count(run.macs)});
-    t.add_row({"cycles/MAC", fmt::format("{:.2f}", static_cast<double>(run.total_cycles) / static_cast<double>(run.macs))});
+    t.add_row({"cycles/MAC", fmt::format("{:.2f}", static_cast<double>(run.total_cycles) /
+                                                       static_cast<double>(run.macs))});
   }
   if (run.peak_sram_bytes > 0)
-    t.add_row({"peak SRAM", fmt::format("{} at cycle {}{}", format_bytes(run.peak_sram_bytes),
-                                        format_count(run.peak_sram_ts),
-                                        run.peak_sram_where.empty() ? "" : " in " + run.peak_sram_where)});
+    t.add_row({"peak SRAM",
+               fmt::format("{} at cycle {}{}", format_bytes(run.peak_sram_bytes),
+                           format_count(run.peak_sram_ts),
+                           run.peak_sram_where.empty() ? "" : " in " + run.peak_sram_where)});
   if (run.arena_bytes > 0) t.add_row({"arena", format_bytes(run.arena_bytes)});
   if (run.flash_ifetch_bytes + run.flash_data_bytes > 0)
-    t.add_row({"flash reads", fmt::format("{} instructions, {} data", format_bytes(run.flash_ifetch_bytes),
-                                          format_bytes(run.flash_data_bytes))});
+    t.add_row({"flash reads",
+               fmt::format("{} instructions, {} data", format_bytes(run.flash_ifetch_bytes),
+                           format_bytes(run.flash_data_bytes))});
   t.add_row({"cycle model", run.cycle_model});
   t.add_row({"started", run.started_at});
   return t;
@@ -95,10 +105,17 @@ nlohmann::json run_json(const traces::RunRecord& r) {
 }
 
 nlohmann::json layer_json(const traces::LayerRow& l) {
-  return {{"index", l.layer_index}, {"name", l.name},           {"op", l.op},
-          {"spans", l.spans},       {"cycles", l.cycles},       {"ms", l.ms},
-          {"share", l.share},       {"macs", l.macs},           {"cycles_per_mac", l.cycles_per_mac},
-          {"flash_data_bytes", l.flash_data_bytes},             {"sram_peak_bytes", l.sram_peak_bytes}};
+  return {{"index", l.layer_index},
+          {"name", l.name},
+          {"op", l.op},
+          {"spans", l.spans},
+          {"cycles", l.cycles},
+          {"ms", l.ms},
+          {"share", l.share},
+          {"macs", l.macs},
+          {"cycles_per_mac", l.cycles_per_mac},
+          {"flash_data_bytes", l.flash_data_bytes},
+          {"sram_peak_bytes", l.sram_peak_bytes}};
 }
 
 }  // namespace mcuprof::profiler

@@ -13,7 +13,8 @@ namespace mcuprof::profiler {
 // Throws CommandError (66 missing, 65 not a trace database).
 traces::TraceStore open_store_for_reading(const std::string& path);
 // By id or name; empty: the newest run. Throws CommandError (65) listing what exists.
-traces::RunRecord find_run_or_latest(const traces::TraceStore& store, const std::string& id_or_name);
+traces::RunRecord find_run_or_latest(const traces::TraceStore& store,
+                                     const std::string& id_or_name);
 
 TableFormat table_format(const std::string& name);
 Table summary_table(const traces::RunRecord& run);

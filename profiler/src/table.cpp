@@ -48,8 +48,8 @@ void Table::print(std::ostream& out, TableFormat format) const {
   const auto line = [&](const std::vector<std::string>& cells) {
     std::string s = format == TableFormat::Markdown ? "| " : "";
     for (size_t i = 0; i < cells.size(); ++i) {
-      const std::string cell =
-          right_[i] ? fmt::format("{:>{}}", cells[i], width[i]) : fmt::format("{:<{}}", cells[i], width[i]);
+      const std::string cell = right_[i] ? fmt::format("{:>{}}", cells[i], width[i])
+                                         : fmt::format("{:<{}}", cells[i], width[i]);
       s += cell + (format == TableFormat::Markdown ? " | " : (i + 1 < cells.size() ? "  " : ""));
     }
     while (!s.empty() && s.back() == ' ') s.pop_back();
@@ -59,11 +59,13 @@ void Table::print(std::ostream& out, TableFormat format) const {
   if (format == TableFormat::Markdown) {
     std::string s = "|";
     for (size_t i = 0; i < titles_.size(); ++i)
-      s += (right_[i] ? std::string(width[i] + 1, '-') + ":|" : std::string(width[i] + 2, '-') + "|");
+      s += (right_[i] ? std::string(width[i] + 1, '-') + ":|"
+                      : std::string(width[i] + 2, '-') + "|");
     out << s << '\n';
   } else {
     std::string s;
-    for (size_t i = 0; i < titles_.size(); ++i) s += std::string(width[i], '-') + (i + 1 < titles_.size() ? "  " : "");
+    for (size_t i = 0; i < titles_.size(); ++i)
+      s += std::string(width[i], '-') + (i + 1 < titles_.size() ? "  " : "");
     out << s << '\n';
   }
   for (const auto& row : rows_) line(row);

@@ -25,8 +25,8 @@ class Table {
 };
 
 // Figures as people read them.
-std::string format_count(uint64_t v);          // 1,234,567
-std::string format_bytes(uint64_t bytes);      // 187.5 KiB
+std::string format_count(uint64_t v);              // 1,234,567
+std::string format_bytes(uint64_t bytes);          // 187.5 KiB
 std::string format_delta_pct(double a, double b);  // "+12.3 %" (b relative to a), "" if a == 0
 
 }  // namespace mcuprof::profiler

@@ -26,11 +26,23 @@ uint64_t static_sram_bytes(const sim::ElfImage& image, const Attribution& attrib
 
 std::string op_name(uint32_t op) {
   // runtime/firmware/include/mcuprof_model_image.h, enum mcuprof_op_type.
-  static constexpr std::array<const char*, 17> kNames = {
-      "OP_0",    "CONV_2D",     "DEPTHWISE_CONV_2D", "FULLY_CONNECTED",  "ADD",
-      "MUL",     "MEAN",        "AVERAGE_POOL_2D",   "MAX_POOL_2D",      "PAD",
-      "RESHAPE", "SOFTMAX",     "QUANTIZE",          "DEQUANTIZE",       "TRANSPOSE",
-      "RESIZE_NEAREST_NEIGHBOR", "CONCATENATION"};
+  static constexpr std::array<const char*, 17> kNames = {"OP_0",
+                                                         "CONV_2D",
+                                                         "DEPTHWISE_CONV_2D",
+                                                         "FULLY_CONNECTED",
+                                                         "ADD",
+                                                         "MUL",
+                                                         "MEAN",
+                                                         "AVERAGE_POOL_2D",
+                                                         "MAX_POOL_2D",
+                                                         "PAD",
+                                                         "RESHAPE",
+                                                         "SOFTMAX",
+                                                         "QUANTIZE",
+                                                         "DEQUANTIZE",
+                                                         "TRANSPOSE",
+                                                         "RESIZE_NEAREST_NEIGHBOR",
+                                                         "CONCATENATION"};
   return op < kNames.size() ? kNames[op] : fmt::format("OP_{}", op);
 }
 

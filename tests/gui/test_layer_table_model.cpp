@@ -53,8 +53,10 @@ class TestLayerTableModel : public QObject {
     const auto store = traces::TraceStore::open(path, traces::TraceStore::Mode::ReadOnly);
     model.set_layers(store.layer_table(id));
     QCOMPARE(model.rowCount(), 2);
-    QCOMPARE(model.data(model.index(1, LayerTableModel::Cycles), Qt::UserRole).toULongLong(), 400ull);
-    QCOMPARE(model.data(model.index(1, LayerTableModel::CyclesPerMac), Qt::UserRole).toDouble(), 4.0);
+    QCOMPARE(model.data(model.index(1, LayerTableModel::Cycles), Qt::UserRole).toULongLong(),
+             400ull);
+    QCOMPARE(model.data(model.index(1, LayerTableModel::CyclesPerMac), Qt::UserRole).toDouble(),
+             4.0);
     QCOMPARE(model.data(model.index(0, LayerTableModel::Share)).toString(), QString("30.0 %"));
     QCOMPARE(model.data(model.index(0, LayerTableModel::Op)).toString(), QString("CONV_2D"));
     model.set_layers({});

@@ -15,10 +15,13 @@ uint32_t header(uint32_t type, uint32_t words, uint32_t arg) {
   return (type << 26) | (words << 22) | arg;
 }
 
-Counters at(uint64_t cycle) { return {cycle, cycle / 2, cycle * 4, cycle}; }
+Counters at(uint64_t cycle) {
+  return {cycle, cycle / 2, cycle * 4, cycle};
+}
 
 // Feeds words (all at one cycle) and returns the events they complete.
-std::vector<TraceEvent> feed(EventDecoder& d, std::initializer_list<uint32_t> words, uint64_t cycle) {
+std::vector<TraceEvent> feed(EventDecoder& d, std::initializer_list<uint32_t> words,
+                             uint64_t cycle) {
   std::vector<TraceEvent> out;
   for (uint32_t w : words)
     if (auto e = d.push(w, at(cycle))) out.push_back(*e);
@@ -46,7 +49,8 @@ TEST(EventDecoder, DecodesHeadersAndPayloads) {
 TEST(EventDecoder, SkipsUnknownEventsWithTheirPayload) {
   EventDecoder d;
   // Type 0x3F is unknown; its two payload words look like a layer-end header.
-  auto e = feed(d, {header(0x3F, 2, 1), header(0x04, 0, 1), header(0x04, 0, 1), header(0x06, 0, 4)}, 1);
+  auto e =
+      feed(d, {header(0x3F, 2, 1), header(0x04, 0, 1), header(0x04, 0, 1), header(0x06, 0, 4)}, 1);
   ASSERT_EQ(e.size(), 1u);
   EXPECT_EQ(e[0].type, EventType::PatchEnd);
   EXPECT_EQ(e[0].arg, 4u);
@@ -129,11 +133,11 @@ TEST(Attribution, ArenaTimelineAndPeaksPerSpan) {
   a.on_event(ev(EventType::TensorAlloc, 1, 5, 0, 100));
   a.on_event(ev(EventType::LayerBegin, 0, 10, 1, 0));
   a.on_event(ev(EventType::TensorAlloc, 2, 12, 100, 400));  // live 500, extent 500
-  a.on_event(ev(EventType::TensorFree, 1, 20));              // live 400, extent 500
+  a.on_event(ev(EventType::TensorFree, 1, 20));             // live 400, extent 500
   a.on_event(ev(EventType::LayerEnd, 0, 30));
   a.on_event(ev(EventType::LayerBegin, 1, 30, 1, 0));
-  a.on_event(ev(EventType::TensorAlloc, 3, 31, 0, 50));      // live 450, extent 500
-  a.on_event(ev(EventType::TensorFree, 2, 40));              // live 50, extent 50
+  a.on_event(ev(EventType::TensorAlloc, 3, 31, 0, 50));  // live 450, extent 500
+  a.on_event(ev(EventType::TensorFree, 2, 40));          // live 50, extent 50
   a.on_event(ev(EventType::LayerEnd, 1, 50));
   const Attribution r = a.finish(at(60));
   EXPECT_TRUE(r.problems.empty());
@@ -144,7 +148,8 @@ TEST(Attribution, ArenaTimelineAndPeaksPerSpan) {
   EXPECT_EQ(r.spans[2].arena_peak_live_bytes, 450u);  // starts at 400, rises to 450
   const std::vector<uint64_t> expected_live = {0, 100, 500, 400, 450, 50};
   ASSERT_EQ(r.arena.size(), expected_live.size());
-  for (size_t i = 0; i < expected_live.size(); ++i) EXPECT_EQ(r.arena[i].live_bytes, expected_live[i]);
+  for (size_t i = 0; i < expected_live.size(); ++i)
+    EXPECT_EQ(r.arena[i].live_bytes, expected_live[i]);
   EXPECT_EQ(r.arena.back().extent_bytes, 50u);
 }
 

@@ -32,7 +32,8 @@ TEST(CliGates, PassFailVerdictAndJunit) {
   EXPECT_NE(pass.err.find("verdict: PASS (0 of 2 gates failed)"), std::string::npos) << pass.err;
 
   const auto junit = dir / "gates.xml";
-  const auto fail = run_with({"--fail-if", "cycles>10", "--fail-if", "macs<1k", "--junit", junit.string()});
+  const auto fail =
+      run_with({"--fail-if", "cycles>10", "--fail-if", "macs<1k", "--junit", junit.string()});
   EXPECT_EQ(fail.status, exit_code::kGateFailed) << fail.err;
   EXPECT_NE(fail.err.find("gate FAILED: cycles>10"), std::string::npos) << fail.err;
   EXPECT_NE(fail.err.find("gate passed: macs<1k (macs = 6500)"), std::string::npos) << fail.err;
@@ -46,7 +47,8 @@ TEST(CliGates, PassFailVerdictAndJunit) {
   const auto tight = run_with({"--fail-if", "arena>=448B"});
   EXPECT_EQ(tight.status, exit_code::kGateFailed) << tight.err;
 
-  for (const std::string bad : {"peak_sram", "speed>3", "peak_sram>lots", "peak_sram>3parsecs", ">5"}) {
+  for (const std::string bad :
+       {"peak_sram", "speed>3", "peak_sram>lots", "peak_sram>3parsecs", ">5"}) {
     const auto r = run_with({"--fail-if", bad, "--db", (dir / "t.db").string()});
     EXPECT_EQ(r.status, exit_code::kUsage) << bad << ": " << r.err;
     EXPECT_NE(r.err.find("--fail-if"), std::string::npos) << r.err;

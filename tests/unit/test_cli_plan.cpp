@@ -12,8 +12,9 @@ using namespace mcuprof;
 TEST(CliPlan, JsonListsOptionsAndRecommendsOneThatFits) {
   test::ScratchDir dir;
   const auto model = (dir / "mbv2.tflite").string();
-  const auto gen = test::run_process({test::mcuprof_binary().string(), "generate", "mobilenetv2",
-                                      "--width", "0.35", "--resolution", "144", "--seed", "1", "-o", model});
+  const auto gen =
+      test::run_process({test::mcuprof_binary().string(), "generate", "mobilenetv2", "--width",
+                         "0.35", "--resolution", "144", "--seed", "1", "-o", model});
   ASSERT_EQ(gen.status, 0) << gen.err;
   const auto r = test::run_process(
       {test::mcuprof_binary().string(), "plan", model, "--target", "stm32f412", "--json"});
@@ -31,15 +32,17 @@ TEST(CliPlan, JsonListsOptionsAndRecommendsOneThatFits) {
   EXPECT_LT(rec["peak_bytes"].get<int64_t>(), j["layerwise_peak_bytes"].get<int64_t>());
   EXPECT_EQ(rec["schedule"].get<std::string>().rfind("patch:", 0), 0u);
 
-  const auto text = test::run_process({test::mcuprof_binary().string(), "plan", model, "--target", "stm32f412"});
+  const auto text =
+      test::run_process({test::mcuprof_binary().string(), "plan", model, "--target", "stm32f412"});
   EXPECT_EQ(text.status, 0);
   EXPECT_NE(text.out.find("recommended: patch:"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("does NOT fit"), std::string::npos) << text.out;
 
-  const auto missing = test::run_process(
-      {test::mcuprof_binary().string(), "plan", (dir / "none.tflite").string(), "--target", "stm32f412"});
+  const auto missing = test::run_process({test::mcuprof_binary().string(), "plan",
+                                          (dir / "none.tflite").string(), "--target", "stm32f412"});
   EXPECT_EQ(missing.status, 66);
-  const auto board = test::run_process({test::mcuprof_binary().string(), "plan", model, "--target", "nosuch"});
+  const auto board =
+      test::run_process({test::mcuprof_binary().string(), "plan", model, "--target", "nosuch"});
   EXPECT_EQ(board.status, 65);
   EXPECT_NE(board.err.find("known:"), std::string::npos);
 }

@@ -31,7 +31,8 @@ TEST(CliReport, ReportCompareAndPlotStoredRuns) {
   test::ScratchDir dir;
   const auto db = (dir / "t.db").string();
   ASSERT_EQ(cli({"run", "--target", "stm32f412", elf.string(), "--db", db}).status, 0);
-  ASSERT_EQ(cli({"run", "--target", "stm32f412", elf.string(), "--db", db, "--unit-cycles"}).status, 0);
+  ASSERT_EQ(cli({"run", "--target", "stm32f412", elf.string(), "--db", db, "--unit-cycles"}).status,
+            0);
 
   const auto json = cli({"report", db, "--run", "1", "--format", "json"});
   ASSERT_EQ(json.status, 0) << json.err;
@@ -45,7 +46,8 @@ TEST(CliReport, ReportCompareAndPlotStoredRuns) {
     share += l["share"].get<double>();
   }
   EXPECT_LT(layer_cycles, r["run"]["total_cycles"].get<uint64_t>());
-  EXPECT_NEAR(share, static_cast<double>(layer_cycles) / r["run"]["total_cycles"].get<double>(), 1e-9);
+  EXPECT_NEAR(share, static_cast<double>(layer_cycles) / r["run"]["total_cycles"].get<double>(),
+              1e-9);
   EXPECT_EQ(r["run"]["macs"], 6500);
 
   const auto text = cli({"report", db});  // newest run by default

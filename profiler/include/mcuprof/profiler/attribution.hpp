@@ -21,18 +21,18 @@ std::string_view to_string(SpanKind kind);
 
 struct Span {
   SpanKind kind = SpanKind::Run;
-  uint32_t index = 0;   // layer/patch index, stage or region id
-  int parent = -1;      // index into Attribution::spans, -1 for the run
-  unsigned depth = 0;   // 0 for the run
+  uint32_t index = 0;  // layer/patch index, stage or region id
+  int parent = -1;     // index into Attribution::spans, -1 for the run
+  unsigned depth = 0;  // 0 for the run
   Counters begin;
   Counters end;
-  uint32_t op = 0;      // layer: the op code the firmware reported
-  uint64_t macs = 0;    // layer: MACs the firmware reported
-  int row = -1;         // patch: grid position
+  uint32_t op = 0;    // layer: the op code the firmware reported
+  uint64_t macs = 0;  // layer: MACs the firmware reported
+  int row = -1;       // patch: grid position
   int column = -1;
   uint64_t arena_peak_live_bytes = 0;    // largest sum of live tensors inside the span
   uint64_t arena_peak_extent_bytes = 0;  // largest end offset of a live tensor inside it
-  bool terminated = true;  // false when the firmware never ended it (closed by force)
+  bool terminated = true;                // false when the firmware never ended it (closed by force)
 
   uint64_t cycles() const { return end.cycles - begin.cycles; }
   uint64_t instructions() const { return end.instructions - begin.instructions; }
