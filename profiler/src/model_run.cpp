@@ -454,6 +454,13 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
            {"flash_read_bytes", span.flash_data_bytes()},
            {"arena_live_bytes", span.arena_peak_live_bytes},
            {"peak_sram_bytes", fixed + span.arena_peak_live_bytes}});
+      // Inside a patch of a patch schedule: which one.
+      if (span.parent >= 0 && static_cast<std::size_t>(span.parent) < attribution.spans.size()) {
+        const Span& parent = attribution.spans[static_cast<std::size_t>(span.parent)];
+        if (parent.kind == SpanKind::Patch)
+          layers.back()["patch"] = {
+              {"index", parent.index}, {"row", parent.row}, {"column", parent.column}};
+      }
     }
     uint64_t total_macs = 0;
     for (const auto& layer : layers) total_macs += layer["macs"].get<uint64_t>();

@@ -106,6 +106,8 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   if (s.contains("cycles_per_mac") && s["cycles_per_mac"].is_number())
     fmt::print(stderr, " ({:.2f} cycles/MAC)", s["cycles_per_mac"].get<double>());
   fmt::print(stderr, ", peak SRAM {} bytes", format_count(s.value("peak_sram_bytes", uint64_t{0})));
+  if (s.value("schedule", std::string("layer")) != "layer")
+    fmt::print(stderr, ", schedule {}", s["schedule"].get<std::string>());
   if (!s["run_id"].is_null())
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
                s["database"].get<std::string>());

@@ -5,6 +5,7 @@
 // below estimate_schedule's live-bytes peak (model input included) and above it less one
 // stage-output tile (the estimate counts the tile as a patch buffer; the executor writes
 // it straight into the output map); invalid schedules are refused before running.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -20,6 +21,7 @@
 #include "mcuprof/profiler/model_run.hpp"
 #include "model_run_support.hpp"
 #include "paths.hpp"
+#include "process.hpp"
 
 namespace mcuprof::test {
 namespace {
@@ -205,6 +207,41 @@ TEST(PatchRunFirmware, InvalidSchedulesAreRefusedBeforeRunning) {
   EXPECT_EQ(status, profiler::exit_code::kUsage);
   std::tie(status, message) = refused("tiles");
   EXPECT_EQ(status, profiler::exit_code::kUsage);
+}
+
+// The command line: `--schedule patch:PxP@N` runs, says so on the run line, in the summary
+// (layers inside patches carry their patch) and in the stored run; an invalid (N, P) is
+// one line with status 65 and nothing stored.
+TEST(PatchRunFirmware, CommandLineSchedule) {
+  if (!have_runner()) GTEST_SKIP() << kBoard << " has no model runner build";
+  ScratchDir dir;
+  const auto mbv2 = generated(dir.path(), "mbv2", {"mobilenetv2", 0.35, 64, 7, 10});
+  const auto db = dir / "runs.db";
+  const auto summary = dir / "run.json";
+  const auto ok = run_process({mcuprof_binary().string(), "run", mbv2.string(), "--target", kBoard,
+                               "--schedule", "patch:2x2@4", "--db", db.string(), "--summary",
+                               summary.string()});
+  ASSERT_EQ(ok.status, 0) << ok.err;
+  EXPECT_NE(ok.err.find("schedule patch:2x2@4"), std::string::npos) << ok.err;
+  const auto s = read_json(summary);
+  EXPECT_EQ(s["schedule"], "patch:2x2@4");
+  std::set<int> patches_seen;
+  for (const auto& layer : s["layers"])
+    if (layer.contains("patch")) patches_seen.insert(layer["patch"]["index"].get<int>());
+  EXPECT_EQ(patches_seen, (std::set<int>{0, 1, 2, 3}));
+  {
+    SQLite::Database d(db.string());
+    EXPECT_EQ(d.execAndGet("SELECT schedule FROM runs").getString(), "patch:2x2@4");
+  }
+  const size_t n_ops = profiler::compile_model(mbv2).graph.ops.size();
+  const auto bad =
+      run_process({mcuprof_binary().string(), "run", mbv2.string(), "--target", kBoard,
+                   "--schedule", "patch:2x2@" + std::to_string(n_ops - 1), "--db", db.string()});
+  EXPECT_EQ(bad.status, profiler::exit_code::kDataError);
+  EXPECT_NE(bad.err.find("cannot tile layer"), std::string::npos) << bad.err;
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  SQLite::Database d(db.string());
+  EXPECT_EQ(d.execAndGet("SELECT count(*) FROM runs").getInt(), 1);
 }
 
 }  // namespace
