@@ -221,7 +221,12 @@ CompiledModel compile_model(const std::filesystem::path& model, const std::strin
     if (spec.kind == ScheduleSpec::kFixed) {
       stage = compiler::plan_stage(m.graph, spec.split, spec.grid);
     } else if (spec.kind != ScheduleSpec::kLayer) {
-      const auto search = compiler::search_schedules(m.graph, sram_budget, 20.0);
+      // The kernels' scratch sits after the planned arena in every schedule (it is sized
+      // for the whole-map ops): the planned arena gets the room that is left.
+      const auto layer_image = compiler::write_model_image(m.graph, m.memory.plan);
+      const int64_t scratch = int64_t{mcuprof_image_arena_needed(layer_image.data())} -
+                              align16(static_cast<uint64_t>(m.memory.plan.arena_bytes));
+      const auto search = compiler::search_schedules(m.graph, sram_budget - scratch, 20.0);
       const compiler::ScheduleOption* pick = nullptr;
       if (spec.kind == ScheduleSpec::kAuto) {
         pick = &search.recommended;

@@ -209,6 +209,32 @@ TEST(PatchRunFirmware, InvalidSchedulesAreRefusedBeforeRunning) {
   EXPECT_EQ(status, profiler::exit_code::kUsage);
 }
 
+// The point of it all: a MobileNetV2 0.35 at 144x144 whose layer-wise arena does not fit
+// the stm32f412 is refused layer-wise and runs with `--schedule auto`, with the output of
+// the layer-wise schedule (host executor).
+TEST(PatchRunFirmware, AutoRunsAModelWhoseLayerwiseArenaDoesNotFit) {
+  if (!have_runner()) GTEST_SKIP() << kBoard << " has no model runner build";
+  ScratchDir dir;
+  const auto model = generated(dir.path(), "mbv2-144", {"mobilenetv2", 0.35, 144, 1, 10});
+  profiler::ModelRunRequest r;
+  r.model = model;
+  r.target_name = kBoard;
+  std::ostringstream out, err;
+  try {
+    profiler::run_model(r, out, err);
+    ADD_FAILURE() << "the layer-wise schedule was expected not to fit";
+  } catch (const profiler::CommandError& e) {
+    EXPECT_EQ(e.exit_status(), profiler::exit_code::kDataError);
+    EXPECT_NE(std::string(e.what()).find("does not fit"), std::string::npos) << e.what();
+  }
+  const auto patch = run(model, "auto", dir.path());
+  const std::string ran = patch.summary["schedule"].get<std::string>();
+  EXPECT_EQ(ran.rfind("patch:", 0), 0u) << ran;
+  EXPECT_LT(patch.summary["peak_sram_bytes"].get<uint64_t>(), 256u * 1024u);
+  const auto layer = profiler::compile_model(model);
+  EXPECT_EQ(patch.output, host_run(layer.image, profiler::model_inputs(layer, std::nullopt)));
+}
+
 // The command line: `--schedule patch:PxP@N` runs, says so on the run line, in the summary
 // (layers inside patches carry their patch) and in the stored run; an invalid (N, P) is
 // one line with status 65 and nothing stored.

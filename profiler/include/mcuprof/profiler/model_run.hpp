@@ -48,9 +48,9 @@ CompiledModel compile_model(const std::filesystem::path& model);
 
 // The same with a schedule: "layer", "patch" (search_schedules' least-arena patch option
 // within 20 % MAC overhead, else the least arena of all), "patch:PxP@N" or "auto" (the
-// recommendation for an arena budget of `sram_budget` bytes, maybe layer-wise). An
-// invalid (N, P) throws CommandError 65 naming the layer and the reason; a malformed
-// spec, 64.
+// recommendation for `sram_budget` bytes of arena including the kernels' scratch, maybe
+// layer-wise). An invalid (N, P) throws CommandError 65 naming the layer and the reason;
+// a malformed spec, 64.
 CompiledModel compile_model(const std::filesystem::path& model, const std::string& schedule,
                             int64_t sram_budget);
 
