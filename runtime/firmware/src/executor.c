@@ -303,10 +303,17 @@ static int window_op_type(uint8_t type) {
          type == MCUPROF_OP_AVERAGE_POOL_2D || type == MCUPROF_OP_MAX_POOL_2D;
 }
 
+/* Height and width of a tensor seen as 4-D with leading 1s (as the ADD/MUL kernels do). */
+static int32_t height4(const mcuprof_tensor* t) {
+  return t->rank >= 3u ? t->dims[t->rank - 3u] : 1;
+}
+static int32_t width4(const mcuprof_tensor* t) {
+  return t->rank >= 2u ? t->dims[t->rank - 2u] : 1;
+}
+
 /* An elementwise operand broadcast over the map (H = W = 1 while the output is larger). */
 static int broadcast_operand(const mcuprof_tensor* in, const mcuprof_tensor* out) {
-  return in->rank == 4u && in->dims[1] == 1 && in->dims[2] == 1 &&
-         (out->dims[1] != 1 || out->dims[2] != 1);
+  return height4(in) == 1 && width4(in) == 1 && (out->dims[1] != 1 || out->dims[2] != 1);
 }
 
 static uint32_t region_bytes(const mcuprof_tensor* t, const mcuprof_patch_region* r) {
@@ -379,7 +386,15 @@ static mcuprof_exec_status check_schedule(const view* v) {
       const uint32_t n_in = window_op_type(op->type) ? 1u : op->num_inputs;
       for (uint32_t k = 0; k < n_in; ++k) {
         const int32_t t = op_in(v, op, k);
-        if (t < 0 || v->tensors[t].storage == MCUPROF_STORAGE_WEIGHTS) continue;
+        if (t < 0) continue;
+        if (v->tensors[t].storage == MCUPROF_STORAGE_WEIGHTS) { /* read whole from flash */
+          const mcuprof_tensor* c = &v->tensors[t];
+          const mcuprof_tensor* o = &v->tensors[op_out(v, op, 0)];
+          if (!window_op_type(op->type) && !broadcast_operand(c, o) &&
+              (c->rank != 4u || c->dims[1] != o->dims[1] || c->dims[2] != o->dims[2]))
+            return MCUPROF_EXEC_UNSUPPORTED;
+          continue;
+        }
         const mcuprof_patch_region* ri = find_region(v, p, t);
         if (ri == NULL) return MCUPROF_EXEC_BAD_BOUNDS;
         if (window_op_type(op->type) ||
@@ -979,6 +994,13 @@ static void run_elementwise_row(const mcuprof_model* m, const view* v, const mcu
       x[k] = r != NULL ? buffer_of(m, v, r).base
                        : (const uint8_t*)mcuprof_model_tensor_data(m, (uint32_t)t);
       dims4(in, shape[k]);
+    } else if (in->storage == MCUPROF_STORAGE_WEIGHTS) { /* a whole map in flash */
+      patch_buffer b;
+      b.base = (uint8_t*)mcuprof_model_tensor_data(m, (uint32_t)t);
+      b.row0 = 0, b.col0 = 0, b.rows = in->dims[1], b.cols = in->dims[2];
+      b.pixel_bytes = in->dims[3] * (int32_t)dtype_size(in->dtype);
+      x[k] = pixel_at(&b, row, col0);
+      shape[k][0] = 1, shape[k][1] = 1, shape[k][2] = cols, shape[k][3] = in->dims[3];
     } else {
       const patch_buffer b = buffer_of(m, v, find_region(v, patch, t));
       x[k] = pixel_at(&b, row, col0);
