@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -14,6 +15,8 @@
 
 #include "mcuprof/compiler/importer.hpp"
 #include "mcuprof/compiler/model_image.hpp"
+#include "mcuprof/compiler/patch_image.hpp"
+#include "mcuprof/compiler/patch_plan.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/trace_events.hpp"
 #include "mcuprof/sim/elf_image.hpp"
@@ -174,11 +177,84 @@ nlohmann::json dump_index(const CompiledModel& m, const compiler::ModelImage& im
 }  // namespace
 
 CompiledModel compile_model(const std::filesystem::path& model) {
+  return compile_model(model, "layer", 0);
+}
+
+namespace {
+
+struct ScheduleSpec {
+  enum Kind { kLayer, kPatch, kFixed, kAuto } kind = kLayer;
+  int32_t split = 0, grid = 0;
+};
+
+ScheduleSpec parse_schedule(const std::string& text) {
+  ScheduleSpec s;
+  if (text == "layer") return s;
+  if (text == "patch") return {ScheduleSpec::kPatch};
+  if (text == "auto") return {ScheduleSpec::kAuto};
+  int p = 0, q = 0, n = 0;
+  char tail = 0;
+  if (text.rfind("patch:", 0) == 0 &&
+      std::sscanf(text.c_str() + 6, "%dx%d@%d%c", &p, &q, &n, &tail) == 3 && p == q && p > 0 &&
+      n > 0)
+    return {ScheduleSpec::kFixed, n, p};
+  throw CommandError(exit_code::kUsage,
+                     fmt::format("run: --schedule '{}': expected layer, patch, patch:PxP@N (e.g. "
+                                 "patch:4x4@12) or auto",
+                                 text));
+}
+
+std::string schedule_name(int32_t split, int32_t grid) {
+  return fmt::format("patch:{}x{}@{}", grid, grid, split);
+}
+
+}  // namespace
+
+CompiledModel compile_model(const std::filesystem::path& model, const std::string& schedule,
+                            int64_t sram_budget) {
+  const ScheduleSpec spec = parse_schedule(schedule);
   CompiledModel m;
   try {
     m.graph = compiler::import_tflite_file(model);
     m.memory = compiler::plan_memory(m.graph);
-    m.image = compiler::write_model_image(m.graph, m.memory.plan);
+    std::optional<compiler::StagePlan> stage;
+    if (spec.kind == ScheduleSpec::kFixed) {
+      stage = compiler::plan_stage(m.graph, spec.split, spec.grid);
+    } else if (spec.kind != ScheduleSpec::kLayer) {
+      // The kernels' scratch sits after the planned arena in every schedule (it is sized
+      // for the whole-map ops): the planned arena gets the room that is left.
+      const auto layer_image = compiler::write_model_image(m.graph, m.memory.plan);
+      const int64_t scratch = int64_t{mcuprof_image_arena_needed(layer_image.data())} -
+                              align16(static_cast<uint64_t>(m.memory.plan.arena_bytes));
+      const auto search = compiler::search_schedules(m.graph, sram_budget - scratch, 20.0);
+      const compiler::ScheduleOption* pick = nullptr;
+      if (spec.kind == ScheduleSpec::kAuto) {
+        pick = &search.recommended;
+      } else {
+        const auto better = [](const compiler::ScheduleOption& a,
+                               const compiler::ScheduleOption& b) {
+          if (a.estimate.arena_bytes != b.estimate.arena_bytes)
+            return a.estimate.arena_bytes < b.estimate.arena_bytes;
+          return a.estimate.macs < b.estimate.macs;
+        };
+        for (const auto& o : search.options)
+          if (o.estimate.mac_overhead_pct <= 20.0 && (pick == nullptr || better(o, *pick)))
+            pick = &o;
+        for (const auto& o : search.options)
+          if (pick == nullptr || (pick->estimate.mac_overhead_pct > 20.0 && better(o, *pick)))
+            pick = &o;
+        if (pick == nullptr)
+          throw compiler::ModelError("no patch-based schedule is possible for this model");
+      }
+      if (pick->patch) stage = compiler::plan_stage(m.graph, pick->split, pick->grid);
+    }
+    if (stage) {
+      m.image = compiler::write_patch_model_image(m.graph, *stage);
+      m.schedule = schedule_name(stage->split, stage->grid);
+    } else {
+      m.image = compiler::write_model_image(m.graph, m.memory.plan);
+    }
+    m.planned_arena_bytes = compiler::read_model_image(m.image).header.arena_size;
   } catch (const compiler::ModelError& e) {
     std::error_code ec;
     const int status =
@@ -259,17 +335,18 @@ std::filesystem::path find_model_runner(const std::string& board) {
 RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
                      std::ostream& console_err) {
   const targets::Target target = resolve(request);
-  const CompiledModel model = compile_model(request.model);
-  const compiler::ModelImage image = compiler::read_model_image(model.image);
-  const auto inputs = model_inputs(model, request.input);
   const auto runner_path = request.runner ? *request.runner : find_model_runner(target.name);
-
   RunnerLayout l;
   try {
     l = layout(sim::ElfImage::load(runner_path), target);
   } catch (const sim::SimError& e) {
     throw CommandError(exit_code::kNoInput, e.what());
   }
+  const uint64_t sram_room = l.stack_limit > l.arena_start ? l.stack_limit - l.arena_start : 0;
+  const CompiledModel model =
+      compile_model(request.model, request.schedule, static_cast<int64_t>(sram_room));
+  const compiler::ModelImage image = compiler::read_model_image(model.image);
+  const auto inputs = model_inputs(model, request.input);
 
   // Refuse what does not fit, before running.
   std::vector<uint8_t> flash(model.image.begin(), model.image.end());
@@ -278,7 +355,6 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
     flash.insert(flash.end(), in.begin(), in.end());
   }
   const uint64_t flash_room = l.image_end > l.image_start ? l.image_end - l.image_start : 0;
-  const uint64_t sram_room = l.stack_limit > l.arena_start ? l.stack_limit - l.arena_start : 0;
   const std::string advice =
       "; try the patch-based schedule or a larger (what-if) board, see 'mcuprof targets'";
   if (flash.size() > flash_room)
@@ -291,13 +367,12 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   if (model.arena_needed > sram_room)
     throw CommandError(
         exit_code::kDataError,
-        fmt::format(
-            "{} does not fit {}'s SRAM: its arena needs {} bytes (plan {} + kernel scratch "
-            "{}), {} are free between static data and the {}-byte stack{}",
-            request.model.filename().string(), target.name, model.arena_needed,
-            model.memory.plan.arena_bytes,
-            model.arena_needed - align16(static_cast<uint64_t>(model.memory.plan.arena_bytes)),
-            sram_room, target.stack_bytes, advice));
+        fmt::format("{} does not fit {}'s SRAM: its arena needs {} bytes (plan {} + kernel scratch "
+                    "{}), {} are free between static data and the {}-byte stack{}",
+                    request.model.filename().string(), target.name, model.arena_needed,
+                    model.planned_arena_bytes,
+                    model.arena_needed - align16(static_cast<uint64_t>(model.planned_arena_bytes)),
+                    sram_room, target.stack_bytes, advice));
 
   if (request.dump_tensors) {
     std::error_code ec;
@@ -316,7 +391,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   run.max_cycles = request.max_cycles;
   run.unit_cycles = request.unit_cycles;
   run.model = request.model;
-  run.schedule = "layer";
+  run.schedule = model.schedule;
 
   std::unique_ptr<ModelObserver> watcher;
   std::vector<std::vector<uint8_t>> outputs;
@@ -384,11 +459,18 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
            {"flash_read_bytes", span.flash_data_bytes()},
            {"arena_live_bytes", span.arena_peak_live_bytes},
            {"peak_sram_bytes", fixed + span.arena_peak_live_bytes}});
+      // Inside a patch of a patch schedule: which one.
+      if (span.parent >= 0 && static_cast<std::size_t>(span.parent) < attribution.spans.size()) {
+        const Span& parent = attribution.spans[static_cast<std::size_t>(span.parent)];
+        if (parent.kind == SpanKind::Patch)
+          layers.back()["patch"] = {
+              {"index", parent.index}, {"row", parent.row}, {"column", parent.column}};
+      }
     }
     uint64_t total_macs = 0;
     for (const auto& layer : layers) total_macs += layer["macs"].get<uint64_t>();
     s["model"] = request.model.string();
-    s["schedule"] = "layer";
+    s["schedule"] = model.schedule;
     s["machine_cycles"] = result.cycles;
     s["total_cycles"] = inference_cycles;
     s["latency_ms"] =
@@ -399,7 +481,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
                                      : nlohmann::json();
     s["layers"] = std::move(layers);
     s["arena_bytes"] = model.arena_needed;
-    s["planned_arena_bytes"] = model.memory.plan.arena_bytes;
+    s["planned_arena_bytes"] = model.planned_arena_bytes;
     s["arena_address"] = l.arena_start;
     s["static_sram_bytes"] = l.static_bytes;
     s["stack_bytes"] = stack_used;

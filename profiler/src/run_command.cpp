@@ -28,6 +28,7 @@ struct RunArgs {
   std::vector<std::string> fail_if;
   std::string junit;
   std::string input, output, dump_tensors, runner;  // model form only
+  std::string schedule;                             // model form only
 };
 
 // The --function-cycles table, on stderr beside the run line.
@@ -92,6 +93,7 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   if (!args.output.empty()) m.output = args.output;
   if (!args.dump_tensors.empty()) m.dump_tensors = args.dump_tensors;
   if (!args.runner.empty()) m.runner = args.runner;
+  if (!args.schedule.empty()) m.schedule = args.schedule;
   const auto outcome = run_model(m, std::cout, std::cerr);
   const auto& s = outcome.summary;
   const std::string how = s["stop_reason"] == "exited"
@@ -104,6 +106,8 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   if (s.contains("cycles_per_mac") && s["cycles_per_mac"].is_number())
     fmt::print(stderr, " ({:.2f} cycles/MAC)", s["cycles_per_mac"].get<double>());
   fmt::print(stderr, ", peak SRAM {} bytes", format_count(s.value("peak_sram_bytes", uint64_t{0})));
+  if (s.value("schedule", std::string("layer")) != "layer")
+    fmt::print(stderr, ", schedule {}", s["schedule"].get<std::string>());
   if (!s["run_id"].is_null())
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
                s["database"].get<std::string>());
@@ -123,9 +127,10 @@ int run(RunArgs& args) {
   for (const auto& text : args.fail_if) gates.push_back(parse_gate(text));  // before running
   if (is_tflite(request.firmware)) return run_model_form(args, gates);
   if (!args.input.empty() || !args.output.empty() || !args.dump_tensors.empty() ||
-      !args.runner.empty())
+      !args.runner.empty() || !args.schedule.empty())
     throw CommandError(exit_code::kUsage,
-                       "run: --input, --output, --dump-tensors and --runner need a .tflite model");
+                       "run: --input, --output, --dump-tensors, --runner and "
+                       "--schedule need a .tflite model");
 
   const auto outcome = run_firmware(request, std::cout, std::cerr);
   const auto& s = outcome.summary;
@@ -170,6 +175,10 @@ void add_run_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--output", args->output, "Model: write the output tensor(s) as raw bytes");
   cmd->add_option("--dump-tensors", args->dump_tensors,
                   "Model: write every activation as DIR/<tensor-index>.bin plus DIR/index.json");
+  cmd->add_option("--schedule", args->schedule,
+                  "Model: layer (default), patch (the planner's best patch option), "
+                  "patch:PxP@N (p x p patches over the first N layers) or auto (the "
+                  "recommendation for the board)");
   cmd->add_option("--runner", args->runner,
                   "Model: model runner ELF to use instead of the board's");
   cmd->add_option("--max-cycles", args->request.max_cycles,

@@ -43,7 +43,8 @@ void put(std::vector<uint8_t>& out, std::size_t at, const T& v) {
 
 }  // namespace
 
-std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan) {
+std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan,
+                                       const ImageSchedule* schedule) {
   // Which constants the ops read: only those go into the weights section.
   std::vector<bool> needed(g.tensors.size(), false);
   for (const auto& op : g.ops)
@@ -73,6 +74,11 @@ std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan) {
       weights.resize(align16(weights.size()));
       r.offset = u32(weights.size(), "weights");
       weights.insert(weights.end(), t.data.begin(), t.data.end());
+    } else if (schedule != nullptr &&
+               std::find(schedule->patch_tensors.begin(), schedule->patch_tensors.end(),
+                         static_cast<int32_t>(i)) != schedule->patch_tensors.end()) {
+      r.storage = MCUPROF_STORAGE_PATCH;
+      r.offset = 0;
     } else if (!t.constant && !t.removed && i < plan.offsets.size() && plan.offsets[i] >= 0) {
       r.storage = MCUPROF_STORAGE_ARENA;
       r.offset = u32(static_cast<std::size_t>(plan.offsets[i]), "arena offset");
@@ -166,8 +172,8 @@ std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan) {
   h.strings_offset = section(strings.size());
   h.weights_size = u32(weights.size(), "weights");
   h.weights_offset = section(weights.size());
-  h.schedule_offset = 0;
-  h.schedule_size = 0;
+  h.schedule_size = schedule ? u32(schedule->section.size(), "schedule") : 0u;
+  h.schedule_offset = schedule ? section(schedule->section.size()) : 0u;
   h.total_size = align16(at);
 
   std::vector<uint8_t> out(h.total_size, 0);
@@ -182,6 +188,8 @@ std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan) {
   if (!params.empty()) std::memcpy(out.data() + h.params_offset, params.data(), params.size() * 4);
   if (!strings.empty()) std::memcpy(out.data() + h.strings_offset, strings.data(), strings.size());
   if (!weights.empty()) std::memcpy(out.data() + h.weights_offset, weights.data(), weights.size());
+  if (schedule && !schedule->section.empty())
+    std::memcpy(out.data() + h.schedule_offset, schedule->section.data(), schedule->section.size());
   put(out, 0, h);
   h.crc32 = image_checksum(out);
   put(out, 0, h);
@@ -267,7 +275,7 @@ ModelImage read_model_image(std::span<const uint8_t> bytes) {
       in_bounds(t.offset, t.size_bytes, h.arena_size, "arena tensor");
     else if (t.storage == MCUPROF_STORAGE_WEIGHTS)
       in_bounds(t.offset, t.size_bytes, h.weights_size, "weight tensor");
-    else if (t.storage != MCUPROF_STORAGE_NONE)
+    else if (t.storage != MCUPROF_STORAGE_NONE && t.storage != MCUPROF_STORAGE_PATCH)
       bad(fmt::format("tensor {} has unknown storage {}", i, t.storage));
   }
   const uint64_t n_params = m.params.size();

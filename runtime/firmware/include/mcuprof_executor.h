@@ -1,4 +1,6 @@
-/* mcuprof_executor.h — runs a model image (mcuprof_model_image.h) layer by layer.
+/* mcuprof_executor.h — runs a model image (mcuprof_model_image.h) layer by layer, or, when
+ * the image has a schedule section, its first ops patch by patch and the rest layer by
+ * layer (docs/patch-based.md, "Patch executor").
  *
  * Freestanding C11, no malloc. The image is read in place (flash on the board): the
  * executor validates it (magic, version, size, CRC-32, every offset in bounds), then

@@ -1,4 +1,4 @@
-/* mcuprof_model_image.h - layout of the mcuprof model image (format version 1).
+/* mcuprof_model_image.h - layout of the mcuprof model image (format version 1.1).
  *
  * The image is one little-endian blob written by runtime/compiler (host) and read in
  * place from flash by the firmware executor: a header, then sections located by
@@ -20,7 +20,7 @@ extern "C" {
 
 #define MCUPROF_IMAGE_MAGIC 0x4D49504Du /* "MPIM" as little-endian bytes 'M','P','I','M' */
 #define MCUPROF_IMAGE_VERSION_MAJOR 1u  /* incompatible layout changes */
-#define MCUPROF_IMAGE_VERSION_MINOR 0u  /* compatible additions */
+#define MCUPROF_IMAGE_VERSION_MINOR 1u  /* compatible additions (1: patch schedule section) */
 #define MCUPROF_IMAGE_ALIGN 16u         /* every section and weight blob starts aligned */
 #define MCUPROF_IMAGE_CRC_OFFSET 12u    /* the CRC covers every byte except its own four */
 #define MCUPROF_IMAGE_MAX_RANK 5u
@@ -39,7 +39,9 @@ enum mcuprof_dtype {
 enum mcuprof_storage {
   MCUPROF_STORAGE_ARENA = 0,   /* activation: offset is into the SRAM arena */
   MCUPROF_STORAGE_WEIGHTS = 1, /* constant: offset is into the weights section (flash) */
-  MCUPROF_STORAGE_NONE = 2     /* removed by fusion (e.g. a PAD output): never materialised */
+  MCUPROF_STORAGE_NONE = 2,    /* removed by fusion (e.g. a PAD output): never materialised */
+  MCUPROF_STORAGE_PATCH = 3    /* patch-stage intermediate: only in per-patch buffers, whose
+                                  offsets the schedule section gives (offset is 0) */
 };
 
 /* Operators (mcuprof's numbering, not TFLite's). */
@@ -94,7 +96,7 @@ typedef struct mcuprof_image_header {
   uint32_t weights_size;
   uint32_t strings_offset; /* NUL-terminated names referenced by name_offset fields */
   uint32_t strings_size;
-  uint32_t schedule_offset; /* 0: layer by layer in op order (patch schedules: later) */
+  uint32_t schedule_offset; /* 0: layer by layer in op order; else mcuprof_schedule */
   uint32_t schedule_size;
   uint32_t reserved[9];
 } mcuprof_image_header;
@@ -150,6 +152,47 @@ typedef struct mcuprof_op {
   uint32_t reserved2;
 } mcuprof_op;
 
+/* The schedule section (version 1.1): the first `split` ops run patch by patch over a
+ * grid x grid split of the stage output map (row-major patches), then the rest layer by
+ * layer. Offsets inside the section are relative to the section's start. */
+typedef struct mcuprof_schedule {
+  uint32_t split;          /* ops [0, split) form the patch stage */
+  uint32_t grid;           /* p: p x p patches */
+  uint32_t output_tensor;  /* the stage output map (full, in the arena) */
+  uint32_t num_patches;    /* grid * grid */
+  uint32_t patches_offset; /* mcuprof_patch[num_patches] */
+  uint32_t num_regions;
+  uint32_t regions_offset; /* mcuprof_patch_region[num_regions] */
+  uint32_t reserved;
+} mcuprof_schedule;
+
+typedef struct mcuprof_patch {
+  uint16_t row, column;
+  uint32_t first_region; /* this patch's regions: [first_region, first_region + num_regions) */
+  uint32_t num_regions;
+  uint32_t reserved;
+} mcuprof_patch;
+
+/* mcuprof_patch_region.flags */
+#define MCUPROF_REGION_FULL                                         \
+  0x0001u /* the buffer is the whole tensor at its own arena offset \
+             (model input, stage output); the region is the part    \
+             this patch reads or writes */
+
+/* One tensor of the stage in one patch: the rows [row0, row1) and columns [col0, col1)
+ * (the tensor's own coordinates) this patch holds, packed NHWC (all channels) at `offset`
+ * in the arena unless MCUPROF_REGION_FULL. */
+typedef struct mcuprof_patch_region {
+  uint32_t tensor;
+  uint32_t offset;
+  int16_t row0, row1, col0, col1;
+  uint32_t flags;
+  uint32_t reserved;
+} mcuprof_patch_region;
+
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_schedule) == 32, "schedule layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_patch) == 16, "patch layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_patch_region) == 24, "patch region layout");
 MCUPROF_STATIC_ASSERT(sizeof(mcuprof_image_header) == 128, "image header layout");
 MCUPROF_STATIC_ASSERT(sizeof(mcuprof_tensor) == 48, "tensor record layout");
 MCUPROF_STATIC_ASSERT(sizeof(mcuprof_op) == 112, "op record layout");

@@ -17,6 +17,10 @@
 #define EV_LAYER_END(i) mcuprof_layer_end(i)
 #define EV_ALLOC(t, off, n) mcuprof_tensor_alloc((t), (off), (n))
 #define EV_FREE(t) mcuprof_tensor_free(t)
+#define EV_PATCH_BEGIN(i, r, c) mcuprof_patch_begin((i), (r), (c))
+#define EV_PATCH_END(i) mcuprof_patch_end(i)
+#define EV_STAGE_BEGIN(i) mcuprof_stage_begin(i)
+#define EV_STAGE_END(i) mcuprof_stage_end(i)
 #else
 #define EV_RUN_BEGIN() ((void)0)
 #define EV_RUN_END() ((void)0)
@@ -25,6 +29,10 @@
 #define EV_LAYER_END(i) ((void)(i))
 #define EV_ALLOC(t, off, n) ((void)(t), (void)(off), (void)(n))
 #define EV_FREE(t) ((void)(t))
+#define EV_PATCH_BEGIN(i, r, c) ((void)(i), (void)(r), (void)(c))
+#define EV_PATCH_END(i) ((void)(i))
+#define EV_STAGE_BEGIN(i) ((void)(i))
+#define EV_STAGE_END(i) ((void)(i))
 #endif
 
 #define MAX_CONCAT_INPUTS 64u
@@ -141,6 +149,8 @@ static mcuprof_exec_status check_tensor(const mcuprof_image_header* h, const mcu
   } else if (t->storage == MCUPROF_STORAGE_WEIGHTS) {
     if (!range_ok(t->offset, t->size_bytes, h->weights_size)) return MCUPROF_EXEC_BAD_BOUNDS;
     if ((t->offset & 3u) != 0u) return MCUPROF_EXEC_BAD_ALIGNMENT;
+  } else if (t->storage == MCUPROF_STORAGE_PATCH) {
+    if (h->schedule_size == 0u || t->rank != 4u) return MCUPROF_EXEC_BAD_BOUNDS;
   } else if (t->storage != MCUPROF_STORAGE_NONE) {
     return MCUPROF_EXEC_BAD_BOUNDS;
   }
@@ -167,7 +177,8 @@ static mcuprof_exec_status check_op(const view* v, const mcuprof_op* op) {
     if (t < -1 || t >= (int32_t)v->h->num_tensors) return MCUPROF_EXEC_BAD_BOUNDS;
   }
   const int32_t out = op_out(v, op, 0);
-  if (!usable(v, out) || v->tensors[out].storage != MCUPROF_STORAGE_ARENA)
+  if (!usable(v, out) || (v->tensors[out].storage != MCUPROF_STORAGE_ARENA &&
+                          v->tensors[out].storage != MCUPROF_STORAGE_PATCH))
     return MCUPROF_EXEC_BAD_BOUNDS;
   if (!usable(v, op_in(v, op, 0))) return MCUPROF_EXEC_BAD_BOUNDS;
   if ((op->flags & MCUPROF_OP_FLAG_PER_CHANNEL) != 0u &&
@@ -257,6 +268,148 @@ static mcuprof_exec_status check_op(const view* v, const mcuprof_op* op) {
   return MCUPROF_EXEC_OK;
 }
 
+/* ---- the patch schedule section (format 1.1) ---- */
+
+static const mcuprof_schedule* schedule_of(const view* v) {
+  if (v->h->schedule_size == 0u) return NULL;
+  return (const mcuprof_schedule*)(v->image + v->h->schedule_offset);
+}
+static const mcuprof_patch* patch_at(const view* v, uint32_t k) {
+  const mcuprof_schedule* s = schedule_of(v);
+  return (const mcuprof_patch*)((const uint8_t*)s + s->patches_offset) + k;
+}
+static const mcuprof_patch_region* region_at(const view* v, uint32_t k) {
+  const mcuprof_schedule* s = schedule_of(v);
+  return (const mcuprof_patch_region*)((const uint8_t*)s + s->regions_offset) + k;
+}
+
+/* The region tensor t has in patch p, NULL if none. */
+static const mcuprof_patch_region* find_region(const view* v, const mcuprof_patch* p, int32_t t) {
+  for (uint32_t k = 0; k < p->num_regions; ++k) {
+    const mcuprof_patch_region* r = region_at(v, p->first_region + k);
+    if ((int32_t)r->tensor == t) return r;
+  }
+  return NULL;
+}
+
+static int stage_op_type(uint8_t type) {
+  return type == MCUPROF_OP_CONV_2D || type == MCUPROF_OP_DEPTHWISE_CONV_2D ||
+         type == MCUPROF_OP_AVERAGE_POOL_2D || type == MCUPROF_OP_MAX_POOL_2D ||
+         type == MCUPROF_OP_ADD || type == MCUPROF_OP_MUL || type == MCUPROF_OP_QUANTIZE ||
+         type == MCUPROF_OP_DEQUANTIZE;
+}
+static int window_op_type(uint8_t type) {
+  return type == MCUPROF_OP_CONV_2D || type == MCUPROF_OP_DEPTHWISE_CONV_2D ||
+         type == MCUPROF_OP_AVERAGE_POOL_2D || type == MCUPROF_OP_MAX_POOL_2D;
+}
+
+/* Height and width of a tensor seen as 4-D with leading 1s (as the ADD/MUL kernels do). */
+static int32_t height4(const mcuprof_tensor* t) {
+  return t->rank >= 3u ? t->dims[t->rank - 3u] : 1;
+}
+static int32_t width4(const mcuprof_tensor* t) {
+  return t->rank >= 2u ? t->dims[t->rank - 2u] : 1;
+}
+
+/* An elementwise operand broadcast over the map (H = W = 1 while the output is larger). */
+static int broadcast_operand(const mcuprof_tensor* in, const mcuprof_tensor* out) {
+  return height4(in) == 1 && width4(in) == 1 && (out->dims[1] != 1 || out->dims[2] != 1);
+}
+
+static uint32_t region_bytes(const mcuprof_tensor* t, const mcuprof_patch_region* r) {
+  return (uint32_t)(r->row1 - r->row0) * (uint32_t)(r->col1 - r->col0) * (uint32_t)t->dims[3] *
+         dtype_size(t->dtype);
+}
+
+static int region_contains(const mcuprof_patch_region* outer, const mcuprof_patch_region* inner) {
+  return outer->row0 <= inner->row0 && outer->row1 >= inner->row1 && outer->col0 <= inner->col0 &&
+         outer->col1 >= inner->col1;
+}
+
+static mcuprof_exec_status check_schedule(const view* v) {
+  const mcuprof_image_header* h = v->h;
+  if (!range_ok(h->schedule_offset, h->schedule_size, h->total_size) ||
+      h->schedule_size < sizeof(mcuprof_schedule))
+    return MCUPROF_EXEC_BAD_BOUNDS;
+  if ((h->schedule_offset & (MCUPROF_IMAGE_ALIGN - 1u)) != 0u) return MCUPROF_EXEC_BAD_ALIGNMENT;
+  const mcuprof_schedule* s = schedule_of(v);
+  if (s->num_patches > 0x10000u || s->num_regions > 0x1000000u) return MCUPROF_EXEC_BAD_BOUNDS;
+  if (s->split < 1u || s->split >= h->num_ops || s->grid < 1u || s->grid > 0xFFu ||
+      s->num_patches != s->grid * s->grid || s->output_tensor >= h->num_tensors)
+    return MCUPROF_EXEC_BAD_BOUNDS;
+  if (!range_ok(s->patches_offset, s->num_patches * (uint32_t)sizeof(mcuprof_patch),
+                h->schedule_size) ||
+      !range_ok(s->regions_offset, s->num_regions * (uint32_t)sizeof(mcuprof_patch_region),
+                h->schedule_size) ||
+      ((s->patches_offset | s->regions_offset) & 3u) != 0u)
+    return MCUPROF_EXEC_BAD_BOUNDS;
+  const mcuprof_tensor* out = &v->tensors[s->output_tensor];
+  if (out->storage != MCUPROF_STORAGE_ARENA || out->rank != 4u) return MCUPROF_EXEC_UNSUPPORTED;
+  for (uint32_t k = 0; k < s->num_regions; ++k) {
+    const mcuprof_patch_region* r = region_at(v, k);
+    if (r->tensor >= h->num_tensors) return MCUPROF_EXEC_BAD_BOUNDS;
+    const mcuprof_tensor* t = &v->tensors[r->tensor];
+    if (t->rank != 4u || r->row0 < 0 || r->row0 >= r->row1 || r->row1 > t->dims[1] || r->col0 < 0 ||
+        r->col0 >= r->col1 || r->col1 > t->dims[2])
+      return MCUPROF_EXEC_BAD_BOUNDS;
+    if ((r->flags & MCUPROF_REGION_FULL) != 0u) {
+      if (t->storage != MCUPROF_STORAGE_ARENA || r->offset != t->offset)
+        return MCUPROF_EXEC_BAD_BOUNDS;
+    } else {
+      if (t->storage != MCUPROF_STORAGE_PATCH || (r->offset & 3u) != 0u ||
+          !range_ok(r->offset, region_bytes(t, r), h->arena_size))
+        return MCUPROF_EXEC_BAD_BOUNDS;
+    }
+  }
+  for (uint32_t i = 0; i < h->num_ops; ++i) {
+    const mcuprof_op* op = &v->ops[i];
+    if (i < s->split) {
+      if (!stage_op_type(op->type) || v->tensors[op_out(v, op, 0)].rank != 4u)
+        return MCUPROF_EXEC_UNSUPPORTED;
+      continue;
+    }
+    for (uint32_t k = 0; k < op->num_inputs; ++k) {
+      const int32_t t = op_in(v, op, k);
+      if (t >= 0 && v->tensors[t].storage == MCUPROF_STORAGE_PATCH) return MCUPROF_EXEC_BAD_BOUNDS;
+    }
+  }
+  /* Every op a patch runs finds its operands there, large enough for elementwise reads. */
+  for (uint32_t pi = 0; pi < s->num_patches; ++pi) {
+    const mcuprof_patch* p = patch_at(v, pi);
+    if (!range_ok(p->first_region, p->num_regions, s->num_regions)) return MCUPROF_EXEC_BAD_BOUNDS;
+    for (uint32_t i = 0; i < s->split; ++i) {
+      const mcuprof_op* op = &v->ops[i];
+      const mcuprof_patch_region* ro = find_region(v, p, op_out(v, op, 0));
+      if (ro == NULL) continue;
+      if ((ro->flags & MCUPROF_REGION_FULL) != 0u && (uint32_t)op_out(v, op, 0) != s->output_tensor)
+        return MCUPROF_EXEC_BAD_BOUNDS;
+      const uint32_t n_in = window_op_type(op->type) ? 1u : op->num_inputs;
+      for (uint32_t k = 0; k < n_in; ++k) {
+        const int32_t t = op_in(v, op, k);
+        if (t < 0) continue;
+        if (v->tensors[t].storage == MCUPROF_STORAGE_WEIGHTS) { /* read whole from flash */
+          const mcuprof_tensor* c = &v->tensors[t];
+          const mcuprof_tensor* o = &v->tensors[op_out(v, op, 0)];
+          if (!window_op_type(op->type) && !broadcast_operand(c, o) &&
+              (c->rank != 4u || c->dims[1] != o->dims[1] || c->dims[2] != o->dims[2]))
+            return MCUPROF_EXEC_UNSUPPORTED;
+          continue;
+        }
+        const mcuprof_patch_region* ri = find_region(v, p, t);
+        if (ri == NULL) return MCUPROF_EXEC_BAD_BOUNDS;
+        if (window_op_type(op->type) ||
+            broadcast_operand(&v->tensors[t], &v->tensors[op_out(v, op, 0)]))
+          continue;
+        if (v->tensors[t].dims[1] != v->tensors[op_out(v, op, 0)].dims[1] ||
+            v->tensors[t].dims[2] != v->tensors[op_out(v, op, 0)].dims[2])
+          return MCUPROF_EXEC_UNSUPPORTED;
+        if (!region_contains(ri, ro)) return MCUPROF_EXEC_BAD_BOUNDS;
+      }
+    }
+  }
+  return MCUPROF_EXEC_OK;
+}
+
 mcuprof_exec_status mcuprof_image_validate(const void* image, uint32_t image_bytes, int check_crc) {
   const uint8_t* p = (const uint8_t*)image;
   if (((uintptr_t)p & (MCUPROF_IMAGE_ALIGN - 1u)) != 0u) return MCUPROF_EXEC_BAD_ALIGNMENT;
@@ -291,7 +444,6 @@ mcuprof_exec_status mcuprof_image_validate(const void* image, uint32_t image_byt
        (MCUPROF_IMAGE_ALIGN - 1u)) != 0u ||
       (h->params_size & 3u) != 0u)
     return MCUPROF_EXEC_BAD_ALIGNMENT;
-  if (h->schedule_offset != 0u || h->schedule_size != 0u) return MCUPROF_EXEC_UNSUPPORTED;
 
   view v;
   make_view(&v, image);
@@ -311,6 +463,7 @@ mcuprof_exec_status mcuprof_image_validate(const void* image, uint32_t image_byt
     const mcuprof_exec_status s = check_op(&v, &v.ops[i]);
     if (s != MCUPROF_EXEC_OK) return s;
   }
+  if (h->schedule_offset != 0u || h->schedule_size != 0u) return check_schedule(&v);
   return MCUPROF_EXEC_OK;
 }
 
@@ -752,6 +905,221 @@ static void free_dead_inputs(const view* v, uint32_t i, int skip_input0) {
   }
 }
 
+/* ---- running the patch stage ---- */
+
+/* A tensor's buffer in one patch: its base address and which rows/columns it holds. */
+typedef struct patch_buffer {
+  uint8_t* base;
+  int32_t row0, col0, rows, cols; /* the buffer's extent in the tensor's coordinates */
+  int32_t pixel_bytes;            /* channels x element size */
+} patch_buffer;
+
+static patch_buffer buffer_of(const mcuprof_model* m, const view* v,
+                              const mcuprof_patch_region* r) {
+  const mcuprof_tensor* t = &v->tensors[r->tensor];
+  patch_buffer b;
+  b.pixel_bytes = t->dims[3] * (int32_t)dtype_size(t->dtype);
+  b.base = m->arena + r->offset;
+  if ((r->flags & MCUPROF_REGION_FULL) != 0u) {
+    b.row0 = 0, b.col0 = 0, b.rows = t->dims[1], b.cols = t->dims[2];
+  } else {
+    b.row0 = r->row0, b.col0 = r->col0, b.rows = r->row1 - r->row0, b.cols = r->col1 - r->col0;
+  }
+  return b;
+}
+
+static uint8_t* pixel_at(const patch_buffer* b, int32_t row, int32_t col) {
+  return b->base + ((size_t)(row - b->row0) * (size_t)b->cols + (size_t)(col - b->col0)) *
+                       (size_t)b->pixel_bytes;
+}
+
+/* One window op (conv, depthwise, pooling) over one output-region row band: the kernel
+ * reads the input buffer with in_h/in_w its extent and the padding shifted by where the
+ * buffer starts (negative when it starts before the first row the outputs need). */
+static void run_window_rows(const mcuprof_model* m, const view* v, const mcuprof_op* op,
+                            const patch_buffer* in, const mcuprof_patch_region* ro,
+                            int32_t out_row0, int32_t out_rows, int8_t* y) {
+  const int32_t out_cols = ro->col1 - ro->col0;
+  const int32_t pad_top = op->pad_top + in->row0 - out_row0 * op->stride_h;
+  const int32_t pad_left = op->pad_left + in->col0 - ro->col0 * op->stride_w;
+  void* scratch = m->arena + ((m->header->arena_size + 15u) & ~15u);
+  const int32_t bias_index = op_in(v, op, 2);
+  const int32_t* bias =
+      bias_index >= 0 ? (const int32_t*)mcuprof_model_tensor_data(m, (uint32_t)bias_index) : NULL;
+  const int8_t* x = (const int8_t*)in->base;
+  if (op->type == MCUPROF_OP_CONV_2D) {
+    mcuprof_conv_params p;
+    conv_params(v, op, &p);
+    p.batches = 1, p.in_h = in->rows, p.in_w = in->cols, p.out_h = out_rows, p.out_w = out_cols;
+    p.pad_top = pad_top, p.pad_left = pad_left;
+    mcuprof_conv2d_s8(&p, x, (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)op_in(v, op, 1)),
+                      bias, y, scratch);
+  } else if (op->type == MCUPROF_OP_DEPTHWISE_CONV_2D) {
+    mcuprof_depthwise_params p;
+    depthwise_params(v, op, &p);
+    p.batches = 1, p.in_h = in->rows, p.in_w = in->cols, p.out_h = out_rows, p.out_w = out_cols;
+    p.pad_top = pad_top, p.pad_left = pad_left;
+    mcuprof_depthwise_conv2d_s8(
+        &p, x, (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)op_in(v, op, 1)), bias, y,
+        scratch);
+  } else {
+    mcuprof_pool_params p;
+    p.batches = 1;
+    p.in_h = in->rows, p.in_w = in->cols, p.channels = v->tensors[op_in(v, op, 0)].dims[3];
+    p.out_h = out_rows, p.out_w = out_cols;
+    p.filter_h = op->filter_h, p.filter_w = op->filter_w;
+    p.stride_h = op->stride_h, p.stride_w = op->stride_w;
+    p.pad_top = pad_top, p.pad_left = pad_left;
+    p.act_min = op->act_min, p.act_max = op->act_max;
+    if (op->type == MCUPROF_OP_AVERAGE_POOL_2D)
+      mcuprof_average_pool_s8(&p, x, y);
+    else
+      mcuprof_max_pool_s8(&p, x, y);
+  }
+}
+
+/* One elementwise op (ADD, MUL, QUANTIZE, DEQUANTIZE) over one output row of the region:
+ * each row of an NHWC sub-window is contiguous. */
+static void run_elementwise_row(const mcuprof_model* m, const view* v, const mcuprof_op* op,
+                                const mcuprof_patch* patch, int32_t row, int32_t col0, int32_t cols,
+                                uint8_t* y) {
+  const mcuprof_tensor* out = T(v, op_out(v, op, 0));
+  const uint8_t* x[2] = {NULL, NULL};
+  int32_t shape[2][4];
+  for (uint32_t k = 0; k < op->num_inputs && k < 2u; ++k) {
+    const int32_t t = op_in(v, op, k);
+    const mcuprof_tensor* in = T(v, t);
+    if (broadcast_operand(in, out)) { /* small, whole: the same for every row */
+      const mcuprof_patch_region* r = find_region(v, patch, t);
+      x[k] = r != NULL ? buffer_of(m, v, r).base
+                       : (const uint8_t*)mcuprof_model_tensor_data(m, (uint32_t)t);
+      dims4(in, shape[k]);
+    } else if (in->storage == MCUPROF_STORAGE_WEIGHTS) { /* a whole map in flash */
+      patch_buffer b;
+      b.base = (uint8_t*)mcuprof_model_tensor_data(m, (uint32_t)t);
+      b.row0 = 0, b.col0 = 0, b.rows = in->dims[1], b.cols = in->dims[2];
+      b.pixel_bytes = in->dims[3] * (int32_t)dtype_size(in->dtype);
+      x[k] = pixel_at(&b, row, col0);
+      shape[k][0] = 1, shape[k][1] = 1, shape[k][2] = cols, shape[k][3] = in->dims[3];
+    } else {
+      const patch_buffer b = buffer_of(m, v, find_region(v, patch, t));
+      x[k] = pixel_at(&b, row, col0);
+      shape[k][0] = 1, shape[k][1] = 1, shape[k][2] = cols, shape[k][3] = in->dims[3];
+    }
+  }
+  const int32_t channels = out->dims[3];
+  const uint32_t n = (uint32_t)cols * (uint32_t)channels;
+  if (op->type == MCUPROF_OP_ADD || op->type == MCUPROF_OP_MUL) {
+    mcuprof_broadcast_shapes s;
+    for (uint32_t k = 0; k < 4u; ++k) s.in1[k] = shape[0][k], s.in2[k] = shape[1][k];
+    s.out[0] = 1, s.out[1] = 1, s.out[2] = cols, s.out[3] = channels;
+    if (op->type == MCUPROF_OP_ADD) {
+      mcuprof_add_params p;
+      p.shapes = s;
+      p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
+      p.output_offset = op->output_offset;
+      p.left_shift = op->left_shift;
+      p.in1_multiplier = op->input1_multiplier, p.in1_shift = op->input1_shift;
+      p.in2_multiplier = op->input2_multiplier, p.in2_shift = op->input2_shift;
+      p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
+      p.act_min = op->act_min, p.act_max = op->act_max;
+      mcuprof_add_s8(&p, (const int8_t*)x[0], (const int8_t*)x[1], (int8_t*)y);
+    } else {
+      mcuprof_mul_params p;
+      p.shapes = s;
+      p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
+      p.output_offset = op->output_offset;
+      p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
+      p.act_min = op->act_min, p.act_max = op->act_max;
+      mcuprof_mul_s8(&p, (const int8_t*)x[0], (const int8_t*)x[1], (int8_t*)y);
+    }
+  } else if (op->type == MCUPROF_OP_QUANTIZE) {
+    const mcuprof_tensor* in = T(v, op_in(v, op, 0));
+    if (in->dtype == MCUPROF_DTYPE_FLOAT32)
+      mcuprof_quantize_f32_s8((const float*)(const void*)x[0], (int8_t*)y, n, op->scale,
+                              out->zero_point);
+    else
+      requantize_s8((const int8_t*)x[0], (int8_t*)y, n, in->zero_point, out->zero_point,
+                    op->output_multiplier, op->output_shift);
+  } else { /* DEQUANTIZE */
+    const mcuprof_tensor* in = T(v, op_in(v, op, 0));
+    mcuprof_dequantize_s8_f32((const int8_t*)x[0], (float*)(void*)y, n, op->scale, in->zero_point);
+  }
+}
+
+/* Op i of the stage in one patch, computing only its output region. */
+static void run_patch_op(const mcuprof_model* m, const view* v, const mcuprof_patch* patch,
+                         const mcuprof_op* op, const mcuprof_patch_region* ro) {
+  const patch_buffer ob = buffer_of(m, v, ro);
+  const int32_t rows = ro->row1 - ro->row0, cols = ro->col1 - ro->col0;
+  const int full = (ro->flags & MCUPROF_REGION_FULL) != 0u; /* the stage output map */
+  if (window_op_type(op->type)) {
+    const patch_buffer in = buffer_of(m, v, find_region(v, patch, op_in(v, op, 0)));
+    if (!full) {
+      run_window_rows(m, v, op, &in, ro, ro->row0, rows, (int8_t*)ob.base);
+    } else { /* row by row into the map, whose rows are longer than the tile's */
+      for (int32_t r = ro->row0; r < ro->row1; ++r)
+        run_window_rows(m, v, op, &in, ro, r, 1, (int8_t*)pixel_at(&ob, r, ro->col0));
+    }
+    return;
+  }
+  for (int32_t r = ro->row0; r < ro->row1; ++r)
+    run_elementwise_row(m, v, op, patch, r, ro->col0, cols, pixel_at(&ob, r, ro->col0));
+}
+
+/* Whether a later stage op that runs in this patch reads tensor t. */
+static int used_later_in_patch(const view* v, const mcuprof_patch* patch, int32_t t,
+                               uint32_t op_index, uint32_t split) {
+  for (uint32_t j = op_index + 1u; j < split; ++j) {
+    const mcuprof_op* op = &v->ops[j];
+    if (find_region(v, patch, op_out(v, op, 0)) == NULL) continue;
+    for (uint32_t k = 0; k < op->num_inputs; ++k)
+      if (op_in(v, op, k) == t) return 1;
+  }
+  return 0;
+}
+
+static uint32_t patch_op_macs(const mcuprof_model* m, const view* v, uint32_t i,
+                              const mcuprof_patch_region* ro) {
+  const mcuprof_tensor* out = T(v, op_out(v, &v->ops[i], 0));
+  const uint64_t pixels = (uint64_t)out->dims[1] * (uint64_t)out->dims[2];
+  const uint64_t region = (uint64_t)(ro->row1 - ro->row0) * (uint64_t)(ro->col1 - ro->col0);
+  return (uint32_t)((uint64_t)mcuprof_op_macs(m, i) * region / pixels);
+}
+
+static void run_stage(const mcuprof_model* m, const view* v, const mcuprof_schedule* s) {
+  EV_STAGE_BEGIN(0u);
+  const mcuprof_tensor* map = &v->tensors[s->output_tensor];
+  EV_ALLOC(s->output_tensor, map->offset, map->size_bytes);
+  for (uint32_t pi = 0; pi < s->num_patches; ++pi) {
+    const mcuprof_patch* patch = patch_at(v, pi);
+    EV_PATCH_BEGIN(pi, patch->row, patch->column);
+    for (uint32_t i = 0; i < s->split; ++i) {
+      const mcuprof_op* op = &v->ops[i];
+      const int32_t out = op_out(v, op, 0);
+      const mcuprof_patch_region* ro = find_region(v, patch, out);
+      if (ro == NULL) continue; /* nothing downstream needs this op in this patch */
+      const int full = (ro->flags & MCUPROF_REGION_FULL) != 0u;
+      if (!full) EV_ALLOC((uint32_t)out, ro->offset, region_bytes(&v->tensors[out], ro));
+      EV_LAYER_BEGIN(i, op->type, patch_op_macs(m, v, i, ro));
+      run_patch_op(m, v, patch, op, ro);
+      EV_LAYER_END(i);
+      for (uint32_t k = 0; k < op->num_inputs; ++k) {
+        const int32_t t = op_in(v, op, k);
+        if (t < 0 || v->tensors[t].storage != MCUPROF_STORAGE_PATCH) continue;
+        if (!first_mention(v, op, k) || used_later_in_patch(v, patch, t, i, s->split)) continue;
+        EV_FREE((uint32_t)t);
+      }
+    }
+    EV_PATCH_END(pi);
+  }
+  EV_STAGE_END(0u);
+  /* Model inputs read only by the stage die with it. */
+  const uint32_t* ins = (const uint32_t*)(v->image + v->h->inputs_offset);
+  for (uint32_t i = 0; i < v->h->num_inputs; ++i)
+    if (!used_after(v, (int32_t)ins[i], s->split - 1u)) EV_FREE(ins[i]);
+}
+
 mcuprof_exec_status mcuprof_model_run(const mcuprof_model* m) {
   view v;
   model_view(m, &v);
@@ -760,7 +1128,13 @@ mcuprof_exec_status mcuprof_model_run(const mcuprof_model* m) {
   const uint32_t* ins = (const uint32_t*)(v.image + v.h->inputs_offset);
   for (uint32_t i = 0; i < v.h->num_inputs; ++i)
     EV_ALLOC(ins[i], v.tensors[ins[i]].offset, v.tensors[ins[i]].size_bytes);
-  for (uint32_t i = 0; i < v.h->num_ops; ++i) {
+  const mcuprof_schedule* schedule = schedule_of(&v);
+  uint32_t first = 0;
+  if (schedule != NULL) {
+    run_stage(m, &v, schedule);
+    first = schedule->split;
+  }
+  for (uint32_t i = first; i < v.h->num_ops; ++i) {
     const mcuprof_op* op = &v.ops[i];
     const int32_t out = op_out(&v, op, 0);
     const int in_place = (op->flags & MCUPROF_OP_FLAG_IN_PLACE) != 0u;

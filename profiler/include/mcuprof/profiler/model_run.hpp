@@ -29,6 +29,8 @@ struct ModelRunRequest {
   std::optional<std::filesystem::path> runner;        // model runner ELF (default: the board's)
   uint64_t max_cycles = 10'000'000'000ull;
   bool unit_cycles = false;  // one cycle per instruction instead of the core's model
+  // layer | patch | patch:PxP@N | auto (docs/cli.md, `--schedule`)
+  std::string schedule = "layer";
 };
 
 // A model compiled for the runner: the graph, its memory plan and the image bytes.
@@ -36,11 +38,21 @@ struct CompiledModel {
   compiler::Graph graph;
   compiler::MemoryReport memory;
   std::vector<uint8_t> image;
-  uint32_t arena_needed = 0;  // planned arena (16-aligned) + kernel scratch
+  uint32_t arena_needed = 0;        // planned arena (16-aligned) + kernel scratch
+  std::string schedule = "layer";   // what the image runs: "layer" or "patch:PxP@N"
+  int64_t planned_arena_bytes = 0;  // the image's arena (without kernel scratch)
 };
 
 // Imports, plans and writes the image. Throws CommandError (status 65/66) on bad models.
 CompiledModel compile_model(const std::filesystem::path& model);
+
+// The same with a schedule: "layer", "patch" (search_schedules' least-arena patch option
+// within 20 % MAC overhead, else the least arena of all), "patch:PxP@N" or "auto" (the
+// recommendation for `sram_budget` bytes of arena including the kernels' scratch, maybe
+// layer-wise). An invalid (N, P) throws CommandError 65 naming the layer and the reason;
+// a malformed spec, 64.
+CompiledModel compile_model(const std::filesystem::path& model, const std::string& schedule,
+                            int64_t sram_budget);
 
 // The model's input bytes, one entry per model input in image order: from `file` (the
 // inputs' raw bytes concatenated, exactly their total size) or, without one, the

@@ -21,8 +21,17 @@ uint32_t crc32_update(uint32_t crc, std::span<const uint8_t> bytes);
 // The image checksum: CRC-32 of the image without its crc32 field (bytes 12..15).
 uint32_t image_checksum(std::span<const uint8_t> image);
 
-// Builds the image for a graph and its memory plan (plan_memory(g).plan).
-std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan);
+// A schedule section to embed (patch_image.hpp builds it): its bytes, and the tensors
+// that live only in per-patch buffers (written with MCUPROF_STORAGE_PATCH).
+struct ImageSchedule {
+  std::vector<uint8_t> section;
+  std::vector<int32_t> patch_tensors;
+};
+
+// Builds the image for a graph and its memory plan (plan_memory(g).plan), layer by layer
+// or, with `schedule`, with that schedule section.
+std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan,
+                                       const ImageSchedule* schedule = nullptr);
 
 // An image parsed back (host side, for tests and tools). Throws ModelError if the image
 // is damaged: wrong magic or version, checksum mismatch, any offset out of bounds.
