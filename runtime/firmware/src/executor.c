@@ -692,6 +692,50 @@ static void requantize_s8(const int8_t* in, int8_t* out, uint32_t n, int32_t inp
   }
 }
 
+/* ADD, MUL, QUANTIZE and DEQUANTIZE over `n` output elements with the op's precomputed
+ * parameters (`s`, the broadcast shapes, is read by ADD and MUL only). Whole tensors and
+ * the rows of a patch region both come here. */
+static void run_elementwise(const view* v, const mcuprof_op* op, const mcuprof_broadcast_shapes* s,
+                            const void* x1, const void* x2, void* y, uint32_t n) {
+  const mcuprof_tensor* in = T(v, op_in(v, op, 0));
+  const mcuprof_tensor* out = T(v, op_out(v, op, 0));
+  switch (op->type) {
+    case MCUPROF_OP_ADD: {
+      mcuprof_add_params p;
+      p.shapes = *s;
+      p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
+      p.output_offset = op->output_offset;
+      p.left_shift = op->left_shift;
+      p.in1_multiplier = op->input1_multiplier, p.in1_shift = op->input1_shift;
+      p.in2_multiplier = op->input2_multiplier, p.in2_shift = op->input2_shift;
+      p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
+      p.act_min = op->act_min, p.act_max = op->act_max;
+      mcuprof_add_s8(&p, (const int8_t*)x1, (const int8_t*)x2, (int8_t*)y);
+      break;
+    }
+    case MCUPROF_OP_MUL: {
+      mcuprof_mul_params p;
+      p.shapes = *s;
+      p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
+      p.output_offset = op->output_offset;
+      p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
+      p.act_min = op->act_min, p.act_max = op->act_max;
+      mcuprof_mul_s8(&p, (const int8_t*)x1, (const int8_t*)x2, (int8_t*)y);
+      break;
+    }
+    case MCUPROF_OP_QUANTIZE:
+      if (in->dtype == MCUPROF_DTYPE_FLOAT32)
+        mcuprof_quantize_f32_s8((const float*)x1, (int8_t*)y, n, op->scale, out->zero_point);
+      else
+        requantize_s8((const int8_t*)x1, (int8_t*)y, n, in->zero_point, out->zero_point,
+                      op->output_multiplier, op->output_shift);
+      break;
+    default: /* DEQUANTIZE */
+      mcuprof_dequantize_s8_f32((const int8_t*)x1, (float*)y, n, op->scale, in->zero_point);
+      break;
+  }
+}
+
 static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) {
   const int32_t in_index = op_in(v, op, 0);
   const int32_t out_index = op_out(v, op, 0);
@@ -738,31 +782,12 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
     case MCUPROF_OP_ADD:
     case MCUPROF_OP_MUL: {
       const int32_t in2_index = op_in(v, op, 1);
-      mcuprof_broadcast_shapes s;
-      dims4(in, s.in1);
-      dims4(T(v, in2_index), s.in2);
-      dims4(out, s.out);
-      const int8_t* x2 = (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)in2_index);
-      if (op->type == MCUPROF_OP_ADD) {
-        mcuprof_add_params p;
-        p.shapes = s;
-        p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
-        p.output_offset = op->output_offset;
-        p.left_shift = op->left_shift;
-        p.in1_multiplier = op->input1_multiplier, p.in1_shift = op->input1_shift;
-        p.in2_multiplier = op->input2_multiplier, p.in2_shift = op->input2_shift;
-        p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
-        p.act_min = op->act_min, p.act_max = op->act_max;
-        mcuprof_add_s8(&p, (const int8_t*)x, x2, (int8_t*)y);
-      } else {
-        mcuprof_mul_params p;
-        p.shapes = s;
-        p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
-        p.output_offset = op->output_offset;
-        p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
-        p.act_min = op->act_min, p.act_max = op->act_max;
-        mcuprof_mul_s8(&p, (const int8_t*)x, x2, (int8_t*)y);
-      }
+      mcuprof_broadcast_shapes sh;
+      dims4(in, sh.in1);
+      dims4(T(v, in2_index), sh.in2);
+      dims4(out, sh.out);
+      run_elementwise(v, op, &sh, x, mcuprof_model_tensor_data(m, (uint32_t)in2_index), y,
+                      elements(out));
       break;
     }
     case MCUPROF_OP_MEAN: {
@@ -822,16 +847,8 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
       break;
     }
     case MCUPROF_OP_QUANTIZE:
-      if (in->dtype == MCUPROF_DTYPE_FLOAT32)
-        mcuprof_quantize_f32_s8((const float*)x, (int8_t*)y, elements(out), op->scale,
-                                out->zero_point);
-      else
-        requantize_s8((const int8_t*)x, (int8_t*)y, elements(out), in->zero_point, out->zero_point,
-                      op->output_multiplier, op->output_shift);
-      break;
-    case MCUPROF_OP_DEQUANTIZE:
-      mcuprof_dequantize_s8_f32((const int8_t*)x, (float*)y, elements(in), op->scale,
-                                in->zero_point);
+    case MCUPROF_OP_DEQUANTIZE: /* the element count is the same on both sides (validated) */
+      run_elementwise(v, op, NULL, x, NULL, y, elements(out));
       break;
     case MCUPROF_OP_TRANSPOSE: {
       mcuprof_transpose_params p;
@@ -985,7 +1002,7 @@ static void run_elementwise_row(const mcuprof_model* m, const view* v, const mcu
                                 uint8_t* y) {
   const mcuprof_tensor* out = T(v, op_out(v, op, 0));
   const uint8_t* x[2] = {NULL, NULL};
-  int32_t shape[2][4];
+  int32_t shape[2][4] = {{1, 1, 1, 1}, {1, 1, 1, 1}};
   for (uint32_t k = 0; k < op->num_inputs && k < 2u; ++k) {
     const int32_t t = op_in(v, op, k);
     const mcuprof_tensor* in = T(v, t);
@@ -1009,42 +1026,10 @@ static void run_elementwise_row(const mcuprof_model* m, const view* v, const mcu
   }
   const int32_t channels = out->dims[3];
   const uint32_t n = (uint32_t)cols * (uint32_t)channels;
-  if (op->type == MCUPROF_OP_ADD || op->type == MCUPROF_OP_MUL) {
-    mcuprof_broadcast_shapes s;
-    for (uint32_t k = 0; k < 4u; ++k) s.in1[k] = shape[0][k], s.in2[k] = shape[1][k];
-    s.out[0] = 1, s.out[1] = 1, s.out[2] = cols, s.out[3] = channels;
-    if (op->type == MCUPROF_OP_ADD) {
-      mcuprof_add_params p;
-      p.shapes = s;
-      p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
-      p.output_offset = op->output_offset;
-      p.left_shift = op->left_shift;
-      p.in1_multiplier = op->input1_multiplier, p.in1_shift = op->input1_shift;
-      p.in2_multiplier = op->input2_multiplier, p.in2_shift = op->input2_shift;
-      p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
-      p.act_min = op->act_min, p.act_max = op->act_max;
-      mcuprof_add_s8(&p, (const int8_t*)x[0], (const int8_t*)x[1], (int8_t*)y);
-    } else {
-      mcuprof_mul_params p;
-      p.shapes = s;
-      p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
-      p.output_offset = op->output_offset;
-      p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
-      p.act_min = op->act_min, p.act_max = op->act_max;
-      mcuprof_mul_s8(&p, (const int8_t*)x[0], (const int8_t*)x[1], (int8_t*)y);
-    }
-  } else if (op->type == MCUPROF_OP_QUANTIZE) {
-    const mcuprof_tensor* in = T(v, op_in(v, op, 0));
-    if (in->dtype == MCUPROF_DTYPE_FLOAT32)
-      mcuprof_quantize_f32_s8((const float*)(const void*)x[0], (int8_t*)y, n, op->scale,
-                              out->zero_point);
-    else
-      requantize_s8((const int8_t*)x[0], (int8_t*)y, n, in->zero_point, out->zero_point,
-                    op->output_multiplier, op->output_shift);
-  } else { /* DEQUANTIZE */
-    const mcuprof_tensor* in = T(v, op_in(v, op, 0));
-    mcuprof_dequantize_s8_f32((const int8_t*)x[0], (float*)(void*)y, n, op->scale, in->zero_point);
-  }
+  mcuprof_broadcast_shapes sh;
+  for (uint32_t k = 0; k < 4u; ++k) sh.in1[k] = shape[0][k], sh.in2[k] = shape[1][k];
+  sh.out[0] = 1, sh.out[1] = 1, sh.out[2] = cols, sh.out[3] = channels;
+  run_elementwise(v, op, &sh, x[0], x[1], y, n);
 }
 
 /* Op i of the stage in one patch, computing only its output region. */
