@@ -49,16 +49,6 @@ void write_file(const std::filesystem::path& path, std::span<const uint8_t> byte
     throw CommandError(exit_code::kCantCreate, fmt::format("{}: cannot write", path.string()));
 }
 
-targets::Target resolve(const ModelRunRequest& request) {
-  try {
-    if (request.target_file) return targets::load_target_file(*request.target_file);
-    return targets::Catalogue::from_directory(targets::default_catalogue_dir())
-        .find(request.target_name);
-  } catch (const targets::TargetError& e) {
-    throw CommandError(exit_code::kDataError, e.what());
-  }
-}
-
 uint32_t symbol(const sim::ElfImage& elf, const std::string& name) {
   const auto a = elf.symbol_address(name);
   if (!a)
@@ -334,7 +324,7 @@ std::filesystem::path find_model_runner(const std::string& board) {
 
 RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
                      std::ostream& console_err) {
-  const targets::Target target = resolve(request);
+  const targets::Target target = resolve_target(request.target_name, request.target_file);
   const auto runner_path = request.runner ? *request.runner : find_model_runner(target.name);
   RunnerLayout l;
   try {

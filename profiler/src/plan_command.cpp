@@ -65,13 +65,7 @@ cc::EstimateOptions convention(const std::string& name) {
 int plan(const PlanArgs& a) {
   if (!std::filesystem::exists(a.model))
     throw CommandError(exit_code::kNoInput, fmt::format("model '{}' does not exist", a.model));
-  const targets::Target target = [&] {
-    try {
-      return targets::Catalogue::from_directory(targets::default_catalogue_dir()).find(a.target);
-    } catch (const targets::TargetError& e) {
-      throw CommandError(exit_code::kDataError, e.what());
-    }
-  }();
+  const targets::Target target = resolve_target(a.target);
   const int64_t budget = int64_t{target.data().size} - target.stack_bytes - kRunnerStaticAllowance;
   cc::ScheduleSearch search;
   try {

@@ -12,14 +12,14 @@
 #include <ostream>
 
 #include "file_hash.hpp"
-#include "trace_recording.hpp"
-#include "mcuprof/profiler/attribution.hpp"
 #include "function_cycles.hpp"
+#include "mcuprof/profiler/attribution.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/trace_events.hpp"
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/sim/machine.hpp"
 #include "mcuprof/traces/store.hpp"
+#include "trace_recording.hpp"
 
 namespace mcuprof::profiler {
 namespace {
@@ -130,7 +130,8 @@ class ProgressLine final : public sim::MachineObserver {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (seconds < 1.0) return;
-    fmt::print(stderr, "\r  {:.0f} M cycles simulated, {:.0f} MIPS ", static_cast<double>(cycles) / 1e6,
+    fmt::print(stderr, "\r  {:.0f} M cycles simulated, {:.0f} MIPS ",
+               static_cast<double>(cycles) / 1e6,
                static_cast<double>(instructions) / 1e6 / seconds);
     std::fflush(stderr);
     shown_ = true;
@@ -224,16 +225,6 @@ int process_exit_status(const sim::RunResult& r) {
   return exit_code::kSoftware;
 }
 
-targets::Target resolve_target(const RunRequest& request) {
-  try {
-    if (request.target_file) return targets::load_target_file(*request.target_file);
-    return targets::Catalogue::from_directory(targets::default_catalogue_dir())
-        .find(request.target_name);
-  } catch (const targets::TargetError& e) {
-    throw CommandError(exit_code::kDataError, e.what());
-  }
-}
-
 int sim_error_status(const sim::SimError& e) {
   switch (e.kind()) {
     case sim::SimError::Kind::FileNotFound:
@@ -256,15 +247,27 @@ std::string utc_now_iso8601() {
 // Opens the summary file before the run, so an unwritable path fails early.
 std::ofstream open_summary(const std::filesystem::path& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw CommandError(exit_code::kCantCreate, fmt::format("{}: cannot write summary", path.string()));
+  if (!out)
+    throw CommandError(exit_code::kCantCreate,
+                       fmt::format("{}: cannot write summary", path.string()));
   return out;
 }
 
 }  // namespace
 
+targets::Target resolve_target(const std::string& name,
+                               const std::optional<std::filesystem::path>& file) {
+  try {
+    if (file) return targets::load_target_file(*file);
+    return targets::Catalogue::from_directory(targets::default_catalogue_dir()).find(name);
+  } catch (const targets::TargetError& e) {
+    throw CommandError(exit_code::kDataError, e.what());
+  }
+}
+
 RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
                         std::ostream& console_err, const RunHooks& hooks) {
-  const targets::Target target = resolve_target(request);
+  const targets::Target target = resolve_target(request.target_name, request.target_file);
 
   // Inputs first, outputs next, then run: a bad request never touches the database.
   std::optional<sim::ElfImage> image;
@@ -281,9 +284,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     if (request.semihosting_root) {
       std::error_code ec;
       if (!std::filesystem::is_directory(*request.semihosting_root, ec))
-        throw CommandError(exit_code::kNoInput,
-                           fmt::format("{}: semihosting root is not a folder",
-                                       request.semihosting_root->string()));
+        throw CommandError(exit_code::kNoInput, fmt::format("{}: semihosting root is not a folder",
+                                                            request.semihosting_root->string()));
       machine->set_semihosting_root(*request.semihosting_root);
     }
   } catch (const targets::TargetError& e) {
@@ -330,13 +332,13 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     std::string list;
     for (size_t i = 0; i < std::min(kShown, unmodelled.seen().size()); ++i)
       list += (i ? ", " : "") + unmodelled.seen()[i];
-    console_err << fmt::format("mcuprof: {} unmodelled register address(es) accessed ({} policy): "
-                               "{}{}\n",
-                               unmodelled.seen().size(),
-                               target.peripherals.policy == targets::UnknownRegisterPolicy::Fault
-                                   ? "fault"
-                                   : "last-written",
-                               list, unmodelled.seen().size() > kShown ? ", ..." : "");
+    console_err << fmt::format(
+        "mcuprof: {} unmodelled register address(es) accessed ({} policy): "
+        "{}{}\n",
+        unmodelled.seen().size(),
+        target.peripherals.policy == targets::UnknownRegisterPolicy::Fault ? "fault"
+                                                                           : "last-written",
+        list, unmodelled.seen().size() > kShown ? ", ..." : "");
   }
   // The fault report goes to the user and, in full, into the stored run.
   const std::string report = result.report ? result.report->text() : std::string();
@@ -366,7 +368,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   record.instructions = result.instructions;
   record.stop_reason = std::string(sim::to_string(result.reason));
   record.exit_code = result.exit_code;
-  record.fault = result.fault == sim::FaultKind::None ? "" : std::string(sim::to_string(result.fault));
+  record.fault =
+      result.fault == sim::FaultKind::None ? "" : std::string(sim::to_string(result.fault));
   record.detail = report.empty() ? result.detail : result.detail + "\n" + report;
 
   int64_t run_id = 0;
@@ -390,7 +393,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["cycle_model"] = record.cycle_model;
   s["total_cycles"] = result.cycles;
   s["instructions"] = result.instructions;
-  s["latency_ms"] = static_cast<double>(result.cycles) * 1000.0 / static_cast<double>(target.clock_hz);
+  s["latency_ms"] =
+      static_cast<double>(result.cycles) * 1000.0 / static_cast<double>(target.clock_hz);
   s["stop_reason"] = record.stop_reason;
   s["exit_code"] = result.exit_code;
   s["fault"] = record.fault.empty() ? nlohmann::json() : nlohmann::json(record.fault);
@@ -422,7 +426,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   uint64_t macs = 0;
   for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
   s["macs"] = macs;
-  if (macs > 0) s["cycles_per_mac"] = static_cast<double>(result.cycles) / static_cast<double>(macs);
+  if (macs > 0)
+    s["cycles_per_mac"] = static_cast<double>(result.cycles) / static_cast<double>(macs);
   s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
   s["trace_problems"] = attribution.problems;
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcuprof/targets/target.hpp"
+
 #include "mcuprof/profiler/attribution.hpp"
 #include "mcuprof/sim/machine.hpp"
 
@@ -59,6 +61,11 @@ struct RunHooks {
                      nlohmann::json& summary)>
       after_run;
 };
+
+// The board to run on: the target file when one is given, else the catalogue's board of
+// that name. Throws CommandError (bad input data) naming the problem.
+targets::Target resolve_target(const std::string& name,
+                               const std::optional<std::filesystem::path>& file = std::nullopt);
 
 // Runs the request. Console text goes to `console_out` (ITM and semihosting stdout)
 // and `console_err` (semihosting stderr) as it is produced. Throws CommandError for
