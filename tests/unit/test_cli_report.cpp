@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "files.hpp"
 #include "paths.hpp"
 #include "process.hpp"
 
@@ -16,11 +17,6 @@ namespace {
 test::ProcessResult cli(std::vector<std::string> args) {
   args.insert(args.begin(), test::mcuprof_binary().string());
   return test::run_process(args);
-}
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace
@@ -74,10 +70,10 @@ TEST(CliReport, ReportCompareAndPlotStoredRuns) {
   const auto png = (dir / "m.png").string();
   const auto plot = cli({"plot", db, "--runs", "1,2", "--out", png, "--x", "progress"});
   ASSERT_EQ(plot.status, 0) << plot.err;
-  EXPECT_EQ(slurp(png).substr(1, 3), "PNG");
+  EXPECT_EQ(test::read_text(png).substr(1, 3), "PNG");
   const auto svg = (dir / "m.svg").string();
   ASSERT_EQ(cli({"plot", db, "--runs", "1", "--out", svg}).status, 0);
-  EXPECT_NE(slurp(svg).find("<svg"), std::string::npos);
+  EXPECT_NE(test::read_text(svg).find("<svg"), std::string::npos);
 
   EXPECT_EQ(cli({"report", (dir / "missing.db").string()}).status, 66);
   const auto bad_run = cli({"report", db, "--run", "99"});

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <random>
 
+#include "files.hpp"
 #include "mcuprof/compiler/generator.hpp"
 #include "mcuprof/compiler/importer.hpp"
 #include "mcuprof/compiler/model_image.hpp"
@@ -15,11 +16,6 @@ using namespace mcuprof;
 using namespace mcuprof::compiler;
 
 namespace {
-
-std::vector<uint8_t> read_all(const std::filesystem::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
 
 // Import, and if that succeeds, plan and write an image too: all must either work or
 // throw ModelError. Returns true if the model was accepted.
@@ -41,7 +37,7 @@ TEST(CompilerHostile, TruncatedModelsAreRefused) {
   for (const char* file : {"kws_ref_model.tflite", "vww_96_int8.tflite", "mcunet-vww1.tflite"}) {
     const auto path = test::shared_models_dir() / file;
     if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared model missing: " << path;
-    const auto full = read_all(path);
+    const auto full = test::read_bytes(path);
     ASSERT_TRUE(survives(full)) << file;
     int refused = 0, tried = 0;
     for (std::size_t cut :
@@ -63,7 +59,7 @@ TEST(CompilerHostile, TruncatedModelsAreRefused) {
 TEST(CompilerHostile, CorruptedModelsNeverCrash) {
   const auto path = test::shared_models_dir() / "kws_ref_model.tflite";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared model missing: " << path;
-  const auto full = read_all(path);
+  const auto full = test::read_bytes(path);
   std::mt19937 rng(5);
   int refused = 0;
   // Corrupt the structure-heavy tail and head (tables, vtables, offsets) and the middle.
@@ -121,7 +117,7 @@ TEST(CompilerHostile, FuzzerFindingsStayFixed) {
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     ++n;
     SCOPED_TRACE(e.path().filename().string());
-    (void)survives(read_all(e.path()));
+    (void)survives(test::read_bytes(e.path()));
   }
   EXPECT_GT(n, 0);
 }

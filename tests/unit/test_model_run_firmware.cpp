@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "files.hpp"
 #include "mcuprof/compiler/analysis.hpp"
 #include "mcuprof/compiler/generator.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
@@ -24,21 +25,8 @@
 namespace mcuprof::test {
 namespace {
 
-std::vector<uint8_t> slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-nlohmann::json read_json(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
-
 void write_model(const std::filesystem::path& path, const compiler::GeneratorOptions& o) {
-  const auto bytes = compiler::generate_model(o);
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()),
-             static_cast<std::streamsize>(bytes.size()));
+  write_bytes(path, compiler::generate_model(o));
 }
 
 profiler::RunOutcome run(const profiler::ModelRunRequest& r) {
@@ -78,7 +66,7 @@ TEST_P(ModelRunFirmware, OutputsAreByteIdenticalToHostAndReference) {
     r.output = dir / (model.name + "." + board + ".out");
     r.summary = dir / (model.name + "." + board + ".json");
     run(r);
-    const auto firmware_out = slurp(*r.output);
+    const auto firmware_out = read_bytes(*r.output);
     EXPECT_EQ(firmware_out, host);
     EXPECT_EQ(firmware_out, expected);
 
@@ -150,7 +138,7 @@ TEST(ModelRunDump, EveryIntermediateTensorMatchesTheReference) {
       continue;
     }
     ASSERT_TRUE(t["status"] == "dumped" || t["status"] == "model input") << t.dump();
-    EXPECT_EQ(slurp(dir / "dump" / t["file"].get<std::string>()), ref[i]) << t.dump();
+    EXPECT_EQ(read_bytes(dir / "dump" / t["file"].get<std::string>()), ref[i]) << t.dump();
     if (t["status"] == "dumped") {
       EXPECT_FALSE(t["producing_op"].is_null());
       ++dumped;
@@ -198,7 +186,7 @@ TEST(ModelRunCli, RunsATfliteAndRefusesBadInput) {
                                "--target", "stm32f412", "--output", (dir / "out.bin").string(),
                                "--summary", (dir / "s.json").string()});
   EXPECT_EQ(ok.status, 0) << ok.err;
-  EXPECT_EQ(slurp(dir / "out.bin").size(), 4u);
+  EXPECT_EQ(read_bytes(dir / "out.bin").size(), 4u);
   EXPECT_EQ(read_json(dir / "s.json")["layers"].size() > 0, true);
   // Wrong input size: one clear line, data error.
   std::ofstream(dir / "short.bin") << "abc";

@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "files.hpp"
 #include "mcuprof/compiler/generator.hpp"
 #include "mcuprof/compiler/patch_image.hpp"
 #include "mcuprof/compiler/patch_plan.hpp"
@@ -28,23 +29,10 @@ namespace {
 
 const char* kBoard = "stm32f412";
 
-std::vector<uint8_t> slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-nlohmann::json read_json(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
-
 std::filesystem::path generated(const std::filesystem::path& dir, const char* name,
                                 const compiler::GeneratorOptions& options) {
   const auto path = dir / (std::string(name) + ".tflite");
-  const auto bytes = compiler::generate_model(options);
-  std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()),
-             static_cast<std::streamsize>(bytes.size()));
+  write_bytes(path, compiler::generate_model(options));
   return path;
 }
 
@@ -66,7 +54,7 @@ Result run(const std::filesystem::path& model, const std::string& schedule,
   std::ostringstream out, err;
   const auto outcome = profiler::run_model(r, out, err);
   EXPECT_EQ(outcome.exit_status, 0) << err.str();
-  return {slurp(*r.output), read_json(*r.summary)};
+  return {read_bytes(*r.output), read_json(*r.summary)};
 }
 
 // Runs `schedule` and checks it against the layer-wise run of the same model.
