@@ -42,17 +42,6 @@ QTableView* make_table(QWidget* parent, QAbstractItemModel* model) {
   return t;
 }
 
-uint64_t sram_size(const std::string& target) {
-  try {
-    return targets::Catalogue::from_directory(targets::default_catalogue_dir())
-        .find(target)
-        .data()
-        .size;
-  } catch (const targets::TargetError&) {
-    return 0;
-  }
-}
-
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -164,7 +153,8 @@ void MainWindow::show_selected_runs() {
     std::vector<plot::ChartRun> charts;
     for (int64_t id : ids)
       if (const auto run = store.run(id))
-        charts.push_back(plot::chart_run_from_trace(store, *run, sram_size(run->target)));
+        charts.push_back(
+            plot::chart_run_from_trace(store, *run, targets::catalogue_sram_bytes(run->target)));
     chart_->set_runs(std::move(charts));
     layer_run_ = ids.empty() ? 0 : ids.front();
     layers_->set_layers(ids.empty() ? std::vector<traces::LayerRow>{}

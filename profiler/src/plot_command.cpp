@@ -31,15 +31,6 @@ struct PlotArgs {
   std::string sram_of;  // draw this board's SRAM instead of each run's own
 };
 
-uint64_t sram_size(const std::string& target_name) {
-  try {
-    const auto catalogue = targets::Catalogue::from_directory(targets::default_catalogue_dir());
-    return catalogue.find(target_name).data().size;
-  } catch (const targets::TargetError&) {
-    return 0;  // a board no longer in the catalogue: no line
-  }
-}
-
 int plot_runs(const PlotArgs& a) {
   const traces::TraceStore store = open_store_for_reading(a.db);
   std::vector<plot::ChartRun> charts;
@@ -48,7 +39,7 @@ int plot_runs(const PlotArgs& a) {
   for (const auto& id : ids) {
     const traces::RunRecord run = find_run_or_latest(store, id);
     charts.push_back(plot::chart_run_from_trace(
-        store, run, sram_size(a.sram_of.empty() ? run.target : a.sram_of)));
+        store, run, targets::catalogue_sram_bytes(a.sram_of.empty() ? run.target : a.sram_of)));
   }
   plot::OffscreenGui gui;
   plot::ChartRenderer renderer;

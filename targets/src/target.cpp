@@ -439,4 +439,12 @@ std::filesystem::path default_catalogue_dir() {
   return MCUPROF_TARGETS_DIR;
 }
 
+uint64_t catalogue_sram_bytes(std::string_view name) {
+  try {
+    return Catalogue::from_directory(default_catalogue_dir()).find(name).data().size;
+  } catch (const TargetError&) {
+    return 0;
+  }
+}
+
 }  // namespace mcuprof::targets

@@ -151,4 +151,8 @@ class Catalogue {
 // The catalogue folder: $MCUPROF_TARGETS if set, else the one compiled in.
 std::filesystem::path default_catalogue_dir();
 
+// Size of the data memory of the catalogue board `name`, 0 when the catalogue does not
+// know it (a run made with a target file, or a board since removed): for SRAM-limit lines.
+uint64_t catalogue_sram_bytes(std::string_view name);
+
 }  // namespace mcuprof::targets
