@@ -414,6 +414,22 @@ class Importer {
     return out;
   }
 
+  // The common check of an int8 activation op: an int8 input and a non-constant int8
+  // output; returns {input, output}.
+  std::pair<int32_t, int32_t> int8_in_out(const Operator& o) const {
+    const int32_t in = o.inputs[0], out = o.outputs[0];
+    is_act_int8(in, "input"), is_act_int8(out, "output"), not_const(out);
+    return {in, out};
+  }
+  // CONV_2D and DEPTHWISE_CONV_2D read the same window options.
+  template <typename ConvOptions>
+  static void conv_options(OpOptions& opt, const ConvOptions& x) {
+    opt.padding = padding(x.padding());
+    opt.stride_h = x.stride_h(), opt.stride_w = x.stride_w();
+    opt.dilation_h = x.dilation_h_factor(), opt.dilation_w = x.dilation_w_factor();
+    opt.activation = activation(x.fused_activation_function());
+  }
+
   void check_op(const tfl::Operator* op, Operator& o) {
     auto& opt = o.options;
     switch (o.type) {
@@ -421,12 +437,10 @@ class Importer {
         arity(o, 2, 3, 1);
         const auto* x = op->builtin_options_as_Conv2DOptions();
         need(x != nullptr, "missing Conv2DOptions");
-        opt.padding = padding(x->padding());
-        opt.stride_h = x->stride_h(), opt.stride_w = x->stride_w();
-        opt.dilation_h = x->dilation_h_factor(), opt.dilation_w = x->dilation_w_factor();
-        opt.activation = activation(x->fused_activation_function());
-        const int32_t in = o.inputs[0], w = o.inputs[1], out = o.outputs[0];
-        is_act_int8(in, "input"), is_act_int8(out, "output"), not_const(in), not_const(out);
+        conv_options(opt, *x);
+        const auto [in, out] = int8_in_out(o);
+        const int32_t w = o.inputs[1];
+        not_const(in);
         is_rank(in, 4, "input"), is_rank(w, 4, "weights"), is_rank(out, 4, "output");
         const auto& ws = T(w).shape;
         need(ws[3] == T(in).shape[3], fmt::format("weights expect {} input channels, input has {} "
@@ -442,12 +456,10 @@ class Importer {
         arity(o, 2, 3, 1);
         const auto* x = op->builtin_options_as_DepthwiseConv2DOptions();
         need(x != nullptr, "missing DepthwiseConv2DOptions");
-        opt.padding = padding(x->padding());
-        opt.stride_h = x->stride_h(), opt.stride_w = x->stride_w();
-        opt.dilation_h = x->dilation_h_factor(), opt.dilation_w = x->dilation_w_factor();
-        opt.activation = activation(x->fused_activation_function());
-        const int32_t in = o.inputs[0], w = o.inputs[1], out = o.outputs[0];
-        is_act_int8(in, "input"), is_act_int8(out, "output"), not_const(in), not_const(out);
+        conv_options(opt, *x);
+        const auto [in, out] = int8_in_out(o);
+        const int32_t w = o.inputs[1];
+        not_const(in);
         is_rank(in, 4, "input"), is_rank(w, 4, "weights"), is_rank(out, 4, "output");
         const auto& ws = T(w).shape;
         need(ws[0] == 1, "depthwise weights must have shape [1, H, W, C]");
@@ -507,8 +519,7 @@ class Importer {
       case OpType::kMean: {
         arity(o, 2, 2, 1);
         if (const auto* x = op->builtin_options_as_ReducerOptions()) opt.keep_dims = x->keep_dims();
-        const int32_t in = o.inputs[0], out = o.outputs[0];
-        is_act_int8(in, "input"), is_act_int8(out, "output"), not_const(out);
+        const auto [in, out] = int8_in_out(o);
         const auto rank = static_cast<int32_t>(T(in).shape.size());
         need(rank >= 1 && rank <= 5, "input rank must be 1..5");
         std::set<int32_t> set;
@@ -535,8 +546,7 @@ class Importer {
         opt.stride_h = x->stride_h(), opt.stride_w = x->stride_w();
         opt.filter_h = x->filter_height(), opt.filter_w = x->filter_width();
         opt.activation = activation(x->fused_activation_function());
-        const int32_t in = o.inputs[0], out = o.outputs[0];
-        is_act_int8(in, "input"), is_act_int8(out, "output"), not_const(out);
+        const auto [in, out] = int8_in_out(o);
         is_rank(in, 4, "input"), is_rank(out, 4, "output");
         need(T(out).shape[3] == T(in).shape[3], "pooling changes the channel count");
         same_quant(in, out);
@@ -545,8 +555,7 @@ class Importer {
       }
       case OpType::kPad: {
         arity(o, 2, 2, 1);
-        const int32_t in = o.inputs[0], out = o.outputs[0];
-        is_act_int8(in, "input"), is_act_int8(out, "output"), not_const(out);
+        const auto [in, out] = int8_in_out(o);
         same_quant(in, out);
         const auto p = const_ints(o.inputs[1], "paddings");
         const auto& is = T(in).shape;
@@ -576,8 +585,7 @@ class Importer {
         arity(o, 1, 1, 1);
         if (const auto* x = op->builtin_options_as_SoftmaxOptions()) opt.beta = x->beta();
         need(std::isfinite(opt.beta) && opt.beta > 0, "invalid softmax beta");
-        const int32_t in = o.inputs[0], out = o.outputs[0];
-        is_act_int8(in, "input"), is_act_int8(out, "output"), not_const(out);
+        const auto [in, out] = int8_in_out(o);
         need(T(in).shape == T(out).shape, "softmax changes the shape");
         need(T(out).zero_point() == -128 && std::fabs(T(out).scale() - 1.0f / 256.0f) < 1e-6f,
              "int8 softmax output must have scale 1/256 and zero point -128");
@@ -603,8 +611,7 @@ class Importer {
       }
       case OpType::kTranspose: {
         arity(o, 2, 2, 1);
-        const int32_t in = o.inputs[0], out = o.outputs[0];
-        is_act_int8(in, "input"), is_act_int8(out, "output"), not_const(out);
+        const auto [in, out] = int8_in_out(o);
         same_quant(in, out);
         const auto perm = const_ints(o.inputs[1], "perm");
         const auto& is = T(in).shape;
@@ -628,8 +635,7 @@ class Importer {
           opt.align_corners = x->align_corners();
           opt.half_pixel_centers = x->half_pixel_centers();
         }
-        const int32_t in = o.inputs[0], out = o.outputs[0];
-        is_act_int8(in, "input"), is_act_int8(out, "output"), not_const(out);
+        const auto [in, out] = int8_in_out(o);
         is_rank(in, 4, "input"), is_rank(out, 4, "output");
         same_quant(in, out);
         const auto size = const_ints(o.inputs[1], "size");
