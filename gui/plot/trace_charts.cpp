@@ -1,6 +1,7 @@
 // Trace database → ChartRun (see trace_charts.hpp).
 #include "trace_charts.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace mcuprof::plot {
@@ -36,6 +37,9 @@ ChartRun chart_run_from_trace(const traces::TraceStore& store, const traces::Run
   c.stack = series(store, run.id, traces::track::kSramStack);
   c.total = series(store, run.id, traces::track::kSramTotal);
   for (const auto& s : store.spans(run.id, {.track = traces::track::kLayers, .kind = ""})) {
+    // The run slice covers the whole machine run; total_cycles may be only the
+    // firmware's RUN_BEGIN..RUN_END window.
+    c.end_cycle = std::max(c.end_cycle, s.ts + s.dur);
     if (s.kind == traces::kind::kLayer || s.kind == traces::kind::kLayerInPatch) {
       c.layers.push_back(
           {s.name, s.op, s.ts, s.ts + s.dur, static_cast<int>(s.layer_index.value_or(-1))});

@@ -140,8 +140,11 @@ void Attributor::on_event(const TraceEvent& event) {
       if (event.arg != kProtocolVersion)
         problem(fmt::format("firmware speaks trace protocol {}, mcuprof {}", event.arg,
                             kProtocolVersion));
+      if (!result_.run_begin) result_.run_begin = event.at;
       break;
     case EventType::RunEnd:
+      if (result_.run_begin && !result_.run_end) result_.run_end = event.at;
+      break;
     case EventType::Mark:
       break;
     case EventType::LayerBegin:

@@ -185,6 +185,18 @@ class UnmodelledRegisters final : public sim::MachineObserver {
   std::vector<std::string> seen_;
 };
 
+// What a run's cycles, instructions and latency measure: the firmware's RUN_BEGIN..RUN_END
+// window when it sent both (one inference, without start-up and checks), else the whole
+// machine run. The stored run, the summary and the gates all use this one figure.
+Counters measured_work(const Attribution& a, const sim::RunResult& result) {
+  if (a.run_begin && a.run_end && a.run_end->cycles >= a.run_begin->cycles)
+    return {a.run_end->cycles - a.run_begin->cycles,
+            a.run_end->instructions - a.run_begin->instructions,
+            a.run_end->flash_ifetch_bytes - a.run_begin->flash_ifetch_bytes,
+            a.run_end->flash_data_bytes - a.run_begin->flash_data_bytes};
+  return {result.cycles, result.instructions, 0, 0};
+}
+
 int fault_exit_status(sim::FaultKind kind) {
   switch (kind) {
     case sim::FaultKind::UnmappedAccess:
@@ -364,8 +376,9 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   record.tool_version = MCUPROF_VERSION;
   record.cycle_model = std::string(machine->cycle_model().name());
   record.clock_hz = target.clock_hz;
-  record.total_cycles = result.cycles;
-  record.instructions = result.instructions;
+  const Counters work = measured_work(attribution, result);
+  record.total_cycles = work.cycles;
+  record.instructions = work.instructions;
   record.stop_reason = std::string(sim::to_string(result.reason));
   record.exit_code = result.exit_code;
   record.fault =
@@ -391,10 +404,12 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["firmware"] = record.firmware_path;
   s["firmware_sha256"] = firmware_hash;
   s["cycle_model"] = record.cycle_model;
-  s["total_cycles"] = result.cycles;
-  s["instructions"] = result.instructions;
+  s["total_cycles"] = work.cycles;
+  s["instructions"] = work.instructions;
   s["latency_ms"] =
-      static_cast<double>(result.cycles) * 1000.0 / static_cast<double>(target.clock_hz);
+      static_cast<double>(work.cycles) * 1000.0 / static_cast<double>(target.clock_hz);
+  s["machine_cycles"] = result.cycles;
+  s["machine_instructions"] = result.instructions;
   s["stop_reason"] = record.stop_reason;
   s["exit_code"] = result.exit_code;
   s["fault"] = record.fault.empty() ? nlohmann::json() : nlohmann::json(record.fault);
@@ -414,10 +429,15 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
                          {"call_stack", r.call_stack}};
   }
   s["run_id"] = store ? nlohmann::json(run_id) : nlohmann::json();
-  s["spans"] = nlohmann::json::array();
-  for (const auto& span : attribution.spans) s["spans"].push_back(span_json(span));
-  s["arena_peak_bytes"] = attribution.arena_peak_live_bytes;
   const uint64_t static_bytes = static_sram_bytes(*image, attribution);
+  const std::vector<uint64_t> span_peaks =
+      span_sram_peaks(attribution, events.stack(), static_bytes);
+  s["spans"] = nlohmann::json::array();
+  for (size_t k = 0; k < attribution.spans.size(); ++k) {
+    s["spans"].push_back(span_json(attribution.spans[k]));
+    s["spans"].back()["sram_peak_bytes"] = span_peaks[k];
+  }
+  s["arena_peak_bytes"] = attribution.arena_peak_live_bytes;
   s["static_sram_bytes"] = static_bytes;
   const MemoryPeak peak = memory_peak(attribution, events.stack(), static_bytes);
   s["stack_peak_bytes"] = peak.stack_peak_bytes;
@@ -426,8 +446,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   uint64_t macs = 0;
   for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
   s["macs"] = macs;
-  if (macs > 0)
-    s["cycles_per_mac"] = static_cast<double>(result.cycles) / static_cast<double>(macs);
+  if (macs > 0) s["cycles_per_mac"] = static_cast<double>(work.cycles) / static_cast<double>(macs);
   s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
   s["trace_problems"] = attribution.problems;
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();

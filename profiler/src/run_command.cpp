@@ -34,7 +34,7 @@ struct RunArgs {
 // The --function-cycles table, on stderr beside the run line.
 void print_functions(const nlohmann::json& s) {
   const double total =
-      static_cast<double>(std::max<uint64_t>(1, s["total_cycles"].get<uint64_t>()));
+      static_cast<double>(std::max<uint64_t>(1, s["machine_cycles"].get<uint64_t>()));
   fmt::print(stderr, "{:>14} {:>6} {:>14} {:>10}  {}\n", "cycles", "%", "instructions", "calls",
              "function");
   for (const auto& f : s["functions"]) {

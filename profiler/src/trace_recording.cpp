@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 namespace mcuprof::profiler {
 
@@ -49,7 +50,9 @@ std::string op_name(uint32_t op) {
 namespace {
 
 // Static + arena + stack as one step series over the union of both series' sample times
-// (in time order; samples at the same cycle are all kept, so no peak disappears).
+// (in time order; samples at the same cycle are all kept, so no peak disappears). At an
+// event's cycle the stack samples come first: the deepest point since the previous event
+// was reached before this event's alloc/free changed the arena.
 std::vector<StackSample> total_series(const Attribution& a, const std::vector<StackSample>& stack,
                                       uint64_t static_bytes) {
   std::vector<StackSample> out;
@@ -57,7 +60,7 @@ std::vector<StackSample> total_series(const Attribution& a, const std::vector<St
   uint64_t arena = 0, depth = 0;
   while (i < a.arena.size() || j < stack.size()) {
     const bool take_arena =
-        j >= stack.size() || (i < a.arena.size() && a.arena[i].cycle <= stack[j].cycle);
+        j >= stack.size() || (i < a.arena.size() && a.arena[i].cycle < stack[j].cycle);
     uint64_t cycle = 0;
     if (take_arena) {
       arena = a.arena[i].live_bytes;
@@ -71,7 +74,45 @@ std::vector<StackSample> total_series(const Attribution& a, const std::vector<St
   return out;
 }
 
-traces::Span to_trace_span(const Attribution& a, const Span& s) {
+// The highest value of a step series inside [begin, end]: the value in force at `begin`
+// and every sample up to `end`. Range maxima through a sparse table, so thousands of
+// spans over a long series stay cheap.
+class SeriesPeaks {
+ public:
+  explicit SeriesPeaks(const std::vector<StackSample>& series) : series_(series) {
+    const size_t n = series.size();
+    if (n == 0) return;
+    table_.emplace_back(n);
+    for (size_t k = 0; k < n; ++k) table_[0][k] = series[k].bytes;
+    for (size_t width = 2; width <= n; width *= 2) {
+      const auto& prev = table_.back();
+      std::vector<uint64_t> level(n - width + 1);
+      for (size_t k = 0; k < level.size(); ++k) level[k] = std::max(prev[k], prev[k + width / 2]);
+      table_.push_back(std::move(level));
+    }
+  }
+
+  uint64_t peak(uint64_t begin, uint64_t end) const {
+    const auto by_cycle = [](const StackSample& s, uint64_t c) { return s.cycle < c; };
+    // First sample after `begin`'s value is set, and one past the last sample <= end.
+    auto first = std::lower_bound(series_.begin(), series_.end(), begin, by_cycle);
+    const auto last =
+        std::upper_bound(series_.begin(), series_.end(), end,
+                         [](uint64_t c, const StackSample& s) { return c < s.cycle; });
+    if (first != series_.begin() && (first == series_.end() || first->cycle > begin)) --first;
+    if (first >= last) return 0;
+    const auto lo = static_cast<size_t>(first - series_.begin());
+    const auto count = static_cast<size_t>(last - first);
+    const auto level = static_cast<size_t>(std::bit_width(count) - 1);
+    return std::max(table_[level][lo], table_[level][lo + count - (size_t{1} << level)]);
+  }
+
+ private:
+  const std::vector<StackSample>& series_;
+  std::vector<std::vector<uint64_t>> table_;
+};
+
+traces::Span to_trace_span(const Attribution& a, const Span& s, uint64_t sram_peak) {
   traces::Span t;
   t.track = traces::track::kLayers;
   t.ts = s.begin.cycles;
@@ -80,7 +121,8 @@ traces::Span to_trace_span(const Attribution& a, const Span& s) {
   t.instructions = s.instructions();
   t.flash_ifetch_bytes = s.flash_ifetch_bytes();
   t.flash_data_bytes = s.flash_data_bytes();
-  t.sram_peak_bytes = s.arena_peak_live_bytes;
+  t.sram_peak_bytes = sram_peak;
+  t.args.emplace_back("arena_peak_bytes", static_cast<int64_t>(s.arena_peak_live_bytes));
   bool in_patch = false;
   for (int p = s.parent; p >= 0; p = a.spans[static_cast<size_t>(p)].parent)
     in_patch = in_patch || a.spans[static_cast<size_t>(p)].kind == SpanKind::Patch;
@@ -126,6 +168,17 @@ MemoryPeak memory_peak(const Attribution& attribution, const std::vector<StackSa
   return peak;
 }
 
+std::vector<uint64_t> span_sram_peaks(const Attribution& attribution,
+                                      const std::vector<StackSample>& stack,
+                                      uint64_t static_bytes) {
+  const std::vector<StackSample> total = total_series(attribution, stack, static_bytes);
+  const SeriesPeaks peaks(total);
+  std::vector<uint64_t> out;
+  out.reserve(attribution.spans.size());
+  for (const auto& s : attribution.spans) out.push_back(peaks.peak(s.begin.cycles, s.end.cycles));
+  return out;
+}
+
 int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
                    std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
                    const std::vector<StackSample>& stack, uint64_t static_bytes) {
@@ -134,10 +187,13 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
     if (s.kind == SpanKind::Layer) macs += s.macs;
   record.macs = macs;
   record.arena_bytes = attribution.arena_size.value_or(0);
-  const uint64_t end = record.total_cycles;
+  const uint64_t end = attribution.spans.empty() ? 0 : attribution.spans[0].end.cycles;
+  const std::vector<StackSample> total = total_series(attribution, stack, static_bytes);
+  const std::vector<uint64_t> peaks = span_sram_peaks(attribution, stack, static_bytes);
 
   traces::RunWriter writer(store, std::move(record));
-  for (const auto& s : attribution.spans) writer.add_span(to_trace_span(attribution, s));
+  for (size_t k = 0; k < attribution.spans.size(); ++k)
+    writer.add_span(to_trace_span(attribution, attribution.spans[k], peaks[k]));
   // Counters: static SRAM is constant over the run; the planned arena changes at every
   // alloc/free event; the stack is sampled at every event; the total is their sum.
   writer.add_counter(traces::track::kSramStatic, 0, static_cast<int64_t>(static_bytes));
@@ -145,7 +201,7 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
     writer.add_counter(traces::track::kSramArena, a.cycle, static_cast<int64_t>(a.live_bytes));
   for (const auto& s : stack)
     writer.add_counter(traces::track::kSramStack, s.cycle, static_cast<int64_t>(s.bytes));
-  for (const auto& t : total_series(attribution, stack, static_bytes))
+  for (const auto& t : total)
     writer.add_counter(traces::track::kSramTotal, t.cycle, static_cast<int64_t>(t.bytes));
   if (end > 0) {
     writer.add_counter(traces::track::kSramStatic, end, static_cast<int64_t>(static_bytes));

@@ -30,6 +30,11 @@ struct MemoryPeak {
 MemoryPeak memory_peak(const Attribution& attribution, const std::vector<StackSample>& stack,
                        uint64_t static_bytes);
 
+// For every span of the attribution (same order), the highest static + arena + stack
+// total inside it: the value in force when it begins and every sample up to its end.
+std::vector<uint64_t> span_sram_peaks(const Attribution& attribution,
+                                      const std::vector<StackSample>& stack, uint64_t static_bytes);
+
 // Bytes of SRAM the image occupies statically (.data + .bss of every writable segment),
 // less the arena when the arena lies inside them (it is counted on its own track).
 uint64_t static_sram_bytes(const sim::ElfImage& image, const Attribution& attribution);

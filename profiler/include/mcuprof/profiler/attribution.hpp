@@ -55,6 +55,10 @@ struct Attribution {
   uint64_t arena_peak_live_bytes = 0;
   uint64_t arena_peak_extent_bytes = 0;
   std::vector<std::string> problems;  // protocol misuse the firmware should fix
+  // Counters at RUN_BEGIN and RUN_END (the firmware's measured work, e.g. one inference,
+  // without start-up), when the firmware sent them.
+  std::optional<Counters> run_begin;
+  std::optional<Counters> run_end;
 };
 
 class Attributor {
