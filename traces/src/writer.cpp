@@ -146,10 +146,6 @@ uint64_t end_of(const Span& s) {
   return s.ts + s.dur;
 }
 
-bool covers(const Span& s, uint64_t t) {
-  return s.dur == 0 ? s.ts == t : (s.ts <= t && t < end_of(s));
-}
-
 }  // namespace
 
 RunWriter::RunWriter(TraceStore& store, RunRecord run, WriterOptions options)
@@ -258,9 +254,12 @@ int64_t RunWriter::finish() {
         pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
     run_.peak_sram_bytes = static_cast<uint64_t>(std::max<int64_t>(peak->value, 0));
     run_.peak_sram_ts = peak->ts;
+    // A sample taken at a span's last cycle (its end event) holds the stack reached inside
+    // it, so the span's end counts as inside here; the earliest span wins a tie.
     size_t inner = SIZE_MAX;
     for (size_t i = 0; i < spans_.size(); ++i)
-      if (spans_[i].track == track::kLayers && covers(spans_[i], peak->ts) &&
+      if (spans_[i].track == track::kLayers && spans_[i].ts <= peak->ts &&
+          peak->ts <= end_of(spans_[i]) &&
           (inner == SIZE_MAX || spans_[i].depth > spans_[inner].depth))
         inner = i;
     std::string where;
