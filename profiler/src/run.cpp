@@ -13,6 +13,7 @@
 
 #include "file_hash.hpp"
 #include "function_cycles.hpp"
+#include "memory_observation.hpp"
 #include "mcuprof/profiler/attribution.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/trace_events.hpp"
@@ -317,6 +318,13 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   machine->add_observer(&events);
   UnmodelledRegisters unmodelled;
   machine->add_observer(&unmodelled);
+  std::unique_ptr<MemoryObservation> observation;
+  if (request.observe_memory) {
+    observation =
+        std::make_unique<MemoryObservation>(*machine, *image, request.scratch_after_arena);
+    machine->add_observer(observation.get());
+    machine->observe_memory(observation.get());
+  }
   if (hooks.before_run) hooks.before_run(*machine);
   const std::string started_at = utc_now_iso8601();
   sim::RunOptions options;
@@ -340,6 +348,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
                                                                            : "last-written",
         list, unmodelled.seen().size() > kShown ? ", ..." : "");
   }
+  std::optional<MemoryObservationResult> observed;
+  if (observation) observed = observation->finish(result.cycles);
   // The fault report goes to the user and, in full, into the stored run.
   const std::string report = result.report ? result.report->text() : std::string();
   if (!report.empty()) {
@@ -376,7 +386,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   if (store) {
     try {
       run_id = record_run(*store, record, recorder.take(), attribution, events.stack(),
-                          static_sram_bytes(*image, attribution));
+                          static_sram_bytes(*image, attribution),
+                          observed ? &*observed : nullptr);
     } catch (const traces::TraceError& e) {
       throw CommandError(exit_code::kIoError, e.what());
     }
@@ -423,6 +434,10 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["stack_peak_bytes"] = peak.stack_peak_bytes;
   s["peak_sram_bytes"] = peak.total_bytes;
   s["peak_sram_cycle"] = peak.cycle;
+  if (observed) {
+    add_to_summary(*observed, s);
+    print_memory_observation(*observed, peak.total_bytes, console_err);
+  }
   uint64_t macs = 0;
   for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
   s["macs"] = macs;
