@@ -13,13 +13,13 @@
 
 #include "file_hash.hpp"
 #include "function_cycles.hpp"
-#include "memory_observation.hpp"
 #include "mcuprof/profiler/attribution.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/trace_events.hpp"
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/sim/machine.hpp"
 #include "mcuprof/traces/store.hpp"
+#include "memory_observation.hpp"
 #include "trace_recording.hpp"
 
 namespace mcuprof::profiler {
@@ -386,8 +386,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   if (store) {
     try {
       run_id = record_run(*store, record, recorder.take(), attribution, events.stack(),
-                          static_sram_bytes(*image, attribution),
-                          observed ? &*observed : nullptr);
+                          static_sram_bytes(*image, attribution), observed ? &*observed : nullptr);
     } catch (const traces::TraceError& e) {
       throw CommandError(exit_code::kIoError, e.what());
     }

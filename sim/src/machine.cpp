@@ -594,8 +594,8 @@ void Machine::observe_memory(MemoryAccessObserver* observer) {
     if (!memory.writable()) continue;
     uc_hook h = 0;
     const uc_err e = uc_hook_add(m.uc.get(), &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
-                                 reinterpret_cast<void*>(&Impl::on_memory_access), &m,
-                                 memory.base, uint64_t{memory.base} + memory.size - 1);
+                                 reinterpret_cast<void*>(&Impl::on_memory_access), &m, memory.base,
+                                 uint64_t{memory.base} + memory.size - 1);
     if (e != UC_ERR_OK) emulator_error("uc_hook_add (memory observer)", e);
   }
 }
