@@ -2,16 +2,22 @@
 #include "mcuprof/profiler/observed_memory.hpp"
 
 #include <algorithm>
+#include <new>
 
 namespace mcuprof::profiler {
 
 ObservedMemory::ObservedMemory(std::vector<AddressRange> memories, size_t max_cells)
     : max_cells_(std::max<size_t>(max_cells, 2)) {
+  const auto zeros = [](uint32_t n) {
+    Cycles p(static_cast<uint64_t*>(std::calloc(std::max<size_t>(n, 1), sizeof(uint64_t))));
+    if (!p) throw std::bad_alloc();
+    return p;
+  };
   for (const auto& r : memories) {
     Memory m;
     m.range = r;
-    m.written.assign(r.size, 0);
-    m.read.assign(r.size, kNotRead);
+    m.written = zeros(r.size);
+    m.read = zeros(r.size);
     memories_.push_back(std::move(m));
   }
 }
@@ -52,9 +58,9 @@ void ObservedMemory::write(uint32_t address, unsigned bytes, uint64_t cycle) {
     Memory* m = memory_of(a);
     if (m == nullptr) continue;
     const size_t i = a - m->range.base;
-    if (m->read[i] != kNotRead) close(m->written[i], m->read[i]);
+    if (m->read[i] != 0) close(m->written[i], m->read[i] - 1);
     m->written[i] = cycle;
-    m->read[i] = kNotRead;
+    m->read[i] = 0;
   }
 }
 
@@ -63,16 +69,16 @@ void ObservedMemory::read(uint32_t address, unsigned bytes, uint64_t cycle) {
     const uint32_t a = address + k;
     Memory* m = memory_of(a);
     if (m == nullptr) continue;
-    m->read[a - m->range.base] = cycle;
+    m->read[a - m->range.base] = cycle + 1;
   }
 }
 
 ObservedSeries ObservedMemory::finish(uint64_t end_cycle) {
   for (auto& m : memories_)
-    for (size_t i = 0; i < m.read.size(); ++i)
-      if (m.read[i] != kNotRead) {
-        close(m.written[i], m.read[i]);
-        m.read[i] = kNotRead;
+    for (size_t i = 0; i < m.range.size; ++i)
+      if (m.read[i] != 0) {
+        close(m.written[i], m.read[i] - 1);
+        m.read[i] = 0;
       }
   while ((end_cycle >> shift_) >= max_cells_) coarsen();
   ObservedSeries out;

@@ -308,20 +308,26 @@ TEST(ObserveMemoryCli, TheCleanTwinHasNoOutOfBoundsWriteAndItsTensorIsObserved) 
   EXPECT_NE(plain.err.find("not measured"), std::string::npos) << plain.err;
 }
 
+// Both schedules: the patch executor writes tiles and halos into patch buffers, the place
+// an off-by-one would hide.
 TEST(ObserveMemoryCli, ARealModelRunHasNoOutOfBoundsWriteAndStaysUnderThePlannedPeak) {
   const auto model = test::shared_models_dir() / "vww_96_int8.tflite";
   if (!std::filesystem::exists(model)) GTEST_SKIP() << "missing model " << model;
   if (!std::filesystem::exists(test::firmware("stm32f412", "model_runner")))
     GTEST_SKIP() << "missing model runner firmware";
-  test::ScratchDir dir;
-  const auto summary = dir / "run.json";
-  const auto r =
-      test::run_process({test::mcuprof_binary().string(), "run", model.string(), "--target",
-                         "stm32f412", "--observe-memory", "--summary", summary.string()});
-  ASSERT_EQ(r.status, 0) << r.err;
-  const auto s = read_json(summary);
-  EXPECT_EQ(s["oob_writes"], 0) << s["oob_write_sites"].dump(1);
-  const auto observed = s["observed_peak_bytes"].get<uint64_t>();
-  EXPECT_GT(observed, 0u);
-  EXPECT_LE(observed, s["peak_sram_bytes"].get<uint64_t>());
+  for (const char* schedule : {"layer", "patch"}) {
+    SCOPED_TRACE(schedule);
+    test::ScratchDir dir;
+    const auto summary = dir / "run.json";
+    const auto r =
+        test::run_process({test::mcuprof_binary().string(), "run", model.string(), "--target",
+                           "stm32f412", "--schedule", schedule, "--observe-memory", "--summary",
+                           summary.string(), "--fail-if", "observed_sram<1KiB"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto s = read_json(summary);
+    EXPECT_EQ(s["oob_writes"], 0) << s["oob_write_sites"].dump(1);
+    const auto observed = s["observed_peak_bytes"].get<uint64_t>();
+    EXPECT_GT(observed, 1024u);
+    EXPECT_LE(observed, s["peak_sram_bytes"].get<uint64_t>());
+  }
 }

@@ -8,12 +8,16 @@
 // starting at 1 and doubled whenever the run outgrows `max_cells` cells): a byte counts
 // in every cell its live interval touches, so a cell's value is at least the exact count
 // at any moment inside it — a peak is never hidden, and with a resolution of 1 the series
-// is exact. Memory use: 16 bytes per observed byte of SRAM plus 16 bytes per cell.
+// is exact. Memory use: 16 bytes per byte of SRAM the firmware touches (the arrays are
+// zero-filled on demand by the OS, so untouched SRAM costs nothing) plus 16 per cell
+// (at most 2^20 cells by default: 16 MiB, twice that while the grid vector grows).
 // Pure logic, fed by the machine's memory observer.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <vector>
 
 namespace mcuprof::profiler {
@@ -48,11 +52,15 @@ class ObservedMemory {
   ObservedSeries finish(uint64_t end_cycle);
 
  private:
-  static constexpr uint64_t kNotRead = ~uint64_t{0};
+  struct Free {
+    void operator()(uint64_t* p) const { std::free(p); }
+  };
+  // Zero-filled by calloc: large blocks come as untouched zero pages.
+  using Cycles = std::unique_ptr<uint64_t[], Free>;
   struct Memory {
     AddressRange range;
-    std::vector<uint64_t> written;  // cycle of the last write of each byte
-    std::vector<uint64_t> read;     // cycle of the last read since then, or kNotRead
+    Cycles written;  // cycle of the last write of each byte (0: reset)
+    Cycles read;     // 1 + cycle of the last read since then, or 0 when not read
   };
   Memory* memory_of(uint32_t address);
   void close(uint64_t written, uint64_t last_read);  // one live interval ends
