@@ -100,7 +100,9 @@ ObservedSeries ObservedMemory::finish(uint64_t end_cycle) {
     }
     live -= ends_[c];
   }
-  const uint64_t after = uint64_t{starts_.size()} << shift_;
+  // The end of the last cell, but not past the run's end (accesses never are).
+  const uint64_t after = std::max(out.points.back().cycle + 1,
+                                  std::min(uint64_t{starts_.size()} << shift_, end_cycle + 1));
   if (live != out.points.back().bytes) out.points.push_back({after, live});
   if (end_cycle > out.points.back().cycle) out.points.push_back({end_cycle, live});
   return out;

@@ -105,6 +105,7 @@ TEST(ObservedMemory, ACoarserGridNeverHidesAPeak) {
   EXPECT_EQ(s.peak_cycle, 0u);
   EXPECT_GE(value_at(s, 64), 1u);  // the long value still counts in its last cell
   EXPECT_EQ(value_at(s, 96), 0u);
+  EXPECT_LE(s.points.back().cycle, 101u);  // the series does not run past the run's end
 }
 
 namespace {
