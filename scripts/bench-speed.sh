@@ -9,7 +9,7 @@
 #      the block hook),
 #   3. mcuprof run (cycle-accurate: the core's timing model and the memory system),
 #   4. mcuprof run on cyc-m4-art (cycle-accurate with flash wait states and the ART),
-#   5. full profiling (SRAM timeline, liveness) when this build has it,
+#   5. full profiling (run --observe-memory: SRAM hooks, out-of-bounds check, liveness),
 # and prints instructions, wall and CPU time, MIPS and the ratio to QEMU. The machine
 # may be shared: CPU time (user+sys) is the fairer figure; wall time is shown too.
 #
@@ -74,10 +74,10 @@ row "qemu-system-arm -M mps2-an386" "$q_wall" "$q_cpu"
 row "mcuprof --unit-cycles" "$u_wall" "$u_cpu"
 row "mcuprof cycle-accurate (0 ws)" "$c_wall" "$c_cpu"
 row "mcuprof cycle-accurate (3 ws + ART)" "$a_wall" "$a_cpu"
-if "$MCUPROF" run --help 2>&1 | grep -q -- "--profile"; then
-  read -r p_wall p_cpu < <(best_time "$MCUPROF" run "$ELF" --target-file "$ROOT/tests/targets/cyc-m4.json" --profile)
+if "$MCUPROF" run --help 2>&1 | grep -q -- "--observe-memory"; then
+  read -r p_wall p_cpu < <(best_time "$MCUPROF" run "$ELF" --target-file "$ROOT/tests/targets/cyc-m4.json" --observe-memory)
   row "mcuprof full profiling" "$p_wall" "$p_cpu"
 else
-  echo "mcuprof full profiling: not in this build (no 'run --profile' yet)"
+  echo "mcuprof full profiling: not in this build (no 'run --observe-memory')"
 fi
 echo "goals: cycle-accurate >= 0.20x QEMU, full profiling >= 0.10x QEMU (ratios from CPU time)"

@@ -20,7 +20,7 @@ struct Metric {
   const char* kind;  // bytes, ms, count, ratio
 };
 
-constexpr std::array<Metric, 8> kMetrics = {{
+constexpr std::array<Metric, 10> kMetrics = {{
     {"peak_sram", "peak_sram_bytes", "bytes"},
     {"arena", "arena_peak_bytes", "bytes"},
     {"latency_ms", "latency_ms", "ms"},
@@ -29,6 +29,8 @@ constexpr std::array<Metric, 8> kMetrics = {{
     {"instructions", "instructions", "count"},
     {"macs", "macs", "count"},
     {"cycles_per_mac", "cycles_per_mac", "ratio"},
+    {"oob_writes", "oob_writes", "count"},  // measured with --observe-memory only
+    {"observed_sram", "observed_peak_bytes", "bytes"},
 }};
 
 const Metric* find_metric(const std::string& name) {

@@ -12,7 +12,8 @@ namespace mcuprof::profiler {
 
 struct Gate {
   std::string text;    // as the user wrote it
-  std::string metric;  // peak_sram, arena, latency_ms, cycles, instructions, macs, cycles_per_mac
+  std::string metric;  // peak_sram, arena, latency_ms, cycles, instructions, macs, cycles_per_mac,
+                       // oob_writes, observed_sram (--observe-memory)
   std::string op;      // > >= < <= == !=
   double threshold = 0;
 };

@@ -372,6 +372,10 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   run.max_cycles = request.max_cycles;
   run.unit_cycles = request.unit_cycles;
   run.model = request.model;
+  run.observe_memory = request.observe_memory;
+  // The kernels' scratch sits right after the announced (16-aligned) arena, unannounced.
+  run.scratch_after_arena = static_cast<uint32_t>(
+      model.arena_needed - align16(static_cast<uint64_t>(model.planned_arena_bytes)));
   run.schedule = model.schedule;
 
   std::unique_ptr<ModelObserver> watcher;

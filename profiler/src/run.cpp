@@ -19,6 +19,7 @@
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/sim/machine.hpp"
 #include "mcuprof/traces/store.hpp"
+#include "memory_observation.hpp"
 #include "trace_recording.hpp"
 
 namespace mcuprof::profiler {
@@ -329,6 +330,13 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   machine->add_observer(&events);
   UnmodelledRegisters unmodelled;
   machine->add_observer(&unmodelled);
+  std::unique_ptr<MemoryObservation> observation;
+  if (request.observe_memory) {
+    observation =
+        std::make_unique<MemoryObservation>(*machine, *image, request.scratch_after_arena);
+    machine->add_observer(observation.get());
+    machine->observe_memory(observation.get());
+  }
   if (hooks.before_run) hooks.before_run(*machine);
   const std::string started_at = utc_now_iso8601();
   sim::RunOptions options;
@@ -352,6 +360,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
                                                                            : "last-written",
         list, unmodelled.seen().size() > kShown ? ", ..." : "");
   }
+  std::optional<MemoryObservationResult> observed;
+  if (observation) observed = observation->finish(result.cycles);
   // The fault report goes to the user and, in full, into the stored run.
   const std::string report = result.report ? result.report->text() : std::string();
   if (!report.empty()) {
@@ -389,7 +399,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   if (store) {
     try {
       run_id = record_run(*store, record, recorder.take(), attribution, events.stack(),
-                          static_sram_bytes(*image, attribution));
+                          static_sram_bytes(*image, attribution), observed ? &*observed : nullptr);
     } catch (const traces::TraceError& e) {
       throw CommandError(exit_code::kIoError, e.what());
     }
@@ -443,6 +453,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["stack_peak_bytes"] = peak.stack_peak_bytes;
   s["peak_sram_bytes"] = peak.total_bytes;
   s["peak_sram_cycle"] = peak.cycle;
+  if (observed) add_to_summary(*observed, s);
   uint64_t macs = 0;
   for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
   s["macs"] = macs;
@@ -463,6 +474,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     }
   }
   if (hooks.after_run) hooks.after_run(*machine, result, attribution, s);
+  if (observed)  // after the hooks: a model run's summary has its own planned peak
+    print_memory_observation(*observed, s.value("peak_sram_bytes", uint64_t{0}), console_err);
   if (summary_file) {
     *summary_file << s.dump(2) << '\n';
     summary_file->flush();

@@ -89,6 +89,7 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   m.summary = args.request.summary;
   m.max_cycles = args.request.max_cycles;
   m.unit_cycles = args.request.unit_cycles;
+  m.observe_memory = args.request.observe_memory;
   if (!args.input.empty()) m.input = args.input;
   if (!args.output.empty()) m.output = args.output;
   if (!args.dump_tensors.empty()) m.dump_tensors = args.dump_tensors;
@@ -192,9 +193,12 @@ void add_run_command(CLI::App& app, Commands& commands) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--unit-cycles", args->request.unit_cycles,
                 "Count one cycle per instruction instead of the core's timing model");
+  cmd->add_flag("--observe-memory", args->request.observe_memory,
+                "Hook every SRAM access: report writes outside live buffers, the stack and "
+                "static data (out-of-bounds writes) and store the observed SRAM view (slow)");
   cmd->add_option("--fail-if", args->fail_if,
                   "Fail (exit 91) if a condition holds after the run, e.g. 'peak_sram>256KiB', "
-                  "'latency_ms>50', 'cycles>2M'; repeatable");
+                  "'latency_ms>50', 'cycles>2M', 'oob_writes>0'; repeatable");
   cmd->add_option("--junit", args->junit, "Write a JUnit XML report of the run and its gates");
   commands.push_back({cmd, [args] { return run(*args); }});
 }

@@ -7,6 +7,8 @@
 #include <array>
 #include <bit>
 
+#include "mcuprof/traces/downsample.hpp"
+
 namespace mcuprof::profiler {
 
 uint64_t static_sram_bytes(const sim::ElfImage& image, const Attribution& attribution) {
@@ -181,7 +183,8 @@ std::vector<uint64_t> span_sram_peaks(const Attribution& attribution,
 
 int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
                    std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
-                   const std::vector<StackSample>& stack, uint64_t static_bytes) {
+                   const std::vector<StackSample>& stack, uint64_t static_bytes,
+                   const MemoryObservationResult* observed) {
   uint64_t macs = 0;
   for (const auto& s : attribution.spans)
     if (s.kind == SpanKind::Layer) macs += s.macs;
@@ -205,6 +208,29 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
     writer.add_counter(traces::track::kSramTotal, t.cycle, static_cast<int64_t>(t.bytes));
   if (end > 0) {
     writer.add_counter(traces::track::kSramStatic, end, static_cast<int64_t>(static_bytes));
+  }
+  if (observed != nullptr) {
+    std::vector<traces::CounterPoint> points;
+    points.reserve(observed->observed.points.size());
+    for (const auto& p : observed->observed.points)
+      points.push_back({p.cycle, static_cast<int64_t>(p.bytes)});
+    for (const auto& p : traces::downsample_counter(points, kObservedPoints))
+      writer.add_counter(traces::track::kSramObserved, p.ts, p.value);
+    for (const auto& w : observed->check.sites) {
+      traces::Span t;
+      t.track = kOobTrack;
+      t.kind = kOobKind;
+      t.name = fmt::format("out-of-bounds write at {}", w.location);
+      t.ts = w.cycle;
+      t.dur = 0;
+      t.args = {{"pc", int64_t{w.pc}},
+                {"location", w.location},
+                {"address", int64_t{w.address}},
+                {"bytes", int64_t{w.bytes}},
+                {"count", static_cast<int64_t>(w.count)},
+                {"what", w.what}};
+      writer.add_span(std::move(t));
+    }
   }
   for (auto& chunk : console) writer.add_console(std::move(chunk));
   return writer.finish();

@@ -438,6 +438,28 @@ bool Machine::Impl::on_invalid_instruction(uc_engine* /*uc*/, void* user) {
   return false;
 }
 
+// Machine::observe_memory: one hook per writable memory, for reads and writes.
+void Machine::Impl::on_memory_access(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
+                                     int64_t /*value*/, void* user) {
+  auto* self = static_cast<Impl*>(user);
+  if (self->stop) return;
+  MemoryAccess access;
+  access.address = static_cast<uint32_t>(address);
+  access.bytes = static_cast<unsigned>(size);
+  // The accessing instruction's own cycle, as for DWT->CYCCNT reads mid-block.
+  access.cycle = self->clock->cycle_at_access(uc, access.address);
+  if (type == UC_MEM_WRITE) {
+    // Unicorn's PC here is the block's start: the instruction is the operand matched
+    // above, else found by disassembling the block.
+    const auto pc = self->clock->pc_at_access();
+    access.pc = pc ? *pc : self->find_access_pc(access.address, true);
+    access.sp = self->reg(UC_ARM_REG_SP);
+    self->memory_observer->on_write(access);
+  } else {
+    self->memory_observer->on_read(access);
+  }
+}
+
 // --- FP instructions the core lacks or that need lazy stacking ---------------------------
 void Machine::Impl::update_fp_checks() {
   const bool unicorn_has_fpu = target.core == targets::Core::CortexM4 ||
@@ -564,6 +586,20 @@ void Machine::add_observer(MachineObserver* observer) {
   impl_->observers.push_back(observer);
 }
 
+void Machine::observe_memory(MemoryAccessObserver* observer) {
+  Impl& m = *impl_;
+  if (m.memory_observer != nullptr || observer == nullptr) return;
+  m.memory_observer = observer;
+  for (const auto& memory : m.target.memories) {
+    if (!memory.writable()) continue;
+    uc_hook h = 0;
+    const uc_err e = uc_hook_add(m.uc.get(), &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                                 reinterpret_cast<void*>(&Impl::on_memory_access), &m, memory.base,
+                                 uint64_t{memory.base} + memory.size - 1);
+    if (e != UC_ERR_OK) emulator_error("uc_hook_add (memory observer)", e);
+  }
+}
+
 RunResult Machine::run(const RunOptions& options) {
   Impl& m = *impl_;
   m.max_cycles = options.max_cycles;
@@ -613,6 +649,14 @@ StackUse Machine::take_stack_use() {
   use.deepest_bytes = impl_->stack_top > low ? impl_->stack_top - low : 0;
   impl_->stack_low_water = sp;
   return use;
+}
+
+std::string Machine::location(uint32_t address) const {
+  return impl_->location(address);
+}
+
+Machine::StackBounds Machine::stack_bounds() const {
+  return {impl_->stack_top, impl_->stack_limit};
 }
 
 uint64_t Machine::cycles() const {

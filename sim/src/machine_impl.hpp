@@ -96,6 +96,7 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   uint32_t last_block = 0;                 // start and size of the block executing now
   uint32_t last_block_size = 0;
   bool fp_checks = false;  // blocks must be checked for FP instructions
+  MemoryAccessObserver* memory_observer = nullptr;  // Machine::observe_memory
 
   Impl(const targets::Target& t, std::unique_ptr<CycleModel> m);
 
@@ -166,6 +167,8 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   static bool on_invalid_memory(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                                 int64_t value, void* user);
   static bool on_invalid_instruction(uc_engine* uc, void* user);
+  static void on_memory_access(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
+                               int64_t value, void* user);
   void on_semihosting(uint32_t pc);
   void fetch_fault(uint32_t address);
 };

@@ -144,4 +144,11 @@ uint64_t CycleClock::cycle_at_access(uc_engine* uc, uint32_t address) {
   return block_base_;
 }
 
+std::optional<uint32_t> CycleClock::pc_at_access() const {
+  if (current_ == nullptr || matched_ >= current_->memory.size()) return std::nullopt;
+  const uint16_t insn = current_->memory[matched_].insn;
+  if (insn >= current_->offsets.size()) return std::nullopt;
+  return current_->address + current_->offsets[insn];
+}
+
 }  // namespace mcuprof::sim::cycle

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -40,6 +41,9 @@ class CycleClock {
   // The cycle at which the load/store now accessing `address` (from inside an MMIO
   // callback) started; falls back to the block's start.
   uint64_t cycle_at_access(uc_engine* uc, uint32_t address);
+  // The address of the load/store the last cycle_at_access matched (Unicorn's PC in a
+  // memory hook is the block's start), or nothing when it matched none.
+  std::optional<uint32_t> pc_at_access() const;
 
   // Every block met so far with its execution count and the cycles charged to it.
   struct BlockStats {

@@ -40,6 +40,10 @@ struct RunRequest {
   std::optional<std::filesystem::path> semihosting_root;  // host files the firmware may open
   bool unit_cycles = false;     // one cycle per instruction instead of the core's model
   unsigned function_cycles = 0; // list this many functions by cycles (0: none)
+  // --observe-memory: hook every SRAM access for the out-of-bounds write check and the
+  // observed SRAM view (memory_check.hpp, observed_memory.hpp). Slow; off by default.
+  bool observe_memory = false;
+  uint32_t scratch_after_arena = 0;  // bytes after the announced arena the check allows
   // What the run executes, for the stored run (set by `mcuprof run MODEL.tflite`).
   std::optional<std::filesystem::path> model;
   std::string schedule;  // "layer", "patch:4x4@13", ...

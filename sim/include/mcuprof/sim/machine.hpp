@@ -116,6 +116,10 @@ class Machine {
   void set_semihosting_root(const std::filesystem::path& root);
 
   void add_observer(MachineObserver* observer);
+  // Reports every load and store to the target's writable memories to `observer`
+  // (installs Unicorn memory hooks on those ranges: slow, so only on request). Call
+  // before run(); one observer per machine.
+  void observe_memory(MemoryAccessObserver* observer);
   RunResult run(const RunOptions& options);
 
   uint64_t cycles() const;
@@ -126,6 +130,16 @@ class Machine {
   const CycleModel& cycle_model() const;
   // Every basic block executed so far (in no particular order).
   std::vector<BlockProfile> block_profile() const;
+  // "function+0x12" for a code address inside a function symbol of the loaded image,
+  // else "0x08001234" (the form fault reports use).
+  std::string location(uint32_t address) const;
+  // The main stack: the initial SP (its top) and the lowest address it may reach (the
+  // image's __StackLimit / _stack_limit, or the target's stack size below the top).
+  struct StackBounds {
+    uint32_t top = 0;
+    std::optional<uint32_t> limit;
+  };
+  StackBounds stack_bounds() const;
   // Reads emulated memory (any mapped memory); throws SimError outside it.
   std::vector<uint8_t> read_memory(uint32_t address, uint32_t length) const;
 

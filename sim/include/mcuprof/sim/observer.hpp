@@ -23,4 +23,24 @@ class MachineObserver {
   virtual void on_progress(uint64_t /*cycles*/, uint64_t /*instructions*/) {}
 };
 
+// One load or store the firmware made to a writable memory (SRAM), with the exact cycle
+// at which its instruction runs (the same mid-block timing as DWT->CYCCNT and ITM events).
+struct MemoryAccess {
+  uint32_t pc = 0;       // the storing instruction (writes only; 0 for reads)
+  uint32_t sp = 0;       // the stack pointer in use at the access (writes only)
+  uint32_t address = 0;  // first byte
+  unsigned bytes = 0;    // 1, 2, 4 or 8 (multiple transfers arrive one word at a time)
+  uint64_t cycle = 0;
+};
+
+// Every data access to the target's writable memories, opt-in (Machine::observe_memory):
+// the memory hooks slow the whole emulation down, so they exist only when requested.
+// Accesses the machine makes itself (exception stacking, semihosting) are not reported.
+class MemoryAccessObserver {
+ public:
+  virtual ~MemoryAccessObserver() = default;
+  virtual void on_write(const MemoryAccess& access) = 0;
+  virtual void on_read(const MemoryAccess& access) = 0;
+};
+
 }  // namespace mcuprof::sim
