@@ -380,6 +380,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   run.summary = request.summary;
   run.max_cycles = request.max_cycles;
   run.unit_cycles = request.unit_cycles;
+  run.function_cycles = request.function_cycles;
   run.model = request.model;
   run.schedule = model.schedule;
 
