@@ -16,12 +16,13 @@ static int32_t patch_size(const mcuprof_conv_params* p) {
 }
 
 /* Per-channel constants, prepared once per call (prepare_channels): round >= 0 is the
- * short right-shift form, MK_LEFT_FORM the short left-shift form (shift = s + 1), -1 the
- * literal TFLite form. */
+ * short right-shift form, MK_LEFT_FORM the short left-shift form (shift = s + 1),
+ * MK_CONST_FORM a constant output, -1 the literal TFLite form. */
 typedef struct {
   int32_t bias, multiplier, shift, round;
 } conv_channel;
 #define MK_LEFT_FORM (-2)
+#define MK_CONST_FORM (-3) /* output constant (mk_rq_constant), its value in shift */
 
 /* Position of element j (0..3) of a group of 4 in the SXTB16 order (x0,x2),(x1,x3). */
 static inline int32_t group_pos(int32_t j) {
@@ -31,8 +32,9 @@ static inline int32_t group_pos(int32_t j) {
 /* Writes one pixel's k offset-corrected values (int8 at src) into the group layout;
  * the last, partial group is completed with zeros (they meet weights of the next
  * filter row in the assembly loop and contribute nothing). */
-static void expand_pixel(const int8_t* src, int32_t k, int32_t input_offset, int16_t* dst,
-                         int32_t pixel) {
+static inline __attribute__((always_inline)) void expand_pixel(const int8_t* src, int32_t k,
+                                                               int32_t input_offset, int16_t* dst,
+                                                               int32_t pixel) {
   const int32_t groups = k >> 2;
   int16_t* g = dst + 4 * pixel;
 #if MK_DSP
@@ -269,6 +271,19 @@ static void mac_2x2_exact(const int16_t* x, const int8_t* w0, const int8_t* w1, 
   acc[3] = a11;
 }
 
+/* n bytes, a word at a time (unaligned words are fine on every core with DSP; the
+ * bytes remain on the others). */
+static inline void copy_bytes(int8_t* dst, const int8_t* src, int32_t n) {
+  int32_t i = 0;
+#if MK_DSP
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t v = mk_load4(src + i);
+    __builtin_memcpy(dst + i, &v, 4);
+  }
+#endif
+  for (; i < n; ++i) dst[i] = src[i];
+}
+
 /* Gathers the raw receptive field of output pixel (oy, ox) into dst (k bytes),
  * with the input zero point in the padding. A filter row wholly inside the input is
  * one contiguous run of filter_w*in_c bytes when dilation_w is 1. */
@@ -286,8 +301,7 @@ static void gather_patch(const mcuprof_conv_params* p, const int8_t* in_b, int32
     }
     const int8_t* row = in_b + (size_t)iy * (size_t)p->in_w * (size_t)in_c;
     if (row_inside) {
-      const int8_t* src = row + (size_t)ix0 * (size_t)in_c;
-      for (int32_t i = 0; i < fw * in_c; ++i) dst[i] = src[i];
+      copy_bytes(dst, row + (size_t)ix0 * (size_t)in_c, fw * in_c);
       dst += fw * in_c;
       continue;
     }
@@ -331,6 +345,11 @@ static void prepare_channels(const mcuprof_conv_params* p, const int32_t* bias, 
         ch[oc].round = MK_LEFT_FORM;
       }
     }
+    int8_t value;
+    if (ch[oc].round == -1 && mk_rq_constant(&q, ch[oc].bias, k, p->input_offset, &value)) {
+      ch[oc].shift = value;
+      ch[oc].round = MK_CONST_FORM;
+    }
   }
 }
 
@@ -362,6 +381,8 @@ static inline void requant_two(int32_t acc0, int32_t acc1, const conv_channel* c
   } else if (c->round == MK_LEFT_FORM) {
     *out0 = requant_left(acc0, c, offset, lo, hi);
     *out1 = requant_left(acc1, c, offset, lo, hi);
+  } else if (c->round == MK_CONST_FORM) {
+    *out0 = *out1 = (int8_t)c->shift;
   } else {
     *out0 = mk_output_general(acc0, c->multiplier, c->shift, offset, lo, hi);
     *out1 = mk_output_general(acc1, c->multiplier, c->shift, offset, lo, hi);

@@ -143,6 +143,15 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
 #endif
   const mk_rq q = *qp;
   const mk_fq f = mk_fq_from(qp);
+  const int32_t left = mk_rq_left(qp, bias, 9, p->input_offset);
+  int8_t value;
+  if (!q.fast && left == 0 && mk_rq_constant(qp, bias, 9, p->input_offset, &value)) {
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+      int8_t* o = out + (size_t)oy * (size_t)out_w * (size_t)ostride;
+      for (int32_t i = 0; i < out_w; ++i, o += ostride) *o = value;
+    }
+    return;
+  }
   for (int32_t oy = 0; oy < out_h; ++oy) {
     const int16_t* r0 = plane + (size_t)(oy * sy) * (size_t)pw;
     const int16_t* r1 = r0 + pw;
@@ -170,6 +179,8 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
     int8_t* o = out + (size_t)oy * (size_t)out_w * (size_t)ostride;
     if (q.fast) {
       for (i = 0; i < out_w; ++i, o += ostride) *o = mk_fq_apply(f, acc[i] + bias);
+    } else if (left > 0) {
+      for (i = 0; i < out_w; ++i, o += ostride) *o = mk_left_apply(f, left, acc[i] + bias);
     } else {
       for (i = 0; i < out_w; ++i, o += ostride) *o = mk_rq_apply(q, mk_wadd32(acc[i], bias));
     }
