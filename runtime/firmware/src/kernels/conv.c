@@ -273,7 +273,7 @@ static void mac_2x2_exact(const int16_t* x, const int8_t* w0, const int8_t* w1, 
 
 /* n bytes, a word at a time (unaligned words are fine on every core with DSP; the
  * bytes remain on the others). */
-static inline void copy_bytes(int8_t* dst, const int8_t* src, int32_t n) {
+static inline void conv_copy_bytes(int8_t* dst, const int8_t* src, int32_t n) {
   int32_t i = 0;
 #if MK_DSP
   for (; i + 4 <= n; i += 4) {
@@ -301,7 +301,7 @@ static void gather_patch(const mcuprof_conv_params* p, const int8_t* in_b, int32
     }
     const int8_t* row = in_b + (size_t)iy * (size_t)p->in_w * (size_t)in_c;
     if (row_inside) {
-      copy_bytes(dst, row + (size_t)ix0 * (size_t)in_c, fw * in_c);
+      conv_copy_bytes(dst, row + (size_t)ix0 * (size_t)in_c, fw * in_c);
       dst += fw * in_c;
       continue;
     }
