@@ -231,6 +231,120 @@ typedef struct {
 
 MK_DEFINE_CONV_BLOCK(conv_block_right, MK_RQ_SHORT)
 MK_DEFINE_CONV_BLOCK(conv_block_left, MK_RQ_LEFT)
+
+/* Requantization for the pair loop below: multiplier %[e0], shift %[o0], rounding
+ * %[e1], output offset %[y], act_min %[t], act_max %[o1]. */
+#define MK_RQ_LOOP(A)            \
+  "lsl %[" A "], %[" A           \
+  "], #1\n\t"                    \
+  "smmulr %[" A "], %[" A        \
+  "], %[e0]\n\t"                 \
+  "add %[" A "], %[" A "], %[" A \
+  "], asr #31\n\t"               \
+  "add %[" A "], %[" A           \
+  "], %[e1]\n\t"                 \
+  "asr %[" A "], %[" A           \
+  "], %[o0]\n\t"                 \
+  "add %[" A "], %[" A           \
+  "], %[y]\n\t"                  \
+  "cmp %[" A                     \
+  "], %[t]\n\t"                  \
+  "it lt\n\t"                    \
+  "movlt %[" A                   \
+  "], %[t]\n\t"                  \
+  "cmp %[" A                     \
+  "], %[o1]\n\t"                 \
+  "it gt\n\t"                    \
+  "movgt %[" A "], %[o1]\n\t"
+
+/* The same when the clamp is the whole int8 range: one SSAT. */
+#define MK_RQ_LOOP_SAT(A)        \
+  "lsl %[" A "], %[" A           \
+  "], #1\n\t"                    \
+  "smmulr %[" A "], %[" A        \
+  "], %[e0]\n\t"                 \
+  "add %[" A "], %[" A "], %[" A \
+  "], asr #31\n\t"               \
+  "add %[" A "], %[" A           \
+  "], %[e1]\n\t"                 \
+  "asr %[" A "], %[" A           \
+  "], %[o0]\n\t"                 \
+  "add %[" A "], %[" A           \
+  "], %[y]\n\t"                  \
+  "ssat %[" A "], #8, %[" A "]\n\t"
+
+/* State of the pair loop, in stack slots: the loop needs all 14 registers. */
+typedef struct {
+  const conv_channel* chp; /* ch + oc */
+  int8_t *o0p, *o1p;       /* out0 + oc, out1 + oc */
+  const int16_t* x;
+  int32_t pairs, groups, offset, lo, hi;
+} conv_loop;
+
+/* Every pair of output channels of two pixels in one assembly loop (k = 4·groups, a
+ * multiple of 4; every channel of the call in the short right-shift form): per pair
+ * the biases, the MAC groups as in conv_block_*, the four requantizations and stores,
+ * then the next pair's filter rows (w0 = w1, w1 += k) and pointers. */
+#define MK_DEFINE_CONV_LOOP(NAME, RQ)                                                            \
+  static inline __attribute__((always_inline)) void NAME(const int8_t* w0, int32_t k,            \
+                                                         conv_loop* l) {                         \
+    const int8_t* w1 = w0 + k;                                                                   \
+    int32_t a00, a01, a10, a11, x, n, e0, o0, e1, o1, y, t;                                      \
+    __asm__ volatile(                                                                          \
+        "0:\n\t"                                                                               \
+        "ldr %[t], %[chp]\n\t"                                                                 \
+        "ldr %[x], %[xb]\n\t"                                                                  \
+        "ldr %[n], %[groups]\n\t"                                                              \
+        "ldr %[a00], [%[t]]\n\t"                                                               \
+        "ldr %[a01], [%[t], #16]\n\t"                                                          \
+        "mov %[a10], %[a00]\n\t"                                                               \
+        "mov %[a11], %[a01]\n\t"                                                               \
+        "lsrs %[n], %[n], #1\n\t"                                                              \
+        "bcc 2f\n\t" MK_MAC_GROUP(0) "add %[x], %[x], #16\n\t"                                 \
+        "2:\n\t"                                                                               \
+        "beq 3f\n\t"                                                                           \
+        "1:\n\t" MK_MAC_GROUP(0) MK_MAC_GROUP(16) "add %[x], %[x], #32\n\t"                    \
+        "subs %[n], %[n], #1\n\t"                                                              \
+        "bne 1b\n\t"                                                                           \
+        "3:\n\t"                                                                               \
+        "ldr %[x], %[chp]\n\t"                                                                 \
+        "ldr %[y], %[off]\n\t"                                                                 \
+        "ldr %[t], %[lo]\n\t"                                                                  \
+        "ldr %[o1], %[hi]\n\t"                                                                 \
+        "ldr %[e0], [%[x], #4]\n\t"                                                            \
+        "ldr %[o0], [%[x], #8]\n\t"                                                            \
+        "ldr %[e1], [%[x], #12]\n\t" RQ("a00") RQ("a10")                                       \
+        "ldr %[e0], [%[x], #20]\n\t"                                                           \
+        "ldr %[o0], [%[x], #24]\n\t"                                                           \
+        "ldr %[e1], [%[x], #28]\n\t" RQ("a01") RQ("a11")                                       \
+        "add %[x], %[x], #32\n\t"                                                              \
+        "str %[x], %[chp]\n\t"                                                                 \
+        "ldr %[x], %[o0p]\n\t"                                                                 \
+        "ldr %[n], %[o1p]\n\t"                                                                 \
+        "strb %[a00], [%[x]], #2\n\t"                                                          \
+        "strb %[a01], [%[x], #-1]\n\t"                                                         \
+        "strb %[a10], [%[n]], #2\n\t"                                                          \
+        "strb %[a11], [%[n], #-1]\n\t"                                                         \
+        "str %[x], %[o0p]\n\t"                                                                 \
+        "str %[n], %[o1p]\n\t"                                                                 \
+        "sub %[n], %[w1], %[w0]\n\t" /* k: w0 ended on row oc+1, w1 on row oc+2 */            \
+        "mov %[w0], %[w1]\n\t"                                                                 \
+        "add %[w1], %[w1], %[n]\n\t"                                                           \
+        "ldr %[n], %[pairs]\n\t"                                                               \
+        "subs %[n], %[n], #1\n\t"                                                              \
+        "str %[n], %[pairs]\n\t"                                                               \
+        "bne 0b\n\t"                                                                           \
+        : [a00] "=&r"(a00), [a01] "=&r"(a01), [a10] "=&r"(a10), [a11] "=&r"(a11),            \
+          [x] "=&r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [n] "=&r"(n), [e0] "=&r"(e0),          \
+          [o0] "=&r"(o0), [e1] "=&r"(e1), [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t),        \
+          [chp] "+m"(l->chp), [o0p] "+m"(l->o0p), [o1p] "+m"(l->o1p), [pairs] "+m"(l->pairs) \
+        : [xb] "m"(l->x), [groups] "m"(l->groups), [off] "m"(l->offset), [lo] "m"(l->lo),    \
+          [hi] "m"(l->hi)                                                                      \
+        : "cc", "memory"); \
+  }
+
+MK_DEFINE_CONV_LOOP(conv_loop_clamp, MK_RQ_LOOP)
+MK_DEFINE_CONV_LOOP(conv_loop_sat, MK_RQ_LOOP_SAT)
 #endif
 
 /* acc[0..3] += pixel0.w0, pixel0.w1, pixel1.w0, pixel1.w1 over the expanded patches,
@@ -324,8 +438,10 @@ static void gather_patch(const mcuprof_conv_params* p, const int8_t* in_b, int32
  * non-negative and |bias| + the largest possible dot product stays below 2^30;
  * `round` < 0 marks the others, which take the literal TFLite form. */
 
-static void prepare_channels(const mcuprof_conv_params* p, const int32_t* bias, int32_t k,
-                             conv_channel* ch) {
+/* Returns 1 when every channel takes the short right-shift form. */
+static int32_t prepare_channels(const mcuprof_conv_params* p, const int32_t* bias, int32_t k,
+                                conv_channel* ch) {
+  int32_t all_right = 1;
   for (int32_t oc = 0; oc < p->out_c; ++oc) {
     const int32_t i = p->per_channel ? oc : 0;
     mk_rq q;
@@ -350,7 +466,9 @@ static void prepare_channels(const mcuprof_conv_params* p, const int32_t* bias, 
       ch[oc].shift = value;
       ch[oc].round = MK_CONST_FORM;
     }
+    all_right &= ch[oc].round >= 0;
   }
+  return all_right;
 }
 
 /* The short form of one output (see conv_channel), branch-free clamp. */
@@ -394,13 +512,32 @@ static inline void requant_two(int32_t acc0, int32_t acc1, const conv_channel* c
  * into out0[oc], out0[oc+1], out1[oc], out1[oc+1]. A single pixel passes out1 = out0
  * (its patch is expanded twice, so both results are equal). */
 static void conv_pixels(const int16_t* x, const int8_t* filter, int32_t k, int32_t out_c,
-                        const conv_channel* ch, int32_t offset, int32_t lo, int32_t hi,
-                        int8_t* out0, int8_t* out1) {
+                        const conv_channel* ch, int32_t all_right, int32_t offset, int32_t lo,
+                        int32_t hi, int8_t* out0, int8_t* out1) {
 #if MK_DSP
   const int32_t padded_groups = (k + 3) >> 2;
 #endif
   int32_t oc = 0;
 #if MK_DSP
+  /* The common case: one assembly loop over all pairs. */
+  if (all_right && (k & 3) == 0 && k > 0 && out_c >= 2) {
+    conv_loop l;
+    l.chp = ch;
+    l.o0p = out0;
+    l.o1p = out1;
+    l.x = x;
+    l.pairs = out_c >> 1;
+    l.groups = padded_groups;
+    l.offset = offset;
+    l.lo = lo;
+    l.hi = hi;
+    if (lo == -128 && hi == 127) {
+      conv_loop_sat(filter, k, &l);
+    } else {
+      conv_loop_clamp(filter, k, &l);
+    }
+    oc = out_c & ~1;
+  }
   /* Wholly in assembly: pairs of short-form channels whose padded reads stay inside the
    * filter (always when k is a multiple of 4; else all but the last pair). */
   if (k > 0) {
@@ -488,7 +625,7 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
   const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
   conv_scratch s;
   scratch_layout(p, scratch, &s);
-  prepare_channels(p, bias, k, s.channels);
+  const int32_t all_right = prepare_channels(p, bias, k, s.channels);
   const int32_t pointwise = p->filter_h == 1 && p->filter_w == 1 && p->stride_h == 1 &&
                             p->stride_w == 1 && p->pad_top == 0 && p->pad_left == 0 &&
                             p->out_h == p->in_h && p->out_w == p->in_w;
@@ -501,7 +638,7 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
       expand_pixel(src, k, p->input_offset, s.x, 0);
       expand_pixel(has_px1 ? src + k : src, k, p->input_offset, s.x, 1);
       int8_t* out0 = output + (size_t)px * (size_t)out_c;
-      conv_pixels(s.x, filter, k, out_c, s.channels, offset, lo, hi, out0,
+      conv_pixels(s.x, filter, k, out_c, s.channels, all_right, offset, lo, hi, out0,
                   has_px1 ? out0 + out_c : out0);
     }
     return;
@@ -519,7 +656,7 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
         int8_t* out0 =
             output + (((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)p->out_w + (size_t)ox) *
                          (size_t)out_c;
-        conv_pixels(s.x, filter, k, out_c, s.channels, offset, lo, hi, out0,
+        conv_pixels(s.x, filter, k, out_c, s.channels, all_right, offset, lo, hi, out0,
                     has_px1 ? out0 + out_c : out0);
       }
     }
