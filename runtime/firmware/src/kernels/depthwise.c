@@ -83,6 +83,67 @@ __attribute__((noinline)) static void channel_generic(const mcuprof_depthwise_pa
   }
 }
 
+/* Requantizes one output with the channel's prepared form (see channel_kxk). */
+static inline int8_t dw_requant(const mk_rq* q, const mk_fq f, int32_t left, int32_t acc) {
+  if (__builtin_expect(q->fast, 1)) return mk_fq_apply(f, acc);
+  if (left > 0) return mk_left_apply(f, left, acc);
+  return mk_output_general(acc, q->multiplier, q->shift, q->offset, q->lo, q->hi);
+}
+
+/* One output channel, any filter up to DW_MAX x DW_MAX with dilation_w 1 (5x5, 7x7...):
+ * the channel's weights are read from the filter once (they are out_c bytes apart in
+ * flash) into a local table; on DSP cores as halfword pairs (w[kx], w[kx+1]) so each
+ * filter row takes one SMLAD per two taps on two adjacent plane values (+ one SMLABB
+ * for an odd width), else as int16 taps. Bias added before the requantization. */
+#define DW_MAX 8
+__attribute__((noinline)) static void channel_kxk(const mcuprof_depthwise_params* p,
+                                                  const int16_t* plane, int32_t pw, const int8_t* w,
+                                                  int32_t wstride, int32_t bias, const mk_rq* qp,
+                                                  int8_t* out, int32_t ostride) {
+  const int32_t fh = p->filter_h, fw = p->filter_w, sy = p->stride_h, sx = p->stride_w;
+  const int32_t dh = p->dilation_h, out_h = p->out_h, out_w = p->out_w;
+#if MK_DSP
+  const int32_t half = fw >> 1, odd = fw & 1;
+  int32_t pairs[DW_MAX * (DW_MAX / 2)];
+  int32_t tail[DW_MAX];
+  for (int32_t ky = 0; ky < fh; ++ky) {
+    const int8_t* wr = w + (size_t)(ky * fw) * (size_t)wstride;
+    for (int32_t j = 0; j < half; ++j) {
+      const int32_t lo = wr[(size_t)(2 * j) * (size_t)wstride];
+      const int32_t hi = wr[(size_t)(2 * j + 1) * (size_t)wstride];
+      pairs[ky * half + j] = (int32_t)(((uint32_t)hi << 16) | (uint16_t)lo);
+    }
+    tail[ky] = odd ? wr[(size_t)(fw - 1) * (size_t)wstride] : 0;
+  }
+#else
+  int16_t taps[DW_MAX * DW_MAX];
+  for (int32_t i = 0; i < fh * fw; ++i) taps[i] = w[(size_t)i * (size_t)wstride];
+#endif
+  const mk_rq q = *qp;
+  const mk_fq f = mk_fq_from(qp);
+  const int32_t left = mk_rq_left(qp, bias, fh * fw, p->input_offset);
+  for (int32_t oy = 0; oy < out_h; ++oy) {
+    const int16_t* row0 = plane + (size_t)(oy * sy) * (size_t)pw;
+    int8_t* o = out + (size_t)oy * (size_t)out_w * (size_t)ostride;
+    for (int32_t ox = 0; ox < out_w; ++ox, o += ostride) {
+      const int16_t* r = row0 + ox * sx;
+      int32_t acc = bias;
+      for (int32_t ky = 0; ky < fh; ++ky, r += (size_t)dh * (size_t)pw) {
+#if MK_DSP
+        const int32_t* wp = pairs + ky * half;
+        for (int32_t j = 0; j < half; ++j)
+          acc = __smlad((int32_t)mk_load2x16(r + 2 * j), wp[j], acc);
+        if (odd) acc = __smlabb(r[fw - 1], tail[ky], acc);
+#else
+        const int16_t* t = taps + ky * fw;
+        for (int32_t kx = 0; kx < fw; ++kx) acc = mk_wadd32(acc, r[kx] * t[kx]);
+#endif
+      }
+      *o = dw_requant(&q, f, left, acc);
+    }
+  }
+}
+
 #if MK_DSP
 /* acc[0 .. 2*pairs) = the 3x3 filter over plane rows r0..r2, stride 1, bias excluded.
  * Weights as halfword pairs k[2r] = (w_r0, w_r1), k[2r+1] = (w_r1, w_r2); per pair of
@@ -196,6 +257,7 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
   const int32_t out_c = p->in_c * p->depth_multiplier;
   const int32_t is_3x3 =
       p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
+  const int32_t is_small = p->filter_h <= DW_MAX && p->filter_w <= DW_MAX && p->dilation_w == 1;
   clear_plane(plane, ph * pw);
   for (int32_t b = 0; b < p->batches; ++b) {
     const int8_t* in_b = input + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
@@ -211,6 +273,11 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
           mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
           mk_rq_bound(&rq, bias_oc, 9, p->input_offset);
           channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, &rq, row_acc, out_b + oc, out_c);
+        } else if (is_small) {
+          mk_rq rq;
+          mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
+          mk_rq_bound(&rq, bias_oc, p->filter_h * p->filter_w, p->input_offset);
+          channel_kxk(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
         } else {
           channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q], p->shift[q],
                           out_b + oc, out_c);
