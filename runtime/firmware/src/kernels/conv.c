@@ -590,15 +590,27 @@ static void conv_pixels(const int16_t* x, const int8_t* filter, int32_t k, int32
   }
 }
 
-/* Scratch layout: expanded patches | raw patches | per-channel constants. */
+/* Scratch layout: expanded patches | raw patches | per-channel constants | padded filter.
+ * When k is not a multiple of 4 and the filter is small (out_c * k4 <= CONV_PAD_MAX
+ * bytes, k4 = k rounded up to 4: first layers such as 3x3x3), a copy of the filter with
+ * each row zero-padded to k4 lets every channel pair take the assembly loop (and reads
+ * the weights from SRAM instead of flash). */
+#define CONV_PAD_MAX 2048u
 typedef struct {
   int16_t* x;
   int8_t* raw;
   conv_channel* channels;
+  int8_t* padded; /* NULL when the filter is used as it is */
 } conv_scratch;
 
 static size_t aligned16(size_t n) {
   return (n + 15u) & ~(size_t)15u;
+}
+
+static size_t padded_filter_bytes(const mcuprof_conv_params* p) {
+  const size_t k = (size_t)patch_size(p), k4 = (k + 3u) & ~(size_t)3u;
+  const size_t bytes = (size_t)p->out_c * k4;
+  return (k & 3u) != 0 && bytes <= CONV_PAD_MAX ? bytes : 0;
 }
 
 static size_t scratch_layout(const mcuprof_conv_params* p, void* base, conv_scratch* s) {
@@ -606,13 +618,15 @@ static size_t scratch_layout(const mcuprof_conv_params* p, void* base, conv_scra
   const size_t x_bytes = aligned16(4u * ((k + 3u) & ~(size_t)3u));
   const size_t raw_bytes = aligned16(2u * k);
   const size_t ch_bytes = out_c * sizeof(conv_channel);
+  const size_t pad_bytes = padded_filter_bytes(p);
   if (s != NULL) {
     uint8_t* b = (uint8_t*)base;
     s->x = (int16_t*)b;
     s->raw = (int8_t*)(b + x_bytes);
     s->channels = (conv_channel*)(b + x_bytes + raw_bytes);
+    s->padded = pad_bytes ? (int8_t*)(b + x_bytes + raw_bytes + ch_bytes) : NULL;
   }
-  return x_bytes + raw_bytes + ch_bytes;
+  return x_bytes + raw_bytes + ch_bytes + pad_bytes;
 }
 
 size_t mcuprof_conv2d_s8_scratch_bytes(const mcuprof_conv_params* p) {
@@ -626,6 +640,18 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
   conv_scratch s;
   scratch_layout(p, scratch, &s);
   const int32_t all_right = prepare_channels(p, bias, k, s.channels);
+  /* kw: the filter row length the MAC loops see (k, or k4 with the padded copy). */
+  int32_t kw = k;
+  if (s.padded != NULL) {
+    kw = (k + 3) & ~3;
+    for (int32_t oc = 0; oc < out_c; ++oc) {
+      int8_t* row = s.padded + (size_t)oc * (size_t)kw;
+      const int8_t* src = filter + (size_t)oc * (size_t)k;
+      for (int32_t i = 0; i < k; ++i) row[i] = src[i];
+      for (int32_t i = k; i < kw; ++i) row[i] = 0;
+    }
+    filter = s.padded;
+  }
   const int32_t pointwise = p->filter_h == 1 && p->filter_w == 1 && p->stride_h == 1 &&
                             p->stride_w == 1 && p->pad_top == 0 && p->pad_left == 0 &&
                             p->out_h == p->in_h && p->out_w == p->in_w;
@@ -638,7 +664,7 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
       expand_pixel(src, k, p->input_offset, s.x, 0);
       expand_pixel(has_px1 ? src + k : src, k, p->input_offset, s.x, 1);
       int8_t* out0 = output + (size_t)px * (size_t)out_c;
-      conv_pixels(s.x, filter, k, out_c, s.channels, all_right, offset, lo, hi, out0,
+      conv_pixels(s.x, filter, kw, out_c, s.channels, all_right, offset, lo, hi, out0,
                   has_px1 ? out0 + out_c : out0);
     }
     return;
@@ -656,7 +682,7 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
         int8_t* out0 =
             output + (((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)p->out_w + (size_t)ox) *
                          (size_t)out_c;
-        conv_pixels(s.x, filter, k, out_c, s.channels, all_right, offset, lo, hi, out0,
+        conv_pixels(s.x, filter, kw, out_c, s.channels, all_right, offset, lo, hi, out0,
                     has_px1 ? out0 + out_c : out0);
       }
     }
