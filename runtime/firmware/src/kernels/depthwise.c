@@ -184,6 +184,37 @@ __attribute__((noinline)) static void dw3x3_s1_pairs(const int16_t* r0, const in
 }
 #endif
 
+#if MK_DSP
+/* acc[0 .. n) = the 3x3 filter over plane rows r0..r2, stride 2, bias excluded: per
+ * output and filter row LDRD (x0,x1),(x2,x3) (post-increment by 2 values),
+ * SMLAD((x0,x1),(w0,w1)) + SMLABT(x2·w2). Rows must be word aligned; the last LDRD
+ * reads one value past the row's last tap, inside the plane's even-width row. */
+__attribute__((noinline)) static void dw3x3_s2(const int16_t* r0, const int16_t* r1,
+                                               const int16_t* r2, const int32_t k[6], int32_t* acc,
+                                               int32_t n) {
+  const int32_t a0 = k[0], b0 = k[1], a1 = k[2], b1 = k[3], a2 = k[4], b2 = k[5];
+  int32_t s, x, y;
+  __asm__ volatile(
+      "1:\n\t"
+      "ldrd %[x], %[y], [%[r0]], #4\n\t"
+      "smuad %[s], %[x], %[a0]\n\t"
+      "smlabt %[s], %[y], %[b0], %[s]\n\t"
+      "ldrd %[x], %[y], [%[r1]], #4\n\t"
+      "smlad %[s], %[x], %[a1], %[s]\n\t"
+      "smlabt %[s], %[y], %[b1], %[s]\n\t"
+      "ldrd %[x], %[y], [%[r2]], #4\n\t"
+      "smlad %[s], %[x], %[a2], %[s]\n\t"
+      "smlabt %[s], %[y], %[b2], %[s]\n\t"
+      "str %[s], [%[acc]], #4\n\t"
+      "subs %[n], %[n], #1\n\t"
+      "bne 1b\n\t"
+      : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [acc] "+r"(acc), [n] "+r"(n), [s] "=&r"(s),
+        [x] "=&r"(x), [y] "=&r"(y)
+      : [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1), [a2] "r"(a2), [b2] "r"(b2)
+      : "cc", "memory");
+}
+#endif
+
 /* One output channel, 3x3 filter, dilation 1: per output row, the accumulators
  * (without bias) into acc[], then the requantization pass. */
 __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params* p,
@@ -205,6 +236,7 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
   const mk_rq q = *qp;
   const mk_fq f = mk_fq_from(qp);
   const int32_t left = mk_rq_left(qp, bias, 9, p->input_offset);
+  const int32_t full_range = f.lo == -128 && f.hi == 127;
   int8_t value;
   if (!q.fast && left == 0 && mk_rq_constant(qp, bias, 9, p->input_offset, &value)) {
     for (int32_t oy = 0; oy < out_h; ++oy) {
@@ -222,6 +254,9 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
     if (sx == 1 && out_w >= 2) {
       dw3x3_s1_pairs(r0, r1, r2, k, acc, out_w >> 1);
       i = out_w & ~1;
+    } else if (sx == 2) {
+      dw3x3_s2(r0, r1, r2, k, acc, out_w);
+      i = out_w;
     }
 #endif
     for (; i < out_w; ++i) {
@@ -238,7 +273,9 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
       acc[i] = s; /* |s| <= 9 * 255 * 128: no overflow */
     }
     int8_t* o = out + (size_t)oy * (size_t)out_w * (size_t)ostride;
-    if (q.fast) {
+    if (q.fast && full_range) {
+      for (i = 0; i < out_w; ++i, o += ostride) *o = mk_fq_apply_sat8(f, acc[i] + bias);
+    } else if (q.fast) {
       for (i = 0; i < out_w; ++i, o += ostride) *o = mk_fq_apply(f, acc[i] + bias);
     } else if (left > 0) {
       for (i = 0; i < out_w; ++i, o += ostride) *o = mk_left_apply(f, left, acc[i] + bias);

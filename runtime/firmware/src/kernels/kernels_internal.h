@@ -199,6 +199,17 @@ static inline int8_t mk_left_apply(const mk_fq q, int32_t left, int32_t acc) {
   return (int8_t)mk_clamp(h + q.offset, q.lo, q.hi);
 }
 
+/* mk_fq_apply when the clamp is the whole int8 range (one SSAT on DSP cores). */
+static inline int8_t mk_fq_apply_sat8(const mk_fq q, int32_t acc) {
+  const int32_t h = mk_smmulr(acc * 2, q.multiplier);
+  const int32_t r = ((h + (h >> 31) + q.round) >> q.right) + q.offset;
+#if MK_DSP
+  return (int8_t)__ssat(r, 8);
+#else
+  return (int8_t)mk_clamp(r, -128, 127);
+#endif
+}
+
 /* Takes the prepared struct by value: kept in registers, and int8 stores through
  * output pointers cannot alias it (they could alias anything behind a pointer). */
 static inline int8_t mk_rq_apply(const mk_rq q, int32_t acc) {
