@@ -48,7 +48,24 @@ __attribute__((noinline)) static void fill_plane(const mcuprof_depthwise_params*
         in_b +
         ((size_t)(r - p->pad_top) * (size_t)p->in_w + (size_t)(q_lo - p->pad_left)) * (size_t)in_c +
         c;
-    int16_t* const end = dst + (n & ~1);
+#if MK_DSP
+    /* four values per step: two halfword pairs packed, the offset added by SADD16
+     * (|x + offset| <= 255 fits a halfword), two 32-bit stores (maybe unaligned). */
+    int16_t* const end4 = dst + (n & ~3);
+    const uint32_t off2 = ((uint32_t)(uint16_t)off << 16) | (uint16_t)off;
+    while (dst != end4) {
+      const uint32_t p0 = ((uint32_t)(int32_t)src[in_c] << 16) | (uint16_t)src[0];
+      const uint32_t p1 = ((uint32_t)(int32_t)src[3 * in_c] << 16) | (uint16_t)src[2 * in_c];
+      const uint32_t q0 = (uint32_t)__sadd16((int32_t)p0, (int32_t)off2);
+      const uint32_t q1 = (uint32_t)__sadd16((int32_t)p1, (int32_t)off2);
+      __builtin_memcpy(dst, &q0, 4);
+      __builtin_memcpy(dst + 2, &q1, 4);
+      src += 4 * in_c;
+      dst += 4;
+    }
+#endif
+    const int32_t rest = MK_DSP ? n & 3 : n;
+    int16_t* const end = dst + (rest & ~1);
     while (dst != end) { /* two values per 32-bit store */
       const uint32_t v0 = (uint16_t)(src[0] + off), v1 = (uint16_t)(src[in_c] + off);
       const uint32_t both = v0 | (v1 << 16);
