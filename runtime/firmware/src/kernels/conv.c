@@ -4,11 +4,11 @@
  * values each; for a 1x1 stride-1 convolution simply the input pixel) are expanded once
  * into the scratch buffer as int16 with the input offset added and padding as 0, in the
  * order SXTB16 unpacks weights: for every 4 inputs (x0,x1,x2,x3) the words (x0,x2),
- * (x1,x3), pixel 0 then pixel 1. Then every pair of output channels is one pass over
- * the weights (mk_mac_2x2): on DSP cores an assembly loop of 2 LDRD + 2 LDR + 4 SXTB16
- * + 8 SMLAD per 16 MACs. The expansion is shared by all output channels; their int32
- * accumulators go to scratch and a second pass requantizes them with per-channel
- * constants prepared once per call. */
+ * (x1,x3), pixel 0 then pixel 1; a partial last group is zero-padded. Then every pair of
+ * output channels is one pass over the weights: on DSP cores an assembly block of
+ * 4 LDR (pipelined) + 2 LDR + 4 SXTB16 + 8 SMLAD per 16 MACs, two groups per loop
+ * iteration, after which the four results are requantized from registers with the
+ * per-channel constants prepared once per call (docs/kernels.md, "DSP paths"). */
 #include "kernels_internal.h"
 
 static int32_t patch_size(const mcuprof_conv_params* p) {
@@ -69,29 +69,27 @@ static inline __attribute__((always_inline)) void expand_pixel(const int8_t* src
  * The x loads are plain LDRs with immediate offsets, which the M4 pipelines
  * (2 + 1 + 1 + 1 cycles, + 1 for the weight LDR closing the chain); LDRD would take 3
  * each and never pipeline. */
-#define MK_MAC_GROUP(XOFF)                \
-  "ldr %[e0], [%[x], #" #XOFF             \
-  "]\n\t"                                 \
-  "ldr %[o0], [%[x], #" #XOFF             \
-  " + 4]\n\t"                             \
-  "ldr %[e1], [%[x], #" #XOFF             \
-  " + 8]\n\t"                             \
-  "ldr %[o1], [%[x], #" #XOFF             \
-  " + 12]\n\t"                            \
-  "ldr %[y], [%[w0]], #4\n\t"             \
-  "sxtb16 %[t], %[y]\n\t"                 \
-  "sxtb16 %[y], %[y], ror #8\n\t"         \
-  "smlad %[a00], %[e0], %[t], %[a00]\n\t" \
-  "smlad %[a10], %[e1], %[t], %[a10]\n\t" \
-  "smlad %[a00], %[o0], %[y], %[a00]\n\t" \
-  "smlad %[a10], %[o1], %[y], %[a10]\n\t" \
-  "ldr %[y], [%[w1]], #4\n\t"             \
-  "sxtb16 %[t], %[y]\n\t"                 \
-  "sxtb16 %[y], %[y], ror #8\n\t"         \
-  "smlad %[a01], %[e0], %[t], %[a01]\n\t" \
-  "smlad %[a11], %[e1], %[t], %[a11]\n\t" \
-  "smlad %[a01], %[o0], %[y], %[a01]\n\t" \
+/* clang-format off */
+#define MK_MAC_GROUP(XOFF)                        \
+  "ldr %[e0], [%[x], #" #XOFF "]\n\t"            \
+  "ldr %[o0], [%[x], #" #XOFF " + 4]\n\t"        \
+  "ldr %[e1], [%[x], #" #XOFF " + 8]\n\t"        \
+  "ldr %[o1], [%[x], #" #XOFF " + 12]\n\t"       \
+  "ldr %[y], [%[w0]], #4\n\t"                    \
+  "sxtb16 %[t], %[y]\n\t"                        \
+  "sxtb16 %[y], %[y], ror #8\n\t"                \
+  "smlad %[a00], %[e0], %[t], %[a00]\n\t"        \
+  "smlad %[a10], %[e1], %[t], %[a10]\n\t"        \
+  "smlad %[a00], %[o0], %[y], %[a00]\n\t"        \
+  "smlad %[a10], %[o1], %[y], %[a10]\n\t"        \
+  "ldr %[y], [%[w1]], #4\n\t"                    \
+  "sxtb16 %[t], %[y]\n\t"                        \
+  "sxtb16 %[y], %[y], ror #8\n\t"                \
+  "smlad %[a01], %[e0], %[t], %[a01]\n\t"        \
+  "smlad %[a11], %[e1], %[t], %[a11]\n\t"        \
+  "smlad %[a01], %[o0], %[y], %[a01]\n\t"        \
   "smlad %[a11], %[o1], %[y], %[a11]\n\t"
+/* clang-format on */
 
 /* acc += over `groups` groups (>= 1): two groups (32 MACs) per loop iteration, then
  * the odd one. */
@@ -128,46 +126,33 @@ static inline __attribute__((always_inline)) void mac_2x2_asm(const int16_t* x, 
 /* Requantization of accumulator A in the short form (see conv_channel) with the
  * channel's multiplier M, right shift SH and rounding constant RND in registers, the
  * output offset in %[y], act_min in %[t], act_max in %[w0]. */
-#define MK_RQ_SHORT(A, M, SH, RND)  \
-  "lsl %[" A "], %[" A              \
-  "], #1\n\t"                       \
-  "smmulr %[" A "], %[" A "], %[" M \
-  "]\n\t"                           \
-  "add %[" A "], %[" A "], %[" A    \
-  "], asr #31\n\t"                  \
-  "add %[" A "], %[" A "], %[" RND  \
-  "]\n\t"                           \
-  "asr %[" A "], %[" A "], %[" SH   \
-  "]\n\t"                           \
-  "add %[" A "], %[" A              \
-  "], %[y]\n\t"                     \
-  "cmp %[" A                        \
-  "], %[t]\n\t"                     \
-  "it lt\n\t"                       \
-  "movlt %[" A                      \
-  "], %[t]\n\t"                     \
-  "cmp %[" A                        \
-  "], %[w0]\n\t"                    \
-  "it gt\n\t"                       \
+/* clang-format off */
+#define MK_RQ_SHORT(A, M, SH, RND)                       \
+  "lsl %[" A "], %[" A "], #1\n\t"                      \
+  "smmulr %[" A "], %[" A "], %[" M "]\n\t"             \
+  "add %[" A "], %[" A "], %[" A "], asr #31\n\t"       \
+  "add %[" A "], %[" A "], %[" RND "]\n\t"              \
+  "asr %[" A "], %[" A "], %[" SH "]\n\t"               \
+  "add %[" A "], %[" A "], %[y]\n\t"                    \
+  "cmp %[" A "], %[t]\n\t"                              \
+  "it lt\n\t"                                           \
+  "movlt %[" A "], %[t]\n\t"                            \
+  "cmp %[" A "], %[w0]\n\t"                             \
+  "it gt\n\t"                                           \
   "movgt %[" A "], %[w0]\n\t"
 
 /* The short left-shift form: SMMULR(A << SH, M) + offset, clamped (RND unused). */
-#define MK_RQ_LEFT(A, M, SH, RND)   \
-  "lsl %[" A "], %[" A "], %[" SH   \
-  "]\n\t"                           \
-  "smmulr %[" A "], %[" A "], %[" M \
-  "]\n\t"                           \
-  "add %[" A "], %[" A              \
-  "], %[y]\n\t"                     \
-  "cmp %[" A                        \
-  "], %[t]\n\t"                     \
-  "it lt\n\t"                       \
-  "movlt %[" A                      \
-  "], %[t]\n\t"                     \
-  "cmp %[" A                        \
-  "], %[w0]\n\t"                    \
-  "it gt\n\t"                       \
+#define MK_RQ_LEFT(A, M, SH, RND)                        \
+  "lsl %[" A "], %[" A "], %[" SH "]\n\t"               \
+  "smmulr %[" A "], %[" A "], %[" M "]\n\t"             \
+  "add %[" A "], %[" A "], %[y]\n\t"                    \
+  "cmp %[" A "], %[t]\n\t"                              \
+  "it lt\n\t"                                           \
+  "movlt %[" A "], %[t]\n\t"                            \
+  "cmp %[" A "], %[w0]\n\t"                             \
+  "it gt\n\t"                                           \
   "movgt %[" A "], %[w0]\n\t"
+/* clang-format on */
 
 /* Output channels oc, oc+1 of two pixels in one assembly block: the biases from the
  * prepared channels ch[oc], ch[oc+1] (*chp), the MAC groups (groups >= 1: an odd one
@@ -181,6 +166,7 @@ typedef struct {
   int32_t offset, lo, hi;
 } conv_block;
 
+/* clang-format off */
 #define MK_DEFINE_CONV_BLOCK(NAME, RQ)                                                \
   static inline __attribute__((always_inline)) void NAME(                             \
       const int16_t* x, const int8_t* w0, int32_t k, int32_t groups, conv_block* b) { \
@@ -229,49 +215,37 @@ typedef struct {
       : "cc", "memory");                                                               \
   }
 
+/* clang-format on */
 MK_DEFINE_CONV_BLOCK(conv_block_right, MK_RQ_SHORT)
 MK_DEFINE_CONV_BLOCK(conv_block_left, MK_RQ_LEFT)
 
 /* Requantization for the pair loop below: multiplier %[e0], shift %[o0], rounding
  * %[e1], output offset %[y], act_min %[t], act_max %[o1]. */
-#define MK_RQ_LOOP(A)            \
-  "lsl %[" A "], %[" A           \
-  "], #1\n\t"                    \
-  "smmulr %[" A "], %[" A        \
-  "], %[e0]\n\t"                 \
-  "add %[" A "], %[" A "], %[" A \
-  "], asr #31\n\t"               \
-  "add %[" A "], %[" A           \
-  "], %[e1]\n\t"                 \
-  "asr %[" A "], %[" A           \
-  "], %[o0]\n\t"                 \
-  "add %[" A "], %[" A           \
-  "], %[y]\n\t"                  \
-  "cmp %[" A                     \
-  "], %[t]\n\t"                  \
-  "it lt\n\t"                    \
-  "movlt %[" A                   \
-  "], %[t]\n\t"                  \
-  "cmp %[" A                     \
-  "], %[o1]\n\t"                 \
-  "it gt\n\t"                    \
+/* clang-format off */
+#define MK_RQ_LOOP(A)                                    \
+  "lsl %[" A "], %[" A "], #1\n\t"                      \
+  "smmulr %[" A "], %[" A "], %[e0]\n\t"                \
+  "add %[" A "], %[" A "], %[" A "], asr #31\n\t"       \
+  "add %[" A "], %[" A "], %[e1]\n\t"                   \
+  "asr %[" A "], %[" A "], %[o0]\n\t"                   \
+  "add %[" A "], %[" A "], %[y]\n\t"                    \
+  "cmp %[" A "], %[t]\n\t"                              \
+  "it lt\n\t"                                           \
+  "movlt %[" A "], %[t]\n\t"                            \
+  "cmp %[" A "], %[o1]\n\t"                             \
+  "it gt\n\t"                                           \
   "movgt %[" A "], %[o1]\n\t"
 
 /* The same when the clamp is the whole int8 range: one SSAT. */
-#define MK_RQ_LOOP_SAT(A)        \
-  "lsl %[" A "], %[" A           \
-  "], #1\n\t"                    \
-  "smmulr %[" A "], %[" A        \
-  "], %[e0]\n\t"                 \
-  "add %[" A "], %[" A "], %[" A \
-  "], asr #31\n\t"               \
-  "add %[" A "], %[" A           \
-  "], %[e1]\n\t"                 \
-  "asr %[" A "], %[" A           \
-  "], %[o0]\n\t"                 \
-  "add %[" A "], %[" A           \
-  "], %[y]\n\t"                  \
+#define MK_RQ_LOOP_SAT(A)                                \
+  "lsl %[" A "], %[" A "], #1\n\t"                      \
+  "smmulr %[" A "], %[" A "], %[e0]\n\t"                \
+  "add %[" A "], %[" A "], %[" A "], asr #31\n\t"       \
+  "add %[" A "], %[" A "], %[e1]\n\t"                   \
+  "asr %[" A "], %[" A "], %[o0]\n\t"                   \
+  "add %[" A "], %[" A "], %[y]\n\t"                    \
   "ssat %[" A "], #8, %[" A "]\n\t"
+/* clang-format on */
 
 /* State of the pair loop, in stack slots: the loop needs all 14 registers. */
 typedef struct {
@@ -285,6 +259,7 @@ typedef struct {
  * multiple of 4; every channel of the call in the short right-shift form): per pair
  * the biases, the MAC groups as in conv_block_*, the four requantizations and stores,
  * then the next pair's filter rows (w0 = w1, w1 += k) and pointers. */
+/* clang-format off */
 #define MK_DEFINE_CONV_LOOP(NAME, RQ)                                                            \
   static inline __attribute__((always_inline)) void NAME(const int8_t* w0, int32_t k,            \
                                                          conv_loop* l) {                         \
@@ -343,6 +318,7 @@ typedef struct {
         : "cc", "memory"); \
   }
 
+/* clang-format on */
 MK_DEFINE_CONV_LOOP(conv_loop_clamp, MK_RQ_LOOP)
 MK_DEFINE_CONV_LOOP(conv_loop_sat, MK_RQ_LOOP_SAT)
 #endif
