@@ -492,6 +492,8 @@ static void conv_pixels(const int16_t* x, const int8_t* filter, int32_t k, int32
                         int32_t hi, int8_t* out0, int8_t* out1) {
 #if MK_DSP
   const int32_t padded_groups = (k + 3) >> 2;
+#else
+  (void)all_right; /* only the assembly loop needs it */
 #endif
   int32_t oc = 0;
 #if MK_DSP
