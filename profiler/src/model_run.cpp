@@ -371,6 +371,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   run.summary = request.summary;
   run.max_cycles = request.max_cycles;
   run.unit_cycles = request.unit_cycles;
+  run.function_cycles = request.function_cycles;
   run.model = request.model;
   run.observe_memory = request.observe_memory;
   // The kernels' scratch sits right after the announced (16-aligned) arena, unannounced.

@@ -90,6 +90,7 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   m.max_cycles = args.request.max_cycles;
   m.unit_cycles = args.request.unit_cycles;
   m.observe_memory = args.request.observe_memory;
+  m.function_cycles = args.request.function_cycles;
   if (!args.input.empty()) m.input = args.input;
   if (!args.output.empty()) m.output = args.output;
   if (!args.dump_tensors.empty()) m.dump_tensors = args.dump_tensors;
@@ -113,6 +114,7 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
                s["database"].get<std::string>());
   fmt::print(stderr, "\n");
+  if (s.contains("functions")) print_functions(s);
   return apply_gates(args, gates, s, outcome.exit_status);
 }
 

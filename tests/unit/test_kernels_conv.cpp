@@ -187,3 +187,117 @@ TEST(KernelFullyConnected, MatchesReferenceOnRandomCases) {
     ASSERT_EQ(got, ref::fully_connected(p, input, filter, bias)) << "case " << i;
   }
 }
+
+namespace {
+
+// Per-channel requantizations that exercise every form the kernels choose between:
+// ordinary right shifts, left shifts (shift 0..3), right shifts beyond 31, and "dead"
+// channels (a bias near +-2^31 with a tiny scale, whose output cannot vary).
+Requant mixed_requant(test::KernelRandom& r, int32_t channels, std::vector<int32_t>& bias) {
+  Requant q;
+  bias.clear();
+  for (int32_t c = 0; c < channels; ++c) {
+    int32_t m = 0, s = 0;
+    r.requant(&m, &s);
+    int32_t b = r.range(-30000, 30000);
+    switch (c % 4) {
+      case 1:
+        s = r.range(0, 3);
+        b = r.range(-300, 300);
+        break;  // left shift
+      case 2:
+        s = -r.range(32, 45);
+        break;  // beyond 31
+      case 3:
+        s = -r.range(36, 40);
+        b = r.chance(50) ? 2100000000 : -2100000000;
+        break;  // dead
+      default:
+        break;
+    }
+    q.multiplier.push_back(m);
+    q.shift.push_back(s);
+    bias.push_back(b);
+  }
+  return q;
+}
+
+}  // namespace
+
+TEST(KernelConv, EveryRequantizationFormMatchesReference) {
+  test::KernelRandom r(4242);
+  for (int i = 0; i < 120; ++i) {
+    mcuprof_conv_params p{};
+    p.batches = 1;
+    p.in_h = r.range(3, 9);
+    p.in_w = r.range(3, 9);
+    // 1x1 (pointwise path) or 3x3 stride 2 with k = 9 * in_c often not a multiple of 4.
+    const bool pointwise = i % 2 == 0;
+    p.in_c = pointwise ? 4 * r.range(1, 12) : r.range(1, 6);
+    p.out_c = r.range(1, 13);
+    p.filter_h = p.filter_w = pointwise ? 1 : 3;
+    p.stride_h = p.stride_w = pointwise ? 1 : 2;
+    p.dilation_h = p.dilation_w = 1;
+    p.out_h = test::out_size(p.in_h, p.filter_h, p.stride_h, 1, true);
+    p.out_w = test::out_size(p.in_w, p.filter_w, p.stride_w, 1, true);
+    p.pad_top = test::pad_before(p.in_h, p.out_h, p.filter_h, p.stride_h, 1);
+    p.pad_left = test::pad_before(p.in_w, p.out_w, p.filter_w, p.stride_w, 1);
+    p.input_offset = r.input_offset();
+    p.output_offset = r.output_offset();
+    if (r.chance(50)) {
+      p.act_min = -128, p.act_max = 127;  // the SSAT clamp
+    } else {
+      r.activation(p.output_offset, &p.act_min, &p.act_max);
+    }
+    p.per_channel = 1;
+    std::vector<int32_t> bias;
+    const Requant q = mixed_requant(r, p.out_c, bias);
+    p.multiplier = q.multiplier.data();
+    p.shift = q.shift.data();
+    const auto input = r.bytes(static_cast<size_t>(p.in_h) * p.in_w * p.in_c);
+    const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.filter_h * p.filter_w * p.in_c);
+    ref::Bytes got(static_cast<size_t>(p.out_h) * p.out_w * p.out_c);
+    std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data(), scratch.data());
+    ASSERT_EQ(got, ref::conv2d(p, input, filter, bias))
+        << "case " << i << ": in_c " << p.in_c << " out_c " << p.out_c;
+  }
+}
+
+TEST(KernelDepthwise, LargeFiltersAndEveryRequantizationForm) {
+  test::KernelRandom r(4343);
+  for (int i = 0; i < 150; ++i) {
+    mcuprof_depthwise_params p{};
+    p.batches = 1;
+    const int32_t f = 3 + 2 * (i % 3);  // 3x3, 5x5, 7x7
+    p.filter_h = p.filter_w = f;
+    p.in_h = r.range(f, f + 8);
+    p.in_w = r.range(f, f + 8);
+    p.stride_h = p.stride_w = r.range(1, 2);
+    p.dilation_h = p.dilation_w = 1;
+    const bool same = r.chance(50);
+    p.out_h = test::out_size(p.in_h, f, p.stride_h, 1, same);
+    p.out_w = test::out_size(p.in_w, f, p.stride_w, 1, same);
+    p.pad_top = test::pad_before(p.in_h, p.out_h, f, p.stride_h, 1);
+    p.pad_left = test::pad_before(p.in_w, p.out_w, f, p.stride_w, 1);
+    p.in_c = r.range(1, 9);
+    p.depth_multiplier = r.chance(80) ? 1 : 2;
+    const int32_t out_c = p.in_c * p.depth_multiplier;
+    p.input_offset = r.input_offset();
+    p.output_offset = r.output_offset();
+    r.activation(p.output_offset, &p.act_min, &p.act_max);
+    p.per_channel = 1;
+    std::vector<int32_t> bias;
+    const Requant q = mixed_requant(r, out_c, bias);
+    p.multiplier = q.multiplier.data();
+    p.shift = q.shift.data();
+    const auto input = r.bytes(static_cast<size_t>(p.in_h) * p.in_w * p.in_c);
+    const auto filter = r.bytes(static_cast<size_t>(f) * f * out_c);
+    std::vector<int32_t> scratch((mcuprof_depthwise_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    ref::Bytes got(static_cast<size_t>(p.out_h) * p.out_w * out_c);
+    mcuprof_depthwise_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data(),
+                                scratch.data());
+    ASSERT_EQ(got, ref::depthwise_conv2d(p, input, filter, bias))
+        << "case " << i << ": filter " << f << " in_c " << p.in_c;
+  }
+}

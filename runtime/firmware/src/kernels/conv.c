@@ -4,20 +4,37 @@
  * values each; for a 1x1 stride-1 convolution simply the input pixel) are expanded once
  * into the scratch buffer as int16 with the input offset added and padding as 0, in the
  * order SXTB16 unpacks weights: for every 4 inputs (x0,x1,x2,x3) the words (x0,x2),
- * (x1,x3), pixel 0 then pixel 1. Then every pair of output channels is one pass over
- * the weights (mk_mac_2x2): on DSP cores an assembly loop of 2 LDRD + 2 LDR + 4 SXTB16
- * + 8 SMLAD per 16 MACs. The expansion is shared by all output channels; their int32
- * accumulators go to scratch and a second pass requantizes them with per-channel
- * constants prepared once per call. */
+ * (x1,x3), pixel 0 then pixel 1; a partial last group is zero-padded. Then every pair of
+ * output channels is one pass over the weights: on DSP cores an assembly block of
+ * 4 LDR (pipelined) + 2 LDR + 4 SXTB16 + 8 SMLAD per 16 MACs, two groups per loop
+ * iteration, after which the four results are requantized from registers with the
+ * per-channel constants prepared once per call (docs/kernels.md, "DSP paths"). */
 #include "kernels_internal.h"
 
 static int32_t patch_size(const mcuprof_conv_params* p) {
   return p->filter_h * p->filter_w * p->in_c;
 }
 
-/* Writes one pixel's k offset-corrected values (int8 at src) into the group layout. */
-static void expand_pixel(const int8_t* src, int32_t k, int32_t input_offset, int16_t* dst,
-                         int32_t pixel) {
+/* Per-channel constants, prepared once per call (prepare_channels): round >= 0 is the
+ * short right-shift form, MK_LEFT_FORM the short left-shift form (shift = s + 1),
+ * MK_CONST_FORM a constant output, -1 the literal TFLite form. */
+typedef struct {
+  int32_t bias, multiplier, shift, round;
+} conv_channel;
+#define MK_LEFT_FORM (-2)
+#define MK_CONST_FORM (-3) /* output constant (mk_rq_constant), its value in shift */
+
+/* Position of element j (0..3) of a group of 4 in the SXTB16 order (x0,x2),(x1,x3). */
+static inline int32_t group_pos(int32_t j) {
+  return ((j & 1) << 1) | (j >> 1);
+}
+
+/* Writes one pixel's k offset-corrected values (int8 at src) into the group layout;
+ * the last, partial group is completed with zeros (they meet weights of the next
+ * filter row in the assembly loop and contribute nothing). */
+static inline __attribute__((always_inline)) void expand_pixel(const int8_t* src, int32_t k,
+                                                               int32_t input_offset, int16_t* dst,
+                                                               int32_t pixel) {
   const int32_t groups = k >> 2;
   int16_t* g = dst + 4 * pixel;
 #if MK_DSP
@@ -40,53 +57,288 @@ static void expand_pixel(const int8_t* src, int32_t k, int32_t input_offset, int
     g += 8;
   }
 #endif
-  int16_t* tail = dst + 8 * groups + 4 * pixel;
-  for (int32_t j = 0; j < (k & 3); ++j) tail[j] = (int16_t)(src[j] + input_offset);
+  if (k & 3) {
+    g[0] = g[1] = g[2] = g[3] = 0;
+    for (int32_t j = 0; j < (k & 3); ++j) g[group_pos(j)] = (int16_t)(src[j] + input_offset);
+  }
 }
 
 #if MK_DSP
-/* 16 MACs: two pixels' expanded values (LDRD) against 4 bytes of two filter rows
- * (LDR, SXTB16 even/odd bytes), 8 SMLAD; n counts groups of 4 and must be >= 1. */
-#define MK_MAC_2X2_LOOP                   \
-  "1:\n\t"                                \
-  "ldrd %[e1], %[o1], [%[x], #8]\n\t"     \
-  "ldrd %[e0], %[o0], [%[x]], #16\n\t"    \
-  "ldr %[y], [%[w0]], #4\n\t"             \
-  "sxtb16 %[t], %[y]\n\t"                 \
-  "sxtb16 %[y], %[y], ror #8\n\t"         \
-  "smlad %[a00], %[e0], %[t], %[a00]\n\t" \
-  "smlad %[a10], %[e1], %[t], %[a10]\n\t" \
-  "smlad %[a00], %[o0], %[y], %[a00]\n\t" \
-  "smlad %[a10], %[o1], %[y], %[a10]\n\t" \
-  "ldr %[y], [%[w1]], #4\n\t"             \
-  "sxtb16 %[t], %[y]\n\t"                 \
-  "sxtb16 %[y], %[y], ror #8\n\t"         \
-  "smlad %[a01], %[e0], %[t], %[a01]\n\t" \
-  "smlad %[a11], %[e1], %[t], %[a11]\n\t" \
-  "smlad %[a01], %[o0], %[y], %[a01]\n\t" \
-  "smlad %[a11], %[o1], %[y], %[a11]\n\t" \
-  "subs %[n], %[n], #1\n\t"               \
-  "bne 1b\n\t"
+/* The MAC step of one group of 4 inputs: two pixels' expanded values (e0,o0 / e1,o1,
+ * loaded before) against 4 bytes of two filter rows (LDR, SXTB16 even/odd bytes).
+ * The x loads are plain LDRs with immediate offsets, which the M4 pipelines
+ * (2 + 1 + 1 + 1 cycles, + 1 for the weight LDR closing the chain); LDRD would take 3
+ * each and never pipeline. */
+/* clang-format off */
+#define MK_MAC_GROUP(XOFF)                        \
+  "ldr %[e0], [%[x], #" #XOFF "]\n\t"            \
+  "ldr %[o0], [%[x], #" #XOFF " + 4]\n\t"        \
+  "ldr %[e1], [%[x], #" #XOFF " + 8]\n\t"        \
+  "ldr %[o1], [%[x], #" #XOFF " + 12]\n\t"       \
+  "ldr %[y], [%[w0]], #4\n\t"                    \
+  "sxtb16 %[t], %[y]\n\t"                        \
+  "sxtb16 %[y], %[y], ror #8\n\t"                \
+  "smlad %[a00], %[e0], %[t], %[a00]\n\t"        \
+  "smlad %[a10], %[e1], %[t], %[a10]\n\t"        \
+  "smlad %[a00], %[o0], %[y], %[a00]\n\t"        \
+  "smlad %[a10], %[o1], %[y], %[a10]\n\t"        \
+  "ldr %[y], [%[w1]], #4\n\t"                    \
+  "sxtb16 %[t], %[y]\n\t"                        \
+  "sxtb16 %[y], %[y], ror #8\n\t"                \
+  "smlad %[a01], %[e0], %[t], %[a01]\n\t"        \
+  "smlad %[a11], %[e1], %[t], %[a11]\n\t"        \
+  "smlad %[a01], %[o0], %[y], %[a01]\n\t"        \
+  "smlad %[a11], %[o1], %[y], %[a11]\n\t"
+/* clang-format on */
 
-#endif
-
-/* acc[0..3] += pixel0.w0, pixel0.w1, pixel1.w0, pixel1.w1 over the expanded patches. */
-static inline void mk_mac_2x2(const int16_t* x, const int8_t* w0, const int8_t* w1, int32_t k,
-                              int32_t acc[4]) {
+/* acc += over `groups` groups (>= 1): two groups (32 MACs) per loop iteration, then
+ * the odd one. */
+static inline __attribute__((always_inline)) void mac_2x2_asm(const int16_t* x, const int8_t* w0,
+                                                              const int8_t* w1, int32_t groups,
+                                                              int32_t acc[4]) {
   int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-  int32_t groups = k >> 2;
-  const int16_t* tail = x + 8 * groups;
-#if MK_DSP
-  if (groups > 0) {
-    int32_t e0, o0, e1, o1, y, t;
-    __asm__ volatile(MK_MAC_2X2_LOOP
+  int32_t n = groups >> 1;
+  int32_t e0, o0, e1, o1, y, t;
+  if (n > 0) {
+    __asm__ volatile("1:\n\t" MK_MAC_GROUP(0) MK_MAC_GROUP(16) "add %[x], %[x], #32\n\t"
+                                                               "subs %[n], %[n], #1\n\t"
+                                                               "bne 1b\n\t"
                      : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),
-                       [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(groups), [e0] "=&r"(e0),
+                       [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(n), [e0] "=&r"(e0),
                        [o0] "=&r"(o0), [e1] "=&r"(e1), [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t)
                      :
                      : "cc", "memory");
   }
-#else
+  if (groups & 1) {
+    __asm__ volatile(MK_MAC_GROUP(0)
+                     : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),
+                       [w0] "+r"(w0), [w1] "+r"(w1), [e0] "=&r"(e0), [o0] "=&r"(o0), [e1] "=&r"(e1),
+                       [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t)
+                     : [x] "r"(x)
+                     : "memory");
+  }
+  acc[0] = a00;
+  acc[1] = a01;
+  acc[2] = a10;
+  acc[3] = a11;
+}
+
+/* Requantization of accumulator A in the short form (see conv_channel) with the
+ * channel's multiplier M, right shift SH and rounding constant RND in registers, the
+ * output offset in %[y], act_min in %[t], act_max in %[w0]. */
+/* clang-format off */
+#define MK_RQ_SHORT(A, M, SH, RND)                       \
+  "lsl %[" A "], %[" A "], #1\n\t"                      \
+  "smmulr %[" A "], %[" A "], %[" M "]\n\t"             \
+  "add %[" A "], %[" A "], %[" A "], asr #31\n\t"       \
+  "add %[" A "], %[" A "], %[" RND "]\n\t"              \
+  "asr %[" A "], %[" A "], %[" SH "]\n\t"               \
+  "add %[" A "], %[" A "], %[y]\n\t"                    \
+  "cmp %[" A "], %[t]\n\t"                              \
+  "it lt\n\t"                                           \
+  "movlt %[" A "], %[t]\n\t"                            \
+  "cmp %[" A "], %[w0]\n\t"                             \
+  "it gt\n\t"                                           \
+  "movgt %[" A "], %[w0]\n\t"
+
+/* The short left-shift form: SMMULR(A << SH, M) + offset, clamped (RND unused). */
+#define MK_RQ_LEFT(A, M, SH, RND)                        \
+  "lsl %[" A "], %[" A "], %[" SH "]\n\t"               \
+  "smmulr %[" A "], %[" A "], %[" M "]\n\t"             \
+  "add %[" A "], %[" A "], %[y]\n\t"                    \
+  "cmp %[" A "], %[t]\n\t"                              \
+  "it lt\n\t"                                           \
+  "movlt %[" A "], %[t]\n\t"                            \
+  "cmp %[" A "], %[w0]\n\t"                             \
+  "it gt\n\t"                                           \
+  "movgt %[" A "], %[w0]\n\t"
+/* clang-format on */
+
+/* Output channels oc, oc+1 of two pixels in one assembly block: the biases from the
+ * prepared channels ch[oc], ch[oc+1] (*chp), the MAC groups (groups >= 1: an odd one
+ * first, then two per loop iteration; 4·groups bytes of each filter row, i.e. up to 3
+ * past the row when k is not a multiple of 4), then the four short-form
+ * requantizations into out0[0], out0[1], out1[0], out1[1].
+ * All 14 allocatable registers are in use; the rest comes from stack slots ("m"). */
+typedef struct {
+  const conv_channel* chp; /* ch + oc */
+  int8_t *o0p, *o1p;       /* out0 + oc, out1 + oc */
+  int32_t offset, lo, hi;
+} conv_block;
+
+/* clang-format off */
+#define MK_DEFINE_CONV_BLOCK(NAME, RQ)                                                \
+  static inline __attribute__((always_inline)) void NAME(                             \
+      const int16_t* x, const int8_t* w0, int32_t k, int32_t groups, conv_block* b) { \
+    const int8_t* w1 = w0 + k;                                                        \
+    int32_t n = groups;                                                               \
+    int32_t a00, a01, a10, a11, e0, o0, e1, o1, y, t;                                 \
+    __asm__ volatile( \
+      "ldr %[t], %[chp]\n\t" \
+      "ldr %[a00], [%[t]]\n\t" \
+      "ldr %[a01], [%[t], #16]\n\t" \
+      "mov %[a10], %[a00]\n\t" \
+      "mov %[a11], %[a01]\n\t" \
+      "lsrs %[n], %[n], #1\n\t" /* C: groups is odd; Z: fewer than two groups */ \
+      "bcc 2f\n\t" MK_MAC_GROUP(0) \
+      "add %[x], %[x], #16\n\t" /* add (not adds): keeps Z */ \
+      "2:\n\t" \
+      "beq 3f\n\t" \
+      "1:\n\t" MK_MAC_GROUP(0) MK_MAC_GROUP(16) \
+      "add %[x], %[x], #32\n\t" \
+      "subs %[n], %[n], #1\n\t" \
+      "bne 1b\n\t" \
+      "3:\n\t" \
+      "ldr %[x], %[chp]\n\t" \
+      "ldr %[y], %[off]\n\t" \
+      "ldr %[t], %[lo]\n\t" \
+      "ldr %[w0], %[hi]\n\t" \
+      "ldr %[e0], [%[x], #4]\n\t" \
+      "ldr %[o0], [%[x], #8]\n\t" \
+      "ldr %[e1], [%[x], #12]\n\t" \
+      RQ("a00", "e0", "o0", "e1") RQ("a10", "e0", "o0", "e1") \
+      "ldr %[e0], [%[x], #20]\n\t" \
+      "ldr %[o0], [%[x], #24]\n\t" \
+      "ldr %[e1], [%[x], #28]\n\t" \
+      RQ("a01", "e0", "o0", "e1") RQ("a11", "e0", "o0", "e1") \
+      "ldr %[x], %[o0p]\n\t" \
+      "ldr %[n], %[o1p]\n\t" \
+      "strb %[a00], [%[x]]\n\t" \
+      "strb %[a01], [%[x], #1]\n\t" \
+      "strb %[a10], [%[n]]\n\t" \
+      "strb %[a11], [%[n], #1]\n\t" \
+      : [a00] "=&r"(a00), [a01] "=&r"(a01), [a10] "=&r"(a10), [a11] "=&r"(a11), [x] "+r"(x), \
+        [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(n), [e0] "=&r"(e0), [o0] "=&r"(o0), \
+        [e1] "=&r"(e1), [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t) \
+      : [chp] "m"(b->chp), [off] "m"(b->offset), [lo] "m"(b->lo), [hi] "m"(b->hi), \
+        [o0p] "m"(b->o0p), [o1p] "m"(b->o1p) \
+      : "cc", "memory");                                                               \
+  }
+
+/* clang-format on */
+MK_DEFINE_CONV_BLOCK(conv_block_right, MK_RQ_SHORT)
+MK_DEFINE_CONV_BLOCK(conv_block_left, MK_RQ_LEFT)
+
+/* Requantization for the pair loop below: multiplier %[e0], shift %[o0], rounding
+ * %[e1], output offset %[y], act_min %[t], act_max %[o1]. */
+/* clang-format off */
+#define MK_RQ_LOOP(A)                                    \
+  "lsl %[" A "], %[" A "], #1\n\t"                      \
+  "smmulr %[" A "], %[" A "], %[e0]\n\t"                \
+  "add %[" A "], %[" A "], %[" A "], asr #31\n\t"       \
+  "add %[" A "], %[" A "], %[e1]\n\t"                   \
+  "asr %[" A "], %[" A "], %[o0]\n\t"                   \
+  "add %[" A "], %[" A "], %[y]\n\t"                    \
+  "cmp %[" A "], %[t]\n\t"                              \
+  "it lt\n\t"                                           \
+  "movlt %[" A "], %[t]\n\t"                            \
+  "cmp %[" A "], %[o1]\n\t"                             \
+  "it gt\n\t"                                           \
+  "movgt %[" A "], %[o1]\n\t"
+
+/* The same when the clamp is the whole int8 range: one SSAT. */
+#define MK_RQ_LOOP_SAT(A)                                \
+  "lsl %[" A "], %[" A "], #1\n\t"                      \
+  "smmulr %[" A "], %[" A "], %[e0]\n\t"                \
+  "add %[" A "], %[" A "], %[" A "], asr #31\n\t"       \
+  "add %[" A "], %[" A "], %[e1]\n\t"                   \
+  "asr %[" A "], %[" A "], %[o0]\n\t"                   \
+  "add %[" A "], %[" A "], %[y]\n\t"                    \
+  "ssat %[" A "], #8, %[" A "]\n\t"
+/* clang-format on */
+
+/* State of the pair loop, in stack slots: the loop needs all 14 registers. */
+typedef struct {
+  const conv_channel* chp; /* ch + oc */
+  int8_t *o0p, *o1p;       /* out0 + oc, out1 + oc */
+  const int16_t* x;
+  int32_t pairs, groups, offset, lo, hi;
+} conv_loop;
+
+/* Every pair of output channels of two pixels in one assembly loop (k = 4·groups, a
+ * multiple of 4; every channel of the call in the short right-shift form): per pair
+ * the biases, the MAC groups as in conv_block_*, the four requantizations and stores,
+ * then the next pair's filter rows (w0 = w1, w1 += k) and pointers. */
+/* clang-format off */
+#define MK_DEFINE_CONV_LOOP(NAME, RQ)                                                            \
+  static inline __attribute__((always_inline)) void NAME(const int8_t* w0, int32_t k,            \
+                                                         conv_loop* l) {                         \
+    const int8_t* w1 = w0 + k;                                                                   \
+    int32_t a00, a01, a10, a11, x, n, e0, o0, e1, o1, y, t;                                      \
+    __asm__ volatile(                                                                          \
+        "0:\n\t"                                                                               \
+        "ldr %[t], %[chp]\n\t"                                                                 \
+        "ldr %[x], %[xb]\n\t"                                                                  \
+        "ldr %[n], %[groups]\n\t"                                                              \
+        "ldr %[a00], [%[t]]\n\t"                                                               \
+        "ldr %[a01], [%[t], #16]\n\t"                                                          \
+        "mov %[a10], %[a00]\n\t"                                                               \
+        "mov %[a11], %[a01]\n\t"                                                               \
+        "lsrs %[n], %[n], #1\n\t"                                                              \
+        "bcc 2f\n\t" MK_MAC_GROUP(0) "add %[x], %[x], #16\n\t"                                 \
+        "2:\n\t"                                                                               \
+        "beq 3f\n\t"                                                                           \
+        "1:\n\t" MK_MAC_GROUP(0) MK_MAC_GROUP(16) "add %[x], %[x], #32\n\t"                    \
+        "subs %[n], %[n], #1\n\t"                                                              \
+        "bne 1b\n\t"                                                                           \
+        "3:\n\t"                                                                               \
+        "ldr %[x], %[chp]\n\t"                                                                 \
+        "ldr %[y], %[off]\n\t"                                                                 \
+        "ldr %[t], %[lo]\n\t"                                                                  \
+        "ldr %[o1], %[hi]\n\t"                                                                 \
+        "ldr %[e0], [%[x], #4]\n\t"                                                            \
+        "ldr %[o0], [%[x], #8]\n\t"                                                            \
+        "ldr %[e1], [%[x], #12]\n\t" RQ("a00") RQ("a10")                                       \
+        "ldr %[e0], [%[x], #20]\n\t"                                                           \
+        "ldr %[o0], [%[x], #24]\n\t"                                                           \
+        "ldr %[e1], [%[x], #28]\n\t" RQ("a01") RQ("a11")                                       \
+        "add %[x], %[x], #32\n\t"                                                              \
+        "str %[x], %[chp]\n\t"                                                                 \
+        "ldr %[x], %[o0p]\n\t"                                                                 \
+        "ldr %[n], %[o1p]\n\t"                                                                 \
+        "strb %[a00], [%[x]], #2\n\t"                                                          \
+        "strb %[a01], [%[x], #-1]\n\t"                                                         \
+        "strb %[a10], [%[n]], #2\n\t"                                                          \
+        "strb %[a11], [%[n], #-1]\n\t"                                                         \
+        "str %[x], %[o0p]\n\t"                                                                 \
+        "str %[n], %[o1p]\n\t"                                                                 \
+        "sub %[n], %[w1], %[w0]\n\t" /* k: w0 ended on row oc+1, w1 on row oc+2 */            \
+        "mov %[w0], %[w1]\n\t"                                                                 \
+        "add %[w1], %[w1], %[n]\n\t"                                                           \
+        "ldr %[n], %[pairs]\n\t"                                                               \
+        "subs %[n], %[n], #1\n\t"                                                              \
+        "str %[n], %[pairs]\n\t"                                                               \
+        "bne 0b\n\t"                                                                           \
+        : [a00] "=&r"(a00), [a01] "=&r"(a01), [a10] "=&r"(a10), [a11] "=&r"(a11),            \
+          [x] "=&r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [n] "=&r"(n), [e0] "=&r"(e0),          \
+          [o0] "=&r"(o0), [e1] "=&r"(e1), [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t),        \
+          [chp] "+m"(l->chp), [o0p] "+m"(l->o0p), [o1p] "+m"(l->o1p), [pairs] "+m"(l->pairs) \
+        : [xb] "m"(l->x), [groups] "m"(l->groups), [off] "m"(l->offset), [lo] "m"(l->lo),    \
+          [hi] "m"(l->hi)                                                                      \
+        : "cc", "memory"); \
+  }
+
+/* clang-format on */
+MK_DEFINE_CONV_LOOP(conv_loop_clamp, MK_RQ_LOOP)
+MK_DEFINE_CONV_LOOP(conv_loop_sat, MK_RQ_LOOP_SAT)
+#endif
+
+/* acc[0..3] += pixel0.w0, pixel0.w1, pixel1.w0, pixel1.w1 over the expanded patches,
+ * reading exactly k bytes of each filter row (the portable path, and the last filter
+ * rows on DSP cores when k is not a multiple of 4). */
+static void mac_2x2_exact(const int16_t* x, const int8_t* w0, const int8_t* w1, int32_t k,
+                          int32_t acc[4]) {
+  int32_t groups = k >> 2;
+#if MK_DSP
+  if (groups > 0) {
+    mac_2x2_asm(x, w0, w1, groups, acc);
+    x += 8 * groups;
+    w0 += 4 * groups;
+    w1 += 4 * groups;
+    groups = 0;
+  }
+#endif
+  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
   for (; groups > 0; --groups) {
     a00 = mk_wadd32(a00, x[0] * w0[0] + x[1] * w0[2] + x[2] * w0[1] + x[3] * w0[3]);
     a01 = mk_wadd32(a01, x[0] * w1[0] + x[1] * w1[2] + x[2] * w1[1] + x[3] * w1[3]);
@@ -96,17 +348,30 @@ static inline void mk_mac_2x2(const int16_t* x, const int8_t* w0, const int8_t* 
     w0 += 4;
     w1 += 4;
   }
-#endif
   for (int32_t j = 0; j < (k & 3); ++j) {
-    a00 = mk_wadd32(a00, tail[j] * w0[j]);
-    a01 = mk_wadd32(a01, tail[j] * w1[j]);
-    a10 = mk_wadd32(a10, tail[4 + j] * w0[j]);
-    a11 = mk_wadd32(a11, tail[4 + j] * w1[j]);
+    const int32_t pos = group_pos(j);
+    a00 = mk_wadd32(a00, x[pos] * w0[j]);
+    a01 = mk_wadd32(a01, x[pos] * w1[j]);
+    a10 = mk_wadd32(a10, x[4 + pos] * w0[j]);
+    a11 = mk_wadd32(a11, x[4 + pos] * w1[j]);
   }
   acc[0] = a00;
   acc[1] = a01;
   acc[2] = a10;
   acc[3] = a11;
+}
+
+/* n bytes, a word at a time (unaligned words are fine on every core with DSP; the
+ * bytes remain on the others). */
+static inline void conv_copy_bytes(int8_t* dst, const int8_t* src, int32_t n) {
+  int32_t i = 0;
+#if MK_DSP
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t v = mk_load4(src + i);
+    __builtin_memcpy(dst + i, &v, 4);
+  }
+#endif
+  for (; i < n; ++i) dst[i] = src[i];
 }
 
 /* Gathers the raw receptive field of output pixel (oy, ox) into dst (k bytes),
@@ -126,8 +391,7 @@ static void gather_patch(const mcuprof_conv_params* p, const int8_t* in_b, int32
     }
     const int8_t* row = in_b + (size_t)iy * (size_t)p->in_w * (size_t)in_c;
     if (row_inside) {
-      const int8_t* src = row + (size_t)ix0 * (size_t)in_c;
-      for (int32_t i = 0; i < fw * in_c; ++i) dst[i] = src[i];
+      conv_copy_bytes(dst, row + (size_t)ix0 * (size_t)in_c, fw * in_c);
       dst += fw * in_c;
       continue;
     }
@@ -144,121 +408,203 @@ static void gather_patch(const mcuprof_conv_params* p, const int8_t* in_b, int32
   }
 }
 
-/* Per-channel requantization, prepared once per call into the scratch buffer. A
- * channel takes the short exact form of mk_rq (SMMULR and one rounding shift) when its
- * shift is a right shift of 1..31, its multiplier is non-negative and |bias| + the
- * largest possible dot product stays below 2^30; `round` < 0 marks the others, which
- * take the literal TFLite form. */
-typedef struct {
-  int32_t multiplier, shift, round;
-} conv_channel;
+/* Per-channel constants, prepared once per call into the scratch buffer: the bias and
+ * the requantization. A channel takes the short exact form of mk_rq (SMMULR and one
+ * rounding shift) when its shift is a right shift of 1..31, its multiplier is
+ * non-negative and |bias| + the largest possible dot product stays below 2^30;
+ * `round` < 0 marks the others, which take the literal TFLite form. */
 
-static void prepare_channels(const mcuprof_conv_params* p, const int32_t* bias, int32_t k,
-                             conv_channel* ch) {
+/* Returns 1 when every channel takes the short right-shift form. */
+static int32_t prepare_channels(const mcuprof_conv_params* p, const int32_t* bias, int32_t k,
+                                conv_channel* ch) {
+  int32_t all_right = 1;
   for (int32_t oc = 0; oc < p->out_c; ++oc) {
     const int32_t i = p->per_channel ? oc : 0;
     mk_rq q;
     mk_rq_init(&q, p->multiplier[i], p->shift[i], p->output_offset, p->act_min, p->act_max);
-    mk_rq_bound(&q, bias ? bias[oc] : 0, k, p->input_offset);
+    ch[oc].bias = bias ? bias[oc] : 0;
+    mk_rq_bound(&q, ch[oc].bias, k, p->input_offset);
     ch[oc].multiplier = q.multiplier;
     ch[oc].shift = q.fast ? q.right : q.shift;
     ch[oc].round = q.fast ? q.round : -1;
-  }
-}
-
-/* Accumulators of two output pixels for every output channel (acc0/acc1 [out_c]). */
-static void accumulate_pair(const int16_t* x, const int8_t* filter, const int32_t* bias, int32_t k,
-                            int32_t out_c, int32_t* acc0, int32_t* acc1) {
-  int32_t oc = 0;
-#if MK_DSP
-  /* The common shape (k a multiple of 4, bias present) with the least bookkeeping. */
-  if ((k & 3) == 0 && k > 0 && bias != NULL) {
-    const int8_t* w = filter;
-    for (; oc + 2 <= out_c; oc += 2) {
-      int32_t a00 = bias[oc], a01 = bias[oc + 1], a10 = a00, a11 = a01;
-      const int16_t* xp = x;
-      const int8_t *w0 = w, *w1 = w + k;
-      int32_t n = k >> 2;
-      int32_t e0, o0, e1, o1, y, t;
-      __asm__ volatile(MK_MAC_2X2_LOOP
-                       : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),
-                         [x] "+r"(xp), [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(n), [e0] "=&r"(e0),
-                         [o0] "=&r"(o0), [e1] "=&r"(e1), [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t)
-                       :
-                       : "cc", "memory");
-      acc0[oc] = a00;
-      acc0[oc + 1] = a01;
-      acc1[oc] = a10;
-      acc1[oc + 1] = a11;
-      w = w1;
+    if (!q.fast && q.shift >= 0 && q.shift <= 29) {
+      /* Left shift s >= 0: SRDHM(x << s, m) = SMMULR(x << (s + 1), m) while
+       * |x << s| < 2^30 (no rounding shift follows). */
+      const int64_t b = ch[oc].bias < 0 ? -(int64_t)ch[oc].bias : (int64_t)ch[oc].bias;
+      const int64_t bound = b + (int64_t)k * mk_max_abs_input(p->input_offset) * 128;
+      if ((bound << q.shift) < ((int64_t)1 << 30)) {
+        ch[oc].shift = q.shift + 1;
+        ch[oc].round = MK_LEFT_FORM;
+      }
     }
+    int8_t value;
+    if (ch[oc].round == -1 && mk_rq_constant(&q, ch[oc].bias, k, p->input_offset, &value)) {
+      ch[oc].shift = value;
+      ch[oc].round = MK_CONST_FORM;
+    }
+    all_right &= ch[oc].round >= 0;
   }
-#endif
-  for (; oc < out_c; oc += 2) {
-    const int32_t oc1 = oc + 1 < out_c ? oc + 1 : oc;
-    const int32_t b0 = bias ? bias[oc] : 0, b1 = bias ? bias[oc1] : 0;
-    int32_t acc[4] = {b0, b1, b0, b1};
-    mk_mac_2x2(x, filter + (size_t)oc * (size_t)k, filter + (size_t)oc1 * (size_t)k, k, acc);
-    acc0[oc] = acc[0];
-    acc1[oc] = acc[2];
-    acc0[oc1] = acc[1];
-    acc1[oc1] = acc[3];
-  }
+  return all_right;
 }
 
 /* The short form of one output (see conv_channel), branch-free clamp. */
-static inline int8_t requant_short(int32_t acc, conv_channel c, int32_t offset, int32_t lo,
+static inline int8_t requant_short(int32_t acc, const conv_channel* c, int32_t offset, int32_t lo,
                                    int32_t hi) {
-  const int32_t h = mk_smmulr(acc * 2, c.multiplier);
-  int32_t v = ((h + (h >> 31) + c.round) >> c.shift) + offset;
+  const int32_t h = mk_smmulr(acc * 2, c->multiplier);
+  int32_t v = ((h + (h >> 31) + c->round) >> c->shift) + offset;
   v = v < lo ? lo : v;
   v = v > hi ? hi : v;
   return (int8_t)v;
 }
 
-/* Requantizes one or two pixels' accumulators into out0/out1. */
-static void requantize_pair(const mcuprof_conv_params* p, const conv_channel* ch,
-                            const int32_t* acc0, const int32_t* acc1, int32_t has_px1, int8_t* out0,
-                            int8_t* out1) {
-  const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max, out_c = p->out_c;
-  for (int32_t oc = 0; oc < out_c; ++oc) {
-    const conv_channel c = ch[oc];
-    if (__builtin_expect(c.round >= 0, 1)) {
-      out0[oc] = requant_short(acc0[oc], c, offset, lo, hi);
-      if (has_px1) out1[oc] = requant_short(acc1[oc], c, offset, lo, hi);
-    } else {
-      out0[oc] = mk_output_general(acc0[oc], c.multiplier, c.shift, offset, lo, hi);
-      if (has_px1) out1[oc] = mk_output_general(acc1[oc], c.multiplier, c.shift, offset, lo, hi);
-    }
+/* The short left-shift form of one output. */
+static inline int8_t requant_left(int32_t acc, const conv_channel* c, int32_t offset, int32_t lo,
+                                  int32_t hi) {
+  int32_t v = mk_smmulr((int32_t)((uint32_t)acc << c->shift), c->multiplier) + offset;
+  v = v < lo ? lo : v;
+  v = v > hi ? hi : v;
+  return (int8_t)v;
+}
+
+/* Requantizes two accumulators of one channel into *out0 and *out1. */
+static inline void requant_two(int32_t acc0, int32_t acc1, const conv_channel* c, int32_t offset,
+                               int32_t lo, int32_t hi, int8_t* out0, int8_t* out1) {
+  if (__builtin_expect(c->round >= 0, 1)) {
+    *out0 = requant_short(acc0, c, offset, lo, hi);
+    *out1 = requant_short(acc1, c, offset, lo, hi);
+  } else if (c->round == MK_LEFT_FORM) {
+    *out0 = requant_left(acc0, c, offset, lo, hi);
+    *out1 = requant_left(acc1, c, offset, lo, hi);
+  } else if (c->round == MK_CONST_FORM) {
+    *out0 = *out1 = (int8_t)c->shift;
+  } else {
+    *out0 = mk_output_general(acc0, c->multiplier, c->shift, offset, lo, hi);
+    *out1 = mk_output_general(acc1, c->multiplier, c->shift, offset, lo, hi);
   }
 }
 
-/* Scratch layout: expanded patches | raw patches | per-channel constants | accumulators. */
+/* All output channels of two output pixels from their expanded patches x: per pair of
+ * channels the four dot products (bias included), requantized straight from registers
+ * into out0[oc], out0[oc+1], out1[oc], out1[oc+1]. A single pixel passes out1 = out0
+ * (its patch is expanded twice, so both results are equal). */
+static void conv_pixels(const int16_t* x, const int8_t* filter, int32_t k, int32_t out_c,
+                        const conv_channel* ch, int32_t all_right, int32_t offset, int32_t lo,
+                        int32_t hi, int8_t* out0, int8_t* out1) {
+#if MK_DSP
+  const int32_t padded_groups = (k + 3) >> 2;
+#else
+  (void)all_right; /* only the assembly loop needs it */
+#endif
+  int32_t oc = 0;
+#if MK_DSP
+  /* The common case: one assembly loop over all pairs. */
+  if (all_right && (k & 3) == 0 && k > 0 && out_c >= 2) {
+    conv_loop l;
+    l.chp = ch;
+    l.o0p = out0;
+    l.o1p = out1;
+    l.x = x;
+    l.pairs = out_c >> 1;
+    l.groups = padded_groups;
+    l.offset = offset;
+    l.lo = lo;
+    l.hi = hi;
+    if (lo == -128 && hi == 127) {
+      conv_loop_sat(filter, k, &l);
+    } else {
+      conv_loop_clamp(filter, k, &l);
+    }
+    oc = out_c & ~1;
+  }
+  /* Wholly in assembly: pairs of short-form channels whose padded reads stay inside the
+   * filter (always when k is a multiple of 4; else all but the last pair). */
+  if (k > 0) {
+    const int32_t pairs_end = (k & 3) == 0 ? out_c - 1 : out_c - 2;
+    conv_block b;
+    b.offset = offset;
+    b.lo = lo;
+    b.hi = hi;
+    for (; oc < pairs_end; oc += 2) {
+      const int8_t* w = filter + (size_t)oc * (size_t)k;
+      const int32_t r0 = ch[oc].round, r1 = ch[oc + 1].round;
+      b.chp = ch + oc;
+      b.o0p = out0 + oc;
+      b.o1p = out1 + oc;
+      if (__builtin_expect((r0 | r1) >= 0, 1)) {
+        conv_block_right(x, w, k, padded_groups, &b);
+        continue;
+      }
+      if (r0 == MK_LEFT_FORM && r1 == MK_LEFT_FORM) {
+        conv_block_left(x, w, k, padded_groups, &b);
+        continue;
+      }
+      int32_t acc[4] = {ch[oc].bias, ch[oc + 1].bias, ch[oc].bias, ch[oc + 1].bias};
+      mac_2x2_asm(x, w, w + k, padded_groups, acc);
+      requant_two(acc[0], acc[2], ch + oc, offset, lo, hi, out0 + oc, out1 + oc);
+      requant_two(acc[1], acc[3], ch + oc + 1, offset, lo, hi, out0 + oc + 1, out1 + oc + 1);
+    }
+  }
+#endif
+  for (; oc < out_c; oc += 2) {
+    const int32_t oc1 = oc + 1 < out_c ? oc + 1 : oc;
+    const conv_channel* c0 = ch + oc;
+    const conv_channel* c1 = ch + oc1;
+    int32_t acc[4] = {c0->bias, c1->bias, c0->bias, c1->bias};
+    const int8_t* w0 = filter + (size_t)oc * (size_t)k;
+    const int8_t* w1 = filter + (size_t)oc1 * (size_t)k;
+#if MK_DSP
+    /* The zero-padded last group reads up to 3 bytes past row oc1: inside the filter
+     * unless oc1 is its last row. */
+    if ((k & 3) == 0 || oc1 + 1 < out_c) {
+      mac_2x2_asm(x, w0, w1, padded_groups, acc);
+    } else {
+      mac_2x2_exact(x, w0, w1, k, acc);
+    }
+#else
+    mac_2x2_exact(x, w0, w1, k, acc);
+#endif
+    requant_two(acc[0], acc[2], c0, offset, lo, hi, out0 + oc, out1 + oc);
+    requant_two(acc[1], acc[3], c1, offset, lo, hi, out0 + oc1, out1 + oc1);
+  }
+}
+
+/* Scratch layout: expanded patches | raw patches | per-channel constants | padded filter.
+ * When k is not a multiple of 4 and the filter is small (out_c * k4 <= CONV_PAD_MAX
+ * bytes, k4 = k rounded up to 4: first layers such as 3x3x3), a copy of the filter with
+ * each row zero-padded to k4 lets every channel pair take the assembly loop (and reads
+ * the weights from SRAM instead of flash). */
+#define CONV_PAD_MAX 2048u
 typedef struct {
   int16_t* x;
   int8_t* raw;
   conv_channel* channels;
-  int32_t* acc;
+  int8_t* padded; /* NULL when the filter is used as it is */
 } conv_scratch;
 
 static size_t aligned16(size_t n) {
   return (n + 15u) & ~(size_t)15u;
 }
 
+static size_t padded_filter_bytes(const mcuprof_conv_params* p) {
+  const size_t k = (size_t)patch_size(p), k4 = (k + 3u) & ~(size_t)3u;
+  const size_t bytes = (size_t)p->out_c * k4;
+  return (k & 3u) != 0 && bytes <= CONV_PAD_MAX ? bytes : 0;
+}
+
 static size_t scratch_layout(const mcuprof_conv_params* p, void* base, conv_scratch* s) {
   const size_t k = (size_t)patch_size(p), out_c = (size_t)p->out_c;
   const size_t x_bytes = aligned16(4u * ((k + 3u) & ~(size_t)3u));
   const size_t raw_bytes = aligned16(2u * k);
-  const size_t ch_bytes = aligned16(out_c * sizeof(conv_channel));
-  const size_t acc_bytes = 2u * out_c * sizeof(int32_t);
+  const size_t ch_bytes = out_c * sizeof(conv_channel);
+  const size_t pad_bytes = padded_filter_bytes(p);
   if (s != NULL) {
     uint8_t* b = (uint8_t*)base;
     s->x = (int16_t*)b;
     s->raw = (int8_t*)(b + x_bytes);
     s->channels = (conv_channel*)(b + x_bytes + raw_bytes);
-    s->acc = (int32_t*)(b + x_bytes + raw_bytes + ch_bytes);
+    s->padded = pad_bytes ? (int8_t*)(b + x_bytes + raw_bytes + ch_bytes) : NULL;
   }
-  return x_bytes + raw_bytes + ch_bytes + acc_bytes;
+  return x_bytes + raw_bytes + ch_bytes + pad_bytes;
 }
 
 size_t mcuprof_conv2d_s8_scratch_bytes(const mcuprof_conv_params* p) {
@@ -268,10 +614,22 @@ size_t mcuprof_conv2d_s8_scratch_bytes(const mcuprof_conv_params* p) {
 void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const int8_t* filter,
                        const int32_t* bias, int8_t* output, void* scratch) {
   const int32_t k = patch_size(p), out_c = p->out_c;
+  const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
   conv_scratch s;
   scratch_layout(p, scratch, &s);
-  prepare_channels(p, bias, k, s.channels);
-  int32_t *acc0 = s.acc, *acc1 = s.acc + out_c;
+  const int32_t all_right = prepare_channels(p, bias, k, s.channels);
+  /* kw: the filter row length the MAC loops see (k, or k4 with the padded copy). */
+  int32_t kw = k;
+  if (s.padded != NULL) {
+    kw = (k + 3) & ~3;
+    for (int32_t oc = 0; oc < out_c; ++oc) {
+      int8_t* row = s.padded + (size_t)oc * (size_t)kw;
+      const int8_t* src = filter + (size_t)oc * (size_t)k;
+      for (int32_t i = 0; i < k; ++i) row[i] = src[i];
+      for (int32_t i = k; i < kw; ++i) row[i] = 0;
+    }
+    filter = s.padded;
+  }
   const int32_t pointwise = p->filter_h == 1 && p->filter_w == 1 && p->stride_h == 1 &&
                             p->stride_w == 1 && p->pad_top == 0 && p->pad_left == 0 &&
                             p->out_h == p->in_h && p->out_w == p->in_w;
@@ -283,9 +641,9 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
       const int8_t* src = input + (size_t)px * (size_t)k;
       expand_pixel(src, k, p->input_offset, s.x, 0);
       expand_pixel(has_px1 ? src + k : src, k, p->input_offset, s.x, 1);
-      accumulate_pair(s.x, filter, bias, k, out_c, acc0, acc1);
       int8_t* out0 = output + (size_t)px * (size_t)out_c;
-      requantize_pair(p, s.channels, acc0, acc1, has_px1, out0, out0 + out_c);
+      conv_pixels(s.x, filter, kw, out_c, s.channels, all_right, offset, lo, hi, out0,
+                  has_px1 ? out0 + out_c : out0);
     }
     return;
   }
@@ -299,11 +657,11 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
         gather_patch(p, in_b, oy, has_px1 ? ox + 1 : ox, zero_point, s.raw + k);
         expand_pixel(s.raw, k, p->input_offset, s.x, 0);
         expand_pixel(s.raw + k, k, p->input_offset, s.x, 1);
-        accumulate_pair(s.x, filter, bias, k, out_c, acc0, acc1);
         int8_t* out0 =
             output + (((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)p->out_w + (size_t)ox) *
                          (size_t)out_c;
-        requantize_pair(p, s.channels, acc0, acc1, has_px1, out0, out0 + out_c);
+        conv_pixels(s.x, filter, kw, out_c, s.channels, all_right, offset, lo, hi, out0,
+                    has_px1 ? out0 + out_c : out0);
       }
     }
   }

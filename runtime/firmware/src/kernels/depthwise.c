@@ -48,7 +48,24 @@ __attribute__((noinline)) static void fill_plane(const mcuprof_depthwise_params*
         in_b +
         ((size_t)(r - p->pad_top) * (size_t)p->in_w + (size_t)(q_lo - p->pad_left)) * (size_t)in_c +
         c;
-    int16_t* const end = dst + (n & ~1);
+#if MK_DSP
+    /* four values per step: two halfword pairs packed, the offset added by SADD16
+     * (|x + offset| <= 255 fits a halfword), two 32-bit stores (maybe unaligned). */
+    int16_t* const end4 = dst + (n & ~3);
+    const uint32_t off2 = ((uint32_t)(uint16_t)off << 16) | (uint16_t)off;
+    while (dst != end4) {
+      const uint32_t p0 = ((uint32_t)(int32_t)src[in_c] << 16) | (uint16_t)src[0];
+      const uint32_t p1 = ((uint32_t)(int32_t)src[3 * in_c] << 16) | (uint16_t)src[2 * in_c];
+      const uint32_t q0 = (uint32_t)__sadd16((int32_t)p0, (int32_t)off2);
+      const uint32_t q1 = (uint32_t)__sadd16((int32_t)p1, (int32_t)off2);
+      __builtin_memcpy(dst, &q0, 4);
+      __builtin_memcpy(dst + 2, &q1, 4);
+      src += 4 * in_c;
+      dst += 4;
+    }
+#endif
+    const int32_t rest = MK_DSP ? n & 3 : n;
+    int16_t* const end = dst + (rest & ~1);
     while (dst != end) { /* two values per 32-bit store */
       const uint32_t v0 = (uint16_t)(src[0] + off), v1 = (uint16_t)(src[in_c] + off);
       const uint32_t both = v0 | (v1 << 16);
@@ -79,6 +96,67 @@ __attribute__((noinline)) static void channel_generic(const mcuprof_depthwise_pa
       }
       *out = mk_output(acc, mult, shift, p->output_offset, p->act_min, p->act_max);
       out += ostride;
+    }
+  }
+}
+
+/* Requantizes one output with the channel's prepared form (see channel_kxk). */
+static inline int8_t dw_requant(const mk_rq* q, const mk_fq f, int32_t left, int32_t acc) {
+  if (__builtin_expect(q->fast, 1)) return mk_fq_apply(f, acc);
+  if (left > 0) return mk_left_apply(f, left, acc);
+  return mk_output_general(acc, q->multiplier, q->shift, q->offset, q->lo, q->hi);
+}
+
+/* One output channel, any filter up to DW_MAX x DW_MAX with dilation_w 1 (5x5, 7x7...):
+ * the channel's weights are read from the filter once (they are out_c bytes apart in
+ * flash) into a local table; on DSP cores as halfword pairs (w[kx], w[kx+1]) so each
+ * filter row takes one SMLAD per two taps on two adjacent plane values (+ one SMLABB
+ * for an odd width), else as int16 taps. Bias added before the requantization. */
+#define DW_MAX 8
+__attribute__((noinline)) static void channel_kxk(const mcuprof_depthwise_params* p,
+                                                  const int16_t* plane, int32_t pw, const int8_t* w,
+                                                  int32_t wstride, int32_t bias, const mk_rq* qp,
+                                                  int8_t* out, int32_t ostride) {
+  const int32_t fh = p->filter_h, fw = p->filter_w, sy = p->stride_h, sx = p->stride_w;
+  const int32_t dh = p->dilation_h, out_h = p->out_h, out_w = p->out_w;
+#if MK_DSP
+  const int32_t half = fw >> 1, odd = fw & 1;
+  int32_t pairs[DW_MAX * (DW_MAX / 2)];
+  int32_t tail[DW_MAX];
+  for (int32_t ky = 0; ky < fh; ++ky) {
+    const int8_t* wr = w + (size_t)(ky * fw) * (size_t)wstride;
+    for (int32_t j = 0; j < half; ++j) {
+      const int32_t lo = wr[(size_t)(2 * j) * (size_t)wstride];
+      const int32_t hi = wr[(size_t)(2 * j + 1) * (size_t)wstride];
+      pairs[ky * half + j] = (int32_t)(((uint32_t)hi << 16) | (uint16_t)lo);
+    }
+    tail[ky] = odd ? wr[(size_t)(fw - 1) * (size_t)wstride] : 0;
+  }
+#else
+  int16_t taps[DW_MAX * DW_MAX];
+  for (int32_t i = 0; i < fh * fw; ++i) taps[i] = w[(size_t)i * (size_t)wstride];
+#endif
+  const mk_rq q = *qp;
+  const mk_fq f = mk_fq_from(qp);
+  const int32_t left = mk_rq_left(qp, bias, fh * fw, p->input_offset);
+  for (int32_t oy = 0; oy < out_h; ++oy) {
+    const int16_t* row0 = plane + (size_t)(oy * sy) * (size_t)pw;
+    int8_t* o = out + (size_t)oy * (size_t)out_w * (size_t)ostride;
+    for (int32_t ox = 0; ox < out_w; ++ox, o += ostride) {
+      const int16_t* r = row0 + ox * sx;
+      int32_t acc = bias;
+      for (int32_t ky = 0; ky < fh; ++ky, r += (size_t)dh * (size_t)pw) {
+#if MK_DSP
+        const int32_t* wp = pairs + ky * half;
+        for (int32_t j = 0; j < half; ++j)
+          acc = __smlad((int32_t)mk_load2x16(r + 2 * j), wp[j], acc);
+        if (odd) acc = __smlabb(r[fw - 1], tail[ky], acc);
+#else
+        const int16_t* t = taps + ky * fw;
+        for (int32_t kx = 0; kx < fw; ++kx) acc = mk_wadd32(acc, r[kx] * t[kx]);
+#endif
+      }
+      *o = dw_requant(&q, f, left, acc);
     }
   }
 }
@@ -123,6 +201,37 @@ __attribute__((noinline)) static void dw3x3_s1_pairs(const int16_t* r0, const in
 }
 #endif
 
+#if MK_DSP
+/* acc[0 .. n) = the 3x3 filter over plane rows r0..r2, stride 2, bias excluded: per
+ * output and filter row LDRD (x0,x1),(x2,x3) (post-increment by 2 values),
+ * SMLAD((x0,x1),(w0,w1)) + SMLABT(x2·w2). Rows must be word aligned; the last LDRD
+ * reads one value past the row's last tap, inside the plane's even-width row. */
+__attribute__((noinline)) static void dw3x3_s2(const int16_t* r0, const int16_t* r1,
+                                               const int16_t* r2, const int32_t k[6], int32_t* acc,
+                                               int32_t n) {
+  const int32_t a0 = k[0], b0 = k[1], a1 = k[2], b1 = k[3], a2 = k[4], b2 = k[5];
+  int32_t s, x, y;
+  __asm__ volatile(
+      "1:\n\t"
+      "ldrd %[x], %[y], [%[r0]], #4\n\t"
+      "smuad %[s], %[x], %[a0]\n\t"
+      "smlabt %[s], %[y], %[b0], %[s]\n\t"
+      "ldrd %[x], %[y], [%[r1]], #4\n\t"
+      "smlad %[s], %[x], %[a1], %[s]\n\t"
+      "smlabt %[s], %[y], %[b1], %[s]\n\t"
+      "ldrd %[x], %[y], [%[r2]], #4\n\t"
+      "smlad %[s], %[x], %[a2], %[s]\n\t"
+      "smlabt %[s], %[y], %[b2], %[s]\n\t"
+      "str %[s], [%[acc]], #4\n\t"
+      "subs %[n], %[n], #1\n\t"
+      "bne 1b\n\t"
+      : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [acc] "+r"(acc), [n] "+r"(n), [s] "=&r"(s),
+        [x] "=&r"(x), [y] "=&r"(y)
+      : [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1), [a2] "r"(a2), [b2] "r"(b2)
+      : "cc", "memory");
+}
+#endif
+
 /* One output channel, 3x3 filter, dilation 1: per output row, the accumulators
  * (without bias) into acc[], then the requantization pass. */
 __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params* p,
@@ -143,6 +252,16 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
 #endif
   const mk_rq q = *qp;
   const mk_fq f = mk_fq_from(qp);
+  const int32_t left = mk_rq_left(qp, bias, 9, p->input_offset);
+  const int32_t full_range = f.lo == -128 && f.hi == 127;
+  int8_t value;
+  if (!q.fast && left == 0 && mk_rq_constant(qp, bias, 9, p->input_offset, &value)) {
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+      int8_t* o = out + (size_t)oy * (size_t)out_w * (size_t)ostride;
+      for (int32_t i = 0; i < out_w; ++i, o += ostride) *o = value;
+    }
+    return;
+  }
   for (int32_t oy = 0; oy < out_h; ++oy) {
     const int16_t* r0 = plane + (size_t)(oy * sy) * (size_t)pw;
     const int16_t* r1 = r0 + pw;
@@ -152,6 +271,9 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
     if (sx == 1 && out_w >= 2) {
       dw3x3_s1_pairs(r0, r1, r2, k, acc, out_w >> 1);
       i = out_w & ~1;
+    } else if (sx == 2) {
+      dw3x3_s2(r0, r1, r2, k, acc, out_w);
+      i = out_w;
     }
 #endif
     for (; i < out_w; ++i) {
@@ -168,8 +290,12 @@ __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params
       acc[i] = s; /* |s| <= 9 * 255 * 128: no overflow */
     }
     int8_t* o = out + (size_t)oy * (size_t)out_w * (size_t)ostride;
-    if (q.fast) {
+    if (q.fast && full_range) {
+      for (i = 0; i < out_w; ++i, o += ostride) *o = mk_fq_apply_sat8(f, acc[i] + bias);
+    } else if (q.fast) {
       for (i = 0; i < out_w; ++i, o += ostride) *o = mk_fq_apply(f, acc[i] + bias);
+    } else if (left > 0) {
+      for (i = 0; i < out_w; ++i, o += ostride) *o = mk_left_apply(f, left, acc[i] + bias);
     } else {
       for (i = 0; i < out_w; ++i, o += ostride) *o = mk_rq_apply(q, mk_wadd32(acc[i], bias));
     }
@@ -185,6 +311,7 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
   const int32_t out_c = p->in_c * p->depth_multiplier;
   const int32_t is_3x3 =
       p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
+  const int32_t is_small = p->filter_h <= DW_MAX && p->filter_w <= DW_MAX && p->dilation_w == 1;
   clear_plane(plane, ph * pw);
   for (int32_t b = 0; b < p->batches; ++b) {
     const int8_t* in_b = input + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
@@ -200,6 +327,11 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
           mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
           mk_rq_bound(&rq, bias_oc, 9, p->input_offset);
           channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, &rq, row_acc, out_b + oc, out_c);
+        } else if (is_small) {
+          mk_rq rq;
+          mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
+          mk_rq_bound(&rq, bias_oc, p->filter_h * p->filter_w, p->input_offset);
+          channel_kxk(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
         } else {
           channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q], p->shift[q],
                           out_b + oc, out_c);

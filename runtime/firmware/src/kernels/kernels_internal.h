@@ -114,8 +114,9 @@ int8_t mk_output_general(int32_t acc, int32_t multiplier, int32_t shift, int32_t
                          int32_t hi);
 
 /* Requantization of one output channel prepared once. When the accumulator is known to
- * stay below 2^30 in magnitude (mk_rq_bound), the shift is a right shift of 1..31 and
- * the multiplier is non-negative, it takes the short exact form:
+ * stay below 2^30 in magnitude (mk_rq_bound), the shift is a right shift (of more than
+ * 31 taken as 31: both round every |h| < 2^30 to 0) and the multiplier is
+ * non-negative, it takes the short exact form:
  *   SRDHM(x, m) = (x*m + 2^30) >> 31 = SMMULR(2x, m)      (2x cannot overflow)
  *   RDBP(h, r)  = (h + (h >> 31) + 2^(r-1)) >> r           (r >= 1, |h| < 2^30)
  * and otherwise the literal TFLite form (mk_output). Both are bit-exact. */
@@ -127,7 +128,8 @@ static inline void mk_rq_init(mk_rq* q, int32_t multiplier, int32_t shift, int32
                               int32_t lo, int32_t hi) {
   q->multiplier = multiplier;
   q->shift = shift;
-  q->right = shift < 0 && shift >= -31 ? -shift : 0;
+  /* A right shift beyond 31 gives 0 from any |h| < 2^30, as 31 does: clamped to 31. */
+  q->right = shift < 0 ? (shift >= -31 ? -shift : 31) : 0;
   q->round = q->right >= 1 ? (int32_t)(1u << (q->right - 1)) : 0;
   q->offset = offset;
   q->lo = lo;
@@ -162,6 +164,50 @@ static inline int8_t mk_fq_apply(const mk_fq q, int32_t acc) {
   const int32_t h = mk_smmulr(acc * 2, q.multiplier);
   const int32_t r = (h + (h >> 31) + q.round) >> q.right;
   return (int8_t)mk_clamp(r + q.offset, q.lo, q.hi);
+}
+
+/* The short left-shift form for a channel that is not `fast` because its shift s is
+ * a left shift: SRDHM(x << s, m) = SMMULR(x << (s + 1), m) while |x << s| < 2^30 (no
+ * rounding shift follows). Returns s + 1, or 0 when the form does not apply. */
+static inline int32_t mk_rq_left(const mk_rq* q, int32_t bias, int32_t taps, int32_t input_offset) {
+  if (q->fast || q->shift < 0 || q->shift > 29) return 0;
+  const int64_t b = bias < 0 ? -(int64_t)bias : (int64_t)bias;
+  const int64_t bound = b + (int64_t)taps * mk_max_abs_input(input_offset) * 128;
+  return (bound << q->shift) < ((int64_t)1 << 30) ? q->shift + 1 : 0;
+}
+
+/* A channel whose output cannot vary: requantization is monotonic in the accumulator
+ * (multiplier >= 0), so when the smallest and the largest possible accumulator
+ * (bias -/+ taps * max|x + input_offset| * 128, both within int32) give the same
+ * output, every accumulator does. This is the case of "dead" channels whose tiny
+ * weight scale makes the bias huge and the shift very negative. Returns 1 and the
+ * value in *out, or 0. */
+static inline int32_t mk_rq_constant(const mk_rq* q, int32_t bias, int32_t taps,
+                                     int32_t input_offset, int8_t* out) {
+  if (q->multiplier < 0) return 0;
+  const int64_t d = (int64_t)taps * mk_max_abs_input(input_offset) * 128;
+  const int64_t lo = (int64_t)bias - d, hi = (int64_t)bias + d;
+  if (lo < INT32_MIN || hi > INT32_MAX) return 0;
+  const int8_t a = mk_output_general((int32_t)lo, q->multiplier, q->shift, q->offset, q->lo, q->hi);
+  const int8_t b = mk_output_general((int32_t)hi, q->multiplier, q->shift, q->offset, q->lo, q->hi);
+  *out = a;
+  return a == b;
+}
+
+static inline int8_t mk_left_apply(const mk_fq q, int32_t left, int32_t acc) {
+  const int32_t h = mk_smmulr((int32_t)((uint32_t)acc << left), q.multiplier);
+  return (int8_t)mk_clamp(h + q.offset, q.lo, q.hi);
+}
+
+/* mk_fq_apply when the clamp is the whole int8 range (one SSAT on DSP cores). */
+static inline int8_t mk_fq_apply_sat8(const mk_fq q, int32_t acc) {
+  const int32_t h = mk_smmulr(acc * 2, q.multiplier);
+  const int32_t r = ((h + (h >> 31) + q.round) >> q.right) + q.offset;
+#if MK_DSP
+  return (int8_t)__ssat(r, 8);
+#else
+  return (int8_t)mk_clamp(r, -128, 127);
+#endif
 }
 
 /* Takes the prepared struct by value: kept in registers, and int8 stores through
