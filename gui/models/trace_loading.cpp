@@ -1,0 +1,66 @@
+// Reading the window's data from a trace database (see trace_loading.hpp).
+#include "trace_loading.hpp"
+
+#include <algorithm>
+
+#include "mcuprof/targets/target.hpp"
+#include "trace_charts.hpp"
+
+namespace mcuprof::gui {
+
+uint64_t target_sram_bytes(const std::string& target) {
+  try {
+    return targets::Catalogue::from_directory(targets::default_catalogue_dir())
+        .find(target)
+        .data()
+        .size;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+RunsSnapshot load_runs(const QString& path) {
+  RunsSnapshot out;
+  out.path = path;
+  try {
+    const auto store =
+        traces::TraceStore::open(path.toStdString(), traces::TraceStore::Mode::ReadOnly);
+    out.runs = store.runs();
+  } catch (const std::exception& e) {
+    out.error = QString::fromStdString(e.what());
+  }
+  return out;
+}
+
+SelectionSnapshot load_selection(const QString& path, std::vector<int64_t> ids) {
+  SelectionSnapshot out;
+  out.path = path;
+  std::sort(ids.begin(), ids.end());
+  out.ids = ids;
+  if (ids.empty()) return out;
+  try {
+    const auto store =
+        traces::TraceStore::open(path.toStdString(), traces::TraceStore::Mode::ReadOnly);
+    out.ids.clear();  // the runs still in the database
+    for (int64_t id : ids) {
+      if (const auto run = store.run(id)) {
+        out.ids.push_back(id);
+        out.charts.push_back(
+            plot::chart_run_from_trace(store, *run, target_sram_bytes(run->target)));
+      }
+    }
+    if (out.ids.empty()) return out;
+    ids = out.ids;
+    out.table_run = ids.front();
+    out.layers = store.layer_table(out.table_run);
+    out.patches = store.patch_table(out.table_run);
+    out.layer_spans = layer_intervals(out.layers, out.charts.front().layers);
+    out.patch_spans = patch_intervals(out.patches, out.charts.front().patches);
+    if (ids.size() >= 2) out.comparison = store.compare(ids[0], ids[1]);
+  } catch (const std::exception& e) {
+    out.error = QString::fromStdString(e.what());
+  }
+  return out;
+}
+
+}  // namespace mcuprof::gui
