@@ -1,11 +1,13 @@
 // mcuprof-gui: explore the runs of a trace database.
 // Usage: mcuprof-gui [TRACES.db] [--runs 1,2] [--x cycles|ms|progress]
-//                    [--tab layers|patches|comparison] [--screenshot FILE.png]
+//                    [--tab layers|patches|comparison] [--filter LO,HI] [--screenshot FILE.png]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
+#include <functional>
 
 #include "main_window.hpp"
+#include "memory_chart_widget.hpp"
 #include "table_tabs.hpp"
 
 namespace {
@@ -43,7 +45,11 @@ int main(int argc, char** argv) {
                          "layers");
   parser.addOption(runs);
   parser.addOption(x_unit);
+  QCommandLineOption filter(
+      "filter", "Filter the tables to the time range LO,HI (in x axis units), as Shift+drag does",
+      "range");
   parser.addOption(tab);
+  parser.addOption(filter);
   parser.addOption(screenshot);
   parser.process(app);
 
@@ -63,11 +69,18 @@ int main(int argc, char** argv) {
                      : tab_name == "comparison" ? Tab::Comparison
                                                 : Tab::Layers;
   // The tab is chosen once the selection has loaded (a tab without data is disabled).
+  const QStringList range = parser.value(filter).split(',');
+  const bool filtered = range.size() == 2;
+  const double lo = filtered ? range[0].toDouble() : 0.0;
+  const double hi = filtered ? range[1].toDouble() : 0.0;
   QObject::connect(
       &window, &mcuprof::gui::MainWindow::runsShown, &window,
-      [&window, chosen, ids, &parser, &screenshot] {
-        if (ids.isEmpty() && parser.isSet(screenshot)) window.select_all_runs();
-        when_idle(window, [&window, chosen] { window.tables()->show_tab(chosen); });
+      [&window, chosen, ids, filtered, lo, hi, select_all = parser.isSet(screenshot)] {
+        if (ids.isEmpty() && select_all) window.select_all_runs();
+        when_idle(window, [&window, chosen, filtered, lo, hi] {
+          window.tables()->show_tab(chosen);
+          if (filtered) window.chart()->select_range(lo, hi);
+        });
       },
       Qt::SingleShotConnection);
   if (parser.isSet(screenshot)) {

@@ -19,7 +19,6 @@ struct NewRunRequest {
   ScheduleKind schedule = ScheduleKind::Layer;
   int patch_grid = 0;   // p for p x p patches; 0 = the planner's best patch option
   int patch_split = 0;  // the patch stage covers the first N layers (with patch_grid > 0)
-  QString name;         // optional run label (unused when empty)
 };
 
 // True when `input` names a model (.tflite); schedules apply to models only.

@@ -7,12 +7,28 @@
 
 using namespace mcuprof::gui;
 
+namespace {
+
+NewRunRequest request(QString input, QString target, QString database,
+                      ScheduleKind schedule = ScheduleKind::Layer, int grid = 0, int split = 0) {
+  NewRunRequest r;
+  r.input = std::move(input);
+  r.target = std::move(target);
+  r.database = std::move(database);
+  r.schedule = schedule;
+  r.patch_grid = grid;
+  r.patch_split = split;
+  return r;
+}
+
+}  // namespace
+
 class TestRunCommand : public QObject {
   Q_OBJECT
 
  private slots:
   void modelSchedules() {
-    NewRunRequest r{.input = "/m/mbv2.tflite", .target = "stm32f412", .database = "/t/traces.db"};
+    NewRunRequest r = request("/m/mbv2.tflite", "stm32f412", "/t/traces.db");
     QCOMPARE(mcuprof_run_arguments(r),
              (QStringList{"run", "/m/mbv2.tflite", "--target", "stm32f412", "--db", "/t/traces.db",
                           "--schedule", "layer"}));
@@ -41,11 +57,11 @@ class TestRunCommand : public QObject {
 
   void incompleteRequestsSayWhy() {
     QString error;
-    QVERIFY(mcuprof_run_arguments({.target = "t", .database = "d"}, &error).isEmpty());
+    QVERIFY(mcuprof_run_arguments(request("", "t", "d"), &error).isEmpty());
     QVERIFY(error.contains("model"));
-    QVERIFY(mcuprof_run_arguments({.input = "m.tflite", .database = "d"}, &error).isEmpty());
+    QVERIFY(mcuprof_run_arguments(request("m.tflite", "", "d"), &error).isEmpty());
     QVERIFY(error.contains("target"));
-    QVERIFY(mcuprof_run_arguments({.input = "m.tflite", .target = "t"}, &error).isEmpty());
+    QVERIFY(mcuprof_run_arguments(request("m.tflite", "t", ""), &error).isEmpty());
     QVERIFY(error.contains("database"));
     NewRunRequest r{.input = "m.tflite",
                     .target = "t",
