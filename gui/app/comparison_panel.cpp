@@ -24,6 +24,7 @@ ComparisonPanel::ComparisonPanel(QWidget* parent) : QWidget(parent) {
   summary_view_ = new QTableView(this);
   summary_view_->setModel(summary_);
   summary_view_->verticalHeader()->hide();
+  summary_view_->verticalHeader()->setDefaultSectionSize(summary_view_->fontMetrics().height() + 6);
   summary_view_->horizontalHeader()->setStretchLastSection(true);
   layer_view_ = new QTableView(this);
   layer_view_->setModel(sorted_layers_);
@@ -31,13 +32,15 @@ ComparisonPanel::ComparisonPanel(QWidget* parent) : QWidget(parent) {
   layer_view_->sortByColumn(-1, Qt::AscendingOrder);
   layer_view_->setSelectionBehavior(QAbstractItemView::SelectRows);
   layer_view_->verticalHeader()->hide();
+  layer_view_->verticalHeader()->setDefaultSectionSize(layer_view_->fontMetrics().height() + 6);
   layer_view_->horizontalHeader()->setStretchLastSection(true);
 
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(summary_view_);
   split->addWidget(layer_view_);
-  split->setStretchFactor(0, 2);
-  split->setStretchFactor(1, 3);
+  split->setStretchFactor(0, 1);
+  split->setStretchFactor(1, 1);
+  split->setSizes({620, 500});  // the headline table needs its five columns
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
   layout->addWidget(title_);

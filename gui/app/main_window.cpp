@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
@@ -32,6 +33,21 @@
 #include "trace_loader.hpp"
 
 namespace mcuprof::gui {
+namespace {
+
+// What changes when a writer commits (the WAL grows) or checkpoints (the database file is
+// written): sizes and the database's modification time. A reader changes none of them,
+// though SQLite touches the WAL file's time when a reader opens and closes it.
+QString disk_signature(const QString& path) {
+  const QFileInfo db(path);
+  const QFileInfo wal(path + "-wal");
+  return QStringLiteral("%1/%2/%3")
+      .arg(db.size())
+      .arg(db.lastModified().toMSecsSinceEpoch())
+      .arg(wal.exists() ? wal.size() : -1);
+}
+
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("mcuprof"));
@@ -47,6 +63,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   run_table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   run_table_->horizontalHeader()->setStretchLastSection(true);
   run_table_->verticalHeader()->hide();
+  run_table_->verticalHeader()->setDefaultSectionSize(run_table_->fontMetrics().height() + 6);
 
   chart_ = new MemoryChartWidget(this);
   tables_ = new TableTabs(this);
@@ -55,12 +72,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   auto* right = new QSplitter(Qt::Vertical, this);
   right->addWidget(chart_);
   right->addWidget(tables_);
-  right->setStretchFactor(0, 3);
-  right->setStretchFactor(1, 2);
+  right->setStretchFactor(0, 1);
+  right->setStretchFactor(1, 1);
+  right->setSizes({480, 340});
   auto* main = new QSplitter(Qt::Horizontal, this);
   main->addWidget(run_table_);
   main->addWidget(right);
   main->setStretchFactor(1, 3);
+  main->setSizes({260, 1140});
   setCentralWidget(main);
 
   auto* tools = addToolBar(tr("Chart"));
@@ -114,7 +133,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   watcher_ = new QFileSystemWatcher(this);
   connect(watcher_, &QFileSystemWatcher::fileChanged, this, [this] {
-    QTimer::singleShot(300, this, &MainWindow::reload);  // let the writer finish its commit
+    // Let the writer finish its commit; then re-read only if the content may have changed
+    // (our own reads touch the WAL file too, which must not start another read).
+    QTimer::singleShot(300, this, [this] {
+      if (disk_signature(path_) != signature_) reload();
+    });
   });
 
   auto* file = menuBar()->addMenu(tr("&File"));
@@ -143,7 +166,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   statusBar()->showMessage(tr("Open or drop a trace database written by 'mcuprof run --db'"));
   setAcceptDrops(true);
-  resize(1400, 820);
+  resize(1400, 900);
 }
 
 bool MainWindow::busy() const {
@@ -172,6 +195,7 @@ void MainWindow::reload() {
   // A writer may have created the WAL file since the database was opened.
   for (const QString& f : {path_, path_ + "-wal"})
     if (QFileInfo::exists(f) && !watcher_->files().contains(f)) watcher_->addPath(f);
+  signature_ = disk_signature(path_);
   statusBar()->showMessage(tr("Reading %1…").arg(path_));
   loader_->load_runs(path_);
 }

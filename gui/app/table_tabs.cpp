@@ -30,6 +30,7 @@ QTableView* make_table(QWidget* parent, QAbstractItemModel* model) {
   t->setSelectionMode(QAbstractItemView::SingleSelection);
   t->horizontalHeader()->setStretchLastSection(true);
   t->verticalHeader()->hide();
+  t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
   return t;
 }
 

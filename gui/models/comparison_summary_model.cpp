@@ -28,7 +28,7 @@ QString format_delta(HeadlineFigure::Unit unit, double d) {
   if (unit == HeadlineFigure::Unit::Bytes) {
     const QString size =
         QLocale().formattedDataSize(static_cast<qint64>(std::llround(std::abs(d))));
-    return (d < 0 ? QStringLiteral("−") : QStringLiteral("+")) + size;
+    return d == 0 ? size : (d < 0 ? QStringLiteral("−") : QStringLiteral("+")) + size;
   }
   const QString text = format_value(unit, d);
   return d > 0 ? QStringLiteral("+") + text : text;

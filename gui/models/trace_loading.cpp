@@ -56,7 +56,14 @@ SelectionSnapshot load_selection(const QString& path, std::vector<int64_t> ids) 
     out.patches = store.patch_table(out.table_run);
     out.layer_spans = layer_intervals(out.layers, out.charts.front().layers);
     out.patch_spans = patch_intervals(out.patches, out.charts.front().patches);
-    if (ids.size() >= 2) out.comparison = store.compare(ids[0], ids[1]);
+    if (ids.size() >= 2) {
+      out.comparison = store.compare(ids[0], ids[1]);
+      // A peak between two layers has no span around it in the store: name the place the
+      // chart found for it ("before CONV_2D 5"), so the panel and the chart agree.
+      for (auto [run, chart] : {std::pair{&out.comparison->a, &out.charts[0]},
+                                std::pair{&out.comparison->b, &out.charts[1]}})
+        if (run->peak_sram_where.empty() && chart->peak) run->peak_sram_where = chart->peak->where;
+    }
   } catch (const std::exception& e) {
     out.error = QString::fromStdString(e.what());
   }
