@@ -117,6 +117,15 @@ NewRunDialog::NewRunDialog(const QString& database, QWidget* parent) : QDialog(p
   connect(split_, &QSpinBox::valueChanged, this, &NewRunDialog::update_command);
   connect(run_, &QPushButton::clicked, this, &NewRunDialog::start);
   connect(cancel_, &QPushButton::clicked, this, &NewRunDialog::cancel);
+  for (auto [w, name] : {std::pair<QWidget*, const char*>{input_, "input"},
+                         {target_, "target"},
+                         {schedule_, "schedule"},
+                         {database_, "database"},
+                         {run_, "run"},
+                         {cancel_, "cancel"},
+                         {output_, "output"},
+                         {command_, "command"}})
+    w->setObjectName(name);  // for tests
   load_targets();
   update_command();
 }

@@ -51,6 +51,24 @@ class TestSpanFilter : public QObject {
     QVERIFY(!overlaps(point, 301, 400));
   }
 
+  // A peak with no layer around it (an output allocated just before its layer starts) is
+  // named by the layer it precedes, or follows at the end.
+  void placesAPeakAmongTheLayers() {
+    const std::vector<mcuprof::plot::LayerSpan> layers{{"L0", "CONV_2D", 100, 200, 0},
+                                                       {"L1", "ADD", 250, 300, 1}};
+    QCOMPARE(mcuprof::plot::layer_place(layers, 150), std::string("L0"));
+    QCOMPARE(mcuprof::plot::layer_place(layers, 200), std::string("before L1"));
+    QCOMPARE(mcuprof::plot::layer_place(layers, 10), std::string("before L0"));
+    QCOMPARE(mcuprof::plot::layer_place(layers, 300), std::string("after L1"));
+    QCOMPARE(mcuprof::plot::layer_place({}, 5), std::string());
+    mcuprof::plot::ChartRun run;
+    run.layers = layers;
+    run.total = {{0, 10}, {240, 99}, {250, 50}};
+    mcuprof::plot::complete_run(run);
+    QVERIFY(run.peak.has_value());
+    QCOMPARE(run.peak->where, std::string("before L1"));
+  }
+
   void filtersTablesToTheSelectedRange() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
