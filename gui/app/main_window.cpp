@@ -4,10 +4,8 @@
 #include <algorithm>
 
 #include <QComboBox>
-#include <QDateTime>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -26,6 +24,7 @@
 #include <QTimer>
 #include <QToolBar>
 
+#include "db_signature.hpp"
 #include "memory_chart_widget.hpp"
 #include "new_run_dialog.hpp"
 #include "run_list_model.hpp"
@@ -33,21 +32,6 @@
 #include "trace_loader.hpp"
 
 namespace mcuprof::gui {
-namespace {
-
-// What changes when a writer commits (the WAL grows) or checkpoints (the database file is
-// written): sizes and the database's modification time. A reader changes none of them,
-// though SQLite touches the WAL file's time when a reader opens and closes it.
-QString disk_signature(const QString& path) {
-  const QFileInfo db(path);
-  const QFileInfo wal(path + "-wal");
-  return QStringLiteral("%1/%2/%3")
-      .arg(db.size())
-      .arg(db.lastModified().toMSecsSinceEpoch())
-      .arg(wal.exists() ? wal.size() : -1);
-}
-
-}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("mcuprof"));
@@ -136,7 +120,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     // Let the writer finish its commit; then re-read only if the content may have changed
     // (our own reads touch the WAL file too, which must not start another read).
     QTimer::singleShot(300, this, [this] {
-      if (disk_signature(path_) != signature_) reload();
+      if (database_signature(path_) != signature_) reload();
     });
   });
 
@@ -195,7 +179,7 @@ void MainWindow::reload() {
   // A writer may have created the WAL file since the database was opened.
   for (const QString& f : {path_, path_ + "-wal"})
     if (QFileInfo::exists(f) && !watcher_->files().contains(f)) watcher_->addPath(f);
-  signature_ = disk_signature(path_);
+  signature_ = database_signature(path_);
   statusBar()->showMessage(tr("Reading %1…").arg(path_));
   loader_->load_runs(path_);
 }

@@ -71,7 +71,7 @@ class MainWindow final : public QMainWindow {
   void new_run();
 
   QString path_;
-  QString signature_;  // disk_signature() of the database when last read
+  QString signature_;  // database_signature() when last read
   RunListModel* runs_ = nullptr;
   QSortFilterProxyModel* sorted_runs_ = nullptr;
   QTableView* run_table_ = nullptr;

@@ -5,6 +5,7 @@
 #include <QTest>
 #include <QThread>
 
+#include "db_signature.hpp"
 #include "trace_loader.hpp"
 #include "two_run_fixture.hpp"
 
@@ -67,6 +68,31 @@ class TestTraceLoader : public QObject {
     QTRY_VERIFY(!loader.busy());
     QCOMPARE(delivered.size(), size_t{1});
     QCOMPARE(delivered[0], (std::vector<int64_t>{written_.b}));
+  }
+
+  // Our own reads must not look like a change (else each re-read starts the next); a new
+  // run written to the database must.
+  void aReadIsNoChangeAWriteIs() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("s.db");
+    fx::write_two_runs(path.toStdString());
+    const QString before = database_signature(path);
+    for (int i = 0; i < 3; ++i) {
+      QVERIFY(load_runs(path).error.isEmpty());
+      QVERIFY(load_selection(path, {1, 2}).error.isEmpty());
+    }
+    QCOMPARE(database_signature(path), before);
+    {
+      auto store =
+          fx::traces::TraceStore::open(path.toStdString(), fx::traces::TraceStore::Mode::ReadWrite);
+      fx::traces::RunRecord r = fx::record("layer");
+      r.total_cycles = 10;
+      store.write_run(r, {});
+      QVERIFY(database_signature(path) != before);  // while the writer is open (WAL)
+    }
+    QVERIFY(database_signature(path) != before);  // and after it closed (checkpointed)
+    QCOMPARE(load_runs(path).runs.size(), size_t{3});
   }
 
   void reportsErrors() {
