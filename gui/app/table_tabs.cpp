@@ -46,6 +46,8 @@ TableTabs::TableTabs(QWidget* parent) : QWidget(parent) {
   patch_proxy_->setSourceModel(patches_);
   patch_view_ = make_table(this, patch_proxy_);
   comparison_ = new ComparisonPanel(this);
+  layer_view_->setObjectName(QStringLiteral("layers"));  // for tests
+  patch_view_->setObjectName(QStringLiteral("patches"));
 
   tabs_ = new QTabWidget(this);
   tabs_->addTab(layer_view_, tr("Layers"));

@@ -43,6 +43,19 @@ class TestMainWindow : public QObject {
     QTRY_VERIFY(!window.busy());
     QVERIFY(window.tables()->has_patches());
     QVERIFY(!window.tables()->has_comparison());
+    // Selecting a patch highlights its span on the chart.
+    auto* patches = window.findChild<QTableView*>(QStringLiteral("patches"));
+    QVERIFY(patches != nullptr);
+    patches->selectRow(1);
+    const auto& highlight = window.chart()->renderer().highlight();
+    QVERIFY(highlight.has_value());
+    QCOMPARE(highlight->begin, w.patches[1].first);
+    QCOMPARE(highlight->end, w.patches[1].second);
+    // Selecting a layer run in patches highlights its first piece.
+    auto* layer_view = window.findChild<QTableView*>(QStringLiteral("layers"));
+    layer_view->selectRow(1);
+    QVERIFY(highlight.has_value());
+    QCOMPARE(highlight->begin, w.patches[0].first + fx::patch_pieces_b()[0].cycles);
     window.select_runs({w.a, w.b});
     QTRY_VERIFY(!window.busy());
     QVERIFY(window.tables()->has_comparison());
