@@ -1,11 +1,30 @@
 // mcuprof-gui: explore the runs of a trace database.
-// Usage: mcuprof-gui [TRACES.db] [--runs 1,2] [--x cycles|ms|progress] [--screenshot FILE.png]
+// Usage: mcuprof-gui [TRACES.db] [--runs 1,2] [--x cycles|ms|progress]
+//                    [--tab layers|patches|comparison] [--filter LO,HI] [--screenshot FILE.png]
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QItemSelectionModel>
 #include <QTimer>
+#include <functional>
 
 #include "main_window.hpp"
+#include "memory_chart_widget.hpp"
+#include "table_tabs.hpp"
+
+namespace {
+
+// Calls `then` once the window has no read running (polling; reads finish on their own).
+void when_idle(mcuprof::gui::MainWindow& window, std::function<void()> then) {
+  auto* timer = new QTimer(&window);
+  timer->setInterval(100);
+  QObject::connect(timer, &QTimer::timeout, &window, [&window, timer, then] {
+    if (window.busy()) return;
+    timer->deleteLater();
+    then();
+  });
+  timer->start();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -18,12 +37,19 @@ int main(int argc, char** argv) {
   parser.addVersionOption();
   parser.addPositionalArgument("database", "Trace database to open");
   QCommandLineOption x_unit("x", "x axis: cycles, ms or progress", "unit", "cycles");
-  QCommandLineOption screenshot("screenshot", "Save the window as a PNG once shown, then quit",
-                                "file");
+  QCommandLineOption screenshot(
+      "screenshot", "Save the window as a PNG once the data is loaded, then quit", "file");
   QCommandLineOption runs("runs", "Runs to select, by id (e.g. 1,2); default: all for --screenshot",
                           "ids");
+  QCommandLineOption tab("tab", "Table tab to show: layers, patches or comparison", "tab",
+                         "layers");
   parser.addOption(runs);
   parser.addOption(x_unit);
+  QCommandLineOption filter(
+      "filter", "Filter the tables to the time range LO,HI (in x axis units), as Shift+drag does",
+      "range");
+  parser.addOption(tab);
+  parser.addOption(filter);
   parser.addOption(screenshot);
   parser.process(app);
 
@@ -36,14 +62,36 @@ int main(int argc, char** argv) {
   QList<qlonglong> ids;
   for (const QString& id : parser.value(runs).split(',', Qt::SkipEmptyParts))
     ids.append(id.toLongLong());
-  if (!ids.isEmpty()) QTimer::singleShot(200, &window, [&window, ids] { window.select_runs(ids); });
+  if (!ids.isEmpty()) window.select_runs(ids);
+  using Tab = mcuprof::gui::TableTabs::Tab;
+  const QString tab_name = parser.value(tab);
+  const Tab chosen = tab_name == "patches"      ? Tab::Patches
+                     : tab_name == "comparison" ? Tab::Comparison
+                                                : Tab::Layers;
+  // The tab is chosen once the selection has loaded (a tab without data is disabled).
+  const QStringList range = parser.value(filter).split(',');
+  const bool filtered = range.size() == 2;
+  const double lo = filtered ? range[0].toDouble() : 0.0;
+  const double hi = filtered ? range[1].toDouble() : 0.0;
+  QObject::connect(
+      &window, &mcuprof::gui::MainWindow::runsShown, &window,
+      [&window, chosen, ids, filtered, lo, hi, select_all = parser.isSet(screenshot)] {
+        if (ids.isEmpty() && select_all) window.select_all_runs();
+        when_idle(window, [&window, chosen, filtered, lo, hi] {
+          window.tables()->show_tab(chosen);
+          if (filtered) window.chart()->select_range(lo, hi);
+        });
+      },
+      Qt::SingleShotConnection);
   if (parser.isSet(screenshot)) {
     const QString file = parser.value(screenshot);
-    QTimer::singleShot(400, &window, [&window, file, ids] {
-      if (ids.isEmpty()) window.select_all_runs();
-      QTimer::singleShot(400, &window, [&window, file] {
-        const bool ok = window.grab().save(file);
-        QApplication::exit(ok ? 0 : 1);
+    // Give the first read time to start, wait for every read to end, then paint and grab.
+    QTimer::singleShot(300, &window, [&window, file] {
+      when_idle(window, [&window, file] {
+        QTimer::singleShot(300, &window, [&window, file] {
+          const bool ok = window.grab().save(file);
+          QApplication::exit(ok ? 0 : 1);
+        });
       });
     });
   }

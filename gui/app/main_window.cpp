@@ -1,4 +1,4 @@
-// Main window: run list, memory chart, layer table, menus (see main_window.hpp).
+// Main window: run list, memory chart, tables, menus (see main_window.hpp).
 #include "main_window.hpp"
 
 #include <algorithm>
@@ -14,6 +14,8 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QProgressBar>
+#include <QSaveFile>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -22,27 +24,14 @@
 #include <QTimer>
 #include <QToolBar>
 
-#include "layer_table_model.hpp"
-#include "mcuprof/targets/target.hpp"
-#include "mcuprof/traces/store.hpp"
+#include "db_signature.hpp"
 #include "memory_chart_widget.hpp"
+#include "new_run_dialog.hpp"
 #include "run_list_model.hpp"
-#include "trace_charts.hpp"
+#include "table_tabs.hpp"
+#include "trace_loader.hpp"
 
 namespace mcuprof::gui {
-namespace {
-
-QTableView* make_table(QWidget* parent, QAbstractItemModel* model) {
-  auto* t = new QTableView(parent);
-  t->setModel(model);
-  t->setSortingEnabled(true);
-  t->setSelectionBehavior(QAbstractItemView::SelectRows);
-  t->horizontalHeader()->setStretchLastSection(true);
-  t->verticalHeader()->hide();
-  return t;
-}
-
-}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("mcuprof"));
@@ -50,25 +39,31 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   sorted_runs_ = new QSortFilterProxyModel(this);
   sorted_runs_->setSourceModel(runs_);
   sorted_runs_->setSortRole(Qt::UserRole);
-  run_table_ = make_table(this, sorted_runs_);
+  run_table_ = new QTableView(this);
+  run_table_->setModel(sorted_runs_);
+  run_table_->setSortingEnabled(true);
+  run_table_->sortByColumn(-1, Qt::AscendingOrder);
+  run_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   run_table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  run_table_->horizontalHeader()->setStretchLastSection(true);
+  run_table_->verticalHeader()->hide();
+  run_table_->verticalHeader()->setDefaultSectionSize(run_table_->fontMetrics().height() + 6);
 
   chart_ = new MemoryChartWidget(this);
-  layers_ = new LayerTableModel(this);
-  sorted_layers_ = new QSortFilterProxyModel(this);
-  sorted_layers_->setSourceModel(layers_);
-  sorted_layers_->setSortRole(Qt::UserRole);
-  layer_table_ = make_table(this, sorted_layers_);
+  tables_ = new TableTabs(this);
+  loader_ = new TraceLoader(this);
 
   auto* right = new QSplitter(Qt::Vertical, this);
   right->addWidget(chart_);
-  right->addWidget(layer_table_);
-  right->setStretchFactor(0, 3);
-  right->setStretchFactor(1, 2);
+  right->addWidget(tables_);
+  right->setStretchFactor(0, 1);
+  right->setStretchFactor(1, 1);
+  right->setSizes({480, 340});
   auto* main = new QSplitter(Qt::Horizontal, this);
   main->addWidget(run_table_);
   main->addWidget(right);
   main->setStretchFactor(1, 3);
+  main->setSizes({260, 1140});
   setCentralWidget(main);
 
   auto* tools = addToolBar(tr("Chart"));
@@ -80,6 +75,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   mode_ = new QComboBox(tools);
   mode_->addItems({tr("stacked"), tr("overlaid")});
   tools->addWidget(mode_);
+  tools->addSeparator();
+  tools->addAction(tr("Show all spans"), chart_, &MemoryChartWidget::clear_selection)
+      ->setToolTip(tr("Drop the time filter of the tables (Shift+drag on the chart sets one)"));
   connect(x_unit_, &QComboBox::currentIndexChanged, this, [this](int i) {
     chart_->set_x_unit(i == 1   ? plot::XUnit::Milliseconds
                        : i == 2 ? plot::XUnit::Progress
@@ -90,13 +88,40 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
 
   connect(run_table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-          &MainWindow::show_selected_runs);
-  connect(layer_table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-          &MainWindow::highlight_layer);
+          &MainWindow::load_selected_runs);
+  connect(loader_, &TraceLoader::runsLoaded, this, &MainWindow::show_runs);
+  connect(loader_, &TraceLoader::selectionLoaded, this, &MainWindow::show_selection);
+  connect(chart_, &MemoryChartWidget::timeRangeSelected, this, &MainWindow::filter_tables);
+  connect(chart_, &MemoryChartWidget::selectionCleared, this,
+          [this] { tables_->set_range(std::nullopt); });
+  connect(tables_, &TableTabs::resetFilterRequested, chart_, &MemoryChartWidget::clear_selection);
+  connect(tables_, &TableTabs::spanHighlighted, this, [this](std::optional<CycleInterval> span) {
+    chart_->set_highlight(span && !chart_->renderer().runs().empty()
+                              ? std::optional(plot::HighlightSpan{0, span->begin, span->end})
+                              : std::nullopt);
+  });
+  connect(chart_, &MemoryChartWidget::layerClicked, this, [this](int run, int position) {
+    if (run != 0) return;  // the tables show the first run
+    const auto& layers = chart_->renderer().runs().front().layers;
+    tables_->select_layer(layers[static_cast<size_t>(position)].index);
+  });
+
+  busy_ = new QProgressBar(this);
+  busy_->setRange(0, 0);
+  busy_->setMaximumWidth(120);
+  busy_->setMaximumHeight(14);
+  busy_->setTextVisible(false);
+  busy_->hide();
+  statusBar()->addPermanentWidget(busy_);
+  connect(loader_, &TraceLoader::busyChanged, busy_, &QWidget::setVisible);
 
   watcher_ = new QFileSystemWatcher(this);
   connect(watcher_, &QFileSystemWatcher::fileChanged, this, [this] {
-    QTimer::singleShot(300, this, &MainWindow::reload);  // let the writer finish its commit
+    // Let the writer finish its commit; then re-read only if the content may have changed
+    // (our own reads touch the WAL file too, which must not start another read).
+    QTimer::singleShot(300, this, [this] {
+      if (database_signature(path_) != signature_) reload();
+    });
   });
 
   auto* file = menuBar()->addMenu(tr("&File"));
@@ -105,64 +130,109 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   recent_ = file->addMenu(tr("Open &recent"));
   fill_recent_menu();
   file->addAction(tr("&Reload"), QKeySequence::Refresh, this, &MainWindow::reload);
+  file->addAction(tr("&New run…"), QKeySequence::New, this, &MainWindow::new_run);
+  file->addSeparator();
   file->addAction(tr("&Export chart…"), this, &MainWindow::export_chart);
+  auto* csv = file->addMenu(tr("Export table as &CSV"));
+  csv->addAction(tr("&Layer table…"), this,
+                 [this] { export_csv(QStringLiteral("layers"), tables_->layers_csv()); });
+  auto* patches = csv->addAction(tr("&Patch table…"), this, [this] {
+    export_csv(QStringLiteral("patches"), tables_->patches_csv());
+  });
+  auto* comparison = csv->addAction(tr("&Comparison…"), this, [this] {
+    export_csv(QStringLiteral("comparison"), tables_->comparison_csv());
+  });
+  connect(csv, &QMenu::aboutToShow, this, [this, patches, comparison] {
+    patches->setEnabled(tables_->has_patches());
+    comparison->setEnabled(tables_->has_comparison());
+  });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   statusBar()->showMessage(tr("Open or drop a trace database written by 'mcuprof run --db'"));
   setAcceptDrops(true);
-  resize(1400, 820);
+  resize(1400, 900);
 }
 
-bool MainWindow::open_database(const QString& path) {
+bool MainWindow::busy() const {
+  return loader_->busy();
+}
+
+int MainWindow::run_count() const {
+  return runs_->rowCount();
+}
+
+void MainWindow::open_database(const QString& path) {
   path_ = path;
   if (!watcher_->files().isEmpty()) watcher_->removePaths(watcher_->files());
-  watcher_->addPath(path);
+  if (QFileInfo::exists(path)) watcher_->addPath(path);
   if (QFileInfo::exists(path + "-wal")) watcher_->addPath(path + "-wal");
-  const bool ok = reload();
-  if (ok) remember(path);
-  if (runs_->rowCount() > 0) run_table_->selectRow(0);
-  return ok;
+  select_first_ = true;
+  wanted_ids_.clear();
+  runs_->set_runs({});
+  chart_->set_runs({});
+  tables_->show_selection({});
+  reload();
 }
 
-bool MainWindow::reload() {
-  if (path_.isEmpty()) return false;
-  try {
-    const auto store =
-        traces::TraceStore::open(path_.toStdString(), traces::TraceStore::Mode::ReadOnly);
-    runs_->set_runs(store.runs());
-    run_table_->resizeColumnsToContents();
-    setWindowTitle(tr("mcuprof — %1").arg(path_));
-    statusBar()->showMessage(tr("%n run(s) in %1", nullptr, runs_->rowCount()).arg(path_));
-    return true;
-  } catch (const traces::TraceError& e) {
-    statusBar()->showMessage(QString::fromStdString(e.what()));
-    return false;
+void MainWindow::reload() {
+  if (path_.isEmpty()) return;
+  // A writer may have created the WAL file since the database was opened.
+  for (const QString& f : {path_, path_ + "-wal"})
+    if (QFileInfo::exists(f) && !watcher_->files().contains(f)) watcher_->addPath(f);
+  signature_ = database_signature(path_);
+  statusBar()->showMessage(tr("Reading %1…").arg(path_));
+  loader_->load_runs(path_);
+}
+
+void MainWindow::show_runs(const std::shared_ptr<const RunsSnapshot>& runs) {
+  if (runs->path != path_) return;  // a file opened since
+  if (!runs->error.isEmpty()) {
+    statusBar()->showMessage(runs->error);
+    return;
   }
+  // Keep the selection across a re-read (a run added by the CLI), or restore a requested one.
+  const std::vector<int64_t> keep = !wanted_ids_.empty()
+                                        ? wanted_ids_
+                                        : (select_first_ ? std::vector<int64_t>{} : selected_ids());
+  const bool first_time = runs_->rowCount() == 0;
+  {
+    const QSignalBlocker block(run_table_->selectionModel());
+    runs_->set_runs(runs->runs);
+  }
+  if (first_time) {
+    run_table_->resizeColumnsToContents();
+    remember(path_);
+  }
+  setWindowTitle(tr("mcuprof — %1").arg(path_));
+  statusBar()->showMessage(tr("%n run(s) in %1", nullptr, runs_->rowCount()).arg(path_));
+  QList<qlonglong> ids(keep.begin(), keep.end());
+  if (ids.isEmpty() && select_first_ && runs_->rowCount() > 0) ids.append(runs_->run_at(0)->id);
+  select_first_ = false;
+  wanted_ids_.clear();
+  select_runs(ids);
+  emit runsShown();
 }
 
-void MainWindow::show_selected_runs() {
+std::vector<int64_t> MainWindow::selected_ids() const {
   std::vector<int64_t> ids;
   for (const QModelIndex& row : run_table_->selectionModel()->selectedRows()) {
     const auto* run = runs_->run_at(sorted_runs_->mapToSource(row).row());
     if (run != nullptr) ids.push_back(run->id);
   }
   std::sort(ids.begin(), ids.end());
-  try {
-    const auto store =
-        traces::TraceStore::open(path_.toStdString(), traces::TraceStore::Mode::ReadOnly);
-    std::vector<plot::ChartRun> charts;
-    for (int64_t id : ids)
-      if (const auto run = store.run(id))
-        charts.push_back(
-            plot::chart_run_from_trace(store, *run, targets::catalogue_sram_bytes(run->target)));
-    chart_->set_runs(std::move(charts));
-    layer_run_ = ids.empty() ? 0 : ids.front();
-    layers_->set_layers(ids.empty() ? std::vector<traces::LayerRow>{}
-                                    : store.layer_table(layer_run_));
-    layer_table_->resizeColumnsToContents();
-  } catch (const traces::TraceError& e) {
-    statusBar()->showMessage(QString::fromStdString(e.what()));
-  }
+  return ids;
+}
+
+void MainWindow::load_selected_runs() {
+  if (path_.isEmpty()) return;
+  loader_->load_selection(path_, selected_ids());
+}
+
+void MainWindow::show_selection(const std::shared_ptr<const SelectionSnapshot>& selection) {
+  if (selection->path != path_) return;
+  if (!selection->error.isEmpty()) statusBar()->showMessage(selection->error);
+  chart_->set_runs(selection->charts);
+  tables_->show_selection(*selection);
 }
 
 void MainWindow::select_all_runs() {
@@ -170,6 +240,10 @@ void MainWindow::select_all_runs() {
 }
 
 void MainWindow::select_runs(const QList<qlonglong>& ids) {
+  if (runs_->rowCount() == 0 && !ids.isEmpty()) {  // still loading: restore once shown
+    wanted_ids_.assign(ids.begin(), ids.end());
+    return;
+  }
   QItemSelection selection;
   for (int row = 0; row < sorted_runs_->rowCount(); ++row) {
     const auto* run = runs_->run_at(sorted_runs_->mapToSource(sorted_runs_->index(row, 0)).row());
@@ -177,27 +251,24 @@ void MainWindow::select_runs(const QList<qlonglong>& ids) {
       selection.select(sorted_runs_->index(row, 0),
                        sorted_runs_->index(row, sorted_runs_->columnCount() - 1));
   }
-  run_table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+  {
+    // One load for the whole change (and one even when the selection is unchanged: the
+    // runs' data may have changed on disk).
+    const QSignalBlocker block(run_table_->selectionModel());
+    run_table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+  }
+  run_table_->viewport()->update();
+  load_selected_runs();
 }
 
 void MainWindow::set_x_unit(int unit) {
   x_unit_->setCurrentIndex(std::clamp(unit, 0, 2));
 }
 
-void MainWindow::highlight_layer(const QModelIndex& index) {
-  const auto* layer =
-      index.isValid() ? layers_->layer_at(sorted_layers_->mapToSource(index).row()) : nullptr;
-  if (layer == nullptr || chart_->renderer().runs().empty()) {
-    chart_->set_highlight(std::nullopt);
-    return;
-  }
-  // The first span of that layer in the first run (the table's run).
-  for (const auto& l : chart_->renderer().runs().front().layers) {
-    if (l.index == layer->layer_index) {
-      chart_->set_highlight(plot::HighlightSpan{0, l.begin, l.end});
-      return;
-    }
-  }
+void MainWindow::filter_tables(double axis_lo, double axis_hi) {
+  if (chart_->renderer().runs().empty()) return;
+  // The tables show the first run: its cycles under the rubber band.
+  tables_->set_range(chart_->renderer().cycle_range(0, axis_lo, axis_hi));
 }
 
 void MainWindow::export_chart() {
@@ -207,6 +278,33 @@ void MainWindow::export_chart() {
   std::string error;
   if (!chart_->renderer().render_to_file(path, chart_->size(), &error))
     statusBar()->showMessage(QString::fromStdString(error));
+}
+
+void MainWindow::export_csv(const QString& what, const QString& csv) {
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export %1 as CSV").arg(what), what + QStringLiteral(".csv"), tr("CSV (*.csv)"));
+  if (path.isEmpty()) return;
+  QSaveFile file(path);
+  if (!file.open(QIODevice::WriteOnly) || file.write(csv.toUtf8()) < 0 || !file.commit()) {
+    statusBar()->showMessage(tr("%1: %2").arg(path, file.errorString()));
+    return;
+  }
+  statusBar()->showMessage(tr("Wrote %1").arg(path));
+}
+
+void MainWindow::new_run() {
+  auto* dialog = new NewRunDialog(path_, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &NewRunDialog::runFinished, this, [this](const QString& db, bool ok) {
+    statusBar()->showMessage(ok ? tr("Run finished")
+                                : tr("Run ended with an error (see the dialog)"));
+    if (db == path_) {
+      reload();
+    } else if (QFileInfo::exists(db)) {
+      open_database(db);
+    }
+  });
+  dialog->show();
 }
 
 void MainWindow::remember(const QString& path) {

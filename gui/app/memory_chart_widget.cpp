@@ -6,6 +6,7 @@
 #include <QPainter>
 #include <QToolTip>
 #include <QWheelEvent>
+#include <algorithm>
 #include <cmath>
 
 namespace mcuprof::gui {
@@ -46,6 +47,12 @@ void MemoryChartWidget::clear_selection() {
   renderer_.set_selection(std::nullopt);
   update();
   emit selectionCleared();
+}
+
+void MemoryChartWidget::select_range(double axis_lo, double axis_hi) {
+  renderer_.set_selection(std::make_pair(axis_lo, axis_hi));
+  update();
+  emit timeRangeSelected(std::min(axis_lo, axis_hi), std::max(axis_lo, axis_hi));
 }
 
 void MemoryChartWidget::reset_zoom() {

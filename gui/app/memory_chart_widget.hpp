@@ -25,6 +25,8 @@ class MemoryChartWidget final : public QWidget {
   // Highlights a span (e.g. the layer selected in a table); nullopt clears it.
   void set_highlight(std::optional<plot::HighlightSpan> span);
   void clear_selection();
+  // Selects [axis_lo, axis_hi] as if dragged with Shift (emits timeRangeSelected).
+  void select_range(double axis_lo, double axis_hi);
   void reset_zoom();
 
   QSize sizeHint() const override { return {900, 420}; }

@@ -30,9 +30,9 @@ int RunListModel::columnCount(const QModelIndex& parent) const {
 QVariant RunListModel::data(const QModelIndex& index, int role) const {
   const auto* run = index.isValid() ? run_at(index.row()) : nullptr;
   if (run == nullptr) return {};
-  const double latency_ms =
-      run->clock_hz == 0 ? 0.0
-                         : static_cast<double>(run->total_cycles) * 1000.0 / static_cast<double>(run->clock_hz);
+  const double latency_ms = run->clock_hz == 0 ? 0.0
+                                               : static_cast<double>(run->total_cycles) * 1000.0 /
+                                                     static_cast<double>(run->clock_hz);
   if (role == Qt::DisplayRole) {
     const QLocale locale;
     switch (index.column()) {
@@ -46,7 +46,8 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
         if (run->status == "incomplete") return tr("incomplete");  // writer killed or running
         return run->stop_reason == "exited"
                    ? QStringLiteral("exit %1").arg(run->exit_code)
-                   : QString::fromStdString(run->stop_reason + (run->fault.empty() ? "" : ": " + run->fault));
+                   : QString::fromStdString(run->stop_reason +
+                                            (run->fault.empty() ? "" : ": " + run->fault));
       case Cycles:
         return locale.toString(static_cast<qulonglong>(run->total_cycles));
       case LatencyMs:
@@ -86,7 +87,8 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
   }
   if (role == Qt::ToolTipRole) {
     return QString::fromStdString(run->firmware_path + "\nsha256 " + run->firmware_sha256 + "\n" +
-                                  run->cycle_model + (run->detail.empty() ? "" : "\n" + run->detail));
+                                  run->cycle_model +
+                                  (run->detail.empty() ? "" : "\n" + run->detail));
   }
   return {};
 }

@@ -13,7 +13,17 @@ class RunListModel final : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { Id, Target, Firmware, Status, Cycles, LatencyMs, Instructions, StartedAt, ColumnCount };
+  enum Column {
+    Id,
+    Target,
+    Firmware,
+    Status,
+    Cycles,
+    LatencyMs,
+    Instructions,
+    StartedAt,
+    ColumnCount
+  };
 
   explicit RunListModel(QObject* parent = nullptr);
 
@@ -24,7 +34,8 @@ class RunListModel final : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
 
  private:
   std::vector<traces::RunRecord> runs_;

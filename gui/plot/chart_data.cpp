@@ -71,6 +71,14 @@ const PatchSpan* patch_at(std::span<const PatchSpan> patches, uint64_t cycle) {
   return span_at(patches, cycle);
 }
 
+std::string layer_place(std::span<const LayerSpan> layers, uint64_t cycle) {
+  if (const auto* layer = layer_at(layers, cycle)) return layer->name;
+  const auto next = std::upper_bound(layers.begin(), layers.end(), cycle,
+                                     [](uint64_t c, const LayerSpan& l) { return c < l.begin; });
+  if (next != layers.end()) return "before " + next->name;
+  return layers.empty() ? std::string() : "after " + layers.back().name;
+}
+
 void complete_run(ChartRun& run) {
   const auto by_begin = [](const auto& a, const auto& b) { return a.begin < b.begin; };
   std::stable_sort(run.layers.begin(), run.layers.end(), by_begin);
@@ -97,6 +105,8 @@ void complete_run(ChartRun& run) {
       run.peak = peak;
     }
   }
+  if (run.peak && run.peak->where.empty())
+    run.peak->where = layer_place(run.layers, run.peak->cycle);
 }
 
 }  // namespace mcuprof::plot

@@ -74,8 +74,14 @@ std::optional<StepPoint> series_max(std::span<const StepPoint> series);
 const LayerSpan* layer_at(std::span<const LayerSpan> layers, uint64_t cycle);
 const PatchSpan* patch_at(std::span<const PatchSpan> patches, uint64_t cycle);
 
+// Where `cycle` falls among the layers (sorted by begin): the running layer's name, else
+// "before NAME" (the next layer: e.g. its output buffer is allocated before it starts),
+// else "after NAME" (the last layer); empty without layers.
+std::string layer_place(std::span<const LayerSpan> layers, uint64_t cycle);
+
 // Fills in what the caller left out: sorts spans, derives end_cycle, total and peak
-// (peak.where = the layer running at the peak, with its patch if any).
+// (peak.where = the layer running at the peak, with its patch if any; layer_place() when
+// no layer runs then or the given peak has no place).
 void complete_run(ChartRun& run);
 
 }  // namespace mcuprof::plot

@@ -44,7 +44,8 @@ class TestRunListModel : public QObject {
     QCOMPARE(model.columnCount(), static_cast<int>(RunListModel::ColumnCount));
     QCOMPARE(model.data(model.index(0, RunListModel::Target)).toString(), QString("stm32f412"));
     QCOMPARE(model.data(model.index(0, RunListModel::Firmware)).toString(), QString("demo.elf"));
-    QCOMPARE(model.data(model.index(1, RunListModel::Cycles), Qt::UserRole).toULongLong(), 250'000ull);
+    QCOMPARE(model.data(model.index(1, RunListModel::Cycles), Qt::UserRole).toULongLong(),
+             250'000ull);
     QCOMPARE(model.data(model.index(0, RunListModel::LatencyMs)).toString(), QString("10.000"));
     QCOMPARE(model.data(model.index(1, RunListModel::Status)).toString(), QString("exit 0"));
     // A run whose writer announced it and never finished (killed, or still running).

@@ -1,0 +1,70 @@
+// TableTabs: the tables under the chart — the layer table, the patch table (patch-based
+// runs) and the comparison panel (two runs) as tabs, with a bar that says when the
+// tables are filtered to a time range selected on the chart and a button to show all.
+// Selecting a layer or patch reports its span so the chart can highlight it.
+#pragma once
+
+#include <QWidget>
+#include <optional>
+#include <utility>
+
+#include "span_intervals.hpp"
+#include "trace_loading.hpp"
+
+class QLabel;
+class QPushButton;
+class QTabWidget;
+class QTableView;
+
+namespace mcuprof::gui {
+
+class ComparisonPanel;
+class LayerTableModel;
+class PatchTableModel;
+class SpanRangeProxy;
+
+class TableTabs final : public QWidget {
+  Q_OBJECT
+
+ public:
+  enum Tab { Layers, Patches, Comparison };
+
+  explicit TableTabs(QWidget* parent = nullptr);
+  // Fills the tables from a loaded selection (clears any time filter).
+  void show_selection(const SelectionSnapshot& selection);
+  // Filters the layer and patch tables to spans overlapping [lo, hi) cycles; nullopt
+  // shows every row.
+  void set_range(std::optional<std::pair<uint64_t, uint64_t>> range);
+  // Selects the layer with this index in the layer table (a click on the chart's band).
+  void select_layer(int64_t layer_index);
+  void show_tab(Tab tab);
+
+  QString layers_csv() const;
+  QString patches_csv() const;
+  QString comparison_csv() const;
+  bool has_patches() const;
+  bool has_comparison() const;
+
+ signals:
+  // The span of the selected layer or patch (nullopt: nothing selected).
+  void spanHighlighted(std::optional<CycleInterval> span);
+  // The user asked to drop the time filter ("Show all").
+  void resetFilterRequested();
+
+ private:
+  void highlight_from(QTableView* view, SpanRangeProxy* proxy);
+  void update_filter_bar();
+
+  LayerTableModel* layers_ = nullptr;
+  SpanRangeProxy* layer_proxy_ = nullptr;
+  QTableView* layer_view_ = nullptr;
+  PatchTableModel* patches_ = nullptr;
+  SpanRangeProxy* patch_proxy_ = nullptr;
+  QTableView* patch_view_ = nullptr;
+  ComparisonPanel* comparison_ = nullptr;
+  QTabWidget* tabs_ = nullptr;
+  QWidget* filter_bar_ = nullptr;
+  QLabel* filter_text_ = nullptr;
+};
+
+}  // namespace mcuprof::gui

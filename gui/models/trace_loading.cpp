@@ -1,0 +1,62 @@
+// Reading the window's data from a trace database (see trace_loading.hpp).
+#include "trace_loading.hpp"
+
+#include <algorithm>
+
+#include "mcuprof/targets/target.hpp"
+#include "trace_charts.hpp"
+
+namespace mcuprof::gui {
+
+RunsSnapshot load_runs(const QString& path) {
+  RunsSnapshot out;
+  out.path = path;
+  try {
+    const auto store =
+        traces::TraceStore::open(path.toStdString(), traces::TraceStore::Mode::ReadOnly);
+    out.runs = store.runs();
+  } catch (const std::exception& e) {
+    out.error = QString::fromStdString(e.what());
+  }
+  return out;
+}
+
+SelectionSnapshot load_selection(const QString& path, std::vector<int64_t> ids) {
+  SelectionSnapshot out;
+  out.path = path;
+  std::sort(ids.begin(), ids.end());
+  out.ids = ids;
+  if (ids.empty()) return out;
+  try {
+    const auto store =
+        traces::TraceStore::open(path.toStdString(), traces::TraceStore::Mode::ReadOnly);
+    out.ids.clear();  // the runs still in the database
+    for (int64_t id : ids) {
+      if (const auto run = store.run(id)) {
+        out.ids.push_back(id);
+        out.charts.push_back(
+            plot::chart_run_from_trace(store, *run, targets::catalogue_sram_bytes(run->target)));
+      }
+    }
+    if (out.ids.empty()) return out;
+    ids = out.ids;
+    out.table_run = ids.front();
+    out.layers = store.layer_table(out.table_run);
+    out.patches = store.patch_table(out.table_run);
+    out.layer_spans = layer_intervals(out.layers, out.charts.front().layers);
+    out.patch_spans = patch_intervals(out.patches, out.charts.front().patches);
+    if (ids.size() >= 2) {
+      out.comparison = store.compare(ids[0], ids[1]);
+      // A peak between two layers has no span around it in the store: name the place the
+      // chart found for it ("before CONV_2D 5"), so the panel and the chart agree.
+      for (auto [run, chart] : {std::pair{&out.comparison->a, &out.charts[0]},
+                                std::pair{&out.comparison->b, &out.charts[1]}})
+        if (run->peak_sram_where.empty() && chart->peak) run->peak_sram_where = chart->peak->where;
+    }
+  } catch (const std::exception& e) {
+    out.error = QString::fromStdString(e.what());
+  }
+  return out;
+}
+
+}  // namespace mcuprof::gui
