@@ -254,14 +254,26 @@ int64_t RunWriter::finish() {
         pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
     run_.peak_sram_bytes = static_cast<uint64_t>(std::max<int64_t>(peak->value, 0));
     run_.peak_sram_ts = peak->ts;
-    // A sample taken at a span's last cycle (its end event) holds the stack reached inside
-    // it, so the span's end counts as inside here; the earliest span wins a tie.
-    size_t inner = SIZE_MAX;
-    for (size_t i = 0; i < spans_.size(); ++i)
-      if (spans_[i].track == track::kLayers && spans_[i].ts <= peak->ts &&
-          peak->ts <= end_of(spans_[i]) &&
-          (inner == SIZE_MAX || spans_[i].depth > spans_[inner].depth))
-        inner = i;
+    // The innermost span holding the peak's time, [ts, end). When only the run holds it,
+    // a span ending exactly there: a sample taken at an end event holds the stack reached
+    // inside that span. The earliest span wins a tie.
+    const auto innermost = [&](bool closed_end) {
+      size_t inner = SIZE_MAX;
+      for (size_t i = 0; i < spans_.size(); ++i) {
+        const Span& s = spans_[i];
+        const bool inside =
+            s.ts <= peak->ts && (peak->ts < end_of(s) || (closed_end && peak->ts == end_of(s)));
+        if (s.track == track::kLayers && inside &&
+            (inner == SIZE_MAX || s.depth > spans_[inner].depth))
+          inner = i;
+      }
+      return inner;
+    };
+    size_t inner = innermost(false);
+    if (inner == SIZE_MAX || spans_[inner].depth == 0) {
+      const size_t at_end = innermost(true);
+      if (at_end != SIZE_MAX) inner = at_end;
+    }
     std::string where;
     for (size_t i = inner; i != SIZE_MAX; i = parent[i]) {
       if (spans_[i].kind == kind::kRun) break;
