@@ -85,7 +85,8 @@ int compare(const CompareArgs& args) {
     t.print(std::cout, format);
     std::cout << '\n';
   }
-  Table layers({">#", "layer", ">cycles A", ">cycles B", ">delta", ">SRAM peak A", ">SRAM peak B"});
+  Table layers({">#", "layer", ">cycles A", ">cycles B", ">delta", ">flash data A", ">flash data B",
+                ">SRAM peak A", ">SRAM peak B"});
   for (const auto& l : cmp.layers) {
     const uint64_t ca = l.a ? l.a->cycles : 0;
     const uint64_t cb = l.b ? l.b->cycles : 0;
@@ -93,6 +94,8 @@ int compare(const CompareArgs& args) {
         {l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name,
          l.a ? format_count(ca) : "-", l.b ? format_count(cb) : "-",
          l.a && l.b ? format_delta_pct(static_cast<double>(ca), static_cast<double>(cb)) : "",
+         l.a ? format_bytes(l.a->flash_data_bytes) : "-",
+         l.b ? format_bytes(l.b->flash_data_bytes) : "-",
          l.a ? format_bytes(l.a->sram_peak_bytes) : "-",
          l.b ? format_bytes(l.b->sram_peak_bytes) : "-"});
   }

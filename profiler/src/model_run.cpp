@@ -447,6 +447,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
                                                          static_cast<double>(span.macs))
                                         : nlohmann::json()},
            {"flash_read_bytes", span.flash_data_bytes()},
+           {"flash_ifetch_bytes", span.flash_ifetch_bytes()},
            {"arena_live_bytes", span.arena_peak_live_bytes},
            {"peak_sram_bytes", fixed + span.arena_peak_live_bytes}});
       // Inside a patch of a patch schedule: which one.
@@ -478,7 +479,6 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
     s["peak_sram_bytes"] = fixed + attribution.arena_peak_live_bytes;
     s["image_bytes"] = model.image.size();
     s["image_address"] = l.image_start;
-    s["flash_read_bytes_note"] = "0 until the cycle model reports flash reads per span";
     if (request.dump_tensors) {
       for (std::size_t k = 0; k < image.inputs.size(); ++k)
         write_file(*request.dump_tensors /

@@ -43,6 +43,7 @@ int report(const ReportArgs& a) {
                               {"share", p.share},
                               {"macs", p.macs},
                               {"flash_data_bytes", p.flash_data_bytes},
+                              {"flash_ifetch_bytes", p.flash_ifetch_bytes},
                               {"sram_peak_bytes", p.sram_peak_bytes}});
     std::cout << j.dump(2) << '\n';
     return exit_code::kOk;
@@ -56,13 +57,14 @@ int report(const ReportArgs& a) {
     if (format == TableFormat::Markdown) std::cout << "## Layers\n\n";
   }
   Table t({">#", "layer", "op", ">spans", ">cycles", ">ms", ">share", ">MACs", ">cycles/MAC",
-           ">flash data", ">SRAM peak"});
+           ">flash data", ">flash fetch", ">SRAM peak"});
   for (const auto& l : layers)
     t.add_row({l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name, l.op,
                std::to_string(l.spans), format_count(l.cycles), fmt::format("{:.3f}", l.ms),
                fmt::format("{:.1f} %", 100.0 * l.share), format_count(l.macs),
                l.macs ? fmt::format("{:.2f}", l.cycles_per_mac) : "",
-               format_bytes(l.flash_data_bytes), format_bytes(l.sram_peak_bytes)});
+               format_bytes(l.flash_data_bytes), format_bytes(l.flash_ifetch_bytes),
+               format_bytes(l.sram_peak_bytes)});
   if (t.empty() && format != TableFormat::Csv)
     std::cout << "(no layer spans: the firmware sent no layer events; try `mcuprof run "
                  "--function-cycles`)\n";
@@ -71,12 +73,13 @@ int report(const ReportArgs& a) {
   if (!patches.empty() && format != TableFormat::Csv) {
     std::cout << (format == TableFormat::Markdown ? "\n## Patches\n\n" : "\n");
     Table p({"patch", ">row", ">col", ">cycles", ">ms", ">share", ">MACs", ">flash data",
-             ">SRAM peak"});
+             ">flash fetch", ">SRAM peak"});
     for (const auto& r : patches)
       p.add_row({r.name, std::to_string(r.patch_row), std::to_string(r.patch_col),
                  format_count(r.cycles), fmt::format("{:.3f}", r.ms),
                  fmt::format("{:.1f} %", 100.0 * r.share), format_count(r.macs),
-                 format_bytes(r.flash_data_bytes), format_bytes(r.sram_peak_bytes)});
+                 format_bytes(r.flash_data_bytes), format_bytes(r.flash_ifetch_bytes),
+                 format_bytes(r.sram_peak_bytes)});
     p.print(std::cout, format);
   }
   return exit_code::kOk;

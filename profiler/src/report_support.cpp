@@ -115,6 +115,7 @@ nlohmann::json layer_json(const traces::LayerRow& l) {
           {"macs", l.macs},
           {"cycles_per_mac", l.cycles_per_mac},
           {"flash_data_bytes", l.flash_data_bytes},
+          {"flash_ifetch_bytes", l.flash_ifetch_bytes},
           {"sram_peak_bytes", l.sram_peak_bytes}};
 }
 

@@ -128,7 +128,8 @@ MemoryPeak memory_peak(const Attribution& attribution, const std::vector<StackSa
 
 int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
                    std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
-                   const std::vector<StackSample>& stack, uint64_t static_bytes) {
+                   const std::vector<StackSample>& stack, uint64_t static_bytes,
+                   std::vector<traces::Span> extra_spans) {
   uint64_t macs = 0;
   for (const auto& s : attribution.spans)
     if (s.kind == SpanKind::Layer) macs += s.macs;
@@ -138,6 +139,7 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
 
   traces::RunWriter writer(store, std::move(record));
   for (const auto& s : attribution.spans) writer.add_span(to_trace_span(attribution, s));
+  for (auto& s : extra_spans) writer.add_span(std::move(s));
   // Counters: static SRAM is constant over the run; the planned arena changes at every
   // alloc/free event; the stack is sampled at every event; the total is their sum.
   writer.add_counter(traces::track::kSramStatic, 0, static_cast<int64_t>(static_bytes));

@@ -37,8 +37,10 @@ uint64_t static_sram_bytes(const sim::ElfImage& image, const Attribution& attrib
 // The name the runtime gives an op code of the trace protocol (mcuprof_op_type).
 std::string op_name(uint32_t op);
 
+// `extra_spans` go on their own tracks (e.g. the "functions" track).
 int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
                    std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
-                   const std::vector<StackSample>& stack, uint64_t static_bytes);
+                   const std::vector<StackSample>& stack, uint64_t static_bytes,
+                   std::vector<traces::Span> extra_spans = {});
 
 }  // namespace mcuprof::profiler

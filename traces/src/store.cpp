@@ -325,7 +325,8 @@ std::vector<LayerRow> TraceStore::layer_table(int64_t run_id) const {
     SQLite::Statement q(*db_, R"sql(
       SELECT COALESCE(s.layer_index, -1) AS li,
              MIN(sn.str), MIN(COALESCE(so.str, '')), COUNT(*), SUM(s.cycles), SUM(s.macs),
-             SUM(s.flash_data_bytes), MAX(s.sram_peak_bytes), MIN(s.ts) AS first_ts
+             SUM(s.flash_data_bytes), MAX(s.sram_peak_bytes), MIN(s.ts) AS first_ts,
+             SUM(s.flash_ifetch_bytes)
       FROM slice s
       JOIN string sc ON sc.id = s.category_id
       JOIN string sn ON sn.id = s.name_id
@@ -344,6 +345,7 @@ std::vector<LayerRow> TraceStore::layer_table(int64_t run_id) const {
       row.macs = u64(q.getColumn(5));
       row.flash_data_bytes = u64(q.getColumn(6));
       row.sram_peak_bytes = u64(q.getColumn(7));
+      row.flash_ifetch_bytes = u64(q.getColumn(9));
       row.ms = ms_at(row.cycles, r->clock_hz);
       row.share = share_of(row.cycles, r->total_cycles);
       row.cycles_per_mac =
@@ -369,6 +371,7 @@ std::vector<PatchRow> TraceStore::patch_table(int64_t run_id) const {
     row.share = share_of(s.cycles, r->total_cycles);
     row.macs = s.macs;
     row.flash_data_bytes = s.flash_data_bytes;
+    row.flash_ifetch_bytes = s.flash_ifetch_bytes;
     row.sram_peak_bytes = s.sram_peak_bytes;
     out.push_back(std::move(row));
   }

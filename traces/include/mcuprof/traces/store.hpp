@@ -57,6 +57,7 @@ struct LayerRow {
   uint64_t macs = 0;
   double cycles_per_mac = 0;  // 0 when the layer has no MACs
   uint64_t flash_data_bytes = 0;
+  uint64_t flash_ifetch_bytes = 0;
   uint64_t sram_peak_bytes = 0;  // the highest peak among its spans
 };
 
@@ -70,6 +71,7 @@ struct PatchRow {
   double share = 0;
   uint64_t macs = 0;
   uint64_t flash_data_bytes = 0;
+  uint64_t flash_ifetch_bytes = 0;
   uint64_t sram_peak_bytes = 0;
 };
 

@@ -1,0 +1,99 @@
+// Flash byte counters end to end: a firmware reads known numbers of bytes from a const
+// table in flash inside user regions (tests/firmware/profiler/flash_reads.c); the
+// regions' flash data bytes must differ by exactly the bytes read, on boards where the
+// cycle model already watches flash reads (wait states) and on a zero-wait board
+// (counting-only hook). Children's flash bytes add up within their parent.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "paths.hpp"
+#include "process.hpp"
+
+using namespace mcuprof;
+
+namespace {
+
+struct Board {
+  std::string name;
+  std::filesystem::path elf;
+  std::vector<std::string> target;  // --target NAME or --target-file FILE
+};
+
+std::vector<Board> boards() {
+  const std::filesystem::path test_boards =
+      std::filesystem::path(MCUPROF_SOURCE_DIR) / "tests/targets";
+  const std::filesystem::path board_firmware = MCUPROF_TEST_BOARD_FIRMWARE_DIR;
+  return {
+      {"stm32f412", test::test_firmware("stm32f412", "flash_reads"), {"--target", "stm32f412"}},
+      {"stm32f746", test::test_firmware("stm32f746", "flash_reads"), {"--target", "stm32f746"}},
+      {"cyc-m4",
+       board_firmware / "cyc-m4" / "flash_reads.elf",
+       {"--target-file", (test_boards / "cyc-m4.json").string()}},
+      {"cyc-m0plus",
+       board_firmware / "cyc-m0plus" / "flash_reads.elf",
+       {"--target-file", (test_boards / "cyc-m0plus.json").string()}},
+  };
+}
+
+nlohmann::json run_summary(const Board& b, const test::ScratchDir& dir) {
+  const auto summary = dir / "run.json";
+  std::vector<std::string> argv = {test::mcuprof_binary().string(), "run", b.elf.string(),
+                                   "--summary", summary.string()};
+  argv.insert(argv.end(), b.target.begin(), b.target.end());
+  const auto r = test::run_process(argv);
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::ifstream in(summary);
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace
+
+TEST(FlashCounters, RegionsSeeExactlyTheBytesReadFromFlash) {
+  for (const Board& b : boards()) {
+    SCOPED_TRACE(b.name);
+    if (!std::filesystem::exists(b.elf)) GTEST_SKIP() << "missing firmware " << b.elf;
+    test::ScratchDir dir;
+    const auto s = run_summary(b, dir);
+    std::map<uint64_t, nlohmann::json> region;
+    for (const auto& span : s["spans"])
+      if (span["kind"] == "region") region[span["index"].get<uint64_t>()] = span;
+    ASSERT_EQ(region.size(), 7u) << s["spans"].dump(1);
+    const auto data = [&](uint64_t id) { return region[id]["flash_data_bytes"].get<int64_t>(); };
+    // Same code path, only the reads of the table differ.
+    EXPECT_EQ(data(2) - data(1), 200);      // 200 more LDRB
+    EXPECT_EQ(data(4) - data(3), 64 * 4);   // 64 more LDR
+    EXPECT_EQ(data(6) - data(5), 16 * 16);  // 16 more four-register LDMs
+    // Each region reads at least its table bytes, plus at most a few literals.
+    EXPECT_GE(data(1), 100);
+    EXPECT_LE(data(1), 100 + 32);
+    EXPECT_GE(data(3), 16 * 4);
+    EXPECT_LE(data(3), 16 * 4 + 32);
+    EXPECT_GE(data(5), 8 * 16);
+    EXPECT_LE(data(5), 8 * 16 + 32);
+    EXPECT_LE(data(7), 16);  // the marker's own code only
+    // Instruction fetch: every executed Thumb instruction is 2 or 4 bytes of flash.
+    for (const auto& [id, span] : region) {
+      const auto fetch = span["flash_ifetch_bytes"].get<uint64_t>();
+      const auto insns = span["instructions"].get<uint64_t>();
+      EXPECT_GE(fetch, 2 * insns) << "region " << id;
+      EXPECT_LE(fetch, 4 * insns) << "region " << id;
+    }
+    EXPECT_GT(region[2]["flash_ifetch_bytes"].get<uint64_t>(),
+              region[1]["flash_ifetch_bytes"].get<uint64_t>());
+    // The run's totals are the run span's, and the regions fit inside them.
+    const auto& run = s["spans"][0];
+    EXPECT_EQ(run["flash_data_bytes"], s["flash_data_bytes"]);
+    EXPECT_EQ(run["flash_ifetch_bytes"], s["flash_ifetch_bytes"]);
+    uint64_t sum_data = 0, sum_fetch = 0;
+    for (const auto& [id, span] : region) {
+      sum_data += span["flash_data_bytes"].get<uint64_t>();
+      sum_fetch += span["flash_ifetch_bytes"].get<uint64_t>();
+    }
+    EXPECT_LE(sum_data, run["flash_data_bytes"].get<uint64_t>());
+    EXPECT_LE(sum_fetch, run["flash_ifetch_bytes"].get<uint64_t>());
+    EXPECT_GE(run["flash_ifetch_bytes"].get<uint64_t>(), 2 * s["instructions"].get<uint64_t>());
+  }
+}
