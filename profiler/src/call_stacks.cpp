@@ -1,5 +1,5 @@
 // Shadow call stack and calling-context tree (see call_stacks.hpp).
-#include "call_stacks.hpp"
+#include "mcuprof/profiler/call_stacks.hpp"
 
 #include <algorithm>
 #include <map>

@@ -22,11 +22,23 @@ struct ReportArgs {
   std::string format = "text";
 };
 
+Table function_table(const std::vector<traces::FunctionRow>& functions) {
+  Table t({"function", ">calls", ">excl. cycles", ">excl. %", ">incl. cycles", ">incl. %",
+           ">excl. instructions", ">flash fetch (incl.)", ">flash data (incl.)"});
+  for (const auto& f : functions)
+    t.add_row({f.name, format_count(f.calls), format_count(f.self_cycles),
+               fmt::format("{:.1f} %", 100.0 * f.self_share), format_count(f.cycles),
+               fmt::format("{:.1f} %", 100.0 * f.share), format_count(f.self_instructions),
+               format_bytes(f.flash_ifetch_bytes), format_bytes(f.flash_data_bytes)});
+  return t;
+}
+
 int report(const ReportArgs& a) {
   const traces::TraceStore store = open_store_for_reading(a.db);
   const traces::RunRecord run = find_run_or_latest(store, a.run);
   const auto layers = store.layer_table(run.id);
   const auto patches = store.patch_table(run.id);
+  const auto functions = store.function_table(run.id);
 
   if (a.format == "json") {
     nlohmann::json j;
@@ -45,6 +57,18 @@ int report(const ReportArgs& a) {
                               {"flash_data_bytes", p.flash_data_bytes},
                               {"flash_ifetch_bytes", p.flash_ifetch_bytes},
                               {"sram_peak_bytes", p.sram_peak_bytes}});
+    j["functions"] = nlohmann::json::array();
+    for (const auto& f : functions)
+      j["functions"].push_back({{"name", f.name},
+                                {"calls", f.calls},
+                                {"exclusive_cycles", f.self_cycles},
+                                {"inclusive_cycles", f.cycles},
+                                {"exclusive_share", f.self_share},
+                                {"inclusive_share", f.share},
+                                {"exclusive_instructions", f.self_instructions},
+                                {"inclusive_instructions", f.instructions},
+                                {"inclusive_flash_ifetch_bytes", f.flash_ifetch_bytes},
+                                {"inclusive_flash_data_bytes", f.flash_data_bytes}});
     std::cout << j.dump(2) << '\n';
     return exit_code::kOk;
   }
@@ -65,11 +89,16 @@ int report(const ReportArgs& a) {
                l.macs ? fmt::format("{:.2f}", l.cycles_per_mac) : "",
                format_bytes(l.flash_data_bytes), format_bytes(l.flash_ifetch_bytes),
                format_bytes(l.sram_peak_bytes)});
-  if (t.empty() && format != TableFormat::Csv)
+  if (t.empty() && !functions.empty()) {
+    // No markers: the per-function figures of the call stack take the layers' place.
+    if (format == TableFormat::Markdown) std::cout << "## Functions\n\n";
+    function_table(functions).print(std::cout, format);
+  } else if (t.empty() && format != TableFormat::Csv) {
     std::cout << "(no layer spans: the firmware sent no layer events; try `mcuprof run "
-                 "--function-cycles`)\n";
-  else
+                 "--function-cycles N`)\n";
+  } else {
     t.print(std::cout, format);
+  }
   if (!patches.empty() && format != TableFormat::Csv) {
     std::cout << (format == TableFormat::Markdown ? "\n## Patches\n\n" : "\n");
     Table p({"patch", ">row", ">col", ">cycles", ">ms", ">share", ">MACs", ">flash data",

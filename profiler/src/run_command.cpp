@@ -35,14 +35,17 @@ struct RunArgs {
 void print_functions(const nlohmann::json& s) {
   const double total =
       static_cast<double>(std::max<uint64_t>(1, s["total_cycles"].get<uint64_t>()));
-  fmt::print(stderr, "{:>14} {:>6} {:>14} {:>10}  {}\n", "cycles", "%", "instructions", "calls",
-             "function");
+  fmt::print(stderr, "{:>14} {:>6} {:>14} {:>6} {:>14} {:>10}  {}\n", "excl. cycles", "%",
+             "incl. cycles", "%", "instructions", "calls", "function");
   for (const auto& f : s["functions"]) {
-    const auto cycles = f["cycles"].get<uint64_t>();
-    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>10}  {}\n", format_count(cycles),
-               100.0 * static_cast<double>(cycles) / total,
+    const auto self = f.value("exclusive_cycles", f["cycles"].get<uint64_t>());
+    const auto all = f.value("inclusive_cycles", self);
+    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>6.2f} {:>14} {:>10}  {}\n", format_count(self),
+               100.0 * static_cast<double>(self) / total, format_count(all),
+               100.0 * static_cast<double>(all) / total,
                format_count(f["instructions"].get<uint64_t>()),
-               format_count(f["calls"].get<uint64_t>()), f["name"].get<std::string>());
+               format_count(f.value("call_stack_calls", f["calls"].get<uint64_t>())),
+               f["name"].get<std::string>());
   }
 }
 
@@ -186,7 +189,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--function-cycles", args->request.function_cycles,
-                  "List the N functions (from ELF symbols) that took most cycles")
+                  "Per-function inclusive/exclusive figures from a shadow call stack, stored "
+                  "with the run; list the N functions (ELF symbols) that took most cycles")
       ->expected(0, 1)
       ->default_str("20")
       ->check(CLI::PositiveNumber);

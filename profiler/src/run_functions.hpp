@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "call_stacks.hpp"
+#include "mcuprof/profiler/call_stacks.hpp"
 #include "mcuprof/sim/machine.hpp"
 #include "mcuprof/traces/records.hpp"
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <unordered_map>
 
 #include "mcuprof/traces/writer.hpp"
 #include "muldiv.hpp"
@@ -377,6 +378,50 @@ std::vector<PatchRow> TraceStore::patch_table(int64_t run_id) const {
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const PatchRow& x, const PatchRow& y) { return x.ts < y.ts; });
+  return out;
+}
+
+std::vector<FunctionRow> TraceStore::function_table(int64_t run_id) const {
+  const auto r = run(run_id);
+  if (!r) throw TraceError(fmt::format("{}: no run {}", path_.string(), run_id));
+  const auto spans_ = spans(run_id, {track::kFunctions, kind::kFunction});
+  std::unordered_map<int64_t, size_t> index;
+  for (size_t i = 0; i < spans_.size(); ++i) index[spans_[i].id] = i;
+  const auto int_arg = [](const Span& s, std::string_view key) -> uint64_t {
+    for (const auto& [k, v] : s.args)
+      if (k == key && std::holds_alternative<int64_t>(v))
+        return static_cast<uint64_t>(std::get<int64_t>(v));
+    return 0;
+  };
+  std::map<std::string, FunctionRow> rows;
+  for (const auto& s : spans_) {
+    FunctionRow& row = rows[s.name];
+    row.name = s.name;
+    row.calls += int_arg(s, "calls");
+    row.self_cycles += s.self_cycles.value_or(0);
+    row.self_instructions += int_arg(s, "self_instructions");
+    bool nested = false;  // the same function further up this path
+    for (int64_t p = s.parent_id; p != 0 && !nested;) {
+      const auto it = index.find(p);
+      if (it == index.end()) break;
+      nested = spans_[it->second].name == s.name;
+      p = spans_[it->second].parent_id;
+    }
+    if (nested) continue;
+    row.cycles += s.cycles;
+    row.instructions += s.instructions;
+    row.flash_ifetch_bytes += s.flash_ifetch_bytes;
+    row.flash_data_bytes += s.flash_data_bytes;
+  }
+  std::vector<FunctionRow> out;
+  for (auto& [name, row] : rows) {
+    row.self_share = share_of(row.self_cycles, r->total_cycles);
+    row.share = share_of(row.cycles, r->total_cycles);
+    out.push_back(std::move(row));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const FunctionRow& x, const FunctionRow& y) {
+    return x.self_cycles > y.self_cycles;
+  });
   return out;
 }
 
