@@ -87,7 +87,7 @@ struct BlockProfile {
   uint32_t size = 0;
   uint32_t instructions = 0;  // per execution
   uint64_t executions = 0;
-  uint64_t cycles = 0;  // all cycles charged to it, dynamic corrections included
+  uint64_t cycles = 0;        // all cycles charged to it, dynamic corrections included
 };
 
 // Main-stack use below the initial SP (bytes): now, and the deepest point reached since
