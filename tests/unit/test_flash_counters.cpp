@@ -5,6 +5,7 @@
 // (counting-only hook). Children's flash bytes add up within their parent.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -96,4 +97,34 @@ TEST(FlashCounters, RegionsSeeExactlyTheBytesReadFromFlash) {
     EXPECT_LE(sum_fetch, run["flash_ifetch_bytes"].get<uint64_t>());
     EXPECT_GE(run["flash_ifetch_bytes"].get<uint64_t>(), 2 * s["instructions"].get<uint64_t>());
   }
+}
+
+// Attribution sums: on the events firmware (stage > patches > layers), each span's
+// children's flash bytes add up to no more than the span's own, and the gap is the
+// code between the children (markers and loop control): small, never negative.
+TEST(FlashCounters, ChildrenAddUpWithinTheirParent) {
+  const auto elf = test::test_firmware("stm32f412", "events");
+  if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
+  test::ScratchDir dir;
+  const auto s = run_summary({"stm32f412", elf, {"--target", "stm32f412"}}, dir);
+  const auto& spans = s["spans"];
+  ASSERT_GT(spans.size(), 3u);
+  std::map<int64_t, std::array<uint64_t, 3>> children;  // parent -> fetch, data, cycles
+  for (const auto& span : spans) {
+    const int64_t parent = span["parent"].get<int64_t>();
+    if (parent < 0) continue;
+    auto& c = children[parent];
+    c[0] += span["flash_ifetch_bytes"].get<uint64_t>();
+    c[1] += span["flash_data_bytes"].get<uint64_t>();
+    c[2] += span["cycles"].get<uint64_t>();
+  }
+  ASSERT_FALSE(children.empty());
+  for (const auto& [parent, c] : children) {
+    const auto& p = spans[static_cast<size_t>(parent)];
+    SCOPED_TRACE(p.dump());
+    EXPECT_LE(c[0], p["flash_ifetch_bytes"].get<uint64_t>());
+    EXPECT_LE(c[1], p["flash_data_bytes"].get<uint64_t>());
+    EXPECT_GT(c[0], p["flash_ifetch_bytes"].get<uint64_t>() * 8 / 10);
+  }
+  EXPECT_GT(spans[0]["flash_ifetch_bytes"].get<uint64_t>(), 0u);
 }
