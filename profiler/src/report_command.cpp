@@ -44,19 +44,21 @@ int report(const ReportArgs& a) {
     nlohmann::json j;
     j["run"] = run_json(run);
     j["layers"] = nlohmann::json::array();
-    for (const auto& l : layers) j["layers"].push_back(layer_json(l));
+    for (const auto& l : layers) j["layers"].push_back(layer_json(l, run.flash_data_measured));
     j["patches"] = nlohmann::json::array();
     for (const auto& p : patches)
-      j["patches"].push_back({{"name", p.name},
-                              {"row", p.patch_row},
-                              {"column", p.patch_col},
-                              {"cycles", p.cycles},
-                              {"ms", p.ms},
-                              {"share", p.share},
-                              {"macs", p.macs},
-                              {"flash_data_bytes", p.flash_data_bytes},
-                              {"flash_ifetch_bytes", p.flash_ifetch_bytes},
-                              {"sram_peak_bytes", p.sram_peak_bytes}});
+      j["patches"].push_back(
+          {{"name", p.name},
+           {"row", p.patch_row},
+           {"column", p.patch_col},
+           {"cycles", p.cycles},
+           {"ms", p.ms},
+           {"share", p.share},
+           {"macs", p.macs},
+           {"flash_data_bytes",
+            run.flash_data_measured ? nlohmann::json(p.flash_data_bytes) : nlohmann::json()},
+           {"flash_ifetch_bytes", p.flash_ifetch_bytes},
+           {"sram_peak_bytes", p.sram_peak_bytes}});
     j["functions"] = nlohmann::json::array();
     for (const auto& f : functions)
       j["functions"].push_back({{"name", f.name},
@@ -87,7 +89,7 @@ int report(const ReportArgs& a) {
                std::to_string(l.spans), format_count(l.cycles), fmt::format("{:.3f}", l.ms),
                fmt::format("{:.1f} %", 100.0 * l.share), format_count(l.macs),
                l.macs ? fmt::format("{:.2f}", l.cycles_per_mac) : "",
-               format_bytes(l.flash_data_bytes), format_bytes(l.flash_ifetch_bytes),
+               flash_data_text(run, l.flash_data_bytes), format_bytes(l.flash_ifetch_bytes),
                format_bytes(l.sram_peak_bytes)});
   if (t.empty() && !functions.empty()) {
     // No markers: the per-function figures of the call stack take the layers' place.
@@ -107,7 +109,7 @@ int report(const ReportArgs& a) {
       p.add_row({r.name, std::to_string(r.patch_row), std::to_string(r.patch_col),
                  format_count(r.cycles), fmt::format("{:.3f}", r.ms),
                  fmt::format("{:.1f} %", 100.0 * r.share), format_count(r.macs),
-                 format_bytes(r.flash_data_bytes), format_bytes(r.flash_ifetch_bytes),
+                 flash_data_text(run, r.flash_data_bytes), format_bytes(r.flash_ifetch_bytes),
                  format_bytes(r.sram_peak_bytes)});
     p.print(std::cout, format);
   }

@@ -102,6 +102,7 @@ traces::RunRecord run_record(const RunRequest& request, const targets::Target& t
   record.instructions = result.instructions;
   record.flash_ifetch_bytes = attribution.spans.front().flash_ifetch_bytes();
   record.flash_data_bytes = attribution.spans.front().flash_data_bytes();
+  record.flash_data_measured = m.machine->counts_flash_data();
   record.stop_reason = std::string(sim::to_string(result.reason));
   record.exit_code = result.exit_code;
   record.fault =
@@ -140,7 +141,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   std::optional<std::ofstream> summary_file;
   if (request.summary) summary_file = open_summary(*request.summary);
 
-  machine.count_flash_data();
+  if (request.count_flash_data) machine.count_flash_data();
   ConsoleRecorder recorder(console_out, console_err);
   machine.add_observer(&recorder);
   ProgressLine progress;

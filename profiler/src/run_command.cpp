@@ -196,6 +196,9 @@ void add_run_command(CLI::App& app, Commands& commands) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--unit-cycles", args->request.unit_cycles,
                 "Count one cycle per instruction instead of the core's timing model");
+  cmd->add_flag("--no-flash-data{false}", args->request.count_flash_data,
+                "ELF runs: do not count data reads from flash (faster on boards whose flash has "
+                "no wait states; the figures then say \"not measured\")");
   cmd->add_option("--fail-if", args->fail_if,
                   "Fail (exit 91) if a condition holds after the run, e.g. 'peak_sram>256KiB', "
                   "'latency_ms>50', 'cycles>2M'; repeatable");

@@ -112,7 +112,8 @@ nlohmann::json run_summary(const SummaryInputs& in) {
   s["total_cycles"] = result.cycles;
   s["instructions"] = result.instructions;
   s["flash_ifetch_bytes"] = record.flash_ifetch_bytes;
-  s["flash_data_bytes"] = record.flash_data_bytes;
+  s["flash_data_bytes"] =
+      record.flash_data_measured ? nlohmann::json(record.flash_data_bytes) : nlohmann::json();
   s["latency_ms"] =
       static_cast<double>(result.cycles) * 1000.0 / static_cast<double>(in.target.clock_hz);
   s["stop_reason"] = record.stop_reason;
@@ -122,7 +123,10 @@ nlohmann::json run_summary(const SummaryInputs& in) {
   s["pc"] = result.pc;
   if (result.report) s["fault_report"] = fault_report_json(*result.report);
   s["spans"] = nlohmann::json::array();
-  for (const auto& span : attribution.spans) s["spans"].push_back(span_json(span));
+  for (const auto& span : attribution.spans) {
+    s["spans"].push_back(span_json(span));
+    if (!record.flash_data_measured) s["spans"].back()["flash_data_bytes"] = nullptr;
+  }
   s["arena_peak_bytes"] = attribution.arena_peak_live_bytes;
   s["static_sram_bytes"] = in.static_bytes;
   const MemoryPeak peak = memory_peak(attribution, in.stack, in.static_bytes);

@@ -128,3 +128,28 @@ TEST(FlashCounters, ChildrenAddUpWithinTheirParent) {
   }
   EXPECT_GT(spans[0]["flash_ifetch_bytes"].get<uint64_t>(), 0u);
 }
+
+// `--no-flash-data`: the figures say "not measured" (null in JSON), never 0.
+TEST(FlashCounters, RunsWithoutFlashDataCountingSayNotMeasured) {
+  const auto elf = test::test_firmware("stm32f412", "flash_reads");
+  if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
+  test::ScratchDir dir;
+  const auto summary = dir / "run.json";
+  const auto db = dir / "t.db";
+  const auto r = test::run_process({test::mcuprof_binary().string(), "run", elf.string(),
+                                    "--target", "stm32f412", "--no-flash-data", "--summary",
+                                    summary.string(), "--db", db.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::ifstream in(summary);
+  const auto s = nlohmann::json::parse(in);
+  EXPECT_TRUE(s["flash_data_bytes"].is_null());
+  EXPECT_TRUE(s["spans"][1]["flash_data_bytes"].is_null());
+  EXPECT_GT(s["flash_ifetch_bytes"].get<uint64_t>(), 0u);  // fetch is always counted
+  const auto text = test::run_process({test::mcuprof_binary().string(), "report", db.string()});
+  ASSERT_EQ(text.status, 0) << text.err;
+  EXPECT_NE(text.out.find("not measured"), std::string::npos) << text.out;
+  const auto json = test::run_process(
+      {test::mcuprof_binary().string(), "report", db.string(), "--format", "json"});
+  ASSERT_EQ(json.status, 0) << json.err;
+  EXPECT_TRUE(nlohmann::json::parse(json.out)["run"]["flash_data_bytes"].is_null());
+}

@@ -51,6 +51,7 @@ RunRecord read_run(SQLite::Statement& q) {
   r.macs = u64(q.getColumn("macs"));
   r.flash_ifetch_bytes = u64(q.getColumn("flash_ifetch_bytes"));
   r.flash_data_bytes = u64(q.getColumn("flash_data_bytes"));
+  r.flash_data_measured = q.getColumn("flash_data_measured").getInt() != 0;
   return r;
 }
 
