@@ -91,6 +91,16 @@ TEST(CallStacks, InclusiveIsExclusivePlusCalleesAndExclusiveAddsUpToTheRun) {
   // mid_a's own work (2 x 100) is about leaf_b's under it (200).
   EXPECT_NEAR(static_cast<double>(*a->self_cycles) / static_cast<double>(b_via_a->cycles), 1.0,
               0.15);
+  // tail_c ends with `b.w leaf_t`: leaf_t takes tail_c's frame and returns to main.
+  const traces::Span* t_via_main = nullptr;
+  for (const auto& s : spans) {
+    const auto* parent = s.parent_id ? by_id[s.parent_id] : nullptr;
+    EXPECT_FALSE(s.name == "leaf_t" && parent && parent->name == "tail_c") << "tail call as call";
+    if (s.name == "leaf_t" && parent && parent->name == "main") t_via_main = &s;
+  }
+  ASSERT_TRUE(t_via_main) << "no main -> leaf_t path";
+  EXPECT_EQ(fn["tail_c"]["inclusive_cycles"], fn["tail_c"]["exclusive_cycles"]);
+  EXPECT_EQ(fn["leaf_t"]["call_stack_calls"], 1);
   // The run's root holds everything.
   EXPECT_EQ(spans.front().parent_id, 0);
   EXPECT_EQ(spans.front().cycles, run.total_cycles);
@@ -137,6 +147,46 @@ TEST(CallStacks, ReportAndFoldedExportUseTheCallStacks) {
   }
   EXPECT_TRUE(a_then_b) << "no main;mid_a;leaf_b stack";
   EXPECT_TRUE(main_then_b) << "no main;leaf_b stack";
+}
+
+// Exceptions: handlers get frames on top of the interrupted code, their cycles count to
+// them, and the figures still add up to the run.
+TEST(CallStacks, ExceptionHandlersNestUnderTheInterruptedCode) {
+  const auto elf = test::test_firmware("stm32f412", "exceptions");
+  if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
+  test::ScratchDir dir;
+  const auto summary = dir / "run.json";
+  const auto db = dir / "t.db";
+  const auto r = test::run_process({test::mcuprof_binary().string(), "run", "--target", "stm32f412",
+                                    elf.string(), "--function-cycles", "1000", "--summary",
+                                    summary.string(), "--db", db.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::ifstream in(summary);
+  const auto s = nlohmann::json::parse(in);
+  uint64_t exclusive_sum = 0;
+  std::map<std::string, nlohmann::json> fn;
+  for (const auto& row : s["functions"]) {
+    exclusive_sum += row["exclusive_cycles"].get<uint64_t>();
+    fn[row["name"].get<std::string>()] = row;
+  }
+  EXPECT_EQ(exclusive_sum, s["total_cycles"].get<uint64_t>());
+  ASSERT_TRUE(fn.count("SVC_Handler") && fn.count("main")) << s["functions"].dump(1);
+  EXPECT_GT(fn["SVC_Handler"]["exclusive_cycles"].get<uint64_t>(), 0u);
+  // Handlers run inside main's inclusive figure (main is interrupted or calls SVC).
+  EXPECT_GE(fn["main"]["inclusive_cycles"].get<uint64_t>(),
+            fn["main"]["exclusive_cycles"].get<uint64_t>() +
+                fn["SVC_Handler"]["inclusive_cycles"].get<uint64_t>());
+  const auto store = traces::TraceStore::open(db, traces::TraceStore::Mode::ReadOnly);
+  const auto spans = store.spans(store.runs().back().id, {traces::track::kFunctions, ""});
+  std::map<int64_t, const traces::Span*> by_id;
+  for (const auto& sp : spans) by_id[sp.id] = &sp;
+  for (const auto& sp : spans) {
+    if (sp.name != "SVC_Handler") continue;
+    bool under_main = false;
+    for (int64_t p = sp.parent_id; p != 0; p = by_id[p]->parent_id)
+      under_main = under_main || by_id[p]->name == "main";
+    EXPECT_TRUE(under_main);
+  }
 }
 
 // Per-function figures from a calling-context tree, without the emulator.
