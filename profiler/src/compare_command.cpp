@@ -36,18 +36,26 @@ int compare(const CompareArgs& args) {
     nlohmann::json j;
     j["a"] = run_json(a);
     j["b"] = run_json(b);
-    j["delta"] = {{"peak_sram_bytes", static_cast<int64_t>(b.peak_sram_bytes) -
-                                          static_cast<int64_t>(a.peak_sram_bytes)},
-                  {"total_cycles",
-                   static_cast<int64_t>(b.total_cycles) - static_cast<int64_t>(a.total_cycles)},
-                  {"latency_ms", b.latency_ms() - a.latency_ms()},
-                  {"macs", static_cast<int64_t>(b.macs) - static_cast<int64_t>(a.macs)}};
+    j["delta"] = {
+        {"peak_sram_bytes",
+         static_cast<int64_t>(b.peak_sram_bytes) - static_cast<int64_t>(a.peak_sram_bytes)},
+        {"total_cycles",
+         static_cast<int64_t>(b.total_cycles) - static_cast<int64_t>(a.total_cycles)},
+        {"latency_ms", b.latency_ms() - a.latency_ms()},
+        {"macs", static_cast<int64_t>(b.macs) - static_cast<int64_t>(a.macs)},
+        {"flash_ifetch_bytes",
+         static_cast<int64_t>(b.flash_ifetch_bytes) - static_cast<int64_t>(a.flash_ifetch_bytes)},
+        {"flash_data_bytes", a.flash_data_measured && b.flash_data_measured
+                                 ? nlohmann::json(static_cast<int64_t>(b.flash_data_bytes) -
+                                                  static_cast<int64_t>(a.flash_data_bytes))
+                                 : nlohmann::json()}};
     j["layers"] = nlohmann::json::array();
     for (const auto& l : cmp.layers)
-      j["layers"].push_back({{"index", l.layer_index},
-                             {"name", l.name},
-                             {"a", l.a ? layer_json(*l.a) : nlohmann::json()},
-                             {"b", l.b ? layer_json(*l.b) : nlohmann::json()}});
+      j["layers"].push_back(
+          {{"index", l.layer_index},
+           {"name", l.name},
+           {"a", l.a ? layer_json(*l.a, a.flash_data_measured) : nlohmann::json()},
+           {"b", l.b ? layer_json(*l.b, b.flash_data_measured) : nlohmann::json()}});
     std::cout << j.dump(2) << '\n';
     return exit_code::kOk;
   }
@@ -73,10 +81,12 @@ int compare(const CompareArgs& args) {
                format_delta_pct(static_cast<double>(a.macs), static_cast<double>(b.macs))});
     t.add_row({"cycles/MAC", fmt::format("{:.2f}", per_mac(a)), fmt::format("{:.2f}", per_mac(b)),
                format_delta_pct(per_mac(a), per_mac(b))});
-    t.add_row({"flash data reads", format_bytes(a.flash_data_bytes),
-               format_bytes(b.flash_data_bytes),
-               format_delta_pct(static_cast<double>(a.flash_data_bytes),
-                                static_cast<double>(b.flash_data_bytes))});
+    t.add_row({"flash data reads", flash_data_text(a, a.flash_data_bytes),
+               flash_data_text(b, b.flash_data_bytes),
+               a.flash_data_measured && b.flash_data_measured
+                   ? format_delta_pct(static_cast<double>(a.flash_data_bytes),
+                                      static_cast<double>(b.flash_data_bytes))
+                   : ""});
     t.add_row({"flash instruction reads", format_bytes(a.flash_ifetch_bytes),
                format_bytes(b.flash_ifetch_bytes),
                format_delta_pct(static_cast<double>(a.flash_ifetch_bytes),
@@ -85,7 +95,8 @@ int compare(const CompareArgs& args) {
     t.print(std::cout, format);
     std::cout << '\n';
   }
-  Table layers({">#", "layer", ">cycles A", ">cycles B", ">delta", ">SRAM peak A", ">SRAM peak B"});
+  Table layers({">#", "layer", ">cycles A", ">cycles B", ">delta", ">flash data A", ">flash data B",
+                ">SRAM peak A", ">SRAM peak B"});
   for (const auto& l : cmp.layers) {
     const uint64_t ca = l.a ? l.a->cycles : 0;
     const uint64_t cb = l.b ? l.b->cycles : 0;
@@ -93,6 +104,8 @@ int compare(const CompareArgs& args) {
         {l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name,
          l.a ? format_count(ca) : "-", l.b ? format_count(cb) : "-",
          l.a && l.b ? format_delta_pct(static_cast<double>(ca), static_cast<double>(cb)) : "",
+         l.a ? flash_data_text(a, l.a->flash_data_bytes) : "-",
+         l.b ? flash_data_text(b, l.b->flash_data_bytes) : "-",
          l.a ? format_bytes(l.a->sram_peak_bytes) : "-",
          l.b ? format_bytes(l.b->sram_peak_bytes) : "-"});
   }

@@ -22,7 +22,7 @@ struct ExportArgs {
   std::string run;
   std::string chrome_trace;
   std::string folded;
-  std::string track = "layers";
+  std::string track;  // default: "functions" when the run has call stacks, else "layers"
 };
 
 // Writes through `write` into `file` (or stdout for "-"), turning failures into errors.
@@ -42,6 +42,15 @@ void write_output(const std::string& file, Write&& write) {
   }
   out.flush();
   if (!out) throw CommandError(exit_code::kIoError, fmt::format("{}: cannot write file", file));
+}
+
+// Real call stacks when the run has them (`mcuprof run --function-cycles`), else the
+// layer/patch spans.
+std::string folded_track(const traces::TraceStore& store, int64_t run_id, const ExportArgs& args) {
+  if (!args.track.empty()) return args.track;
+  for (const auto& t : store.tracks(run_id))
+    if (t.name == traces::track::kFunctions) return t.name;
+  return traces::track::kLayers;
 }
 
 int run_export(const ExportArgs& args) {
@@ -67,7 +76,7 @@ int run_export(const ExportArgs& args) {
                    [&](std::ostream& out) { traces::write_chrome_trace(*store, run->id, out); });
     if (!args.folded.empty())
       write_output(args.folded, [&](std::ostream& out) {
-        traces::write_folded_stacks(*store, run->id, out, args.track);
+        traces::write_folded_stacks(*store, run->id, out, folded_track(*store, run->id, args));
       });
   } catch (const traces::TraceError& e) {
     throw CommandError(exit_code::kDataError, e.what());
@@ -86,7 +95,9 @@ void add_export_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--chrome-trace", args->chrome_trace,
                   "Write Chrome trace event JSON (opens in Perfetto UI); - for stdout");
   cmd->add_option("--folded", args->folded, "Write folded stacks of cycles; - for stdout");
-  cmd->add_option("--track", args->track, "Span track for --folded")->capture_default_str();
+  cmd->add_option("--track", args->track,
+                  "Span track for --folded (default: functions when the run has call stacks, "
+                  "else layers)");
   commands.push_back({cmd, [args] { return run_export(*args); }});
 }
 

@@ -444,6 +444,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
                                                          static_cast<double>(span.macs))
                                         : nlohmann::json()},
            {"flash_read_bytes", span.flash_data_bytes()},
+           {"flash_ifetch_bytes", span.flash_ifetch_bytes()},
            {"arena_live_bytes", span.arena_peak_live_bytes},
            {"peak_sram_bytes", s["spans"][k]["sram_peak_bytes"]}});
       // Inside a patch of a patch schedule: which one.

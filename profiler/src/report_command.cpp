@@ -22,28 +22,55 @@ struct ReportArgs {
   std::string format = "text";
 };
 
+Table function_table(const std::vector<traces::FunctionRow>& functions) {
+  Table t({"function", ">calls", ">excl. cycles", ">excl. %", ">incl. cycles", ">incl. %",
+           ">excl. instructions", ">flash fetch (incl.)", ">flash data (incl.)"});
+  for (const auto& f : functions)
+    t.add_row({f.name, format_count(f.calls), format_count(f.self_cycles),
+               fmt::format("{:.1f} %", 100.0 * f.self_share), format_count(f.cycles),
+               fmt::format("{:.1f} %", 100.0 * f.share), format_count(f.self_instructions),
+               format_bytes(f.flash_ifetch_bytes), format_bytes(f.flash_data_bytes)});
+  return t;
+}
+
 int report(const ReportArgs& a) {
   const traces::TraceStore store = open_store_for_reading(a.db);
   const traces::RunRecord run = find_run_or_latest(store, a.run);
   const auto layers = store.layer_table(run.id);
   const auto patches = store.patch_table(run.id);
+  const auto functions = store.function_table(run.id);
 
   if (a.format == "json") {
     nlohmann::json j;
     j["run"] = run_json(run);
     j["layers"] = nlohmann::json::array();
-    for (const auto& l : layers) j["layers"].push_back(layer_json(l));
+    for (const auto& l : layers) j["layers"].push_back(layer_json(l, run.flash_data_measured));
     j["patches"] = nlohmann::json::array();
     for (const auto& p : patches)
-      j["patches"].push_back({{"name", p.name},
-                              {"row", p.patch_row},
-                              {"column", p.patch_col},
-                              {"cycles", p.cycles},
-                              {"ms", p.ms},
-                              {"share", p.share},
-                              {"macs", p.macs},
-                              {"flash_data_bytes", p.flash_data_bytes},
-                              {"sram_peak_bytes", p.sram_peak_bytes}});
+      j["patches"].push_back(
+          {{"name", p.name},
+           {"row", p.patch_row},
+           {"column", p.patch_col},
+           {"cycles", p.cycles},
+           {"ms", p.ms},
+           {"share", p.share},
+           {"macs", p.macs},
+           {"flash_data_bytes",
+            run.flash_data_measured ? nlohmann::json(p.flash_data_bytes) : nlohmann::json()},
+           {"flash_ifetch_bytes", p.flash_ifetch_bytes},
+           {"sram_peak_bytes", p.sram_peak_bytes}});
+    j["functions"] = nlohmann::json::array();
+    for (const auto& f : functions)
+      j["functions"].push_back({{"name", f.name},
+                                {"calls", f.calls},
+                                {"exclusive_cycles", f.self_cycles},
+                                {"inclusive_cycles", f.cycles},
+                                {"exclusive_share", f.self_share},
+                                {"inclusive_share", f.share},
+                                {"exclusive_instructions", f.self_instructions},
+                                {"inclusive_instructions", f.instructions},
+                                {"inclusive_flash_ifetch_bytes", f.flash_ifetch_bytes},
+                                {"inclusive_flash_data_bytes", f.flash_data_bytes}});
     std::cout << j.dump(2) << '\n';
     return exit_code::kOk;
   }
@@ -56,27 +83,34 @@ int report(const ReportArgs& a) {
     if (format == TableFormat::Markdown) std::cout << "## Layers\n\n";
   }
   Table t({">#", "layer", "op", ">spans", ">cycles", ">ms", ">share", ">MACs", ">cycles/MAC",
-           ">flash data", ">SRAM peak"});
+           ">flash data", ">flash fetch", ">SRAM peak"});
   for (const auto& l : layers)
     t.add_row({l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name, l.op,
                std::to_string(l.spans), format_count(l.cycles), fmt::format("{:.3f}", l.ms),
                fmt::format("{:.1f} %", 100.0 * l.share), format_count(l.macs),
                l.macs ? fmt::format("{:.2f}", l.cycles_per_mac) : "",
-               format_bytes(l.flash_data_bytes), format_bytes(l.sram_peak_bytes)});
-  if (t.empty() && format != TableFormat::Csv)
+               flash_data_text(run, l.flash_data_bytes), format_bytes(l.flash_ifetch_bytes),
+               format_bytes(l.sram_peak_bytes)});
+  if (t.empty() && !functions.empty()) {
+    // No markers: the per-function figures of the call stack take the layers' place.
+    if (format == TableFormat::Markdown) std::cout << "## Functions\n\n";
+    function_table(functions).print(std::cout, format);
+  } else if (t.empty() && format != TableFormat::Csv) {
     std::cout << "(no layer spans: the firmware sent no layer events; try `mcuprof run "
-                 "--function-cycles`)\n";
-  else
+                 "--function-cycles N`)\n";
+  } else {
     t.print(std::cout, format);
+  }
   if (!patches.empty() && format != TableFormat::Csv) {
     std::cout << (format == TableFormat::Markdown ? "\n## Patches\n\n" : "\n");
     Table p({"patch", ">row", ">col", ">cycles", ">ms", ">share", ">MACs", ">flash data",
-             ">SRAM peak"});
+             ">flash fetch", ">SRAM peak"});
     for (const auto& r : patches)
       p.add_row({r.name, std::to_string(r.patch_row), std::to_string(r.patch_col),
                  format_count(r.cycles), fmt::format("{:.3f}", r.ms),
                  fmt::format("{:.1f} %", 100.0 * r.share), format_count(r.macs),
-                 format_bytes(r.flash_data_bytes), format_bytes(r.sram_peak_bytes)});
+                 flash_data_text(run, r.flash_data_bytes), format_bytes(r.flash_ifetch_bytes),
+                 format_bytes(r.sram_peak_bytes)});
     p.print(std::cout, format);
   }
   return exit_code::kOk;

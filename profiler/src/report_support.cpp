@@ -45,6 +45,10 @@ TableFormat table_format(const std::string& name) {
   return TableFormat::Text;
 }
 
+std::string flash_data_text(const traces::RunRecord& run, uint64_t bytes) {
+  return run.flash_data_measured ? format_bytes(bytes) : "not measured";
+}
+
 Table summary_table(const traces::RunRecord& run) {
   Table t({"figure", "value"});
   t.add_row({"run", std::to_string(run.id) + (run.name.empty() ? "" : " (" + run.name + ")")});
@@ -73,7 +77,7 @@ Table summary_table(const traces::RunRecord& run) {
   if (run.flash_ifetch_bytes + run.flash_data_bytes > 0)
     t.add_row({"flash reads",
                fmt::format("{} instructions, {} data", format_bytes(run.flash_ifetch_bytes),
-                           format_bytes(run.flash_data_bytes))});
+                           flash_data_text(run, run.flash_data_bytes))});
   t.add_row({"cycle model", run.cycle_model});
   t.add_row({"started", run.started_at});
   return t;
@@ -97,14 +101,15 @@ nlohmann::json run_json(const traces::RunRecord& r) {
           {"peak_sram_where", r.peak_sram_where},
           {"arena_bytes", r.arena_bytes},
           {"flash_ifetch_bytes", r.flash_ifetch_bytes},
-          {"flash_data_bytes", r.flash_data_bytes},
+          {"flash_data_bytes",
+           r.flash_data_measured ? nlohmann::json(r.flash_data_bytes) : nlohmann::json()},
           {"stop_reason", r.stop_reason},
           {"exit_code", r.exit_code},
           {"fault", r.fault},
           {"started_at", r.started_at}};
 }
 
-nlohmann::json layer_json(const traces::LayerRow& l) {
+nlohmann::json layer_json(const traces::LayerRow& l, bool flash_data_measured) {
   return {{"index", l.layer_index},
           {"name", l.name},
           {"op", l.op},
@@ -114,7 +119,9 @@ nlohmann::json layer_json(const traces::LayerRow& l) {
           {"share", l.share},
           {"macs", l.macs},
           {"cycles_per_mac", l.cycles_per_mac},
-          {"flash_data_bytes", l.flash_data_bytes},
+          {"flash_data_bytes",
+           flash_data_measured ? nlohmann::json(l.flash_data_bytes) : nlohmann::json()},
+          {"flash_ifetch_bytes", l.flash_ifetch_bytes},
           {"sram_peak_bytes", l.sram_peak_bytes}};
 }
 

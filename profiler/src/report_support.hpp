@@ -19,6 +19,9 @@ traces::RunRecord find_run_or_latest(const traces::TraceStore& store,
 TableFormat table_format(const std::string& name);
 Table summary_table(const traces::RunRecord& run);
 nlohmann::json run_json(const traces::RunRecord& run);
-nlohmann::json layer_json(const traces::LayerRow& layer);
+// Flash data bytes as text, or "not measured" when the run did not count them.
+std::string flash_data_text(const traces::RunRecord& run, uint64_t bytes);
+// flash_data_bytes is null when not measured.
+nlohmann::json layer_json(const traces::LayerRow& layer, bool flash_data_measured = true);
 
 }  // namespace mcuprof::profiler

@@ -35,14 +35,17 @@ struct RunArgs {
 void print_functions(const nlohmann::json& s) {
   const double total =
       static_cast<double>(std::max<uint64_t>(1, s["machine_cycles"].get<uint64_t>()));
-  fmt::print(stderr, "{:>14} {:>6} {:>14} {:>10}  {}\n", "cycles", "%", "instructions", "calls",
-             "function");
+  fmt::print(stderr, "{:>14} {:>6} {:>14} {:>6} {:>14} {:>10}  {}\n", "excl. cycles", "%",
+             "incl. cycles", "%", "instructions", "calls", "function");
   for (const auto& f : s["functions"]) {
-    const auto cycles = f["cycles"].get<uint64_t>();
-    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>10}  {}\n", format_count(cycles),
-               100.0 * static_cast<double>(cycles) / total,
+    const auto self = f.value("exclusive_cycles", f["cycles"].get<uint64_t>());
+    const auto all = f.value("inclusive_cycles", self);
+    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>6.2f} {:>14} {:>10}  {}\n", format_count(self),
+               100.0 * static_cast<double>(self) / total, format_count(all),
+               100.0 * static_cast<double>(all) / total,
                format_count(f["instructions"].get<uint64_t>()),
-               format_count(f["calls"].get<uint64_t>()), f["name"].get<std::string>());
+               format_count(f.value("call_stack_calls", f["calls"].get<uint64_t>())),
+               f["name"].get<std::string>());
   }
 }
 
@@ -189,7 +192,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--function-cycles", args->request.function_cycles,
-                  "List the N functions (from ELF symbols) that took most cycles")
+                  "Per-function inclusive/exclusive figures from a shadow call stack, stored "
+                  "with the run; list the N functions (ELF symbols) that took most cycles")
       ->expected(0, 1)
       ->default_str("20")
       ->check(CLI::PositiveNumber);
@@ -198,6 +202,9 @@ void add_run_command(CLI::App& app, Commands& commands) {
   cmd->add_flag("--observe-memory", args->request.observe_memory,
                 "Hook every SRAM access: report writes outside live buffers, the stack and "
                 "static data (out-of-bounds writes) and store the observed SRAM view (slow)");
+  cmd->add_flag("--no-flash-data{false}", args->request.count_flash_data,
+                "ELF runs: do not count data reads from flash (faster on boards whose flash has "
+                "no wait states; the figures then say \"not measured\")");
   cmd->add_option("--fail-if", args->fail_if,
                   "Fail (exit 91) if a condition holds after the run, e.g. 'peak_sram>256KiB', "
                   "'latency_ms>50', 'cycles>2M', 'oob_writes>0'; repeatable");

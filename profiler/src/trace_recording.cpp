@@ -184,7 +184,7 @@ std::vector<uint64_t> span_sram_peaks(const Attribution& attribution,
 int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
                    std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
                    const std::vector<StackSample>& stack, uint64_t static_bytes,
-                   const MemoryObservationResult* observed) {
+                   std::vector<traces::Span> extra_spans, const MemoryObservationResult* observed) {
   uint64_t macs = 0;
   for (const auto& s : attribution.spans)
     if (s.kind == SpanKind::Layer) macs += s.macs;
@@ -197,6 +197,7 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
   traces::RunWriter writer(store, std::move(record));
   for (size_t k = 0; k < attribution.spans.size(); ++k)
     writer.add_span(to_trace_span(attribution, attribution.spans[k], peaks[k]));
+  for (auto& s : extra_spans) writer.add_span(std::move(s));
   // Counters: static SRAM is constant over the run; the planned arena changes at every
   // alloc/free event; the stack is sampled at every event; the total is their sum.
   writer.add_counter(traces::track::kSramStatic, 0, static_cast<int64_t>(static_bytes));

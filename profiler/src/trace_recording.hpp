@@ -43,15 +43,17 @@ uint64_t static_sram_bytes(const sim::ElfImage& image, const Attribution& attrib
 // The name the runtime gives an op code of the trace protocol (mcuprof_op_type).
 std::string op_name(uint32_t op);
 
-// Stores the run. With `observed` (--observe-memory), also the sram.observed counter
-// (downsampled to at most kObservedPoints samples, peak kept) and one zero-length span
-// per out-of-bounds write site on the memory.oob track (docs/trace-schema.md).
+// Stores the run. `extra_spans` go on their own tracks (e.g. the "functions" track).
+// With `observed` (--observe-memory), also the sram.observed counter (downsampled to at
+// most kObservedPoints samples, peak kept) and one zero-length span per out-of-bounds
+// write site on the memory.oob track (docs/trace-schema.md).
 inline constexpr size_t kObservedPoints = 16384;
 inline constexpr const char* kOobTrack = "memory.oob";
 inline constexpr const char* kOobKind = "oob-write";
 int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
                    std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
                    const std::vector<StackSample>& stack, uint64_t static_bytes,
+                   std::vector<traces::Span> extra_spans = {},
                    const MemoryObservationResult* observed = nullptr);
 
 }  // namespace mcuprof::profiler

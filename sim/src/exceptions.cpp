@@ -108,6 +108,8 @@ bool Machine::Impl::enter_exception(unsigned n, uint32_t return_address) {
   exceptions.set_active(n, true);
   ipsr = n;
   set_reg(UC_ARM_REG_IPSR, n);
+  if (block_observer != nullptr)
+    block_observer->on_exception_entry(n, return_address & ~1u, clock->now());
   clock->charge(entry_cycles());
 
   uint32_t vector = 0;
@@ -190,6 +192,7 @@ bool Machine::Impl::exception_return(uint32_t exc_return) {
   set_reg(UC_ARM_REG_LR, words[5]);
   set_reg(UC_ARM_REG_XPSR_NZCVQG, stacked_xpsr);
   set_reg(UC_ARM_REG_PC, words[6] | 1u);
+  if (block_observer != nullptr) block_observer->on_exception_return(words[6] & ~1u, clock->now());
   return true;
 }
 

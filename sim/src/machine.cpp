@@ -125,8 +125,10 @@ void Machine::Impl::console(ConsoleSource source, std::string_view text) {
 }
 
 void Machine::Impl::itm_event(unsigned port, uint32_t value, unsigned size) {
-  const uint64_t now = cycles();
-  for (auto* o : observers) o->on_itm_event(port, value, size, now);
+  event_counters = device_access ? clock->counters_at_access(uc.get(), *device_access)
+                                 : clock->now();
+  for (auto* o : observers) o->on_itm_event(port, value, size, event_counters->cycles);
+  event_counters.reset();
 }
 
 void Machine::Impl::unmodelled_access(uint32_t address, bool write) {
@@ -269,6 +271,8 @@ void Machine::Impl::ppb_write(uc_engine* /*uc*/, uint64_t offset, unsigned size,
 void Machine::Impl::on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
   auto* self = static_cast<Impl*>(user);
   if (self->before_block(static_cast<uint32_t>(address), size)) return;  // block did not run
+  if (self->block_observer != nullptr)
+    self->block_observer->on_block(static_cast<uint32_t>(address), size, self->clock->now());
   self->clock->on_block(uc, static_cast<uint32_t>(address), size);
   // One compare per block covers both the budget and the progress reports.
   if (self->clock->cycles() >= self->next_checkpoint) self->checkpoint(static_cast<uint32_t>(address));
@@ -524,6 +528,10 @@ Machine::Machine(const targets::Target& target, std::unique_ptr<CycleModel> cycl
     : impl_(std::make_unique<Impl>(target, std::move(cycle_model))) {
   if (!impl_->model) impl_->model = make_unit_cycle_model(target);
   impl_->clock = std::make_unique<cycle::CycleClock>(*impl_->model);
+  std::vector<AddressRange> flash;
+  for (const auto& m : target.memories)
+    if (m.kind == targets::MemoryKind::Flash) flash.push_back({m.base, m.end()});
+  impl_->clock->set_flash(std::move(flash));
   impl_->open_core();
   impl_->map_memories();
   impl_->attach_devices();
@@ -664,6 +672,18 @@ uint64_t Machine::cycles() const {
 }
 uint64_t Machine::instructions() const {
   return impl_->clock->instructions();
+}
+ExecutionCounters Machine::counters() const {
+  return impl_->event_counters ? *impl_->event_counters : impl_->clock->now();
+}
+void Machine::count_flash_data() {
+  impl_->clock->count_flash_data(impl_->uc.get());
+}
+bool Machine::counts_flash_data() const {
+  return impl_->clock->counts_flash_data();
+}
+void Machine::set_block_observer(BlockObserver* observer) {
+  impl_->block_observer = observer;
 }
 const targets::Target& Machine::target() const {
   return impl_->target;

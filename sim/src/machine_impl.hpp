@@ -80,6 +80,8 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   std::optional<uint32_t> device_access;     // address of the device access in progress
   std::unordered_map<uint64_t, BlockIsa> block_isa;
   std::vector<MachineObserver*> observers;
+  BlockObserver* block_observer = nullptr;
+  std::optional<ExecutionCounters> event_counters;  // exact counters of the ITM write in progress
   Disassembler disassembler;
   std::vector<Symbol> symbols;  // of the loaded image, for fault reports
   std::optional<uint32_t> stack_limit;

@@ -1,6 +1,6 @@
 // Trace store schema: migration of a version-1 database (made with the version-1 DDL,
-// as the walking skeleton wrote it) to the current version without losing its runs, and
-// the indexes the queries rely on.
+// as the walking skeleton wrote it) and of a version-2 one to the current version
+// without losing their runs, and the indexes the queries rely on.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
@@ -54,7 +54,111 @@ void make_v1_database(const std::filesystem::path& path) {
   )sql");
 }
 
+// The version-1 -> 2 step, verbatim from the release that introduced it.
+constexpr const char* kV2Step = R"sql(
+    ALTER TABLE runs ADD COLUMN name               TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN model_path         TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN model_sha256       TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN schedule           TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN latency_ms         REAL    NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN peak_sram_bytes    INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN peak_sram_ts       INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN peak_sram_where    TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN arena_bytes        INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN macs               INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN flash_ifetch_bytes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN flash_data_bytes   INTEGER NOT NULL DEFAULT 0;
+    UPDATE runs SET latency_ms = total_cycles * 1000.0 / clock_hz WHERE clock_hz > 0;
+    CREATE INDEX runs_name ON runs(name);
+
+    CREATE TABLE string (
+      id  INTEGER PRIMARY KEY,
+      str TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE track (
+      id             INTEGER PRIMARY KEY,
+      run_id         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      name_id        INTEGER NOT NULL REFERENCES string(id),
+      type           TEXT    NOT NULL CHECK (type IN ('slice', 'counter')),
+      unit           TEXT    NOT NULL DEFAULT '',
+      exact_samples  INTEGER NOT NULL DEFAULT 0,
+      stored_samples INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (run_id, name_id)
+    );
+    CREATE TABLE slice (
+      id                 INTEGER PRIMARY KEY,
+      run_id             INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+      track_id           INTEGER NOT NULL REFERENCES track(id) ON DELETE CASCADE,
+      ts                 INTEGER NOT NULL,
+      dur                INTEGER NOT NULL,
+      depth              INTEGER NOT NULL,
+      parent_id          INTEGER REFERENCES slice(id),
+      name_id            INTEGER NOT NULL REFERENCES string(id),
+      category_id        INTEGER NOT NULL REFERENCES string(id),
+      cycles             INTEGER NOT NULL DEFAULT 0,
+      self_cycles        INTEGER,
+      instructions       INTEGER NOT NULL DEFAULT 0,
+      flash_ifetch_bytes INTEGER NOT NULL DEFAULT 0,
+      flash_data_bytes   INTEGER NOT NULL DEFAULT 0,
+      sram_peak_bytes    INTEGER NOT NULL DEFAULT 0,
+      macs               INTEGER NOT NULL DEFAULT 0,
+      op_id              INTEGER REFERENCES string(id),
+      layer_index        INTEGER,
+      patch_row          INTEGER,
+      patch_col          INTEGER
+    );
+    CREATE INDEX slice_run_track_ts ON slice(run_id, track_id, ts);
+    CREATE INDEX slice_run_category ON slice(run_id, category_id, layer_index);
+    CREATE INDEX slice_parent ON slice(parent_id);
+    CREATE TABLE arg (
+      slice_id INTEGER NOT NULL REFERENCES slice(id) ON DELETE CASCADE,
+      key_id   INTEGER NOT NULL REFERENCES string(id),
+      value,
+      PRIMARY KEY (slice_id, key_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE counter (
+      id       INTEGER PRIMARY KEY,
+      track_id INTEGER NOT NULL REFERENCES track(id) ON DELETE CASCADE,
+      ts       INTEGER NOT NULL,
+      value    INTEGER NOT NULL
+    );
+    CREATE INDEX counter_track_ts ON counter(track_id, ts);
+    )sql";
+
 }  // namespace
+
+// Version 2 -> 3 adds runs.flash_data_measured: runs stored before it never measured
+// flash data reads, so they come out "not measured"; new runs say what they did.
+TEST(TraceSchema, MigratesAVersionTwoDatabaseMarkingFlashDataNotMeasured) {
+  mcuprof::test::ScratchDir dir;
+  const auto path = dir / "v2.db";
+  make_v1_database(path);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec(kV2Step);
+    db.exec("PRAGMA user_version = 2");
+    db.exec("UPDATE runs SET flash_ifetch_bytes = 1234 WHERE id = 7");
+  }
+  auto store = TraceStore::open(path, TraceStore::Mode::ReadWrite);
+  EXPECT_EQ(store.schema_version(), 3);
+  const auto old = store.run(7);
+  ASSERT_TRUE(old);
+  EXPECT_FALSE(old->flash_data_measured);
+  EXPECT_EQ(old->flash_ifetch_bytes, 1234u);
+  EXPECT_EQ(old->total_cycles, 250'000'000u);
+  mcuprof::traces::RunRecord r;
+  r.target = "stm32f412";
+  r.clock_hz = 1;
+  r.flash_data_bytes = 99;
+  const auto measured = store.run(store.write_run(r, {}));
+  ASSERT_TRUE(measured);
+  EXPECT_TRUE(measured->flash_data_measured);
+  EXPECT_EQ(measured->flash_data_bytes, 99u);
+  r.flash_data_measured = false;
+  EXPECT_FALSE(store.run(store.write_run(r, {}))->flash_data_measured);
+  SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
 
 TEST(TraceSchema, MigratesAVersionOneDatabaseKeepingItsRuns) {
   mcuprof::test::ScratchDir dir;
@@ -64,7 +168,7 @@ TEST(TraceSchema, MigratesAVersionOneDatabaseKeepingItsRuns) {
   EXPECT_THROW(TraceStore::open(path, TraceStore::Mode::ReadOnly), TraceError);
 
   auto store = TraceStore::open(path, TraceStore::Mode::ReadWrite);
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), TraceStore::kSchemaVersion);
   const auto runs = store.runs();
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].id, 7);

@@ -111,6 +111,11 @@ constexpr std::array<const char*, TraceStore::kSchemaVersion> kMigrations = {
     );
     CREATE INDEX counter_track_ts ON counter(track_id, ts);
     )sql",
+    // 2 -> 3: whether the run measured flash data reads (runs before this version never
+    // did: their 0 meant "not measured"; `mcuprof run --no-flash-data` does not either).
+    R"sql(
+    ALTER TABLE runs ADD COLUMN flash_data_measured INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <unordered_map>
 
 #include "mcuprof/traces/writer.hpp"
 #include "muldiv.hpp"
@@ -50,6 +51,7 @@ RunRecord read_run(SQLite::Statement& q) {
   r.macs = u64(q.getColumn("macs"));
   r.flash_ifetch_bytes = u64(q.getColumn("flash_ifetch_bytes"));
   r.flash_data_bytes = u64(q.getColumn("flash_data_bytes"));
+  r.flash_data_measured = q.getColumn("flash_data_measured").getInt() != 0;
   return r;
 }
 
@@ -325,7 +327,8 @@ std::vector<LayerRow> TraceStore::layer_table(int64_t run_id) const {
     SQLite::Statement q(*db_, R"sql(
       SELECT COALESCE(s.layer_index, -1) AS li,
              MIN(sn.str), MIN(COALESCE(so.str, '')), COUNT(*), SUM(s.cycles), SUM(s.macs),
-             SUM(s.flash_data_bytes), MAX(s.sram_peak_bytes), MIN(s.ts) AS first_ts
+             SUM(s.flash_data_bytes), MAX(s.sram_peak_bytes), MIN(s.ts) AS first_ts,
+             SUM(s.flash_ifetch_bytes)
       FROM slice s
       JOIN string sc ON sc.id = s.category_id
       JOIN string sn ON sn.id = s.name_id
@@ -344,6 +347,7 @@ std::vector<LayerRow> TraceStore::layer_table(int64_t run_id) const {
       row.macs = u64(q.getColumn(5));
       row.flash_data_bytes = u64(q.getColumn(6));
       row.sram_peak_bytes = u64(q.getColumn(7));
+      row.flash_ifetch_bytes = u64(q.getColumn(9));
       row.ms = ms_at(row.cycles, r->clock_hz);
       row.share = share_of(row.cycles, r->total_cycles);
       row.cycles_per_mac =
@@ -369,11 +373,56 @@ std::vector<PatchRow> TraceStore::patch_table(int64_t run_id) const {
     row.share = share_of(s.cycles, r->total_cycles);
     row.macs = s.macs;
     row.flash_data_bytes = s.flash_data_bytes;
+    row.flash_ifetch_bytes = s.flash_ifetch_bytes;
     row.sram_peak_bytes = s.sram_peak_bytes;
     out.push_back(std::move(row));
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const PatchRow& x, const PatchRow& y) { return x.ts < y.ts; });
+  return out;
+}
+
+std::vector<FunctionRow> TraceStore::function_table(int64_t run_id) const {
+  const auto r = run(run_id);
+  if (!r) throw TraceError(fmt::format("{}: no run {}", path_.string(), run_id));
+  const auto spans_ = spans(run_id, {track::kFunctions, kind::kFunction});
+  std::unordered_map<int64_t, size_t> index;
+  for (size_t i = 0; i < spans_.size(); ++i) index[spans_[i].id] = i;
+  const auto int_arg = [](const Span& s, std::string_view key) -> uint64_t {
+    for (const auto& [k, v] : s.args)
+      if (k == key && std::holds_alternative<int64_t>(v))
+        return static_cast<uint64_t>(std::get<int64_t>(v));
+    return 0;
+  };
+  std::map<std::string, FunctionRow> rows;
+  for (const auto& s : spans_) {
+    FunctionRow& row = rows[s.name];
+    row.name = s.name;
+    row.calls += int_arg(s, "calls");
+    row.self_cycles += s.self_cycles.value_or(0);
+    row.self_instructions += int_arg(s, "self_instructions");
+    bool nested = false;  // the same function further up this path
+    for (int64_t p = s.parent_id; p != 0 && !nested;) {
+      const auto it = index.find(p);
+      if (it == index.end()) break;
+      nested = spans_[it->second].name == s.name;
+      p = spans_[it->second].parent_id;
+    }
+    if (nested) continue;
+    row.cycles += s.cycles;
+    row.instructions += s.instructions;
+    row.flash_ifetch_bytes += s.flash_ifetch_bytes;
+    row.flash_data_bytes += s.flash_data_bytes;
+  }
+  std::vector<FunctionRow> out;
+  for (auto& [name, row] : rows) {
+    row.self_share = share_of(row.self_cycles, r->total_cycles);
+    row.share = share_of(row.cycles, r->total_cycles);
+    out.push_back(std::move(row));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const FunctionRow& x, const FunctionRow& y) {
+    return x.self_cycles > y.self_cycles;
+  });
   return out;
 }
 

@@ -18,12 +18,12 @@ namespace {
 
 // The columns of `runs` a writer sets, in one place for INSERT and UPDATE.
 // clang-format off
-constexpr std::array<const char*, 26> kRunColumns = {
+constexpr std::array<const char*, 27> kRunColumns = {
     "status", "name", "target", "firmware_path", "firmware_sha256", "model_path",
     "model_sha256", "schedule", "started_at", "tool_version", "cycle_model", "clock_hz",
     "total_cycles", "instructions", "stop_reason", "exit_code", "fault", "detail",
     "latency_ms", "peak_sram_bytes", "peak_sram_ts", "peak_sram_where", "arena_bytes", "macs",
-    "flash_ifetch_bytes", "flash_data_bytes"};
+    "flash_ifetch_bytes", "flash_data_bytes", "flash_data_measured"};
 // clang-format on
 
 std::string insert_run_sql() {
@@ -74,6 +74,7 @@ void bind_run(SQLite::Statement& q, const RunRecord& r) {
   q.bind(":macs", i64(r.macs));
   q.bind(":flash_ifetch_bytes", i64(r.flash_ifetch_bytes));
   q.bind(":flash_data_bytes", i64(r.flash_data_bytes));
+  q.bind(":flash_data_measured", r.flash_data_measured ? 1 : 0);
 }
 
 // Interns strings into the `string` table, remembering ids for the transaction.

@@ -60,6 +60,7 @@ CycleClock::Entry& CycleClock::lookup(uc_engine* uc, uint32_t address, uint32_t 
     uc_mem_read(uc, address, scratch_.data(), size);
     auto fresh = std::make_unique<Entry>();
     fresh->timing = model_.analyse_block(address, scratch_);
+    fresh->in_flash = in_flash(address);
     it = blocks_.emplace(key, std::move(fresh)).first;
   }
   slot.key = key;
@@ -76,9 +77,44 @@ void CycleClock::install(uc_engine* uc) {
   }
 }
 
+void CycleClock::count_flash_data(uc_engine* uc) {
+  if (count_data_) return;
+  count_data_ = true;
+  // Flash not already inside one of the model's read ranges gets a counting-only hook.
+  const std::vector<AddressRange> watched = model_.data_read_ranges();
+  for (const AddressRange& f : flash_) {
+    std::vector<AddressRange> rest{f};
+    for (const AddressRange& w : watched) {
+      std::vector<AddressRange> next;
+      for (const AddressRange& r : rest) {
+        if (w.end <= r.begin || w.begin >= r.end) {
+          next.push_back(r);
+          continue;
+        }
+        if (w.begin > r.begin) next.push_back({r.begin, w.begin});
+        if (w.end < r.end) next.push_back({static_cast<uint32_t>(w.end), r.end});
+      }
+      rest = std::move(next);
+    }
+    for (const AddressRange& r : rest) {
+      if (r.end <= r.begin) continue;
+      uc_hook h = 0;
+      uc_hook_add(uc, &h, UC_HOOK_MEM_READ, reinterpret_cast<void*>(&CycleClock::on_flash_read),
+                  this, r.begin, r.end - 1);
+    }
+  }
+}
+
+void CycleClock::on_flash_read(uc_engine* /*uc*/, uc_mem_type /*type*/, uint64_t /*address*/,
+                               int size, int64_t /*value*/, void* user) {
+  static_cast<CycleClock*>(user)->flash_data_ += static_cast<unsigned>(size);
+}
+
 void CycleClock::on_data_read(uc_engine* /*uc*/, uc_mem_type /*type*/, uint64_t address, int size,
                               int64_t /*value*/, void* user) {
   auto* self = static_cast<CycleClock*>(user);
+  if (self->count_data_ && self->in_flash(static_cast<uint32_t>(address)))
+    self->flash_data_ += static_cast<unsigned>(size);
   const uint32_t extra =
       self->model_.data_read(static_cast<uint32_t>(address), static_cast<unsigned>(size));
   if (extra == 0) return;
@@ -94,8 +130,12 @@ void CycleClock::on_block(uc_engine* uc, uint32_t address, uint32_t size) {
   const UnicornRegisters regs(uc);
   const uint32_t extra = model_.enter_block(block, previous_, regs);
   block_base_ = cycles_;
+  instructions_base_ = instructions_;
+  ifetch_base_ = flash_ifetch_;
   cycles_ += extra + block.cycles;
   instructions_ += block.instructions;
+  current_in_flash_ = e.in_flash;
+  if (e.in_flash) flash_ifetch_ += block.size;
   ++e.executions;
   e.cycles += extra + block.cycles;
   previous_ = &block;
@@ -118,8 +158,18 @@ std::vector<CycleClock::BlockStats> CycleClock::block_stats() const {
   return out;
 }
 
-uint64_t CycleClock::cycle_at_access(uc_engine* uc, uint32_t address) {
-  if (current_ == nullptr) return cycles_;
+ExecutionCounters CycleClock::counters_at_access(uc_engine* uc, uint32_t address) {
+  if (current_ == nullptr) return now();
+  const int insn = access_insn(uc, address);
+  if (insn < 0) return {block_base_, instructions_base_, ifetch_base_, flash_data_};
+  const auto i = static_cast<uint16_t>(insn);
+  return {at(i), instructions_base_ + i,
+          ifetch_base_ +
+              (current_in_flash_ && i < current_->offsets.size() ? current_->offsets[i] : 0u),
+          flash_data_};
+}
+
+int CycleClock::access_insn(uc_engine* uc, uint32_t address) {
   const auto& ops = current_->memory;
   const UnicornRegisters regs(uc);
   const size_t start = matched_ == SIZE_MAX ? 0 : matched_ + 1;
@@ -135,13 +185,13 @@ uint64_t CycleClock::cycle_at_access(uc_engine* uc, uint32_t address) {
     }
     if (address - lo < (m.bytes == 0 ? 4u : m.bytes)) {
       matched_ = k;
-      return at(m.insn);
+      return m.insn;
     }
   }
   // No operand matched: the same multiple transfer again, or the next access.
-  if (matched_ != SIZE_MAX) return at(ops[matched_].insn);
-  if (!ops.empty()) return at(ops.front().insn);
-  return block_base_;
+  if (matched_ != SIZE_MAX) return ops[matched_].insn;
+  if (!ops.empty()) return ops.front().insn;
+  return -1;
 }
 
 std::optional<uint32_t> CycleClock::pc_at_access() const {

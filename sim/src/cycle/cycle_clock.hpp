@@ -4,7 +4,8 @@
 // does the instruction now accessing a device run?" for DWT->CYCCNT and ITM
 // timestamps: the block's start cycle plus the prefix cost of the accessing load or
 // store, found by matching the access address against the block's memory operands
-// computed from the current register values.
+// computed from the current register values. It also keeps the flash byte counters
+// (instruction fetch per executed block, data reads through a flash read hook).
 #pragma once
 
 #include <unicorn/unicorn.h>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "mcuprof/sim/cycle_model.hpp"
+#include "mcuprof/sim/observer.hpp"
 
 namespace mcuprof::sim::cycle {
 
@@ -26,6 +28,12 @@ class CycleClock {
 
   // Adds the memory hooks the model asks for (data reads in slow memory).
   void install(uc_engine* uc);
+  // The flash memories: instruction bytes of blocks there count as flash fetch bytes.
+  void set_flash(std::vector<AddressRange> flash) { flash_ = std::move(flash); }
+  // Counts data reads from flash: in the model's hook where it covers flash, through a
+  // counting-only hook on the rest.
+  void count_flash_data(uc_engine* uc);
+  bool counts_flash_data() const { return count_data_; }
   // Block hook: charges the block at `address` of `size` bytes.
   void on_block(uc_engine* uc, uint32_t address, uint32_t size);
   // Adds cycles outside any block (exception entry, sleep) and forgets the previous
@@ -38,10 +46,16 @@ class CycleClock {
 
   uint64_t cycles() const { return cycles_; }
   uint64_t instructions() const { return instructions_; }
+  ExecutionCounters now() const { return {cycles_, instructions_, flash_ifetch_, flash_data_}; }
   // The cycle at which the load/store now accessing `address` (from inside an MMIO
   // callback) started; falls back to the block's start.
-  uint64_t cycle_at_access(uc_engine* uc, uint32_t address);
-  // The address of the load/store the last cycle_at_access matched (Unicorn's PC in a
+  uint64_t cycle_at_access(uc_engine* uc, uint32_t address) {
+    return counters_at_access(uc, address).cycles;
+  }
+  // All counters at that instruction: instructions and fetch bytes before it, the cycle
+  // it starts at, the flash data bytes read so far.
+  ExecutionCounters counters_at_access(uc_engine* uc, uint32_t address);
+  // The address of the load/store the last counters_at_access matched (Unicorn's PC in a
   // memory hook is the block's start), or nothing when it matched none.
   std::optional<uint32_t> pc_at_access() const;
 
@@ -60,6 +74,7 @@ class CycleClock {
     BlockTiming timing;
     uint64_t executions = 0;
     uint64_t cycles = 0;
+    bool in_flash = false;  // fetched from flash
     // The blocks that last followed this one (taken / fall-through), to skip lookups.
     std::array<uint64_t, 2> next_key{~uint64_t{0}, ~uint64_t{0}};
     std::array<Entry*, 2> next{nullptr, nullptr};
@@ -69,6 +84,16 @@ class CycleClock {
   Entry& lookup(uc_engine* uc, uint32_t address, uint32_t size, uint64_t key);
   static void on_data_read(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                            int64_t value, void* user);
+  static void on_flash_read(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
+                            int64_t value, void* user);
+  bool in_flash(uint32_t address) const {
+    for (const AddressRange& r : flash_)
+      if (address >= r.begin && address < r.end) return true;
+    return false;
+  }
+  // Index of the instruction of the current block now accessing `address`; -1 when it
+  // cannot be told (the block's start is used then).
+  int access_insn(uc_engine* uc, uint32_t address);
   uint64_t at(uint16_t insn) const;  // cycle at which instruction `insn` of the block starts
 
   CycleModel& model_;
@@ -85,7 +110,14 @@ class CycleClock {
   const BlockTiming* current_ = nullptr;
   uint64_t cycles_ = 0;
   uint64_t instructions_ = 0;
-  uint64_t block_base_ = 0;    // cycles before the current block was entered
+  uint64_t block_base_ = 0;         // cycles before the current block was entered
+  uint64_t instructions_base_ = 0;  // instructions before the current block
+  uint64_t ifetch_base_ = 0;        // flash fetch bytes before the current block
+  std::vector<AddressRange> flash_;
+  bool count_data_ = false;
+  bool current_in_flash_ = false;
+  uint64_t flash_ifetch_ = 0;
+  uint64_t flash_data_ = 0;
   size_t matched_ = SIZE_MAX;  // memory operand matched by the last device access
 };
 

@@ -38,8 +38,11 @@ struct RunRequest {
   std::optional<std::filesystem::path> summary;
   uint64_t max_cycles = 10'000'000'000ull;
   std::optional<std::filesystem::path> semihosting_root;  // host files the firmware may open
-  bool unit_cycles = false;     // one cycle per instruction instead of the core's model
-  unsigned function_cycles = 0; // list this many functions by cycles (0: none)
+  bool unit_cycles = false;  // one cycle per instruction instead of the core's model
+  // Count data reads from flash (free on boards with flash wait states; elsewhere a
+  // read hook that slows every load). Off: flash data figures are "not measured".
+  bool count_flash_data = true;
+  unsigned function_cycles = 0;  // list this many functions by cycles (0: none)
   // --observe-memory: hook every SRAM access for the out-of-bounds write check and the
   // observed SRAM view (memory_check.hpp, observed_memory.hpp). Slow; off by default.
   bool observe_memory = false;

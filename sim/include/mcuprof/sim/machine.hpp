@@ -124,6 +124,17 @@ class Machine {
 
   uint64_t cycles() const;
   uint64_t instructions() const;
+  // The running totals. Called from MachineObserver::on_itm_event, they are exact at the
+  // ITM write (instructions and fetch bytes before the writing instruction, loads done
+  // so far), as the event's cycle is; elsewhere they are the totals at the last block.
+  ExecutionCounters counters() const;
+  // Counts data reads from flash too (flash_data_bytes). Costs nothing on targets whose
+  // cycle model already watches flash reads (flash with wait states); elsewhere it adds
+  // a read hook on the flash range, which slows every load (docs/performance.md).
+  void count_flash_data();
+  bool counts_flash_data() const;
+  // One observer told about every block and exception entry/return (nullptr: none).
+  void set_block_observer(BlockObserver* observer);
   // Stack use since the previous call (or the reset), then starts a new interval.
   StackUse take_stack_use();
   const targets::Target& target() const;

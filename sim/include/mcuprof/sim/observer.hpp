@@ -7,6 +7,16 @@
 
 namespace mcuprof::sim {
 
+// The machine's running totals (docs/machine.md, "Execution counters"). Flash bytes
+// count reads by the core from the target's memories of kind "flash": instruction bytes
+// of the executed instructions, and bytes of data loads (LDR/LDM/literals...).
+struct ExecutionCounters {
+  uint64_t cycles = 0;
+  uint64_t instructions = 0;
+  uint64_t flash_ifetch_bytes = 0;
+  uint64_t flash_data_bytes = 0;  // stays 0 unless Machine::count_flash_data() was called
+};
+
 enum class ConsoleSource { Itm, SemihostingStdout, SemihostingStderr };
 
 class MachineObserver {
@@ -41,6 +51,24 @@ class MemoryAccessObserver {
   virtual ~MemoryAccessObserver() = default;
   virtual void on_write(const MemoryAccess& access) = 0;
   virtual void on_read(const MemoryAccess& access) = 0;
+};
+
+// Opt-in, per basic block (Machine::set_block_observer): for profilers that follow
+// control flow, such as a shadow call stack. Costs one virtual call per block.
+class BlockObserver {
+ public:
+  virtual ~BlockObserver() = default;
+  // The block [address, address + size) is about to run; `before` holds the counters
+  // before it (everything up to the end of the previous block and any cycles charged
+  // since, such as exception entry).
+  virtual void on_block(uint32_t address, uint32_t size, const ExecutionCounters& before) = 0;
+  // Exception `number` is being entered; `return_address` is where it will return to.
+  // `before` does not yet include the entry's own cycles.
+  virtual void on_exception_entry(unsigned /*number*/, uint32_t /*return_address*/,
+                                  const ExecutionCounters& /*before*/) {}
+  // An exception return is resuming execution at `return_address`.
+  virtual void on_exception_return(uint32_t /*return_address*/,
+                                   const ExecutionCounters& /*before*/) {}
 };
 
 }  // namespace mcuprof::sim

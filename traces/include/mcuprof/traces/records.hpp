@@ -41,6 +41,9 @@ struct RunRecord {
   uint64_t macs = 0;
   uint64_t flash_ifetch_bytes = 0;
   uint64_t flash_data_bytes = 0;
+  // False when flash data reads were not counted (then every flash_data_bytes of the
+  // run, its spans' included, is 0 and means "not measured").
+  bool flash_data_measured = true;
 
   // Latency at the run's clock; 0 when the clock is unknown.
   double latency_ms() const {

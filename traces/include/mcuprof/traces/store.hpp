@@ -57,6 +57,7 @@ struct LayerRow {
   uint64_t macs = 0;
   double cycles_per_mac = 0;  // 0 when the layer has no MACs
   uint64_t flash_data_bytes = 0;
+  uint64_t flash_ifetch_bytes = 0;
   uint64_t sram_peak_bytes = 0;  // the highest peak among its spans
 };
 
@@ -70,7 +71,24 @@ struct PatchRow {
   double share = 0;
   uint64_t macs = 0;
   uint64_t flash_data_bytes = 0;
+  uint64_t flash_ifetch_bytes = 0;
   uint64_t sram_peak_bytes = 0;
+};
+
+// One function of a run's calling-context tree (the "functions" track), all its call
+// paths added up. Inclusive figures count each outermost activation once (a recursive
+// call inside its own subtree is not added again).
+struct FunctionRow {
+  std::string name;
+  uint64_t calls = 0;
+  uint64_t self_cycles = 0;  // exclusive
+  uint64_t cycles = 0;       // inclusive
+  double self_share = 0;     // of the run's total cycles, 0..1
+  double share = 0;
+  uint64_t self_instructions = 0;
+  uint64_t instructions = 0;
+  uint64_t flash_ifetch_bytes = 0;  // inclusive
+  uint64_t flash_data_bytes = 0;    // inclusive
 };
 
 // Two runs side by side; layers are matched by layer index (by name when the index is
@@ -89,7 +107,7 @@ struct RunComparison {
 
 class TraceStore {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
   enum class Mode { ReadOnly, ReadWrite };
 
   // ReadWrite creates the file if needed and migrates it to kSchemaVersion.
@@ -125,6 +143,8 @@ class TraceStore {
 
   std::vector<LayerRow> layer_table(int64_t run_id) const;
   std::vector<PatchRow> patch_table(int64_t run_id) const;
+  // Most exclusive cycles first; empty when the run has no "functions" track.
+  std::vector<FunctionRow> function_table(int64_t run_id) const;
   RunComparison compare(int64_t run_a, int64_t run_b) const;
 
   int schema_version() const;

@@ -1,0 +1,121 @@
+// Per-function figures without markers, from a shadow call stack built while the
+// firmware runs (`mcuprof run --function-cycles`). The machine reports every basic
+// block and exception entry/return (sim::BlockObserver); the recorder keeps a stack of
+// frames and charges the counters that elapse between two blocks to the frame on top,
+// in a calling-context tree (one node per distinct call path). Rules (docs/cli.md,
+// "Per-function figures"):
+//   - call: the previous block ended with BL or BLX and the next block is not the
+//     instruction after it (a conditional BLX not taken): push a frame for the
+//     function holding the new block, returning to the instruction after the call;
+//   - return: a block starts at the return address of the top frame (or of a deeper
+//     frame: longjmp-like unwinding pops everything above it);
+//   - tail call / jump into another function: the block belongs to another function
+//     than the top frame's and is no frame's return address: the top frame now runs
+//     that function (same return address);
+//   - exception entry: a frame for the handler returning to the interrupted address;
+//     its stacking cycles count to the handler; exception return pops down to it.
+// Function = the ELF function symbol holding the address, "(no symbol)" elsewhere.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mcuprof/sim/elf_image.hpp"
+#include "mcuprof/sim/observer.hpp"
+
+namespace mcuprof::profiler {
+
+sim::ExecutionCounters operator-(const sim::ExecutionCounters& a, const sim::ExecutionCounters& b);
+sim::ExecutionCounters& operator+=(sim::ExecutionCounters& a, const sim::ExecutionCounters& b);
+
+struct CallFunction {
+  std::string name;
+  uint32_t address = 0;
+};
+
+// One distinct call path: its function, its caller's node, and what ran in it.
+struct CallNode {
+  int parent = -1;              // index into CallTree::nodes; -1 for a root
+  int function = 0;             // index into CallTree::functions
+  uint64_t calls = 0;           // times this path was entered
+  sim::ExecutionCounters self;  // exclusive: while this path was on top of the stack
+};
+
+struct CallTree {
+  std::vector<CallFunction> functions;
+  std::vector<CallNode> nodes;  // every node after its parent
+};
+
+// Inclusive figures of every node: its own plus all its descendants'.
+std::vector<sim::ExecutionCounters> inclusive_per_node(const CallTree& tree);
+
+// Figures per function, most exclusive cycles first. Inclusive counts each outermost
+// activation once: a recursive call inside a function's own subtree is not added again.
+struct FunctionFigures {
+  std::string name;
+  uint32_t address = 0;
+  uint64_t calls = 0;
+  sim::ExecutionCounters exclusive;
+  sim::ExecutionCounters inclusive;
+};
+std::vector<FunctionFigures> function_figures(const CallTree& tree);
+
+class CallStackRecorder final : public sim::BlockObserver {
+ public:
+  // Reads `size` bytes of code at `address` (to see how a block ends).
+  using CodeReader = std::function<std::vector<uint8_t>(uint32_t address, uint32_t size)>;
+  CallStackRecorder(const sim::ElfImage& image, CodeReader read_code);
+
+  void on_block(uint32_t address, uint32_t size, const sim::ExecutionCounters& before) override;
+  void on_exception_entry(unsigned number, uint32_t return_address,
+                          const sim::ExecutionCounters& before) override;
+  void on_exception_return(uint32_t return_address, const sim::ExecutionCounters& before) override;
+
+  // Charges what ran since the last block and returns the tree.
+  CallTree finish(const sim::ExecutionCounters& end);
+
+ private:
+  static constexpr uint32_t kNoReturn = 1;   // odd: never a block address
+  static constexpr size_t kMaxDepth = 2048;  // deeper frames share the deepest node
+
+  struct BlockInfo {
+    int function = 0;
+    bool ends_in_call = false;
+  };
+  struct Frame {
+    int node = 0;
+    uint32_t return_address = kNoReturn;
+    bool exception = false;
+  };
+  struct Slot {
+    uint64_t key = ~uint64_t{0};
+    BlockInfo info;
+  };
+
+  const BlockInfo& info(uint32_t address, uint32_t size);
+  int function_of(uint32_t address);
+  int child(int parent, int function);
+  void charge(const sim::ExecutionCounters& now);
+  void push(int function, uint32_t return_address, bool exception);
+  void pop_to(size_t frames);         // keeps the first `frames` frames
+  void enter_function(int function);  // tail call: the top frame now runs `function`
+
+  const sim::ElfImage& image_;
+  CodeReader read_code_;
+  CallTree tree_;
+  std::unordered_map<uint32_t, int> function_index_;    // symbol address -> function
+  std::unordered_map<uint64_t, int> children_;          // (parent, function) -> node
+  std::vector<Slot> recent_ = std::vector<Slot>(4096);  // direct-mapped block cache
+  std::unordered_map<uint64_t, BlockInfo> blocks_;
+  std::vector<Frame> stack_;
+  sim::ExecutionCounters last_;
+  bool call_pending_ = false;  // the previous block ended with BL/BLX
+  uint32_t call_return_ = 0;   // ... and this is the instruction after it
+  bool exception_pending_ = false;
+  uint32_t exception_return_ = 0;
+};
+
+}  // namespace mcuprof::profiler

@@ -1,0 +1,225 @@
+// Shadow call stack and calling-context tree (see call_stacks.hpp).
+#include "mcuprof/profiler/call_stacks.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace mcuprof::profiler {
+
+sim::ExecutionCounters operator-(const sim::ExecutionCounters& a, const sim::ExecutionCounters& b) {
+  return {a.cycles - b.cycles, a.instructions - b.instructions,
+          a.flash_ifetch_bytes - b.flash_ifetch_bytes, a.flash_data_bytes - b.flash_data_bytes};
+}
+
+sim::ExecutionCounters& operator+=(sim::ExecutionCounters& a, const sim::ExecutionCounters& b) {
+  a.cycles += b.cycles;
+  a.instructions += b.instructions;
+  a.flash_ifetch_bytes += b.flash_ifetch_bytes;
+  a.flash_data_bytes += b.flash_data_bytes;
+  return a;
+}
+
+namespace {
+
+uint64_t block_key(uint32_t address, uint32_t size) {
+  return (uint64_t{address} << 16) ^ size;
+}
+
+// True when the last instruction of the Thumb code is BL <label> or BLX <register>.
+bool ends_in_call(const std::vector<uint8_t>& code) {
+  size_t i = 0;
+  size_t last = 0;
+  bool wide = false;
+  while (i + 1 < code.size()) {
+    const auto hw = static_cast<uint16_t>(code[i] | (code[i + 1] << 8));
+    last = i;
+    wide = (hw >> 11) >= 0x1D;  // 0b11101, 0b11110, 0b11111: 32-bit encoding
+    i += wide ? 4 : 2;
+  }
+  if (code.size() < 2) return false;
+  const auto first = static_cast<uint16_t>(code[last] | (code[last + 1] << 8));
+  if (!wide) return (first & 0xFF87u) == 0x4780u;  // BLX Rm
+  if (last + 3 >= code.size()) return false;
+  const auto second = static_cast<uint16_t>(code[last + 2] | (code[last + 3] << 8));
+  return (first & 0xF800u) == 0xF000u && (second & 0xD000u) == 0xD000u;  // BL
+}
+
+}  // namespace
+
+std::vector<sim::ExecutionCounters> inclusive_per_node(const CallTree& tree) {
+  std::vector<sim::ExecutionCounters> out(tree.nodes.size());
+  for (size_t i = 0; i < tree.nodes.size(); ++i) out[i] = tree.nodes[i].self;
+  // Children come after their parents: add each node into its parent, last first.
+  for (size_t i = tree.nodes.size(); i-- > 0;)
+    if (tree.nodes[i].parent >= 0) out[static_cast<size_t>(tree.nodes[i].parent)] += out[i];
+  return out;
+}
+
+std::vector<FunctionFigures> function_figures(const CallTree& tree) {
+  const auto inclusive = inclusive_per_node(tree);
+  std::vector<FunctionFigures> rows(tree.functions.size());
+  std::vector<bool> seen(tree.functions.size(), false);
+  for (size_t i = 0; i < tree.nodes.size(); ++i) {
+    const CallNode& n = tree.nodes[i];
+    const auto f = static_cast<size_t>(n.function);
+    seen[f] = true;
+    rows[f].calls += n.calls;
+    rows[f].exclusive += n.self;
+    bool nested = false;  // the function is already active further up this path
+    for (int p = n.parent; p >= 0 && !nested; p = tree.nodes[static_cast<size_t>(p)].parent)
+      nested = tree.nodes[static_cast<size_t>(p)].function == n.function;
+    if (!nested) rows[f].inclusive += inclusive[i];
+  }
+  std::vector<FunctionFigures> out;
+  for (size_t f = 0; f < rows.size(); ++f) {
+    if (!seen[f]) continue;
+    rows[f].name = tree.functions[f].name;
+    rows[f].address = tree.functions[f].address;
+    out.push_back(std::move(rows[f]));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const FunctionFigures& a, const FunctionFigures& b) {
+    return a.exclusive.cycles > b.exclusive.cycles;
+  });
+  return out;
+}
+
+CallStackRecorder::CallStackRecorder(const sim::ElfImage& image, CodeReader read_code)
+    : image_(image), read_code_(std::move(read_code)) {
+  tree_.functions.push_back({"(no symbol)", 0});
+}
+
+int CallStackRecorder::function_of(uint32_t address) {
+  const sim::Symbol* s = image_.symbol_at(address);
+  if (s == nullptr || !s->is_function) return 0;
+  auto [it, added] =
+      function_index_.try_emplace(s->address, static_cast<int>(tree_.functions.size()));
+  if (added) tree_.functions.push_back({s->name, s->address});
+  return it->second;
+}
+
+const CallStackRecorder::BlockInfo& CallStackRecorder::info(uint32_t address, uint32_t size) {
+  const uint64_t key = block_key(address, size);
+  Slot& slot = recent_[(address >> 1) & (recent_.size() - 1)];
+  if (slot.key == key) return slot.info;
+  auto it = blocks_.find(key);
+  if (it == blocks_.end()) {
+    BlockInfo b;
+    b.function = function_of(address);
+    try {
+      b.ends_in_call = ends_in_call(read_code_(address, size));
+    } catch (const std::exception&) {
+      b.ends_in_call = false;
+    }
+    it = blocks_.emplace(key, b).first;
+  }
+  slot.key = key;
+  slot.info = it->second;
+  return slot.info;
+}
+
+int CallStackRecorder::child(int parent, int function) {
+  const uint64_t key = (uint64_t(uint32_t(parent + 1)) << 32) | uint32_t(function);
+  auto [it, added] = children_.try_emplace(key, static_cast<int>(tree_.nodes.size()));
+  if (added) tree_.nodes.push_back({parent, function, 0, {}});
+  return it->second;
+}
+
+void CallStackRecorder::charge(const sim::ExecutionCounters& now) {
+  if (!stack_.empty()) tree_.nodes[static_cast<size_t>(stack_.back().node)].self += now - last_;
+  last_ = now;
+}
+
+void CallStackRecorder::push(int function, uint32_t return_address, bool exception) {
+  Frame f;
+  f.return_address = return_address;
+  f.exception = exception;
+  if (stack_.size() >= kMaxDepth)
+    f.node = stack_.back().node;
+  else
+    f.node = child(stack_.empty() ? -1 : stack_.back().node, function);
+  ++tree_.nodes[static_cast<size_t>(f.node)].calls;
+  stack_.push_back(f);
+}
+
+void CallStackRecorder::pop_to(size_t frames) {
+  stack_.resize(std::max<size_t>(frames, 1));  // the root frame stays
+}
+
+void CallStackRecorder::enter_function(int function) {
+  Frame& top = stack_.back();
+  if (stack_.size() > kMaxDepth) return;
+  top.node = child(tree_.nodes[static_cast<size_t>(top.node)].parent, function);
+  ++tree_.nodes[static_cast<size_t>(top.node)].calls;
+}
+
+void CallStackRecorder::on_block(uint32_t address, uint32_t size,
+                                 const sim::ExecutionCounters& before) {
+  const BlockInfo& b = info(address, size);
+  const int function = b.function;
+  const bool call = call_pending_ && address != call_return_;
+  const uint32_t return_address = call_return_;
+  call_pending_ = b.ends_in_call;
+  call_return_ = address + size;
+  if (exception_pending_) {
+    // The handler's first block: the frame exists from the entry on, so the stacking
+    // cycles charged since then are the handler's.
+    exception_pending_ = false;
+    push(function, exception_return_, true);
+    charge(before);
+    return;
+  }
+  charge(before);
+  if (stack_.empty()) {
+    push(function, kNoReturn, false);
+    return;
+  }
+  if (call) {
+    push(function, return_address, false);
+    return;
+  }
+  if (tree_.nodes[static_cast<size_t>(stack_.back().node)].function == function &&
+      address != stack_.back().return_address)
+    return;  // the common case: still in the same function
+  // A return to some frame's return address (the top one normally).
+  for (size_t k = stack_.size(); k-- > 1;) {
+    if (stack_[k].return_address == address) {
+      pop_to(k);
+      if (tree_.nodes[static_cast<size_t>(stack_.back().node)].function != function)
+        enter_function(function);
+      return;
+    }
+  }
+  if (tree_.nodes[static_cast<size_t>(stack_.back().node)].function != function)
+    enter_function(function);  // tail call or jump into another function
+}
+
+void CallStackRecorder::on_exception_entry(unsigned /*number*/, uint32_t return_address,
+                                           const sim::ExecutionCounters& before) {
+  charge(before);
+  if (call_pending_ && return_address != call_return_) {
+    // Taken between a call and the callee's first block: the callee's frame exists.
+    push(function_of(return_address), call_return_, false);
+  }
+  call_pending_ = false;
+  exception_pending_ = true;
+  exception_return_ = return_address;
+}
+
+void CallStackRecorder::on_exception_return(uint32_t /*return_address*/,
+                                            const sim::ExecutionCounters& before) {
+  charge(before);
+  call_pending_ = false;
+  for (size_t k = stack_.size(); k-- > 1;) {
+    if (stack_[k].exception) {
+      pop_to(k);
+      return;
+    }
+  }
+}
+
+CallTree CallStackRecorder::finish(const sim::ExecutionCounters& end) {
+  charge(end);
+  return std::move(tree_);
+}
+
+}  // namespace mcuprof::profiler

@@ -1,0 +1,162 @@
+// Summary JSON and exit status of `mcuprof run` (see run_summary.hpp).
+#include "run_summary.hpp"
+
+#include "mcuprof/profiler/exit_codes.hpp"
+
+namespace mcuprof::profiler {
+namespace {
+
+int fault_exit_status(sim::FaultKind kind) {
+  switch (kind) {
+    case sim::FaultKind::UnmappedAccess:
+      return exit_code::kFaultUnmappedAccess;
+    case sim::FaultKind::FlashWrite:
+      return exit_code::kFaultFlashWrite;
+    case sim::FaultKind::UsageFault:
+      return exit_code::kFaultUsageFault;
+    case sim::FaultKind::HardFault:
+      return exit_code::kFaultHardFault;
+    case sim::FaultKind::BusFault:
+      return exit_code::kFaultBusFault;
+    case sim::FaultKind::MemManage:
+      return exit_code::kFaultMemManage;
+    case sim::FaultKind::StackOverflow:
+      return exit_code::kFaultStackOverflow;
+    case sim::FaultKind::Lockup:
+      return exit_code::kFaultLockup;
+    case sim::FaultKind::Emulator:
+    case sim::FaultKind::None:
+      return exit_code::kFaultEmulator;
+  }
+  return exit_code::kFaultEmulator;
+}
+
+nlohmann::json fault_report_json(const sim::FaultReport& r) {
+  return {{"kind", std::string(sim::to_string(r.kind))},
+          {"cause", r.cause},
+          {"pc", r.pc},
+          {"location", r.location},
+          {"instruction", r.instruction},
+          {"address", r.address ? nlohmann::json(*r.address) : nlohmann::json()},
+          {"cfsr", r.cfsr},
+          {"hfsr", r.hfsr},
+          {"call_stack", r.call_stack}};
+}
+
+}  // namespace
+
+int process_exit_status(const sim::RunResult& r) {
+  switch (r.reason) {
+    case sim::StopReason::Exited:
+    case sim::StopReason::Breakpoint:
+      return (r.exit_code >= 0 && r.exit_code <= exit_code::kFirmwareStatusMax)
+                 ? r.exit_code
+                 : exit_code::kFirmwareStatusMax;
+    case sim::StopReason::CycleBudget:
+      return exit_code::kCycleBudget;
+    case sim::StopReason::Fault:
+      return fault_exit_status(r.fault);
+  }
+  return exit_code::kSoftware;
+}
+
+int sim_error_status(const sim::SimError& e) {
+  switch (e.kind()) {
+    case sim::SimError::Kind::FileNotFound:
+      return exit_code::kNoInput;
+    case sim::SimError::Kind::InvalidElf:
+    case sim::SimError::Kind::WrongArchitecture:
+    case sim::SimError::Kind::ImageDoesNotFit:
+      return exit_code::kDataError;
+    case sim::SimError::Kind::Emulator:
+      return exit_code::kSoftware;
+  }
+  return exit_code::kSoftware;
+}
+
+nlohmann::json span_json(const Span& span) {
+  nlohmann::json j;
+  j["kind"] = std::string(to_string(span.kind));
+  j["index"] = span.index;
+  j["depth"] = span.depth;
+  j["parent"] = span.parent;
+  j["begin_cycle"] = span.begin.cycles;
+  j["cycles"] = span.cycles();
+  j["instructions"] = span.instructions();
+  j["flash_ifetch_bytes"] = span.flash_ifetch_bytes();
+  j["flash_data_bytes"] = span.flash_data_bytes();
+  j["arena_peak_bytes"] = span.arena_peak_live_bytes;
+  if (span.kind == SpanKind::Layer) {
+    j["op"] = span.op;
+    j["macs"] = span.macs;
+  }
+  if (span.kind == SpanKind::Patch) {
+    j["row"] = span.row;
+    j["column"] = span.column;
+  }
+  if (!span.terminated) j["terminated"] = false;
+  return j;
+}
+
+Counters measured_work(const Attribution& a, const sim::RunResult& result) {
+  if (a.run_begin && a.run_end && a.run_end->cycles >= a.run_begin->cycles)
+    return {a.run_end->cycles - a.run_begin->cycles,
+            a.run_end->instructions - a.run_begin->instructions,
+            a.run_end->flash_ifetch_bytes - a.run_begin->flash_ifetch_bytes,
+            a.run_end->flash_data_bytes - a.run_begin->flash_data_bytes};
+  const Span* run = a.spans.empty() ? nullptr : &a.spans.front();
+  return {result.cycles, result.instructions, run ? run->flash_ifetch_bytes() : 0,
+          run ? run->flash_data_bytes() : 0};
+}
+
+nlohmann::json run_summary(const SummaryInputs& in) {
+  const auto& result = in.result;
+  const auto& record = in.record;
+  const auto& attribution = in.attribution;
+  nlohmann::json s;
+  s["target"] = in.target.name;
+  s["core"] = std::string(targets::to_string(in.target.core));
+  s["clock_hz"] = in.target.clock_hz;
+  s["firmware"] = record.firmware_path;
+  s["firmware_sha256"] = record.firmware_sha256;
+  s["cycle_model"] = record.cycle_model;
+  // record.total_cycles/instructions are measured_work's: the inference when marked.
+  s["total_cycles"] = record.total_cycles;
+  s["instructions"] = record.instructions;
+  s["machine_cycles"] = result.cycles;
+  s["machine_instructions"] = result.instructions;
+  s["flash_ifetch_bytes"] = record.flash_ifetch_bytes;
+  s["flash_data_bytes"] =
+      record.flash_data_measured ? nlohmann::json(record.flash_data_bytes) : nlohmann::json();
+  s["latency_ms"] =
+      static_cast<double>(record.total_cycles) * 1000.0 / static_cast<double>(in.target.clock_hz);
+  s["stop_reason"] = record.stop_reason;
+  s["exit_code"] = result.exit_code;
+  s["fault"] = record.fault.empty() ? nlohmann::json() : nlohmann::json(record.fault);
+  s["detail"] = result.detail;
+  s["pc"] = result.pc;
+  if (result.report) s["fault_report"] = fault_report_json(*result.report);
+  const std::vector<uint64_t> span_peaks = span_sram_peaks(attribution, in.stack, in.static_bytes);
+  s["spans"] = nlohmann::json::array();
+  for (size_t k = 0; k < attribution.spans.size(); ++k) {
+    s["spans"].push_back(span_json(attribution.spans[k]));
+    s["spans"].back()["sram_peak_bytes"] = span_peaks[k];
+    if (!record.flash_data_measured) s["spans"].back()["flash_data_bytes"] = nullptr;
+  }
+  s["arena_peak_bytes"] = attribution.arena_peak_live_bytes;
+  s["static_sram_bytes"] = in.static_bytes;
+  const MemoryPeak peak = memory_peak(attribution, in.stack, in.static_bytes);
+  s["stack_peak_bytes"] = peak.stack_peak_bytes;
+  s["peak_sram_bytes"] = peak.total_bytes;
+  s["peak_sram_cycle"] = peak.cycle;
+  uint64_t macs = 0;
+  for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
+  s["macs"] = macs;
+  if (macs > 0)
+    s["cycles_per_mac"] = static_cast<double>(record.total_cycles) / static_cast<double>(macs);
+  s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
+  s["trace_problems"] = attribution.problems;
+  return s;
+}
+
+}  // namespace mcuprof::profiler

@@ -1,0 +1,43 @@
+// The JSON summary and the exit status of `mcuprof run` for an ELF, from the run's
+// result, its attribution and its memory figures (docs/cli.md lists the fields).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mcuprof/profiler/attribution.hpp"
+#include "mcuprof/sim/error.hpp"
+#include "mcuprof/sim/machine.hpp"
+#include "mcuprof/traces/records.hpp"
+#include "trace_recording.hpp"
+
+namespace mcuprof::profiler {
+
+// What mcuprof returns for a run that stopped this way (docs/cli.md, exit codes).
+int process_exit_status(const sim::RunResult& result);
+// ... and for a machine that could not be set up.
+int sim_error_status(const sim::SimError& error);
+
+nlohmann::json span_json(const Span& span);
+
+// What a run's cycles, instructions, flash bytes and latency measure: the firmware's
+// RUN_BEGIN..RUN_END window when it sent both (one inference, without start-up and
+// checks), else the whole machine run. The stored run, the summary and the gates all use
+// this one figure.
+Counters measured_work(const Attribution& attribution, const sim::RunResult& result);
+
+struct SummaryInputs {
+  const targets::Target& target;
+  const traces::RunRecord& record;
+  const sim::RunResult& result;
+  const Attribution& attribution;
+  const std::vector<StackSample>& stack;
+  uint64_t static_bytes = 0;
+};
+
+// Every field but the optional ones the caller adds (run_id, database, functions).
+nlohmann::json run_summary(const SummaryInputs& in);
+
+}  // namespace mcuprof::profiler
