@@ -4,6 +4,7 @@
 
 /* clang-format off */
 CB_BENCH(b_aligned, "", "b.n 1f\n nop\n 1:\n")
+CB_BENCH(b_then_adds, "", "b.n 1f\n nop\n 1:\n adds r1, r1, #1\n")
 CB_BENCH(b_unaligned_wide_target, "", "b.n 1f\n 1:\n")
 CB_BENCH(bcond_taken, "", "cmp r0, r0\n beq.n 1f\n nop\n nop\n 1:\n")
 CB_BENCH(loop_three, "movs r1, #3\n", "1:\n subs r1, r1, #1\n bne 1b\n")
@@ -34,12 +35,16 @@ int main(void) {
   /* M3/M4: a taken branch is 2 cycles (P = 1), 3 to a 32-bit instruction at a
    * halfword address (measured on Cortex-M4 silicon, docs/cycle-model.md [CMP]). */
   CB_EXPECT("R-BRANCH", "B (aligned target)", b_aligned,                     2,  2,  2,  1);
+  /* M7: the predicted B and the ADDS at its target issue together (R7-PAIR). */
+  CB_EXPECT("R-BRANCH", "B; ADDS at the target", b_then_adds,               3,  3,  3,  1);
   CB_EXPECT("R-BRANCH-ALIGN", "B to 32-bit insn at halfword",
             b_unaligned_wide_target,                                         2,  3,  3,  1);
   /* M7: measured warm, the predictor has learnt the branch (taken: no penalty). */
   CB_EXPECT("R-BCOND", "CMP; BEQ taken", bcond_taken,                        3,  3,  3,  2);
-  /* 3 iterations: taken, taken, not taken; on M7 the exit is the one misprediction. */
-  CB_EXPECT("R-BCOND", "SUBS; BNE backward x3", loop_three,                  8,  8,  8, 10);
+  /* 3 iterations: taken, taken, not taken; on M7 the exit is the one misprediction, and
+   * a predicted BNE issues together with the SUBS at its target (R7-PAIR): 1 cycle per
+   * iteration, + 4 + 1 at the exit. */
+  CB_EXPECT("R-BCOND", "SUBS; BNE backward x3", loop_three,                  8,  8,  8,  8);
   CB_EXPECT("R-BCOND", "CMP; BNE not taken; NOP; NOP", bcond_not_taken,      4,  4,  4,  4);
   CB_EXPECT("R-BRANCH", "BL", bl_call,                                       3,  2,  2,  1);
   CB_EXPECT("R-BRANCH", "BX register", bx_register,                          2,  2,  2,  5);
