@@ -61,6 +61,10 @@ class CoreCycleModel final : public CycleModel {
     b.predicted = st.predicted;
     b.mispredict_penalty = st.mispredict_penalty;
     b.predictor = st.initially_taken ? 2 : 1;
+    b.exit_unit = st.exit_unit;
+    b.first_unit = st.first_unit;
+    b.exit_writes = st.exit_writes;
+    b.first_reads = st.first_reads;
     // Unaligned accesses are only possible for halfword/word single transfers not
     // relative to SP or the PC (the ABI keeps the stack aligned).
     bool may_misalign = false;
@@ -96,8 +100,15 @@ class CoreCycleModel final : public CycleModel {
       }
       if (taken && block.first_wide_unaligned)
         extra += cycle::unaligned_wide_target_penalty(family_);
-      if (extra != 0) add_event({0, extra, true});  // the previous branch's refill
     }
+    // R7-PAIR: the previous block left its last cycle uncharged for this block's first
+    // instruction; charge it when they cannot issue together (refilled pipeline, unit
+    // conflict, or a dependence).
+    if (previous != nullptr && previous->exit_unit != BlockTiming::kNoPairing &&
+        (extra != 0 || !cycle::m7_units_pair(previous->exit_unit, block.first_unit) ||
+         (previous->exit_writes & block.first_reads) != 0))
+      extra += 1;
+    if (extra != 0) add_event({0, extra, true});  // the previous branch's refill
     if (block.check_fetch) {
       extra += memory_.fetch(block, previous, &line_extra_);
       const uint32_t line = memory_.fetch_line_bytes();

@@ -21,10 +21,19 @@ struct StaticTiming {
   std::vector<uint32_t> cost;        // cycles of each instruction
   uint32_t taken_penalty = 0;        // extra cycles when the final conditional branch is taken
   uint32_t fallthrough_penalty = 0;  // extra cycles when it is not taken (M7 prediction)
-  bool predicted = false;             // M7: 2-bit dynamic predictor, initial state below
+  bool predicted = false;            // M7: 2-bit dynamic predictor, initial state below
   bool initially_taken = false;
   uint32_t mispredict_penalty = 0;
+  // M7 dual issue across blocks (R7-PAIR): see BlockTiming::exit_unit / first_unit.
+  uint8_t exit_unit = 0xFF;
+  uint8_t first_unit = 0xFF;
+  uint64_t exit_writes = 0;
+  uint64_t first_reads = 0;
 };
+
+// M7: can instructions of these units (StaticTiming::exit_unit, first_unit) issue in the
+// same cycle?
+bool m7_units_pair(uint8_t older, uint8_t younger);
 
 // Cortex-M3, M4 and M33 (ARMv7-M / ARMv8-M Mainline 3-stage pipeline).
 StaticTiming time_armv7m(std::span<const Insn> insns, Family family);

@@ -76,7 +76,16 @@ Shape shape_of(const Insn& in) {
 // MispredictPenalty; Arm quotes up to 6 forward).
 constexpr uint32_t kMispredict = 4;
 
+constexpr RegMask kPairMask = ~kPcBit;  // the PC is no dependence between blocks
+
 }  // namespace
+
+bool m7_units_pair(uint8_t older, uint8_t younger) {
+  if (older == 0xFF || younger == 0xFF) return false;
+  const auto a = static_cast<Unit>(older);
+  if (a != static_cast<Unit>(younger)) return true;
+  return a == Unit::Alu || a == Unit::Load;  // R7-ISSUE: two ALU or two loads per cycle
+}
 
 StaticTiming time_m7(std::span<const Insn> insns) {
   StaticTiming t;
@@ -89,6 +98,7 @@ StaticTiming time_m7(std::span<const Insn> insns) {
   std::vector<uint64_t> issue(insns.size(), 0);
   RegMask bypassed = 0;  // registers last written by a base update
   uint64_t end = 0;
+  bool indirect_exit = false;
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
     const Shape s = shape_of(in);
@@ -149,12 +159,37 @@ StaticTiming time_m7(std::span<const Insn> insns) {
         t.mispredict_penalty = kMispredict;
       } else if (!in.has_target) {
         end += kMispredict;  // R7-BRANCH: indirect (BX, POP PC, LDR PC) not predicted
+        indirect_exit = true;
       }
     }
   }
   for (size_t i = 0; i < insns.size(); ++i) {
     const uint64_t next = i + 1 < insns.size() ? issue[i + 1] : end;
     t.cost[i] = static_cast<uint32_t>(next - issue[i]);
+  }
+  // R7-PAIR: the block's first instruction may take the second slot of the cycle in
+  // which the previous block's last instruction issued alone (a not-taken or a
+  // correctly predicted branch and the instruction after it or at its target issue
+  // together). Leave that cycle uncharged here; the next block's entry charges it
+  // back when its first instruction cannot pair (enter_block).
+  size_t first = 0;
+  while (first < insns.size() && insns[first].cls == InsnClass::It) ++first;
+  if (first < insns.size()) {
+    const Shape s = shape_of(insns[first]);
+    if (!s.single_issue && s.occupancy == 1 && s.unit != Unit::None) {
+      t.first_unit = static_cast<uint8_t>(s.unit);
+      t.first_reads = insns[first].reads & kPairMask;
+    }
+  }
+  if (!insns.empty()) {
+    const size_t last = insns.size() - 1;
+    const Shape s = shape_of(insns[last]);
+    if (slots == 1 && !cycle_closed && !indirect_exit && s.unit != Unit::None &&
+        insns[last].cls != InsnClass::It && t.cost[last] == 1) {
+      t.cost[last] = 0;
+      t.exit_unit = static_cast<uint8_t>(s.unit);
+      t.exit_writes = insns[last].writes & kPairMask;
+    }
   }
   return t;
 }

@@ -65,15 +65,24 @@ struct BlockTiming {
   std::vector<MemoryOperand> memory;
   std::vector<DivideOperand> divides;
   BlockExit exit = BlockExit::FallThrough;
-  uint32_t taken_target = 0;          // conditional exit: where the taken branch goes
-  uint32_t taken_penalty = 0;         // conditional exit: extra cycles when taken
-  uint32_t fallthrough_penalty = 0;   // conditional exit: extra cycles when not taken (M7)
+  uint32_t taken_target = 0;         // conditional exit: where the taken branch goes
+  uint32_t taken_penalty = 0;        // conditional exit: extra cycles when taken
+  uint32_t fallthrough_penalty = 0;  // conditional exit: extra cycles when not taken (M7)
   // Conditional exit predicted by a 2-bit counter (M7): a misprediction costs
   // mispredict_penalty instead of the two penalties above.
   bool predicted = false;
   uint32_t mispredict_penalty = 0;
-  mutable uint8_t predictor = 1;  // model scratch: 0-1 predict not taken, 2-3 taken
+  mutable uint8_t predictor = 1;      // model scratch: 0-1 predict not taken, 2-3 taken
   bool first_wide_unaligned = false;  // first instruction is 32-bit at a halfword address
+  // M7 dual issue across blocks (set by the model): `exit_unit` != kNoPairing when the
+  // last instruction issued alone and its cycle was left uncharged for the next
+  // block's first instruction to share; `first_unit` != kNoPairing when this block's
+  // first instruction can take a second issue slot. Units and masks are the model's.
+  static constexpr uint8_t kNoPairing = 0xFF;
+  uint8_t exit_unit = kNoPairing;
+  uint8_t first_unit = kNoPairing;
+  uint64_t exit_writes = 0;  // registers (and flags) the last instruction writes
+  uint64_t first_reads = 0;  // registers (and flags) the first instruction reads
   // Cycles spent executing each instruction-fetch line the block covers (for the
   // prefetch model): line_cycles[k] is the time spent in the k-th line.
   std::vector<uint32_t> line_cycles;
