@@ -10,7 +10,7 @@
 namespace mcuprof::profiler {
 
 struct Command {
-  CLI::App* app = nullptr;  // the parsed subcommand
+  CLI::App* app = nullptr;   // the parsed subcommand
   std::function<int()> run;  // returns the process exit status; throws CommandError
 };
 

@@ -1,8 +1,8 @@
 // mcuprof — the headless command-line tool. Each subcommand lives in its own
 // *_command.cpp; this file parses the command line and maps errors to exit statuses
 // (docs/cli.md).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"

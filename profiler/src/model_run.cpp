@@ -62,10 +62,9 @@ uint32_t symbol(const sim::ElfImage& elf, const std::string& name) {
 struct RunnerLayout {
   uint32_t image_start = 0, image_end = 0;  // flash
   uint32_t arena_start = 0, stack_limit = 0, stack_top = 0;
-  uint32_t static_bytes = 0;  // .data + .bss
 };
 
-RunnerLayout layout(const sim::ElfImage& elf, const targets::Target& target) {
+RunnerLayout layout(const sim::ElfImage& elf) {
   RunnerLayout l;
   l.image_start = symbol(elf, "__model_image_start");
   l.image_end = symbol(elf, "__model_image_end");
@@ -73,7 +72,6 @@ RunnerLayout layout(const sim::ElfImage& elf, const targets::Target& target) {
   l.arena_start = align16(bss_end);
   l.stack_limit = symbol(elf, "__StackLimit");
   l.stack_top = symbol(elf, "__StackTop");
-  l.static_bytes = bss_end - target.data().base;
   return l;
 }
 
@@ -319,7 +317,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   const auto runner_path = request.runner ? *request.runner : find_model_runner(target.name);
   RunnerLayout l;
   try {
-    l = layout(sim::ElfImage::load(runner_path), target);
+    l = layout(sim::ElfImage::load(runner_path));
   } catch (const sim::SimError& e) {
     throw CommandError(exit_code::kNoInput, e.what());
   }
@@ -468,7 +466,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
     s["arena_bytes"] = model.arena_needed;
     s["planned_arena_bytes"] = model.planned_arena_bytes;
     s["arena_address"] = l.arena_start;
-    s["static_sram_bytes"] = l.static_bytes;
+    s["kernel_scratch_bytes"] = run.scratch_after_arena;  // inside static_sram_bytes
     // The painted stack's high-water mark over the whole run: a cross-check of the sampled
     // stack_peak_bytes (docs/runtime.md says why they differ by a few words).
     s["stack_high_water_bytes"] = stack_used;

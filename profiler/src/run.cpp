@@ -184,7 +184,10 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
 
   const traces::RunRecord record =
       run_record(request, target, prepared, result, attribution, started_at, report);
-  const uint64_t static_bytes = static_sram_bytes(prepared.image, attribution);
+  // Memory reserved for the whole run: .data + .bss and a model runner's kernel scratch
+  // (placed after the arena, never announced as a tensor).
+  const uint64_t static_bytes =
+      static_sram_bytes(prepared.image, attribution) + request.scratch_after_arena;
   int64_t run_id = 0;
   if (store) {
     try {

@@ -195,8 +195,19 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
   const std::vector<uint64_t> peaks = span_sram_peaks(attribution, stack, static_bytes);
 
   traces::RunWriter writer(store, std::move(record));
-  for (size_t k = 0; k < attribution.spans.size(); ++k)
-    writer.add_span(to_trace_span(attribution, attribution.spans[k], peaks[k]));
+  // MACs are stored inclusive, like the other figures: a patch or stage has its layers'.
+  // Spans are in preorder, so a reverse pass adds each span into its parent.
+  std::vector<uint64_t> inclusive_macs(attribution.spans.size());
+  for (size_t k = attribution.spans.size(); k-- > 0;) {
+    const Span& sp = attribution.spans[k];
+    inclusive_macs[k] += sp.kind == SpanKind::Layer ? sp.macs : 0;
+    if (sp.parent >= 0) inclusive_macs[static_cast<size_t>(sp.parent)] += inclusive_macs[k];
+  }
+  for (size_t k = 0; k < attribution.spans.size(); ++k) {
+    traces::Span t = to_trace_span(attribution, attribution.spans[k], peaks[k]);
+    t.macs = inclusive_macs[k];
+    writer.add_span(std::move(t));
+  }
   for (auto& s : extra_spans) writer.add_span(std::move(s));
   // Counters: static SRAM is constant over the run; the planned arena changes at every
   // alloc/free event; the stack is sampled at every event; the total is their sum.

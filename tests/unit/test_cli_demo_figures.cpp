@@ -99,6 +99,13 @@ TEST_F(DemoFigures, SummaryAndStoredRunAgree) {
       peak[index] = std::max(peak[index], l["peak_sram_bytes"].get<uint64_t>());
     }
     ASSERT_EQ(rows.size(), cycles.size());
+    // A patch's MACs are those of the layers run inside it.
+    uint64_t in_patches = 0, patch_rows = 0;
+    for (const auto& l : s["layers"])
+      if (l.contains("patch")) in_patches += l["macs"].get<uint64_t>();
+    for (const auto& p : store.patch_table(run->id)) patch_rows += p.macs;
+    EXPECT_EQ(patch_rows, in_patches);
+    EXPECT_EQ(in_patches > 0, name == "patch");
     for (const auto& [index, row] : rows) {
       SCOPED_TRACE(index);
       EXPECT_EQ(row->cycles, cycles[index]);

@@ -46,7 +46,9 @@ struct RunRequest {
   // --observe-memory: hook every SRAM access for the out-of-bounds write check and the
   // observed SRAM view (memory_check.hpp, observed_memory.hpp). Slow; off by default.
   bool observe_memory = false;
-  uint32_t scratch_after_arena = 0;  // bytes after the announced arena the check allows
+  // Bytes right after the announced arena a model runner's kernels use as scratch: counted
+  // in static SRAM for the whole run, and writes there pass the out-of-bounds check.
+  uint32_t scratch_after_arena = 0;
   // What the run executes, for the stored run (set by `mcuprof run MODEL.tflite`).
   std::optional<std::filesystem::path> model;
   std::string schedule;  // "layer", "patch:4x4@13", ...
