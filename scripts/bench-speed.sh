@@ -7,9 +7,12 @@
 #   1. qemu-system-arm -M mps2-an386 (functional only, no timing),
 #   2. mcuprof run --unit-cycles (one cycle per instruction: the cost of Unicorn plus
 #      the block hook),
-#   3. mcuprof run (cycle-accurate: the core's timing model and the memory system),
-#   4. mcuprof run on cyc-m4-art (cycle-accurate with flash wait states and the ART),
-#   5. full profiling (run --observe-memory: SRAM hooks, out-of-bounds check, liveness),
+#   3. mcuprof run --no-flash-data (cycles only: the core's timing model and memory system),
+#   4. mcuprof run (cycles and exact flash fetch/data bytes: on zero-wait flash the data
+#      count needs a read hook, which puts every load on Unicorn's slow path),
+#   5. mcuprof run on cyc-m4-art (flash wait states and the ART: that hook is there anyway),
+#   6. full profiling: --observe-memory --function-cycles --db (flash bytes, shadow call
+#      stack, SRAM hooks with the out-of-bounds check and liveness, the stored run),
 # and prints instructions, wall and CPU time, MIPS and the ratio to QEMU. The machine
 # may be shared: CPU time (user+sys) is the fairer figure; wall time is shown too.
 #
@@ -60,8 +63,10 @@ CYCLES=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['total_
 QEMU=(qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none
       -semihosting-config enable=on,target=native -kernel "$ELF")
 read -r q_wall q_cpu < <(best_time "${QEMU[@]}")
-read -r u_wall u_cpu < <(best_time "$MCUPROF" run "$ELF" --target-file "$ROOT/tests/targets/cyc-m4.json" --unit-cycles)
-read -r c_wall c_cpu < <(best_time "$MCUPROF" run "$ELF" --target-file "$ROOT/tests/targets/cyc-m4.json")
+M4=(--target-file "$ROOT/tests/targets/cyc-m4.json")
+read -r u_wall u_cpu < <(best_time "$MCUPROF" run "$ELF" "${M4[@]}" --unit-cycles --no-flash-data)
+read -r c_wall c_cpu < <(best_time "$MCUPROF" run "$ELF" "${M4[@]}" --no-flash-data)
+read -r d_wall d_cpu < <(best_time "$MCUPROF" run "$ELF" "${M4[@]}")
 read -r a_wall a_cpu < <(best_time "$MCUPROF" run "$ELF_ART" --target-file "$ROOT/tests/targets/cyc-m4-art.json")
 
 echo "workload: bench_conv.elf, $INSTRUCTIONS instructions, $CYCLES cycles on cyc-m4 (best of $REPEATS)"
@@ -72,12 +77,13 @@ row() {
 }
 row "qemu-system-arm -M mps2-an386" "$q_wall" "$q_cpu"
 row "mcuprof --unit-cycles" "$u_wall" "$u_cpu"
-row "mcuprof cycle-accurate (0 ws)" "$c_wall" "$c_cpu"
-row "mcuprof cycle-accurate (3 ws + ART)" "$a_wall" "$a_cpu"
-if "$MCUPROF" run --help 2>&1 | grep -q -- "--observe-memory"; then
-  read -r p_wall p_cpu < <(best_time "$MCUPROF" run "$ELF" --target-file "$ROOT/tests/targets/cyc-m4.json" --observe-memory)
-  row "mcuprof full profiling" "$p_wall" "$p_cpu"
-else
-  echo "mcuprof full profiling: not in this build (no 'run --observe-memory')"
-fi
+row "mcuprof cycles only (0 ws)" "$c_wall" "$c_cpu"
+row "mcuprof cycles + flash bytes (0 ws)" "$d_wall" "$d_cpu"
+row "mcuprof cycles + flash (3 ws + ART)" "$a_wall" "$a_cpu"
+# Full profiling: everything on — flash bytes, the shadow call stack, the memory hooks
+# (out-of-bounds check, observed SRAM) and the stored run.
+DB=$(mktemp -u --suffix=.db)
+read -r p_wall p_cpu < <(best_time "$MCUPROF" run "$ELF" "${M4[@]}" --observe-memory --function-cycles 20 --db "$DB")
+rm -f "$DB" "$DB-wal" "$DB-shm"
+row "mcuprof full profiling (0 ws)" "$p_wall" "$p_cpu"
 echo "goals: cycle-accurate >= 0.20x QEMU, full profiling >= 0.10x QEMU (ratios from CPU time)"
