@@ -123,16 +123,9 @@ static inline __attribute__((always_inline)) void mac_2x2_asm(const int16_t* x, 
   acc[3] = a11;
 }
 
-/* Requantization of accumulator A in the short form (see conv_channel) with the
- * channel's multiplier M, right shift SH and rounding constant RND in registers, the
- * output offset in %[y], act_min in %[t], act_max in %[w0]. */
 /* clang-format off */
-#define MK_RQ_SHORT(A, M, SH, RND)                       \
-  "lsl %[" A "], %[" A "], #1\n\t"                      \
-  "smmulr %[" A "], %[" A "], %[" M "]\n\t"             \
-  "add %[" A "], %[" A "], %[" A "], asr #31\n\t"       \
-  "add %[" A "], %[" A "], %[" RND "]\n\t"              \
-  "asr %[" A "], %[" A "], %[" SH "]\n\t"               \
+/* Adds the output offset (%[y]) and clamps to [%[t], %[w0]]: the tail of both forms. */
+#define MK_OFFSET_CLAMP(A)                               \
   "add %[" A "], %[" A "], %[y]\n\t"                    \
   "cmp %[" A "], %[t]\n\t"                              \
   "it lt\n\t"                                           \
@@ -141,17 +134,22 @@ static inline __attribute__((always_inline)) void mac_2x2_asm(const int16_t* x, 
   "it gt\n\t"                                           \
   "movgt %[" A "], %[w0]\n\t"
 
+/* Requantization of accumulator A in the short form (see conv_channel) with the
+ * channel's multiplier M, right shift SH and rounding constant RND in registers, the
+ * output offset in %[y], act_min in %[t], act_max in %[w0]. */
+#define MK_RQ_SHORT(A, M, SH, RND)                       \
+  "lsl %[" A "], %[" A "], #1\n\t"                      \
+  "smmulr %[" A "], %[" A "], %[" M "]\n\t"             \
+  "add %[" A "], %[" A "], %[" A "], asr #31\n\t"       \
+  "add %[" A "], %[" A "], %[" RND "]\n\t"              \
+  "asr %[" A "], %[" A "], %[" SH "]\n\t"               \
+  MK_OFFSET_CLAMP(A)
+
 /* The short left-shift form: SMMULR(A << SH, M) + offset, clamped (RND unused). */
 #define MK_RQ_LEFT(A, M, SH, RND)                        \
   "lsl %[" A "], %[" A "], %[" SH "]\n\t"               \
   "smmulr %[" A "], %[" A "], %[" M "]\n\t"             \
-  "add %[" A "], %[" A "], %[y]\n\t"                    \
-  "cmp %[" A "], %[t]\n\t"                              \
-  "it lt\n\t"                                           \
-  "movlt %[" A "], %[t]\n\t"                            \
-  "cmp %[" A "], %[w0]\n\t"                             \
-  "it gt\n\t"                                           \
-  "movgt %[" A "], %[w0]\n\t"
+  MK_OFFSET_CLAMP(A)
 /* clang-format on */
 
 /* Output channels oc, oc+1 of two pixels in one assembly block: the biases from the
