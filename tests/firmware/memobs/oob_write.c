@@ -2,7 +2,8 @@
  * its arena with the trace protocol, fills it, then writes ONE byte past its end from
  * write_past_buffer(). `mcuprof run --observe-memory` must report exactly that store (PC in
  * write_past_buffer, address oob_arena + 32 + 64); test_memory_observation checks it.
- * oob_clean.c is the same program without the stray store.
+ * oob_clean.c is the same program without the stray store (it defines OOB_CLEAN and
+ * includes this file).
  * mcuprof-cores: cortex-m4 */
 #include "mcuprof_trace.h"
 
@@ -31,7 +32,9 @@ int main(void) {
   mcuprof_arena(oob_arena, sizeof oob_arena);
   mcuprof_tensor_alloc(1, TENSOR_OFFSET, TENSOR_BYTES);
   fill_buffer(oob_arena + TENSOR_OFFSET, TENSOR_BYTES);
+#ifndef OOB_CLEAN
   write_past_buffer(oob_arena + TENSOR_OFFSET, TENSOR_BYTES);
+#endif
   oob_sink = sum_buffer(oob_arena + TENSOR_OFFSET, TENSOR_BYTES);
   mcuprof_tensor_free(1);
   mcuprof_run_end();
