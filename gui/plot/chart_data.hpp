@@ -52,6 +52,9 @@ struct ChartRun {
   StepSeries arena;
   StepSeries stack;
   StepSeries total;  // empty = static + arena + stack
+  // Bytes written and later read (`mcuprof run --observe-memory`); empty = not observed.
+  // Drawn as a dotted line over the planned view.
+  StepSeries observed;
   std::vector<LayerSpan> layers;
   std::vector<PatchSpan> patches;
   std::optional<PeakInfo> peak;  // empty = computed from total

@@ -357,6 +357,17 @@ void ChartRenderer::draw_header(QPainter& p, const ChartLayout& l) const {
     }
     p.setBrush(Qt::NoBrush);
   }
+  const bool any_observed = std::any_of(runs_.begin(), runs_.end(),
+                                        [](const ChartRun& r) { return !r.observed.empty(); });
+  if (any_observed &&
+      x + sw + fm.horizontalAdvance(QStringLiteral("observed")) < l.bounds.right()) {
+    QPen pen(col.muted_text, 1.5, Qt::DotLine);
+    p.setPen(pen);
+    p.drawLine(QPointF(x, cy), QPointF(x + sw, cy));
+    x += sw + fm.height() * 0.3;
+    p.setPen(col.muted_text);
+    p.drawText(QPointF(x, cy + fm.ascent() / 2 - 1), QStringLiteral("observed"));
+  }
 }
 
 void ChartRenderer::draw_grid_and_axes(QPainter& p, const ChartLayout& l) const {
@@ -495,6 +506,14 @@ void ChartRenderer::draw_curves(QPainter& p, const ChartLayout& l) const {
     p.setBrush(colour);
     for (const auto& poly : envelope_outlines(total, cols, ym, 2.0)) p.drawPolygon(poly);
     p.setBrush(Qt::NoBrush);
+    if (!run.observed.empty()) {
+      // The observed view: what the firmware really kept live, under the planned total.
+      QPen pen(colour, 2.0, Qt::DotLine, Qt::FlatCap, Qt::MiterJoin);
+      pen.setCosmetic(true);
+      p.setPen(pen);
+      for (const auto& poly : envelope_polylines(decimate(run.observed), cols, ym))
+        p.drawPolyline(poly);
+    }
   }
 }
 
@@ -724,6 +743,7 @@ HitInfo ChartRenderer::hit_test(const QRectF& bounds, const QPointF& pos) const 
       rh.arena = value_at(run.arena, c);
       rh.stack = value_at(run.stack, c);
       rh.total = value_at(run.total, c);
+      if (!run.observed.empty()) rh.observed = value_at(run.observed, c);
       rh.layer = layer_at(run.layers, c);
       rh.patch = patch_at(run.patches, c);
     }
@@ -757,6 +777,9 @@ QString ChartRenderer::tooltip_text(const HitInfo& hit) const {
                                              qs(format_bytes(static_cast<double>(**v))));
     }
     if (!parts.isEmpty()) line += QStringLiteral(" (%1)").arg(parts.join(QStringLiteral(", ")));
+    if (rh.observed)
+      line +=
+          QStringLiteral("; observed %1").arg(qs(format_bytes(static_cast<double>(*rh.observed))));
     lines << line;
     if (rh.layer) {
       // "layer 2: conv2 (CONV_2D)"; the op is left out when the name already says it.

@@ -61,6 +61,7 @@ struct RunHit {
   double cycle = 0;     // the run's cycle at the cursor's x
   bool inside = false;  // 0 <= cycle <= end_cycle
   std::optional<int64_t> static_bytes, arena, stack, total;
+  std::optional<int64_t> observed;   // only for runs with an observed view
   const LayerSpan* layer = nullptr;  // points into the renderer's runs
   const PatchSpan* patch = nullptr;
 };

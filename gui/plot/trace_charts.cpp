@@ -36,6 +36,7 @@ ChartRun chart_run_from_trace(const traces::TraceStore& store, const traces::Run
   c.arena = series(store, run.id, traces::track::kSramArena);
   c.stack = series(store, run.id, traces::track::kSramStack);
   c.total = series(store, run.id, traces::track::kSramTotal);
+  c.observed = series(store, run.id, traces::track::kSramObserved);
   for (const auto& s : store.spans(run.id, {.track = traces::track::kLayers, .kind = ""})) {
     // The run slice covers the whole machine run; total_cycles may be only the
     // firmware's RUN_BEGIN..RUN_END window.

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "chart_renderer.hpp"
+#include "chart_style.hpp"
 
 using namespace mcuprof::plot;
 
@@ -311,6 +312,47 @@ class TestPlotChart : public QObject {
     // Outside the chart: nothing.
     QCOMPARE(r.hit_test(kBounds, QPointF(2, 2)).area, HitInfo::Area::None);
     QVERIFY(r.tooltip_text(r.hit_test(kBounds, QPointF(2, 2))).isEmpty());
+  }
+
+  void observedViewIsADottedLineAndInTheTooltip() {
+    // Run A's observed view: 70 KiB while conv1 runs (cycles 200-400), under its 112 KiB.
+    ChartRun a = layerwise();
+    a.observed = {{0, 5 * KiB}, {200, 70 * KiB}, {400, 40 * KiB}};
+    for (const ChartMode mode : {ChartMode::Stacked, ChartMode::Overlaid}) {
+      ChartRenderer with, without;
+      with.options().mode = without.options().mode = mode;
+      with.set_runs({a, patch_based()});
+      without.set_runs({layerwise(), patch_based()});
+      const ChartLayout l = with.layout(kBounds);
+      const double y = with.y_map(l).to_pixel(70.0 * KiB);
+      const QRectF strip(with.x_map(l).to_pixel(220), y - 2,
+                         with.x_map(l).to_pixel(380) - with.x_map(l).to_pixel(220), 4);
+      // Pixels close to run A's colour along the observed level: the dotted line only.
+      const auto near = [&](const QImage& img) {
+        const QColor want = run_colour(0);
+        int n = 0;
+        const QRect r = strip.toAlignedRect().intersected(img.rect());
+        for (int py = r.top(); py <= r.bottom(); ++py)
+          for (int px = r.left(); px <= r.right(); ++px) {
+            const QColor c(img.pixel(px, py));
+            n += std::abs(c.red() - want.red()) + std::abs(c.green() - want.green()) +
+                     std::abs(c.blue() - want.blue()) <
+                 90;
+          }
+        return n;
+      };
+      const int n_with = near(render(with)), n_without = near(render(without));
+      QVERIFY2(
+          n_with > strip.width() * 0.15 && n_without < strip.width() * 0.02,
+          qPrintable(QString("observed line: %1 px with, %2 without").arg(n_with).arg(n_without)));
+    }
+    ChartRenderer r;
+    r.set_runs({a, patch_based()});
+    const ChartLayout l = r.layout(kBounds);
+    const HitInfo hit = r.hit_test(kBounds, QPointF(r.x_map(l).to_pixel(300), l.plot.center().y()));
+    QCOMPARE(*hit.runs[0].observed, 70 * KiB);
+    QVERIFY(!hit.runs[1].observed);
+    QVERIFY2(r.tooltip_text(hit).contains("observed 70 KiB"), qPrintable(r.tooltip_text(hit)));
   }
 
   void svgIsValidAndHasTheLegend() {
