@@ -23,26 +23,7 @@ QString signed_bytes(qlonglong d) {
 
 }  // namespace
 
-LayerDeltaModel::LayerDeltaModel(QObject* parent) : QAbstractTableModel(parent) {}
-
-void LayerDeltaModel::set_layers(std::vector<traces::LayerPair> layers) {
-  beginResetModel();
-  layers_ = std::move(layers);
-  endResetModel();
-}
-
-const traces::LayerPair* LayerDeltaModel::pair_at(int row) const {
-  if (row < 0 || static_cast<size_t>(row) >= layers_.size()) return nullptr;
-  return &layers_[static_cast<size_t>(row)];
-}
-
-int LayerDeltaModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(layers_.size());
-}
-
-int LayerDeltaModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+LayerDeltaModel::LayerDeltaModel(QObject* parent) : RowTableModel(ColumnCount, parent) {}
 
 QVariant LayerDeltaModel::data(const QModelIndex& index, int role) const {
   const auto* p = index.isValid() ? pair_at(index.row()) : nullptr;

@@ -4,14 +4,14 @@
 // numbers (deltas as B − A, the relative cycle delta as a fraction).
 #pragma once
 
-#include <QAbstractTableModel>
 #include <vector>
 
 #include "mcuprof/traces/store.hpp"
+#include "row_table_model.hpp"
 
 namespace mcuprof::gui {
 
-class LayerDeltaModel final : public QAbstractTableModel {
+class LayerDeltaModel final : public RowTableModel<traces::LayerPair> {
   Q_OBJECT
 
  public:
@@ -32,17 +32,12 @@ class LayerDeltaModel final : public QAbstractTableModel {
   };
 
   explicit LayerDeltaModel(QObject* parent = nullptr);
-  void set_layers(std::vector<traces::LayerPair> layers);
-  const traces::LayerPair* pair_at(int row) const;
+  void set_layers(std::vector<traces::LayerPair> layers) { set_rows(std::move(layers)); }
+  const traces::LayerPair* pair_at(int row) const { return row_at(row); }
 
-  int rowCount(const QModelIndex& parent = {}) const override;
-  int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation,
                       int role = Qt::DisplayRole) const override;
-
- private:
-  std::vector<traces::LayerPair> layers_;
 };
 
 }  // namespace mcuprof::gui

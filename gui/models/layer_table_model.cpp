@@ -6,26 +6,7 @@
 
 namespace mcuprof::gui {
 
-LayerTableModel::LayerTableModel(QObject* parent) : QAbstractTableModel(parent) {}
-
-void LayerTableModel::set_layers(std::vector<traces::LayerRow> layers) {
-  beginResetModel();
-  layers_ = std::move(layers);
-  endResetModel();
-}
-
-const traces::LayerRow* LayerTableModel::layer_at(int row) const {
-  if (row < 0 || static_cast<size_t>(row) >= layers_.size()) return nullptr;
-  return &layers_[static_cast<size_t>(row)];
-}
-
-int LayerTableModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(layers_.size());
-}
-
-int LayerTableModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+LayerTableModel::LayerTableModel(QObject* parent) : RowTableModel(ColumnCount, parent) {}
 
 QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
   const auto* l = index.isValid() ? layer_at(index.row()) : nullptr;

@@ -2,14 +2,14 @@
 // data bytes, SRAM peak) as a Qt table model, from the trace reader's layer rows.
 #pragma once
 
-#include <QAbstractTableModel>
 #include <vector>
 
 #include "mcuprof/traces/store.hpp"
+#include "row_table_model.hpp"
 
 namespace mcuprof::gui {
 
-class LayerTableModel final : public QAbstractTableModel {
+class LayerTableModel final : public RowTableModel<traces::LayerRow> {
   Q_OBJECT
 
  public:
@@ -29,17 +29,12 @@ class LayerTableModel final : public QAbstractTableModel {
   };
 
   explicit LayerTableModel(QObject* parent = nullptr);
-  void set_layers(std::vector<traces::LayerRow> layers);
-  const traces::LayerRow* layer_at(int row) const;
+  void set_layers(std::vector<traces::LayerRow> layers) { set_rows(std::move(layers)); }
+  const traces::LayerRow* layer_at(int row) const { return row_at(row); }
 
-  int rowCount(const QModelIndex& parent = {}) const override;
-  int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation,
                       int role = Qt::DisplayRole) const override;
-
- private:
-  std::vector<traces::LayerRow> layers_;
 };
 
 }  // namespace mcuprof::gui

@@ -5,26 +5,7 @@
 
 namespace mcuprof::gui {
 
-PatchTableModel::PatchTableModel(QObject* parent) : QAbstractTableModel(parent) {}
-
-void PatchTableModel::set_patches(std::vector<traces::PatchRow> patches) {
-  beginResetModel();
-  patches_ = std::move(patches);
-  endResetModel();
-}
-
-const traces::PatchRow* PatchTableModel::patch_at(int row) const {
-  if (row < 0 || static_cast<size_t>(row) >= patches_.size()) return nullptr;
-  return &patches_[static_cast<size_t>(row)];
-}
-
-int PatchTableModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(patches_.size());
-}
-
-int PatchTableModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+PatchTableModel::PatchTableModel(QObject* parent) : RowTableModel(ColumnCount, parent) {}
 
 QVariant PatchTableModel::data(const QModelIndex& index, int role) const {
   const auto* p = index.isValid() ? patch_at(index.row()) : nullptr;

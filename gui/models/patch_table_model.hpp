@@ -3,31 +3,26 @@
 // the trace reader's patch_table(). Qt::UserRole gives raw numbers (sorting, CSV, tests).
 #pragma once
 
-#include <QAbstractTableModel>
 #include <vector>
 
 #include "mcuprof/traces/store.hpp"
+#include "row_table_model.hpp"
 
 namespace mcuprof::gui {
 
-class PatchTableModel final : public QAbstractTableModel {
+class PatchTableModel final : public RowTableModel<traces::PatchRow> {
   Q_OBJECT
 
  public:
   enum Column { Name, Row, Col, Start, Cycles, Ms, Share, Macs, FlashData, SramPeak, ColumnCount };
 
   explicit PatchTableModel(QObject* parent = nullptr);
-  void set_patches(std::vector<traces::PatchRow> patches);
-  const traces::PatchRow* patch_at(int row) const;
+  void set_patches(std::vector<traces::PatchRow> patches) { set_rows(std::move(patches)); }
+  const traces::PatchRow* patch_at(int row) const { return row_at(row); }
 
-  int rowCount(const QModelIndex& parent = {}) const override;
-  int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation,
                       int role = Qt::DisplayRole) const override;
-
- private:
-  std::vector<traces::PatchRow> patches_;
 };
 
 }  // namespace mcuprof::gui

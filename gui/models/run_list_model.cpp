@@ -6,26 +6,7 @@
 
 namespace mcuprof::gui {
 
-RunListModel::RunListModel(QObject* parent) : QAbstractTableModel(parent) {}
-
-void RunListModel::set_runs(std::vector<traces::RunRecord> runs) {
-  beginResetModel();
-  runs_ = std::move(runs);
-  endResetModel();
-}
-
-const traces::RunRecord* RunListModel::run_at(int row) const {
-  if (row < 0 || static_cast<size_t>(row) >= runs_.size()) return nullptr;
-  return &runs_[static_cast<size_t>(row)];
-}
-
-int RunListModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : static_cast<int>(runs_.size());
-}
-
-int RunListModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+RunListModel::RunListModel(QObject* parent) : RowTableModel(ColumnCount, parent) {}
 
 QVariant RunListModel::data(const QModelIndex& index, int role) const {
   const auto* run = index.isValid() ? run_at(index.row()) : nullptr;

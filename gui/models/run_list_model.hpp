@@ -2,14 +2,14 @@
 // for the run list of mcuprof-gui. Reads through the traces library only.
 #pragma once
 
-#include <QAbstractTableModel>
 #include <vector>
 
 #include "mcuprof/traces/store.hpp"
+#include "row_table_model.hpp"
 
 namespace mcuprof::gui {
 
-class RunListModel final : public QAbstractTableModel {
+class RunListModel final : public RowTableModel<traces::RunRecord> {
   Q_OBJECT
 
  public:
@@ -28,17 +28,12 @@ class RunListModel final : public QAbstractTableModel {
   explicit RunListModel(QObject* parent = nullptr);
 
   // Replaces the rows with `runs` (e.g. TraceStore::runs()).
-  void set_runs(std::vector<traces::RunRecord> runs);
-  const traces::RunRecord* run_at(int row) const;
+  void set_runs(std::vector<traces::RunRecord> runs) { set_rows(std::move(runs)); }
+  const traces::RunRecord* run_at(int row) const { return row_at(row); }
 
-  int rowCount(const QModelIndex& parent = {}) const override;
-  int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation orientation,
                       int role = Qt::DisplayRole) const override;
-
- private:
-  std::vector<traces::RunRecord> runs_;
 };
 
 }  // namespace mcuprof::gui
