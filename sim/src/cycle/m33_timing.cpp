@@ -15,7 +15,7 @@ namespace {
 constexpr uint32_t kBranchRefill = 1;  // taken branch 2 cycles (R33-BRANCH-PAIR, [JNK33])
 constexpr uint32_t kLoadRefill = 3;    // load to the PC: kept from the M4 (R-POP-PC)
 constexpr uint32_t kLoadLatency = 2;   // R33-LDR: result usable 2 cycles after issue
-constexpr uint32_t kMulLatency = 2;    // R33-MUL: multiply/MAC results
+constexpr uint32_t kMulLatency = 2;    // R33-MUL, R33-OP2: multiply/MAC/operand2 results
 constexpr uint32_t kFpMacBlock = 3;    // R33-VFMA: no FP instruction in the next 2 cycles
 
 unsigned core_regs(RegMask m) {
@@ -24,6 +24,13 @@ unsigned core_regs(RegMask m) {
 
 bool is_fp_datapath(InsnClass c) {
   return c == InsnClass::FpAlu || c == InsnClass::FpMac || c == InsnClass::FpDivide;
+}
+
+// Blocked for two cycles after a VFMA/VMLA (R33-VFMA: "no other floating point
+// instruction can be issued in the following 2 cycles (including vldr/vstr)").
+bool is_fp_issue(InsnClass c) {
+  return is_fp_datapath(c) || c == InsnClass::FpLoad || c == InsnClass::FpStore ||
+         c == InsnClass::FpLoadMultiple || c == InsnClass::FpStoreMultiple;
 }
 
 bool is_single_or_multiple_load(InsnClass c) {
@@ -69,7 +76,7 @@ StaticTiming time_m33(std::span<const Insn> insns) {
         when -= 1;
       issue = std::max(issue, when);
     }
-    if (is_fp_datapath(in.cls)) issue = std::max(issue, fp_free);  // R33-VFMA
+    if (is_fp_issue(in.cls)) issue = std::max(issue, fp_free);  // R33-VFMA
 
     uint32_t c = 1;
     switch (in.cls) {
@@ -94,8 +101,7 @@ StaticTiming time_m33(std::span<const Insn> insns) {
         break;
       case InsnClass::FpLoad:
       case InsnClass::FpStore:
-        c = 2;  // R-VLDR-VSTR (M4 value; not measured on the M33)
-        if (prev != nullptr && prev->cls == InsnClass::FpLoad && !prev->writeback) c = 1;
+        c = in.access_bytes > 4 ? 2 : 1;  // R33-VLDR: VLDR.32 1, VLDR.64 2 (as LDRD)
         break;
       case InsnClass::LoadDouble:
       case InsnClass::StoreDouble:
@@ -109,7 +115,7 @@ StaticTiming time_m33(std::span<const Insn> insns) {
         break;
       case InsnClass::FpLoadMultiple:
       case InsnClass::FpStoreMultiple:
-        c = 1 + in.count;  // R-VLDM (M4 value)
+        c = std::max(1U, in.access_bytes / 4);  // R33-LDM: one cycle per word, as LDM
         break;
       case InsnClass::Branch:
       case InsnClass::CompareBranch:
@@ -168,19 +174,16 @@ StaticTiming time_m33(std::span<const Insn> insns) {
         c = core_regs(in.reads | in.writes) >= 2 ? 2 : 1;  // R-VMOV
         break;
     }
-    // R-VFP-USE (M4 value): an FP operation using the register the VLDR just before it
-    // loaded waits one cycle.
-    if (prev != nullptr && prev->cls == InsnClass::FpLoad && is_fp_datapath(in.cls) &&
-        (prev->writes & in.reads & ~RegMask{0xFFFF} & ~kFlagsBit) != 0)
-      c += 1;
-
+    // R33-VLDR: a VLDR.32 result is usable by the next instruction (latency 1): no
+    // R-VFP-USE stall on the M33.
     const uint32_t done = issue + c;
     // Result availability (R33-LDR, R33-MUL); everything else forwards in 1 cycle.
     uint32_t latency_end = done;
     if (is_single_or_multiple_load(in.cls))
       latency_end = done - 1 + kLoadLatency;  // the last register loaded
-    else if (in.cls == InsnClass::Multiply || in.cls == InsnClass::MultiplyLong)
-      latency_end = issue + std::max(c, kMulLatency);
+    else if (in.cls == InsnClass::Multiply || in.cls == InsnClass::MultiplyLong ||
+             in.shifted_operand2)
+      latency_end = issue + std::max(c, kMulLatency);  // R33-MUL, R33-OP2
     for (unsigned r = 0; r < 15; ++r)
       if ((in.writes & (RegMask{1} << r)) != 0) ready[r] = latency_end;
     if (in.writeback && in.base < 15) ready[in.base] = done;  // base update: ALU path

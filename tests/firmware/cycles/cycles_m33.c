@@ -16,6 +16,10 @@ CB_BENCH(smlad_chain, "movs r1, #1\n movs r2, #2\n movs r3, #3\n",
          "smlad r1, r2, r3, r1\n smlad r1, r2, r3, r1\n smlad r1, r2, r3, r1\n")
 CB_BENCH(smlad_then_use, "movs r1, #1\n movs r2, #2\n movs r3, #3\n",
          "smlad r1, r2, r3, r1\n adds r1, r1, #1\n")
+CB_BENCH(shifted_reg_then_use, "", "add.w r1, r2, r3, lsl #2\n adds r1, r1, #1\n")
+CB_BENCH(shifted_const_then_use, "", "eor.w r1, r2, #0x1fc0\n adds r1, r1, #1\n")
+CB_BENCH(pattern_const_then_use, "", "eor.w r1, r2, #0x1b1b1b1b\n adds r1, r1, #1\n")
+CB_BENCH(shifted_reg_then_other, "", "add.w r1, r2, r3, lsl #2\n adds r2, r2, #1\n adds r1, r1, #1\n")
 CB_BENCH(loop_add_bne, "movs r1, #3\n", "1:\n subs r1, r1, #1\n add r2, r3\n bne.n 1b\n")
 CB_BENCH(loop_ldm_bne, "movs r1, #3\n", "1:\n subs r1, r1, #1\n ldmia r0!, {r2, r3}\n bne.n 1b\n")
 CB_BENCH(b_after_flags, "", "movs r1, #0\n b.n 1f\n 1:\n")
@@ -25,6 +29,7 @@ CB_BENCH(cmp_bne_taken, "", "cmp r0, r0\n beq.n 1f\n nop\n nop\n 1:\n")
 #if defined(__ARM_FP)
 CB_BENCH_FP(vfma_vfma, "", "vfma.f32 s0, s1, s2\n vfma.f32 s0, s1, s0\n")
 CB_BENCH_FP(vfma_nops_vfma, "", "vfma.f32 s0, s1, s2\n mov r8, r8\n mov r8, r8\n vfma.f32 s0, s1, s0\n")
+CB_BENCH_FP(vfma_vldr, "", "vfma.f32 s0, s1, s2\n vldr s3, [r0]\n")
 CB_BENCH_FP(vfma_alu, "", "vfma.f32 s0, s1, s2\n adds r1, r1, #1\n adds r2, r2, #1\n")
 #endif
 /* clang-format on */
@@ -40,6 +45,10 @@ int main(void) {
   CB_EXPECT33("R33-MUL", "MUL.W r1; ADDS r1", mul_then_use,                    -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-MAC-ACC", "SMLAD x3 chained on the accumulator", smlad_chain, -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-MUL", "SMLAD r1; ADDS r1", smlad_then_use,                  -1, -1, -1, 3, -1);
+  CB_EXPECT33("R33-OP2", "ADD.W shifted reg; ADDS using it", shifted_reg_then_use, -1, -1, -1, 3, -1);
+  CB_EXPECT33("R33-OP2", "EOR.W #0x1fc0; ADDS using it", shifted_const_then_use, -1, -1, -1, 3, -1);
+  CB_EXPECT33("R33-OP2", "EOR.W #0x1b1b1b1b; ADDS using it", pattern_const_then_use, -1, -1, -1, 2, -1);
+  CB_EXPECT33("R33-OP2", "ADD.W shifted; ADDS r2; ADDS r1", shifted_reg_then_other, -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-BRANCH-PAIR", "SUBS; ADD; BNE.N backward x3", loop_add_bne,  -1, -1, -1, 8, -1);
   CB_EXPECT33("R33-BRANCH-PAIR", "SUBS; LDMIA 2; BNE.N backward x3", loop_ldm_bne, -1, -1, -1, 11, -1);
   CB_EXPECT33("R33-BRANCH-PAIR", "MOVS; B.N", b_after_flags,                   -1, -1, -1, 3, -1);
@@ -48,6 +57,7 @@ int main(void) {
 #if defined(__ARM_FP)
   CB_EXPECT33("R33-VFMA", "VFMA; VFMA", vfma_vfma,                             -1, -1, -1, 4, -1);
   CB_EXPECT33("R33-VFMA", "VFMA; MOV; MOV; VFMA", vfma_nops_vfma,              -1, -1, -1, 4, -1);
+  CB_EXPECT33("R33-VFMA", "VFMA; VLDR (blocked 2 cycles)", vfma_vldr, -1, -1, -1, 4, -1);
   CB_EXPECT33("R33-VFMA", "VFMA; ADDS; ADDS", vfma_alu,                        -1, -1, -1, 3, -1);
 #endif
   /* clang-format on */
