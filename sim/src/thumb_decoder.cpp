@@ -470,8 +470,10 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
       const cs_arm_op& op = arm.operands[i];
       if (op.type == ARM_OP_REG && op.shift.type != ARM_SFT_INVALID && op.shift.value != 0)
         in.shifted_operand2 = true;
-      if (op.type == ARM_OP_IMM && is_rotated_immediate(static_cast<uint32_t>(op.imm)))
+      if (op.type == ARM_OP_IMM && is_rotated_immediate(static_cast<uint32_t>(op.imm))) {
         in.shifted_operand2 = true;
+        in.rotated_immediate = ci.id != ARM_INS_MOV && ci.id != ARM_INS_MVN;
+      }
     }
   }
   in.writes_pc = (in.writes & kPcBit) != 0 || in.cls == InsnClass::Branch ||

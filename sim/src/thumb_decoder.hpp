@@ -81,6 +81,8 @@ struct Insn {
   // 32-bit data processing whose second operand is a shifted register or a rotated
   // ("shifted") modified immediate (M33 rule R33-OP2).
   bool shifted_operand2 = false;
+  // ... of which a rotated immediate, in an instruction other than MOV/MVN.
+  bool rotated_immediate = false;
   uint8_t count = 1;  // registers transferred by LDM/STM/PUSH/POP/VLDM/VSTM
   RegMask reads = 0;
   RegMask writes = 0;

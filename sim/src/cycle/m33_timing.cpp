@@ -81,7 +81,12 @@ StaticTiming time_m33(std::span<const Insn> insns) {
     uint32_t c = 1;
     switch (in.cls) {
       case InsnClass::Alu:
-        c = in.writes_pc ? 1 + kBranchRefill : 1;  // R-ALU
+        if (in.writes_pc)
+          c = 1 + kBranchRefill;  // R-ALU
+        else if (in.rotated_immediate && writes_flags(in))
+          c = 2;  // R33-OP2: flag-setting with a rotated constant (not MOVS.W)
+        else
+          c = 1;  // R-ALU
         break;
       case InsnClass::Multiply:
         // R33-MUL: MULS (16-bit, flag-setting) 2 cycles, other multiplies 1.

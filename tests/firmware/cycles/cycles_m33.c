@@ -20,6 +20,10 @@ CB_BENCH(shifted_reg_then_use, "", "add.w r1, r2, r3, lsl #2\n adds r1, r1, #1\n
 CB_BENCH(shifted_const_then_use, "", "eor.w r1, r2, #0x1fc0\n adds r1, r1, #1\n")
 CB_BENCH(pattern_const_then_use, "", "eor.w r1, r2, #0x1b1b1b1b\n adds r1, r1, #1\n")
 CB_BENCH(shifted_reg_then_other, "", "add.w r1, r2, r3, lsl #2\n adds r2, r2, #1\n adds r1, r1, #1\n")
+CB_BENCH(ands_rotated, "", "ands.w r1, r2, #0x1fc0\n")
+CB_BENCH(tst_rotated, "", "tst.w r2, #0x1fc0\n")
+CB_BENCH(movs_rotated, "", "movs.w r1, #0x1fc0\n")
+CB_BENCH(adds_shifted_reg, "", "adds.w r1, r2, r3, lsl #2\n")
 CB_BENCH(loop_add_bne, "movs r1, #3\n", "1:\n subs r1, r1, #1\n add r2, r3\n bne.n 1b\n")
 CB_BENCH(loop_ldm_bne, "movs r1, #3\n", "1:\n subs r1, r1, #1\n ldmia r0!, {r2, r3}\n bne.n 1b\n")
 CB_BENCH(b_after_flags, "", "movs r1, #0\n b.n 1f\n 1:\n")
@@ -49,6 +53,10 @@ int main(void) {
   CB_EXPECT33("R33-OP2", "EOR.W #0x1fc0; ADDS using it", shifted_const_then_use, -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-OP2", "EOR.W #0x1b1b1b1b; ADDS using it", pattern_const_then_use, -1, -1, -1, 2, -1);
   CB_EXPECT33("R33-OP2", "ADD.W shifted; ADDS r2; ADDS r1", shifted_reg_then_other, -1, -1, -1, 3, -1);
+  CB_EXPECT33("R33-OP2", "ANDS.W #0x1fc0 (flags, rotated constant)", ands_rotated, -1, -1, -1, 2, -1);
+  CB_EXPECT33("R33-OP2", "TST.W #0x1fc0", tst_rotated, -1, -1, -1, 2, -1);
+  CB_EXPECT33("R33-OP2", "MOVS.W #0x1fc0 (unaffected)", movs_rotated, -1, -1, -1, 1, -1);
+  CB_EXPECT33("R33-OP2", "ADDS.W shifted reg (unaffected)", adds_shifted_reg, -1, -1, -1, 1, -1);
   CB_EXPECT33("R33-BRANCH-PAIR", "SUBS; ADD; BNE.N backward x3", loop_add_bne,  -1, -1, -1, 8, -1);
   CB_EXPECT33("R33-BRANCH-PAIR", "SUBS; LDMIA 2; BNE.N backward x3", loop_ldm_bne, -1, -1, -1, 11, -1);
   CB_EXPECT33("R33-BRANCH-PAIR", "MOVS; B.N", b_after_flags,                   -1, -1, -1, 3, -1);
