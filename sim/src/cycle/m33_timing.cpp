@@ -48,7 +48,7 @@ StaticTiming time_m33(std::span<const Insn> insns) {
   t.cost.reserve(insns.size());
   std::array<uint32_t, 16> ready{};  // cycle at which each core register's value is usable
   uint32_t now = 0;                  // issue cycle of the current instruction
-  uint32_t fp_free = 0;              // first cycle an FP data-processing insn may issue
+  uint32_t fp_free = 0;              // first cycle an FP instruction may issue (R33-VFMA)
   bool prev_paired = false;          // the previous instruction issued as a pair's second
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
