@@ -296,6 +296,44 @@ uint32_t access_bytes(unsigned id) {
   }
 }
 
+// Data processing with a flexible second operand (register with shift, or modified
+// immediate).
+bool has_operand2(unsigned id) {
+  switch (id) {
+    case ARM_INS_AND:
+    case ARM_INS_ORR:
+    case ARM_INS_EOR:
+    case ARM_INS_BIC:
+    case ARM_INS_ORN:
+    case ARM_INS_ADD:
+    case ARM_INS_ADC:
+    case ARM_INS_SUB:
+    case ARM_INS_SBC:
+    case ARM_INS_RSB:
+    case ARM_INS_MOV:
+    case ARM_INS_MVN:
+    case ARM_INS_CMP:
+    case ARM_INS_CMN:
+    case ARM_INS_TST:
+    case ARM_INS_TEQ:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A Thumb-2 modified immediate that is neither a plain 8-bit value nor a replicated
+// byte pattern (0x00XY00XY, 0xXY00XY00, 0xXYXYXYXY): an 8-bit value rotated.
+bool is_rotated_immediate(uint32_t v) {
+  if (v <= 0xFF) return false;
+  const uint32_t b = v & 0xFF;
+  const uint32_t b1 = (v >> 8) & 0xFF;
+  if (v == (b | b << 16)) return false;
+  if (v == (b1 << 8 | b1 << 24)) return false;
+  if (v == b * 0x01010101U) return false;
+  return true;
+}
+
 bool is_multiple(InsnClass c) {
   return c == InsnClass::LoadMultiple || c == InsnClass::StoreMultiple ||
          c == InsnClass::FpLoadMultiple || c == InsnClass::FpStoreMultiple;
@@ -427,6 +465,17 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
       break;
   }
   if (is_multiple(in.cls)) in.writeback = in.writeback || arm.writeback;
+  if (in.cls == InsnClass::Alu && ci.size == 4 && has_operand2(ci.id)) {
+    for (unsigned i = 0; i < arm.op_count; ++i) {
+      const cs_arm_op& op = arm.operands[i];
+      if (op.type == ARM_OP_REG && op.shift.type != ARM_SFT_INVALID && op.shift.value != 0)
+        in.shifted_operand2 = true;
+      if (op.type == ARM_OP_IMM && is_rotated_immediate(static_cast<uint32_t>(op.imm))) {
+        in.shifted_operand2 = true;
+        in.rotated_immediate = ci.id != ARM_INS_MOV && ci.id != ARM_INS_MVN;
+      }
+    }
+  }
   in.writes_pc = (in.writes & kPcBit) != 0 || in.cls == InsnClass::Branch ||
                  in.cls == InsnClass::BranchLink || in.cls == InsnClass::BranchIndirect ||
                  in.cls == InsnClass::CompareBranch || in.cls == InsnClass::TableBranch;

@@ -78,7 +78,12 @@ struct Insn {
   bool conditional = false;  // has a condition (B<c>, or inside an IT block)
   bool writes_pc = false;
   bool writeback = false;  // base register update (pre/post-index, LDM!/STM!)
-  uint8_t count = 1;       // registers transferred by LDM/STM/PUSH/POP/VLDM/VSTM
+  // 32-bit data processing whose second operand is a shifted register or a rotated
+  // ("shifted") modified immediate (M33 rule R33-OP2).
+  bool shifted_operand2 = false;
+  // ... of which a rotated immediate, in an instruction other than MOV/MVN.
+  bool rotated_immediate = false;
+  uint8_t count = 1;  // registers transferred by LDM/STM/PUSH/POP/VLDM/VSTM
   RegMask reads = 0;
   RegMask writes = 0;
   RegMask address_regs = 0;  // registers used to form a memory address

@@ -46,7 +46,8 @@ Outcome run_elf(const targets::Target& target, const std::filesystem::path& elf)
   return o;
 }
 
-const char* kPrograms[] = {"cycles_core", "cycles_branch", "cycles_divide", "cycles_fpu"};
+const char* kPrograms[] = {"cycles_core", "cycles_branch", "cycles_divide", "cycles_fpu",
+                           "cycles_m33"};
 
 // Runs every micro-benchmark program built for `board`; returns how many ran.
 int check_board(const targets::Target& target, const std::filesystem::path& dir) {

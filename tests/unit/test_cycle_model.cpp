@@ -205,3 +205,22 @@ TEST(CycleModel, StaticBlockCostsFollowTheRules) {
   const auto unit = sim::make_unit_cycle_model(parse(board("cortex-m4", kFlash3, "")));
   EXPECT_EQ(unit->block_cost(0x08000000, loads).cycles, 3u);
 }
+
+// docs/cycle-model.md "Cortex-M33": the same blocks under the M33's own rules.
+TEST(CycleModel, M33StaticBlockCostsFollowItsOwnRules) {
+  const auto m33 = sim::make_cycle_model(parse(board("cortex-m33", kFlash3, "")));
+  const auto m4 = sim::make_cycle_model(parse(board("cortex-m4", kFlash3, "")));
+  // ldr r1,[r0]; ldr r2,[r0,#4]; adds r1,r1,r2 -> 1 + 1 + (1 stall, R33-LDR) 1
+  const uint8_t loads[] = {0x01, 0x68, 0x42, 0x68, 0x89, 0x18};
+  const auto t = m33->analyse_block(0x08000000, loads);
+  EXPECT_EQ(t.prefix, (std::vector<uint32_t>{0, 1, 2}));
+  EXPECT_EQ(m33->block_cost(0x08000000, loads).cycles, 4u);
+  // push {r4-r7, lr}: 5 (R33-LDM) against the M4's 1 + 5
+  const uint8_t push[] = {0xF0, 0xB5};
+  EXPECT_EQ(m33->block_cost(0x08000000, push).cycles, 5u);
+  EXPECT_EQ(m4->block_cost(0x08000000, push).cycles, 6u);
+  // subs r1,#1; bne.n back: the branch pairs with the SUBS (R33-BRANCH-PAIR), not taken 0
+  const uint8_t loop[] = {0x01, 0x39, 0xFD, 0xD1};
+  EXPECT_EQ(m33->block_cost(0x08000000, loop).cycles, 1u);
+  EXPECT_EQ(m4->block_cost(0x08000000, loop).cycles, 2u);
+}

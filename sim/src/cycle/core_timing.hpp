@@ -37,6 +37,9 @@ bool m7_units_pair(uint8_t older, uint8_t younger);
 
 // Cortex-M3, M4 and M33 (ARMv7-M / ARMv8-M Mainline 3-stage pipeline).
 StaticTiming time_armv7m(std::span<const Insn> insns, Family family);
+// Cortex-M33: its own rules where measurements show it differs from the M4
+// (time_armv7m hands M33 blocks to it).
+StaticTiming time_m33(std::span<const Insn> insns);
 // Cortex-M0 (3-stage) and M0+ (2-stage), ARMv6-M.
 StaticTiming time_armv6m(std::span<const Insn> insns, Family family);
 // Cortex-M7 (6-stage dual-issue superscalar), approximate.

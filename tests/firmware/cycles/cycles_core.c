@@ -39,34 +39,34 @@ CB_BENCH(smlad_one, "movs r1, #1\n movs r2, #2\n movs r3, #3\n", "smlad r1, r2, 
 int main(void) {
   cb_start();
   /* clang-format off */
-  /*                                                                  M0+  M3  M4  M7 */
+  /*                                                                  M0+  M3  M4  M7  CB_EXPECT33: M0+ M3 M4 M33 M7 */
   CB_EXPECT("R-ALU", "4 dependent ADDS", alu_chain,                     4,  4,  4,  4);
   CB_EXPECT("R-ALU", "4 independent ADDS", alu_independent,             4,  4,  4,  2);
   CB_EXPECT("R-NOP", "NOP; NOP", nop_two,                               2,  2,  2,  2);
-  CB_EXPECT("R-MUL", "MULS; MULS (dependent)", mul_chain,               2,  2,  2,  3);
-  CB_EXPECT("R-LDR", "LDR", ldr_one,                                    2,  2,  2,  1);
-  CB_EXPECT("R-LDR-PIPE", "LDR; LDR", ldr_two,                          4,  3,  3,  1);
-  CB_EXPECT("R-LDR-PIPE", "LDR; LDR; LDR", ldr_three,                   6,  4,  4,  2);
-  CB_EXPECT("R-LDR-PIPE", "LDR r1; LDR [r1]", ldr_address_from_load,    4,  4,  4,  4);
+  CB_EXPECT33("R-MUL", "MULS; MULS (dependent)", mul_chain, 2, 2, 2, 4, 3);
+  CB_EXPECT33("R-LDR", "LDR", ldr_one, 2, 2, 2, 1, 1);
+  CB_EXPECT33("R-LDR-PIPE", "LDR; LDR", ldr_two, 4, 3, 3, 2, 1);
+  CB_EXPECT33("R-LDR-PIPE", "LDR; LDR; LDR", ldr_three, 6, 4, 4, 3, 2);
+  CB_EXPECT33("R-LDR-PIPE", "LDR r1; LDR [r1]", ldr_address_from_load, 4, 4, 4, 3, 4);
   CB_EXPECT("R-STR", "STR imm", str_one,                                2,  1,  1,  1);
   CB_EXPECT("R-STR", "STR; STR", str_two,                               4,  2,  2,  2);
-  CB_EXPECT("R-STR", "STR reg offset", str_register_offset,             2,  2,  2,  1);
-  CB_EXPECT("R-STR", "LDR; STR reg offset", ldr_then_str_register_offset, 4, 3, 3,  2);
+  CB_EXPECT33("R-STR", "STR reg offset", str_register_offset, 2, 2, 2, 1, 1);
+  CB_EXPECT33("R-STR", "LDR; STR reg offset", ldr_then_str_register_offset, 4, 3, 3, 2, 2);
   /* M3/M4: a load right after a store waits a cycle (measured, docs [JNK]); M7 issues
    * the store and the load together (docs [JNK] cortex_m7). */
-  CB_EXPECT("R-STR-LDR", "STR; LDR", str_then_ldr,                      4,  4,  4,  1);
-  CB_EXPECT("R-STR-LDR", "STR; LDMIA 2 registers", str_then_ldm,        5,  5,  5,  2);
-  CB_EXPECT("R-ADDR-DEP", "ADDS r0; LDR [r0]", address_from_alu,        3,  4,  4,  3);
-  CB_EXPECT("R-LDM", "LDMIA 3 registers", ldm_three,                    4,  4,  4,  2);
-  CB_EXPECT("R-LDM", "STMIA 3 registers", stm_three,                    4,  4,  4,  2);
-  CB_EXPECT("R-LDM", "PUSH; POP 2 registers", push_pop_two,             6,  6,  6,  2);
+  CB_EXPECT33("R-STR-LDR", "STR; LDR", str_then_ldr, 4, 4, 4, 2, 1);
+  CB_EXPECT33("R-STR-LDR", "STR; LDMIA 2 registers", str_then_ldm, 5, 5, 5, 3, 2);
+  CB_EXPECT33("R-ADDR-DEP", "ADDS r0; LDR [r0]", address_from_alu, 3, 4, 4, 2, 3);
+  CB_EXPECT33("R-LDM", "LDMIA 3 registers", ldm_three, 4, 4, 4, 3, 2);
+  CB_EXPECT33("R-LDM", "STMIA 3 registers", stm_three, 4, 4, 4, 3, 2);
+  CB_EXPECT33("R-LDM", "PUSH; POP 2 registers", push_pop_two, 6, 6, 6, 4, 2);
 #if CB_V7
   CB_EXPECT("R-MUL", "MLA", mla_one,                                   -1,  2,  1,  1);
   cb_expect_range("R-MULL", "UMULL", umull_one, CB_PICK(-1, 3, 1, 1), CB_PICK(-1, 5, 1, 1));
-  CB_EXPECT("R-LDR-PIPE", "LDR post-index; LDR", ldr_writeback_then_ldr, -1, 4, 4, 2);
-  CB_EXPECT("R-LDRD", "LDRD", ldrd_one,                                -1,  3,  3,  1);
-  CB_EXPECT("R-UNALIGNED", "LDR unaligned", ldr_unaligned,             -1,  3,  3,  1);
-  CB_EXPECT("R-UNALIGNED", "LDRH unaligned", ldrh_unaligned,           -1,  3,  3,  1);
+  CB_EXPECT33("R-LDR-PIPE", "LDR post-index; LDR", ldr_writeback_then_ldr, -1, 4, 4, 2, 2);
+  CB_EXPECT33("R-LDRD", "LDRD", ldrd_one, -1, 3, 3, 2, 1);
+  CB_EXPECT33("R-UNALIGNED", "LDR unaligned", ldr_unaligned, -1, 3, 3, 2, 1);
+  CB_EXPECT33("R-UNALIGNED", "LDRH unaligned", ldrh_unaligned, -1, 3, 3, 2, 1);
   CB_EXPECT("R-UNALIGNED", "STR unaligned", str_unaligned,             -1,  2,  2,  1);
 #endif
 #if defined(__ARM_FEATURE_DSP)

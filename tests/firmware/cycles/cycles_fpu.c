@@ -23,18 +23,18 @@ int main(void) {
   cb_start();
   /* clang-format off */
 #if defined(__ARM_FP)
-  /*                                                                   M0+  M3  M4  M7 */
+  /*                                                                   M0+  M3  M4  M7  CB_EXPECT33: M0+ M3 M4 M33 M7 */
   CB_EXPECT("R-VFP", "VADD.F32", vadd_one,                              -1, -1,  1,  1);
   CB_EXPECT("R-VFP", "VMUL.F32", vmul_one,                              -1, -1,  1,  1);
-  CB_EXPECT("R-VMLA", "VMLA.F32", vmla_one,                             -1, -1,  3,  1);
-  CB_EXPECT("R-VMLA", "VFMA.F32", vfma_one,                             -1, -1,  3,  1);
+  CB_EXPECT33("R-VMLA", "VMLA.F32", vmla_one, -1, -1, 3, 1, 1);
+  CB_EXPECT33("R-VMLA", "VFMA.F32", vfma_one, -1, -1, 3, 1, 1);
   CB_EXPECT("R-VDIV", "VDIV.F32", vdiv_one,                             -1, -1, 14, 14);
   CB_EXPECT("R-VDIV", "VSQRT.F32", vsqrt_one,                           -1, -1, 14, 14);
-  CB_EXPECT("R-VLDR-VSTR", "VLDR", vldr_one,                            -1, -1,  2,  1);
-  CB_EXPECT("R-VLDR-VSTR", "VLDR; VLDR", vldr_two,                      -1, -1,  3,  1);
-  CB_EXPECT("R-VFP-USE", "VLDR s0; VADD using s0", vldr_then_use,       -1, -1,  4,  3);
+  CB_EXPECT33("R-VLDR-VSTR", "VLDR", vldr_one, -1, -1, 2, 1, 1);
+  CB_EXPECT33("R-VLDR-VSTR", "VLDR; VLDR", vldr_two, -1, -1, 3, 2, 1);
+  CB_EXPECT33("R-VFP-USE", "VLDR s0; VADD using s0", vldr_then_use, -1, -1, 4, 2, 3);
   CB_EXPECT("R-VMOV", "VMOV r1, s0", vmov_to_core,                      -1, -1,  1,  1);
-  CB_EXPECT("R-VLDM", "VPUSH; VPOP 4 registers", vpush_vpop,            -1, -1, 10,  4);
+  CB_EXPECT33("R-VLDM", "VPUSH; VPOP 4 registers", vpush_vpop, -1, -1, 10, 8, 4);
 #endif
   /* clang-format on */
   return cb_failures();
