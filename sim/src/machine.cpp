@@ -125,8 +125,8 @@ void Machine::Impl::console(ConsoleSource source, std::string_view text) {
 }
 
 void Machine::Impl::itm_event(unsigned port, uint32_t value, unsigned size) {
-  event_counters = device_access ? clock->counters_at_access(uc.get(), *device_access)
-                                 : clock->now();
+  event_counters =
+      device_access ? clock->counters_at_access(uc.get(), *device_access) : clock->now();
   for (auto* o : observers) o->on_itm_event(port, value, size, event_counters->cycles);
   event_counters.reset();
 }
@@ -159,6 +159,7 @@ uint32_t Machine::Impl::reg(int id) const {
 }
 
 void Machine::Impl::set_reg(int id, uint32_t value) {
+  sp_stale = true;
   uc_reg_write(uc.get(), id, &value);
 }
 
@@ -275,7 +276,8 @@ void Machine::Impl::on_block(uc_engine* uc, uint64_t address, uint32_t size, voi
     self->block_observer->on_block(static_cast<uint32_t>(address), size, self->clock->now());
   self->clock->on_block(uc, static_cast<uint32_t>(address), size);
   // One compare per block covers both the budget and the progress reports.
-  if (self->clock->cycles() >= self->next_checkpoint) self->checkpoint(static_cast<uint32_t>(address));
+  if (self->clock->cycles() >= self->next_checkpoint)
+    self->checkpoint(static_cast<uint32_t>(address));
 }
 
 void Machine::Impl::checkpoint(uint32_t address) {
@@ -302,7 +304,13 @@ bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
   // register copy, MSP a helper call in Unicorn (~10 % of the run when read per block), so
   // MSP is read only when R13 is below the deepest point so far: while the main stack is
   // in use they are equal, so every new low of MSP is seen (and so is an overflow, which is
-  // a new low below the limit).
+  // a new low below the limit). Nor is R13 read after a block that cannot have changed
+  // it: it was not below the mark at that block's entry and the mark only goes down
+  // (take_stack_use and every register write or exception mark SP stale).
+  const BlockTiming* previous = clock->previous_block();
+  if (previous != nullptr && !previous->writes_sp && !sp_stale) [[likely]]
+    return false;
+  sp_stale = false;
   if (reg(UC_ARM_REG_SP) >= stack_low_water) return false;
   const uint32_t sp = reg(UC_ARM_REG_MSP);
   if (sp < stack_low_water) stack_low_water = sp;  // deepest point, for the profiler
@@ -322,6 +330,7 @@ bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
 
 void Machine::Impl::on_interrupt(uc_engine* uc, uint32_t intno, void* user) {
   auto* self = static_cast<Impl*>(user);
+  self->sp_stale = true;
   const uint32_t pc = self->read_pc();
   if (self->stop) {
     uc_emu_stop(uc);
@@ -396,6 +405,7 @@ void Machine::Impl::on_semihosting(uint32_t pc) {
 bool Machine::Impl::on_invalid_memory(uc_engine* /*uc*/, uc_mem_type type, uint64_t address,
                                       int size, int64_t /*value*/, void* user) {
   auto* self = static_cast<Impl*>(user);
+  self->sp_stale = true;
   const auto addr = static_cast<uint32_t>(address);
   if (self->stop) return false;
   if ((type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT) && addr >= kExcReturnBase &&
@@ -441,6 +451,7 @@ void Machine::Impl::fetch_fault(uint32_t address) {
 
 bool Machine::Impl::on_invalid_instruction(uc_engine* /*uc*/, void* user) {
   auto* self = static_cast<Impl*>(user);
+  self->sp_stale = true;
   self->raise_fault(
       FaultCause::UndefinedInstruction, self->read_pc(), std::nullopt,
       fmt::format("undefined instruction for {}", targets::to_string(self->target.core)));
@@ -661,6 +672,7 @@ StackUse Machine::take_stack_use() {
   const uint32_t low = std::min(impl_->stack_low_water, sp);
   use.deepest_bytes = impl_->stack_top > low ? impl_->stack_top - low : 0;
   impl_->stack_low_water = sp;
+  impl_->sp_stale = true;
   return use;
 }
 

@@ -87,17 +87,20 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   std::optional<uint32_t> stack_limit;
   uint32_t stack_top = 0;
   uint32_t stack_low_water = 0xFFFFFFFFu;  // lowest MSP seen since take_stack_use()
+  // SP may have changed outside the blocks (a register write, an exception, a hook):
+  // the next block entry reads it whatever the previous block did.
+  bool sp_stale = true;
 
   uint64_t max_cycles = 0;
   static constexpr uint64_t kProgressInterval = 50'000'000;  // cycles between progress reports
   uint64_t next_progress = kProgressInterval;
-  uint64_t next_checkpoint = 0;  // min(max_cycles, next_progress)
+  uint64_t next_checkpoint = 0;            // min(max_cycles, next_progress)
   std::optional<RunResult> stop;           // set by a hook that ends the run
   unsigned ipsr = 0;                       // exception being handled (mirrors Unicorn's IPSR)
   std::optional<uint32_t> pending_return;  // EXC_RETURN seen by a fetch hook
   uint32_t last_block = 0;                 // start and size of the block executing now
   uint32_t last_block_size = 0;
-  bool fp_checks = false;  // blocks must be checked for FP instructions
+  bool fp_checks = false;                           // blocks must be checked for FP instructions
   MemoryAccessObserver* memory_observer = nullptr;  // Machine::observe_memory
 
   Impl(const targets::Target& t, std::unique_ptr<CycleModel> m);

@@ -44,6 +44,8 @@ class CycleClock {
     previous_entry_ = nullptr;
   }
 
+  // The block charged last, or nothing after charge() (or before the first block).
+  const BlockTiming* previous_block() const { return previous_; }
   uint64_t cycles() const { return cycles_; }
   uint64_t instructions() const { return instructions_; }
   ExecutionCounters now() const { return {cycles_, instructions_, flash_ifetch_, flash_data_}; }
