@@ -294,22 +294,7 @@ void Machine::Impl::checkpoint(uint32_t address) {
   next_checkpoint = std::min(max_cycles, next_progress);
 }
 
-bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
-  last_block = address;
-  last_block_size = size;
-  if (clock->cycles() >= systick->deadline()) systick->expire(clock->cycles());
-  if (exceptions.any_pending() && take_pending(address)) return true;
-  if (fp_checks && check_fp(address, size)) return true;
-  // The main stack only: thread stacks of an RTOS (PSP) live elsewhere. R13 is a plain
-  // register copy, MSP a helper call in Unicorn (~10 % of the run when read per block), so
-  // MSP is read only when R13 is below the deepest point so far: while the main stack is
-  // in use they are equal, so every new low of MSP is seen (and so is an overflow, which is
-  // a new low below the limit). Nor is R13 read after a block that cannot have changed
-  // it: it was not below the mark at that block's entry and the mark only goes down
-  // (take_stack_use and every register write or exception mark SP stale).
-  const BlockTiming* previous = clock->previous_block();
-  if (previous != nullptr && !previous->writes_sp && !sp_stale) [[likely]]
-    return false;
+bool Machine::Impl::check_stack(uint32_t address) {
   sp_stale = false;
   if (reg(UC_ARM_REG_SP) >= stack_low_water) return false;
   const uint32_t sp = reg(UC_ARM_REG_MSP);
