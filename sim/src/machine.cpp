@@ -269,15 +269,18 @@ void Machine::Impl::ppb_write(uc_engine* /*uc*/, uint64_t offset, unsigned size,
   self->update_fp_checks();  // CPACR or FPCCR may have changed
 }
 
-void Machine::Impl::on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
+// Runs once per executed block: the common path is inline and branch-light.
+void Machine::Impl::on_block(uc_engine* uc, uint64_t address64, uint32_t size, void* user) {
   auto* self = static_cast<Impl*>(user);
-  if (self->before_block(static_cast<uint32_t>(address), size)) return;  // block did not run
-  if (self->block_observer != nullptr)
-    self->block_observer->on_block(static_cast<uint32_t>(address), size, self->clock->now());
-  self->clock->on_block(uc, static_cast<uint32_t>(address), size);
+  const auto address = static_cast<uint32_t>(address64);
+  cycle::CycleClock& clock = *self->clock;
+  if (self->before_block(address, size)) [[unlikely]]
+    return;  // block did not run
+  if (self->block_observer != nullptr) [[unlikely]]
+    self->block_observer->on_block(address, size, clock.now());
   // One compare per block covers both the budget and the progress reports.
-  if (self->clock->cycles() >= self->next_checkpoint)
-    self->checkpoint(static_cast<uint32_t>(address));
+  if (clock.on_block(uc, address, size) >= self->next_checkpoint) [[unlikely]]
+    self->checkpoint(address);
 }
 
 void Machine::Impl::checkpoint(uint32_t address) {

@@ -48,18 +48,21 @@ class CycleClock {
   bool counts_flash_data() const { return count_data_; }
   // Block hook: charges the block at `address` of `size` bytes (inline: it runs once
   // per executed block).
-  void on_block(uc_engine* uc, uint32_t address, uint32_t size) {
+  // Returns the cycle count after the block.
+  uint64_t on_block(uc_engine* uc, uint32_t address, uint32_t size) {
     Entry& e = entry(uc, address, size);
     previous_entry_ = &e;
     const BlockTiming& block = e.timing;
     const UnicornRegisters regs(uc);
     const uint32_t extra = model_.enter_block(block, previous_, regs);
     const uint32_t charged = extra + block.cycles;
-    block_base_ = cycles_;
+    const uint64_t start = cycles_;
+    const uint64_t end = start + charged;
+    block_base_ = start;
+    cycles_ = end;
     instructions_base_ = instructions_;
-    ifetch_base_ = flash_ifetch_;
-    cycles_ += charged;
     instructions_ += block.instructions;
+    ifetch_base_ = flash_ifetch_;
     current_in_flash_ = e.in_flash;
     if (e.in_flash) flash_ifetch_ += block.size;
     ++e.executions;
@@ -68,6 +71,7 @@ class CycleClock {
     current_ = &block;
     matched_ = SIZE_MAX;
     mid_block_ = 0;
+    return end;
   }
   // Adds cycles outside any block (exception entry, sleep) and forgets the previous
   // block, so no branch correction applies across the gap.
