@@ -46,9 +46,8 @@ class CycleClock {
   // counting-only hook on the rest.
   void count_flash_data(uc_engine* uc);
   bool counts_flash_data() const { return count_data_; }
-  // Block hook: charges the block at `address` of `size` bytes (inline: it runs once
-  // per executed block).
-  // Returns the cycle count after the block.
+  // Block hook: charges the block at `address` of `size` bytes and returns the cycle
+  // count after it (inline: it runs once per executed block).
   uint64_t on_block(uc_engine* uc, uint32_t address, uint32_t size) {
     Entry& e = entry(uc, address, size);
     previous_entry_ = &e;
