@@ -125,8 +125,8 @@ void Machine::Impl::console(ConsoleSource source, std::string_view text) {
 }
 
 void Machine::Impl::itm_event(unsigned port, uint32_t value, unsigned size) {
-  event_counters = device_access ? clock->counters_at_access(uc.get(), *device_access)
-                                 : clock->now();
+  event_counters =
+      device_access ? clock->counters_at_access(uc.get(), *device_access) : clock->now();
   for (auto* o : observers) o->on_itm_event(port, value, size, event_counters->cycles);
   event_counters.reset();
 }
@@ -159,6 +159,7 @@ uint32_t Machine::Impl::reg(int id) const {
 }
 
 void Machine::Impl::set_reg(int id, uint32_t value) {
+  sp_stale = true;
   uc_reg_write(uc.get(), id, &value);
 }
 
@@ -268,14 +269,18 @@ void Machine::Impl::ppb_write(uc_engine* /*uc*/, uint64_t offset, unsigned size,
   self->update_fp_checks();  // CPACR or FPCCR may have changed
 }
 
-void Machine::Impl::on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
+// Runs once per executed block: the common path is inline and branch-light.
+void Machine::Impl::on_block(uc_engine* uc, uint64_t address64, uint32_t size, void* user) {
   auto* self = static_cast<Impl*>(user);
-  if (self->before_block(static_cast<uint32_t>(address), size)) return;  // block did not run
-  if (self->block_observer != nullptr)
-    self->block_observer->on_block(static_cast<uint32_t>(address), size, self->clock->now());
-  self->clock->on_block(uc, static_cast<uint32_t>(address), size);
+  const auto address = static_cast<uint32_t>(address64);
+  cycle::CycleClock& clock = *self->clock;
+  if (self->before_block(address, size)) [[unlikely]]
+    return;  // block did not run
+  if (self->block_observer != nullptr) [[unlikely]]
+    self->block_observer->on_block(address, size, clock.now());
   // One compare per block covers both the budget and the progress reports.
-  if (self->clock->cycles() >= self->next_checkpoint) self->checkpoint(static_cast<uint32_t>(address));
+  if (clock.on_block(uc, address, size) >= self->next_checkpoint) [[unlikely]]
+    self->checkpoint(address);
 }
 
 void Machine::Impl::checkpoint(uint32_t address) {
@@ -292,17 +297,8 @@ void Machine::Impl::checkpoint(uint32_t address) {
   next_checkpoint = std::min(max_cycles, next_progress);
 }
 
-bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
-  last_block = address;
-  last_block_size = size;
-  if (clock->cycles() >= systick->deadline()) systick->expire(clock->cycles());
-  if (exceptions.any_pending() && take_pending(address)) return true;
-  if (fp_checks && check_fp(address, size)) return true;
-  // The main stack only: thread stacks of an RTOS (PSP) live elsewhere. R13 is a plain
-  // register copy, MSP a helper call in Unicorn (~10 % of the run when read per block), so
-  // MSP is read only when R13 is below the deepest point so far: while the main stack is
-  // in use they are equal, so every new low of MSP is seen (and so is an overflow, which is
-  // a new low below the limit).
+bool Machine::Impl::check_stack(uint32_t address) {
+  sp_stale = false;
   if (reg(UC_ARM_REG_SP) >= stack_low_water) return false;
   const uint32_t sp = reg(UC_ARM_REG_MSP);
   if (sp < stack_low_water) stack_low_water = sp;  // deepest point, for the profiler
@@ -322,6 +318,7 @@ bool Machine::Impl::before_block(uint32_t address, uint32_t size) {
 
 void Machine::Impl::on_interrupt(uc_engine* uc, uint32_t intno, void* user) {
   auto* self = static_cast<Impl*>(user);
+  self->sp_stale = true;
   const uint32_t pc = self->read_pc();
   if (self->stop) {
     uc_emu_stop(uc);
@@ -396,6 +393,7 @@ void Machine::Impl::on_semihosting(uint32_t pc) {
 bool Machine::Impl::on_invalid_memory(uc_engine* /*uc*/, uc_mem_type type, uint64_t address,
                                       int size, int64_t /*value*/, void* user) {
   auto* self = static_cast<Impl*>(user);
+  self->sp_stale = true;
   const auto addr = static_cast<uint32_t>(address);
   if (self->stop) return false;
   if ((type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT) && addr >= kExcReturnBase &&
@@ -441,6 +439,7 @@ void Machine::Impl::fetch_fault(uint32_t address) {
 
 bool Machine::Impl::on_invalid_instruction(uc_engine* /*uc*/, void* user) {
   auto* self = static_cast<Impl*>(user);
+  self->sp_stale = true;
   self->raise_fault(
       FaultCause::UndefinedInstruction, self->read_pc(), std::nullopt,
       fmt::format("undefined instruction for {}", targets::to_string(self->target.core)));
@@ -661,6 +660,7 @@ StackUse Machine::take_stack_use() {
   const uint32_t low = std::min(impl_->stack_low_water, sp);
   use.deepest_bytes = impl_->stack_top > low ? impl_->stack_top - low : 0;
   impl_->stack_low_water = sp;
+  impl_->sp_stale = true;
   return use;
 }
 

@@ -79,6 +79,18 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
     }
   }
 
+  // Whether the block can leave R13 (or the stack selected by CONTROL) changed.
+  uint32_t decoded = 0;
+  b.writes_sp = false;
+  for (const Insn& in : insns) {
+    decoded += in.bytes;
+    if (((in.writes >> 13) & 1u) != 0 || (in.base == 13 && in.writeback) ||
+        in.cls == InsnClass::SystemRegister || in.cls == InsnClass::Exception ||
+        in.cls == InsnClass::Sleep)
+      b.writes_sp = true;
+  }
+  if (decoded != size) b.writes_sp = true;  // not all decoded: assume the worst
+
   if (!insns.empty()) {
     const Insn& last = insns.back();
     if (last.writes_pc) b.exit = last.conditional ? BlockExit::Conditional : BlockExit::Always;

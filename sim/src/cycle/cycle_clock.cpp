@@ -9,38 +9,19 @@ constexpr std::array<int, 16> kCoreRegs = {
     UC_ARM_REG_R6,  UC_ARM_REG_R7, UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
     UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC};
 
-// Reads registers from Unicorn on first use only.
-class UnicornRegisters final : public RegisterView {
- public:
-  explicit UnicornRegisters(uc_engine* uc) : uc_(uc) {}
-  uint32_t core(unsigned r) const override {
-    r &= 15u;
-    if (((valid_ >> r) & 1u) == 0) {
-      uc_reg_read(uc_, kCoreRegs[r], &values_[r]);
-      valid_ |= 1u << r;
-    }
-    return values_[r];
-  }
-
- private:
-  uc_engine* uc_;
-  mutable std::array<uint32_t, 16> values_;  // valid where valid_ says so
-  mutable uint32_t valid_ = 0;
-};
-
-uint64_t block_key(uint64_t address, uint32_t size) {
-  return (address << 16) ^ size;
-}
-
 }  // namespace
 
-CycleClock::Entry& CycleClock::entry(uc_engine* uc, uint32_t address, uint32_t size) {
-  const uint64_t key = block_key(address, size);
-  Entry* prev = previous_entry_;
-  if (prev != nullptr) {
-    if (prev->next_key[0] == key) return *prev->next[0];
-    if (prev->next_key[1] == key) return *prev->next[1];
+uint32_t UnicornRegisters::core(unsigned r) const {
+  r &= 15u;
+  if (((valid_ >> r) & 1u) == 0) {
+    uc_reg_read(uc_, kCoreRegs[r], &values_[r]);
+    valid_ |= 1u << r;
   }
+  return values_[r];
+}
+
+CycleClock::Entry& CycleClock::miss(uc_engine* uc, uint32_t address, uint32_t size, uint64_t key) {
+  Entry* prev = previous_entry_;
   Entry& found = lookup(uc, address, size, key);
   if (prev != nullptr) {
     prev->next_key[prev->next_victim] = key;
@@ -121,27 +102,6 @@ void CycleClock::on_data_read(uc_engine* /*uc*/, uc_mem_type /*type*/, uint64_t 
   self->cycles_ += extra;
   self->mid_block_ += extra;
   if (self->previous_entry_ != nullptr) self->previous_entry_->cycles += extra;
-}
-
-void CycleClock::on_block(uc_engine* uc, uint32_t address, uint32_t size) {
-  Entry& e = entry(uc, address, size);
-  previous_entry_ = &e;
-  const BlockTiming& block = e.timing;
-  const UnicornRegisters regs(uc);
-  const uint32_t extra = model_.enter_block(block, previous_, regs);
-  block_base_ = cycles_;
-  instructions_base_ = instructions_;
-  ifetch_base_ = flash_ifetch_;
-  cycles_ += extra + block.cycles;
-  instructions_ += block.instructions;
-  current_in_flash_ = e.in_flash;
-  if (e.in_flash) flash_ifetch_ += block.size;
-  ++e.executions;
-  e.cycles += extra + block.cycles;
-  previous_ = &block;
-  current_ = &block;
-  matched_ = SIZE_MAX;
-  mid_block_ = 0;
 }
 
 uint64_t CycleClock::at(uint16_t insn) const {

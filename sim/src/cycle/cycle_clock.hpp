@@ -22,6 +22,18 @@
 
 namespace mcuprof::sim::cycle {
 
+// Reads registers from Unicorn on first use only.
+class UnicornRegisters final : public RegisterView {
+ public:
+  explicit UnicornRegisters(uc_engine* uc) : uc_(uc) {}
+  uint32_t core(unsigned r) const override;
+
+ private:
+  uc_engine* uc_;
+  mutable std::array<uint32_t, 16> values_;  // valid where valid_ says so
+  mutable uint32_t valid_ = 0;
+};
+
 class CycleClock {
  public:
   explicit CycleClock(CycleModel& model) : model_(model) {}
@@ -34,8 +46,32 @@ class CycleClock {
   // counting-only hook on the rest.
   void count_flash_data(uc_engine* uc);
   bool counts_flash_data() const { return count_data_; }
-  // Block hook: charges the block at `address` of `size` bytes.
-  void on_block(uc_engine* uc, uint32_t address, uint32_t size);
+  // Block hook: charges the block at `address` of `size` bytes and returns the cycle
+  // count after it (inline: it runs once per executed block).
+  uint64_t on_block(uc_engine* uc, uint32_t address, uint32_t size) {
+    Entry& e = entry(uc, address, size);
+    previous_entry_ = &e;
+    const BlockTiming& block = e.timing;
+    const UnicornRegisters regs(uc);
+    const uint32_t extra = model_.enter_block(block, previous_, regs);
+    const uint32_t charged = extra + block.cycles;
+    const uint64_t start = cycles_;
+    const uint64_t end = start + charged;
+    block_base_ = start;
+    cycles_ = end;
+    instructions_base_ = instructions_;
+    instructions_ += block.instructions;
+    ifetch_base_ = flash_ifetch_;
+    current_in_flash_ = e.in_flash;
+    if (e.in_flash) flash_ifetch_ += block.size;
+    ++e.executions;
+    e.cycles += charged;
+    previous_ = &block;
+    current_ = &block;
+    matched_ = SIZE_MAX;
+    mid_block_ = 0;
+    return end;
+  }
   // Adds cycles outside any block (exception entry, sleep) and forgets the previous
   // block, so no branch correction applies across the gap.
   void charge(uint64_t cycles) {
@@ -44,6 +80,8 @@ class CycleClock {
     previous_entry_ = nullptr;
   }
 
+  // The block charged last, or nothing after charge() (or before the first block).
+  const BlockTiming* previous_block() const { return previous_; }
   uint64_t cycles() const { return cycles_; }
   uint64_t instructions() const { return instructions_; }
   ExecutionCounters now() const { return {cycles_, instructions_, flash_ifetch_, flash_data_}; }
@@ -80,7 +118,20 @@ class CycleClock {
     std::array<Entry*, 2> next{nullptr, nullptr};
     unsigned next_victim = 0;
   };
-  Entry& entry(uc_engine* uc, uint32_t address, uint32_t size);
+  static uint64_t block_key(uint64_t address, uint32_t size) { return (address << 16) ^ size; }
+  // The block's entry: first through the previous block's two successors.
+  Entry& entry(uc_engine* uc, uint32_t address, uint32_t size) {
+    const uint64_t key = block_key(address, size);
+    Entry* prev = previous_entry_;
+    if (prev != nullptr) [[likely]] {
+      if (prev->next_key[0] == key) [[likely]]
+        return *prev->next[0];
+      if (prev->next_key[1] == key) return *prev->next[1];
+    }
+    return miss(uc, address, size, key);
+  }
+  // Not a cached successor: looks the block up and remembers it as one.
+  Entry& miss(uc_engine* uc, uint32_t address, uint32_t size, uint64_t key);
   Entry& lookup(uc_engine* uc, uint32_t address, uint32_t size, uint64_t key);
   static void on_data_read(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                            int64_t value, void* user);

@@ -74,6 +74,9 @@ struct BlockTiming {
   uint32_t mispredict_penalty = 0;
   mutable uint8_t predictor = 1;      // model scratch: 0-1 predict not taken, 2-3 taken
   bool first_wide_unaligned = false;  // first instruction is 32-bit at a halfword address
+  // The block may change R13 or the stack in use (writes SP, MSR, SVC, an undecodable
+  // tail): the machine reads SP after it only then, for the stack low-water mark.
+  bool writes_sp = true;
   // M7 dual issue across blocks (set by the model): `exit_unit` != kNoPairing when the
   // last instruction issued alone and its cycle was left uncharged for the next
   // block's first instruction to share; `first_unit` != kNoPairing when this block's
