@@ -9,21 +9,9 @@
 namespace mcuprof::sim::cycle {
 namespace {
 
-// P for B, B<c>, BL, BX, BLX, CBZ/CBNZ and data processing to the PC (R-BRANCH): 1,
-// as measured on Cortex-M4 silicon (a taken branch 2 cycles, a call and its return 4).
-// The TRM gives 1..3; the +1 for a 32-bit target at a halfword address is
-// R-BRANCH-ALIGN, added at run time.
-constexpr uint32_t kBranchRefill = 1;
-constexpr uint32_t kLoadRefill = 3;  // reload after a load to the PC (R-LDR-PC, R-POP-PC)
-constexpr uint32_t kIsbCycles = 3;   // ISB: 1 + B, B = a refill (R-BARRIER; not measured)
-
 bool is_data_processing(InsnClass c) {
   return c == InsnClass::Alu || c == InsnClass::Multiply || c == InsnClass::MultiplyLong ||
          c == InsnClass::Divide;
-}
-
-unsigned core_regs(RegMask m) {
-  return static_cast<unsigned>(__builtin_popcountll(m & 0x7FFF));
 }
 
 }  // namespace

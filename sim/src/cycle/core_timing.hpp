@@ -15,6 +15,19 @@ namespace mcuprof::sim::cycle {
 
 enum class Family { M0, M0Plus, M3, M4, M33, M7 };
 
+// Shared by the M3/M4 and M33 rules (armv7m_timing.cpp, m33_timing.cpp).
+// P for B, B<c>, BL, BX, BLX, CBZ/CBNZ and data processing to the PC (R-BRANCH,
+// R33-BRANCH-PAIR): 1, as measured on silicon (a taken branch 2 cycles). The TRM gives
+// 1..3; the +1 for a 32-bit target at a halfword address is R-BRANCH-ALIGN, at run time.
+inline constexpr uint32_t kBranchRefill = 1;
+inline constexpr uint32_t kLoadRefill = 3;  // reload after a load to the PC (R-LDR-PC, R-POP-PC)
+inline constexpr uint32_t kIsbCycles = 3;   // ISB: 1 + B, B = a refill (R-BARRIER; not measured)
+
+// Core registers r0..r14 in a register mask.
+inline unsigned core_regs(RegMask m) {
+  return static_cast<unsigned>(__builtin_popcountll(m & 0x7FFF));
+}
+
 Family family_of(targets::Core core);
 
 struct StaticTiming {

@@ -12,15 +12,9 @@
 namespace mcuprof::sim::cycle {
 namespace {
 
-constexpr uint32_t kBranchRefill = 1;  // taken branch 2 cycles (R33-BRANCH-PAIR, [JNK33])
-constexpr uint32_t kLoadRefill = 3;    // load to the PC: kept from the M4 (R-POP-PC)
-constexpr uint32_t kLoadLatency = 2;   // R33-LDR: result usable 2 cycles after issue
-constexpr uint32_t kMulLatency = 2;    // R33-MUL, R33-OP2: multiply/MAC/operand2 results
-constexpr uint32_t kFpMacBlock = 3;    // R33-VFMA: no FP instruction in the next 2 cycles
-
-unsigned core_regs(RegMask m) {
-  return static_cast<unsigned>(__builtin_popcountll(m & 0x7FFF));
-}
+constexpr uint32_t kLoadLatency = 2;  // R33-LDR: result usable 2 cycles after issue
+constexpr uint32_t kMulLatency = 2;   // R33-MUL, R33-OP2: multiply/MAC/operand2 results
+constexpr uint32_t kFpMacBlock = 3;   // R33-VFMA: no FP instruction in the next 2 cycles
 
 bool is_fp_datapath(InsnClass c) {
   return c == InsnClass::FpAlu || c == InsnClass::FpMac || c == InsnClass::FpDivide;
@@ -156,7 +150,7 @@ StaticTiming time_m33(std::span<const Insn> insns) {
         c = prev != nullptr ? 0 : 1;  // R33-IT: pairs with any preceding instruction
         break;
       case InsnClass::Isb:
-        c = 3;  // R-BARRIER
+        c = kIsbCycles;  // R-BARRIER
         break;
       case InsnClass::Barrier:
       case InsnClass::Nop:
