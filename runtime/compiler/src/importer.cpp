@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <set>
+#include <tuple>
 
 #include "tflite_subset_generated.h"
 
@@ -421,6 +422,15 @@ class Importer {
     is_act_int8(in, "input"), is_act_int8(out, "output"), not_const(out);
     return {in, out};
   }
+  // CONV_2D and DEPTHWISE_CONV_2D: a variable int8 NHWC input, rank-4 weights and an
+  // int8 NHWC output; returns {input, weights, output}.
+  std::tuple<int32_t, int32_t, int32_t> conv_tensors(const Operator& o) const {
+    const auto [in, out] = int8_in_out(o);
+    const int32_t w = o.inputs[1];
+    not_const(in);
+    is_rank(in, 4, "input"), is_rank(w, 4, "weights"), is_rank(out, 4, "output");
+    return {in, w, out};
+  }
   // CONV_2D and DEPTHWISE_CONV_2D read the same window options.
   template <typename ConvOptions>
   static void conv_options(OpOptions& opt, const ConvOptions& x) {
@@ -438,10 +448,7 @@ class Importer {
         const auto* x = op->builtin_options_as_Conv2DOptions();
         need(x != nullptr, "missing Conv2DOptions");
         conv_options(opt, *x);
-        const auto [in, out] = int8_in_out(o);
-        const int32_t w = o.inputs[1];
-        not_const(in);
-        is_rank(in, 4, "input"), is_rank(w, 4, "weights"), is_rank(out, 4, "output");
+        const auto [in, w, out] = conv_tensors(o);
         const auto& ws = T(w).shape;
         need(ws[3] == T(in).shape[3], fmt::format("weights expect {} input channels, input has {} "
                                                   "(grouped convolution not supported)",
@@ -457,10 +464,7 @@ class Importer {
         const auto* x = op->builtin_options_as_DepthwiseConv2DOptions();
         need(x != nullptr, "missing DepthwiseConv2DOptions");
         conv_options(opt, *x);
-        const auto [in, out] = int8_in_out(o);
-        const int32_t w = o.inputs[1];
-        not_const(in);
-        is_rank(in, 4, "input"), is_rank(w, 4, "weights"), is_rank(out, 4, "output");
+        const auto [in, w, out] = conv_tensors(o);
         const auto& ws = T(w).shape;
         need(ws[0] == 1, "depthwise weights must have shape [1, H, W, C]");
         const int32_t cin = T(in).shape[3];
