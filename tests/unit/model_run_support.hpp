@@ -18,6 +18,11 @@ namespace mcuprof::test {
 std::vector<std::vector<uint8_t>> reference_run(const compiler::Graph& g,
                                                 const std::vector<std::vector<uint8_t>>& inputs);
 
+// The graph's output tensors out of `tensors` (as reference_run gives them), concatenated
+// in output order: what host_run and the firmware's --output give.
+std::vector<uint8_t> graph_outputs(const compiler::Graph& g,
+                                   const std::vector<std::vector<uint8_t>>& tensors);
+
 // The image run by the host build of the executor: the outputs' bytes, concatenated.
 std::vector<uint8_t> host_run(const std::vector<uint8_t>& image,
                               const std::vector<std::vector<uint8_t>>& inputs);

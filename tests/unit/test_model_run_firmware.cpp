@@ -54,11 +54,7 @@ TEST_P(ModelRunFirmware, OutputsAreByteIdenticalToHostAndReference) {
     const auto inputs = profiler::model_inputs(compiled, std::nullopt);
     const auto host = host_run(compiled.image, inputs);
     const auto ref = reference_run(compiled.graph, inputs);
-    std::vector<uint8_t> expected;
-    for (const auto o : compiled.graph.outputs) {
-      const auto& b = ref[static_cast<size_t>(o)];
-      expected.insert(expected.end(), b.begin(), b.end());
-    }
+    const std::vector<uint8_t> expected = graph_outputs(compiled.graph, ref);
 
     profiler::ModelRunRequest r;
     r.model = model.path;

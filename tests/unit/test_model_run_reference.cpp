@@ -333,6 +333,16 @@ std::vector<std::vector<uint8_t>> reference_run(const Graph& g,
   return t;
 }
 
+std::vector<uint8_t> graph_outputs(const Graph& g,
+                                   const std::vector<std::vector<uint8_t>>& tensors) {
+  std::vector<uint8_t> out;
+  for (const auto o : g.outputs) {
+    const auto& b = tensors[static_cast<size_t>(o)];
+    out.insert(out.end(), b.begin(), b.end());
+  }
+  return out;
+}
+
 std::vector<uint8_t> host_run(const std::vector<uint8_t>& image,
                               const std::vector<std::vector<uint8_t>>& inputs) {
   // Both the image and the arena must be 16-byte aligned: copy into aligned storage.
@@ -401,11 +411,7 @@ TEST(ModelRunReference, HostExecutorMatchesReferenceOnEveryModel) {
     const auto inputs = profiler::model_inputs(compiled, std::nullopt);
     const auto host = host_run(compiled.image, inputs);
     const auto ref = reference_run(compiled.graph, inputs);
-    std::vector<uint8_t> expected;
-    for (const auto o : compiled.graph.outputs) {
-      const auto& b = ref[static_cast<size_t>(o)];
-      expected.insert(expected.end(), b.begin(), b.end());
-    }
+    const std::vector<uint8_t> expected = graph_outputs(compiled.graph, ref);
     ASSERT_FALSE(expected.empty());
     EXPECT_EQ(host, expected);
     // Not a degenerate output: a model whose output is constant would prove little.
