@@ -83,6 +83,18 @@ int apply_gates(const RunArgs& args, const std::vector<Gate>& gates, const nlohm
   return status;
 }
 
+// Ends the one-line verdict both run forms print (where the run was stored), then the
+// function table and the gates.
+int finish_run_line(const RunArgs& args, const std::vector<Gate>& gates, const nlohmann::json& s,
+                    int exit_status) {
+  if (!s["run_id"].is_null())
+    fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
+               s["database"].get<std::string>());
+  fmt::print(stderr, "\n");
+  if (s.contains("functions")) print_functions(s);
+  return apply_gates(args, gates, s, exit_status);
+}
+
 int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   ModelRunRequest m;
   m.model = args.request.firmware;
@@ -113,12 +125,7 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   fmt::print(stderr, ", peak SRAM {} bytes", format_count(s.value("peak_sram_bytes", uint64_t{0})));
   if (s.value("schedule", std::string("layer")) != "layer")
     fmt::print(stderr, ", schedule {}", s["schedule"].get<std::string>());
-  if (!s["run_id"].is_null())
-    fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
-               s["database"].get<std::string>());
-  fmt::print(stderr, "\n");
-  if (s.contains("functions")) print_functions(s);
-  return apply_gates(args, gates, s, outcome.exit_status);
+  return finish_run_line(args, gates, s, outcome.exit_status);
 }
 
 int run(RunArgs& args) {
@@ -148,13 +155,7 @@ int run(RunArgs& args) {
              request.firmware.filename().string(), s["target"].get<std::string>(), how,
              format_count(s["total_cycles"].get<uint64_t>()), s["latency_ms"].get<double>(),
              s["clock_hz"].get<double>() / 1e6, format_count(s["instructions"].get<uint64_t>()));
-  if (!s["run_id"].is_null())
-    fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
-               s["database"].get<std::string>());
-  fmt::print(stderr, "\n");
-  if (s.contains("functions")) print_functions(s);
-
-  return apply_gates(args, gates, s, outcome.exit_status);
+  return finish_run_line(args, gates, s, outcome.exit_status);
 }
 
 }  // namespace
