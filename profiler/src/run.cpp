@@ -186,15 +186,15 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
       run_record(request, target, prepared, result, attribution, started_at, report);
   // Memory reserved for the whole run: .data + .bss and a model runner's kernel scratch
   // (placed after the arena, never announced as a tensor).
-  const uint64_t static_bytes =
-      static_sram_bytes(prepared.image, attribution) + request.scratch_after_arena;
+  const SramTimeline sram =
+      sram_timeline(attribution, events.stack(),
+                    static_sram_bytes(prepared.image, attribution) + request.scratch_after_arena);
   int64_t run_id = 0;
   if (store) {
     try {
-      run_id =
-          record_run(*store, record, recorder.take(), attribution, events.stack(), static_bytes,
-                     functions ? functions->spans() : std::vector<traces::Span>{},
-                     observed ? &*observed : nullptr);
+      run_id = record_run(*store, record, recorder.take(), attribution, events.stack(), sram,
+                          functions ? functions->spans() : std::vector<traces::Span>{},
+                          observed ? &*observed : nullptr);
     } catch (const traces::TraceError& e) {
       throw CommandError(exit_code::kIoError, e.what());
     }
@@ -203,7 +203,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   RunOutcome outcome;
   outcome.exit_status = process_exit_status(result);
   auto& s = outcome.summary;
-  s = run_summary({target, record, result, attribution, events.stack(), static_bytes});
+  s = run_summary({target, record, result, attribution, sram});
   s["unmodelled_registers"] = unmodelled.seen();
   s["run_id"] = store ? nlohmann::json(run_id) : nlohmann::json();
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();

@@ -136,19 +136,17 @@ nlohmann::json run_summary(const SummaryInputs& in) {
   s["detail"] = result.detail;
   s["pc"] = result.pc;
   if (result.report) s["fault_report"] = fault_report_json(*result.report);
-  const std::vector<uint64_t> span_peaks = span_sram_peaks(attribution, in.stack, in.static_bytes);
   s["spans"] = nlohmann::json::array();
   for (size_t k = 0; k < attribution.spans.size(); ++k) {
     s["spans"].push_back(span_json(attribution.spans[k]));
-    s["spans"].back()["sram_peak_bytes"] = span_peaks[k];
+    s["spans"].back()["sram_peak_bytes"] = in.sram.span_peaks[k];
     if (!record.flash_data_measured) s["spans"].back()["flash_data_bytes"] = nullptr;
   }
   s["arena_peak_bytes"] = attribution.arena_peak_live_bytes;
-  s["static_sram_bytes"] = in.static_bytes;
-  const MemoryPeak peak = memory_peak(attribution, in.stack, in.static_bytes);
-  s["stack_peak_bytes"] = peak.stack_peak_bytes;
-  s["peak_sram_bytes"] = peak.total_bytes;
-  s["peak_sram_cycle"] = peak.cycle;
+  s["static_sram_bytes"] = in.sram.static_bytes;
+  s["stack_peak_bytes"] = in.sram.stack_peak_bytes;
+  s["peak_sram_bytes"] = in.sram.peak_bytes;
+  s["peak_sram_cycle"] = in.sram.peak_cycle;
   uint64_t macs = 0;
   for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
   s["macs"] = macs;

@@ -33,8 +33,7 @@ struct SummaryInputs {
   const traces::RunRecord& record;
   const sim::RunResult& result;
   const Attribution& attribution;
-  const std::vector<StackSample>& stack;
-  uint64_t static_bytes = 0;
+  const SramTimeline& sram;
 };
 
 // Every field but the optional ones the caller adds (run_id, database, functions).

@@ -161,29 +161,24 @@ traces::Span to_trace_span(const Attribution& a, const Span& s, uint64_t sram_pe
 
 }  // namespace
 
-MemoryPeak memory_peak(const Attribution& attribution, const std::vector<StackSample>& stack,
-                       uint64_t static_bytes) {
-  MemoryPeak peak;
-  for (const auto& s : total_series(attribution, stack, static_bytes))
-    if (s.bytes > peak.total_bytes) peak = {s.bytes, s.cycle, 0};
-  for (const auto& s : stack) peak.stack_peak_bytes = std::max(peak.stack_peak_bytes, s.bytes);
-  return peak;
-}
-
-std::vector<uint64_t> span_sram_peaks(const Attribution& attribution,
-                                      const std::vector<StackSample>& stack,
-                                      uint64_t static_bytes) {
-  const std::vector<StackSample> total = total_series(attribution, stack, static_bytes);
-  const SeriesPeaks peaks(total);
-  std::vector<uint64_t> out;
-  out.reserve(attribution.spans.size());
-  for (const auto& s : attribution.spans) out.push_back(peaks.peak(s.begin.cycles, s.end.cycles));
-  return out;
+SramTimeline sram_timeline(const Attribution& attribution, const std::vector<StackSample>& stack,
+                           uint64_t static_bytes) {
+  SramTimeline t;
+  t.static_bytes = static_bytes;
+  t.total = total_series(attribution, stack, static_bytes);
+  for (const auto& s : t.total)
+    if (s.bytes > t.peak_bytes) t.peak_bytes = s.bytes, t.peak_cycle = s.cycle;
+  for (const auto& s : stack) t.stack_peak_bytes = std::max(t.stack_peak_bytes, s.bytes);
+  const SeriesPeaks peaks(t.total);
+  t.span_peaks.reserve(attribution.spans.size());
+  for (const auto& s : attribution.spans)
+    t.span_peaks.push_back(peaks.peak(s.begin.cycles, s.end.cycles));
+  return t;
 }
 
 int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
                    std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
-                   const std::vector<StackSample>& stack, uint64_t static_bytes,
+                   const std::vector<StackSample>& stack, const SramTimeline& sram,
                    std::vector<traces::Span> extra_spans, const MemoryObservationResult* observed) {
   uint64_t macs = 0;
   for (const auto& s : attribution.spans)
@@ -191,8 +186,7 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
   record.macs = macs;
   record.arena_bytes = attribution.arena_size.value_or(0);
   const uint64_t end = attribution.spans.empty() ? 0 : attribution.spans[0].end.cycles;
-  const std::vector<StackSample> total = total_series(attribution, stack, static_bytes);
-  const std::vector<uint64_t> peaks = span_sram_peaks(attribution, stack, static_bytes);
+  const uint64_t static_bytes = sram.static_bytes;
 
   traces::RunWriter writer(store, std::move(record));
   // MACs are stored inclusive, like the other figures: a patch or stage has its layers'.
@@ -204,7 +198,7 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
     if (sp.parent >= 0) inclusive_macs[static_cast<size_t>(sp.parent)] += inclusive_macs[k];
   }
   for (size_t k = 0; k < attribution.spans.size(); ++k) {
-    traces::Span t = to_trace_span(attribution, attribution.spans[k], peaks[k]);
+    traces::Span t = to_trace_span(attribution, attribution.spans[k], sram.span_peaks[k]);
     t.macs = inclusive_macs[k];
     writer.add_span(std::move(t));
   }
@@ -216,7 +210,7 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
     writer.add_counter(traces::track::kSramArena, a.cycle, static_cast<int64_t>(a.live_bytes));
   for (const auto& s : stack)
     writer.add_counter(traces::track::kSramStack, s.cycle, static_cast<int64_t>(s.bytes));
-  for (const auto& t : total)
+  for (const auto& t : sram.total)
     writer.add_counter(traces::track::kSramTotal, t.cycle, static_cast<int64_t>(t.bytes));
   if (end > 0) {
     writer.add_counter(traces::track::kSramStatic, end, static_cast<int64_t>(static_bytes));

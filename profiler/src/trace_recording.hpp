@@ -21,20 +21,21 @@ struct StackSample {
   uint64_t bytes = 0;
 };
 
-// The run's SRAM peak: static + planned arena + stack, at the moment their sum is highest.
-struct MemoryPeak {
-  uint64_t total_bytes = 0;
-  uint64_t cycle = 0;
-  uint64_t stack_peak_bytes = 0;
+// The run's SRAM over time — static + planned arena + stack — computed once and read by
+// both the stored run and the summary: the total as one step series, the highest total
+// inside every span of the attribution (same order: its value when the span begins and
+// every sample up to its end) and the run's peak.
+struct SramTimeline {
+  uint64_t static_bytes = 0;
+  std::vector<StackSample> total;
+  std::vector<uint64_t> span_peaks;
+  uint64_t peak_bytes = 0;        // the highest total ...
+  uint64_t peak_cycle = 0;        // ... first reached here
+  uint64_t stack_peak_bytes = 0;  // the deepest stack sample
 };
 
-MemoryPeak memory_peak(const Attribution& attribution, const std::vector<StackSample>& stack,
-                       uint64_t static_bytes);
-
-// For every span of the attribution (same order), the highest static + arena + stack
-// total inside it: the value in force when it begins and every sample up to its end.
-std::vector<uint64_t> span_sram_peaks(const Attribution& attribution,
-                                      const std::vector<StackSample>& stack, uint64_t static_bytes);
+SramTimeline sram_timeline(const Attribution& attribution, const std::vector<StackSample>& stack,
+                           uint64_t static_bytes);
 
 // Bytes of SRAM the image occupies statically (.data + .bss of every writable segment),
 // less the arena when the arena lies inside them (it is counted on its own track).
@@ -52,7 +53,7 @@ inline constexpr const char* kOobTrack = "memory.oob";
 inline constexpr const char* kOobKind = "oob-write";
 int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
                    std::vector<traces::ConsoleChunk> console, const Attribution& attribution,
-                   const std::vector<StackSample>& stack, uint64_t static_bytes,
+                   const std::vector<StackSample>& stack, const SramTimeline& sram,
                    std::vector<traces::Span> extra_spans = {},
                    const MemoryObservationResult* observed = nullptr);
 
