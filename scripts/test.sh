@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (builds first if needed). GUI tests run headless.
+# README command 2: builds the tests (and whatever else is not built yet) in build/, then
+# runs the whole suite. GUI tests run headless. Tests that need the real models in
+# ../shared/models skip, naming the file, when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ ! -f build/build.ninja ]]; then scripts/build.sh; else cmake --build build -j"$(nproc)"; fi
+bash scripts/build.sh -DMCUPROF_BUILD_TESTS=ON
 QT_QPA_PLATFORM=offscreen ctest --test-dir build --output-on-failure -j"$(nproc)"
