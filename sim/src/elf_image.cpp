@@ -177,11 +177,12 @@ ElfImage ElfImage::from_bytes(std::vector<uint8_t> bytes, const std::string& ori
   size_t phnum = 0;
   if (elf_getphdrnum(elf.get(), &phnum) != 0)
     invalid(origin, fmt::format("unreadable program header table ({})", elf_errmsg(-1)));
-  if (phnum > 0 && (ehdr.e_phoff >= bytes.size() ||
-                    ehdr.e_phoff + uint64_t{phnum} * ehdr.e_phentsize > bytes.size()))
+  // libelf counts only the headers that fit in the file: check the declared number.
+  const uint64_t declared = ehdr.e_phnum == PN_XNUM ? phnum : ehdr.e_phnum;
+  if (declared > 0 && ehdr.e_phoff + declared * ehdr.e_phentsize > bytes.size())
     invalid(origin, fmt::format("truncated ELF: its {} program headers at offset {} end past "
                                 "the end of the file ({} bytes)",
-                                phnum, ehdr.e_phoff, bytes.size()));
+                                declared, ehdr.e_phoff, bytes.size()));
   for (size_t i = 0; i < phnum; ++i) {
     GElf_Phdr ph;
     if (gelf_getphdr(elf.get(), static_cast<int>(i), &ph) == nullptr)

@@ -28,8 +28,8 @@ void expect_status_3_on_every_board(const Expect& e) {
     const auto elf = test::test_firmware(target.name, e.program);
     if (!std::filesystem::exists(elf)) continue;
     ++boards;
-    const auto r = test::run_process(
-        {test::mcuprof_binary().string(), "run", elf.string(), "--target", target.name});
+    const auto r = test::run_process({test::mcuprof_binary().string(), "run", elf.string(),
+                                      "--target", target.name, "--max-cycles", "20000000"});
     EXPECT_EQ(r.status, 3) << target.name << ": " << r.err;
     EXPECT_NE(r.err.find("exited with status 3"), std::string::npos) << target.name << r.err;
     EXPECT_NE(r.out.find(e.out), std::string::npos) << target.name << ": " << r.out;
