@@ -188,7 +188,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   // (placed after the arena, never announced as a tensor).
   const SramTimeline sram =
       sram_timeline(attribution, events.stack(),
-                    static_sram_bytes(prepared.image, attribution) + request.scratch_after_arena);
+                    static_sram_bytes(prepared.image, target, attribution) + request.scratch_after_arena);
   int64_t run_id = 0;
   if (store) {
     try {

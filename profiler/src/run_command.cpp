@@ -51,6 +51,9 @@ void print_functions(const nlohmann::json& s) {
 
 // A .tflite flatbuffer carries "TFL3" at bytes 4..7; an ELF starts with 0x7F 'E' 'L' 'F'.
 bool is_tflite(const std::filesystem::path& path) {
+  // Only a regular file is opened: a FIFO would block (the loader names what it is).
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return path.extension() == ".tflite";
   std::ifstream in(path, std::ios::binary);
   std::array<char, 8> head{};
   in.read(head.data(), head.size());

@@ -11,19 +11,36 @@
 
 namespace mcuprof::profiler {
 
-uint64_t static_sram_bytes(const sim::ElfImage& image, const Attribution& attribution) {
+namespace {
+
+// Bytes of [a_lo, a_hi) that also lie in [b_lo, b_hi).
+uint64_t overlap(uint64_t a_lo, uint64_t a_hi, uint64_t b_lo, uint64_t b_hi) {
+  const uint64_t lo = std::max(a_lo, b_lo);
+  const uint64_t hi = std::min(a_hi, b_hi);
+  return hi > lo ? hi - lo : 0;
+}
+
+}  // namespace
+
+uint64_t static_sram_bytes(const sim::ElfImage& image, const targets::Target& target,
+                           const Attribution& attribution) {
+  const bool arena = attribution.arena_address && attribution.arena_size;
+  const uint64_t arena_lo = arena ? *attribution.arena_address : 0;
+  const uint64_t arena_hi = arena ? arena_lo + *attribution.arena_size : 0;
   uint64_t bytes = 0;
-  bool arena_inside = false;
   for (const auto& seg : image.segments()) {
-    if (!seg.writable) continue;
-    bytes += seg.memory_size;
-    if (attribution.arena_address && attribution.arena_size &&
-        *attribution.arena_address >= seg.virtual_address &&
-        uint64_t{*attribution.arena_address} + *attribution.arena_size <=
-            uint64_t{seg.virtual_address} + seg.memory_size)
-      arena_inside = true;
+    // Run-time addresses (VMA): .data's bytes sit in flash until start-up copies them.
+    const uint64_t lo = seg.virtual_address;
+    const uint64_t hi = lo + seg.memory_size;
+    for (const auto& m : target.memories) {
+      if (!m.writable()) continue;  // SRAM and TCM: the board's RAM
+      const uint64_t in_lo = std::max<uint64_t>(lo, m.base);
+      const uint64_t in_hi = std::min<uint64_t>(hi, m.end());
+      if (in_hi <= in_lo) continue;
+      bytes += in_hi - in_lo;
+      if (arena) bytes -= overlap(in_lo, in_hi, arena_lo, arena_hi);
+    }
   }
-  if (arena_inside && bytes >= *attribution.arena_size) bytes -= *attribution.arena_size;
   return bytes;
 }
 

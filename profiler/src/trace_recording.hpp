@@ -9,6 +9,7 @@
 
 #include "mcuprof/profiler/attribution.hpp"
 #include "mcuprof/sim/elf_image.hpp"
+#include "mcuprof/targets/target.hpp"
 #include "mcuprof/traces/store.hpp"
 #include "mcuprof/traces/writer.hpp"
 #include "memory_observation.hpp"
@@ -37,9 +38,13 @@ struct SramTimeline {
 SramTimeline sram_timeline(const Attribution& attribution, const std::vector<StackSample>& stack,
                            uint64_t static_bytes);
 
-// Bytes of SRAM the image occupies statically (.data + .bss of every writable segment),
-// less the arena when the arena lies inside them (it is counted on its own track).
-uint64_t static_sram_bytes(const sim::ElfImage& image, const Attribution& attribution);
+// The one definition of static SRAM: the bytes of the image's segments whose run-time
+// addresses (VMA) lie in the board's RAM memories (SRAM, TCM) — .data, .bss and any
+// other section placed there —, whatever the segments' flags (a writable segment in
+// flash, e.g. one holding .init_array, is not SRAM), less the arena where it lies inside
+// them (it is counted on its own track).
+uint64_t static_sram_bytes(const sim::ElfImage& image, const targets::Target& target,
+                           const Attribution& attribution);
 
 // The name the runtime gives an op code of the trace protocol (mcuprof_op_type).
 std::string op_name(uint32_t op);

@@ -6,9 +6,12 @@
 #include <libelf.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 
 #include "mcuprof/sim/error.hpp"
 
@@ -61,16 +64,87 @@ void read_symbols(Elf* elf, const std::string& origin, std::vector<Symbol>& out,
 
 }  // namespace
 
-ElfImage ElfImage::load(const std::filesystem::path& path) {
+namespace {
+
+// Why `path` cannot be read as a firmware file, or nothing when it is a regular file.
+std::optional<std::string> not_a_file(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw SimError(SimError::Kind::FileNotFound,
-                   fmt::format("{}: no such firmware file", path.string()));
+  const fs::file_status st = fs::status(path, ec);  // follows symbolic links
+  switch (st.type()) {
+    case fs::file_type::regular:
+      return std::nullopt;
+    case fs::file_type::directory:
+      return "is a directory, not a firmware file";
+    case fs::file_type::fifo:
+      return "is a FIFO (named pipe), not a firmware file";
+    case fs::file_type::block:
+    case fs::file_type::character:
+      return "is a device, not a firmware file";
+    case fs::file_type::socket:
+      return "is a socket, not a firmware file";
+    case fs::file_type::not_found:
+      return "no such firmware file";
+    default:
+      return ec ? fmt::format("cannot read ({})", ec.message()) : "not a regular file";
+  }
+}
+
+std::string machine_name(unsigned machine) {
+  switch (machine) {
+    case EM_386:
+      return "x86";
+    case EM_X86_64:
+      return "x86-64";
+    case EM_AARCH64:
+      return "AArch64";
+    case EM_RISCV:
+      return "RISC-V";
+    case EM_XTENSA:
+      return "Xtensa";
+    case EM_AVR:
+      return "AVR";
+    case EM_MIPS:
+      return "MIPS";
+    case EM_PPC:
+    case EM_PPC64:
+      return "PowerPC";
+    default:
+      return fmt::format("machine {}", machine);
+  }
+}
+
+// 32-bit, little-endian, Arm: each mismatch in words, before libelf reads anything that
+// depends on the byte order.
+void check_architecture(const std::vector<uint8_t>& bytes, Elf* elf, const std::string& origin) {
+  if (bytes.size() > EI_DATA && bytes[EI_DATA] == ELFDATA2MSB)
+    throw SimError(
+        SimError::Kind::WrongArchitecture,
+        fmt::format("{}: big-endian ELF: Cortex-M firmware must be little-endian", origin));
+  if (bytes.size() > EI_DATA && bytes[EI_DATA] != ELFDATA2LSB)
+    invalid(origin, fmt::format("unknown ELF byte order {}", bytes[EI_DATA]));
+  const int cls = gelf_getclass(elf);
+  if (cls == ELFCLASS64)
+    throw SimError(SimError::Kind::WrongArchitecture,
+                   fmt::format("{}: 64-bit ELF: Cortex-M firmware is 32-bit", origin));
+  if (cls != ELFCLASS32) invalid(origin, "unknown ELF class (neither 32- nor 64-bit)");
+}
+
+}  // namespace
+
+ElfImage ElfImage::load(const std::filesystem::path& path) {
+  // Checked before opening: a FIFO would block, a directory reads as nothing.
+  if (auto why = not_a_file(path))
+    throw SimError(SimError::Kind::FileNotFound, fmt::format("{}: {}", path.string(), *why));
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw SimError(SimError::Kind::FileNotFound, fmt::format("{}: cannot read", path.string()));
+    throw SimError(SimError::Kind::FileNotFound,
+                   fmt::format("{}: cannot read ({})", path.string(), std::strerror(errno)));
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
+  if (in.bad())
+    throw SimError(SimError::Kind::FileNotFound,
+                   fmt::format("{}: read error after {} bytes", path.string(), bytes.size()));
   return from_bytes(std::move(bytes), path.string());
 }
 
@@ -79,18 +153,20 @@ ElfImage ElfImage::from_bytes(std::vector<uint8_t> bytes, const std::string& ori
     throw SimError(SimError::Kind::Emulator, "libelf initialisation failed");
   if (bytes.size() < 4 || bytes[0] != 0x7F || bytes[1] != 'E' || bytes[2] != 'L' || bytes[3] != 'F')
     invalid(origin, "not an ELF file");
+  if (bytes.size() < sizeof(Elf32_Ehdr))
+    invalid(origin,
+            fmt::format("truncated ELF: {} bytes, shorter than the ELF header", bytes.size()));
   ElfHandle elf(elf_memory(reinterpret_cast<char*>(bytes.data()), bytes.size()));
   if (!elf || elf_kind(elf.get()) != ELF_K_ELF) invalid(origin, "not an ELF file");
+  check_architecture(bytes, elf.get(), origin);
 
   GElf_Ehdr ehdr;
-  if (gelf_getehdr(elf.get(), &ehdr) == nullptr) invalid(origin, "malformed ELF header");
-  if (gelf_getclass(elf.get()) != ELFCLASS32 || ehdr.e_machine != EM_ARM ||
-      ehdr.e_ident[EI_DATA] != ELFDATA2LSB) {
-    throw SimError(
-        SimError::Kind::WrongArchitecture,
-        fmt::format("{}: ELF is for machine {} ({}-bit), not 32-bit little-endian Arm", origin,
-                    ehdr.e_machine, gelf_getclass(elf.get()) == ELFCLASS64 ? 64 : 32));
-  }
+  if (gelf_getehdr(elf.get(), &ehdr) == nullptr)
+    invalid(origin, fmt::format("malformed ELF header ({})", elf_errmsg(-1)));
+  if (ehdr.e_machine != EM_ARM)
+    throw SimError(SimError::Kind::WrongArchitecture,
+                   fmt::format("{}: ELF for {}, not Arm (Cortex-M firmware)", origin,
+                               machine_name(ehdr.e_machine)));
   if (ehdr.e_type != ET_EXEC)
     invalid(origin, "not an executable ELF (relocatable or shared object)");
 
@@ -99,15 +175,30 @@ ElfImage ElfImage::from_bytes(std::vector<uint8_t> bytes, const std::string& ori
   image.entry_ = static_cast<uint32_t>(ehdr.e_entry);
 
   size_t phnum = 0;
-  if (elf_getphdrnum(elf.get(), &phnum) != 0) invalid(origin, "unreadable program headers");
+  if (elf_getphdrnum(elf.get(), &phnum) != 0)
+    invalid(origin, fmt::format("unreadable program header table ({})", elf_errmsg(-1)));
+  // libelf counts only the headers that fit in the file: check the declared number.
+  const uint64_t declared = ehdr.e_phnum == PN_XNUM ? phnum : ehdr.e_phnum;
+  if (declared > 0 && ehdr.e_phoff + declared * ehdr.e_phentsize > bytes.size())
+    invalid(origin, fmt::format("truncated ELF: its {} program headers at offset {} end past "
+                                "the end of the file ({} bytes)",
+                                declared, ehdr.e_phoff, bytes.size()));
   for (size_t i = 0; i < phnum; ++i) {
     GElf_Phdr ph;
     if (gelf_getphdr(elf.get(), static_cast<int>(i), &ph) == nullptr)
-      invalid(origin, "unreadable program header");
+      invalid(origin, fmt::format("unreadable program header {} ({})", i, elf_errmsg(-1)));
     if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
-    if (ph.p_filesz > ph.p_memsz || ph.p_offset + ph.p_filesz > bytes.size() ||
-        ph.p_paddr + ph.p_memsz > 0x1'0000'0000ull)
-      invalid(origin, fmt::format("segment {} overruns the file or the address space", i));
+    if (ph.p_filesz > ph.p_memsz)
+      invalid(origin, fmt::format("segment {}: {} bytes in the file but only {} in memory", i,
+                                  ph.p_filesz, ph.p_memsz));
+    if (ph.p_offset + ph.p_filesz > bytes.size())
+      invalid(origin, fmt::format("truncated ELF: segment {}'s {} bytes at offset {} end past the "
+                                  "end of the file ({} bytes)",
+                                  i, ph.p_filesz, ph.p_offset, bytes.size()));
+    if (ph.p_paddr + ph.p_memsz > 0x1'0000'0000ull || ph.p_vaddr + ph.p_memsz > 0x1'0000'0000ull)
+      invalid(origin, fmt::format("segment {} at 0x{:08x} ({} bytes) runs past the end of the "
+                                  "32-bit address space",
+                                  i, ph.p_vaddr, ph.p_memsz));
     Segment seg;
     seg.load_address = static_cast<uint32_t>(ph.p_paddr);
     seg.virtual_address = static_cast<uint32_t>(ph.p_vaddr);
@@ -116,6 +207,7 @@ ElfImage ElfImage::from_bytes(std::vector<uint8_t> bytes, const std::string& ori
                      bytes.begin() + static_cast<std::ptrdiff_t>(ph.p_offset + ph.p_filesz));
     seg.executable = (ph.p_flags & PF_X) != 0;
     seg.writable = (ph.p_flags & PF_W) != 0;
+    seg.name = fmt::format("segment {}", i);
     image.segments_.push_back(std::move(seg));
   }
   if (image.segments_.empty()) invalid(origin, "no loadable segments");

@@ -6,9 +6,12 @@
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
+#include <exception>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cycle/cycle_clock.hpp"
@@ -22,6 +25,10 @@
 #include "semihosting.hpp"
 
 namespace mcuprof::sim {
+
+// The private peripheral bus: ITM, DWT, FPB, System Control Space.
+inline constexpr uint32_t kPpbBase = 0xE0000000;
+inline constexpr uint32_t kPpbSize = 0x00100000;
 
 struct UcCloser {
   void operator()(uc_engine* uc) const { uc_close(uc); }
@@ -101,6 +108,9 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   uint32_t last_block = 0;                 // start and size of the block executing now
   uint32_t last_block_size = 0;
   bool fp_checks = false;                           // blocks must be checked for FP instructions
+  bool divide_trap = false;                         // CCR.DIV_0_TRP (divide_trap.cpp)
+  std::unordered_set<uint64_t> divide_blocks;       // blocks searched for SDIV/UDIV
+  std::unordered_set<uint32_t> divide_hooks;        // SDIV/UDIV addresses with a code hook
   MemoryAccessObserver* memory_observer = nullptr;  // Machine::observe_memory
 
   Impl(const targets::Target& t, std::unique_ptr<CycleModel> m);
@@ -143,6 +153,9 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
     if (fp_checks) [[unlikely]] {
       if (check_fp(address, size)) return true;
     }
+    if (divide_trap) [[unlikely]] {
+      if (hook_divides(address, size)) return true;
+    }
     // The main stack only: thread stacks of an RTOS (PSP) live elsewhere. R13 is not
     // read after a block that cannot have changed it: it was not below the mark at that
     // block's entry and the mark only goes down (take_stack_use and every register write,
@@ -161,6 +174,12 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   const BlockIsa& isa_of(uint32_t address, uint32_t size);
   bool check_fp(uint32_t address, uint32_t size);
   void update_fp_checks();
+
+  // --- CCR.DIV_0_TRP (divide_trap.cpp) ------------------------------------------------
+  void update_divide_trap();
+  // Hooks the block's SDIV/UDIV not hooked yet; true (block restarted) when it did.
+  bool hook_divides(uint32_t address, uint32_t size);
+  static void on_divide(uc_engine* uc, uint64_t address, uint32_t size, void* user);
 
   // --- exceptions (exceptions.cpp) ----------------------------------------------------
   // Takes the highest-priority pending exception if it pre-empts; true when taken.
@@ -188,7 +207,26 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   std::string location(uint32_t address) const;
   std::string disassemble(uint32_t address);
 
-  // --- hooks (machine.cpp) ------------------------------------------------------------
+  // --- errors inside callbacks (hooks.cpp) -------------------------------------------
+  // The first C++ exception raised inside a Unicorn callback, rethrown by Machine::run
+  // after uc_emu_start returned: it must never unwind through Unicorn's C frames.
+  std::exception_ptr host_error;
+  // In a catch block: keeps the exception in flight, marks the run stopped, stops Unicorn.
+  void host_failure() noexcept;
+  // Runs a callback's body; an exception ends the run (host_failure) and the callback
+  // returns a neutral value to Unicorn.
+  template <class F>
+  auto guarded(F&& body) noexcept -> decltype(body()) {
+    using R = decltype(body());
+    try {
+      return body();
+    } catch (...) {
+      host_failure();
+      if constexpr (!std::is_void_v<R>) return R{};
+    }
+  }
+
+  // --- hooks (hooks.cpp) --------------------------------------------------------------
   static uint64_t ppb_read(uc_engine* uc, uint64_t offset, unsigned size, void* user);
   static void ppb_write(uc_engine* uc, uint64_t offset, unsigned size, uint64_t value, void* user);
   static void on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user);
@@ -204,5 +242,9 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
 };
 
 [[noreturn]] void emulator_error(std::string_view what, uc_err err);
+// The key of a basic block in the machine's per-block caches.
+inline uint64_t block_key(uint64_t address, uint32_t size) {
+  return (address << 16) ^ size;
+}
 
 }  // namespace mcuprof::sim

@@ -51,6 +51,15 @@ constexpr uint32_t kStderr = 3;
 // Longest string read from the guest in one call (guards against runaway pointers).
 constexpr uint32_t kMaxString = 1u << 20;
 
+// The feature file (Semihosting v2, "Semihosting extensions"): the magic "SHFB" and one
+// feature byte. SH_EXT_EXIT_EXTENDED (bit 0): SYS_EXIT_EXTENDED is available, so
+// newlib's rdimon and picolibc report the real exit status; SH_EXT_STDOUT_STDERR
+// (bit 1): ":tt" opened for writing is stdout, opened for appending is stderr.
+constexpr char kFeaturesName[] = ":semihosting-features";
+constexpr uint8_t kExtExitExtended = 1u << 0;
+constexpr uint8_t kExtStdoutStderr = 1u << 1;
+constexpr uint8_t kFeatureFile[5] = {'S', 'H', 'F', 'B', kExtExitExtended | kExtStdoutStderr};
+
 SemihostingResult value(uint32_t r0) {
   SemihostingResult r;
   r.r0 = r0;
@@ -101,6 +110,7 @@ SemihostingResult Semihosting::open(uint32_t arg) {
     errno_ = kEacces;
     return value(kMinusOne);
   }
+  if (name == kFeaturesName) return open_features(mode);
   const auto path = sandboxed(name);
   if (!path) {
     errno_ = root_ ? kEacces : kEnoent;
@@ -109,6 +119,24 @@ SemihostingResult Semihosting::open(uint32_t arg) {
   std::FILE* f = std::fopen(path->c_str(), kModes[mode]);
   if (f == nullptr) {
     errno_ = kEnoent;
+    return value(kMinusOne);
+  }
+  const uint32_t handle = next_handle_++;
+  files_[handle].reset(f);
+  return value(handle);
+}
+
+// The feature file is read-only; it is an in-memory stream, so SYS_READ, SYS_SEEK,
+// SYS_FLEN and SYS_CLOSE treat it as any other open file.
+SemihostingResult Semihosting::open_features(uint32_t mode) {
+  if (mode >= 2) {  // "r" and "rb" only
+    errno_ = kEacces;
+    return value(kMinusOne);
+  }
+  // fmemopen in a read mode never writes to the buffer.
+  std::FILE* f = fmemopen(const_cast<uint8_t*>(kFeatureFile), sizeof kFeatureFile, "rb");
+  if (f == nullptr) {
+    errno_ = kEio;
     return value(kMinusOne);
   }
   const uint32_t handle = next_handle_++;

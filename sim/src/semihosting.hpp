@@ -2,7 +2,8 @@
 // console I/O, clock and time, heap info and exit. Follows "Semihosting for AArch32
 // and AArch64" v2 (Arm). Host files: only under the sandbox folder the user names
 // (set_root); names are relative to it, and ".." or absolute names that would leave
-// it are refused. Without a folder only the console (":tt") opens.
+// it are refused. Without a folder only the console (":tt") and the feature file
+// (":semihosting-features": SH_EXT_EXIT_EXTENDED and SH_EXT_STDOUT_STDERR) open.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,7 @@ class Semihosting {
  private:
   bool read_words(uint32_t address, uint32_t* words, uint32_t count);
   SemihostingResult open(uint32_t arg);
+  SemihostingResult open_features(uint32_t mode);
   SemihostingResult write(uint32_t arg);
   SemihostingResult read(uint32_t arg);
 

@@ -20,12 +20,21 @@ std::string linker_script(const Target& target) {
   out += "}\n\n";
   out += fmt::format("__stack_bytes = 0x{:X};\n", target.stack_bytes);
   out += fmt::format("__target_clock_hz = {};\n\n", target.clock_hz);
-  out += R"(SECTIONS
+  // Program headers by hand: ld would otherwise merge the writable .init_array into the
+  // code segment and mark all of flash writable (RWE).
+  out += R"(PHDRS
+{
+  code PT_LOAD FLAGS(5);         /* R X: vector table, code, constants, init/fini arrays */
+  data PT_LOAD FLAGS(6);         /* RW: .data (its bytes loaded into code memory) and .bss */
+  exidx 0x70000001 FLAGS(4);     /* PT_ARM_EXIDX: the unwind index */
+}
+
+SECTIONS
 {
   .isr_vector : ALIGN(128)
   {
     KEEP(*(.isr_vector))
-  } > CODE
+  } > CODE :code
 
   .text :
   {
@@ -40,18 +49,31 @@ std::string linker_script(const Target& target) {
     . = ALIGN(4);
     *(.rodata .rodata.*)
     . = ALIGN(4);
+  } > CODE
+
+  /* Constructor and destructor tables, each its own output section in code memory as in
+     GCC's default scripts: read-only at run time, run by __libc_init_array and
+     __libc_fini_array between the __*_array_start and __*_array_end labels
+     (prioritised entries first). */
+  .preinit_array :
+  {
     __preinit_array_start = .;
     KEEP(*(.preinit_array))
     __preinit_array_end = .;
+  } > CODE
+  .init_array :
+  {
     __init_array_start = .;
-    KEEP(*(SORT(.init_array.*)))
-    KEEP(*(.init_array))
+    KEEP(*(SORT_BY_INIT_PRIORITY(.init_array.*) SORT_BY_INIT_PRIORITY(.ctors.*)))
+    KEEP(*(.init_array .ctors))
     __init_array_end = .;
+  } > CODE
+  .fini_array :
+  {
     __fini_array_start = .;
-    KEEP(*(SORT(.fini_array.*)))
-    KEEP(*(.fini_array))
+    KEEP(*(SORT_BY_INIT_PRIORITY(.fini_array.*) SORT_BY_INIT_PRIORITY(.dtors.*)))
+    KEEP(*(.fini_array .dtors))
     __fini_array_end = .;
-    . = ALIGN(4);
   } > CODE
 
   .ARM.extab : { *(.ARM.extab* .gnu.linkonce.armextab.*) } > CODE
@@ -60,7 +82,7 @@ std::string linker_script(const Target& target) {
     __exidx_start = .;
     *(.ARM.exidx* .gnu.linkonce.armexidx.*)
     __exidx_end = .;
-  } > CODE
+  } > CODE :code :exidx
 
   .data : ALIGN(4)
   {
@@ -68,7 +90,7 @@ std::string linker_script(const Target& target) {
     *(.data .data.*)
     . = ALIGN(4);
     __data_end__ = .;
-  } > DATA AT > CODE
+  } > DATA AT > CODE :data
   __data_load__ = LOADADDR(.data);
 
   /* Everything in code memory past this point is free, e.g. for a model image. */
@@ -77,7 +99,7 @@ std::string linker_script(const Target& target) {
   __model_image_start = ALIGN(__code_end__, 16);
   __model_image_end = ORIGIN(CODE) + LENGTH(CODE);
 
-  .bss (NOLOAD) : ALIGN(4)
+  .bss : ALIGN(4)
   {
     __bss_start__ = .;
     *(.bss .bss.*)
@@ -94,6 +116,7 @@ std::string linker_script(const Target& target) {
 
   __StackTop = ORIGIN(DATA) + LENGTH(DATA);
   _estack = __StackTop;
+  __stack = __StackTop;  /* newlib's rdimon crt0 takes its stack from here */
   __StackLimit = __StackTop - __stack_bytes;
   _stack_limit = __StackLimit;
   __HeapLimit = __StackLimit;

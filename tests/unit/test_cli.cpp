@@ -104,7 +104,7 @@ TEST(Cli, BadInputGetsOneLineAndItsOwnStatusAndLeavesTheDatabaseIntact) {
       {{"run", "--target", "stm32f412", (dir / "notes.elf").string(), "--db", db.string()},
        exit_code::kDataError, "not an ELF file"},
       {{"run", "--target", "stm32f412", test::mcuprof_binary().string(), "--db", db.string()},
-       exit_code::kDataError, "not 32-bit little-endian Arm"},
+       exit_code::kDataError, "64-bit ELF: Cortex-M firmware is 32-bit"},
       {{"run", "--target", "nosuchboard", elf.string(), "--db", db.string()}, exit_code::kDataError,
        "known: "},
       {{"run", elf.string()}, exit_code::kUsage, "--target"},

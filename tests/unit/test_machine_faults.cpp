@@ -30,6 +30,9 @@ const FaultCase kCases[] = {
      exit_code::kFaultHardFault},
     {"fault_usage", sim::FaultKind::UsageFault, "usage_fault_here", "udf", 1u << 16, 0,
      exit_code::kFaultUsageFault},
+    // CCR.DIV_0_TRP: the divide returned 0 before the bit was set (else exit 2).
+    {"fault_divide", sim::FaultKind::UsageFault, "divide_here", "sdiv", 1u << 25, 0,
+     exit_code::kFaultUsageFault},
     {"fault_unmapped", sim::FaultKind::UnmappedAccess, "read_missing+", "ldr",
      (1u << 9) | (1u << 15), kForced, exit_code::kFaultUnmappedAccess},
     {"fault_flash", sim::FaultKind::FlashWrite, "scribble", "str", (1u << 9) | (1u << 15), kForced,
@@ -71,6 +74,29 @@ TEST(MachineFaults, EachKindIsReportedWithFunctionInstructionAndStatusRegisters)
     EXPECT_FALSE(r.call_stack.empty());
     EXPECT_NE(r.text().find(r.location), std::string::npos);
   }
+}
+
+TEST(MachineFaults, DivideByZeroTrapsOnlyWithDiv0TrpOnEveryCoreWithDivide) {
+  int boards = 0;
+  for (const auto& target : test::catalogue().targets()) {
+    const auto elf = test::test_firmware(target.name, "fault_divide");
+    if (!std::filesystem::exists(elf)) continue;  // ARMv6-M: no SDIV/UDIV
+    ++boards;
+    const auto o = test::run_on(target, elf, 50'000'000);
+    // Exits 1/2 mean a division went wrong before the trap was armed.
+    ASSERT_EQ(o.result.reason, sim::StopReason::Fault) << target.name << ": " << o.result.detail;
+    ASSERT_TRUE(o.result.report.has_value());
+    EXPECT_EQ(o.result.fault, sim::FaultKind::UsageFault) << o.result.report->text();
+    EXPECT_NE(o.result.report->text().find("DIVBYZERO"), std::string::npos)
+        << o.result.report->text();
+    EXPECT_TRUE(o.result.report->location.starts_with("divide_here")) << o.result.report->text();
+  }
+  if (boards == 0) GTEST_SKIP() << "fault_divide firmware not built";
+  const auto r = test::run_process({test::mcuprof_binary().string(), "run",
+                                    test::test_firmware("stm32f412", "fault_divide").string(),
+                                    "--target", "stm32f412"});
+  EXPECT_EQ(r.status, exit_code::kFaultUsageFault) << r.err;
+  EXPECT_NE(r.err.find("UsageFault (DIVBYZERO)"), std::string::npos) << r.err;
 }
 
 TEST(MachineFaults, UnmappedReadNamesTheLoadNotTheBlockStart) {

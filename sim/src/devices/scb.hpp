@@ -34,6 +34,8 @@ class Scb final : public Device {
   static constexpr uint32_t kNoCp = 1u << 19;
   static constexpr uint32_t kUnaligned = 1u << 24;
   static constexpr uint32_t kDivByZero = 1u << 25;
+  // CCR bits.
+  static constexpr uint32_t kDiv0Trp = 1u << 4;
   // HFSR bits.
   static constexpr uint32_t kVectTbl = 1u << 1;
   static constexpr uint32_t kForced = 1u << 30;

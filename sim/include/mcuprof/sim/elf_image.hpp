@@ -18,6 +18,7 @@ struct Segment {
   std::vector<uint8_t> bytes;    // file contents (memory_size - bytes.size() are zeros)
   bool executable = false;
   bool writable = false;
+  std::string name;  // "segment N" (its program header) for an ELF's own segments
 };
 
 struct Symbol {
