@@ -3,8 +3,11 @@
 // random weights, checked by importing it back before it is written.
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cstdint>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "mcuprof/compiler/analysis.hpp"
@@ -18,12 +21,56 @@ namespace {
 
 namespace cc = mcuprof::compiler;
 
+// The numeric options as typed: each is checked here, with one line naming the
+// accepted range (0 is not "the default" when typed: --classes 0 is refused).
 struct GenerateArgs {
   cc::GeneratorOptions options;
+  std::optional<std::string> width, resolution, seed, classes;
   std::string output;
 };
 
-int generate(const GenerateArgs& a) {
+[[noreturn]] void bad_value(const char* option, const std::string& text, const std::string& range) {
+  throw CommandError(
+      exit_code::kUsage,
+      fmt::format("generate: {} '{}' is not accepted: expected {}", option, text, range));
+}
+
+int64_t integer_in(const char* option, const std::string& text, int64_t lo, int64_t hi) {
+  const auto range = fmt::format("an integer in {}..{}", lo, hi);
+  int64_t v = 0;
+  const auto* end = text.data() + text.size();
+  const auto [at, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc() || at != end || v < lo || v > hi) bad_value(option, text, range);
+  return v;
+}
+
+double number_in(const char* option, const std::string& text, double lo, double hi) {
+  const auto range = fmt::format("a number in {}..{}", lo, hi);
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    bad_value(option, text, range);
+  }
+  if (used != text.size() || !(v >= lo && v <= hi)) bad_value(option, text, range);
+  return v;
+}
+
+void check_options(GenerateArgs& a) {
+  auto& o = a.options;
+  if (a.width) o.width = number_in("--width", *a.width, cc::kMinWidth, cc::kMaxWidth);
+  if (a.resolution)
+    o.resolution = static_cast<int>(
+        integer_in("--resolution", *a.resolution, cc::kMinResolution, cc::kMaxResolution));
+  if (a.classes)
+    o.classes =
+        static_cast<int>(integer_in("--classes", *a.classes, cc::kMinClasses, cc::kMaxClasses));
+  if (a.seed) o.seed = static_cast<uint32_t>(integer_in("--seed", *a.seed, 0, UINT32_MAX));
+}
+
+int generate(GenerateArgs& a) {
+  check_options(a);
   std::vector<uint8_t> bytes;
   cc::Graph g;
   try {
@@ -51,12 +98,14 @@ void add_generate_command(CLI::App& app, Commands& commands) {
   cmd->add_option("family", args->options.family, "mobilenetv2 | mcunet | resnet")
       ->required()
       ->check(CLI::IsMember(cc::generator_families()));
-  cmd->add_option("--width", args->options.width, "Channel width multiplier (default 1.0)");
-  cmd->add_option("--resolution", args->options.resolution,
-                  "Input height and width (default: mobilenetv2 224, mcunet 144, resnet 32)");
-  cmd->add_option("--seed", args->options.seed,
-                  "Random seed for weights and quantization (default 1)");
-  cmd->add_option("--classes", args->options.classes, "Classifier outputs (default: 1000, 2, 10)");
+  cmd->add_option("--width", args->width, "Channel width multiplier, 0.1..4 (default 1.0)");
+  cmd->add_option(
+      "--resolution", args->resolution,
+      "Input height and width, 32..1024 (default: mobilenetv2 224, mcunet 144, resnet 32)");
+  cmd->add_option("--seed", args->seed,
+                  "Random seed for weights and quantization, 0..4294967295 (default 1)");
+  cmd->add_option("--classes", args->classes,
+                  "Classifier outputs, 1..100000 (default: 1000, 2, 10)");
   cmd->add_option("-o,--output", args->output, "Output .tflite file")->required();
   commands.push_back({cmd, [args] { return generate(*args); }});
 }

@@ -346,24 +346,6 @@ Bytes max_pool(const mcuprof_pool_params& p, const Bytes& input) {
   });
 }
 
-Bytes mean_hw(const mcuprof_mean_params& p, const Bytes& input) {
-  Bytes out(static_cast<size_t>(p.batches) * p.channels);
-  const int32_t in_dims[4] = {p.batches, p.in_h, p.in_w, p.channels};
-  const int32_t count = p.in_h * p.in_w;
-  for (int b = 0; b < p.batches; ++b)
-    for (int c = 0; c < p.channels; ++c) {
-      int64_t acc = 0;
-      for (int y = 0; y < p.in_h; ++y)
-        for (int x = 0; x < p.in_w; ++x)
-          acc += input[offset4(in_dims, b, y, x, c)] + p.input_offset;
-      const int32_t scaled = multiply_by_quantized_multiplier(wrap32(acc), p.multiplier, p.shift);
-      const int32_t averaged = divide_rounded(scaled, count);
-      out[static_cast<size_t>(b) * p.channels + c] =
-          static_cast<int8_t>(clamp32(int64_t{averaged} + p.output_offset, -128, 127));
-    }
-  return out;
-}
-
 Bytes softmax(const mcuprof_softmax_params& p, const Bytes& input) {
   Bytes out(input.size());
   for (int row = 0; row < p.rows; ++row) {

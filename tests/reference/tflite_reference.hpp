@@ -42,6 +42,20 @@ Bytes add(const mcuprof_add_params& p, const Bytes& in1, const Bytes& in2);
 Bytes mul(const mcuprof_mul_params& p, const Bytes& in1, const Bytes& in2);
 Bytes average_pool(const mcuprof_pool_params& p, const Bytes& input);
 Bytes max_pool(const mcuprof_pool_params& p, const Bytes& input);
+// MEAN as TensorFlow Lite Micro's int8 kernel computes it (reduce_common.cc →
+// QuantizedMeanOrSum, every axis set and keep_dims alike): per output, the int32 sum of
+// the raw inputs minus zero_point x count, times QuantizeMultiplier(in_scale/out_scale)
+// with 1/count folded into the multiplier (shifted left by floor(log2 count), at most
+// 32 and at most 31 + shift, then divided by count), plus the output zero point,
+// clamped. mean_reference.cpp.
+struct MeanSpec {
+  std::vector<int32_t> dims;  // the input's shape
+  std::vector<int32_t> axes;  // as the model gives them: negative and repeated allowed
+  int32_t input_zero_point = 0, output_zero_point = 0;
+  int32_t multiplier = 0, shift = 0;  // QuantizeMultiplier(input_scale / output_scale)
+};
+Bytes mean(const MeanSpec& spec, const Bytes& input);
+// The H,W case of a 4-D tensor with the kernel's parameter struct (same arithmetic).
 Bytes mean_hw(const mcuprof_mean_params& p, const Bytes& input);
 Bytes softmax(const mcuprof_softmax_params& p, const Bytes& input);
 Bytes quantize(const std::vector<float>& input, float scale, int32_t zero_point);

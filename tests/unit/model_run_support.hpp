@@ -27,6 +27,26 @@ std::vector<uint8_t> graph_outputs(const compiler::Graph& g,
 std::vector<uint8_t> host_run(const std::vector<uint8_t>& image,
                               const std::vector<std::vector<uint8_t>>& inputs);
 
+// The layer-wise image of `g` run op by op on the host executor, every op's output read
+// right after the op: each tensor's bytes indexed as the graph's tensors (the inputs
+// included; empty for constants and tensors no op produces).
+std::vector<std::vector<uint8_t>> host_run_tensors(const compiler::Graph& g,
+                                                   const std::vector<uint8_t>& image,
+                                                   const std::vector<std::vector<uint8_t>>& inputs);
+
+// Every activation of `got` (tensors an op produces, and the inputs) against `expected`
+// (both indexed as the graph's tensors; `got` entries may be missing when `need_all` is
+// false): "" when all are equal byte for byte, else one line per differing tensor —
+// index, name, producing op, how many bytes differ and by at most how much.
+std::string tensor_mismatches(const compiler::Graph& g,
+                              const std::vector<std::vector<uint8_t>>& got,
+                              const std::vector<std::vector<uint8_t>>& expected);
+
+// The tensors `mcuprof run --dump-tensors DIR` wrote, indexed as the graph's tensors
+// (empty where nothing was dumped); counts the produced ones in *dumped.
+std::vector<std::vector<uint8_t>> dumped_tensors(const compiler::Graph& g,
+                                                 const std::filesystem::path& dir, int* dumped);
+
 // A model the exactness tests run: a shared file, or a generated one written to `path`.
 struct TestModel {
   std::string name;

@@ -1,4 +1,4 @@
-// ADD and MUL (with broadcast), AVERAGE_POOL_2D, MAX_POOL_2D and MEAN: host kernels
+// ADD and MUL (with broadcast), AVERAGE_POOL_2D and MAX_POOL_2D: host kernels
 // against the independent reference, byte for byte, on seeded random cases.
 #include <gtest/gtest.h>
 
@@ -133,23 +133,4 @@ TEST(KernelPool, AverageRoundsHalfAwayFromZero) {
   mcuprof_average_pool_s8(&p, input, out);
   EXPECT_EQ(out[0], 2);
   EXPECT_EQ(out[1], -2);
-}
-
-TEST(KernelMean, MatchesReference) {
-  test::KernelRandom r(34);
-  for (int i = 0; i < 400; ++i) {
-    mcuprof_mean_params p{};
-    p.batches = r.range(1, 2);
-    p.in_h = r.range(1, 10);
-    p.in_w = r.range(1, 10);
-    p.channels = r.range(1, 20);
-    p.input_offset = r.input_offset();
-    p.output_offset = r.output_offset();
-    const double ratio = std::ldexp(1.0 + r.range(0, 1000) / 1000.0, r.range(-3, 2));
-    ref::quantize_multiplier(ratio, &p.multiplier, &p.shift);
-    const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_h * p.in_w * p.channels);
-    ref::Bytes got(static_cast<size_t>(p.batches) * p.channels);
-    mcuprof_mean_hw_s8(&p, input.data(), got.data());
-    ASSERT_EQ(got, ref::mean_hw(p, input)) << "case " << i;
-  }
 }

@@ -75,8 +75,8 @@ TEST(KernelFirmware, HostCasesCoverEveryOp) {
   const auto& text = host_reference_text();
   EXPECT_EQ(text.find("skipped"), std::string::npos) << "a case did not fit the scratch buffer";
   for (const char* op : {"conv2d", "depthwise", "fully_connected", "add", "mul", "average_pool",
-                         "max_pool", "mean", "softmax", "quantize", "dequantize", "pad",
-                         "transpose", "resize_nearest", "concatenation", "reshape"}) {
+                         "max_pool", "mean", "mean_axes", "softmax", "quantize", "dequantize",
+                         "pad", "transpose", "resize_nearest", "concatenation", "reshape"}) {
     EXPECT_NE(text.find(std::string(op) + " 9 "), std::string::npos) << op;
   }
 }

@@ -1,9 +1,9 @@
 // Model exactness under emulation: every shared and generated model runs on the model
 // runner firmware of an M4 (stm32f412) and an M7 (stm32f746) board through
-// `mcuprof run MODEL.tflite`, and its output is byte-identical to the host executor's
-// and to the layer-by-layer reference; --dump-tensors gives every intermediate tensor
-// equal to the reference's; models that do not fit are refused before running; the runner
-// firmware refuses damaged images with its own exit codes.
+// `mcuprof run MODEL.tflite --dump-tensors`, and its output and every intermediate tensor
+// are byte-identical to the host executor's and to the layer-by-layer reference; the
+// small models do the same on the M0+ (rp2040); models that do not fit are refused
+// before running; the runner firmware refuses damaged images with its own exit codes.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -61,10 +61,16 @@ TEST_P(ModelRunFirmware, OutputsAreByteIdenticalToHostAndReference) {
     r.target_name = board;
     r.output = dir / (model.name + "." + board + ".out");
     r.summary = dir / (model.name + "." + board + ".json");
+    r.dump_tensors = dir / (model.name + "." + board + ".dump");
     run(r);
     const auto firmware_out = read_bytes(*r.output);
     EXPECT_EQ(firmware_out, host);
     EXPECT_EQ(firmware_out, expected);
+    // Every intermediate tensor, not only the outputs.
+    int dumped = 0;
+    const auto tensors = dumped_tensors(compiled.graph, *r.dump_tensors, &dumped);
+    EXPECT_EQ(static_cast<size_t>(dumped), compiled.graph.ops.size());
+    EXPECT_EQ(tensor_mismatches(compiled.graph, tensors, ref), "");
 
     // The summary has one layer per op with the MACs the compiler counts.
     const auto s = read_json(*r.summary);
@@ -103,6 +109,41 @@ TEST_P(ModelRunFirmware, OutputsAreByteIdenticalToHostAndReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Boards, ModelRunFirmware, ::testing::Values("stm32f412", "stm32f746"));
+
+// The Cortex-M0+ family (no DSP, no hardware divide in the kernels' paths): every tensor
+// of the smaller models (the generated ones — MEAN, average pool, ADD, PAD — and the
+// shared DS-CNN and autoencoder) equals the reference's. The large shared models run on
+// the M4 and M7 above; here they would only add minutes of emulation.
+TEST(ModelRunFirmwareM0, EveryTensorMatchesTheReferenceOnRp2040) {
+  const std::string board = "rp2040";
+  if (!std::filesystem::exists(firmware(board, "model_runner")))
+    GTEST_SKIP() << "board " << board << " has no model runner build";
+  ScratchDir dir;
+  int ran = 0;
+  for (const auto& model : exactness_models(dir.path())) {
+    if (model.shared && model.name != "kws_ref_model.tflite" && model.name != "ad01_int8.tflite")
+      continue;
+    SCOPED_TRACE(model.name + " on " + board);
+    if (model.shared && !std::filesystem::exists(model.path)) {
+      std::cout << "[ SKIPPED  ] " << model.path.string() << " not found\n";
+      continue;
+    }
+    const auto compiled = profiler::compile_model(model.path);
+    const auto inputs = profiler::model_inputs(compiled, std::nullopt);
+    const auto ref = reference_run(compiled.graph, inputs);
+    profiler::ModelRunRequest r;
+    r.model = model.path;
+    r.target_name = board;
+    r.dump_tensors = dir / (model.name + ".dump");
+    run(r);
+    int dumped = 0;
+    const auto tensors = dumped_tensors(compiled.graph, *r.dump_tensors, &dumped);
+    EXPECT_EQ(static_cast<size_t>(dumped), compiled.graph.ops.size());
+    EXPECT_EQ(tensor_mismatches(compiled.graph, tensors, ref), "");
+    ++ran;
+  }
+  if (ran == 0) GTEST_SKIP() << "no model ran";
+}
 
 TEST(ModelRunDump, EveryIntermediateTensorMatchesTheReference) {
   ScratchDir dir;

@@ -82,45 +82,6 @@ void dims4(const std::vector<int32_t>& shape, int32_t out[4]) {
   for (std::size_t k = 0; k < 4; ++k) out[k] = k < lead ? 1 : shape[k - lead + skip];
 }
 
-// TFLite's reference MEAN over arbitrary axes (reduce.h): int32 sums per output, then
-// Mean (integer division) when input and output quantization are equal, else
-// QuantizedMeanOrSum's float formula.
-ref::Bytes mean_any_axes(const Tensor& in, const Tensor& out, const std::vector<int32_t>& axes,
-                         const ref::Bytes& x) {
-  const std::size_t rank = in.shape.size();
-  std::vector<int32_t> sums(static_cast<size_t>(out.elements()), 0);
-  std::vector<bool> reduced(rank, false);
-  int64_t count = 1;
-  for (const auto a : axes)
-    reduced[static_cast<size_t>(a)] = true, count *= in.shape[static_cast<size_t>(a)];
-  std::vector<int32_t> index(rank, 0);
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    // Output position: the kept coordinates in order, row-major.
-    int64_t o = 0;
-    for (std::size_t k = 0; k < rank; ++k)
-      if (!reduced[k]) o = o * in.shape[k] + index[k];
-    sums[static_cast<size_t>(o)] += x[i];
-    for (std::size_t k = rank; k-- > 0;) {
-      if (++index[k] < in.shape[k]) break;
-      index[k] = 0;
-    }
-  }
-  ref::Bytes y(sums.size());
-  const bool same = in.zero_point() == out.zero_point() && in.scale() == out.scale();
-  const float scale = in.scale() / out.scale();
-  const float bias = static_cast<float>(-in.zero_point()) * scale + 0.5f;
-  for (std::size_t i = 0; i < sums.size(); ++i) {
-    if (same) {
-      y[i] = static_cast<int8_t>(sums[i] / static_cast<int32_t>(count));
-    } else {
-      const float mean = static_cast<float>(sums[i]) / static_cast<float>(count);
-      const float r = std::round(mean * scale + bias) + static_cast<float>(out.zero_point());
-      y[i] = static_cast<int8_t>(std::clamp(r, -128.0f, 127.0f));
-    }
-  }
-  return y;
-}
-
 }  // namespace
 
 std::vector<std::vector<uint8_t>> reference_run(const Graph& g,
@@ -215,18 +176,14 @@ std::vector<std::vector<uint8_t>> reference_run(const Graph& g,
         break;
       }
       case OpType::kMean: {
-        if (op.aux == std::vector<int32_t>{1, 2} && in.shape.size() == 4) {
-          mcuprof_mean_params p{};
-          p.batches = in.shape[0], p.in_h = in.shape[1], p.in_w = in.shape[2],
-          p.channels = in.shape[3];
-          p.input_offset = -in.zero_point(), p.output_offset = out.zero_point();
-          ref::quantize_multiplier(
-              static_cast<double>(in.scale()) / static_cast<double>(out.scale()), &p.multiplier,
-              &p.shift);
-          y = as_u8(ref::mean_hw(p, x));
-        } else {
-          y = as_u8(mean_any_axes(in, out, op.aux, x));
-        }
+        // Every axis set and keep_dims alike, as TFLite Micro's int8 MEAN.
+        ref::MeanSpec spec;
+        spec.dims = in.shape;
+        spec.axes = op.aux;
+        spec.input_zero_point = in.zero_point(), spec.output_zero_point = out.zero_point();
+        ref::quantize_multiplier(static_cast<double>(in.scale()) / static_cast<double>(out.scale()),
+                                 &spec.multiplier, &spec.shift);
+        y = as_u8(ref::mean(spec, x));
         break;
       }
       case OpType::kAveragePool2D:

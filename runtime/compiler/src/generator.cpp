@@ -354,8 +354,8 @@ std::vector<std::string> generator_families() {
 
 std::vector<uint8_t> generate_model(const GeneratorOptions& options) {
   GeneratorOptions o = options;
-  if (!(o.width >= 0.1 && o.width <= 4.0))
-    throw ModelError(fmt::format("width {} outside 0.1..4", o.width));
+  if (!(o.width >= kMinWidth && o.width <= kMaxWidth))
+    throw ModelError(fmt::format("width {} outside {}..{}", o.width, kMinWidth, kMaxWidth));
   const bool known = o.family == "mobilenetv2" || o.family == "mcunet" || o.family == "resnet";
   if (!known)
     throw ModelError(
@@ -363,10 +363,11 @@ std::vector<uint8_t> generate_model(const GeneratorOptions& options) {
   if (o.resolution == 0)
     o.resolution = o.family == "mobilenetv2" ? 224 : o.family == "mcunet" ? 144 : 32;
   if (o.classes == 0) o.classes = o.family == "mobilenetv2" ? 1000 : o.family == "mcunet" ? 2 : 10;
-  if (o.resolution < 32 || o.resolution > 1024)
-    throw ModelError(fmt::format("resolution {} outside 32..1024", o.resolution));
-  if (o.classes < 1 || o.classes > 100000)
-    throw ModelError(fmt::format("classes {} outside 1..100000", o.classes));
+  if (o.resolution < kMinResolution || o.resolution > kMaxResolution)
+    throw ModelError(
+        fmt::format("resolution {} outside {}..{}", o.resolution, kMinResolution, kMaxResolution));
+  if (o.classes < kMinClasses || o.classes > kMaxClasses)
+    throw ModelError(fmt::format("classes {} outside {}..{}", o.classes, kMinClasses, kMaxClasses));
   if (o.family == "mobilenetv2") return mobilenetv2(o);
   if (o.family == "mcunet") return mcunet(o);
   return resnet(o);
@@ -408,7 +409,9 @@ std::vector<uint8_t> generate_defective_model(ModelDefect d) {
                               quant(act_scale))};
   const std::vector<int32_t> ins{d == D::kUsedBeforeProduced ? 4 : 0,
                                  d == D::kTensorIndexOutOfRange ? 99 : 1, 2};
-  const std::vector<int32_t> outs{3}, graph_in{0}, graph_out{3};
+  const std::vector<int32_t> outs{3}, graph_in{0};
+  const std::vector<int32_t> graph_out =
+      d == D::kConstantOutput ? std::vector<int32_t>{3, 1} : std::vector<int32_t>{3};
   const bool custom = d == D::kCustomOp;
   std::vector<Offset<tfl::OperatorCode>> codes{
       custom ? tfl::CreateOperatorCodeDirect(fbb, 32, "MyOp", 1, tfl::BuiltinOperator::CUSTOM)

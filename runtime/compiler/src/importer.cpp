@@ -13,6 +13,8 @@
 #include <set>
 #include <tuple>
 
+#include "mcuprof/compiler/names.hpp"
+#include "mcuprof/compiler/runnable.hpp"
 #include "tflite_subset_generated.h"
 
 namespace mcuprof::compiler {
@@ -20,16 +22,19 @@ namespace {
 
 namespace tfl = mcuprof::tfl;
 
+// At most three tensors by (shortened) name, then how many more: errors stay one line.
 std::string quoted_names(const Graph& g, const std::vector<int32_t>& idx) {
   std::string s;
-  for (const auto i : idx) {
+  for (std::size_t k = 0; k < idx.size() && k < 3; ++k) {
+    const auto i = idx[k];
     if (!s.empty()) s += ", ";
     if (i < 0 || static_cast<std::size_t>(i) >= g.tensors.size())
       s += i < 0 ? "-" : fmt::format("#{}", i);
     else
-      s += fmt::format("'{}'", g.tensors[static_cast<std::size_t>(i)].name);
+      s += fmt::format("'{}'", short_name(g.tensors[static_cast<std::size_t>(i)].name));
   }
-  return s;
+  if (idx.size() > 3) s += fmt::format(" and {} more", idx.size() - 3);
+  return s.empty() ? "none" : s;
 }
 
 std::string builtin_name(int32_t code) {
@@ -122,6 +127,7 @@ class Importer {
     read_ops();
     check_structure();
     if (options_.fuse_pad) fuse_pads();
+    check_runnable(g_);
     return std::move(g_);
   }
 
@@ -151,14 +157,16 @@ class Importer {
       fail(
           fmt::format("model has {} tensors (at most {} supported)", tensors->size(), kMaxTensors));
     const auto* buffers = model_->buffers();
-    g_.description = model_->description() ? model_->description()->str() : "";
+    g_.description = model_->description() ? escape_name(model_->description()->str()) : "";
     g_.tensors.resize(tensors->size());
     for (uint32_t i = 0; i < tensors->size(); ++i) {
       const auto* t = tensors->Get(i);
       Tensor& out = g_.tensors[i];
       out.source_index = static_cast<int32_t>(i);
-      out.name = t->name() ? t->name()->str() : fmt::format("tensor{}", i);
-      const auto where = [&] { return fmt::format("tensor {} '{}'", i, out.name); };
+      // Names are arbitrary bytes in the file: invalid UTF-8 and control characters
+      // become \xNN here, once, so every table, message and JSON document can print them.
+      out.name = t->name() ? escape_name(t->name()->str()) : fmt::format("tensor{}", i);
+      const auto where = [&] { return fmt::format("tensor {} '{}'", i, short_name(out.name)); };
       const auto dt = map_dtype(t->type());
       if (!dt) {
         const char* n = tfl::EnumNameTensorType(t->type());
@@ -237,6 +245,8 @@ class Importer {
   }
 
   const Tensor& T(int32_t i) const { return g_.tensors[static_cast<std::size_t>(i)]; }
+  // A tensor's name as messages print it (long names elided in the middle).
+  std::string N(int32_t i) const { return short_name(T(i).name); }
 
   void read_ops() {
     const auto* codes = model_->operator_codes();
@@ -269,19 +279,22 @@ class Importer {
                                                 static_cast<int32_t>(code->builtin_code()));
       const std::string name =
           builtin == static_cast<int32_t>(tfl::BuiltinOperator::CUSTOM)
-              ? fmt::format("CUSTOM '{}'", code->custom_code() ? code->custom_code()->str() : "")
+              ? fmt::format("CUSTOM '{}'", code->custom_code()
+                                               ? short_name(escape_name(code->custom_code()->str()))
+                                               : "")
               : builtin_name(builtin);
       const auto type = map_op(builtin);
       if (!type)
         fail(fmt::format(
             "node {}: operator {} is not supported by the mcuprof runtime (inputs {}; outputs {})",
             i, name, quoted_names(g_, o.inputs), quoted_names(g_, o.outputs)));
+      // Per-op problems name the node, its kind and the problem; the problem names the
+      // one tensor concerned, not the op's whole tensor list.
       o.type = *type;
       try {
         check_op(op, o);
       } catch (const ModelError& e) {
-        fail(fmt::format("node {} {} (inputs {}; outputs {}): {}", i, name,
-                         quoted_names(g_, o.inputs), quoted_names(g_, o.outputs), e.what()));
+        fail(fmt::format("node {} {}: {}", i, name, e.what()));
       }
       g_.ops.push_back(std::move(o));
     }
@@ -302,22 +315,22 @@ class Importer {
   }
   void is_act_int8(int32_t t, const char* what) const {
     need(T(t).dtype == DType::kInt8,
-         fmt::format("{} '{}' is {}, expected int8", what, T(t).name, to_string(T(t).dtype)));
+         fmt::format("{} '{}' is {}, expected int8", what, N(t), to_string(T(t).dtype)));
     need(T(t).quant.present() && !T(t).quant.per_channel(),
-         fmt::format("{} '{}' lacks per-tensor quantization", what, T(t).name));
+         fmt::format("{} '{}' lacks per-tensor quantization", what, N(t)));
     need(T(t).zero_point() >= -128 && T(t).zero_point() <= 127,
-         fmt::format("{} '{}' zero point out of int8 range", what, T(t).name));
+         fmt::format("{} '{}' zero point out of int8 range", what, N(t)));
   }
   void is_rank(int32_t t, std::size_t r, const char* what) const {
     need(T(t).shape.size() == r,
-         fmt::format("{} '{}' has rank {}, expected {}", what, T(t).name, T(t).shape.size(), r));
+         fmt::format("{} '{}' has rank {}, expected {}", what, N(t), T(t).shape.size(), r));
   }
   void not_const(int32_t t) const {
-    need(!T(t).constant, fmt::format("tensor '{}' must not be constant", T(t).name));
+    need(!T(t).constant, fmt::format("tensor '{}' must not be constant", N(t)));
   }
   void same_quant(int32_t a, int32_t b) const {
     need(T(a).scale() == T(b).scale() && T(a).zero_point() == T(b).zero_point(),
-         fmt::format("'{}' and '{}' must share scale and zero point", T(a).name, T(b).name));
+         fmt::format("'{}' and '{}' must share scale and zero point", N(a), N(b)));
   }
   static Activation activation(tfl::ActivationFunctionType a) {
     switch (a) {
@@ -351,30 +364,30 @@ class Importer {
         v.push_back(static_cast<int32_t>(e));
       }
     } else {
-      throw ModelError(fmt::format("{} '{}' must be int32 or int64", what, x.name));
+      throw ModelError(fmt::format("{} '{}' must be int32 or int64", what, short_name(x.name)));
     }
     return v;
   }
   void weights(int32_t w, int32_t channels, int32_t axis) const {
     const Tensor& t = T(w);
-    need(t.constant, fmt::format("weights '{}' must be constant", t.name));
+    need(t.constant, fmt::format("weights '{}' must be constant", short_name(t.name)));
     need(t.dtype == DType::kInt8,
-         fmt::format("weights '{}' are {}, expected int8", t.name, to_string(t.dtype)));
-    need(t.quant.present(), fmt::format("weights '{}' are not quantized", t.name));
+         fmt::format("weights '{}' are {}, expected int8", short_name(t.name), to_string(t.dtype)));
+    need(t.quant.present(), fmt::format("weights '{}' are not quantized", short_name(t.name)));
     if (t.quant.per_channel())
       need(t.quant.axis == axis && static_cast<int32_t>(t.quant.scale.size()) == channels,
-           fmt::format("weights '{}' per-channel quantization must run along dimension {}", t.name,
-                       axis));
+           fmt::format("weights '{}' per-channel quantization must run along dimension {}",
+                       short_name(t.name), axis));
     for (const auto z : t.quant.zero_point)
-      need(z == 0, fmt::format("weights '{}' must have zero point 0", t.name));
+      need(z == 0, fmt::format("weights '{}' must have zero point 0", short_name(t.name)));
   }
   void bias(const Operator& o, int32_t channels) const {
     if (o.inputs.size() < 3 || o.inputs[2] < 0) return;
     const Tensor& b = T(o.inputs[2]);
     need(b.constant && b.dtype == DType::kInt32,
-         fmt::format("bias '{}' must be a constant int32 tensor", b.name));
-    need(b.elements() == channels,
-         fmt::format("bias '{}' has {} values for {} channels", b.name, b.elements(), channels));
+         fmt::format("bias '{}' must be a constant int32 tensor", short_name(b.name)));
+    need(b.elements() == channels, fmt::format("bias '{}' has {} values for {} channels",
+                                               short_name(b.name), b.elements(), channels));
   }
   void window(Operator& o, int32_t in, int32_t out, int64_t kh, int64_t kw) {
     auto& opt = o.options;
@@ -700,23 +713,23 @@ class Importer {
     read_io(sg_->outputs(), g_.outputs, "output");
     std::vector<bool> ready(g_.tensors.size(), false);
     for (const auto t : g_.inputs) {
-      if (T(t).constant) fail(fmt::format("model input '{}' is a constant", T(t).name));
+      if (T(t).constant) fail(fmt::format("model input '{}' is a constant", N(t)));
       ready[static_cast<std::size_t>(t)] = true;
     }
     for (const auto& o : g_.ops) {
       for (const auto t : o.inputs)
         if (t >= 0 && !T(t).constant && !ready[static_cast<std::size_t>(t)])
           fail(fmt::format("node {}: input '{}' is used before any operator produces it",
-                           o.source_index, T(t).name));
+                           o.source_index, N(t)));
       for (const auto t : o.outputs) {
         if (ready[static_cast<std::size_t>(t)])
-          fail(fmt::format("node {}: output '{}' is produced twice", o.source_index, T(t).name));
+          fail(fmt::format("node {}: output '{}' is produced twice", o.source_index, N(t)));
         ready[static_cast<std::size_t>(t)] = true;
       }
     }
     for (const auto t : g_.outputs)
       if (!ready[static_cast<std::size_t>(t)] && !T(t).constant)
-        fail(fmt::format("model output '{}' is never produced", T(t).name));
+        fail(fmt::format("model output '{}' is never produced", N(t)));
   }
 
   // PAD → CONV_2D / DEPTHWISE_CONV_2D: legal when only the conv reads the padded tensor,

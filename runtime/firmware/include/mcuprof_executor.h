@@ -65,6 +65,10 @@ mcuprof_exec_status mcuprof_model_open(mcuprof_model* model, const void* image,
 /* Runs every op in order; inputs must already be in the arena (see tensor_data). */
 mcuprof_exec_status mcuprof_model_run(const mcuprof_model* model);
 
+/* Runs op `op_index` alone (no events), for tests that read every activation as it is
+ * produced; its inputs must be in the arena. Layer-wise images only (UNSUPPORTED with a
+ * schedule section or an index out of range). */
+mcuprof_exec_status mcuprof_model_run_op(const mcuprof_model* model, uint32_t op_index);
 /* Address of a tensor's bytes (arena or weights), NULL if it is not materialised. */
 void* mcuprof_model_tensor_data(const mcuprof_model* model, uint32_t tensor);
 

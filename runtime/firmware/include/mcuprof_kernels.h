@@ -135,7 +135,7 @@ typedef struct {
 void mcuprof_mul_s8(const mcuprof_mul_params* p, const int8_t* in1, const int8_t* in2,
                     int8_t* output);
 
-/* ---- Pooling and MEAN ---- */
+/* ---- Pooling ---- */
 typedef struct {
   int32_t batches;
   int32_t in_h, in_w, channels;
@@ -150,7 +150,25 @@ typedef struct {
 void mcuprof_average_pool_s8(const mcuprof_pool_params* p, const int8_t* input, int8_t* output);
 void mcuprof_max_pool_s8(const mcuprof_pool_params* p, const int8_t* input, int8_t* output);
 
-/* MEAN over H and W of a 4-D tensor (keep_dims or not: the bytes are the same). */
+/* ---- MEAN (reduce.c): TensorFlow Lite Micro's int8 arithmetic on every axis set ----
+ * Per output: the int32 sum of its reduced inputs, minus input zero point x count, times
+ * QuantizeMultiplier(input_scale / output_scale) with 1/count folded in (the multiplier
+ * shifted left by e = min(floor(log2 count), 32, 31 + shift), divided by count; shift - e),
+ * plus the output zero point, clamped to int8. keep_dims does not change the bytes. */
+#define MCUPROF_MEAN_MAX_RANK 5
+
+typedef struct {
+  int32_t rank;                        /* 1..MCUPROF_MEAN_MAX_RANK */
+  int32_t dims[MCUPROF_MEAN_MAX_RANK]; /* the input's shape */
+  uint32_t reduced;                    /* bit k set: axis k is reduced */
+  int32_t input_offset, output_offset; /* -input zero point, output zero point */
+  int32_t multiplier, shift;           /* QuantizeMultiplier(input_scale / output_scale) */
+} mcuprof_reduce_params;
+
+void mcuprof_mean_s8(const mcuprof_reduce_params* p, const int8_t* input, int8_t* output);
+
+/* The common case, H and W of a 4-D tensor (a global average pool), with the same bytes
+ * as mcuprof_mean_s8 on axes {1, 2}. */
 typedef struct {
   int32_t batches;
   int32_t in_h, in_w, channels;

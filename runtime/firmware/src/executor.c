@@ -603,79 +603,8 @@ static void dims4(const mcuprof_tensor* t, int32_t out[4]) {
   for (uint32_t k = 0; k < rank; ++k) out[4u - rank + k] = t->dims[skip + k];
 }
 
-/* TfLiteRound for the small values of MEAN: nearest, halves away from zero. */
-static float round_half_away(float x) {
-  const float t = (float)(int32_t)x; /* truncated toward zero, exact */
-  if (x - t >= 0.5f) return t + 1.0f;
-  if (t - x >= 0.5f) return t - 1.0f;
-  return t;
-}
-
 static int mean_is_hw(const mcuprof_tensor* in, const mcuprof_op* op, const int32_t* axes) {
   return in->rank == 4u && op->aux_count == 2u && axes[0] == 1 && axes[1] == 2;
-}
-
-/* MEAN over any set of axes, as TFLite's reference: the int32 sum of the raw values of
- * each output element's reduced positions, then, when input and output share scale and
- * zero point, sum / count (integer division, toward zero); otherwise TFLite's
- * QuantizedMeanOrSum in float: round(sum/count * s + (-zp_in * s + 0.5)) + zp_out,
- * s = in_scale / out_scale, clamped. No scratch: outputs are visited in order. */
-static void mean_general(const mcuprof_tensor* in, const mcuprof_tensor* out, const int32_t* axes,
-                         uint32_t axis_count, const int8_t* x, int8_t* y) {
-  int32_t dims[MCUPROF_IMAGE_MAX_RANK], stride[MCUPROF_IMAGE_MAX_RANK];
-  int reduced[MCUPROF_IMAGE_MAX_RANK];
-  const uint32_t rank = in->rank;
-  int32_t s = 1;
-  for (uint32_t k = rank; k-- > 0u;) {
-    dims[k] = in->dims[k];
-    stride[k] = s;
-    s *= dims[k];
-    reduced[k] = 0;
-  }
-  uint32_t count = 1u;
-  for (uint32_t k = 0; k < axis_count; ++k) {
-    reduced[axes[k]] = 1;
-    count *= (uint32_t)dims[axes[k]];
-  }
-  const int same = in->zero_point == out->zero_point && in->scale == out->scale;
-  const float scale = in->scale / out->scale;
-  const float bias = (float)(-in->zero_point) * scale + 0.5f;
-  int32_t kept_index[MCUPROF_IMAGE_MAX_RANK] = {0};
-  const uint32_t n_out = elements(out);
-  for (uint32_t o = 0; o < n_out; ++o) {
-    int32_t base = 0;
-    for (uint32_t k = 0; k < rank; ++k)
-      if (!reduced[k]) base += kept_index[k] * stride[k];
-    int32_t red_index[MCUPROF_IMAGE_MAX_RANK] = {0};
-    int32_t sum = 0;
-    for (uint32_t r = 0; r < count; ++r) {
-      int32_t at = base;
-      for (uint32_t k = 0; k < rank; ++k)
-        if (reduced[k]) at += red_index[k] * stride[k];
-      sum += x[at];
-      for (uint32_t k = rank; k-- > 0u;) { /* next reduced position */
-        if (!reduced[k]) continue;
-        if (++red_index[k] < dims[k]) break;
-        red_index[k] = 0;
-      }
-    }
-    int32_t value;
-    if (same) {
-      value = sum / (int32_t)count;
-    } else {
-      const float mean = (float)sum / (float)count;
-      float r = round_half_away(mean * scale + bias) + (float)out->zero_point;
-      if (r > 127.0f) r = 127.0f;
-      if (r < -128.0f) r = -128.0f;
-      value = (int32_t)r;
-    }
-    y[o] = (int8_t)value;
-    for (uint32_t k = rank; k-- > 0u;) { /* next output position */
-      if (reduced[k]) continue;
-      if (++kept_index[k] < dims[k]) break;
-      kept_index[k] = 0;
-    }
-  }
 }
 
 /* int8 -> int8 QUANTIZE (TFLite's Requantize): in place is safe (element i is read
@@ -790,10 +719,16 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
                       elements(out));
       break;
     }
-    case MCUPROF_OP_MEAN: {
+    case MCUPROF_OP_MEAN: { /* any axes (validated sorted, in range); H,W has a fast path */
       const int32_t* axes = v->params + op->aux_offset;
       if (!mean_is_hw(in, op, axes)) {
-        mean_general(in, out, axes, op->aux_count, (const int8_t*)x, (int8_t*)y);
+        mcuprof_reduce_params r;
+        r.rank = (int32_t)in->rank, r.reduced = 0u;
+        for (uint32_t k = 0; k < in->rank; ++k) r.dims[k] = in->dims[k];
+        for (uint32_t k = 0; k < op->aux_count; ++k) r.reduced |= 1u << (uint32_t)axes[k];
+        r.input_offset = op->input_offset, r.output_offset = op->output_offset;
+        r.multiplier = op->output_multiplier, r.shift = op->output_shift;
+        mcuprof_mean_s8(&r, (const int8_t*)x, (int8_t*)y);
         break;
       }
       mcuprof_mean_params p;
@@ -1136,5 +1071,13 @@ mcuprof_exec_status mcuprof_model_run(const mcuprof_model* m) {
     free_dead_inputs(&v, i, in_place);
   }
   EV_RUN_END();
+  return MCUPROF_EXEC_OK;
+}
+
+mcuprof_exec_status mcuprof_model_run_op(const mcuprof_model* m, uint32_t op_index) {
+  view v;
+  model_view(m, &v);
+  if (op_index >= v.h->num_ops || schedule_of(&v) != NULL) return MCUPROF_EXEC_UNSUPPORTED;
+  run_op(m, &v, &v.ops[op_index]);
   return MCUPROF_EXEC_OK;
 }

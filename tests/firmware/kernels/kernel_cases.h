@@ -226,6 +226,26 @@ static void kc_mean(kt_rng* r, int32_t index, kc_report_fn report) {
   report("mean", index, kc_out, (size_t)(p.batches * p.channels));
 }
 
+/* MEAN over a random non-empty axis set of a rank 1..5 tensor. */
+static void kc_mean_axes(kt_rng* r, int32_t index, kc_report_fn report) {
+  mcuprof_reduce_params p;
+  p.rank = kt_range(r, 1, MCUPROF_MEAN_MAX_RANK);
+  int32_t n = 1, n_out = 1;
+  for (int32_t k = 0; k < p.rank; ++k) p.dims[k] = kt_range(r, 1, p.rank > 3 ? 4 : 9);
+  p.reduced = (uint32_t)kt_range(r, 1, (1 << p.rank) - 1);
+  for (int32_t k = 0; k < p.rank; ++k) {
+    n *= p.dims[k];
+    if (!((p.reduced >> k) & 1u)) n_out *= p.dims[k];
+  }
+  p.input_offset = kt_range(r, -127, 128);
+  p.output_offset = kt_range(r, -128, 127);
+  p.multiplier = kt_multiplier(r);
+  p.shift = kt_range(r, -3, 2);
+  kt_fill_s8(r, kc_in1, (size_t)n);
+  mcuprof_mean_s8(&p, kc_in1, kc_out);
+  report("mean_axes", index, kc_out, (size_t)n_out);
+}
+
 static void kc_softmax(kt_rng* r, int32_t index, kc_report_fn report) {
   mcuprof_softmax_params p;
   p.rows = kt_range(r, 1, 3);
@@ -336,6 +356,7 @@ static void kc_run_all(kc_report_fn report) {
     kc_mul(&r, i, report);
     kc_pool(&r, i, report);
     kc_mean(&r, i, report);
+    kc_mean_axes(&r, i, report);
     kc_softmax(&r, i, report);
     kc_quantize(&r, i, report);
     kc_layout(&r, i, report);

@@ -11,5 +11,6 @@
 #include "../../../runtime/firmware/src/kernels/layout.c"
 #include "../../../runtime/firmware/src/kernels/pooling.c"
 #include "../../../runtime/firmware/src/kernels/quantize.c"
+#include "../../../runtime/firmware/src/kernels/reduce.c"
 #include "../../../runtime/firmware/src/kernels/softmax.c"
 #endif

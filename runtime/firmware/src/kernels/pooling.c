@@ -1,7 +1,7 @@
-/* pooling.c — int8 AVERAGE_POOL_2D, MAX_POOL_2D and MEAN over H,W (TFLite semantics).
+/* pooling.c — int8 AVERAGE_POOL_2D and MAX_POOL_2D (TFLite Micro's reference semantics).
  * Average: sum of the in-bounds window divided by their count, rounded half away from
  * zero; max: the largest in-bounds value; both then clamped to the activation range.
- * MEAN: offset-corrected sum, requantized, divided by H*W (rounded half away). */
+ * MEAN is in reduce.c. */
 #include "kernels_internal.h"
 
 static int32_t rounded_div(int32_t acc, int32_t count) {
@@ -46,19 +46,4 @@ void mcuprof_average_pool_s8(const mcuprof_pool_params* p, const int8_t* input, 
 
 void mcuprof_max_pool_s8(const mcuprof_pool_params* p, const int8_t* input, int8_t* output) {
   MK_POOL_LOOP(p, input, output, -128, acc = mk_max(acc, v), mk_clamp(acc, p->act_min, p->act_max));
-}
-
-void mcuprof_mean_hw_s8(const mcuprof_mean_params* p, const int8_t* input, int8_t* output) {
-  const int32_t C = p->channels, count = p->in_h * p->in_w;
-  for (int32_t b = 0; b < p->batches; ++b) {
-    const int8_t* in_b = input + (size_t)b * (size_t)count * (size_t)C;
-    for (int32_t c = 0; c < C; ++c) {
-      int32_t acc = 0;
-      for (int32_t i = 0; i < count; ++i)
-        acc += in_b[(size_t)i * (size_t)C + (size_t)c] + p->input_offset;
-      acc = rounded_div(mk_requant(acc, p->multiplier, p->shift), count);
-      output[(size_t)b * (size_t)C + (size_t)c] =
-          (int8_t)mk_clamp(acc + p->output_offset, -128, 127);
-    }
-  }
 }

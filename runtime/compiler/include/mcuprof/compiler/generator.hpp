@@ -17,7 +17,13 @@ struct GeneratorOptions {
   int classes = 0;  // 0: the family's default
 };
 
-// Throws ModelError for unknown families or out-of-range options.
+// The accepted option ranges (`mcuprof generate` checks them before generating).
+inline constexpr double kMinWidth = 0.1, kMaxWidth = 4.0;
+inline constexpr int kMinResolution = 32, kMaxResolution = 1024;
+inline constexpr int kMinClasses = 1, kMaxClasses = 100000;
+
+// Throws ModelError for unknown families or out-of-range options (0 for resolution or
+// classes means the family's default).
 std::vector<uint8_t> generate_model(const GeneratorOptions& options);
 std::vector<std::string> generator_families();
 
@@ -39,6 +45,7 @@ enum class ModelDefect {
   kShapeMismatch,          // output shape [1, 5] for 4 units
   kUsedBeforeProduced,     // op reads a non-constant tensor nothing produces
   kCustomOp,               // the op is CUSTOM "MyOp"
+  kConstantOutput,         // the model's outputs are "output" and the constant "weights"
 };
 std::vector<uint8_t> generate_defective_model(ModelDefect defect);
 
