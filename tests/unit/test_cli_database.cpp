@@ -194,8 +194,13 @@ TEST_F(CliDatabase, AnUnwritableDatabaseStopsTheRunBeforeTheMachineStarts) {
   EXPECT_EQ(r.status, exit_code::kCantCreate) << r.err;
   EXPECT_TRUE(one_line(r.err)) << r.err;
   EXPECT_EQ(r.out.find("hello from ITM"), std::string::npos) << "the firmware ran";
-  fs::remove(db.string() + "-wal");
+}
+
+TEST_F(CliDatabase, AReadOnlyDatabaseStopsTheRunBeforeTheMachineStarts) {
   if (geteuid() == 0) GTEST_SKIP() << "running as root: file modes do not stop writes";
+  test::ScratchDir dir;
+  const auto db = dir / "t.db";
+  make_database(db);
   fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
   const auto ro = run_on(db);
   EXPECT_EQ(ro.status, exit_code::kCantCreate) << ro.err;

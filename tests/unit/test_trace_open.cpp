@@ -247,8 +247,13 @@ TEST(TraceOpen, AnUnwritableDatabaseIsFoundAtOpen) {
   // A -wal that cannot be created (a folder in its place) stops any write, even as root.
   fs::create_directory(db.string() + "-wal");
   EXPECT_THROW(TraceStore::open(db, TraceStore::Mode::ReadWrite), UnwritableDatabase);
-  fs::remove(db.string() + "-wal");
+}
+
+TEST(TraceOpen, AReadOnlyDatabaseIsFoundAtOpen) {
   if (geteuid() == 0) GTEST_SKIP() << "running as root: file modes do not stop writes";
+  mcuprof::test::ScratchDir dir;
+  const auto db = dir / "t.db";
+  make_database(db, 1);
   fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
   EXPECT_THROW(TraceStore::open(db, TraceStore::Mode::ReadWrite), UnwritableDatabase);
   EXPECT_EQ(TraceStore::open(db, TraceStore::Mode::ReadOnly).runs().size(), 1u);
