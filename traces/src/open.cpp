@@ -29,7 +29,7 @@ std::unique_ptr<SQLite::Database> connect(const std::string& p, int flags) {
   try {
     return std::make_unique<SQLite::Database>(p, flags, kBusyTimeoutMs);
   } catch (const SQLite::Exception& e) {
-    throw_sqlite_error(p, "open the trace database", e);
+    throw_sqlite_error(p, "open trace database", e);
   }
 }
 
