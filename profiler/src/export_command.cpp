@@ -35,11 +35,7 @@ void write_output(const std::string& file, Write&& write) {
   }
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   if (!out) throw CommandError(exit_code::kCantCreate, fmt::format("{}: cannot create file", file));
-  try {
-    write(out);
-  } catch (const traces::TraceError& e) {
-    throw CommandError(exit_code::kIoError, fmt::format("{}: {}", file, e.what()));
-  }
+  write(out);  // a TraceError is the database's, not this file's (run_export maps it)
   out.flush();
   if (!out) throw CommandError(exit_code::kIoError, fmt::format("{}: cannot write file", file));
 }

@@ -8,6 +8,7 @@
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
 #include "mcuprof/targets/target.hpp"
+#include "mcuprof/traces/store.hpp"
 
 namespace exit_code = mcuprof::profiler::exit_code;
 
@@ -45,6 +46,15 @@ int main(int argc, char** argv) {
   } catch (const mcuprof::targets::TargetError& e) {
     fmt::print(stderr, "mcuprof: error: {}\n", e.what());
     return exit_code::kDataError;
+  } catch (const mcuprof::traces::InvalidDatabase& e) {  // damaged, foreign or newer
+    fmt::print(stderr, "mcuprof: error: {}\n", e.what());
+    return exit_code::kDataError;
+  } catch (const mcuprof::traces::UnwritableDatabase& e) {
+    fmt::print(stderr, "mcuprof: error: {}\n", e.what());
+    return exit_code::kCantCreate;
+  } catch (const mcuprof::traces::TraceError& e) {  // a database that failed to read
+    fmt::print(stderr, "mcuprof: error: {}\n", e.what());
+    return exit_code::kIoError;
   } catch (const std::exception& e) {
     fmt::print(stderr, "mcuprof: internal error: {}\n", e.what());
     return exit_code::kSoftware;

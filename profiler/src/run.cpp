@@ -19,6 +19,7 @@
 #include "run_console.hpp"
 #include "run_events.hpp"
 #include "run_functions.hpp"
+#include "run_store.hpp"
 #include "run_summary.hpp"
 #include "trace_recording.hpp"
 
@@ -133,13 +134,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   PreparedMachine prepared = prepare_machine(request, target, hooks);
   sim::Machine& machine = *prepared.machine;
   std::optional<traces::TraceStore> store;
-  if (request.database) {
-    try {
-      store = traces::TraceStore::open(*request.database, traces::TraceStore::Mode::ReadWrite);
-    } catch (const traces::TraceError& e) {
-      throw CommandError(exit_code::kCantCreate, e.what());
-    }
-  }
+  if (request.database) store = open_store_for_writing(*request.database);
   std::optional<std::ofstream> summary_file;
   if (request.summary) summary_file = open_summary(*request.summary);
 
@@ -190,13 +185,14 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
       sram_timeline(attribution, events.stack(),
                     static_sram_bytes(prepared.image, target, attribution) + request.scratch_after_arena);
   int64_t run_id = 0;
+  std::optional<StoreFailure> not_stored;  // then the summary keeps the results
   if (store) {
     try {
       run_id = record_run(*store, record, recorder.take(), attribution, events.stack(), sram,
                           functions ? functions->spans() : std::vector<traces::Span>{},
                           observed ? &*observed : nullptr);
     } catch (const traces::TraceError& e) {
-      throw CommandError(exit_code::kIoError, e.what());
+      not_stored = store_failure(e);
     }
   }
 
@@ -205,7 +201,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   auto& s = outcome.summary;
   s = run_summary({target, record, result, attribution, sram});
   s["unmodelled_registers"] = unmodelled.seen();
-  s["run_id"] = store ? nlohmann::json(run_id) : nlohmann::json();
+  s["run_id"] = store && !not_stored ? nlohmann::json(run_id) : nlohmann::json();
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
   if (functions) s["functions"] = functions->summary(request.function_cycles);
   if (observed) add_to_summary(*observed, s);
@@ -219,6 +215,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
       throw CommandError(exit_code::kIoError,
                          fmt::format("{}: cannot write summary", request.summary->string()));
   }
+  if (not_stored) throw keep_unstored_run(*not_stored, request.summary, *request.database, s);
   return outcome;
 }
 

@@ -111,7 +111,7 @@ TEST(Cli, BadInputGetsOneLineAndItsOwnStatusAndLeavesTheDatabaseIntact) {
       {{"run", "--target", "stm32f412", elf.string(), "--db", (dir / "no/such/dir/t.db").string()},
        exit_code::kCantCreate, "cannot open trace database"},
       {{"run", "--target", "stm32f412", elf.string(), "--db", (dir / "notes.elf").string()},
-       exit_code::kCantCreate, "notes.elf"},
+       exit_code::kDataError, "notes.elf: not a valid mcuprof trace database"},
   };
   for (const auto& c : cases) {
     const auto r = mcuprof_cli(c.args);

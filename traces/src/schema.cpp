@@ -1,11 +1,14 @@
 // Schema migrations (docs/trace-schema.md). Each entry of kMigrations turns version
-// i into version i+1; never edit a released step, add a new one.
+// i into version i+1; never edit a released step, add a new one. The caller (open.cpp)
+// runs them inside its write transaction.
 #include "schema.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <regex>
 
 #include "mcuprof/traces/store.hpp"
 
@@ -120,18 +123,23 @@ constexpr std::array<const char*, TraceStore::kSchemaVersion> kMigrations = {
 
 }  // namespace
 
-void migrate(SQLite::Database& db, const char* path_for_errors) {
-  const int version = db.execAndGet("PRAGMA user_version").getInt();
-  if (version > TraceStore::kSchemaVersion)
-    throw TraceError(
-        fmt::format("{}: trace database schema version {} is newer than this mcuprof supports ({})",
-                    path_for_errors, version, TraceStore::kSchemaVersion));
-  if (version == TraceStore::kSchemaVersion) return;
-  SQLite::Transaction tx(db);
+void migrate_from(SQLite::Database& db, int version) {
   for (int v = version; v < TraceStore::kSchemaVersion; ++v)
     db.exec(kMigrations[static_cast<size_t>(v)]);
+  db.exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
   db.exec(fmt::format("PRAGMA user_version = {}", TraceStore::kSchemaVersion));
-  tx.commit();
+}
+
+std::vector<std::string> tables_of_version(int version) {
+  static const std::regex create(R"(CREATE TABLE (\w+))");
+  std::vector<std::string> tables;
+  const int last = std::min(version, TraceStore::kSchemaVersion);
+  for (int v = 0; v < last; ++v) {
+    const std::string step = kMigrations[static_cast<size_t>(v)];
+    for (std::sregex_iterator it(step.begin(), step.end(), create), end; it != end; ++it)
+      tables.push_back((*it)[1].str());
+  }
+  return tables;
 }
 
 }  // namespace mcuprof::traces

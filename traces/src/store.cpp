@@ -1,5 +1,5 @@
-// The trace store over SQLiteCpp: opening and migrating, and the reader/query API
-// (see store.hpp). Writing lives in writer.cpp.
+// The trace store over SQLiteCpp: the reader/query API (see store.hpp). Opening lives in
+// open.cpp, writing in writer.cpp.
 #include "mcuprof/traces/store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -10,14 +10,12 @@
 #include <map>
 #include <unordered_map>
 
+#include "db_errors.hpp"
 #include "mcuprof/traces/writer.hpp"
 #include "muldiv.hpp"
-#include "schema.hpp"
 
 namespace mcuprof::traces {
 namespace {
-
-constexpr int kBusyTimeoutMs = 5000;
 
 uint64_t u64(const SQLite::Column& c) {
   return static_cast<uint64_t>(c.getInt64());
@@ -69,7 +67,7 @@ auto guarded(const std::filesystem::path& path, std::string_view action, F&& bod
   try {
     return body();
   } catch (const SQLite::Exception& e) {
-    throw TraceError(fmt::format("{}: cannot {}: {}", path.string(), action, e.what()));
+    throw_sqlite_error(path.string(), action, e);
   }
 }
 
@@ -122,35 +120,6 @@ TraceStore::TraceStore(std::filesystem::path path, std::unique_ptr<SQLite::Datab
 TraceStore::TraceStore(TraceStore&&) noexcept = default;
 TraceStore& TraceStore::operator=(TraceStore&&) noexcept = default;
 TraceStore::~TraceStore() = default;
-
-TraceStore TraceStore::open(const std::filesystem::path& path, Mode mode) {
-  const std::string p = path.string();
-  try {
-    const int flags = mode == Mode::ReadOnly ? SQLite::OPEN_READONLY
-                                             : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    auto db = std::make_unique<SQLite::Database>(p, flags, kBusyTimeoutMs);
-    // Reading the schema version fails fast on a file that is not a database.
-    const int version = db->execAndGet("PRAGMA user_version").getInt();
-    if (mode == Mode::ReadWrite) {
-      db->exec("PRAGMA journal_mode = WAL");
-      db->exec("PRAGMA synchronous = NORMAL");
-      db->exec("PRAGMA foreign_keys = ON");
-      migrate(*db, p.c_str());
-    } else if (version > kSchemaVersion) {
-      throw TraceError(fmt::format(
-          "{}: trace database schema version {} is newer than this mcuprof supports ({})", p,
-          version, kSchemaVersion));
-    } else if (version < kSchemaVersion) {
-      throw TraceError(fmt::format(
-          "{}: trace database schema version {} is older than {}; open it once read-write "
-          "(any mcuprof run) to migrate it",
-          p, version, kSchemaVersion));
-    }
-    return TraceStore(path, std::move(db));
-  } catch (const SQLite::Exception& e) {
-    throw TraceError(fmt::format("{}: cannot open trace database: {}", p, e.what()));
-  }
-}
 
 int64_t TraceStore::write_run(const RunRecord& run, const std::vector<ConsoleChunk>& console) {
   RunWriter writer(*this, run);

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "db_errors.hpp"
 #include "mcuprof/traces/downsample.hpp"
 #include "mcuprof/traces/store.hpp"
 
@@ -163,7 +164,7 @@ RunWriter::RunWriter(TraceStore& store, RunRecord run, WriterOptions options)
     run_.id = db.getLastInsertRowid();
     tx.commit();
   } catch (const SQLite::Exception& e) {
-    throw TraceError(fmt::format("{}: cannot start run: {}", store_.path().string(), e.what()));
+    throw_sqlite_error(store_.path().string(), "start run", e);
   }
 }
 
@@ -399,7 +400,7 @@ int64_t RunWriter::finish() {
     tx.commit();
   } catch (const SQLite::Exception& e) {
     if (!options_.announce_early) run_.id = 0;  // the insert was rolled back
-    throw TraceError(fmt::format("{}: cannot write run: {}", store_.path().string(), e.what()));
+    throw_sqlite_error(store_.path().string(), "write run", e);
   }
   finished_ = true;
   return run_.id;

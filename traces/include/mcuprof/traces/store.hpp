@@ -28,6 +28,21 @@ class TraceError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The file is not a trace database this mcuprof can use: another program's SQLite file,
+// a newer schema, or a damaged file (corrupted, truncated, not a database at all). When
+// open() throws it, nothing was written to the file.
+class InvalidDatabase : public TraceError {
+ public:
+  using TraceError::TraceError;
+};
+
+// The database cannot be written: no permission, a read-only folder, or a lock another
+// process held longer than the busy timeout.
+class UnwritableDatabase : public TraceError {
+ public:
+  using TraceError::TraceError;
+};
+
 // Which spans of a run to read; empty fields match everything.
 struct SpanFilter {
   std::string track;
@@ -110,8 +125,11 @@ class TraceStore {
   static constexpr int kSchemaVersion = 3;
   enum class Mode { ReadOnly, ReadWrite };
 
-  // ReadWrite creates the file if needed and migrates it to kSchemaVersion.
-  // Throws TraceError naming the path and the problem.
+  // Identifies the file without writing to it first (docs/trace-schema.md): another
+  // program's file or a newer schema is refused untouched (InvalidDatabase). ReadWrite
+  // then creates or migrates the schema in one IMMEDIATE transaction (race-free with
+  // other writers), proves the file writable (UnwritableDatabase) and checks its pages
+  // (PRAGMA quick_check). Throws TraceError naming the path and the problem.
   static TraceStore open(const std::filesystem::path& path, Mode mode);
 
   TraceStore(TraceStore&&) noexcept;
