@@ -248,7 +248,7 @@ CompiledModel compile_model(const std::filesystem::path& model, const std::strin
         std::filesystem::exists(model, ec) ? exit_code::kDataError : exit_code::kNoInput;
     // The importer's messages often name the file already: name it once.
     const std::string what = e.what();
-    throw CommandError(status, what.find(model.string()) != std::string::npos
+    throw CommandError(status, what.find(model.filename().string()) != std::string::npos
                                    ? what
                                    : fmt::format("{}: {}", model.string(), what));
   }
@@ -392,6 +392,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   run.schedule = model.schedule;
 
   std::unique_ptr<ModelObserver> watcher;
+  std::optional<CommandError> dump_error;
   std::vector<std::vector<uint8_t>> outputs;
   RunHooks hooks;
   hooks.before_load = [&](sim::ElfImage& elf) {
@@ -488,20 +489,26 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
     s["image_bytes"] = model.image.size();
     s["image_address"] = l.image_start;
     if (request.dump_tensors) {
-      for (std::size_t k = 0; k < image.inputs.size(); ++k)
-        write_file(*request.dump_tensors /
-                       fmt::format("{}.bin", image.tensors[image.inputs[k]].source_index),
-                   inputs[k]);
-      const auto index =
-          dump_index(model, image, watcher ? watcher->dumped() : std::map<int32_t, uint32_t>{});
-      const auto text = index.dump(2) + "\n";
-      write_file(*request.dump_tensors / "index.json",
-                 std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+      try {  // a failed dump is reported after the run is stored and summarised
+        for (std::size_t k = 0; k < image.inputs.size(); ++k)
+          write_file(*request.dump_tensors /
+                         fmt::format("{}.bin", image.tensors[image.inputs[k]].source_index),
+                     inputs[k]);
+        const auto index =
+            dump_index(model, image, watcher ? watcher->dumped() : std::map<int32_t, uint32_t>{});
+        const auto text = index.dump(2) + "\n";
+        write_file(*request.dump_tensors / "index.json",
+                   std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+      } catch (const CommandError& e) {
+        dump_error = e;
+        s["detail"] = e.what();
+      }
     }
   };
 
   RunOutcome outcome = run_firmware(run, console_out, console_err, hooks);
   if (watcher && watcher->error()) throw *watcher->error();  // the run is stored: now say it
+  if (dump_error) throw *dump_error;
   // The runner's own statuses (10 + executor status, 20) are mcuprof's verdict on the
   // model, never a firmware status of the user's.
   const auto& s = outcome.summary;

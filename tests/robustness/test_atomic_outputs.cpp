@@ -68,6 +68,23 @@ TEST(AtomicOutputs, AReadOnlyFolderFailsBeforeTheRun) {
   chmod(ro.c_str(), 0755);
 }
 
+TEST(AtomicOutputs, AnOutputThatCannotBeCreatedFailsBeforeTheRun) {
+  MCUPROF_NEED_FIRMWARE("itm_exit");
+  ScratchDir dir;
+  const auto db = database_with_a_run(dir.path());
+  write_bytes(dir / "file", std::vector<uint8_t>{'x'});
+  const auto inside_a_file = dir / "file" / "run.json";  // its "folder" is a file
+  const auto elf = built_firmware("itm_exit").string();
+  for (const char* option : {"--summary", "--junit"}) {
+    const auto r = mcuprof_cli(
+        {"run", elf, "--target", kBoard, "--db", db.string(), option, inside_a_file.string()});
+    expect_write_error(r, exit_code::kCantCreate, inside_a_file.string());
+    EXPECT_EQ(line_count(r.err), 1) << r.err;
+    EXPECT_EQ(r.out, "") << "the firmware ran";
+  }
+  EXPECT_EQ(stored_runs(db), 1) << "a run was stored although its outputs could not be written";
+}
+
 TEST(AtomicOutputs, AnExistingSummaryIsReplacedWholeAndNothingElseIsLeft) {
   MCUPROF_NEED_FIRMWARE("itm_exit");
   ScratchDir dir;
