@@ -13,6 +13,8 @@
 #include "mcuprof/profiler/run.hpp"
 #include "mcuprof/traces/export.hpp"
 #include "mcuprof/traces/store.hpp"
+#include "output_file.hpp"
+#include "output_guard.hpp"
 
 namespace mcuprof::profiler {
 namespace {
@@ -25,33 +27,47 @@ struct ExportArgs {
   std::string track;  // default: "functions" when the run has call stacks, else "layers"
 };
 
-// Writes through `write` into `file` (or stdout for "-"), turning failures into errors.
+// Writes through `write` into `file` (or stdout for "-"), atomically, turning failures
+// into errors (a failed export leaves the previous file as it was).
 template <typename Write>
 void write_output(const std::string& file, Write&& write) {
   if (file == "-") {
     write(std::cout);
     std::cout.flush();
+    if (!std::cout) throw CommandError(exit_code::kIoError, "standard output: cannot write");
     return;
   }
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out) throw CommandError(exit_code::kCantCreate, fmt::format("{}: cannot create file", file));
-  write(out);  // a TraceError is the database's, not this file's (run_export maps it)
-  out.flush();
-  if (!out) throw CommandError(exit_code::kIoError, fmt::format("{}: cannot write file", file));
+  OutputFile out(file, "export");
+  write(out.stream());
+  out.commit();
 }
 
 // Real call stacks when the run has them (`mcuprof run --function-cycles`), else the
-// layer/patch spans.
+// layer/patch spans. A track the run does not have is refused, naming those it has.
 std::string folded_track(const traces::TraceStore& store, int64_t run_id, const ExportArgs& args) {
-  if (!args.track.empty()) return args.track;
-  for (const auto& t : store.tracks(run_id))
-    if (t.name == traces::track::kFunctions) return t.name;
-  return traces::track::kLayers;
+  const auto tracks = store.tracks(run_id);
+  if (args.track.empty()) {
+    for (const auto& t : tracks)
+      if (t.name == traces::track::kFunctions) return t.name;
+    return traces::track::kLayers;
+  }
+  std::string names;
+  for (const auto& t : tracks) {
+    if (t.type != "slice") continue;
+    if (t.name == args.track) return t.name;
+    names += (names.empty() ? "" : ", ") + t.name;
+  }
+  throw CommandError(exit_code::kUsage,
+                     fmt::format("export: run {} has no span track '{}' (its tracks: {})", run_id,
+                                 args.track, names.empty() ? "none" : names));
 }
 
 int run_export(const ExportArgs& args) {
   if (args.chrome_trace.empty() && args.folded.empty())
     throw CommandError(exit_code::kUsage, "export: give --chrome-trace FILE and/or --folded FILE");
+  refuse_clashing_files("export", {{"db", args.db, CommandFile::Kind::Input},
+                                   {"--chrome-trace", args.chrome_trace, CommandFile::Kind::Output},
+                                   {"--folded", args.folded, CommandFile::Kind::Output}});
   if (!std::filesystem::exists(args.db))
     throw CommandError(exit_code::kNoInput, fmt::format("{}: no such trace database", args.db));
   std::optional<traces::TraceStore> store;
@@ -66,13 +82,16 @@ int run_export(const ExportArgs& args) {
     throw CommandError(exit_code::kDataError,
                        fmt::format("{}: no run '{}' (see the run ids and names in the database)",
                                    args.db, args.run));
+  // Checked before anything is written.
+  const std::string track =
+      args.folded.empty() ? std::string() : folded_track(*store, run->id, args);
   try {
     if (!args.chrome_trace.empty())
       write_output(args.chrome_trace,
                    [&](std::ostream& out) { traces::write_chrome_trace(*store, run->id, out); });
     if (!args.folded.empty())
       write_output(args.folded, [&](std::ostream& out) {
-        traces::write_folded_stacks(*store, run->id, out, folded_track(*store, run->id, args));
+        traces::write_folded_stacks(*store, run->id, out, track);
       });
   } catch (const traces::TraceError& e) {
     throw CommandError(exit_code::kDataError, e.what());

@@ -6,10 +6,11 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
+#include <sstream>
 
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
+#include "output_file.hpp"
 
 namespace mcuprof::profiler {
 namespace {
@@ -146,10 +147,7 @@ std::vector<GateResult> evaluate_gates(const std::vector<Gate>& gates,
 
 void write_junit(const std::filesystem::path& path, const std::vector<GateResult>& results,
                  const nlohmann::json& summary, int run_status) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out)
-    throw CommandError(exit_code::kCantCreate,
-                       fmt::format("{}: cannot write JUnit report", path.string()));
+  std::ostringstream out;
   const std::string suite = fmt::format("mcuprof {} {}", summary.value("target", std::string()),
                                         summary.value("firmware", std::string()));
   size_t failures = run_status != 0 ? 1 : 0;
@@ -176,9 +174,7 @@ void write_junit(const std::filesystem::path& path, const std::vector<GateResult
     out << "</testcase>\n";
   }
   out << "</testsuite></testsuites>\n";
-  if (!out)
-    throw CommandError(exit_code::kIoError,
-                       fmt::format("{}: cannot write JUnit report", path.string()));
+  write_output_file(path, out.str(), "JUnit report");
 }
 
 }  // namespace mcuprof::profiler

@@ -15,6 +15,7 @@
 #include "mcuprof/compiler/importer.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
+#include "output_file.hpp"
 
 namespace mcuprof::profiler {
 namespace {
@@ -79,11 +80,7 @@ int generate(GenerateArgs& a) {
   } catch (const cc::ModelError& e) {
     throw CommandError(exit_code::kUsage, e.what());
   }
-  std::ofstream f(a.output, std::ios::binary);
-  if (!f) throw CommandError(exit_code::kCantCreate, fmt::format("cannot create '{}'", a.output));
-  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  f.close();
-  if (!f) throw CommandError(exit_code::kIoError, fmt::format("cannot write '{}'", a.output));
+  write_output_file(a.output, bytes, "model");
   fmt::print("wrote {} ({} bytes): {} ops, {:.2f} M MACs\n", a.output, bytes.size(), g.ops.size(),
              static_cast<double>(cc::total_macs(g)) / 1e6);
   return exit_code::kOk;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli_errors.hpp"
 #include "commands.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
@@ -30,11 +31,16 @@ int main(int argc, char** argv) {
   mcuprof::profiler::add_plot_command(app, commands);
 #endif
 
+  if (const auto error = mcuprof::profiler::unknown_command(app, argc, argv)) {
+    fmt::print(stderr, "mcuprof: error: {}\n", *error);
+    return exit_code::kUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int status = app.exit(e);
-    return status == 0 ? 0 : exit_code::kUsage;
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    fmt::print(stderr, "mcuprof: error: {}\n", mcuprof::profiler::parse_error_line(app, e));
+    return exit_code::kUsage;
   }
 
   try {

@@ -23,6 +23,7 @@
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/targets/target.hpp"
 #include "mcuprof_executor.h"
+#include "output_file.hpp"
 
 namespace mcuprof::profiler {
 namespace {
@@ -42,11 +43,7 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path, const char* wh
 }
 
 void write_file(const std::filesystem::path& path, std::span<const uint8_t> bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  if (!out)
-    throw CommandError(exit_code::kCantCreate, fmt::format("{}: cannot write", path.string()));
+  write_output_file(path, bytes, "file");
 }
 
 uint32_t symbol(const sim::ElfImage& elf, const std::string& name) {
@@ -54,7 +51,7 @@ uint32_t symbol(const sim::ElfImage& elf, const std::string& name) {
   if (!a)
     throw CommandError(
         exit_code::kDataError,
-        fmt::format("{}: no symbol {} — not a model runner firmware", elf.origin(), name));
+        fmt::format("{}: not a model runner firmware (it has no symbol {})", elf.origin(), name));
   return *a;
 }
 
@@ -65,6 +62,9 @@ struct RunnerLayout {
 };
 
 RunnerLayout layout(const sim::ElfImage& elf) {
+  // Any firmware linked for a board has the layout symbols; a runner also has the executor.
+  symbol(elf, "mcuprof_model_open");
+  symbol(elf, "mcuprof_model_run");
   RunnerLayout l;
   l.image_start = symbol(elf, "__model_image_start");
   l.image_end = symbol(elf, "__model_image_end");
@@ -90,7 +90,7 @@ nlohmann::json shape_json(const mcuprof_tensor& t) {
 // firmware produces it: on each LAYER_END the op's output is read from the arena.
 class ModelObserver final : public sim::MachineObserver {
  public:
-  ModelObserver(const sim::Machine& machine, const compiler::ModelImage& image, uint32_t arena,
+  ModelObserver(sim::Machine& machine, const compiler::ModelImage& image, uint32_t arena,
                 std::optional<std::filesystem::path> dir)
       : machine_(machine), image_(image), arena_(arena), dir_(std::move(dir)) {}
 
@@ -101,16 +101,24 @@ class ModelObserver final : public sim::MachineObserver {
     if (!dir_ || event->type != EventType::LayerEnd || event->arg >= image_.ops.size()) return;
     for (const int32_t t : image_.op_outputs(event->arg)) {
       const auto& r = image_.tensors.at(static_cast<std::size_t>(t));
-      if (r.storage != MCUPROF_STORAGE_ARENA) continue;
-      write_file(*dir_ / fmt::format("{}.bin", r.source_index),
-                 machine_.read_memory(arena_ + r.offset, r.size_bytes));
-      dumped_[t] = event->arg;
+      if (r.storage != MCUPROF_STORAGE_ARENA || error_) continue;
+      try {  // no exception may cross the emulator's callback: keep it, stop the run
+        write_file(*dir_ / fmt::format("{}.bin", r.source_index),
+                   machine_.read_memory(arena_ + r.offset, r.size_bytes));
+        dumped_[t] = event->arg;
+      } catch (const CommandError& e) {
+        error_ = e;
+        machine_.request_stop();
+      }
     }
   }
   const std::map<int32_t, uint32_t>& dumped() const { return dumped_; }
+  // The write that failed and stopped the run, if any.
+  const std::optional<CommandError>& error() const { return error_; }
 
  private:
-  const sim::Machine& machine_;
+  sim::Machine& machine_;
+  std::optional<CommandError> error_;
   const compiler::ModelImage& image_;
   uint32_t arena_;
   std::optional<std::filesystem::path> dir_;
@@ -238,7 +246,11 @@ CompiledModel compile_model(const std::filesystem::path& model, const std::strin
     std::error_code ec;
     const int status =
         std::filesystem::exists(model, ec) ? exit_code::kDataError : exit_code::kNoInput;
-    throw CommandError(status, fmt::format("{}: {}", model.string(), e.what()));
+    // The importer's messages often name the file already: name it once.
+    const std::string what = e.what();
+    throw CommandError(status, what.find(model.filename().string()) != std::string::npos
+                                   ? what
+                                   : fmt::format("{}: {}", model.string(), what));
   }
   const auto s = mcuprof_image_validate(m.image.data(), static_cast<uint32_t>(m.image.size()), 1);
   if (s != MCUPROF_EXEC_OK)
@@ -359,6 +371,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
     if (ec || !std::filesystem::is_directory(*request.dump_tensors))
       throw CommandError(exit_code::kCantCreate,
                          fmt::format("{}: cannot create folder", request.dump_tensors->string()));
+    check_output_writable(*request.dump_tensors / "index.json", "tensor dump");
   }
 
   RunRequest run;
@@ -368,6 +381,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   run.database = request.database;
   run.summary = request.summary;
   run.max_cycles = request.max_cycles;
+  run.max_seconds = request.max_seconds;
   run.unit_cycles = request.unit_cycles;
   run.function_cycles = request.function_cycles;
   run.model = request.model;
@@ -378,6 +392,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   run.schedule = model.schedule;
 
   std::unique_ptr<ModelObserver> watcher;
+  std::optional<CommandError> dump_error;
   std::vector<std::vector<uint8_t>> outputs;
   RunHooks hooks;
   hooks.before_load = [&](sim::ElfImage& elf) {
@@ -394,6 +409,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   hooks.after_run = [&](const sim::Machine& machine, const sim::RunResult& result,
                         const Attribution& attribution, nlohmann::json& s) {
     const bool ok = result.reason == sim::StopReason::Exited && result.exit_code == 0;
+    if (watcher && watcher->error()) s["detail"] = watcher->error()->what();
     if (result.reason == sim::StopReason::Exited && result.exit_code >= kRunnerExitBase &&
         result.exit_code < kRunnerExitBase + 10)
       console_err << "mcuprof: model runner refused the image: "
@@ -473,19 +489,31 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
     s["image_bytes"] = model.image.size();
     s["image_address"] = l.image_start;
     if (request.dump_tensors) {
-      for (std::size_t k = 0; k < image.inputs.size(); ++k)
-        write_file(*request.dump_tensors /
-                       fmt::format("{}.bin", image.tensors[image.inputs[k]].source_index),
-                   inputs[k]);
-      const auto index =
-          dump_index(model, image, watcher ? watcher->dumped() : std::map<int32_t, uint32_t>{});
-      const auto text = index.dump(2) + "\n";
-      write_file(*request.dump_tensors / "index.json",
-                 std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+      try {  // a failed dump is reported after the run is stored and summarised
+        for (std::size_t k = 0; k < image.inputs.size(); ++k)
+          write_file(*request.dump_tensors /
+                         fmt::format("{}.bin", image.tensors[image.inputs[k]].source_index),
+                     inputs[k]);
+        const auto index =
+            dump_index(model, image, watcher ? watcher->dumped() : std::map<int32_t, uint32_t>{});
+        const auto text = index.dump(2) + "\n";
+        write_file(*request.dump_tensors / "index.json",
+                   std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+      } catch (const CommandError& e) {
+        dump_error = e;
+        s["detail"] = e.what();
+      }
     }
   };
 
   RunOutcome outcome = run_firmware(run, console_out, console_err, hooks);
+  if (watcher && watcher->error()) throw *watcher->error();  // the run is stored: now say it
+  if (dump_error) throw *dump_error;
+  // The runner's own statuses (10 + executor status, 20) are mcuprof's verdict on the
+  // model, never a firmware status of the user's.
+  const auto& s = outcome.summary;
+  if (s["stop_reason"] == "exited" && s["exit_code"] != 0)
+    outcome.exit_status = exit_code::kModelRunnerRefused;
   if (request.output && !outputs.empty()) {
     std::vector<uint8_t> all;
     for (const auto& o : outputs) all.insert(all.end(), o.begin(), o.end());

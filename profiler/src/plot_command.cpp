@@ -7,12 +7,15 @@
 #include <iostream>
 #include <memory>
 
+#include "chart_bytes.hpp"
 #include "chart_renderer.hpp"
 #include "commands.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
 #include "mcuprof/targets/target.hpp"
 #include "offscreen.hpp"
+#include "output_file.hpp"
+#include "output_guard.hpp"
 #include "report_support.hpp"
 #include "trace_charts.hpp"
 
@@ -32,6 +35,12 @@ struct PlotArgs {
 };
 
 int plot_runs(const PlotArgs& a) {
+  refuse_clashing_files("plot", {{"db", a.db, CommandFile::Kind::Input},
+                                 {"--out", a.out, CommandFile::Kind::Output}});
+  const QString format = plot::chart_format_of(QString::fromStdString(a.out));
+  if (format.isEmpty())
+    throw CommandError(exit_code::kUsage,
+                       fmt::format("plot: --out {}: use a .png or .svg file name", a.out));
   const traces::TraceStore store = open_store_for_reading(a.db);
   std::vector<plot::ChartRun> charts;
   std::vector<std::string> ids = a.runs;
@@ -51,8 +60,10 @@ int plot_runs(const PlotArgs& a) {
   renderer.options().title = a.title;
   renderer.set_runs(std::move(charts));
   std::string error;
-  if (!renderer.render_to_file(QString::fromStdString(a.out), QSize(a.width, a.height), &error))
-    throw CommandError(exit_code::kCantCreate, fmt::format("{}: {}", a.out, error));
+  const auto bytes = plot::encode_chart(renderer, format, QSize(a.width, a.height), &error);
+  if (!bytes) throw CommandError(exit_code::kSoftware, fmt::format("{}: {}", a.out, error));
+  write_output_file(a.out, std::string_view(bytes->constData(), static_cast<size_t>(bytes->size())),
+                    "plot");
   std::cerr << "mcuprof: wrote " << a.out << '\n';
   return exit_code::kOk;
 }

@@ -12,10 +12,13 @@
 #include <ostream>
 
 #include "file_hash.hpp"
+#include "interrupts.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/traces/store.hpp"
 #include "memory_observation.hpp"
+#include "output_file.hpp"
+#include "run_budget.hpp"
 #include "run_console.hpp"
 #include "run_events.hpp"
 #include "run_functions.hpp"
@@ -29,15 +32,6 @@ namespace {
 std::string utc_now_iso8601() {
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now);
-}
-
-// Opens the summary file before the run, so an unwritable path fails early.
-std::ofstream open_summary(const std::filesystem::path& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out)
-    throw CommandError(exit_code::kCantCreate,
-                       fmt::format("{}: cannot write summary", path.string()));
-  return out;
 }
 
 // The firmware loaded on a machine for the target, ready to run.
@@ -135,13 +129,14 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   sim::Machine& machine = *prepared.machine;
   std::optional<traces::TraceStore> store;
   if (request.database) store = open_store_for_writing(*request.database);
-  std::optional<std::ofstream> summary_file;
-  if (request.summary) summary_file = open_summary(*request.summary);
+  // An unwritable summary fails now; it is written (atomically) after the run.
+  if (request.summary) check_output_writable(*request.summary, "summary");
+  const RunBudget budget = run_budget(request.max_cycles, request.max_seconds, target.clock_hz);
 
   if (request.count_flash_data) machine.count_flash_data();
   ConsoleRecorder recorder(console_out, console_err);
   machine.add_observer(&recorder);
-  ProgressLine progress;
+  ProgressLine progress(budget.cycles, target.clock_hz);
   machine.add_observer(&progress);
   EventRecorder events(machine);
   machine.add_observer(&events);
@@ -159,9 +154,21 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   if (hooks.before_run) hooks.before_run(machine);
   const std::string started_at = utc_now_iso8601();
   sim::RunOptions options;
-  options.max_cycles = request.max_cycles;
-  const sim::RunResult result = machine.run(options);
+  options.max_cycles = budget.cycles;
+  sim::RunResult result;
+  int stop_signal = 0;
+  {
+    const StopOnSignal stop_on_signal(machine);
+    result = machine.run(options);
+    stop_signal = stop_on_signal.signal();
+  }
   progress.clear();
+  if (result.reason == sim::StopReason::Interrupted && stop_signal != 0)
+    result.detail = fmt::format("interrupted by {}", signal_name(stop_signal));
+  else if (result.reason == sim::StopReason::CycleBudget) {
+    result.detail = fmt::format("cycle budget of {} exhausted", budget.text(target.clock_hz));
+    if (result.report) result.report->cause = result.detail;
+  }
   console_out.flush();
   const Attribution attribution = events.finish();
   if (functions) functions->finish();
@@ -197,10 +204,12 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   }
 
   RunOutcome outcome;
-  outcome.exit_status = process_exit_status(result);
+  outcome.exit_status =
+      stop_signal != 0 ? signal_exit_status(stop_signal) : process_exit_status(result);
   auto& s = outcome.summary;
   s = run_summary({target, record, result, attribution, sram});
   s["unmodelled_registers"] = unmodelled.seen();
+  s["budget"] = budget.json();
   s["run_id"] = store && !not_stored ? nlohmann::json(run_id) : nlohmann::json();
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
   if (functions) s["functions"] = functions->summary(request.function_cycles);
@@ -208,13 +217,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   if (hooks.after_run) hooks.after_run(machine, result, attribution, s);
   if (observed)  // after the hooks: a model run's summary has its own planned peak
     print_memory_observation(*observed, s.value("peak_sram_bytes", uint64_t{0}), console_err);
-  if (summary_file) {
-    *summary_file << s.dump(2) << '\n';
-    summary_file->flush();
-    if (!*summary_file)
-      throw CommandError(exit_code::kIoError,
-                         fmt::format("{}: cannot write summary", request.summary->string()));
-  }
+  if (request.summary) write_output_file(*request.summary, s.dump(2) + "\n", "summary");
   if (not_stored) throw keep_unstored_run(*not_stored, request.summary, *request.database, s);
   return outcome;
 }

@@ -9,11 +9,14 @@
 #include <iostream>
 #include <memory>
 
+#include "cli_values.hpp"
 #include "commands.hpp"
 #include "gates.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof/profiler/run.hpp"
+#include "output_file.hpp"
+#include "output_guard.hpp"
 #include "table.hpp"
 
 namespace mcuprof::profiler {
@@ -106,6 +109,7 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   m.database = args.request.database;
   m.summary = args.request.summary;
   m.max_cycles = args.request.max_cycles;
+  m.max_seconds = args.request.max_seconds;
   m.unit_cycles = args.request.unit_cycles;
   m.observe_memory = args.request.observe_memory;
   m.function_cycles = args.request.function_cycles;
@@ -114,6 +118,7 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   if (!args.dump_tensors.empty()) m.dump_tensors = args.dump_tensors;
   if (!args.runner.empty()) m.runner = args.runner;
   if (!args.schedule.empty()) m.schedule = args.schedule;
+  if (m.output) check_output_writable(*m.output, "output");  // before the run
   const auto outcome = run_model(m, std::cout, std::cerr);
   const auto& s = outcome.summary;
   const std::string how = s["stop_reason"] == "exited"
@@ -139,6 +144,17 @@ int run(RunArgs& args) {
   if (!args.db.empty()) request.database = args.db;
   if (!args.summary.empty()) request.summary = args.summary;
   if (!args.semihosting_root.empty()) request.semihosting_root = args.semihosting_root;
+  using Kind = CommandFile::Kind;
+  refuse_clashing_files("run", {{"firmware", request.firmware, Kind::Input},
+                                {"--target-file", args.target_file, Kind::Input},
+                                {"--input", args.input, Kind::Input},
+                                {"--runner", args.runner, Kind::Input},
+                                {"--db", args.db, Kind::Input},
+                                {"--summary", args.summary, Kind::Output},
+                                {"--output", args.output, Kind::Output},
+                                {"--junit", args.junit, Kind::Output},
+                                {"--dump-tensors", args.dump_tensors, Kind::OutputFolder}});
+  if (!args.junit.empty()) check_output_writable(args.junit, "JUnit report");
   std::vector<Gate> gates;
   for (const auto& text : args.fail_if) gates.push_back(parse_gate(text));  // before running
   if (is_tflite(request.firmware)) return run_model_form(args, gates);
@@ -191,16 +207,18 @@ void add_run_command(CLI::App& app, Commands& commands) {
                   "recommendation for the board)");
   cmd->add_option("--runner", args->runner,
                   "Model: model runner ELF to use instead of the board's");
-  cmd->add_option("--max-cycles", args->request.max_cycles,
-                  "Stop a firmware that has not exited after this many cycles")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_cycle_count_option(*cmd, "--max-cycles", args->request.max_cycles,
+                         "Stop a firmware that has not exited after this many cycles (e.g. "
+                         "5000000, 1e6, 10M, 2G); overrides --max-time");
+  add_duration_option(*cmd, "--max-time", args->request.max_seconds,
+                      "Stop a firmware that has not exited after this much simulated time at "
+                      "the board's clock (e.g. 60, 500ms, 2m; default 60 s)");
   cmd->add_option("--function-cycles", args->request.function_cycles,
                   "Per-function inclusive/exclusive figures from a shadow call stack, stored "
                   "with the run; list the N functions (ELF symbols) that took most cycles")
       ->expected(0, 1)
       ->default_str("20")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1u, 1'000'000u));
   cmd->add_flag("--unit-cycles", args->request.unit_cycles,
                 "Count one cycle per instruction instead of the core's timing model");
   cmd->add_flag("--observe-memory", args->request.observe_memory,

@@ -37,16 +37,26 @@ void ConsoleRecorder::on_console(sim::ConsoleSource source, std::string_view tex
     chunks_.push_back({name, std::string(text)});
 }
 
-ProgressLine::ProgressLine()
-    : enabled_(isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
+ProgressLine::ProgressLine(uint64_t budget_cycles, uint64_t clock_hz)
+    : budget_cycles_(std::max<uint64_t>(1, budget_cycles)),
+      clock_hz_(static_cast<double>(std::max<uint64_t>(1, clock_hz))),
+      enabled_(isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()) {}
 
 void ProgressLine::on_progress(uint64_t cycles, uint64_t instructions) {
   if (!enabled_) return;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (seconds < 1.0) return;
-  fmt::print(stderr, "\r  {:.0f} M cycles simulated, {:.0f} MIPS ",
-             static_cast<double>(cycles) / 1e6, static_cast<double>(instructions) / 1e6 / seconds);
+  constexpr int kBar = 20;
+  const double done =
+      std::min(1.0, static_cast<double>(cycles) / static_cast<double>(budget_cycles_));
+  const int filled = static_cast<int>(done * kBar);
+  fmt::print(stderr, "\r  {:.3f} s simulated [{}{}] {:3.0f}% of {:g} s budget, {:.0f} MIPS ",
+             static_cast<double>(cycles) / clock_hz_, std::string(filled, '#'),
+             std::string(kBar - filled, '.'), 100.0 * done,
+             static_cast<double>(budget_cycles_) / clock_hz_,
+             static_cast<double>(instructions) / 1e6 / seconds);
   std::fflush(stderr);
   shown_ = true;
 }

@@ -28,10 +28,10 @@ class ConsoleRecorder final : public sim::MachineObserver {
 };
 
 // A progress line on stderr for runs longer than a second, when stderr is a terminal:
-// simulated cycles and the simulation speed.
+// simulated time, the simulation speed and a bar against the run's cycle budget.
 class ProgressLine final : public sim::MachineObserver {
  public:
-  ProgressLine();
+  ProgressLine(uint64_t budget_cycles, uint64_t clock_hz);
   ~ProgressLine() override { clear(); }
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
@@ -39,6 +39,8 @@ class ProgressLine final : public sim::MachineObserver {
   void clear();
 
  private:
+  uint64_t budget_cycles_;
+  double clock_hz_;
   bool enabled_;
   bool shown_ = false;
   std::chrono::steady_clock::time_point start_;

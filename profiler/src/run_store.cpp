@@ -5,18 +5,20 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "output_file.hpp"
 
 namespace mcuprof::profiler {
 namespace {
 
 bool write_json(const std::filesystem::path& path, const nlohmann::json& s) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << s.dump(2) << '\n';
-  out.flush();
-  return static_cast<bool>(out);
+  try {
+    write_output_file(path, s.dump(2) + "\n", "summary");
+    return true;
+  } catch (const CommandError&) {
+    return false;
+  }
 }
 
 }  // namespace

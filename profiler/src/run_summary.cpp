@@ -51,11 +51,13 @@ int process_exit_status(const sim::RunResult& r) {
     case sim::StopReason::Breakpoint:
       return (r.exit_code >= 0 && r.exit_code <= exit_code::kFirmwareStatusMax)
                  ? r.exit_code
-                 : exit_code::kFirmwareStatusMax;
+                 : exit_code::kFirmwareStatusOutOfRange;
     case sim::StopReason::CycleBudget:
       return exit_code::kCycleBudget;
     case sim::StopReason::Fault:
       return fault_exit_status(r.fault);
+    case sim::StopReason::Interrupted:
+      return exit_code::kInterrupted;
   }
   return exit_code::kSoftware;
 }

@@ -154,6 +154,10 @@ void Machine::Impl::raise_fault(FaultCause cause, uint32_t pc, std::optional<uin
   stop_with(StopReason::Fault, kind, fmt::format("{}: {}", how, detail), address, pc);
 }
 
+void Machine::request_stop() noexcept {
+  impl_->stop_requested.store(true, std::memory_order_relaxed);
+}
+
 void Machine::Impl::stop_with(StopReason reason, FaultKind kind, std::string detail,
                               std::optional<uint32_t> address, uint32_t pc) {
   if (stop) return;

@@ -63,6 +63,8 @@ std::string_view to_string(StopReason reason) {
       return "cycle-budget";
     case StopReason::Fault:
       return "fault";
+    case StopReason::Interrupted:
+      return "interrupted";
   }
   return "unknown";
 }

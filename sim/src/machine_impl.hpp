@@ -7,6 +7,7 @@
 #include <unicorn/unicorn.h>
 
 #include <exception>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <type_traits>
@@ -103,6 +104,8 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   uint64_t next_progress = kProgressInterval;
   uint64_t next_checkpoint = 0;            // min(max_cycles, next_progress)
   std::optional<RunResult> stop;           // set by a hook that ends the run
+  std::atomic<bool> stop_requested{false};  // Machine::request_stop (signal handlers)
+  static_assert(std::atomic<bool>::is_always_lock_free);
   unsigned ipsr = 0;                       // exception being handled (mirrors Unicorn's IPSR)
   std::optional<uint32_t> pending_return;  // EXC_RETURN seen by a fetch hook
   uint32_t last_block = 0;                 // start and size of the block executing now
@@ -149,6 +152,11 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
       systick->expire(clock->cycles());
     if (exceptions.any_pending()) [[unlikely]] {
       if (take_pending(address)) return true;
+    }
+    if (stop_requested.load(std::memory_order_relaxed)) [[unlikely]] {
+      stop_with(StopReason::Interrupted, FaultKind::None, "stopped on request", std::nullopt,
+                address);
+      return true;
     }
     if (fp_checks) [[unlikely]] {
       if (check_fp(address, size)) return true;

@@ -4,7 +4,9 @@
 // integrity_check, keep every run completed before intact (regenerated from its seed and
 // compared), and show any killed run as 'incomplete' (with no spans or counters) or not
 // at all. While the child writes, this process reads the database (WAL: readers are
-// never blocked and only see complete transactions).
+// never blocked and only see complete transactions). The same for `mcuprof run` itself,
+// killed (SIGKILL) or interrupted (SIGINT) while the firmware runs: the database stays
+// intact and the --summary file is either the previous one, whole, or the new one.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -17,8 +19,10 @@
 #include <set>
 #include <thread>
 
+#include "files.hpp"
 #include "mcuprof/traces/store.hpp"
 #include "paths.hpp"
+#include "process.hpp"
 #include "synthetic_run.hpp"
 
 using namespace mcuprof::traces;
@@ -135,4 +139,65 @@ TEST(TraceDurability, SurvivesAWriterKilledAtRandomMoments) {
   RecordProperty("complete_runs", static_cast<int>(completed.size()));
   RecordProperty("incomplete_runs", static_cast<int>(incomplete));
   RecordProperty("reads_while_writing", static_cast<int>(reads_while_writing));
+}
+
+namespace {
+
+// `mcuprof run` of a firmware that never ends, stopped by `signal` once it is running.
+mcuprof::test::ProcessResult stop_a_cli_run(const std::filesystem::path& db,
+                                            const std::filesystem::path& summary, int signal) {
+  mcuprof::test::ChildProcess child(
+      {mcuprof::test::mcuprof_binary().string(), "run",
+       mcuprof::test::test_firmware("stm32f412", "spin_forever").string(), "--target", "stm32f412",
+       "--db", db.string(), "--summary", summary.string()});
+  EXPECT_TRUE(child.wait_until_catching(SIGINT, 20000)) << "the run did not start";
+  child.send(signal);
+  return child.wait();
+}
+
+}  // namespace
+
+TEST(TraceDurability, ACliRunKilledOrInterruptedKeepsTheDatabaseAndTheSummary) {
+  const auto elf = mcuprof::test::test_firmware("stm32f412", "spin_forever");
+  if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
+  mcuprof::test::ScratchDir dir;
+  const auto db = dir / "t.db";
+  const auto summary = dir / "run.json";
+  const auto first = mcuprof::test::run_process(
+      {mcuprof::test::mcuprof_binary().string(), "run", elf.string(), "--target", "stm32f412",
+       "--max-cycles", "1M", "--db", db.string(), "--summary", summary.string()});
+  ASSERT_EQ(first.status, 90) << first.err;
+  const auto previous = mcuprof::test::read_bytes(summary);
+  ASSERT_FALSE(previous.empty());
+
+  // SIGKILL: nothing new, nothing lost.
+  const auto killed = stop_a_cli_run(db, summary, SIGKILL);
+  EXPECT_EQ(killed.status, 128 + SIGKILL);
+  EXPECT_EQ(mcuprof::test::read_bytes(summary), previous) << "the previous summary was damaged";
+  {
+    SQLite::Database raw(db.string(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
+    EXPECT_EQ(raw.execAndGet("SELECT count(*) FROM runs").getInt64(), 1);
+  }
+
+  // SIGINT: the interrupted run joins the first, and the summary is the new run's.
+  const auto interrupted = stop_a_cli_run(db, summary, SIGINT);
+  EXPECT_EQ(interrupted.status, 128 + SIGINT) << interrupted.err;
+  const auto s = mcuprof::test::read_json(summary);
+  EXPECT_EQ(s["stop_reason"], "interrupted");
+  const auto store = TraceStore::open(db, TraceStore::Mode::ReadOnly);
+  const auto runs = store.runs();
+  ASSERT_EQ(runs.size(), 2u);
+  std::set<std::string> reasons;
+  for (const auto& r : runs) {
+    reasons.insert(r.stop_reason);
+    EXPECT_EQ(r.status, "complete");
+  }
+  EXPECT_EQ(reasons, (std::set<std::string>{"cycle-budget", "interrupted"}));
+  const auto stored = store.run(s["run_id"].get<int64_t>());
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->stop_reason, "interrupted");
+  EXPECT_EQ(stored->total_cycles, s["total_cycles"].get<uint64_t>());
+  SQLite::Database raw(db.string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
 }

@@ -27,7 +27,8 @@ struct ModelRunRequest {
   std::optional<std::filesystem::path> summary;
   std::optional<std::filesystem::path> dump_tensors;  // folder for every activation
   std::optional<std::filesystem::path> runner;        // model runner ELF (default: the board's)
-  uint64_t max_cycles = 10'000'000'000ull;
+  std::optional<uint64_t> max_cycles;                 // as RunRequest
+  double max_seconds = 60.0;
   bool unit_cycles = false;      // one cycle per instruction instead of the core's model
   bool observe_memory = false;   // --observe-memory (run.hpp)
   unsigned function_cycles = 0;  // list the N functions that took most cycles (0: none)

@@ -36,7 +36,9 @@ struct RunRequest {
   std::optional<std::filesystem::path> target_file;  // overrides the catalogue
   std::optional<std::filesystem::path> database;
   std::optional<std::filesystem::path> summary;
-  uint64_t max_cycles = 10'000'000'000ull;
+  // The cycle budget: max_cycles when set, else max_seconds of the target's clock.
+  std::optional<uint64_t> max_cycles;
+  double max_seconds = 60.0;
   std::optional<std::filesystem::path> semihosting_root;  // host files the firmware may open
   bool unit_cycles = false;  // one cycle per instruction instead of the core's model
   // Count data reads from flash (free on boards with flash wait states; elsewhere a

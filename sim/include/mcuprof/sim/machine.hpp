@@ -22,6 +22,7 @@ enum class StopReason {
   Breakpoint,   // BKPT with an immediate other than 0xAB
   CycleBudget,  // RunOptions::max_cycles reached
   Fault,        // the firmware did something the chip would fault on
+  Interrupted,  // Machine::request_stop() (the user pressed Ctrl-C)
 };
 
 std::string_view to_string(StopReason reason);
@@ -121,6 +122,10 @@ class Machine {
   // before run(); one observer per machine.
   void observe_memory(MemoryAccessObserver* observer);
   RunResult run(const RunOptions& options);
+  // Asks a run to stop at the next block boundary (StopReason::Interrupted); a request
+  // made before run() stops it at its first block. Only sets an atomic flag: safe from a
+  // signal handler or another thread.
+  void request_stop() noexcept;
 
   uint64_t cycles() const;
   uint64_t instructions() const;
