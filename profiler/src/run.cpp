@@ -13,6 +13,7 @@
 
 #include "file_hash.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/model_fit.hpp"
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/traces/store.hpp"
 #include "memory_observation.hpp"
@@ -87,6 +88,10 @@ traces::RunRecord run_record(const RunRequest& request, const targets::Target& t
                              const Attribution& attribution, const std::string& started_at,
                              const std::string& report) {
   traces::RunRecord record;
+  record.name =
+      request.name.empty()
+          ? (request.model ? request.model->filename() : request.firmware.filename()).string()
+          : request.name;
   record.target = target.name;
   record.schedule = request.schedule;
   if (request.model) {
@@ -111,6 +116,10 @@ traces::RunRecord run_record(const RunRequest& request, const targets::Target& t
       result.fault == sim::FaultKind::None ? "" : std::string(sim::to_string(result.fault));
   record.detail = report.empty() ? result.detail : result.detail + "\n" + report;
   return record;
+}
+
+uint64_t in_use_peak(const nlohmann::json& s) {
+  return s.value("sram_in_use_peak_bytes", uint64_t{0});
 }
 
 }  // namespace
@@ -182,13 +191,20 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     console_err.flush();
   }
 
-  const traces::RunRecord record =
+  traces::RunRecord record =
       run_record(request, target, prepared, result, attribution, started_at, report);
-  // Memory reserved for the whole run: .data + .bss and a model runner's kernel scratch
-  // (placed after the arena, never announced as a tensor).
+  // The figures (figures.hpp): a model run's, checked before running, else the ELF's.
+  const uint64_t stack_peak = deepest_stack(events.stack());
+  const Figures figures =
+      request.figures ? *request.figures
+                      : elf_figures(target, prepared.image, attribution,
+                                    request.scratch_after_arena, stack_peak);
+  // SRAM in use over time: static data and the kernel scratch (placed after the arena,
+  // never announced as a tensor) for the whole run, the arena's live tensors, the stack.
   const SramTimeline sram =
       sram_timeline(attribution, events.stack(),
-                    static_sram_bytes(prepared.image, attribution) + request.scratch_after_arena);
+                    figures.sram.static_bytes + figures.sram.kernel_scratch_bytes);
+  add_figures_to_record(figures, sram, record);
   int64_t run_id = 0;
   if (store) {
     try {
@@ -203,15 +219,15 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   RunOutcome outcome;
   outcome.exit_status = process_exit_status(result);
   auto& s = outcome.summary;
-  s = run_summary({target, record, result, attribution, sram});
+  s = run_summary({target, record, result, attribution, sram, figures});
   s["unmodelled_registers"] = unmodelled.seen();
   s["run_id"] = store ? nlohmann::json(run_id) : nlohmann::json();
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
   if (functions) s["functions"] = functions->summary(request.function_cycles);
   if (observed) add_to_summary(*observed, s);
   if (hooks.after_run) hooks.after_run(machine, result, attribution, s);
-  if (observed)  // after the hooks: a model run's summary has its own planned peak
-    print_memory_observation(*observed, s.value("peak_sram_bytes", uint64_t{0}), console_err);
+  if (observed)  // beside SRAM in use (the planned view over time)
+    print_memory_observation(*observed, in_use_peak(s), console_err);
   if (summary_file) {
     *summary_file << s.dump(2) << '\n';
     summary_file->flush();

@@ -107,7 +107,7 @@ struct RunComparison {
 
 class TraceStore {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
   enum class Mode { ReadOnly, ReadWrite };
 
   // ReadWrite creates the file if needed and migrates it to kSchemaVersion.
