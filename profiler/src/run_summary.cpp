@@ -1,6 +1,8 @@
 // Summary JSON and exit status of `mcuprof run` (see run_summary.hpp).
 #include "run_summary.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "mcuprof/profiler/exit_codes.hpp"
@@ -43,6 +45,23 @@ nlohmann::json fault_report_json(const sim::FaultReport& r) {
           {"cfsr", r.cfsr},
           {"hfsr", r.hfsr},
           {"call_stack", r.call_stack}};
+}
+
+// Where the arena's live bytes first reach their peak, named as `plan` names it: "layer K
+// (OP)" for the layer running then (or about to: its tensors are allocated just before
+// its LAYER_BEGIN), "patch stage" inside a patch.
+std::string arena_live_peak_where(const Attribution& a) {
+  const ArenaSample* peak = nullptr;
+  for (const auto& s : a.arena)
+    if (peak == nullptr || s.live_bytes > peak->live_bytes) peak = &s;
+  if (peak == nullptr) return {};
+  for (const auto& span : a.spans) {
+    if (span.kind != SpanKind::Layer || span.end.cycles < peak->cycle) continue;
+    for (int p = span.parent; p >= 0; p = a.spans[static_cast<size_t>(p)].parent)
+      if (a.spans[static_cast<size_t>(p)].kind == SpanKind::Patch) return "patch stage";
+    return fmt::format("layer {} ({})", span.index, op_name(span.op));
+  }
+  return {};
 }
 
 }  // namespace
@@ -174,6 +193,7 @@ nlohmann::json run_summary(const SummaryInputs& in) {
   s["peak_sram_cycle"] = in.sram.peak_cycle;
   s["stack_peak_bytes"] = in.sram.stack_peak_bytes;
   s["arena_live_peak_bytes"] = attribution.arena_peak_live_bytes;
+  s["arena_live_peak_where"] = arena_live_peak_where(attribution);
   s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
   uint64_t macs = 0;
   for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;

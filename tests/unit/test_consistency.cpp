@@ -8,9 +8,12 @@
 // Bounded work (2 cores): plan and inspect simulate nothing; every run stops after
 // kMaxCycles cycles (the figures compared do not depend on the run finishing: sizes are
 // fixed before it starts, and cycles/latency are compared between commands of the same
-// run). Runs: each shared model layer-wise on all three boards, and patch-based (plan's
-// recommendation, or its first fitting patch option) on one board per model, rotating;
-// the near-limit models run only far enough to be refused or started (--max-cycles 1).
+// run). inspect and plan: every shared model on all three boards. Runs: each shared model
+// on one board (rotating over the three: vww_96_int8 and mcunet-vww1 on stm32f412,
+// kws_ref_model on stm32l4r5, ad01_int8 on stm32h743, pretrainedResnet_quant on stm32h743),
+// layer-wise and patch-based (plan's recommendation when it is patch-based, else its first
+// fitting patch option). The near-limit models run only far enough to be refused or
+// started (--max-cycles 1).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -102,6 +105,11 @@ void run_and_compare(const std::string& model, const std::string& board,
   EXPECT_EQ(s["schedule"], expected["schedule"]) << what;
   expect_same(expected, s, kFigureKeys, what + " plan/run");
   expect_parts(s, what);
+  // A run that finished found the arena's live peak where plan said, of the same size.
+  if (s["stop_reason"] == "exited") {
+    EXPECT_EQ(s["arena_live_peak_where"], expected["arena_live_peak_where"]) << what;
+    EXPECT_EQ(s["arena_live_peak_bytes"], expected["arena_live_peak_bytes"]) << what;
+  }
   // The summary line names the schedule that ran.
   EXPECT_NE(r.err.find("schedule " + s["schedule"].get<std::string>()), std::string::npos)
       << r.err;
@@ -165,8 +173,8 @@ TEST_P(SharedModel, OneAnswerInEveryCommand) {
               plan["layerwise"]["fits_sram"].get<bool>())
         << plan["recommended"].dump();
 
+    if (b != m % kBoards.size()) continue;  // runs on one board per model, rotating
     run_and_compare(model, board, "layer", plan["layerwise"], dir.path(), db);
-    if (b != m % kBoards.size()) continue;  // patch-based on one board per model
     if (plan["recommended"]["schedule"] != "layer") {
       run_and_compare(model, board, "auto", plan["recommended"], dir.path(), db);
     } else {
@@ -186,3 +194,72 @@ INSTANTIATE_TEST_SUITE_P(Consistency, SharedModel, ::testing::Range<size_t>(0, 5
                              if (c == '-') c = '_';
                            return n;
                          });
+
+// Generated models near the limits, found by searching the generator's width, resolution
+// and classes with `inspect --target` (MobileNetV2): just under SRAM (-0.1 % to -0.9 %),
+// just over it (the next resolution: +2.2 % to +2.7 %, the smallest step the generator's
+// stride-2 maps allow), and within ±2 % of stm32f412's flash on both sides.
+struct NearLimit {
+  const char* board;
+  const char* width;
+  const char* resolution;
+  const char* classes;
+  const char* limit;  // "sram" or "flash"
+  double low_pct, high_pct;  // where its figure lies, % of the board's
+};
+
+class NearLimitModel : public ::testing::TestWithParam<NearLimit> {};
+
+TEST_P(NearLimitModel, PlanAndRunGiveTheSameVerdict) {
+  const NearLimit& c = GetParam();
+  test::ScratchDir dir;
+  const auto model = (dir / "m.tflite").string();
+  const auto gen = cli({"generate", "mobilenetv2", "--width", c.width, "--resolution",
+                        c.resolution, "--classes", c.classes, "-o", model});
+  ASSERT_EQ(gen.status, 0) << gen.err;
+  const auto inspect = cli_json({"inspect", model, "--json", "--target", c.board});
+  ASSERT_TRUE(inspect.contains("figures"));
+  const auto& f = inspect["figures"];
+  const double pct = f[std::string(c.limit) == "sram" ? "sram_pct" : "flash_pct"].get<double>();
+  EXPECT_GE(pct, c.low_pct) << "the generator changed: search the parameters again";
+  EXPECT_LE(pct, c.high_pct) << "the generator changed: search the parameters again";
+
+  const auto plan = cli_json({"plan", model, "--target", c.board, "--json"});
+  ASSERT_TRUE(plan.contains("recommended"));
+  expect_same(f, plan["layerwise"], kFigureKeys, "inspect/plan");
+  const std::vector<std::pair<std::string, nlohmann::json>> runs{
+      {"layer", plan["layerwise"]}, {"auto", plan["recommended"]}};
+  for (const auto& [schedule, expected] : runs) {
+    SCOPED_TRACE(schedule);
+    const auto summary = dir / (schedule + ".json");
+    const auto r = cli({"run", model, "--target", c.board, "--schedule", schedule,
+                        "--max-cycles", "1", "--summary", summary.string()});
+    // plan's verdict is run's: refused (65, before running) exactly when plan says so.
+    const bool refused = r.status == 65 && r.err.find("does not fit") != std::string::npos;
+    EXPECT_EQ(refused, !expected["fits"].get<bool>()) << r.err;
+    if (!refused) {
+      const auto s = test::read_json(summary);
+      EXPECT_EQ(s["schedule"], expected["schedule"]);
+      expect_same(expected, s, kFigureKeys, "plan/run");
+    } else if (!expected["fits_flash"].get<bool>()) {
+      // No schedule fixes flash: the hint names what can.
+      EXPECT_EQ(r.err.find("patch-based"), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find("whatif_m7_8m"), std::string::npos) << r.err;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Consistency, NearLimitModel,
+    ::testing::Values(NearLimit{"stm32f412", "0.35", "124", "10", "sram", 98.0, 100.0},
+                      NearLimit{"stm32f412", "0.35", "126", "10", "sram", 100.0, 103.0},
+                      NearLimit{"stm32l4r5", "0.35", "204", "10", "sram", 98.0, 100.0},
+                      NearLimit{"stm32l4r5", "0.35", "206", "10", "sram", 100.0, 103.0},
+                      NearLimit{"stm32h743", "0.35", "180", "10", "sram", 98.0, 100.0},
+                      NearLimit{"stm32h743", "0.35", "182", "10", "sram", 100.0, 103.0},
+                      NearLimit{"stm32f412", "0.35", "96", "380", "flash", 98.0, 100.0},
+                      NearLimit{"stm32f412", "0.35", "96", "400", "flash", 100.0, 102.0}),
+    [](const auto& info) {
+      return std::string(info.param.board) + "_" + info.param.limit + "_" +
+             std::to_string(info.index);
+    });
