@@ -153,29 +153,29 @@ int compare(const CompareArgs& args) {
                fmt::format("{:.3f}", b.latency_ms()), d(a.latency_ms(), b.latency_ms())});
     t.add_row({"cycles", format_count(a.total_cycles), format_count(b.total_cycles),
                d(static_cast<double>(a.total_cycles), static_cast<double>(b.total_cycles))});
-    t.add_row({"MACs", macs(a), macs(b),
-               a.macs && b.macs ? d(static_cast<double>(a.macs), static_cast<double>(b.macs))
-                                : ""});
+    t.add_row(
+        {"MACs", macs(a), macs(b),
+         a.macs && b.macs ? d(static_cast<double>(a.macs), static_cast<double>(b.macs)) : ""});
     const auto ca = cycles_per_mac(a.total_cycles, a.macs);
     const auto cb = cycles_per_mac(b.total_cycles, b.macs);
     t.add_row({"cycles/MAC", per_mac(a), per_mac(b),
                ca.is_null() || cb.is_null() ? "" : d(ca.get<double>(), cb.get<double>())});
-    t.add_row({"flash data reads", flash_data_text(a, a.flash_data_bytes),
-               flash_data_text(b, b.flash_data_bytes),
-               a.flash_data_measured && b.flash_data_measured
-                   ? d(static_cast<double>(a.flash_data_bytes),
-                       static_cast<double>(b.flash_data_bytes))
-                   : ""});
-    t.add_row({"flash instruction reads", format_bytes(a.flash_ifetch_bytes),
-               format_bytes(b.flash_ifetch_bytes),
-               d(static_cast<double>(a.flash_ifetch_bytes),
-                 static_cast<double>(b.flash_ifetch_bytes))});
+    t.add_row(
+        {"flash data reads", flash_data_text(a, a.flash_data_bytes),
+         flash_data_text(b, b.flash_data_bytes),
+         a.flash_data_measured && b.flash_data_measured
+             ? d(static_cast<double>(a.flash_data_bytes), static_cast<double>(b.flash_data_bytes))
+             : ""});
+    t.add_row(
+        {"flash instruction reads", format_bytes(a.flash_ifetch_bytes),
+         format_bytes(b.flash_ifetch_bytes),
+         d(static_cast<double>(a.flash_ifetch_bytes), static_cast<double>(b.flash_ifetch_bytes))});
     t.add_row({"target", a.target, b.target, ""});
     t.print(std::cout, format);
     std::cout << '\n';
   }
-  Table table(csv ? std::vector<std::string>{"match", "layer_a", "layer_b", "cycles_a",
-                                             "cycles_b", "cycles_delta_pct", "flash_data_bytes_a",
+  Table table(csv ? std::vector<std::string>{"match", "layer_a", "layer_b", "cycles_a", "cycles_b",
+                                             "cycles_delta_pct", "flash_data_bytes_a",
                                              "flash_data_bytes_b", "sram_in_use_peak_bytes_a",
                                              "sram_in_use_peak_bytes_b"}
                   : std::vector<std::string>{"match", "layer A", "layer B", ">cycles A",
@@ -188,14 +188,12 @@ int compare(const CompareArgs& args) {
     return bytes_cell(l->flash_data_bytes, format);
   };
   for (const auto& l : layers)
-    table.add_row({l.key, l.a ? l.a->name : none, l.b ? l.b->name : none,
-                   l.a ? count_cell(l.a->cycles, format) : none,
-                   l.b ? count_cell(l.b->cycles, format) : none,
-                   l.a && l.b ? d(static_cast<double>(l.a->cycles), static_cast<double>(l.b->cycles))
-                              : "",
-                   flash(a, l.a), flash(b, l.b),
-                   l.a ? bytes_cell(l.a->sram_peak_bytes, format) : none,
-                   l.b ? bytes_cell(l.b->sram_peak_bytes, format) : none});
+    table.add_row(
+        {l.key, l.a ? l.a->name : none, l.b ? l.b->name : none,
+         l.a ? count_cell(l.a->cycles, format) : none, l.b ? count_cell(l.b->cycles, format) : none,
+         l.a && l.b ? d(static_cast<double>(l.a->cycles), static_cast<double>(l.b->cycles)) : "",
+         flash(a, l.a), flash(b, l.b), l.a ? bytes_cell(l.a->sram_peak_bytes, format) : none,
+         l.b ? bytes_cell(l.b->sram_peak_bytes, format) : none});
   if (!table.empty()) table.print(std::cout, format);
   return exit_code::kOk;
 }

@@ -80,8 +80,7 @@ Figures figures_from_json(const nlohmann::json& j) {
 }
 
 double latency_ms(uint64_t cycles, uint64_t clock_hz) {
-  return clock_hz == 0 ? 0.0
-                       : static_cast<double>(cycles) * 1000.0 / static_cast<double>(clock_hz);
+  return clock_hz == 0 ? 0.0 : static_cast<double>(cycles) * 1000.0 / static_cast<double>(clock_hz);
 }
 
 nlohmann::json cycles_per_mac(uint64_t cycles, uint64_t macs) {

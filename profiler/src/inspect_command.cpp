@@ -154,8 +154,8 @@ int inspect(const InspectArgs& a) {
   fmt::print("\ntotals: {} ops, {} MACs ({:.2f} M), {} params, {} bytes of weights and constants\n",
              g.ops.size(), total_macs, static_cast<double>(total_macs) / 1e6, total_params,
              weights_bytes);
-  fmt::print("{}: {} B planned ({}{}), TFLite Micro greedy {} B, lower bound {} B\n",
-             kArenaLabel, mem.plan.arena_bytes, mem.plan.method,
+  fmt::print("{}: {} B planned ({}{}), TFLite Micro greedy {} B, lower bound {} B\n", kArenaLabel,
+             mem.plan.arena_bytes, mem.plan.method,
              mem.plan.in_place_ops.empty()
                  ? ""
                  : fmt::format("; {} ops in place, {} B without", mem.plan.in_place_ops.size(),
@@ -163,13 +163,13 @@ int inspect(const InspectArgs& a) {
              mem.tflm_greedy, mem.lower_bound);
   fmt::print("model image: {} B\n", image_bytes);
   if (figures)
-    fmt::print("on {} layer-wise: peak SRAM {} B ({:.1f} % of {} B: static {} + arena {} + kernel "
-               "scratch {} + stack {}), flash {} B ({:.1f} % of {} B) — {}\n",
-               a.target, figures->peak_sram_bytes(), figures->sram_pct(),
-               figures->board.sram_bytes, figures->sram.static_bytes, figures->sram.arena_bytes,
-               figures->sram.kernel_scratch_bytes, figures->sram.stack_bytes,
-               figures->flash_bytes(), figures->flash_pct(), figures->board.flash_bytes,
-               figures->fits() ? "fits" : "does NOT fit");
+    fmt::print(
+        "on {} layer-wise: peak SRAM {} B ({:.1f} % of {} B: static {} + arena {} + kernel "
+        "scratch {} + stack {}), flash {} B ({:.1f} % of {} B) — {}\n",
+        a.target, figures->peak_sram_bytes(), figures->sram_pct(), figures->board.sram_bytes,
+        figures->sram.static_bytes, figures->sram.arena_bytes, figures->sram.kernel_scratch_bytes,
+        figures->sram.stack_bytes, figures->flash_bytes(), figures->flash_pct(),
+        figures->board.flash_bytes, figures->fits() ? "fits" : "does NOT fit");
   return exit_code::kOk;
 }
 

@@ -18,10 +18,7 @@
 #include "mcuprof_executor.h"
 
 namespace mcuprof::profiler {
-namespace {
-
-
-}
+namespace {}
 
 std::vector<uint8_t> read_file(const std::filesystem::path& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -76,8 +73,7 @@ CompiledModel compile_model(const std::filesystem::path& model, const std::strin
     if (spec.kind == ScheduleSpec::kFixed) {
       stage = compiler::plan_stage(m.graph, spec.split, spec.grid);
     } else if (spec.kind == ScheduleSpec::kAuto) {
-      if (board == nullptr)
-        throw CommandError(exit_code::kUsage, "--schedule auto needs a board");
+      if (board == nullptr) throw CommandError(exit_code::kUsage, "--schedule auto needs a board");
       // Exactly what `plan` recommends for this board (model_fit.hpp).
       const auto choice = choose_schedule(m.graph, *board, input_sizes(m.graph));
       if (choice.recommended.option.patch)
@@ -88,15 +84,13 @@ CompiledModel compile_model(const std::filesystem::path& model, const std::strin
       // arena of all (no board: the budget plays no part in this pick).
       const auto search = compiler::search_schedules(m.graph, 0, 20.0);
       const compiler::ScheduleOption* pick = nullptr;
-      const auto better = [](const compiler::ScheduleOption& a,
-                             const compiler::ScheduleOption& b) {
+      const auto better = [](const compiler::ScheduleOption& a, const compiler::ScheduleOption& b) {
         if (a.estimate.arena_bytes != b.estimate.arena_bytes)
           return a.estimate.arena_bytes < b.estimate.arena_bytes;
         return a.estimate.macs < b.estimate.macs;
       };
       for (const auto& o : search.options)
-        if (o.estimate.mac_overhead_pct <= 20.0 && (pick == nullptr || better(o, *pick)))
-          pick = &o;
+        if (o.estimate.mac_overhead_pct <= 20.0 && (pick == nullptr || better(o, *pick))) pick = &o;
       for (const auto& o : search.options)
         if (pick == nullptr || (pick->estimate.mac_overhead_pct > 20.0 && better(o, *pick)))
           pick = &o;
@@ -187,6 +181,5 @@ std::filesystem::path find_model_runner(const std::string& board) {
                      fmt::format("no model runner firmware for board {} (looked for {})", board,
                                  candidates.back().string()));
 }
-
 
 }  // namespace mcuprof::profiler

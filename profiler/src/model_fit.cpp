@@ -33,8 +33,8 @@ ScheduleFigures evaluate(const compiler::Graph& g, const compiler::ArenaPlan& pl
                          const std::optional<compiler::StagePlan>& stage, const ModelBoard& board,
                          const std::vector<uint64_t>& inputs) {
   ScheduleFigures s;
-  const auto image = stage ? compiler::write_patch_model_image(g, *stage)
-                           : compiler::write_model_image(g, plan);
+  const auto image =
+      stage ? compiler::write_patch_model_image(g, *stage) : compiler::write_model_image(g, plan);
   if (stage) s.schedule = fmt::format("patch:{}x{}@{}", stage->grid, stage->grid, stage->split);
   s.figures = image_figures(board, image, inputs);
   s.planned_arena_bytes = s.figures.sram.arena_bytes;
@@ -143,9 +143,9 @@ ScheduleChoice choose_schedule(const compiler::Graph& graph, const ModelBoard& b
   c.layerwise = evaluate(graph, memory.plan, std::nullopt, board, input_bytes);
   // The search's own `fits` uses the arena alone: give it the room the kernel scratch and
   // the arena's alignment leave, so it agrees with Figures::fits_sram.
-  const int64_t scratch =
-      static_cast<int64_t>(c.layerwise.figures.sram.kernel_scratch_bytes) -
-      static_cast<int64_t>(align16(c.layerwise.planned_arena_bytes) - c.layerwise.planned_arena_bytes);
+  const int64_t scratch = static_cast<int64_t>(c.layerwise.figures.sram.kernel_scratch_bytes) -
+                          static_cast<int64_t>(align16(c.layerwise.planned_arena_bytes) -
+                                               c.layerwise.planned_arena_bytes);
   const int64_t budget = (arena_room(board) - scratch) & ~int64_t{15};
   const auto search = compiler::search_schedules(graph, budget, options.max_mac_overhead_pct,
                                                  options.max_grid, options.estimate);
@@ -180,15 +180,15 @@ ScheduleChoice choose_schedule(const compiler::Graph& graph, const ModelBoard& b
       for (const auto& o : c.options)
         if (best == nullptr || better(o, *best)) best = &o;
       c.reason = best != nullptr
-                     ? fmt::format("no option within the {:g} % MAC overhead budget; least peak "
-                                   "SRAM of all",
-                                   options.max_mac_overhead_pct)
+                     ? fmt::format(
+                           "no option within the {:g} % MAC overhead budget; least peak "
+                           "SRAM of all",
+                           options.max_mac_overhead_pct)
                      : "no patch-based option is possible for this model";
     }
     c.recommended = best != nullptr ? *best : c.layerwise;
   }
-  if (!c.recommended.figures.fits_flash())
-    c.reason += "; no schedule fits the flash";
+  if (!c.recommended.figures.fits_flash()) c.reason += "; no schedule fits the flash";
   return c;
 }
 

@@ -70,9 +70,8 @@ int plan(const PlanArgs& a) {
   if (!std::filesystem::exists(a.model))
     throw CommandError(exit_code::kNoInput, fmt::format("model '{}' does not exist", a.model));
   const targets::Target target = resolve_target(a.target);
-  const ModelBoard board =
-      model_board(target, a.runner.empty() ? std::nullopt
-                                           : std::optional<std::filesystem::path>(a.runner));
+  const ModelBoard board = model_board(
+      target, a.runner.empty() ? std::nullopt : std::optional<std::filesystem::path>(a.runner));
   ScheduleChoice choice;
   try {
     const cc::Graph g = cc::import_tflite_file(a.model);
@@ -101,15 +100,17 @@ int plan(const PlanArgs& a) {
   }
 
   const Figures& lw = choice.layerwise.figures;
-  fmt::print("{} on {}: {} of SRAM, {} of flash; the model runner takes {} of SRAM (static) and "
-             "{} of flash, the stack {}\n",
-             a.model, target.name, kib(lw.board.sram_bytes), kib(lw.board.flash_bytes),
-             kib(lw.sram.static_bytes), kib(lw.flash.firmware_bytes), kib(lw.sram.stack_bytes));
-  fmt::print("layer-wise: peak SRAM {} ({:.1f} %: {} {}, kernel scratch {}), flash {} "
-             "({:.1f} %), {} MACs — {}\n\n",
-             kib(lw.peak_sram_bytes()), lw.sram_pct(), kArenaLabel, kib(lw.sram.arena_bytes),
-             kib(lw.sram.kernel_scratch_bytes), kib(lw.flash_bytes()), lw.flash_pct(),
-             choice.layerwise.option.estimate.macs, verdict(lw));
+  fmt::print(
+      "{} on {}: {} of SRAM, {} of flash; the model runner takes {} of SRAM (static) and "
+      "{} of flash, the stack {}\n",
+      a.model, target.name, kib(lw.board.sram_bytes), kib(lw.board.flash_bytes),
+      kib(lw.sram.static_bytes), kib(lw.flash.firmware_bytes), kib(lw.sram.stack_bytes));
+  fmt::print(
+      "layer-wise: peak SRAM {} ({:.1f} %: {} {}, kernel scratch {}), flash {} "
+      "({:.1f} %), {} MACs — {}\n\n",
+      kib(lw.peak_sram_bytes()), lw.sram_pct(), kArenaLabel, kib(lw.sram.arena_bytes),
+      kib(lw.sram.kernel_scratch_bytes), kib(lw.flash_bytes()), lw.flash_pct(),
+      choice.layerwise.option.estimate.macs, verdict(lw));
   // The table: by default one row per split point — the grid with the least peak within
   // the MAC overhead budget, or the cheapest grid when none is within it; --all: every row.
   fmt::print("{:>6} {:>6} {:>12} {:>12} {:>12} {:>10}  {:<5} {}\n", "split", "grid", "peak SRAM",
@@ -146,12 +147,12 @@ int plan(const PlanArgs& a) {
     i = end;
   }
   const auto& r = choice.recommended;
-  fmt::print("\nrecommended: {} — peak SRAM {} ({:.1f} % of SRAM), flash {}, MACs +{:.1f} % ({}) "
-             "— {}\n",
-             r.schedule, kib(rec.peak_sram_bytes()), rec.sram_pct(), kib(rec.flash_bytes()),
-             r.option.estimate.mac_overhead_pct, choice.reason, verdict(rec));
-  if (const auto problem = fit_problem(rec, name); !problem.empty())
-    fmt::print("{}\n", problem);
+  fmt::print(
+      "\nrecommended: {} — peak SRAM {} ({:.1f} % of SRAM), flash {}, MACs +{:.1f} % ({}) "
+      "— {}\n",
+      r.schedule, kib(rec.peak_sram_bytes()), rec.sram_pct(), kib(rec.flash_bytes()),
+      r.option.estimate.mac_overhead_pct, choice.reason, verdict(rec));
+  if (const auto problem = fit_problem(rec, name); !problem.empty()) fmt::print("{}\n", problem);
   return exit_code::kOk;
 }
 

@@ -97,23 +97,24 @@ Table summary_table(const traces::RunRecord& run) {
                                     static_cast<double>(run.clock_hz) / 1e6)});
   t.add_row({"instructions", format_count(run.instructions)});
   t.add_row({"MACs", run.macs > 0 ? format_count(run.macs) : "n/a"});
-  t.add_row({"cycles/MAC", run.macs > 0 ? fmt::format("{:.2f}", static_cast<double>(run.total_cycles) /
-                                                                    static_cast<double>(run.macs))
-                                        : "n/a"});
+  t.add_row({"cycles/MAC", run.macs > 0
+                               ? fmt::format("{:.2f}", static_cast<double>(run.total_cycles) /
+                                                           static_cast<double>(run.macs))
+                               : "n/a"});
   if (run.sram_bytes > 0) {
-    t.add_row({"peak SRAM",
-               fmt::format("{} ({:.1f} % of {}): static {} + arena {} + kernel scratch {} + "
-                           "stack {}",
-                           format_bytes(f.peak_sram_bytes()), f.sram_pct(),
-                           format_bytes(f.board.sram_bytes), format_bytes(f.sram.static_bytes),
-                           format_bytes(f.sram.arena_bytes),
-                           format_bytes(f.sram.kernel_scratch_bytes),
-                           format_bytes(f.sram.stack_bytes))});
-    t.add_row({"flash", fmt::format("{} ({:.1f} % of {}): firmware {} + model image {}",
-                                    format_bytes(f.flash_bytes()), f.flash_pct(),
-                                    format_bytes(f.board.flash_bytes),
-                                    format_bytes(f.flash.firmware_bytes),
-                                    format_bytes(f.flash.model_bytes))});
+    t.add_row(
+        {"peak SRAM",
+         fmt::format("{} ({:.1f} % of {}): static {} + arena {} + kernel scratch {} + "
+                     "stack {}",
+                     format_bytes(f.peak_sram_bytes()), f.sram_pct(),
+                     format_bytes(f.board.sram_bytes), format_bytes(f.sram.static_bytes),
+                     format_bytes(f.sram.arena_bytes), format_bytes(f.sram.kernel_scratch_bytes),
+                     format_bytes(f.sram.stack_bytes))});
+    t.add_row({"flash",
+               fmt::format("{} ({:.1f} % of {}): firmware {} + model image {}",
+                           format_bytes(f.flash_bytes()), f.flash_pct(),
+                           format_bytes(f.board.flash_bytes), format_bytes(f.flash.firmware_bytes),
+                           format_bytes(f.flash.model_bytes))});
     t.add_row({"fits", f.fits() ? "yes" : (f.fits_flash() ? "no (SRAM)" : "no (flash)")});
   } else if (run.peak_sram_bytes > 0) {  // stored before schema version 4
     t.add_row({"peak SRAM", format_bytes(run.peak_sram_bytes)});
@@ -135,31 +136,32 @@ Table summary_table(const traces::RunRecord& run) {
 }
 
 nlohmann::json run_json(const traces::RunRecord& r) {
-  nlohmann::json j{{"id", r.id},
-                   {"name", r.name},
-                   {"label", run_label(r)},
-                   {"status", r.status},
-                   {"target", r.target},
-                   {"firmware", r.firmware_path},
-                   {"model", r.model_path.empty() ? nlohmann::json() : nlohmann::json(r.model_path)},
-                   {"schedule", r.schedule.empty() ? nlohmann::json() : nlohmann::json(r.schedule)},
-                   {"total_cycles", r.total_cycles},
-                   {"latency_ms", r.latency_ms()},
-                   {"clock_hz", r.clock_hz},
-                   {"instructions", r.instructions},
-                   {"macs", macs_json(r.macs)},
-                   {"cycles_per_mac", cycles_per_mac(r.total_cycles, r.macs)},
-                   {"sram_in_use_peak_bytes", r.sram_in_use_peak_bytes},
-                   {"peak_sram_cycle", r.peak_sram_ts},
-                   {"peak_sram_where", r.peak_sram_where},
-                   {"stack_peak_bytes", r.stack_peak_bytes},
-                   {"flash_ifetch_bytes", r.flash_ifetch_bytes},
-                   {"flash_data_bytes",
-                    r.flash_data_measured ? nlohmann::json(r.flash_data_bytes) : nlohmann::json()},
-                   {"stop_reason", r.stop_reason},
-                   {"exit_code", r.exit_code},
-                   {"fault", r.fault},
-                   {"started_at", r.started_at}};
+  nlohmann::json j{
+      {"id", r.id},
+      {"name", r.name},
+      {"label", run_label(r)},
+      {"status", r.status},
+      {"target", r.target},
+      {"firmware", r.firmware_path},
+      {"model", r.model_path.empty() ? nlohmann::json() : nlohmann::json(r.model_path)},
+      {"schedule", r.schedule.empty() ? nlohmann::json() : nlohmann::json(r.schedule)},
+      {"total_cycles", r.total_cycles},
+      {"latency_ms", r.latency_ms()},
+      {"clock_hz", r.clock_hz},
+      {"instructions", r.instructions},
+      {"macs", macs_json(r.macs)},
+      {"cycles_per_mac", cycles_per_mac(r.total_cycles, r.macs)},
+      {"sram_in_use_peak_bytes", r.sram_in_use_peak_bytes},
+      {"peak_sram_cycle", r.peak_sram_ts},
+      {"peak_sram_where", r.peak_sram_where},
+      {"stack_peak_bytes", r.stack_peak_bytes},
+      {"flash_ifetch_bytes", r.flash_ifetch_bytes},
+      {"flash_data_bytes",
+       r.flash_data_measured ? nlohmann::json(r.flash_data_bytes) : nlohmann::json()},
+      {"stop_reason", r.stop_reason},
+      {"exit_code", r.exit_code},
+      {"fault", r.fault},
+      {"started_at", r.started_at}};
   add_figures(run_figures(r), j);
   j["peak_sram_bytes"] = r.peak_sram_bytes;  // as stored (older runs: their own figure)
   return j;
@@ -187,17 +189,17 @@ Table layer_table(const traces::RunRecord& run, const std::vector<traces::LayerR
   Table t(csv ? std::vector<std::string>{"index", "layer", "op", "spans", "cycles", "latency_ms",
                                          "share_pct", "macs", "cycles_per_mac", "flash_data_bytes",
                                          "flash_ifetch_bytes", "sram_in_use_peak_bytes"}
-              : std::vector<std::string>{">#", "layer", "op", ">spans", ">cycles", ">ms",
-                                         ">share", ">MACs", ">cycles/MAC", ">flash data",
-                                         ">flash fetch", ">SRAM in use (peak)"});
+              : std::vector<std::string>{">#", "layer", "op", ">spans", ">cycles", ">ms", ">share",
+                                         ">MACs", ">cycles/MAC", ">flash data", ">flash fetch",
+                                         ">SRAM in use (peak)"});
   for (const auto& l : layers)
-    t.add_row({l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name, l.op,
-               std::to_string(l.spans), count_cell(l.cycles, f), fixed_cell(l.ms, 3, f),
-               pct_cell(100.0 * l.share, f), count_cell(l.macs, f),
-               l.macs ? fixed_cell(l.cycles_per_mac, 2, f) : (csv ? "" : "n/a"),
-               run.flash_data_measured ? bytes_cell(l.flash_data_bytes, f)
-                                       : (csv ? "" : "not measured"),
-               bytes_cell(l.flash_ifetch_bytes, f), bytes_cell(l.sram_peak_bytes, f)});
+    t.add_row(
+        {l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name, l.op,
+         std::to_string(l.spans), count_cell(l.cycles, f), fixed_cell(l.ms, 3, f),
+         pct_cell(100.0 * l.share, f), count_cell(l.macs, f),
+         l.macs ? fixed_cell(l.cycles_per_mac, 2, f) : (csv ? "" : "n/a"),
+         run.flash_data_measured ? bytes_cell(l.flash_data_bytes, f) : (csv ? "" : "not measured"),
+         bytes_cell(l.flash_ifetch_bytes, f), bytes_cell(l.sram_peak_bytes, f)});
   return t;
 }
 

@@ -29,7 +29,7 @@ nlohmann::json run_json(const traces::RunRecord& run);
 // otherwise ("1,234", "12.3 KiB", "4.5 %").
 std::string count_cell(uint64_t v, TableFormat f);
 std::string bytes_cell(uint64_t v, TableFormat f);
-std::string pct_cell(double v, TableFormat f);     // v in percent
+std::string pct_cell(double v, TableFormat f);  // v in percent
 std::string fixed_cell(double v, int digits, TableFormat f);
 // The per-layer table of a run; CSV headers carry units (cycles, latency_ms, ...).
 Table layer_table(const traces::RunRecord& run, const std::vector<traces::LayerRow>& layers,

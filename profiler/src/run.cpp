@@ -195,15 +195,13 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
       run_record(request, target, prepared, result, attribution, started_at, report);
   // The figures (figures.hpp): a model run's, checked before running, else the ELF's.
   const uint64_t stack_peak = deepest_stack(events.stack());
-  const Figures figures =
-      request.figures ? *request.figures
-                      : elf_figures(target, prepared.image, attribution,
-                                    request.scratch_after_arena, stack_peak);
+  const Figures figures = request.figures ? *request.figures
+                                          : elf_figures(target, prepared.image, attribution,
+                                                        request.scratch_after_arena, stack_peak);
   // SRAM in use over time: static data and the kernel scratch (placed after the arena,
   // never announced as a tensor) for the whole run, the arena's live tensors, the stack.
-  const SramTimeline sram =
-      sram_timeline(attribution, events.stack(),
-                    figures.sram.static_bytes + figures.sram.kernel_scratch_bytes);
+  const SramTimeline sram = sram_timeline(
+      attribution, events.stack(), figures.sram.static_bytes + figures.sram.kernel_scratch_bytes);
   add_figures_to_record(figures, sram, record);
   int64_t run_id = 0;
   if (store) {

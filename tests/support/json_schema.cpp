@@ -36,8 +36,8 @@ void check(const nlohmann::json& schema, const nlohmann::json& v, const std::str
       return;
     }
   }
-  if (const auto m = schema.find("minimum"); m != schema.end() && v.is_number() &&
-                                             v.get<double>() < m->get<double>())
+  if (const auto m = schema.find("minimum");
+      m != schema.end() && v.is_number() && v.get<double>() < m->get<double>())
     out.push_back(at + ": " + v.dump() + " is below the minimum " + m->dump());
   if (v.is_object()) {
     if (const auto r = schema.find("required"); r != schema.end())
@@ -50,8 +50,7 @@ void check(const nlohmann::json& schema, const nlohmann::json& v, const std::str
   }
   if (v.is_array())
     if (const auto items = schema.find("items"); items != schema.end())
-      for (size_t i = 0; i < v.size(); ++i)
-        check(*items, v[i], at + "/" + std::to_string(i), out);
+      for (size_t i = 0; i < v.size(); ++i) check(*items, v[i], at + "/" + std::to_string(i), out);
 }
 
 }  // namespace

@@ -42,8 +42,8 @@ TEST(CliCompareNames, DifferentModelsAndRunsWithoutMacs) {
   EXPECT_EQ(a.err.rfind("mcuprof: first on stm32f412:", 0), 0u) << a.err;
   const auto b = cli({"run", wide, "--target", "stm32f412", "--db", db});  // default name
   ASSERT_EQ(b.status, 0) << b.err;
-  const auto c = cli({"run", elf.string(), "--target", "stm32f412", "--db", db, "--max-cycles",
-                      "20000"});
+  const auto c =
+      cli({"run", elf.string(), "--target", "stm32f412", "--db", db, "--max-cycles", "20000"});
   EXPECT_NE(c.status, 0);  // stopped by the cycle budget, but stored
 
   const auto text = cli({"compare", db, "1", "2"});
@@ -52,7 +52,8 @@ TEST(CliCompareNames, DifferentModelsAndRunsWithoutMacs) {
       << text.out;
   EXPECT_NE(text.out.find("1 · first · stm32f412 · layer"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("2 · wide.tflite · stm32f412 · layer"), std::string::npos) << text.out;
-  const auto json = nlohmann::json::parse(cli({"compare", db, "first", "2", "--format", "json"}).out);
+  const auto json =
+      nlohmann::json::parse(cli({"compare", db, "first", "2", "--format", "json"}).out);
   EXPECT_FALSE(json["same_model"].get<bool>());
   ASSERT_FALSE(json["layers"].empty());
   // Matched by op and index within the op kind: both sides have the same op.
@@ -76,7 +77,8 @@ TEST(CliCompareNames, DifferentModelsAndRunsWithoutMacs) {
   EXPECT_TRUE(elf_json["b"]["cycles_per_mac"].is_null());
   EXPECT_TRUE(elf_json["delta"]["macs"].is_null());
   EXPECT_EQ(elf_json["b"]["name"], "spin_forever.elf");
-  const auto report = nlohmann::json::parse(cli({"report", db, "--run", "3", "--format", "json"}).out);
+  const auto report =
+      nlohmann::json::parse(cli({"report", db, "--run", "3", "--format", "json"}).out);
   EXPECT_TRUE(report["run"]["macs"].is_null());
   const auto csv = cli({"compare", db, "1", "2", "--format", "csv"});
   EXPECT_EQ(csv.out.rfind("match,layer_a,layer_b,cycles_a", 0), 0u) << csv.out;

@@ -34,16 +34,34 @@ const std::vector<std::string> kSharedModels = {"vww_96_int8", "kws_ref_model", 
                                                 "pretrainedResnet_quant", "mcunet-vww1"};
 
 // The figures of figures.hpp: the same key, the same value in every command.
-const std::vector<std::string> kFigureKeys = {
-    "peak_sram_bytes", "static_sram_bytes", "arena_bytes",   "kernel_scratch_bytes",
-    "stack_bytes",     "sram_bytes",        "sram_pct",      "flash_bytes",
-    "firmware_flash_bytes", "model_flash_bytes", "flash_size_bytes", "flash_pct",
-    "fits",            "fits_sram",         "fits_flash"};
+const std::vector<std::string> kFigureKeys = {"peak_sram_bytes",
+                                              "static_sram_bytes",
+                                              "arena_bytes",
+                                              "kernel_scratch_bytes",
+                                              "stack_bytes",
+                                              "sram_bytes",
+                                              "sram_pct",
+                                              "flash_bytes",
+                                              "firmware_flash_bytes",
+                                              "model_flash_bytes",
+                                              "flash_size_bytes",
+                                              "flash_pct",
+                                              "fits",
+                                              "fits_sram",
+                                              "fits_flash"};
 // A stored run's figures beyond those: the summary's are report's and compare's.
-const std::vector<std::string> kRunKeys = {
-    "name",       "target",         "schedule",           "total_cycles",
-    "latency_ms", "macs",           "cycles_per_mac",     "flash_ifetch_bytes",
-    "flash_data_bytes", "sram_in_use_peak_bytes", "peak_sram_cycle", "stack_peak_bytes"};
+const std::vector<std::string> kRunKeys = {"name",
+                                           "target",
+                                           "schedule",
+                                           "total_cycles",
+                                           "latency_ms",
+                                           "macs",
+                                           "cycles_per_mac",
+                                           "flash_ifetch_bytes",
+                                           "flash_data_bytes",
+                                           "sram_in_use_peak_bytes",
+                                           "peak_sram_cycle",
+                                           "stack_peak_bytes"};
 
 test::ProcessResult cli(const std::vector<std::string>& args) {
   std::vector<std::string> argv{test::mcuprof_binary().string()};
@@ -111,8 +129,7 @@ void run_and_compare(const std::string& model, const std::string& board,
     EXPECT_EQ(s["arena_live_peak_bytes"], expected["arena_live_peak_bytes"]) << what;
   }
   // The summary line names the schedule that ran.
-  EXPECT_NE(r.err.find("schedule " + s["schedule"].get<std::string>()), std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find("schedule " + s["schedule"].get<std::string>()), std::string::npos) << r.err;
 
   const auto id = std::to_string(s["run_id"].get<int64_t>());
   const auto report = cli_json({"report", db, "--run", id, "--format", "json"});
@@ -188,8 +205,8 @@ TEST_P(SharedModel, OneAnswerInEveryCommand) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Consistency, SharedModel, ::testing::Range<size_t>(0, 5),
-                         [](const auto& info) {
-                           std::string n = kSharedModels[info.param];
+                         [](const auto& case_info) {
+                           std::string n = kSharedModels[case_info.param];
                            for (auto& c : n)
                              if (c == '-') c = '_';
                            return n;
@@ -204,7 +221,7 @@ struct NearLimit {
   const char* width;
   const char* resolution;
   const char* classes;
-  const char* limit;  // "sram" or "flash"
+  const char* limit;         // "sram" or "flash"
   double low_pct, high_pct;  // where its figure lies, % of the board's
 };
 
@@ -214,8 +231,8 @@ TEST_P(NearLimitModel, PlanAndRunGiveTheSameVerdict) {
   const NearLimit& c = GetParam();
   test::ScratchDir dir;
   const auto model = (dir / "m.tflite").string();
-  const auto gen = cli({"generate", "mobilenetv2", "--width", c.width, "--resolution",
-                        c.resolution, "--classes", c.classes, "-o", model});
+  const auto gen = cli({"generate", "mobilenetv2", "--width", c.width, "--resolution", c.resolution,
+                        "--classes", c.classes, "-o", model});
   ASSERT_EQ(gen.status, 0) << gen.err;
   const auto inspect = cli_json({"inspect", model, "--json", "--target", c.board});
   ASSERT_TRUE(inspect.contains("figures"));
@@ -227,13 +244,13 @@ TEST_P(NearLimitModel, PlanAndRunGiveTheSameVerdict) {
   const auto plan = cli_json({"plan", model, "--target", c.board, "--json"});
   ASSERT_TRUE(plan.contains("recommended"));
   expect_same(f, plan["layerwise"], kFigureKeys, "inspect/plan");
-  const std::vector<std::pair<std::string, nlohmann::json>> runs{
-      {"layer", plan["layerwise"]}, {"auto", plan["recommended"]}};
+  const std::vector<std::pair<std::string, nlohmann::json>> runs{{"layer", plan["layerwise"]},
+                                                                 {"auto", plan["recommended"]}};
   for (const auto& [schedule, expected] : runs) {
     SCOPED_TRACE(schedule);
     const auto summary = dir / (schedule + ".json");
-    const auto r = cli({"run", model, "--target", c.board, "--schedule", schedule,
-                        "--max-cycles", "1", "--summary", summary.string()});
+    const auto r = cli({"run", model, "--target", c.board, "--schedule", schedule, "--max-cycles",
+                        "1", "--summary", summary.string()});
     // plan's verdict is run's: refused (65, before running) exactly when plan says so.
     const bool refused = r.status == 65 && r.err.find("does not fit") != std::string::npos;
     EXPECT_EQ(refused, !expected["fits"].get<bool>()) << r.err;
@@ -259,7 +276,7 @@ INSTANTIATE_TEST_SUITE_P(
                       NearLimit{"stm32h743", "0.35", "182", "10", "sram", 100.0, 103.0},
                       NearLimit{"stm32f412", "0.35", "96", "380", "flash", 98.0, 100.0},
                       NearLimit{"stm32f412", "0.35", "96", "400", "flash", 100.0, 102.0}),
-    [](const auto& info) {
-      return std::string(info.param.board) + "_" + info.param.limit + "_" +
-             std::to_string(info.index);
+    [](const auto& case_info) {
+      return std::string(case_info.param.board) + "_" + case_info.param.limit + "_" +
+             std::to_string(case_info.index);
     });

@@ -53,9 +53,9 @@ TEST(RunSummarySchema, ElfRunConforms) {
   const auto elf = test::test_firmware("stm32f412", "events");
   if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
   test::ScratchDir dir;
-  const auto r = test::run_process({test::mcuprof_binary().string(), "run", elf.string(),
-                                    "--target", "stm32f412", "--summary",
-                                    (dir / "s.json").string()});
+  const auto r =
+      test::run_process({test::mcuprof_binary().string(), "run", elf.string(), "--target",
+                         "stm32f412", "--summary", (dir / "s.json").string()});
   ASSERT_EQ(r.status, 0) << r.err;
   const auto s = read_json(dir / "s.json");
   expect_conforms(s);
@@ -66,13 +66,13 @@ TEST(RunSummarySchema, ElfRunConforms) {
 TEST(RunSummarySchema, ModelRunConforms) {
   test::ScratchDir dir;
   const auto model = (dir / "small.tflite").string();
-  const auto gen = test::run_process({test::mcuprof_binary().string(), "generate", "mobilenetv2",
-                                      "--width", "0.35", "--resolution", "32", "--classes", "4",
-                                      "-o", model});
+  const auto gen =
+      test::run_process({test::mcuprof_binary().string(), "generate", "mobilenetv2", "--width",
+                         "0.35", "--resolution", "32", "--classes", "4", "-o", model});
   ASSERT_EQ(gen.status, 0) << gen.err;
-  const auto r = test::run_process({test::mcuprof_binary().string(), "run", model, "--target",
-                                    "stm32f412", "--name", "tiny", "--summary",
-                                    (dir / "s.json").string()});
+  const auto r =
+      test::run_process({test::mcuprof_binary().string(), "run", model, "--target", "stm32f412",
+                         "--name", "tiny", "--summary", (dir / "s.json").string()});
   ASSERT_EQ(r.status, 0) << r.err;
   const auto s = read_json(dir / "s.json");
   expect_conforms(s);
