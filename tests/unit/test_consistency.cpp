@@ -165,9 +165,9 @@ void run_and_compare(const std::string& model, const std::string& board,
 
 }  // namespace
 
-class SharedModel : public ::testing::TestWithParam<size_t> {};
+class ConsistencySharedModel : public ::testing::TestWithParam<size_t> {};
 
-TEST_P(SharedModel, OneAnswerInEveryCommand) {
+TEST_P(ConsistencySharedModel, OneAnswerInEveryCommand) {
   const size_t m = GetParam();
   const auto path = test::shared_models_dir() / (kSharedModels[m] + ".tflite");
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "missing shared model " << path;
@@ -204,7 +204,7 @@ TEST_P(SharedModel, OneAnswerInEveryCommand) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Consistency, SharedModel, ::testing::Range<size_t>(0, 5),
+INSTANTIATE_TEST_SUITE_P(Consistency, ConsistencySharedModel, ::testing::Range<size_t>(0, 5),
                          [](const auto& case_info) {
                            std::string n = kSharedModels[case_info.param];
                            for (auto& c : n)
@@ -225,9 +225,9 @@ struct NearLimit {
   double low_pct, high_pct;  // where its figure lies, % of the board's
 };
 
-class NearLimitModel : public ::testing::TestWithParam<NearLimit> {};
+class ConsistencyNearLimit : public ::testing::TestWithParam<NearLimit> {};
 
-TEST_P(NearLimitModel, PlanAndRunGiveTheSameVerdict) {
+TEST_P(ConsistencyNearLimit, PlanAndRunGiveTheSameVerdict) {
   const NearLimit& c = GetParam();
   test::ScratchDir dir;
   const auto model = (dir / "m.tflite").string();
@@ -267,7 +267,7 @@ TEST_P(NearLimitModel, PlanAndRunGiveTheSameVerdict) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Consistency, NearLimitModel,
+    Consistency, ConsistencyNearLimit,
     ::testing::Values(NearLimit{"stm32f412", "0.35", "124", "10", "sram", 98.0, 100.0},
                       NearLimit{"stm32f412", "0.35", "126", "10", "sram", 100.0, 103.0},
                       NearLimit{"stm32l4r5", "0.35", "204", "10", "sram", 98.0, 100.0},
