@@ -23,7 +23,7 @@ struct Metric {
 
 constexpr std::array<Metric, 10> kMetrics = {{
     {"peak_sram", "peak_sram_bytes", "bytes"},
-    {"arena", "arena_peak_bytes", "bytes"},
+    {"arena", "arena_bytes", "bytes"},
     {"latency_ms", "latency_ms", "ms"},
     {"latency", "latency_ms", "ms"},
     {"cycles", "total_cycles", "count"},

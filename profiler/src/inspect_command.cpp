@@ -16,6 +16,8 @@
 #include "mcuprof/compiler/model_image.hpp"
 #include "mcuprof/compiler/planner.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/figures.hpp"
+#include "mcuprof/profiler/model_fit.hpp"
 #include "mcuprof/profiler/run.hpp"
 
 namespace mcuprof::profiler {
@@ -25,6 +27,7 @@ namespace cc = mcuprof::compiler;
 
 struct InspectArgs {
   std::string model;
+  std::string target;  // optional: the layer-wise figures on this board
   bool json = false;
   bool no_fuse = false;
   bool no_in_place = false;
@@ -51,10 +54,16 @@ int inspect(const InspectArgs& a) {
   cc::Graph g;
   cc::MemoryReport mem;
   std::size_t image_bytes = 0;
+  std::optional<Figures> figures;  // with --target: layer-wise, as `run` reports them
   try {
     g = cc::import_tflite_file(a.model, {.fuse_pad = !a.no_fuse});
     mem = cc::plan_memory(g, {.allow_in_place = !a.no_in_place});
-    image_bytes = cc::write_model_image(g, mem.plan).size();
+    const auto image = cc::write_model_image(g, mem.plan);
+    image_bytes = image.size();
+    if (!a.target.empty()) {
+      const ModelBoard board = model_board(resolve_target(a.target));
+      figures = image_figures(board, image, input_sizes(g));
+    }
   } catch (const cc::ModelError& e) {
     throw CommandError(exit_code::kDataError, e.what());
   }
@@ -112,6 +121,10 @@ int inspect(const InspectArgs& a) {
                          {"tflm_greedy_bytes", mem.tflm_greedy},
                          {"lower_bound_bytes", mem.lower_bound}}},
                        {"image_bytes", image_bytes}};
+    if (figures) {
+      out["figures"] = {{"target", a.target}, {"schedule", "layer"}};
+      add_figures(*figures, out["figures"]);
+    }
     std::cout << out.dump(2) << '\n';
     return exit_code::kOk;
   }
@@ -141,7 +154,7 @@ int inspect(const InspectArgs& a) {
   fmt::print("\ntotals: {} ops, {} MACs ({:.2f} M), {} params, {} bytes of weights and constants\n",
              g.ops.size(), total_macs, static_cast<double>(total_macs) / 1e6, total_params,
              weights_bytes);
-  fmt::print("arena: {} B planned ({}{}), TFLite Micro greedy {} B, lower bound {} B\n",
+  fmt::print("{}: {} B planned ({}{}), TFLite Micro greedy {} B, lower bound {} B\n", kArenaLabel,
              mem.plan.arena_bytes, mem.plan.method,
              mem.plan.in_place_ops.empty()
                  ? ""
@@ -149,6 +162,14 @@ int inspect(const InspectArgs& a) {
                                mem.without_in_place),
              mem.tflm_greedy, mem.lower_bound);
   fmt::print("model image: {} B\n", image_bytes);
+  if (figures)
+    fmt::print(
+        "on {} layer-wise: peak SRAM {} B ({:.1f} % of {} B: static {} + arena {} + kernel "
+        "scratch {} + stack {}), flash {} B ({:.1f} % of {} B) — {}\n",
+        a.target, figures->peak_sram_bytes(), figures->sram_pct(), figures->board.sram_bytes,
+        figures->sram.static_bytes, figures->sram.arena_bytes, figures->sram.kernel_scratch_bytes,
+        figures->sram.stack_bytes, figures->flash_bytes(), figures->flash_pct(),
+        figures->board.flash_bytes, figures->fits() ? "fits" : "does NOT fit");
   return exit_code::kOk;
 }
 
@@ -160,6 +181,8 @@ void add_inspect_command(CLI::App& app, Commands& commands) {
       "inspect", "Per-layer ops, shapes, MACs, parameters and arena plan of a .tflite model");
   cmd->add_option("model", args->model, "The .tflite model")->required();
   cmd->add_flag("--json", args->json, "Machine-readable output");
+  cmd->add_option("--target", args->target,
+                  "Also the layer-wise peak SRAM, flash and fit on this board (as `run`)");
   cmd->add_flag("--no-fuse", args->no_fuse,
                 "Keep PAD as a separate op (no fusion into convolutions)");
   cmd->add_flag("--no-in-place", args->no_in_place,

@@ -1,7 +1,8 @@
 // `mcuprof plan MODEL.tflite --target NAME [--max-mac-overhead PCT] [--json]`: the
-// layer-wise SRAM peak and where it happens, every patch-based option (split point x
-// grid) with its peak, MAC overhead and whether it fits the board, and the recommended
-// schedule. docs/patch-based.md explains the figures.
+// layer-wise peak SRAM, every patch-based option (split point x grid) with its peak SRAM,
+// flash, MAC overhead and whether it fits the board — the figures and the check `run`
+// uses (model_fit.hpp) — and the recommended schedule, the one `run --schedule auto` runs.
+// docs/patch-based.md explains the figures.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -13,6 +14,8 @@
 #include "mcuprof/compiler/importer.hpp"
 #include "mcuprof/compiler/patch_plan.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/figures.hpp"
+#include "mcuprof/profiler/model_fit.hpp"
 #include "mcuprof/profiler/run.hpp"
 #include "mcuprof/targets/target.hpp"
 
@@ -21,13 +24,10 @@ namespace {
 
 namespace cc = mcuprof::compiler;
 
-// SRAM the runtime's own code needs besides the arena and the stack: the runner's
-// .data/.bss (a few hundred bytes today), rounded up generously.
-constexpr int64_t kRunnerStaticAllowance = 4096;
-
 struct PlanArgs {
   std::string model;
   std::string target;
+  std::string runner;
   double max_overhead = 20.0;
   int max_grid = 8;
   bool json = false;
@@ -35,25 +35,23 @@ struct PlanArgs {
   std::string convention = "runtime";
 };
 
-std::string kib(int64_t bytes) {
+std::string kib(uint64_t bytes) {
   return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024.0);
 }
 
-std::string schedule_name(const cc::ScheduleOption& o) {
-  return o.patch ? fmt::format("patch:{}x{}@{}", o.grid, o.grid, o.split) : "layer";
-}
-
-nlohmann::json option_json(const cc::ScheduleOption& o) {
-  return {{"schedule", schedule_name(o)},
-          {"split", o.patch ? nlohmann::json(o.split) : nlohmann::json()},
-          {"grid", o.patch ? nlohmann::json(o.grid) : nlohmann::json()},
-          {"peak_bytes", o.estimate.arena_bytes},
-          {"peak_live_bytes", o.estimate.peak_bytes},
-          {"peak_live_bytes_no_input", o.estimate.peak_bytes_no_input},
-          {"peak_where", o.estimate.peak_where},
-          {"macs", o.estimate.macs},
-          {"mac_overhead_pct", o.estimate.mac_overhead_pct},
-          {"fits", o.fits}};
+// One schedule: the figures `run --summary` gives for it (same keys, same values), the
+// planner's estimate beside them.
+nlohmann::json option_json(const ScheduleFigures& o) {
+  nlohmann::json j{{"schedule", o.schedule},
+                   {"split", o.option.patch ? nlohmann::json(o.option.split) : nlohmann::json()},
+                   {"grid", o.option.patch ? nlohmann::json(o.option.grid) : nlohmann::json()},
+                   {"arena_live_peak_bytes", o.option.estimate.peak_bytes},
+                   {"arena_live_peak_bytes_no_input", o.option.estimate.peak_bytes_no_input},
+                   {"arena_live_peak_where", o.option.estimate.peak_where},
+                   {"macs", o.option.estimate.macs},
+                   {"mac_overhead_pct", o.option.estimate.mac_overhead_pct}};
+  add_figures(o.figures, j);
+  return j;
 }
 
 cc::EstimateOptions convention(const std::string& name) {
@@ -62,76 +60,99 @@ cc::EstimateOptions convention(const std::string& name) {
   return o;
 }
 
+std::string verdict(const Figures& f) {
+  if (f.fits()) return "fits";
+  if (!f.fits_flash()) return "does NOT fit (flash)";
+  return "does NOT fit";
+}
+
 int plan(const PlanArgs& a) {
   if (!std::filesystem::exists(a.model))
     throw CommandError(exit_code::kNoInput, fmt::format("model '{}' does not exist", a.model));
   const targets::Target target = resolve_target(a.target);
-  const int64_t budget = int64_t{target.data().size} - target.stack_bytes - kRunnerStaticAllowance;
-  cc::ScheduleSearch search;
+  const ModelBoard board = model_board(
+      target, a.runner.empty() ? std::nullopt : std::optional<std::filesystem::path>(a.runner));
+  ScheduleChoice choice;
   try {
     const cc::Graph g = cc::import_tflite_file(a.model);
-    search = cc::search_schedules(g, budget, a.max_overhead, a.max_grid, convention(a.convention));
+    choice = choose_schedule(g, board, input_sizes(g),
+                             {a.max_overhead, a.max_grid, convention(a.convention)});
   } catch (const cc::ModelError& e) {
     throw CommandError(exit_code::kDataError, e.what());
   }
+  const Figures& rec = choice.recommended.figures;
+  const std::string name = std::filesystem::path(a.model).filename().string();
 
   if (a.json) {
     nlohmann::json j;
     j["model"] = a.model;
     j["target"] = target.name;
-    j["arena_budget_bytes"] = budget;
     j["memory_convention"] = a.convention;
-    j["layerwise_peak_bytes"] = search.layerwise.estimate.arena_bytes;
-    j["layerwise"] = option_json(search.layerwise);
+    j["arena_room_bytes"] = arena_room(board);
+    j["layerwise"] = option_json(choice.layerwise);
     j["options"] = nlohmann::json::array();
-    for (const auto& o : search.options) j["options"].push_back(option_json(o));
-    j["recommended"] = option_json(search.recommended);
-    j["recommended"]["reason"] = search.reason;
+    for (const auto& o : choice.options) j["options"].push_back(option_json(o));
+    j["recommended"] = option_json(choice.recommended);
+    j["recommended"]["reason"] = choice.reason;
+    j["recommended"]["problem"] = fit_problem(rec, name);
     std::cout << j.dump(2) << '\n';
     return exit_code::kOk;
   }
 
-  const auto& lw = search.layerwise.estimate;
-  fmt::print("{} on {} ({} of SRAM for the arena after {} stack and {} runtime)\n", a.model,
-             target.name, kib(budget), kib(target.stack_bytes), kib(kRunnerStaticAllowance));
-  fmt::print("layer-wise: arena {} ({} live at the peak, in {}), {} MACs — {}\n\n",
-             kib(lw.arena_bytes), kib(lw.peak_bytes), lw.peak_where, lw.macs,
-             search.layerwise.fits ? "fits" : "does NOT fit");
-  // The table: by default one row per split point — the grid with the least arena within
+  const Figures& lw = choice.layerwise.figures;
+  fmt::print(
+      "{} on {}: {} of SRAM, {} of flash; the model runner takes {} of SRAM (static) and "
+      "{} of flash, the stack {}\n",
+      a.model, target.name, kib(lw.board.sram_bytes), kib(lw.board.flash_bytes),
+      kib(lw.sram.static_bytes), kib(lw.flash.firmware_bytes), kib(lw.sram.stack_bytes));
+  fmt::print(
+      "layer-wise: peak SRAM {} ({:.1f} %: {} {}, kernel scratch {}), flash {} "
+      "({:.1f} %), {} MACs — {}\n\n",
+      kib(lw.peak_sram_bytes()), lw.sram_pct(), kArenaLabel, kib(lw.sram.arena_bytes),
+      kib(lw.sram.kernel_scratch_bytes), kib(lw.flash_bytes()), lw.flash_pct(),
+      choice.layerwise.option.estimate.macs, verdict(lw));
+  // The table: by default one row per split point — the grid with the least peak within
   // the MAC overhead budget, or the cheapest grid when none is within it; --all: every row.
-  fmt::print("{:>6} {:>6} {:>12} {:>12} {:>10}  {:<5} {}\n", "split", "grid", "arena", "live peak",
-             "MAC +%", "fits", "peak in");
-  const auto print_row = [&](const cc::ScheduleOption& o) {
-    const bool over = o.estimate.mac_overhead_pct > a.max_overhead;
-    fmt::print("{:>6} {:>4}x{:<1} {:>12} {:>12} {:>10.1f}  {:<5} {}{}\n", o.split, o.grid, o.grid,
-               kib(o.estimate.arena_bytes), kib(o.estimate.peak_bytes), o.estimate.mac_overhead_pct,
-               o.fits ? "yes" : "no", o.estimate.peak_where, over ? " (over the MAC budget)" : "");
+  fmt::print("{:>6} {:>6} {:>12} {:>12} {:>12} {:>10}  {:<5} {}\n", "split", "grid", "peak SRAM",
+             "arena", "live peak", "MAC +%", "fits", "live peak in");
+  const auto print_row = [&](const ScheduleFigures& o) {
+    const auto& e = o.option.estimate;
+    const bool over = e.mac_overhead_pct > a.max_overhead;
+    fmt::print("{:>6} {:>4}x{:<1} {:>12} {:>12} {:>12} {:>10.1f}  {:<5} {}{}\n", o.option.split,
+               o.option.grid, o.option.grid, kib(o.figures.peak_sram_bytes()),
+               kib(o.figures.sram.arena_bytes), kib(static_cast<uint64_t>(e.peak_bytes)),
+               e.mac_overhead_pct, o.figures.fits() ? "yes" : "no", e.peak_where,
+               over ? " (over the MAC budget)" : "");
   };
-  for (size_t i = 0; i < search.options.size();) {
+  const auto& opts = choice.options;
+  for (size_t i = 0; i < opts.size();) {
     size_t end = i;
-    while (end < search.options.size() && search.options[end].split == search.options[i].split)
-      ++end;
+    while (end < opts.size() && opts[end].option.split == opts[i].option.split) ++end;
     if (a.all) {
-      for (size_t k = i; k < end; ++k) print_row(search.options[k]);
+      for (size_t k = i; k < end; ++k) print_row(opts[k]);
     } else {
-      const cc::ScheduleOption* pick = nullptr;
+      const ScheduleFigures* pick = nullptr;
       for (size_t k = i; k < end; ++k) {
-        const auto& o = search.options[k];
-        if (o.estimate.mac_overhead_pct <= a.max_overhead &&
-            (pick == nullptr || o.estimate.arena_bytes < pick->estimate.arena_bytes))
+        const auto& o = opts[k];
+        if (o.option.estimate.mac_overhead_pct <= a.max_overhead &&
+            (pick == nullptr || o.figures.peak_sram_bytes() < pick->figures.peak_sram_bytes()))
           pick = &o;
       }
       if (pick == nullptr)
         for (size_t k = i; k < end; ++k)
-          if (pick == nullptr || search.options[k].estimate.macs < pick->estimate.macs)
-            pick = &search.options[k];
+          if (pick == nullptr || opts[k].option.estimate.macs < pick->option.estimate.macs)
+            pick = &opts[k];
       print_row(*pick);
     }
     i = end;
   }
-  const auto& r = search.recommended;
-  fmt::print("\nrecommended: {} — arena {}, MACs +{:.1f} % ({})\n", schedule_name(r),
-             kib(r.estimate.arena_bytes), r.estimate.mac_overhead_pct, search.reason);
+  const auto& r = choice.recommended;
+  fmt::print(
+      "\nrecommended: {} — peak SRAM {} ({:.1f} % of SRAM), flash {}, MACs +{:.1f} % ({}) "
+      "— {}\n",
+      r.schedule, kib(rec.peak_sram_bytes()), rec.sram_pct(), kib(rec.flash_bytes()),
+      r.option.estimate.mac_overhead_pct, choice.reason, verdict(rec));
+  if (const auto problem = fit_problem(rec, name); !problem.empty()) fmt::print("{}\n", problem);
   return exit_code::kOk;
 }
 
@@ -142,6 +163,8 @@ void add_plan_command(CLI::App& app, Commands& commands) {
   auto* cmd = app.add_subcommand("plan", "Compare layer-wise and patch-based schedules of a model");
   cmd->add_option("model", a->model, "Model (.tflite)")->required();
   cmd->add_option("--target", a->target, "Board name (see 'mcuprof targets')")->required();
+  cmd->add_option("--runner", a->runner,
+                  "Model runner ELF to plan for instead of the board's (as `run --runner`)");
   cmd->add_option("--max-mac-overhead", a->max_overhead, "MAC overhead budget in percent")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

@@ -47,8 +47,11 @@ int plot_runs(const PlotArgs& a) {
   if (ids.empty()) ids.push_back("");
   for (const auto& id : ids) {
     const traces::RunRecord run = find_run_or_latest(store, id);
-    charts.push_back(plot::chart_run_from_trace(
-        store, run, targets::catalogue_sram_bytes(a.sram_of.empty() ? run.target : a.sram_of)));
+    // The board's SRAM as the run stored it (figures.hpp), else the catalogue's.
+    const uint64_t sram = !a.sram_of.empty()    ? targets::catalogue_sram_bytes(a.sram_of)
+                          : run.sram_bytes > 0 ? run.sram_bytes
+                                               : targets::catalogue_sram_bytes(run.target);
+    charts.push_back(plot::chart_run_from_trace(store, run, sram, run_label(run)));
   }
   plot::OffscreenGui gui;
   plot::ChartRenderer renderer;

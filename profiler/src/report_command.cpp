@@ -22,14 +22,21 @@ struct ReportArgs {
   std::string format = "text";
 };
 
-Table function_table(const std::vector<traces::FunctionRow>& functions) {
-  Table t({"function", ">calls", ">excl. cycles", ">excl. %", ">incl. cycles", ">incl. %",
-           ">excl. instructions", ">flash fetch (incl.)", ">flash data (incl.)"});
+Table function_table(const std::vector<traces::FunctionRow>& functions, TableFormat format) {
+  Table t(format == TableFormat::Csv
+              ? std::vector<std::string>{"function", "calls", "exclusive_cycles",
+                                         "exclusive_share_pct", "inclusive_cycles",
+                                         "inclusive_share_pct", "exclusive_instructions",
+                                         "inclusive_flash_ifetch_bytes",
+                                         "inclusive_flash_data_bytes"}
+              : std::vector<std::string>{"function", ">calls", ">excl. cycles", ">excl. %",
+                                         ">incl. cycles", ">incl. %", ">excl. instructions",
+                                         ">flash fetch (incl.)", ">flash data (incl.)"});
   for (const auto& f : functions)
-    t.add_row({f.name, format_count(f.calls), format_count(f.self_cycles),
-               fmt::format("{:.1f} %", 100.0 * f.self_share), format_count(f.cycles),
-               fmt::format("{:.1f} %", 100.0 * f.share), format_count(f.self_instructions),
-               format_bytes(f.flash_ifetch_bytes), format_bytes(f.flash_data_bytes)});
+    t.add_row({f.name, count_cell(f.calls, format), count_cell(f.self_cycles, format),
+               pct_cell(100.0 * f.self_share, format), count_cell(f.cycles, format),
+               pct_cell(100.0 * f.share, format), count_cell(f.self_instructions, format),
+               bytes_cell(f.flash_ifetch_bytes, format), bytes_cell(f.flash_data_bytes, format)});
   return t;
 }
 
@@ -52,21 +59,21 @@ int report(const ReportArgs& a) {
            {"row", p.patch_row},
            {"column", p.patch_col},
            {"cycles", p.cycles},
-           {"ms", p.ms},
-           {"share", p.share},
+           {"latency_ms", p.ms},
+           {"share_pct", 100.0 * p.share},
            {"macs", p.macs},
            {"flash_data_bytes",
             run.flash_data_measured ? nlohmann::json(p.flash_data_bytes) : nlohmann::json()},
            {"flash_ifetch_bytes", p.flash_ifetch_bytes},
-           {"sram_peak_bytes", p.sram_peak_bytes}});
+           {"sram_in_use_peak_bytes", p.sram_peak_bytes}});
     j["functions"] = nlohmann::json::array();
     for (const auto& f : functions)
       j["functions"].push_back({{"name", f.name},
                                 {"calls", f.calls},
                                 {"exclusive_cycles", f.self_cycles},
                                 {"inclusive_cycles", f.cycles},
-                                {"exclusive_share", f.self_share},
-                                {"inclusive_share", f.share},
+                                {"exclusive_share_pct", 100.0 * f.self_share},
+                                {"inclusive_share_pct", 100.0 * f.share},
                                 {"exclusive_instructions", f.self_instructions},
                                 {"inclusive_instructions", f.instructions},
                                 {"inclusive_flash_ifetch_bytes", f.flash_ifetch_bytes},
@@ -77,24 +84,16 @@ int report(const ReportArgs& a) {
 
   const TableFormat format = table_format(a.format);
   if (format != TableFormat::Csv) {
-    if (format == TableFormat::Markdown) std::cout << "## Run " << run.id << "\n\n";
+    if (format == TableFormat::Markdown) std::cout << "## Run " << run_label(run) << "\n\n";
     summary_table(run).print(std::cout, format);
     std::cout << '\n';
     if (format == TableFormat::Markdown) std::cout << "## Layers\n\n";
   }
-  Table t({">#", "layer", "op", ">spans", ">cycles", ">ms", ">share", ">MACs", ">cycles/MAC",
-           ">flash data", ">flash fetch", ">SRAM peak"});
-  for (const auto& l : layers)
-    t.add_row({l.layer_index >= 0 ? std::to_string(l.layer_index) : "", l.name, l.op,
-               std::to_string(l.spans), format_count(l.cycles), fmt::format("{:.3f}", l.ms),
-               fmt::format("{:.1f} %", 100.0 * l.share), format_count(l.macs),
-               l.macs ? fmt::format("{:.2f}", l.cycles_per_mac) : "",
-               flash_data_text(run, l.flash_data_bytes), format_bytes(l.flash_ifetch_bytes),
-               format_bytes(l.sram_peak_bytes)});
+  const Table t = layer_table(run, layers, format);
   if (t.empty() && !functions.empty()) {
     // No markers: the per-function figures of the call stack take the layers' place.
     if (format == TableFormat::Markdown) std::cout << "## Functions\n\n";
-    function_table(functions).print(std::cout, format);
+    function_table(functions, format).print(std::cout, format);
   } else if (t.empty() && format != TableFormat::Csv) {
     std::cout << "(no layer spans: the firmware sent no layer events; try `mcuprof run "
                  "--function-cycles N`)\n";
@@ -104,7 +103,7 @@ int report(const ReportArgs& a) {
   if (!patches.empty() && format != TableFormat::Csv) {
     std::cout << (format == TableFormat::Markdown ? "\n## Patches\n\n" : "\n");
     Table p({"patch", ">row", ">col", ">cycles", ">ms", ">share", ">MACs", ">flash data",
-             ">flash fetch", ">SRAM peak"});
+             ">flash fetch", ">SRAM in use (peak)"});
     for (const auto& r : patches)
       p.add_row({r.name, std::to_string(r.patch_row), std::to_string(r.patch_col),
                  format_count(r.cycles), fmt::format("{:.3f}", r.ms),

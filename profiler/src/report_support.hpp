@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "mcuprof/profiler/figures.hpp"
 #include "mcuprof/traces/store.hpp"
 #include "table.hpp"
 
@@ -17,8 +18,22 @@ traces::RunRecord find_run_or_latest(const traces::TraceStore& store,
                                      const std::string& id_or_name);
 
 TableFormat table_format(const std::string& name);
+// The stored run's figures (figures.hpp), rebuilt from its columns.
+Figures run_figures(const traces::RunRecord& run);
+// "N · name · board · schedule": how report, compare and plot name a run.
+std::string run_label(const traces::RunRecord& run);
 Table summary_table(const traces::RunRecord& run);
+// The run under the keys of `mcuprof run --summary` (same figures, same values).
 nlohmann::json run_json(const traces::RunRecord& run);
+// Cells of report/compare tables: raw numbers in CSV (unit in the header), readable
+// otherwise ("1,234", "12.3 KiB", "4.5 %").
+std::string count_cell(uint64_t v, TableFormat f);
+std::string bytes_cell(uint64_t v, TableFormat f);
+std::string pct_cell(double v, TableFormat f);  // v in percent
+std::string fixed_cell(double v, int digits, TableFormat f);
+// The per-layer table of a run; CSV headers carry units (cycles, latency_ms, ...).
+Table layer_table(const traces::RunRecord& run, const std::vector<traces::LayerRow>& layers,
+                  TableFormat f);
 // Flash data bytes as text, or "not measured" when the run did not count them.
 std::string flash_data_text(const traces::RunRecord& run, uint64_t bytes);
 // flash_data_bytes is null when not measured.

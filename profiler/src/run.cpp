@@ -14,6 +14,7 @@
 #include "file_hash.hpp"
 #include "interrupts.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/model_fit.hpp"
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/traces/store.hpp"
 #include "memory_observation.hpp"
@@ -82,6 +83,10 @@ traces::RunRecord run_record(const RunRequest& request, const targets::Target& t
                              const Attribution& attribution, const std::string& started_at,
                              const std::string& report) {
   traces::RunRecord record;
+  record.name =
+      request.name.empty()
+          ? (request.model ? request.model->filename() : request.firmware.filename()).string()
+          : request.name;
   record.target = target.name;
   record.schedule = request.schedule;
   if (request.model) {
@@ -106,6 +111,10 @@ traces::RunRecord run_record(const RunRequest& request, const targets::Target& t
       result.fault == sim::FaultKind::None ? "" : std::string(sim::to_string(result.fault));
   record.detail = report.empty() ? result.detail : result.detail + "\n" + report;
   return record;
+}
+
+uint64_t in_use_peak(const nlohmann::json& s) {
+  return s.value("sram_in_use_peak_bytes", uint64_t{0});
 }
 
 }  // namespace
@@ -184,13 +193,18 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     console_err.flush();
   }
 
-  const traces::RunRecord record =
+  traces::RunRecord record =
       run_record(request, target, prepared, result, attribution, started_at, report);
-  // Memory reserved for the whole run: .data + .bss and a model runner's kernel scratch
-  // (placed after the arena, never announced as a tensor).
-  const SramTimeline sram =
-      sram_timeline(attribution, events.stack(),
-                    static_sram_bytes(prepared.image, target, attribution) + request.scratch_after_arena);
+  // The figures (figures.hpp): a model run's, checked before running, else the ELF's.
+  const uint64_t stack_peak = deepest_stack(events.stack());
+  const Figures figures = request.figures ? *request.figures
+                                          : elf_figures(target, prepared.image, attribution,
+                                                        request.scratch_after_arena, stack_peak);
+  // SRAM in use over time: static data and the kernel scratch (placed after the arena,
+  // never announced as a tensor) for the whole run, the arena's live tensors, the stack.
+  const SramTimeline sram = sram_timeline(
+      attribution, events.stack(), figures.sram.static_bytes + figures.sram.kernel_scratch_bytes);
+  add_figures_to_record(figures, sram, record);
   int64_t run_id = 0;
   std::optional<StoreFailure> not_stored;  // then the summary keeps the results
   if (store) {
@@ -207,7 +221,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   outcome.exit_status =
       stop_signal != 0 ? signal_exit_status(stop_signal) : process_exit_status(result);
   auto& s = outcome.summary;
-  s = run_summary({target, record, result, attribution, sram});
+  s = run_summary({target, record, result, attribution, sram, figures});
   s["unmodelled_registers"] = unmodelled.seen();
   s["budget"] = budget.json();
   s["run_id"] = store && !not_stored ? nlohmann::json(run_id) : nlohmann::json();
@@ -215,8 +229,8 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   if (functions) s["functions"] = functions->summary(request.function_cycles);
   if (observed) add_to_summary(*observed, s);
   if (hooks.after_run) hooks.after_run(machine, result, attribution, s);
-  if (observed)  // after the hooks: a model run's summary has its own planned peak
-    print_memory_observation(*observed, s.value("peak_sram_bytes", uint64_t{0}), console_err);
+  if (observed)  // beside SRAM in use (the planned view over time)
+    print_memory_observation(*observed, in_use_peak(s), console_err);
   if (request.summary) write_output_file(*request.summary, s.dump(2) + "\n", "summary");
   if (not_stored) throw keep_unstored_run(*not_stored, request.summary, *request.database, s);
   return outcome;

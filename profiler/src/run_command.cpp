@@ -113,6 +113,7 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   m.unit_cycles = args.request.unit_cycles;
   m.observe_memory = args.request.observe_memory;
   m.function_cycles = args.request.function_cycles;
+  m.name = args.request.name;
   if (!args.input.empty()) m.input = args.input;
   if (!args.output.empty()) m.output = args.output;
   if (!args.dump_tensors.empty()) m.dump_tensors = args.dump_tensors;
@@ -124,15 +125,19 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   const std::string how = s["stop_reason"] == "exited"
                               ? fmt::format("exited with status {}", s["exit_code"].get<int>())
                               : fmt::format("stopped: {}", s["detail"].get<std::string>());
+  const uint64_t macs = s["macs"].is_number() ? s["macs"].get<uint64_t>() : 0;
   fmt::print(stderr, "mcuprof: {} on {}: {}; inference {} cycles ({:.3f} ms at {:g} MHz), {} MACs",
-             m.model.filename().string(), s["target"].get<std::string>(), how,
+             s["name"].get<std::string>(), s["target"].get<std::string>(), how,
              format_count(s.value("total_cycles", uint64_t{0})), s.value("latency_ms", 0.0),
-             s["clock_hz"].get<double>() / 1e6, format_count(s.value("total_macs", uint64_t{0})));
+             s["clock_hz"].get<double>() / 1e6, format_count(macs));
   if (s.contains("cycles_per_mac") && s["cycles_per_mac"].is_number())
     fmt::print(stderr, " ({:.2f} cycles/MAC)", s["cycles_per_mac"].get<double>());
-  fmt::print(stderr, ", peak SRAM {} bytes", format_count(s.value("peak_sram_bytes", uint64_t{0})));
-  if (s.value("schedule", std::string("layer")) != "layer")
-    fmt::print(stderr, ", schedule {}", s["schedule"].get<std::string>());
+  fmt::print(stderr, ", peak SRAM {} bytes ({:.1f} % of {})",
+             format_count(s["peak_sram_bytes"].get<uint64_t>()), s["sram_pct"].get<double>(),
+             format_bytes(s["sram_bytes"].get<uint64_t>()));
+  // Always say which schedule ran (with --schedule auto it is the planner's choice).
+  fmt::print(stderr, ", schedule {}{}", s["schedule"].get<std::string>(),
+             m.schedule == "auto" ? " (auto: what 'mcuprof plan' recommends)" : "");
   return finish_run_line(args, gates, s, outcome.exit_status);
 }
 
@@ -171,7 +176,7 @@ int run(RunArgs& args) {
                               : fmt::format("stopped: {}", s["detail"].get<std::string>());
   fmt::print(stderr,
              "mcuprof: {} on {}: {} after {} cycles ({:.3f} ms at {:g} MHz), {} instructions",
-             request.firmware.filename().string(), s["target"].get<std::string>(), how,
+             s["name"].get<std::string>(), s["target"].get<std::string>(), how,
              format_count(s["total_cycles"].get<uint64_t>()), s["latency_ms"].get<double>(),
              s["clock_hz"].get<double>() / 1e6, format_count(s["instructions"].get<uint64_t>()));
   return finish_run_line(args, gates, s, outcome.exit_status);
@@ -192,6 +197,9 @@ void add_run_command(CLI::App& app, Commands& commands) {
       ->excludes(target);
   cmd->add_option("--db", args->db, "Trace database to add the run to (created if missing)");
   cmd->add_option("--summary", args->summary, "Write a JSON summary of the run to this file");
+  cmd->add_option("--name", args->request.name,
+                  "Name of the run (stored; shown by report, compare, plot and the GUI; "
+                  "default: the model's or the firmware's file name)");
   cmd->add_option("--semihosting-root", args->semihosting_root,
                   "Folder whose files the firmware may open through semihosting (no access "
                   "outside it)");

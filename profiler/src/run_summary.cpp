@@ -1,6 +1,10 @@
 // Summary JSON and exit status of `mcuprof run` (see run_summary.hpp).
 #include "run_summary.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "mcuprof/profiler/exit_codes.hpp"
 
 namespace mcuprof::profiler {
@@ -41,6 +45,23 @@ nlohmann::json fault_report_json(const sim::FaultReport& r) {
           {"cfsr", r.cfsr},
           {"hfsr", r.hfsr},
           {"call_stack", r.call_stack}};
+}
+
+// Where the arena's live bytes first reach their peak, named as `plan` names it: "layer K
+// (OP)" for the layer running then (or about to: its tensors are allocated just before
+// its LAYER_BEGIN), "patch stage" inside a patch.
+std::string arena_live_peak_where(const Attribution& a) {
+  const ArenaSample* peak = nullptr;
+  for (const auto& s : a.arena)
+    if (peak == nullptr || s.live_bytes > peak->live_bytes) peak = &s;
+  if (peak == nullptr) return {};
+  for (const auto& span : a.spans) {
+    if (span.kind != SpanKind::Layer || span.end.cycles < peak->cycle) continue;
+    for (int p = span.parent; p >= 0; p = a.spans[static_cast<size_t>(p)].parent)
+      if (a.spans[static_cast<size_t>(p)].kind == SpanKind::Patch) return "patch stage";
+    return fmt::format("layer {} ({})", span.index, op_name(span.op));
+  }
+  return {};
 }
 
 }  // namespace
@@ -87,7 +108,7 @@ nlohmann::json span_json(const Span& span) {
   j["instructions"] = span.instructions();
   j["flash_ifetch_bytes"] = span.flash_ifetch_bytes();
   j["flash_data_bytes"] = span.flash_data_bytes();
-  j["arena_peak_bytes"] = span.arena_peak_live_bytes;
+  j["arena_live_peak_bytes"] = span.arena_peak_live_bytes;
   if (span.kind == SpanKind::Layer) {
     j["op"] = span.op;
     j["macs"] = span.macs;
@@ -111,12 +132,36 @@ Counters measured_work(const Attribution& a, const sim::RunResult& result) {
           run ? run->flash_data_bytes() : 0};
 }
 
+uint64_t deepest_stack(const std::vector<StackSample>& stack) {
+  uint64_t deepest = 0;
+  for (const auto& s : stack) deepest = std::max(deepest, s.bytes);
+  return deepest;
+}
+
+void add_figures_to_record(const Figures& f, const SramTimeline& sram, traces::RunRecord& r) {
+  r.peak_sram_bytes = f.peak_sram_bytes();
+  r.arena_bytes = f.sram.arena_bytes;
+  r.static_sram_bytes = f.sram.static_bytes;
+  r.kernel_scratch_bytes = f.sram.kernel_scratch_bytes;
+  r.stack_bytes = f.sram.stack_bytes;
+  r.stack_peak_bytes = sram.stack_peak_bytes;
+  r.sram_in_use_peak_bytes = sram.peak_bytes;
+  r.sram_bytes = f.board.sram_bytes;
+  r.flash_bytes = f.flash_bytes();
+  r.firmware_flash_bytes = f.flash.firmware_bytes;
+  r.model_flash_bytes = f.flash.model_bytes;
+  r.flash_size_bytes = f.board.flash_bytes;
+}
+
 nlohmann::json run_summary(const SummaryInputs& in) {
   const auto& result = in.result;
   const auto& record = in.record;
   const auto& attribution = in.attribution;
   nlohmann::json s;
+  s["name"] = record.name;
   s["target"] = in.target.name;
+  s["schedule"] = record.schedule.empty() ? nlohmann::json() : nlohmann::json(record.schedule);
+  s["model"] = record.model_path.empty() ? nlohmann::json() : nlohmann::json(record.model_path);
   s["core"] = std::string(targets::to_string(in.target.core));
   s["clock_hz"] = in.target.clock_hz;
   s["firmware"] = record.firmware_path;
@@ -130,8 +175,7 @@ nlohmann::json run_summary(const SummaryInputs& in) {
   s["flash_ifetch_bytes"] = record.flash_ifetch_bytes;
   s["flash_data_bytes"] =
       record.flash_data_measured ? nlohmann::json(record.flash_data_bytes) : nlohmann::json();
-  s["latency_ms"] =
-      static_cast<double>(record.total_cycles) * 1000.0 / static_cast<double>(in.target.clock_hz);
+  s["latency_ms"] = latency_ms(record.total_cycles, in.target.clock_hz);
   s["stop_reason"] = record.stop_reason;
   s["exit_code"] = result.exit_code;
   s["fault"] = record.fault.empty() ? nlohmann::json() : nlohmann::json(record.fault);
@@ -141,20 +185,22 @@ nlohmann::json run_summary(const SummaryInputs& in) {
   s["spans"] = nlohmann::json::array();
   for (size_t k = 0; k < attribution.spans.size(); ++k) {
     s["spans"].push_back(span_json(attribution.spans[k]));
-    s["spans"].back()["sram_peak_bytes"] = in.sram.span_peaks[k];
+    s["spans"].back()["sram_in_use_peak_bytes"] = in.sram.span_peaks[k];
     if (!record.flash_data_measured) s["spans"].back()["flash_data_bytes"] = nullptr;
   }
-  s["arena_peak_bytes"] = attribution.arena_peak_live_bytes;
-  s["static_sram_bytes"] = in.sram.static_bytes;
-  s["stack_peak_bytes"] = in.sram.stack_peak_bytes;
-  s["peak_sram_bytes"] = in.sram.peak_bytes;
+  // The figures (figures.hpp), then the timeline's: SRAM in use (static + scratch + live
+  // arena + stack depth) at its highest and when, the deepest stack, the arena's live peak.
+  add_figures(in.figures, s);
+  s["sram_in_use_peak_bytes"] = in.sram.peak_bytes;
   s["peak_sram_cycle"] = in.sram.peak_cycle;
+  s["stack_peak_bytes"] = in.sram.stack_peak_bytes;
+  s["arena_live_peak_bytes"] = attribution.arena_peak_live_bytes;
+  s["arena_live_peak_where"] = arena_live_peak_where(attribution);
+  s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
   uint64_t macs = 0;
   for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
-  s["macs"] = macs;
-  if (macs > 0)
-    s["cycles_per_mac"] = static_cast<double>(record.total_cycles) / static_cast<double>(macs);
-  s["arena_peak_extent_bytes"] = attribution.arena_peak_extent_bytes;
+  s["macs"] = macs_json(macs);
+  s["cycles_per_mac"] = cycles_per_mac(record.total_cycles, macs);
   s["trace_problems"] = attribution.problems;
   return s;
 }

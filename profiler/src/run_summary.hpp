@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mcuprof/profiler/attribution.hpp"
+#include "mcuprof/profiler/figures.hpp"
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/sim/machine.hpp"
 #include "mcuprof/traces/records.hpp"
@@ -34,7 +35,15 @@ struct SummaryInputs {
   const sim::RunResult& result;
   const Attribution& attribution;
   const SramTimeline& sram;
+  const Figures& figures;
 };
+
+// The deepest stack among the samples.
+uint64_t deepest_stack(const std::vector<StackSample>& stack);
+// The figures, and SRAM in use at its highest, into the stored run's record (same
+// definitions, same values as the summary).
+void add_figures_to_record(const Figures& figures, const SramTimeline& sram,
+                           traces::RunRecord& record);
 
 // Every field but the optional ones the caller adds (run_id, database, functions).
 nlohmann::json run_summary(const SummaryInputs& in);

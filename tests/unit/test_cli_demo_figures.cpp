@@ -75,13 +75,19 @@ TEST_F(DemoFigures, SummaryAndStoredRunAgree) {
     EXPECT_EQ(run->total_cycles, s["total_cycles"].get<uint64_t>());
     EXPECT_LT(run->total_cycles, s["machine_cycles"].get<uint64_t>());
     EXPECT_NEAR(run->latency_ms(), s["latency_ms"].get<double>(), 1e-9);
-    // Peak SRAM: the summary's is the stored sram.total peak, and it lies between the
-    // arena peak plus static data and that plus the deepest stack.
+    // Peak SRAM (its parts' sum) and SRAM in use at its highest: the summary's are the
+    // stored ones; in use lies between the arena's live peak plus static data and kernel
+    // scratch and that plus the deepest stack.
     EXPECT_EQ(run->peak_sram_bytes, s["peak_sram_bytes"].get<uint64_t>());
-    const auto fixed = s["static_sram_bytes"].get<uint64_t>();
+    EXPECT_EQ(run->arena_bytes, s["arena_bytes"].get<uint64_t>());
+    EXPECT_EQ(run->sram_in_use_peak_bytes, s["sram_in_use_peak_bytes"].get<uint64_t>());
+    const auto fixed =
+        s["static_sram_bytes"].get<uint64_t>() + s["kernel_scratch_bytes"].get<uint64_t>();
     const auto stack = s["stack_peak_bytes"].get<uint64_t>();
-    EXPECT_GE(run->peak_sram_bytes, fixed + s["arena_peak_bytes"].get<uint64_t>());
-    EXPECT_LE(run->peak_sram_bytes, fixed + s["arena_peak_bytes"].get<uint64_t>() + stack);
+    const auto in_use = run->sram_in_use_peak_bytes;
+    EXPECT_GE(in_use, fixed + s["arena_live_peak_bytes"].get<uint64_t>());
+    EXPECT_LE(in_use, fixed + s["arena_live_peak_bytes"].get<uint64_t>() + stack);
+    EXPECT_LE(in_use, run->peak_sram_bytes);
     // The painted high-water mark is a cross-check of the sampled stack: within a few
     // words of it (frame space reserved but never written, or pushed inside one block).
     EXPECT_NEAR(static_cast<double>(s["stack_high_water_bytes"].get<uint64_t>()),
@@ -96,7 +102,7 @@ TEST_F(DemoFigures, SummaryAndStoredRunAgree) {
     for (const auto& l : s["layers"]) {
       const auto index = l["index"].get<int64_t>();
       cycles[index] += l["cycles"].get<uint64_t>();
-      peak[index] = std::max(peak[index], l["peak_sram_bytes"].get<uint64_t>());
+      peak[index] = std::max(peak[index], l["sram_in_use_peak_bytes"].get<uint64_t>());
     }
     ASSERT_EQ(rows.size(), cycles.size());
     // A patch's MACs are those of the layers run inside it.
@@ -110,7 +116,7 @@ TEST_F(DemoFigures, SummaryAndStoredRunAgree) {
       SCOPED_TRACE(index);
       EXPECT_EQ(row->cycles, cycles[index]);
       EXPECT_EQ(row->sram_peak_bytes, peak[index]);
-      EXPECT_LE(row->sram_peak_bytes, run->peak_sram_bytes);
+      EXPECT_LE(row->sram_peak_bytes, run->sram_in_use_peak_bytes);
     }
   }
 }
@@ -128,8 +134,9 @@ TEST_F(DemoFigures, CompareAgreesWithPlanEstimates) {
   EXPECT_EQ(c["b"]["schedule"], schedule_);
 
   // Arena: the planned arena the firmware announced is the estimate, to the byte.
-  EXPECT_EQ(c["a"]["arena_bytes"].get<int64_t>(), est_layer["peak_bytes"].get<int64_t>());
-  EXPECT_EQ(c["b"]["arena_bytes"].get<int64_t>(), est_patch["peak_bytes"].get<int64_t>());
+  EXPECT_EQ(c["a"]["arena_bytes"].get<int64_t>(), est_layer["arena_bytes"].get<int64_t>());
+  EXPECT_EQ(c["b"]["arena_bytes"].get<int64_t>(), est_patch["arena_bytes"].get<int64_t>());
+  EXPECT_EQ(c["a"]["kernel_scratch_bytes"], est_layer["kernel_scratch_bytes"]);
   // MACs: what the firmware reported layer by layer (recomputation included) is the
   // estimate, exactly; so is the overhead.
   EXPECT_EQ(c["a"]["macs"].get<int64_t>(), est_layer["macs"].get<int64_t>());
@@ -139,21 +146,23 @@ TEST_F(DemoFigures, CompareAgreesWithPlanEstimates) {
   EXPECT_EQ(c["delta"]["macs"].get<int64_t>(),
             est_patch["macs"].get<int64_t>() - est_layer["macs"].get<int64_t>());
 
-  // Peak SRAM: the estimate plus static data, plus at most the stack.
+  // SRAM in use: the live estimate plus static data and scratch, plus at most the stack.
   const std::vector<std::tuple<nlohmann::json, nlohmann::json, std::string>> pairs{
       {c["a"], est_layer, "layer"}, {c["b"], est_patch, "patch"}};
   for (const auto& [run, est, name] : pairs) {
     SCOPED_TRACE(name);
     const auto& s = summaries_[name];
-    const auto floor = est["peak_bytes"].get<uint64_t>() + s["static_sram_bytes"].get<uint64_t>();
-    EXPECT_GE(run["peak_sram_bytes"].get<uint64_t>(), floor);
-    EXPECT_LE(run["peak_sram_bytes"].get<uint64_t>(),
+    const auto floor = est["arena_live_peak_bytes"].get<uint64_t>() +
+                       s["static_sram_bytes"].get<uint64_t>() +
+                       s["kernel_scratch_bytes"].get<uint64_t>();
+    EXPECT_GE(run["sram_in_use_peak_bytes"].get<uint64_t>(), floor);
+    EXPECT_LE(run["sram_in_use_peak_bytes"].get<uint64_t>(),
               floor + s["stack_peak_bytes"].get<uint64_t>());
   }
   EXPECT_LT(c["delta"]["peak_sram_bytes"].get<int64_t>(), 0);
   // Where the peak happens: the layer the plan names ("layer 4 (DEPTHWISE_CONV_2D)") is the
   // span the run found ("DEPTHWISE_CONV_2D 4"); in the patch schedule, inside the stage.
-  const auto est_where = est_layer["peak_where"].get<std::string>();
+  const auto est_where = est_layer["arena_live_peak_where"].get<std::string>();
   const auto where = c["a"]["peak_sram_where"].get<std::string>();
   const auto open = est_where.find('('), close = est_where.find(')');
   ASSERT_EQ(est_where.rfind("layer ", 0), 0u) << est_where;
@@ -161,7 +170,7 @@ TEST_F(DemoFigures, CompareAgreesWithPlanEstimates) {
   const std::string index = est_where.substr(6, open - 7);
   const std::string op = est_where.substr(open + 1, close - open - 1);
   EXPECT_EQ(where, op + " " + index) << est_where;
-  EXPECT_EQ(est_patch["peak_where"], "patch stage");
+  EXPECT_EQ(est_patch["arena_live_peak_where"], "patch stage");
   EXPECT_EQ(c["b"]["peak_sram_where"].get<std::string>().rfind("stage 0 / patch ", 0), 0u)
       << c["b"]["peak_sram_where"];
   // The patch-based run costs cycles: more than none, in the direction of the MACs.

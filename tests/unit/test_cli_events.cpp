@@ -49,9 +49,9 @@ TEST(CliEvents, SpansAndArenaFromTheFirmwaresEvents) {
   EXPECT_LT(ratio, 2.3);
 
   // Arena: stage output 256 + layer-0 input 128 + layer-1 output 64 = 448 at the peak.
-  EXPECT_EQ(s["arena_peak_bytes"], 448);
-  EXPECT_EQ(spans[2]["arena_peak_bytes"], 448);
-  EXPECT_EQ(spans[8]["arena_peak_bytes"], 256);
+  EXPECT_EQ(s["arena_live_peak_bytes"], 448);
+  EXPECT_EQ(spans[2]["arena_live_peak_bytes"], 448);
+  EXPECT_EQ(spans[8]["arena_live_peak_bytes"], 256);
 }
 
 TEST(CliEvents, StoredRunHasSpansLayerTableAndSramCounters) {
@@ -110,5 +110,9 @@ TEST(CliEvents, StoredRunHasSpansLayerTableAndSramCounters) {
     total_peak = std::max(total_peak, p.value);
   }
   EXPECT_GE(total_peak, fixed[0].value + 448);
-  EXPECT_EQ(run.peak_sram_bytes, static_cast<uint64_t>(total_peak));
+  EXPECT_EQ(run.sram_in_use_peak_bytes, static_cast<uint64_t>(total_peak));
+  // Peak SRAM (figures.hpp): static + the announced arena + the stack reserve.
+  EXPECT_EQ(run.peak_sram_bytes, run.static_sram_bytes + run.arena_bytes + run.stack_bytes);
+  EXPECT_EQ(run.stack_bytes, 8192u);  // stm32f412's stack_bytes, from the linker script
+  EXPECT_EQ(run.stack_peak_bytes, static_cast<uint64_t>(stack_peak));
 }

@@ -39,7 +39,7 @@ TEST(CliReport, ReportCompareAndPlotStoredRuns) {
   double share = 0;
   for (const auto& l : r["layers"]) {
     layer_cycles += l["cycles"].get<uint64_t>();
-    share += l["share"].get<double>();
+    share += l["share_pct"].get<double>() / 100.0;
   }
   EXPECT_LT(layer_cycles, r["run"]["total_cycles"].get<uint64_t>());
   EXPECT_NEAR(share, static_cast<double>(layer_cycles) / r["run"]["total_cycles"].get<double>(),
@@ -52,7 +52,9 @@ TEST(CliReport, ReportCompareAndPlotStoredRuns) {
   EXPECT_NE(text.out.find("patch 0,1"), std::string::npos) << text.out;
   const auto csv = cli({"report", db, "--format", "csv"});
   ASSERT_EQ(csv.status, 0);
-  EXPECT_EQ(csv.out.rfind("#,layer,op,spans,cycles", 0), 0u) << csv.out;
+  EXPECT_EQ(csv.out.rfind("index,layer,op,spans,cycles,latency_ms,share_pct", 0), 0u) << csv.out;
+  EXPECT_EQ(csv.out.find(" %"), std::string::npos) << csv.out;   // raw numbers only
+  EXPECT_EQ(csv.out.find("KiB"), std::string::npos) << csv.out;
   EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 4);
   const auto md = cli({"report", db, "--format", "markdown"});
   EXPECT_NE(md.out.find("|---"), std::string::npos);
@@ -78,6 +80,7 @@ TEST(CliReport, ReportCompareAndPlotStoredRuns) {
   EXPECT_EQ(cli({"report", (dir / "missing.db").string()}).status, 66);
   const auto bad_run = cli({"report", db, "--run", "99"});
   EXPECT_EQ(bad_run.status, 65);
-  EXPECT_NE(bad_run.err.find("runs: 1, 2"), std::string::npos) << bad_run.err;
+  EXPECT_NE(bad_run.err.find("runs: 1 (events.elf), 2 (events.elf)"), std::string::npos)
+      << bad_run.err;
   EXPECT_EQ(cli({"plot", db, "--out", (dir / "no/such/dir/m.png").string()}).status, 73);
 }

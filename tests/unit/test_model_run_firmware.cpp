@@ -78,13 +78,15 @@ TEST_P(ModelRunFirmware, OutputsAreByteIdenticalToHostAndReference) {
     uint64_t macs = 0;
     for (const auto& layer : s["layers"]) {
       EXPECT_GT(layer["cycles"].get<uint64_t>(), 0u);
-      EXPECT_GE(layer["peak_sram_bytes"].get<uint64_t>(),
+      EXPECT_GE(layer["sram_in_use_peak_bytes"].get<uint64_t>(),
                 layer["arena_live_bytes"].get<uint64_t>());
       macs += layer["macs"].get<uint64_t>();
     }
     EXPECT_EQ(macs, static_cast<uint64_t>(compiler::total_macs(compiled.graph)));
     EXPECT_EQ(s["schedule"], "layer");
-    EXPECT_EQ(s["arena_bytes"].get<uint64_t>(), compiled.arena_needed);
+    EXPECT_EQ(s["arena_bytes"].get<uint64_t>() + s["kernel_scratch_bytes"].get<uint64_t>(),
+              compiled.arena_needed);
+    EXPECT_EQ(s["arena_bytes"].get<int64_t>(), compiled.planned_arena_bytes);
     EXPECT_LE(s["total_cycles"].get<uint64_t>(), s["machine_cycles"].get<uint64_t>());
     EXPECT_GT(s["peak_sram_bytes"].get<uint64_t>(), s["static_sram_bytes"].get<uint64_t>());
     EXPECT_TRUE(s["trace_problems"].empty()) << s["trace_problems"].dump();
@@ -92,9 +94,9 @@ TEST_P(ModelRunFirmware, OutputsAreByteIdenticalToHostAndReference) {
     // bound (largest sum of simultaneously live tensors), or below it where ops run in
     // place (their input dies as their output is born).
     if (compiled.memory.plan.in_place_ops.empty())
-      EXPECT_EQ(s["arena_peak_bytes"].get<int64_t>(), compiled.memory.lower_bound);
+      EXPECT_EQ(s["arena_live_peak_bytes"].get<int64_t>(), compiled.memory.lower_bound);
     else
-      EXPECT_LE(s["arena_peak_bytes"].get<int64_t>(), compiled.memory.lower_bound);
+      EXPECT_LE(s["arena_live_peak_bytes"].get<int64_t>(), compiled.memory.lower_bound);
     // The planned arena never exceeds what the planner said.
     EXPECT_LE(s["arena_peak_extent_bytes"].get<uint64_t>(),
               static_cast<uint64_t>(compiled.memory.plan.arena_bytes));

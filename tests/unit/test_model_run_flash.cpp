@@ -47,7 +47,7 @@ TEST(ModelRunFlash, LayersReadEveryWeightFromFlash) {
   uint64_t layer_data = 0, layer_fetch = 0, weighted = 0;
   for (const auto& l : s["layers"]) {
     const auto index = l["index"].get<uint64_t>();
-    const auto data = l["flash_read_bytes"].get<uint64_t>();
+    const auto data = l["flash_data_bytes"].get<uint64_t>();
     const auto fetch = l["flash_ifetch_bytes"].get<uint64_t>();
     layer_data += data;
     layer_fetch += fetch;
@@ -73,7 +73,7 @@ TEST(ModelRunFlash, LayersReadEveryWeightFromFlash) {
   const auto j = nlohmann::json::parse(report.out);
   ASSERT_EQ(j["layers"].size(), s["layers"].size());
   for (size_t i = 0; i < j["layers"].size(); ++i) {
-    EXPECT_EQ(j["layers"][i]["flash_data_bytes"], s["layers"][i]["flash_read_bytes"]);
+    EXPECT_EQ(j["layers"][i]["flash_data_bytes"], s["layers"][i]["flash_data_bytes"]);
     EXPECT_EQ(j["layers"][i]["flash_ifetch_bytes"], s["layers"][i]["flash_ifetch_bytes"]);
   }
   EXPECT_EQ(j["run"]["flash_data_bytes"], s["flash_data_bytes"]);

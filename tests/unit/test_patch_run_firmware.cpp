@@ -105,7 +105,7 @@ void check(const std::filesystem::path& model, const std::string& schedule,
   // Memory: the measured live peak against the planner's live-bytes peak (model input
   // included). The executor writes the last stage op straight into the output map, so
   // it holds one tile less than the estimate counts at that op: at or below, and close.
-  const auto measured = s["arena_peak_bytes"].get<int64_t>();
+  const auto measured = s["arena_live_peak_bytes"].get<int64_t>();
   const auto& map = compiled.graph.tensor(plan.output_tensor);
   int64_t tile = 0;
   for (const auto& p : plan.patches)
@@ -116,7 +116,7 @@ void check(const std::filesystem::path& model, const std::string& schedule,
   EXPECT_LE(s["arena_peak_extent_bytes"].get<int64_t>(), compiled.planned_arena_bytes);
   std::cout << "[   INFO   ] " << model.filename().string() << " " << ran << " on " << kBoard
             << ": layer-wise " << layer.summary["total_cycles"].get<uint64_t>()
-            << " cycles, arena peak " << layer.summary["arena_peak_bytes"].get<int64_t>()
+            << " cycles, arena peak " << layer.summary["arena_live_peak_bytes"].get<int64_t>()
             << " B; patch " << s["total_cycles"].get<uint64_t>() << " cycles, arena peak "
             << measured << " B (estimate " << est.peak_bytes << " B, less one output tile " << tile
             << " B; MACs +" << est.mac_overhead_pct << " %, cycles +"

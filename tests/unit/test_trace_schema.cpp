@@ -140,7 +140,7 @@ TEST(TraceSchema, MigratesAVersionTwoDatabaseMarkingFlashDataNotMeasured) {
     db.exec("UPDATE runs SET flash_ifetch_bytes = 1234 WHERE id = 7");
   }
   auto store = TraceStore::open(path, TraceStore::Mode::ReadWrite);
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), TraceStore::kSchemaVersion);
   const auto old = store.run(7);
   ASSERT_TRUE(old);
   EXPECT_FALSE(old->flash_data_measured);

@@ -61,6 +61,14 @@ void write_chrome_trace(const TraceStore& store, int64_t run_id, std::ostream& o
                          {"target", run.target},
                          {"clock_hz", run.clock_hz},
                          {"total_cycles", run.total_cycles},
+                         {"latency_ms", run.latency_ms()},
+                         {"schedule", run.schedule},
+                         {"macs", run.macs},
+                         {"peak_sram_bytes", run.peak_sram_bytes},
+                         {"arena_bytes", run.arena_bytes},
+                         {"sram_in_use_peak_bytes", run.sram_in_use_peak_bytes},
+                         {"sram_bytes", run.sram_bytes},
+                         {"flash_bytes", run.flash_bytes},
                          {"firmware_sha256", run.firmware_sha256},
                          {"tool_version", run.tool_version}})
              .dump()

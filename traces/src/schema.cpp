@@ -119,6 +119,20 @@ constexpr std::array<const char*, TraceStore::kSchemaVersion> kMigrations = {
     R"sql(
     ALTER TABLE runs ADD COLUMN flash_data_measured INTEGER NOT NULL DEFAULT 0;
     )sql",
+    // 3 -> 4: the parts of peak SRAM and of flash, and the board's sizes, under the keys
+    // of `mcuprof run --summary` (docs/cli.md, "Figures"). Older runs keep 0: not stored.
+    R"sql(
+    ALTER TABLE runs ADD COLUMN static_sram_bytes      INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN kernel_scratch_bytes   INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN stack_bytes            INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN stack_peak_bytes       INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN sram_in_use_peak_bytes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN sram_bytes             INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN flash_bytes            INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN firmware_flash_bytes   INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN model_flash_bytes      INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN flash_size_bytes       INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 }  // namespace

@@ -50,6 +50,16 @@ RunRecord read_run(SQLite::Statement& q) {
   r.flash_ifetch_bytes = u64(q.getColumn("flash_ifetch_bytes"));
   r.flash_data_bytes = u64(q.getColumn("flash_data_bytes"));
   r.flash_data_measured = q.getColumn("flash_data_measured").getInt() != 0;
+  r.static_sram_bytes = u64(q.getColumn("static_sram_bytes"));
+  r.kernel_scratch_bytes = u64(q.getColumn("kernel_scratch_bytes"));
+  r.stack_bytes = u64(q.getColumn("stack_bytes"));
+  r.stack_peak_bytes = u64(q.getColumn("stack_peak_bytes"));
+  r.sram_in_use_peak_bytes = u64(q.getColumn("sram_in_use_peak_bytes"));
+  r.sram_bytes = u64(q.getColumn("sram_bytes"));
+  r.flash_bytes = u64(q.getColumn("flash_bytes"));
+  r.firmware_flash_bytes = u64(q.getColumn("firmware_flash_bytes"));
+  r.model_flash_bytes = u64(q.getColumn("model_flash_bytes"));
+  r.flash_size_bytes = u64(q.getColumn("flash_size_bytes"));
   return r;
 }
 

@@ -19,12 +19,14 @@ namespace {
 
 // The columns of `runs` a writer sets, in one place for INSERT and UPDATE.
 // clang-format off
-constexpr std::array<const char*, 27> kRunColumns = {
+constexpr std::array<const char*, 37> kRunColumns = {
     "status", "name", "target", "firmware_path", "firmware_sha256", "model_path",
     "model_sha256", "schedule", "started_at", "tool_version", "cycle_model", "clock_hz",
     "total_cycles", "instructions", "stop_reason", "exit_code", "fault", "detail",
     "latency_ms", "peak_sram_bytes", "peak_sram_ts", "peak_sram_where", "arena_bytes", "macs",
-    "flash_ifetch_bytes", "flash_data_bytes", "flash_data_measured"};
+    "flash_ifetch_bytes", "flash_data_bytes", "flash_data_measured", "static_sram_bytes",
+    "kernel_scratch_bytes", "stack_bytes", "stack_peak_bytes", "sram_in_use_peak_bytes",
+    "sram_bytes", "flash_bytes", "firmware_flash_bytes", "model_flash_bytes", "flash_size_bytes"};
 // clang-format on
 
 std::string insert_run_sql() {
@@ -76,6 +78,16 @@ void bind_run(SQLite::Statement& q, const RunRecord& r) {
   q.bind(":flash_ifetch_bytes", i64(r.flash_ifetch_bytes));
   q.bind(":flash_data_bytes", i64(r.flash_data_bytes));
   q.bind(":flash_data_measured", r.flash_data_measured ? 1 : 0);
+  q.bind(":static_sram_bytes", i64(r.static_sram_bytes));
+  q.bind(":kernel_scratch_bytes", i64(r.kernel_scratch_bytes));
+  q.bind(":stack_bytes", i64(r.stack_bytes));
+  q.bind(":stack_peak_bytes", i64(r.stack_peak_bytes));
+  q.bind(":sram_in_use_peak_bytes", i64(r.sram_in_use_peak_bytes));
+  q.bind(":sram_bytes", i64(r.sram_bytes));
+  q.bind(":flash_bytes", i64(r.flash_bytes));
+  q.bind(":firmware_flash_bytes", i64(r.firmware_flash_bytes));
+  q.bind(":model_flash_bytes", i64(r.model_flash_bytes));
+  q.bind(":flash_size_bytes", i64(r.flash_size_bytes));
 }
 
 // Interns strings into the `string` table, remembering ids for the transaction.
@@ -248,13 +260,15 @@ int64_t RunWriter::finish() {
     stack.push_back(i);
   }
 
-  // Peak SRAM from the exact sram.total series, unless the caller set it.
+  // SRAM in use at its highest, from the exact sram.total series, unless the caller set
+  // it; peak SRAM too when the caller did not set it.
   if (const auto it = counters_.find(track::kSramTotal);
-      run_.peak_sram_bytes == 0 && it != counters_.end() && !it->second.points.empty()) {
+      run_.peak_sram_where.empty() && it != counters_.end() && !it->second.points.empty()) {
     const auto& pts = it->second.points;
     const auto peak = std::max_element(
         pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
-    run_.peak_sram_bytes = static_cast<uint64_t>(std::max<int64_t>(peak->value, 0));
+    run_.sram_in_use_peak_bytes = static_cast<uint64_t>(std::max<int64_t>(peak->value, 0));
+    if (run_.peak_sram_bytes == 0) run_.peak_sram_bytes = run_.sram_in_use_peak_bytes;
     run_.peak_sram_ts = peak->ts;
     // The innermost span holding the peak's time, [ts, end). When only the run holds it,
     // a span ending exactly there: a sample taken at an end event holds the stack reached

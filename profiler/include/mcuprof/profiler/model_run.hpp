@@ -34,6 +34,7 @@ struct ModelRunRequest {
   unsigned function_cycles = 0;  // list the N functions that took most cycles (0: none)
   // layer | patch | patch:PxP@N | auto (docs/cli.md, `--schedule`)
   std::string schedule = "layer";
+  std::string name;  // the run's name (default: the model's file name)
 };
 
 // A model compiled for the runner: the graph, its memory plan and the image bytes.
@@ -49,13 +50,15 @@ struct CompiledModel {
 // Imports, plans and writes the image. Throws CommandError (status 65/66) on bad models.
 CompiledModel compile_model(const std::filesystem::path& model);
 
+struct ModelBoard;  // model_fit.hpp
+
 // The same with a schedule: "layer", "patch" (search_schedules' least-arena patch option
-// within 20 % MAC overhead, else the least arena of all), "patch:PxP@N" or "auto" (the
-// recommendation for `sram_budget` bytes of arena including the kernels' scratch, maybe
-// layer-wise). An invalid (N, P) throws CommandError 65 naming the layer and the reason;
-// a malformed spec, 64.
+// within 20 % MAC overhead, else the least arena of all), "patch:PxP@N" or "auto" (what
+// `mcuprof plan` recommends for `board`: choose_schedule, model_fit.hpp; auto needs a
+// board). An invalid (N, P) throws CommandError 65 naming the layer and the reason; a
+// malformed spec, 64.
 CompiledModel compile_model(const std::filesystem::path& model, const std::string& schedule,
-                            int64_t sram_budget);
+                            const ModelBoard* board);
 
 // The model's input bytes, one entry per model input in image order: from `file` (the
 // inputs' raw bytes concatenated, exactly their total size) or, without one, the

@@ -15,6 +15,7 @@
 #include "mcuprof/targets/target.hpp"
 
 #include "mcuprof/profiler/attribution.hpp"
+#include "mcuprof/profiler/figures.hpp"
 #include "mcuprof/sim/machine.hpp"
 
 namespace mcuprof::profiler {
@@ -54,6 +55,10 @@ struct RunRequest {
   // What the run executes, for the stored run (set by `mcuprof run MODEL.tflite`).
   std::optional<std::filesystem::path> model;
   std::string schedule;  // "layer", "patch:4x4@13", ...
+  std::string name;      // the run's name (default: the firmware's file name)
+  // The figures a model run was checked with before running (model_fit.hpp); without
+  // them, the ELF's own (elf_figures).
+  std::optional<Figures> figures;
 };
 
 struct RunOutcome {

@@ -33,11 +33,23 @@ struct RunRecord {
   int exit_code = 0;
   std::string fault;   // fault kind, empty when none
   std::string detail;  // human-readable stop or fault description
-  // Summary figures (0 / empty when not measured).
-  uint64_t peak_sram_bytes = 0;  // peak of the sram.total counter
-  uint64_t peak_sram_ts = 0;     // cycle at which the peak is first reached
-  std::string peak_sram_where;   // innermost span at the peak, e.g. "patch 0,1 / conv2d 3"
+  // Summary figures (0 / empty when not measured); their definitions are profiler's
+  // figures.hpp (docs/cli.md, "Figures"). Peak SRAM = static + arena + kernel scratch +
+  // stack; 0 from a writer that did not set it: the peak of the sram.total counter.
+  uint64_t peak_sram_bytes = 0;
+  uint64_t peak_sram_ts = 0;     // cycle at which SRAM in use is first highest
+  std::string peak_sram_where;   // innermost span at that cycle, e.g. "patch 0,1 / conv2d 3"
   uint64_t arena_bytes = 0;      // planned arena size
+  uint64_t static_sram_bytes = 0;       // parts of peak SRAM (schema version 4)
+  uint64_t kernel_scratch_bytes = 0;
+  uint64_t stack_bytes = 0;             // the stack reserve
+  uint64_t stack_peak_bytes = 0;        // the deepest stack measured
+  uint64_t sram_in_use_peak_bytes = 0;  // peak of the sram.total counter
+  uint64_t sram_bytes = 0;              // the board's SRAM
+  uint64_t flash_bytes = 0;             // firmware + model image
+  uint64_t firmware_flash_bytes = 0;
+  uint64_t model_flash_bytes = 0;
+  uint64_t flash_size_bytes = 0;        // the board's flash
   uint64_t macs = 0;
   uint64_t flash_ifetch_bytes = 0;
   uint64_t flash_data_bytes = 0;

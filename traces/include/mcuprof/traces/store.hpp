@@ -122,7 +122,7 @@ struct RunComparison {
 
 class TraceStore {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
   enum class Mode { ReadOnly, ReadWrite };
 
   // Identifies the file without writing to it first (docs/trace-schema.md): another
