@@ -101,7 +101,7 @@ RunOutcome reporting_refusal(const RunArgs& args, const std::vector<Gate>& gates
                                                 e.what(), e.exit_status()),
                               {}, gates));
       } catch (const CommandError& junit_error) {  // the refusal stays the status
-        fmt::print(stderr, "mcuprof: {}\n", junit_error.what());
+        fmt::print(stderr, "mcuprof: error: {}\n", junit_error.what());
       }
     }
     throw;
