@@ -15,7 +15,7 @@ PACKAGES=(
   # small helpers
   libcli11-dev nlohmann-json3-dev libfmt-dev libflatbuffers-dev flatbuffers-compiler nettle-dev
   # tests
-  googletest libgtest-dev libgmock-dev
+  googletest libgtest-dev libgmock-dev libexpat1-dev
   # GUI and plot rendering
   qt6-base-dev qt6-svg-dev libgl-dev
   # Cortex-M cross toolchain

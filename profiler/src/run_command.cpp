@@ -11,8 +11,9 @@
 
 #include "cli_values.hpp"
 #include "commands.hpp"
-#include "gates.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/gates.hpp"
+#include "mcuprof/profiler/junit_report.hpp"
 #include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof/profiler/run.hpp"
 #include "output_file.hpp"
@@ -68,25 +69,49 @@ bool is_tflite(const std::filesystem::path& path) {
 }
 
 // Evaluates the --fail-if gates on a summary, prints them, writes --junit; returns the
-// process status.
+// process status: the run's own when it failed, else 91 when a gate failed.
 int apply_gates(const RunArgs& args, const std::vector<Gate>& gates, const nlohmann::json& s,
                 int exit_status) {
   int status = exit_status;
   const auto results = evaluate_gates(gates, s);
+  size_t failed = 0;
   for (const auto& r : results) {
-    const std::string value = r.available ? fmt::format("{:g}", r.value) : "not measured";
-    fmt::print(stderr, "mcuprof: gate {}: {} ({} = {})\n", r.failed ? "FAILED" : "passed",
-               r.gate.text, r.gate.metric, value);
-    if (r.failed && status == exit_code::kOk) status = exit_code::kGateFailed;
+    fmt::print(stderr, "mcuprof: gate: {}\n", r.message);
+    failed += r.failed() ? 1 : 0;
   }
-  if (!gates.empty()) {
-    size_t failed = 0;
-    for (const auto& r : results) failed += r.failed ? 1 : 0;
+  if (failed > 0 && status == exit_code::kOk) status = exit_code::kGateFailed;
+  if (!gates.empty())
     fmt::print(stderr, "mcuprof: verdict: {} ({} of {} gates failed)\n", failed ? "FAIL" : "PASS",
                failed, gates.size());
-  }
-  if (!args.junit.empty()) write_junit(args.junit, results, s, exit_status);
+  if (!args.junit.empty())
+    write_junit(args.junit, junit_xml(junit_run_from_summary(s, exit_status), results));
   return status;
+}
+
+// Runs `run` (one of the run forms); when it refuses before running (CommandError: does not
+// fit, bad schedule, unknown board, missing input...), writes --junit with the refusal as
+// the failing test case and passes the refusal on with its own status.
+template <class Run>
+RunOutcome reporting_refusal(const RunArgs& args, const std::vector<Gate>& gates, Run&& run) {
+  try {
+    return run();
+  } catch (const CommandError& e) {
+    if (!args.junit.empty()) {
+      // The run's name as `run --name`'s default gives it: the model's or ELF's file name.
+      const std::string board = !args.request.target_name.empty()
+                                    ? args.request.target_name
+                                    : std::filesystem::path(args.target_file).stem().string();
+      try {
+        write_junit(args.junit,
+                    junit_xml(junit_refused_run(args.request.firmware.filename().string(), board,
+                                                e.what(), e.exit_status()),
+                              {}, gates));
+      } catch (const CommandError& junit_error) {  // the refusal stays the status
+        fmt::print(stderr, "mcuprof: error: {}\n", junit_error.what());
+      }
+    }
+    throw;
+  }
 }
 
 // Ends the one-line verdict both run forms print (where the run was stored), then the
@@ -120,7 +145,8 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   if (!args.runner.empty()) m.runner = args.runner;
   if (!args.schedule.empty()) m.schedule = args.schedule;
   if (m.output) check_output_writable(*m.output, "output");  // before the run
-  const auto outcome = run_model(m, std::cout, std::cerr);
+  const auto outcome =
+      reporting_refusal(args, gates, [&] { return run_model(m, std::cout, std::cerr); });
   const auto& s = outcome.summary;
   const std::string how = s["stop_reason"] == "exited"
                               ? fmt::format("exited with status {}", s["exit_code"].get<int>())
@@ -169,7 +195,8 @@ int run(RunArgs& args) {
                        "run: --input, --output, --dump-tensors, --runner and "
                        "--schedule need a .tflite model");
 
-  const auto outcome = run_firmware(request, std::cout, std::cerr);
+  const auto outcome =
+      reporting_refusal(args, gates, [&] { return run_firmware(request, std::cout, std::cerr); });
   const auto& s = outcome.summary;
   const std::string how = s["stop_reason"] == "exited"
                               ? fmt::format("exited with status {}", s["exit_code"].get<int>())
@@ -236,9 +263,13 @@ void add_run_command(CLI::App& app, Commands& commands) {
                 "ELF runs: do not count data reads from flash (faster on boards whose flash has "
                 "no wait states; the figures then say \"not measured\")");
   cmd->add_option("--fail-if", args->fail_if,
-                  "Fail (exit 91) if a condition holds after the run, e.g. 'peak_sram>256KiB', "
-                  "'latency_ms>50', 'cycles>2M', 'oob_writes>0'; repeatable");
-  cmd->add_option("--junit", args->junit, "Write a JUnit XML report of the run and its gates");
+                  "Fail (exit 91) if a condition holds after the run: METRIC OP LIMIT[UNIT], "
+                  "e.g. 'peak_sram>256KiB', 'flash_bytes>1MiB', 'sram_pct>=90%', "
+                  "'latency_ms>50ms', 'cycles>2M'; KB = 1000 B, KiB = 1024 B; a metric the run "
+                  "did not measure fails; repeatable (docs/cli.md, \"Gates\")");
+  cmd->add_option("--junit", args->junit,
+                  "Write a JUnit XML report: the run and each gate as test cases, also when "
+                  "the run is refused before running");
   commands.push_back({cmd, [args] { return run(*args); }});
 }
 
