@@ -35,7 +35,9 @@ int compare(const CompareArgs& args) {
   if (args.format == "json") {
     nlohmann::json j;
     j["a"] = run_json(a);
+    add_time_axis(j["a"], a, traces::inference_window(store, a));
     j["b"] = run_json(b);
+    add_time_axis(j["b"], b, traces::inference_window(store, b));
     j["delta"] = {
         {"peak_sram_bytes",
          static_cast<int64_t>(b.peak_sram_bytes) - static_cast<int64_t>(a.peak_sram_bytes)},

@@ -49,7 +49,35 @@ std::string flash_data_text(const traces::RunRecord& run, uint64_t bytes) {
   return run.flash_data_measured ? format_bytes(bytes) : "not measured";
 }
 
-Table summary_table(const traces::RunRecord& run) {
+namespace {
+std::string ms_text(uint64_t cycles, uint64_t clock_hz) {
+  if (clock_hz == 0) return fmt::format("{} cycles", format_count(cycles));
+  return fmt::format("{:.3f} ms ({} cycles)",
+                     static_cast<double>(cycles) * 1000.0 / static_cast<double>(clock_hz),
+                     format_count(cycles));
+}
+}  // namespace
+
+std::string peak_time_text(const traces::RunRecord& run, const traces::InferenceWindow& w) {
+  const uint64_t at = run.peak_sram_ts;
+  switch (w.phase_of(at)) {
+    case traces::Phase::StartUp:
+      return fmt::format("during start-up, {} before the inference",
+                         ms_text(w.begin - at, run.clock_hz));
+    case traces::Phase::WindDown:
+      return fmt::format("during wind-down, {} after the inference",
+                         ms_text(at - w.end, run.clock_hz));
+    case traces::Phase::Inference:
+      break;
+  }
+  const uint64_t rel = at - w.begin;
+  if (run.clock_hz == 0) return fmt::format("at cycle {} of the inference", format_count(rel));
+  return fmt::format("at {:.3f} ms (cycle {} of the inference)",
+                     static_cast<double>(rel) * 1000.0 / static_cast<double>(run.clock_hz),
+                     format_count(rel));
+}
+
+Table summary_table(const traces::RunRecord& run, const traces::InferenceWindow& window) {
   Table t({"figure", "value"});
   t.add_row({"run", std::to_string(run.id) + (run.name.empty() ? "" : " (" + run.name + ")")});
   t.add_row({"target", run.target});
@@ -69,10 +97,10 @@ Table summary_table(const traces::RunRecord& run) {
                                                        static_cast<double>(run.macs))});
   }
   if (run.peak_sram_bytes > 0)
-    t.add_row({"peak SRAM",
-               fmt::format("{} at cycle {}{}", format_bytes(run.peak_sram_bytes),
-                           format_count(run.peak_sram_ts),
-                           run.peak_sram_where.empty() ? "" : " in " + run.peak_sram_where)});
+    t.add_row(
+        {"peak SRAM",
+         fmt::format("{} {}{}", format_bytes(run.peak_sram_bytes), peak_time_text(run, window),
+                     run.peak_sram_where.empty() ? "" : " in " + run.peak_sram_where)});
   if (run.arena_bytes > 0) t.add_row({"arena", format_bytes(run.arena_bytes)});
   if (run.flash_ifetch_bytes + run.flash_data_bytes > 0)
     t.add_row({"flash reads",
@@ -107,6 +135,13 @@ nlohmann::json run_json(const traces::RunRecord& r) {
           {"exit_code", r.exit_code},
           {"fault", r.fault},
           {"started_at", r.started_at}};
+}
+
+void add_time_axis(nlohmann::json& j, const traces::RunRecord& r,
+                   const traces::InferenceWindow& w) {
+  j["peak_sram_cycle"] = w.relative(r.peak_sram_ts);  // from the inference start
+  j["peak_sram_phase"] = std::string(traces::to_string(w.phase_of(r.peak_sram_ts)));
+  j["inference_window"] = {{"begin_cycle", w.begin}, {"end_cycle", w.end}, {"markers", w.marked}};
 }
 
 nlohmann::json layer_json(const traces::LayerRow& l, bool flash_data_measured) {

@@ -153,7 +153,11 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   UnmodelledRegisters unmodelled;
   machine.add_observer(&unmodelled);
   std::optional<FunctionProfiler> functions;
-  if (request.function_cycles > 0) functions.emplace(machine, prepared.image);
+  if (request.function_cycles > 0) {
+    functions.emplace(machine, prepared.image);
+    events.on_window(
+        [&functions](bool begin, const Counters& at) { functions->window_edge(begin, at); });
+  }
   std::unique_ptr<MemoryObservation> observation;
   if (request.observe_memory) {
     observation =
@@ -207,7 +211,10 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["unmodelled_registers"] = unmodelled.seen();
   s["run_id"] = store ? nlohmann::json(run_id) : nlohmann::json();
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
-  if (functions) s["functions"] = functions->summary(request.function_cycles);
+  if (functions) {
+    s["functions"] = functions->summary(request.function_cycles);
+    s["functions_window"] = functions->window_json();
+  }
   if (observed) add_to_summary(*observed, s);
   if (hooks.after_run) hooks.after_run(machine, result, attribution, s);
   if (observed)  // after the hooks: a model run's summary has its own planned peak

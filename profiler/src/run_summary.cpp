@@ -99,11 +99,11 @@ nlohmann::json span_json(const Span& span) {
 }
 
 Counters measured_work(const Attribution& a, const sim::RunResult& result) {
-  if (a.run_begin && a.run_end && a.run_end->cycles >= a.run_begin->cycles)
-    return {a.run_end->cycles - a.run_begin->cycles,
-            a.run_end->instructions - a.run_begin->instructions,
-            a.run_end->flash_ifetch_bytes - a.run_begin->flash_ifetch_bytes,
-            a.run_end->flash_data_bytes - a.run_begin->flash_data_bytes};
+  const InferenceWindow w = inference_window(a);
+  if (w.marked)
+    return {w.end.cycles - w.begin.cycles, w.end.instructions - w.begin.instructions,
+            w.end.flash_ifetch_bytes - w.begin.flash_ifetch_bytes,
+            w.end.flash_data_bytes - w.begin.flash_data_bytes};
   const Span* run = a.spans.empty() ? nullptr : &a.spans.front();
   return {result.cycles, result.instructions, run ? run->flash_ifetch_bytes() : 0,
           run ? run->flash_data_bytes() : 0};
@@ -146,7 +146,16 @@ nlohmann::json run_summary(const SummaryInputs& in) {
   s["static_sram_bytes"] = in.sram.static_bytes;
   s["stack_peak_bytes"] = in.sram.stack_peak_bytes;
   s["peak_sram_bytes"] = in.sram.peak_bytes;
-  s["peak_sram_cycle"] = in.sram.peak_cycle;
+  // Times are relative to the inference start (negative: during start-up).
+  const InferenceWindow window = inference_window(attribution);
+  s["peak_sram_cycle"] =
+      static_cast<int64_t>(in.sram.peak_cycle) - static_cast<int64_t>(window.begin.cycles);
+  s["peak_sram_phase"] = in.sram.peak_cycle < window.begin.cycles ? "start-up"
+                         : in.sram.peak_cycle > window.end.cycles ? "wind-down"
+                                                                  : "inference";
+  s["inference_window"] = {{"begin_cycle", window.begin.cycles},
+                           {"end_cycle", window.end.cycles},
+                           {"markers", window.marked}};
   uint64_t macs = 0;
   for (const auto& span : attribution.spans) macs += span.kind == SpanKind::Layer ? span.macs : 0;
   s["macs"] = macs;
