@@ -100,7 +100,10 @@ Table summary_table(const traces::RunRecord& run, const traces::InferenceWindow&
     t.add_row(
         {"peak SRAM",
          fmt::format("{} {}{}", format_bytes(run.peak_sram_bytes), peak_time_text(run, window),
-                     run.peak_sram_where.empty() ? "" : " in " + run.peak_sram_where)});
+                     run.peak_sram_where.empty() ||
+                             window.phase_of(run.peak_sram_ts) != traces::Phase::Inference
+                         ? ""
+                         : " in " + run.peak_sram_where)});
   if (run.arena_bytes > 0) t.add_row({"arena", format_bytes(run.arena_bytes)});
   if (run.flash_ifetch_bytes + run.flash_data_bytes > 0)
     t.add_row({"flash reads",

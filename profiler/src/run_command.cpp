@@ -49,7 +49,7 @@ void print_functions(const nlohmann::json& s) {
                "them):\n",
                format_count(total_cycles));
   fmt::print(stderr, "{:>14} {:>6} {:>14} {:>6} {:>14} {:>10}  {}\n", "excl. cycles", "%",
-             "incl. cycles", "%", "instructions", "calls", "function");
+             "incl. cycles", "%", "excl. instr.", "calls", "function");
   for (const auto& f : s["functions"]) {
     if (!f.contains("exclusive_cycles")) continue;  // never on the call stack in the window
     const auto self = f["exclusive_cycles"].get<uint64_t>();
