@@ -52,9 +52,9 @@ std::string flash_data_text(const traces::RunRecord& run, uint64_t bytes) {
 namespace {
 std::string ms_text(uint64_t cycles, uint64_t clock_hz) {
   if (clock_hz == 0) return fmt::format("{} cycles", format_count(cycles));
-  return fmt::format("{:.3f} ms ({} cycles)",
-                     static_cast<double>(cycles) * 1000.0 / static_cast<double>(clock_hz),
-                     format_count(cycles));
+  const double ms = static_cast<double>(cycles) * 1000.0 / static_cast<double>(clock_hz);
+  if (ms < 0.1) return fmt::format("{:.3f} µs ({} cycles)", ms * 1000.0, format_count(cycles));
+  return fmt::format("{:.3f} ms ({} cycles)", ms, format_count(cycles));
 }
 }  // namespace
 
