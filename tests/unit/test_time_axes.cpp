@@ -89,7 +89,9 @@ TEST(TimeAxes, FunctionSharesCoverTheInferenceWindow) {
     self_shares += r.self_share;
     EXPECT_LE(r.share, 1.0 + 1e-12) << r.name;
     EXPECT_LE(r.cycles, run.total_cycles) << r.name;
-    if (r.name == "main") EXPECT_EQ(r.cycles, fn["main"]["inclusive_cycles"].get<uint64_t>());
+    if (r.name == "main") {
+      EXPECT_EQ(r.cycles, fn["main"]["inclusive_cycles"].get<uint64_t>());
+    }
   }
   EXPECT_NEAR(self_shares, 1.0, 1e-9);
   const auto report = cli({"report", w.db});
@@ -172,7 +174,9 @@ TEST(TimeAxes, ChromeTraceStartsAtTheInferenceWithCallsInTime) {
   std::vector<std::pair<double, double>> open;
   for (const auto& c : calls) {
     while (!open.empty() && open.back().second <= c.first) open.pop_back();
-    if (!open.empty()) EXPECT_LE(c.second, open.back().second + 1e-9);
+    if (!open.empty()) {
+      EXPECT_LE(c.second, open.back().second + 1e-9);
+    }
     open.push_back(c);
   }
 }
