@@ -122,7 +122,7 @@ TEST(TimeAxes, ChromeTraceStartsAtTheInferenceWithCallsInTime) {
   WindowedRun w;
   if (!run_windowed(w)) GTEST_SKIP() << "missing firmware windowed_calls";
   const auto out = w.dir / "trace.json";
-  const auto r = cli({"export", w.db, "--chrome-trace", out.string()});
+  const auto r = cli({"export", w.db, "--run", "1", "--chrome-trace", out.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   std::ifstream in(out);
   const auto trace = nlohmann::json::parse(in);
