@@ -42,7 +42,19 @@ struct PeakInfo {
   std::string where;  // e.g. the layer's name
 };
 
-// Everything the chart draws for one run.
+// The start-up of a run: what ran from reset to the inference start (time 0), e.g. the
+// model runner's image check and input copy. Its SRAM total is kept with cycles counted
+// from reset (0 .. cycles), to be drawn before 0 (at cycle - cycles), labelled `label`.
+struct StartUpPhase {
+  std::string label = "start-up";
+  uint64_t cycles = 0;     // reset -> inference start
+  int64_t peak_bytes = 0;  // highest total during it
+  StepSeries total;        // cycles from reset
+};
+
+// Everything the chart draws for one run. Cycles count from the inference start (the
+// firmware's RUN_BEGIN marker; the run's start without one): chart_run_from_trace shifts
+// the stored times, so every run lines up at its inference start.
 struct ChartRun {
   std::string name;               // legend text, e.g. "vww · layer-wise"
   uint64_t clock_hz = 0;          // for the milliseconds axis; 0 = unknown
@@ -58,6 +70,10 @@ struct ChartRun {
   std::vector<LayerSpan> layers;
   std::vector<PatchSpan> patches;
   std::optional<PeakInfo> peak;  // empty = computed from total
+  // Before time 0; empty when the inference starts at reset (no markers). When the run's
+  // SRAM peak lies in the start-up, `peak` is left empty (computed over what is shown)
+  // and startup->peak_bytes holds it.
+  std::optional<StartUpPhase> startup;
 };
 
 // Components of a run's memory, bottom to top when stacked.

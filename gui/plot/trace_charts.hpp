@@ -1,6 +1,8 @@
 // Fills the chart's plain input (ChartRun) from a stored run of the trace database:
 // the SRAM counter tracks, the layer and patch spans for the band, the peak. The one
 // place where the plot library meets the trace store; used by `mcuprof plot` and the GUI.
+// Times are shifted to the run's inference window (traces/window.hpp): 0 is the
+// inference start, the start-up before it is ChartRun::startup.
 #pragma once
 
 #include <cstdint>

@@ -26,6 +26,19 @@ std::string_view to_string(SpanKind kind) {
   return "unknown";
 }
 
+InferenceWindow inference_window(const Attribution& a) {
+  InferenceWindow w;
+  if (a.run_begin && a.run_end && a.run_end->cycles >= a.run_begin->cycles) {
+    w.begin = *a.run_begin;
+    w.end = *a.run_end;
+    w.marked = true;
+  } else if (!a.spans.empty()) {
+    w.begin = a.spans.front().begin;
+    w.end = a.spans.front().end;
+  }
+  return w;
+}
+
 Attributor::Attributor(const Counters& start) {
   Span run;
   run.kind = SpanKind::Run;

@@ -125,8 +125,57 @@ int CallStackRecorder::child(int parent, int function) {
 }
 
 void CallStackRecorder::charge(const sim::ExecutionCounters& now) {
-  if (!stack_.empty()) tree_.nodes[static_cast<size_t>(stack_.back().node)].self += now - last_;
-  last_ = now;
+  // Counters never go back; max() keeps a marker's counters (taken mid-block) harmless.
+  sim::ExecutionCounters at = now;
+  at.cycles = std::max(at.cycles, last_.cycles);
+  at.instructions = std::max(at.instructions, last_.instructions);
+  at.flash_ifetch_bytes = std::max(at.flash_ifetch_bytes, last_.flash_ifetch_bytes);
+  at.flash_data_bytes = std::max(at.flash_data_bytes, last_.flash_data_bytes);
+  if (!stack_.empty() && window_ != WindowState::After)
+    tree_.nodes[static_cast<size_t>(stack_.back().node)].self += at - last_;
+  last_ = at;
+}
+
+void CallStackRecorder::open_slice(Frame& frame, size_t depth) {
+  frame.slice = -1;
+  if (window_ == WindowState::After || tree_.timeline_capped_at || depth > kTimelineDepth) return;
+  if (tree_.timeline.size() >= kTimelineCap) {
+    tree_.timeline_capped_at = last_.cycles;
+    return;
+  }
+  const int function = tree_.nodes[static_cast<size_t>(frame.node)].function;
+  tree_.timeline.push_back({function, static_cast<unsigned>(depth), last_.cycles, last_.cycles});
+  frame.slice = static_cast<int64_t>(tree_.timeline.size() - 1);
+}
+
+void CallStackRecorder::close_slice(Frame& frame) {
+  if (frame.slice >= 0) tree_.timeline[static_cast<size_t>(frame.slice)].end = last_.cycles;
+  frame.slice = -1;
+}
+
+void CallStackRecorder::window_begin(const sim::ExecutionCounters& at) {
+  if (window_ != WindowState::Before) return;
+  charge(at);
+  before_window_ = tree_.nodes;
+  for (auto& n : tree_.nodes) n.self = {}, n.calls = 0;
+  tree_.timeline.clear();
+  tree_.timeline_capped_at.reset();
+  window_ = WindowState::Inside;
+  tree_.window_begin = last_.cycles;
+  // The calls in progress count once in the window and start their slices here.
+  for (size_t k = 0; k < stack_.size(); ++k) {
+    ++tree_.nodes[static_cast<size_t>(stack_[k].node)].calls;
+    open_slice(stack_[k], k);
+  }
+}
+
+void CallStackRecorder::window_end(const sim::ExecutionCounters& at) {
+  if (window_ != WindowState::Inside) return;
+  charge(at);
+  for (auto& f : stack_) close_slice(f);
+  window_ = WindowState::After;
+  tree_.window_end = last_.cycles;
+  tree_.marked = true;
 }
 
 void CallStackRecorder::push(int function, uint32_t return_address, bool exception) {
@@ -137,19 +186,24 @@ void CallStackRecorder::push(int function, uint32_t return_address, bool excepti
     f.node = stack_.back().node;
   else
     f.node = child(stack_.empty() ? -1 : stack_.back().node, function);
-  ++tree_.nodes[static_cast<size_t>(f.node)].calls;
+  if (window_ != WindowState::After) ++tree_.nodes[static_cast<size_t>(f.node)].calls;
+  open_slice(f, stack_.size());
   stack_.push_back(f);
 }
 
 void CallStackRecorder::pop_to(size_t frames) {
-  stack_.resize(std::max<size_t>(frames, 1));  // the root frame stays
+  const size_t keep = std::max<size_t>(frames, 1);  // the root frame stays
+  for (size_t k = keep; k < stack_.size(); ++k) close_slice(stack_[k]);
+  stack_.resize(std::min(keep, stack_.size()));
 }
 
 void CallStackRecorder::enter_function(int function) {
   Frame& top = stack_.back();
   if (stack_.size() > kMaxDepth) return;
   top.node = child(tree_.nodes[static_cast<size_t>(top.node)].parent, function);
-  ++tree_.nodes[static_cast<size_t>(top.node)].calls;
+  if (window_ != WindowState::After) ++tree_.nodes[static_cast<size_t>(top.node)].calls;
+  close_slice(top);
+  open_slice(top, stack_.size() - 1);
 }
 
 void CallStackRecorder::on_block(uint32_t address, uint32_t size,
@@ -219,6 +273,23 @@ void CallStackRecorder::on_exception_return(uint32_t /*return_address*/,
 
 CallTree CallStackRecorder::finish(const sim::ExecutionCounters& end) {
   charge(end);
+  for (auto& f : stack_) close_slice(f);
+  if (window_ != WindowState::After) {
+    // No RUN_BEGIN..RUN_END window: the figures cover the whole run, so what ran before
+    // a lone RUN_BEGIN counts again (the timeline still starts there).
+    if (window_ == WindowState::Inside) {
+      for (size_t k = 0; k < stack_.size(); ++k)
+        --tree_.nodes[static_cast<size_t>(stack_[k].node)].calls;  // counted twice
+      for (size_t i = 0; i < before_window_.size(); ++i) {
+        tree_.nodes[i].self += before_window_[i].self;
+        tree_.nodes[i].calls += before_window_[i].calls;
+      }
+    }
+    tree_.window_begin = 0;
+    tree_.window_end = last_.cycles;
+    tree_.marked = false;
+  }
+  tree_.timeline_cap = kTimelineCap;
   return std::move(tree_);
 }
 

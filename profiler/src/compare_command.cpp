@@ -94,7 +94,9 @@ int compare(const CompareArgs& args) {
   if (args.format == "json") {
     nlohmann::json j;
     j["a"] = run_json(a);
+    add_time_axis(j["a"], a, traces::inference_window(store, a));
     j["b"] = run_json(b);
+    add_time_axis(j["b"], b, traces::inference_window(store, b));
     j["same_model"] = note.empty();
     j["note"] = note.empty() ? nlohmann::json() : nlohmann::json(note);
     const auto cpm_a = cycles_per_mac(a.total_cycles, a.macs);

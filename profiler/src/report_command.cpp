@@ -46,10 +46,12 @@ int report(const ReportArgs& a) {
   const auto layers = store.layer_table(run.id);
   const auto patches = store.patch_table(run.id);
   const auto functions = store.function_table(run.id);
+  const traces::InferenceWindow window = traces::inference_window(store, run);
 
   if (a.format == "json") {
     nlohmann::json j;
     j["run"] = run_json(run);
+    add_time_axis(j["run"], run, window);
     j["layers"] = nlohmann::json::array();
     for (const auto& l : layers) j["layers"].push_back(layer_json(l, run.flash_data_measured));
     j["patches"] = nlohmann::json::array();
@@ -85,7 +87,7 @@ int report(const ReportArgs& a) {
   const TableFormat format = table_format(a.format);
   if (format != TableFormat::Csv) {
     if (format == TableFormat::Markdown) std::cout << "## Run " << run_label(run) << "\n\n";
-    summary_table(run).print(std::cout, format);
+    summary_table(run, window).print(std::cout, format);
     std::cout << '\n';
     if (format == TableFormat::Markdown) std::cout << "## Layers\n\n";
   }
@@ -93,6 +95,9 @@ int report(const ReportArgs& a) {
   if (t.empty() && !functions.empty()) {
     // No markers: the per-function figures of the call stack take the layers' place.
     if (format == TableFormat::Markdown) std::cout << "## Functions\n\n";
+    if (format != TableFormat::Csv)
+      std::cout << "Functions in the " << window.describe() << ", % of its "
+                << format_count(window.cycles()) << " cycles:\n";
     function_table(functions, format).print(std::cout, format);
   } else if (t.empty() && format != TableFormat::Csv) {
     std::cout << "(no layer spans: the firmware sent no layer events; try `mcuprof run "

@@ -81,7 +81,35 @@ std::string run_label(const traces::RunRecord& r) {
   return label;
 }
 
-Table summary_table(const traces::RunRecord& run) {
+namespace {
+std::string ms_text(uint64_t cycles, uint64_t clock_hz) {
+  if (clock_hz == 0) return fmt::format("{} cycles", format_count(cycles));
+  const double ms = static_cast<double>(cycles) * 1000.0 / static_cast<double>(clock_hz);
+  if (ms < 0.1) return fmt::format("{:.3f} µs ({} cycles)", ms * 1000.0, format_count(cycles));
+  return fmt::format("{:.3f} ms ({} cycles)", ms, format_count(cycles));
+}
+}  // namespace
+
+std::string peak_time_text(const traces::RunRecord& run, const traces::InferenceWindow& w) {
+  const uint64_t at = run.peak_sram_ts;
+  switch (w.phase_of(at)) {
+    case traces::Phase::StartUp:
+      return fmt::format("during start-up, {} before the inference",
+                         ms_text(w.begin - at, run.clock_hz));
+    case traces::Phase::WindDown:
+      return fmt::format("during wind-down, {} after the inference",
+                         ms_text(at - w.end, run.clock_hz));
+    case traces::Phase::Inference:
+      break;
+  }
+  const uint64_t rel = at - w.begin;
+  if (run.clock_hz == 0) return fmt::format("at cycle {} of the inference", format_count(rel));
+  return fmt::format("at {:.3f} ms (cycle {} of the inference)",
+                     static_cast<double>(rel) * 1000.0 / static_cast<double>(run.clock_hz),
+                     format_count(rel));
+}
+
+Table summary_table(const traces::RunRecord& run, const traces::InferenceWindow& window) {
   const Figures f = run_figures(run);
   Table t({"figure", "value"});
   t.add_row({"run", run_label(run)});
@@ -121,9 +149,12 @@ Table summary_table(const traces::RunRecord& run) {
   }
   if (run.sram_in_use_peak_bytes > 0 || !run.peak_sram_where.empty())
     t.add_row({"SRAM in use, highest",
-               fmt::format("{} at cycle {}{} (stack {} deep)",
-                           format_bytes(run.sram_in_use_peak_bytes), format_count(run.peak_sram_ts),
-                           run.peak_sram_where.empty() ? "" : " in " + run.peak_sram_where,
+               fmt::format("{} {}{} (stack {} deep)", format_bytes(run.sram_in_use_peak_bytes),
+                           peak_time_text(run, window),
+                           run.peak_sram_where.empty() ||
+                                   window.phase_of(run.peak_sram_ts) != traces::Phase::Inference
+                               ? ""
+                               : " in " + run.peak_sram_where,
                            format_bytes(run.stack_peak_bytes))});
   if (run.arena_bytes > 0) t.add_row({kArenaLabel, format_bytes(run.arena_bytes)});
   if (run.flash_ifetch_bytes + run.flash_data_bytes > 0)
@@ -165,6 +196,13 @@ nlohmann::json run_json(const traces::RunRecord& r) {
   add_figures(run_figures(r), j);
   j["peak_sram_bytes"] = r.peak_sram_bytes;  // as stored (older runs: their own figure)
   return j;
+}
+
+void add_time_axis(nlohmann::json& j, const traces::RunRecord& r,
+                   const traces::InferenceWindow& w) {
+  j["peak_sram_cycle"] = w.relative(r.peak_sram_ts);  // from the inference start
+  j["peak_sram_phase"] = std::string(traces::to_string(w.phase_of(r.peak_sram_ts)));
+  j["inference_window"] = {{"begin_cycle", w.begin}, {"end_cycle", w.end}, {"markers", w.marked}};
 }
 
 nlohmann::json layer_json(const traces::LayerRow& l, bool flash_data_measured) {

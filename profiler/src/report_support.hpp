@@ -7,6 +7,7 @@
 
 #include "mcuprof/profiler/figures.hpp"
 #include "mcuprof/traces/store.hpp"
+#include "mcuprof/traces/window.hpp"
 #include "table.hpp"
 
 namespace mcuprof::profiler {
@@ -22,7 +23,8 @@ TableFormat table_format(const std::string& name);
 Figures run_figures(const traces::RunRecord& run);
 // "N · name · board · schedule": how report, compare and plot name a run.
 std::string run_label(const traces::RunRecord& run);
-Table summary_table(const traces::RunRecord& run);
+// Times are relative to the run's inference window (0 = inference start).
+Table summary_table(const traces::RunRecord& run, const traces::InferenceWindow& window);
 // The run under the keys of `mcuprof run --summary` (same figures, same values).
 nlohmann::json run_json(const traces::RunRecord& run);
 // Cells of report/compare tables: raw numbers in CSV (unit in the header), readable
@@ -34,6 +36,14 @@ std::string fixed_cell(double v, int digits, TableFormat f);
 // The per-layer table of a run; CSV headers carry units (cycles, latency_ms, ...).
 Table layer_table(const traces::RunRecord& run, const std::vector<traces::LayerRow>& layers,
                   TableFormat f);
+// Makes run_json's times relative to the window: peak_sram_cycle from the inference
+// start (negative in start-up), peak_sram_phase, inference_window.
+void add_time_axis(nlohmann::json& j, const traces::RunRecord& run,
+                   const traces::InferenceWindow& window);
+// When the SRAM peak happens, inside the window or in the phase around it:
+// "at 12.345 ms (cycle 1,234 of the inference)", "during start-up, 0.120 ms (5,000
+// cycles) before the inference", "during wind-down, 40 cycles after the inference".
+std::string peak_time_text(const traces::RunRecord& run, const traces::InferenceWindow& window);
 // Flash data bytes as text, or "not measured" when the run did not count them.
 std::string flash_data_text(const traces::RunRecord& run, uint64_t bytes);
 // flash_data_bytes is null when not measured.

@@ -152,7 +152,11 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   UnmodelledRegisters unmodelled;
   machine.add_observer(&unmodelled);
   std::optional<FunctionProfiler> functions;
-  if (request.function_cycles > 0) functions.emplace(machine, prepared.image);
+  if (request.function_cycles > 0) {
+    functions.emplace(machine, prepared.image);
+    events.on_window(
+        [&functions](bool begin, const Counters& at) { functions->window_edge(begin, at); });
+  }
   std::unique_ptr<MemoryObservation> observation;
   if (request.observe_memory) {
     observation =
@@ -226,7 +230,10 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["budget"] = budget.json();
   s["run_id"] = store && !not_stored ? nlohmann::json(run_id) : nlohmann::json();
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
-  if (functions) s["functions"] = functions->summary(request.function_cycles);
+  if (functions) {
+    s["functions"] = functions->summary(request.function_cycles);
+    s["functions_window"] = functions->window_json();
+  }
   if (observed) add_to_summary(*observed, s);
   if (hooks.after_run) hooks.after_run(machine, result, attribution, s);
   if (observed)  // beside SRAM in use (the planned view over time)

@@ -35,21 +35,35 @@ struct RunArgs {
   std::string schedule;                             // model form only
 };
 
-// The --function-cycles table, on stderr beside the run line.
+// The --function-cycles table, on stderr beside the run line: the call stack's figures
+// inside the inference window, shares of the window's cycles (the headline's).
 void print_functions(const nlohmann::json& s) {
-  const double total =
-      static_cast<double>(std::max<uint64_t>(1, s["machine_cycles"].get<uint64_t>()));
+  const auto total_cycles = s["total_cycles"].get<uint64_t>();
+  const double total = static_cast<double>(std::max<uint64_t>(1, total_cycles));
+  const auto& w = s["functions_window"];
+  if (w.value("markers", false))
+    fmt::print(stderr,
+               "functions in the inference window RUN_BEGIN..RUN_END (cycles {}..{}, {} "
+               "cycles; % of them):\n",
+               format_count(w["begin_cycle"].get<uint64_t>()),
+               format_count(w["end_cycle"].get<uint64_t>()), format_count(total_cycles));
+  else
+    fmt::print(stderr,
+               "functions over the whole run (no RUN_BEGIN/RUN_END markers; {} cycles; % of "
+               "them):\n",
+               format_count(total_cycles));
   fmt::print(stderr, "{:>14} {:>6} {:>14} {:>6} {:>14} {:>10}  {}\n", "excl. cycles", "%",
-             "incl. cycles", "%", "instructions", "calls", "function");
+             "incl. cycles", "%", "excl. instr.", "calls", "function");
   for (const auto& f : s["functions"]) {
-    const auto self = f.value("exclusive_cycles", f["cycles"].get<uint64_t>());
-    const auto all = f.value("inclusive_cycles", self);
+    if (!f.contains("exclusive_cycles")) continue;  // never on the call stack in the window
+    const auto self = f["exclusive_cycles"].get<uint64_t>();
+    const auto all = f["inclusive_cycles"].get<uint64_t>();
+    if (all == 0) continue;  // ran only outside the window
     fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>6.2f} {:>14} {:>10}  {}\n", format_count(self),
                100.0 * static_cast<double>(self) / total, format_count(all),
                100.0 * static_cast<double>(all) / total,
-               format_count(f["instructions"].get<uint64_t>()),
-               format_count(f.value("call_stack_calls", f["calls"].get<uint64_t>())),
-               f["name"].get<std::string>());
+               format_count(f["exclusive_instructions"].get<uint64_t>()),
+               format_count(f["call_stack_calls"].get<uint64_t>()), f["name"].get<std::string>());
   }
 }
 

@@ -25,6 +25,11 @@ void EventRecorder::on_itm_event(unsigned port, uint32_t value, unsigned size, u
   if (auto event = decoder_.push(value, counters(cycle))) {
     stack_.sample(cycle);
     attributor_.on_event(*event);
+    const bool begin = event->type == EventType::RunBegin && !window_begun_;
+    const bool end = event->type == EventType::RunEnd && window_begun_ && !window_ended_;
+    window_begun_ = window_begun_ || begin;
+    window_ended_ = window_ended_ || end;
+    if ((begin || end) && window_listener_) window_listener_(begin, event->at);
   }
 }
 

@@ -3,6 +3,7 @@
 // counters exact at the ITM write, and the main stack's depth sampled at every event.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "mcuprof/profiler/attribution.hpp"
@@ -28,6 +29,10 @@ class EventRecorder final : public sim::MachineObserver {
  public:
   explicit EventRecorder(sim::Machine& machine);
   void on_itm_event(unsigned port, uint32_t value, unsigned size, uint64_t cycle) override;
+  // Called at the inference window's edges as they happen (the first RUN_BEGIN, the first
+  // RUN_END after it: the Attributor's window), with the counters at the marker.
+  using WindowListener = std::function<void(bool begin, const Counters& at)>;
+  void on_window(WindowListener listener) { window_listener_ = std::move(listener); }
   // Closes the spans at the machine's final counters; adds the stream's problems.
   Attribution finish();
   const std::vector<StackSample>& stack() const { return stack_.samples(); }
@@ -40,6 +45,8 @@ class EventRecorder final : public sim::MachineObserver {
   Attributor attributor_;
   StackSampler stack_;
   uint64_t short_writes_ = 0;
+  WindowListener window_listener_;
+  bool window_begun_ = false, window_ended_ = false;
 };
 
 }  // namespace mcuprof::profiler

@@ -1,6 +1,8 @@
 // Per-function figures for `mcuprof run --function-cycles` (see run_functions.hpp).
 #include "run_functions.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 
@@ -17,24 +19,56 @@ FunctionProfiler::FunctionProfiler(sim::Machine& machine, const sim::ElfImage& i
   machine_.set_block_observer(&recorder_);
 }
 
+void FunctionProfiler::window_edge(bool begin, const Counters& at) {
+  const sim::ExecutionCounters c{at.cycles, at.instructions, at.flash_ifetch_bytes,
+                                 at.flash_data_bytes};
+  if (begin)
+    recorder_.window_begin(c);
+  else
+    recorder_.window_end(c);
+}
+
+nlohmann::json FunctionProfiler::window_json() const {
+  return {{"begin_cycle", tree_.window_begin},
+          {"end_cycle", tree_.window_end},
+          {"markers", tree_.marked}};
+}
+
 void FunctionProfiler::finish() {
   machine_.set_block_observer(nullptr);
   tree_ = recorder_.finish(machine_.counters());
 }
 
 nlohmann::json FunctionProfiler::summary(unsigned rows) const {
-  std::map<uint32_t, FunctionFigures> figures;  // by address ("(no symbol)": 0)
-  for (auto& f : function_figures(tree_)) figures[f.address] = f;
+  // Flat cycles (whole machine run, from the block profile) and the call stack's
+  // figures (inside the window) side by side; rows ordered by the window's figures.
+  struct Row {
+    FunctionCycles flat;
+    const FunctionFigures* window = nullptr;
+  };
+  const auto figures = function_figures(tree_);
+  std::map<uint32_t, const FunctionFigures*> by_address;  // "(no symbol)": 0
+  for (const auto& f : figures) by_address[f.address] = &f;
+  std::vector<Row> all;
+  for (const auto& flat : cycles_per_function(image_, machine_.block_profile())) {
+    const auto it = by_address.find(flat.address);
+    all.push_back({flat, it == by_address.end() ? nullptr : it->second});
+  }
+  const auto window_cycles = [](const Row& r) {
+    return r.window ? r.window->exclusive.cycles : uint64_t{0};
+  };
+  std::stable_sort(all.begin(), all.end(),
+                   [&](const Row& a, const Row& b) { return window_cycles(a) > window_cycles(b); });
   auto out = nlohmann::json::array();
-  for (const auto& row : cycles_per_function(image_, machine_.block_profile())) {
+  for (const auto& row : all) {
     if (out.size() >= rows) break;
-    nlohmann::json j = {{"name", row.name},
-                        {"address", row.address},
-                        {"cycles", row.cycles},
-                        {"instructions", row.instructions},
-                        {"calls", row.calls}};
-    if (const auto it = figures.find(row.address); it != figures.end()) {
-      const FunctionFigures& f = it->second;
+    nlohmann::json j = {{"name", row.flat.name},
+                        {"address", row.flat.address},
+                        {"cycles", row.flat.cycles},
+                        {"instructions", row.flat.instructions},
+                        {"calls", row.flat.calls}};
+    if (row.window) {
+      const FunctionFigures& f = *row.window;
       j["call_stack_calls"] = f.calls;
       j["exclusive_cycles"] = f.exclusive.cycles;
       j["inclusive_cycles"] = f.inclusive.cycles;
@@ -51,7 +85,35 @@ nlohmann::json FunctionProfiler::summary(unsigned rows) const {
 }
 
 std::vector<traces::Span> FunctionProfiler::spans() const {
-  return call_tree_spans(tree_);
+  auto out = call_tree_spans(tree_);
+  for (auto& s : call_timeline_spans(tree_)) out.push_back(std::move(s));
+  return out;
+}
+
+std::vector<traces::Span> call_timeline_spans(const CallTree& tree) {
+  std::vector<traces::Span> out;
+  out.reserve(tree.timeline.size() + 1);
+  for (const auto& c : tree.timeline) {
+    traces::Span s;
+    s.track = kTimelineTrack;
+    s.kind = "call";
+    s.name = tree.functions[static_cast<size_t>(c.function)].name;
+    s.ts = c.begin;
+    s.dur = c.end - c.begin;
+    s.cycles = s.dur;
+    out.push_back(std::move(s));
+  }
+  if (tree.timeline_capped_at) {
+    traces::Span s;
+    s.track = kTimelineTrack;
+    s.kind = "note";
+    s.name = fmt::format("timeline capped at {} calls: calls starting from here are not shown",
+                         tree.timeline_cap);
+    s.ts = *tree.timeline_capped_at;
+    s.args.emplace_back("timeline_cap", static_cast<int64_t>(tree.timeline_cap));
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 std::vector<traces::Span> call_tree_spans(const CallTree& tree) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mcuprof/profiler/call_stacks.hpp"
+#include "mcuprof/profiler/trace_events.hpp"
 #include "mcuprof/sim/machine.hpp"
 #include "mcuprof/traces/records.hpp"
 
@@ -22,12 +23,18 @@ class FunctionProfiler {
   FunctionProfiler(const FunctionProfiler&) = delete;
   FunctionProfiler& operator=(const FunctionProfiler&) = delete;
 
+  // The inference window's edges (EventRecorder::on_window): the call-stack figures
+  // cover RUN_BEGIN..RUN_END when the firmware sends both, else the whole run.
+  void window_edge(bool begin, const Counters& at);
   // After the run: closes the call stack at the machine's final counters.
   void finish();
-  // The `functions` array of the run summary: at most `rows` functions, most flat
-  // cycles first.
+  // The `functions` array of the run summary: at most `rows` functions, most exclusive
+  // cycles in the window first (then most flat cycles).
   nlohmann::json summary(unsigned rows) const;
-  // The calling-context tree as slices of the "functions" track (flame-graph layout).
+  // The window the call-stack figures cover: begin_cycle, end_cycle, markers.
+  nlohmann::json window_json() const;
+  // The calling-context tree as slices of the "functions" track (flame-graph layout),
+  // then the calls in time order on the "functions.timeline" track.
   std::vector<traces::Span> spans() const;
   const CallTree& tree() const { return tree_; }
 
@@ -42,5 +49,11 @@ class FunctionProfiler {
 // inclusive cycles, children placed one after the other from their parent's start
 // (largest first); `ts` is a position in that layout, not a time.
 std::vector<traces::Span> call_tree_spans(const CallTree& tree);
+
+// The calls as they ran (CallTree::timeline), on the "functions.timeline" track: one
+// `call` slice per call inside the window; when the timeline was capped, a zero-length
+// `note` slice says from which cycle on calls are missing.
+inline constexpr const char* kTimelineTrack = traces::track::kFunctionsTimeline;
+std::vector<traces::Span> call_timeline_spans(const CallTree& tree);
 
 }  // namespace mcuprof::profiler

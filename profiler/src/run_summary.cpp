@@ -122,11 +122,11 @@ nlohmann::json span_json(const Span& span) {
 }
 
 Counters measured_work(const Attribution& a, const sim::RunResult& result) {
-  if (a.run_begin && a.run_end && a.run_end->cycles >= a.run_begin->cycles)
-    return {a.run_end->cycles - a.run_begin->cycles,
-            a.run_end->instructions - a.run_begin->instructions,
-            a.run_end->flash_ifetch_bytes - a.run_begin->flash_ifetch_bytes,
-            a.run_end->flash_data_bytes - a.run_begin->flash_data_bytes};
+  const InferenceWindow w = inference_window(a);
+  if (w.marked)
+    return {w.end.cycles - w.begin.cycles, w.end.instructions - w.begin.instructions,
+            w.end.flash_ifetch_bytes - w.begin.flash_ifetch_bytes,
+            w.end.flash_data_bytes - w.begin.flash_data_bytes};
   const Span* run = a.spans.empty() ? nullptr : &a.spans.front();
   return {result.cycles, result.instructions, run ? run->flash_ifetch_bytes() : 0,
           run ? run->flash_data_bytes() : 0};
@@ -192,7 +192,16 @@ nlohmann::json run_summary(const SummaryInputs& in) {
   // arena + stack depth) at its highest and when, the deepest stack, the arena's live peak.
   add_figures(in.figures, s);
   s["sram_in_use_peak_bytes"] = in.sram.peak_bytes;
-  s["peak_sram_cycle"] = in.sram.peak_cycle;
+  // Times are relative to the inference start (negative: during start-up).
+  const InferenceWindow window = inference_window(attribution);
+  s["peak_sram_cycle"] =
+      static_cast<int64_t>(in.sram.peak_cycle) - static_cast<int64_t>(window.begin.cycles);
+  s["peak_sram_phase"] = in.sram.peak_cycle < window.begin.cycles ? "start-up"
+                         : in.sram.peak_cycle > window.end.cycles ? "wind-down"
+                                                                  : "inference";
+  s["inference_window"] = {{"begin_cycle", window.begin.cycles},
+                           {"end_cycle", window.end.cycles},
+                           {"markers", window.marked}};
   s["stack_peak_bytes"] = in.sram.stack_peak_bytes;
   s["arena_live_peak_bytes"] = attribution.arena_peak_live_bytes;
   s["arena_live_peak_where"] = arena_live_peak_where(attribution);

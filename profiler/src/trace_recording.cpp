@@ -8,6 +8,7 @@
 #include <bit>
 
 #include "mcuprof/traces/downsample.hpp"
+#include "mcuprof/traces/window.hpp"
 
 namespace mcuprof::profiler {
 
@@ -176,6 +177,61 @@ traces::Span to_trace_span(const Attribution& a, const Span& s, uint64_t sram_pe
   return t;
 }
 
+// The highest total in [begin, end): the value in force at `begin` and every sample
+// before `end`.
+uint64_t peak_between(const std::vector<StackSample>& total, uint64_t begin, uint64_t end) {
+  uint64_t peak = 0, in_force = 0;
+  for (const auto& s : total) {
+    if (s.cycle >= end) break;
+    if (s.cycle <= begin)
+      in_force = s.bytes;
+    else
+      peak = std::max(peak, s.bytes);
+  }
+  return std::max(peak, in_force);
+}
+
+// True when no span of the attribution but the run crosses `cycle` (starts before it and
+// ends after it): a phase span ending or starting there keeps the nesting strict.
+bool no_span_crosses(const Attribution& a, uint64_t cycle) {
+  for (size_t k = 1; k < a.spans.size(); ++k)
+    if (a.spans[k].begin.cycles < cycle && a.spans[k].end.cycles > cycle) return false;
+  return true;
+}
+
+traces::Span phase_span(const char* name, const Counters& from, const Counters& to,
+                        uint64_t sram_peak) {
+  traces::Span t;
+  t.track = traces::track::kLayers;
+  t.kind = traces::kind::kPhase;
+  t.name = name;
+  t.ts = from.cycles;
+  t.dur = to.cycles - from.cycles;
+  t.cycles = t.dur;
+  t.instructions = to.instructions - from.instructions;
+  t.flash_ifetch_bytes = to.flash_ifetch_bytes - from.flash_ifetch_bytes;
+  t.flash_data_bytes = to.flash_data_bytes - from.flash_data_bytes;
+  t.sram_peak_bytes = sram_peak;
+  return t;
+}
+
+// The window on the run slice, and the labelled phases around it: `start-up` (reset to
+// RUN_BEGIN: image checks, input copy...) and `wind-down` (RUN_END to the stop).
+void add_window(traces::RunWriter& writer, traces::Span& run_span, const Attribution& a,
+                const SramTimeline& sram) {
+  const InferenceWindow w = inference_window(a);
+  if (!w.marked || a.spans.empty()) return;
+  run_span.args.emplace_back(traces::kInferenceBeginArg, static_cast<int64_t>(w.begin.cycles));
+  run_span.args.emplace_back(traces::kInferenceEndArg, static_cast<int64_t>(w.end.cycles));
+  const Span& run = a.spans.front();
+  if (w.begin.cycles > run.begin.cycles && no_span_crosses(a, w.begin.cycles))
+    writer.add_span(phase_span(traces::phase::kStartUp, run.begin, w.begin,
+                               peak_between(sram.total, run.begin.cycles, w.begin.cycles)));
+  if (run.end.cycles > w.end.cycles && no_span_crosses(a, w.end.cycles))
+    writer.add_span(phase_span(traces::phase::kWindDown, w.end, run.end,
+                               peak_between(sram.total, w.end.cycles, run.end.cycles + 1)));
+}
+
 }  // namespace
 
 SramTimeline sram_timeline(const Attribution& attribution, const std::vector<StackSample>& stack,
@@ -217,6 +273,7 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
   for (size_t k = 0; k < attribution.spans.size(); ++k) {
     traces::Span t = to_trace_span(attribution, attribution.spans[k], sram.span_peaks[k]);
     t.macs = inclusive_macs[k];
+    if (k == 0) add_window(writer, t, attribution, sram);
     writer.add_span(std::move(t));
   }
   for (auto& s : extra_spans) writer.add_span(std::move(s));

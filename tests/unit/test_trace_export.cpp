@@ -12,6 +12,7 @@
 
 #include "mcuprof/traces/export.hpp"
 #include "mcuprof/traces/store.hpp"
+#include "mcuprof/traces/window.hpp"
 #include "mcuprof/traces/writer.hpp"
 #include "paths.hpp"
 #include "process.hpp"
@@ -21,9 +22,10 @@ using namespace mcuprof::traces;
 
 namespace {
 
-Span function_span(const char* name, uint64_t ts, uint64_t dur) {
+Span function_span(const char* name, uint64_t ts, uint64_t dur,
+                   const char* track = track::kFunctionsTimeline) {
   Span s;
-  s.track = "functions";
+  s.track = track;
   s.name = name;
   s.kind = "function";
   s.ts = ts;
@@ -39,9 +41,11 @@ struct Exported {
   Exported() {
     RunWriter writer(store, run.record);
     run.write_to(writer);
-    // A second span track, to check that nesting is per thread.
+    // A second span track, to check that nesting is per thread: the calls in time.
     writer.add_span(function_span("main", 0, run.record.total_cycles));
     writer.add_span(function_span("conv", 500, 9000));
+    // The calling-context tree is a flame-graph layout, not a timeline: not exported.
+    writer.add_span(function_span("tree-main", 0, run.record.total_cycles, track::kFunctions));
     id = writer.finish();
   }
 };
@@ -71,6 +75,7 @@ TEST(TraceExport, ChromeTraceHasNestedCompleteEventsAndCounters) {
       ++complete;
       EXPECT_TRUE(ev.at("name").is_string());
       EXPECT_TRUE(ev.at("cat").is_string());
+      EXPECT_NE(ev.at("name"), "tree-main");
       EXPECT_EQ(ev.at("pid"), e.id);
       EXPECT_GE(ev.at("dur").get<double>(), 0.0);
       const int64_t begin = ns(ev.at("ts"));
@@ -91,6 +96,9 @@ TEST(TraceExport, ChromeTraceHasNestedCompleteEventsAndCounters) {
   EXPECT_EQ(complete, e.run.spans.size() + 2);
   ASSERT_EQ(by_tid.size(), 2u);
   for (const auto& [tid, spans] : by_tid) EXPECT_TRUE(thread_names.count(tid)) << tid;
+  EXPECT_EQ(std::count_if(thread_names.begin(), thread_names.end(),
+                          [](const auto& t) { return t.second == "functions"; }),
+            1);  // the timeline, under the name users know
 
   // Strict nesting per tid: sorted by start (longer first), every event lies inside the
   // innermost still-open event, or starts after it ends.
@@ -110,6 +118,63 @@ TEST(TraceExport, ChromeTraceHasNestedCompleteEventsAndCounters) {
   }
   for (const auto& [name, points] : e.run.counters)
     EXPECT_EQ(counters[name], points.size()) << name;
+}
+
+// A run with an inference window: times count from RUN_BEGIN, nothing is negative
+// (Perfetto refuses it), the start-up is a process of its own timed from reset, and
+// each counter starts the inference with the value then in force.
+TEST(TraceExport, ChromeTraceStartsAtTheInferenceStart) {
+  mcuprof::test::ScratchDir dir;
+  TraceStore store = TraceStore::open(dir / "w.db", TraceStore::Mode::ReadWrite);
+  RunRecord r;
+  r.target = "stm32f412";
+  r.clock_hz = 1'000'000;  // 1 cycle = 1 us
+  r.total_cycles = 600;
+  RunWriter w(store, r);
+  Span run = function_span("run", 0, 1000, track::kLayers);
+  run.kind = kind::kRun;
+  run.args.emplace_back(kInferenceBeginArg, int64_t{300});
+  run.args.emplace_back(kInferenceEndArg, int64_t{900});
+  w.add_span(run);
+  Span startup = function_span(phase::kStartUp, 0, 300, track::kLayers);
+  startup.kind = kind::kPhase;
+  w.add_span(startup);
+  Span layer = function_span("CONV_2D 0", 400, 200, track::kLayers);
+  layer.kind = kind::kLayer;
+  w.add_span(layer);
+  w.add_span(function_span("main", 300, 600));
+  w.add_counter(track::kSramTotal, 0, 10);
+  w.add_counter(track::kSramTotal, 100, 50);
+  w.add_counter(track::kSramTotal, 500, 70);
+  const int64_t id = w.finish();
+
+  std::ostringstream out;
+  write_chrome_trace(store, id, out);
+  const auto doc = nlohmann::json::parse(out.str());
+  EXPECT_EQ(doc["otherData"]["inference_begin_cycle"], 300);
+  std::map<std::pair<int64_t, std::string>, std::pair<double, double>> x;  // (pid, name)
+  std::vector<std::pair<int64_t, double>> sram;                            // (pid, ts)
+  std::map<int64_t, int64_t> first_value;
+  for (const auto& ev : doc["traceEvents"]) {
+    if (ev.contains("ts")) EXPECT_GE(ev["ts"].get<double>(), 0.0) << ev.dump();
+    if (ev["ph"] == "X")
+      x[{ev["pid"].get<int64_t>(), ev["name"].get<std::string>()}] = {ev["ts"], ev["dur"]};
+    if (ev["ph"] == "C") {
+      const int64_t pid = ev["pid"];
+      if (!first_value.count(pid)) first_value[pid] = ev["args"]["bytes"];
+      sram.emplace_back(pid, ev["ts"].get<double>());
+    }
+  }
+  const int64_t startup_pid = kStartUpPidOffset + id;
+  EXPECT_EQ(x.at({id, "run"}), std::make_pair(0.0, 700.0));  // cut at the inference start
+  EXPECT_EQ(x.at({startup_pid, "run"}), std::make_pair(0.0, 300.0));
+  EXPECT_EQ(x.at({startup_pid, "start-up"}), std::make_pair(0.0, 300.0));
+  EXPECT_EQ(x.at({id, "CONV_2D 0"}), std::make_pair(100.0, 200.0));
+  EXPECT_EQ(x.at({id, "main"}), std::make_pair(0.0, 600.0));
+  EXPECT_FALSE(x.count({id, "start-up"}));
+  EXPECT_EQ(first_value.at(id), 50);  // in force at RUN_BEGIN
+  EXPECT_EQ(first_value.at(startup_pid), 10);
+  EXPECT_EQ(std::count(sram.begin(), sram.end(), std::make_pair(id, 200.0)), 1);
 }
 
 TEST(TraceExport, FoldedStacksAddUpToTheRunsCycles) {
@@ -140,7 +205,7 @@ TEST(TraceExport, FoldedStacksAddUpToTheRunsCycles) {
   EXPECT_EQ(stacks.at("synthetic-31;patch stage;patch 1,0;layer 2"), leaf->dur);
 
   std::ostringstream functions;
-  write_folded_stacks(e.store, e.id, functions, "functions");
+  write_folded_stacks(e.store, e.id, functions, track::kFunctionsTimeline);
   EXPECT_EQ(functions.str(),
             "main " + std::to_string(e.run.record.total_cycles - 9000) + "\nmain;conv 9000\n");
   EXPECT_THROW(write_folded_stacks(e.store, 999, functions), TraceError);

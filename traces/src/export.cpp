@@ -3,11 +3,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
 
 #include "mcuprof/traces/store.hpp"
+#include "mcuprof/traces/window.hpp"
 #include "muldiv.hpp"
 
 namespace mcuprof::traces {
@@ -49,7 +52,14 @@ void write_chrome_trace(const TraceStore& store, int64_t run_id, std::ostream& o
   if (run.clock_hz == 0)
     throw TraceError(
         fmt::format("run {} has no clock frequency; cannot convert cycles to time", run_id));
+  // Time 0 is the inference start. Perfetto refuses negative timestamps, so what ran
+  // before it (the start-up, reset -> RUN_BEGIN) goes to a process of its own whose time
+  // counts from reset (docs/trace-schema.md, "Exports").
+  const InferenceWindow window = inference_window(store, run);
   const int64_t pid = run.id;
+  const int64_t startup_pid = kStartUpPidOffset + run.id;
+  const bool has_startup = window.begin > 0;
+  const int64_t origin_ns = to_ns(window.begin, run.clock_hz);
   bool first = true;
   const auto emit = [&](const nlohmann::json& event) {
     out << (first ? "\n" : ",\n") << event.dump();
@@ -69,6 +79,10 @@ void write_chrome_trace(const TraceStore& store, int64_t run_id, std::ostream& o
                          {"sram_in_use_peak_bytes", run.sram_in_use_peak_bytes},
                          {"sram_bytes", run.sram_bytes},
                          {"flash_bytes", run.flash_bytes},
+                         {"time_zero", window.marked ? "inference start (RUN_BEGIN)"
+                                                     : "run start (no RUN_BEGIN/RUN_END)"},
+                         {"inference_begin_cycle", window.begin},
+                         {"inference_end_cycle", window.end},
                          {"firmware_sha256", run.firmware_sha256},
                          {"tool_version", run.tool_version}})
              .dump()
@@ -77,20 +91,37 @@ void write_chrome_trace(const TraceStore& store, int64_t run_id, std::ostream& o
   if (!run.name.empty()) process += " " + run.name;
   if (!run.target.empty()) process += " (" + run.target + ")";
   emit({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"args", {{"name", process}}}});
+  emit({{"ph", "M"}, {"name", "process_sort_index"}, {"pid", pid}, {"args", {{"sort_index", 0}}}});
+  if (has_startup) {
+    emit({{"ph", "M"},
+          {"name", "process_name"},
+          {"pid", startup_pid},
+          {"args", {{"name", process + " start-up (reset to RUN_BEGIN; time from reset)"}}}});
+    emit({{"ph", "M"},
+          {"name", "process_sort_index"},
+          {"pid", startup_pid},
+          {"args", {{"sort_index", 1}}}});
+  }
 
+  // Span tracks that are timelines; the calling-context tree ("functions") is laid out as
+  // a flame graph, not in time: its timeline ("functions.timeline") is shown instead.
   std::unordered_map<std::string, int64_t> tid;
   for (const auto& t : store.tracks(run_id)) {
-    if (t.type != "slice") continue;
+    if (t.type != "slice" || t.name == track::kFunctions) continue;
     tid[t.name] = t.id;
-    emit({{"ph", "M"},
-          {"name", "thread_name"},
-          {"pid", pid},
-          {"tid", t.id},
-          {"args", {{"name", t.name}}}});
+    const std::string name = t.name == track::kFunctionsTimeline ? "functions" : t.name;
+    for (const int64_t p : {pid, startup_pid}) {
+      if (p == startup_pid && !has_startup) continue;
+      emit({{"ph", "M"},
+            {"name", "thread_name"},
+            {"pid", p},
+            {"tid", t.id},
+            {"args", {{"name", name}}}});
+    }
   }
   for (const auto& s : store.spans(run_id)) {
-    const int64_t begin = to_ns(s.ts, run.clock_hz);
-    const int64_t end = to_ns(s.ts + s.dur, run.clock_hz);
+    const auto t = tid.find(s.track);
+    if (t == tid.end()) continue;
     nlohmann::json args = {{"cycles", s.cycles},
                            {"instructions", s.instructions},
                            {"flash_ifetch_bytes", s.flash_ifetch_bytes},
@@ -105,24 +136,60 @@ void write_chrome_trace(const TraceStore& store, int64_t run_id, std::ostream& o
     if (s.patch_row) args["patch_row"] = *s.patch_row;
     if (s.patch_col) args["patch_col"] = *s.patch_col;
     for (const auto& [key, value] : s.args) args[key] = arg_json(value);
-    emit({{"ph", "X"},
-          {"name", s.name},
-          {"cat", s.kind},
-          {"pid", pid},
-          {"tid", tid.at(s.track)},
-          {"ts", to_us(begin)},
-          {"dur", to_us(end - begin)},
-          {"args", std::move(args)}});
+    const int64_t begin = to_ns(s.ts, run.clock_hz);
+    const int64_t end = to_ns(s.ts + s.dur, run.clock_hz);
+    // A span crossing the inference start (the run) is cut there, one part per process.
+    if (has_startup && begin < origin_ns)
+      emit({{"ph", "X"},
+            {"name", s.name},
+            {"cat", s.kind},
+            {"pid", startup_pid},
+            {"tid", t->second},
+            {"ts", to_us(begin)},
+            {"dur", to_us(std::min(end, origin_ns) - begin)},
+            {"args", args}});
+    if (end > origin_ns || (end == origin_ns && begin == origin_ns))
+      emit({{"ph", "X"},
+            {"name", s.name},
+            {"cat", s.kind},
+            {"pid", pid},
+            {"tid", t->second},
+            {"ts", to_us(std::max(begin, origin_ns) - origin_ns)},
+            {"dur", to_us(end - std::max(begin, origin_ns))},
+            {"args", std::move(args)}});
   }
   for (const auto& t : store.tracks(run_id)) {
     if (t.type != "counter") continue;
     const std::string key = t.unit.empty() ? "value" : t.unit;
-    for (const auto& p : store.counters(run_id, t.name))
+    std::optional<int64_t> in_force;  // the value at the inference start
+    bool at_origin = false;
+    for (const auto& p : store.counters(run_id, t.name)) {
+      const int64_t ns = to_ns(p.ts, run.clock_hz);
+      if (ns < origin_ns) {
+        in_force = p.value;
+        emit({{"ph", "C"},
+              {"name", t.name},
+              {"pid", startup_pid},
+              {"ts", to_us(ns)},
+              {"args", {{key, p.value}}}});
+        continue;
+      }
+      if (!at_origin && ns > origin_ns && in_force)
+        emit({{"ph", "C"},
+              {"name", t.name},
+              {"pid", pid},
+              {"ts", 0.0},
+              {"args", {{key, *in_force}}}});
+      at_origin = true;
       emit({{"ph", "C"},
             {"name", t.name},
             {"pid", pid},
-            {"ts", to_us(to_ns(p.ts, run.clock_hz))},
+            {"ts", to_us(ns - origin_ns)},
             {"args", {{key, p.value}}}});
+    }
+    if (!at_origin && in_force)
+      emit(
+          {{"ph", "C"}, {"name", t.name}, {"pid", pid}, {"ts", 0.0}, {"args", {{key, *in_force}}}});
   }
   out << "\n]}\n";
   if (!out) throw TraceError("cannot write the Chrome trace");

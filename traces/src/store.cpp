@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "db_errors.hpp"
+#include "mcuprof/traces/window.hpp"
 #include "mcuprof/traces/writer.hpp"
 #include "muldiv.hpp"
 
@@ -341,12 +342,13 @@ std::vector<PatchRow> TraceStore::patch_table(int64_t run_id) const {
   const auto r = run(run_id);
   if (!r) throw TraceError(fmt::format("{}: no run {}", path_.string(), run_id));
   std::vector<PatchRow> out;
+  const uint64_t origin = inference_window(*this, *r).begin;  // time 0: inference start
   for (const auto& s : spans(run_id, {"", kind::kPatch})) {
     PatchRow row;
     row.name = s.name;
     row.patch_row = s.patch_row.value_or(-1);
     row.patch_col = s.patch_col.value_or(-1);
-    row.ts = s.ts;
+    row.ts = s.ts >= origin ? s.ts - origin : 0;
     row.cycles = s.cycles;
     row.ms = ms_at(s.cycles, r->clock_hz);
     row.share = share_of(s.cycles, r->total_cycles);

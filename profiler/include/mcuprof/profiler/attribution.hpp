@@ -61,6 +61,17 @@ struct Attribution {
   std::optional<Counters> run_end;
 };
 
+// The inference window: [RUN_BEGIN, RUN_END] when the firmware sent both (the first
+// RUN_BEGIN and the first RUN_END after it), else the whole run (spans[0]). Every
+// per-run figure that covers "the inference" (cycles, latency, per-function shares) and
+// every timeline's 0 come from this one window (docs/trace-schema.md).
+struct InferenceWindow {
+  Counters begin;
+  Counters end;
+  bool marked = false;  // true: the firmware's markers; false: the whole run
+};
+InferenceWindow inference_window(const Attribution& attribution);
+
 class Attributor {
  public:
   explicit Attributor(const Counters& start);

@@ -15,10 +15,15 @@
 //   - exception entry: a frame for the handler returning to the interrupted address;
 //     its stacking cycles count to the handler; exception return pops down to it.
 // Function = the ELF function symbol holding the address, "(no symbol)" elsewhere.
+// The figures cover the inference window (window_begin/window_end, from the firmware's
+// RUN_BEGIN/RUN_END): calls in progress at its edges are clipped to it; without both
+// markers they cover the whole run. The recorder also keeps the calls as a timeline
+// (when each call ran), capped at a number of slices.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -44,9 +49,28 @@ struct CallNode {
   sim::ExecutionCounters self;  // exclusive: while this path was on top of the stack
 };
 
+// One call as it ran: [begin, end) in cycles since reset, at `depth` on the stack
+// (0 for the root frame). Calls nest strictly.
+struct CallSlice {
+  int function = 0;  // index into CallTree::functions
+  unsigned depth = 0;
+  uint64_t begin = 0;
+  uint64_t end = 0;
+};
+
 struct CallTree {
   std::vector<CallFunction> functions;
   std::vector<CallNode> nodes;  // every node after its parent
+  // The calls in time order of their start, inside the window (clipped to it).
+  std::vector<CallSlice> timeline;
+  // Set when the timeline reached its cap: calls starting at or after this cycle were not
+  // kept (the calls in progress then are, to their end).
+  std::optional<uint64_t> timeline_capped_at;
+  size_t timeline_cap = 0;
+  // The window the figures cover, in cycles since reset; `marked` false: the whole run.
+  uint64_t window_begin = 0;
+  uint64_t window_end = 0;
+  bool marked = false;
 };
 
 // Inclusive figures of every node: its own plus all its descendants'.
@@ -74,8 +98,19 @@ class CallStackRecorder final : public sim::BlockObserver {
                           const sim::ExecutionCounters& before) override;
   void on_exception_return(uint32_t return_address, const sim::ExecutionCounters& before) override;
 
+  // The firmware's RUN_BEGIN and RUN_END (first RUN_BEGIN, first RUN_END after it), at
+  // the counters of the marker's ITM write: what ran before `window_begin` is set aside
+  // (restored by finish() if RUN_END never comes: the window is then the whole run),
+  // what runs after `window_end` is not counted.
+  void window_begin(const sim::ExecutionCounters& at);
+  void window_end(const sim::ExecutionCounters& at);
+
   // Charges what ran since the last block and returns the tree.
   CallTree finish(const sim::ExecutionCounters& end);
+
+  // At most this many timeline slices are kept (a Chrome trace stays loadable).
+  static constexpr size_t kTimelineCap = 50000;
+  static constexpr size_t kTimelineDepth = 256;  // deeper calls are not on the timeline
 
  private:
   static constexpr uint32_t kNoReturn = 1;   // odd: never a block address
@@ -89,7 +124,9 @@ class CallStackRecorder final : public sim::BlockObserver {
     int node = 0;
     uint32_t return_address = kNoReturn;
     bool exception = false;
+    int64_t slice = -1;  // its timeline slice, -1 when none
   };
+  enum class WindowState { Before, Inside, After };
   struct Slot {
     uint64_t key = ~uint64_t{0};
     BlockInfo info;
@@ -102,6 +139,8 @@ class CallStackRecorder final : public sim::BlockObserver {
   void push(int function, uint32_t return_address, bool exception);
   void pop_to(size_t frames);         // keeps the first `frames` frames
   void enter_function(int function);  // tail call: the top frame now runs `function`
+  void open_slice(Frame& frame, size_t depth);
+  void close_slice(Frame& frame);
 
   const sim::ElfImage& image_;
   CodeReader read_code_;
@@ -116,6 +155,8 @@ class CallStackRecorder final : public sim::BlockObserver {
   uint32_t call_return_ = 0;   // ... and this is the instruction after it
   bool exception_pending_ = false;
   uint32_t exception_return_ = 0;
+  WindowState window_ = WindowState::Before;
+  std::vector<CallNode> before_window_;  // the nodes' figures before RUN_BEGIN
 };
 
 }  // namespace mcuprof::profiler

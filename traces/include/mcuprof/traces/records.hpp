@@ -84,6 +84,8 @@ inline constexpr const char* kFunction = "function";
 namespace track {
 inline constexpr const char* kLayers = "layers";  // run > stage > layer | patch > layer-in-patch
 inline constexpr const char* kFunctions = "functions";  // per-function spans without markers
+// The calls of --function-cycles as they ran (one `call` slice per call, in time).
+inline constexpr const char* kFunctionsTimeline = "functions.timeline";
 inline constexpr const char* kSramStatic = "sram.static";
 inline constexpr const char* kSramArena = "sram.arena";
 inline constexpr const char* kSramStack = "sram.stack";

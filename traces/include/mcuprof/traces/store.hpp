@@ -80,7 +80,7 @@ struct PatchRow {
   std::string name;
   int64_t patch_row = -1;
   int64_t patch_col = -1;
-  uint64_t ts = 0;
+  uint64_t ts = 0;  // start, cycles from the inference start (window.hpp)
   uint64_t cycles = 0;
   double ms = 0;
   double share = 0;

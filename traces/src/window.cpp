@@ -1,0 +1,51 @@
+// The inference window of a stored run (see window.hpp).
+#include "mcuprof/traces/window.hpp"
+
+#include <algorithm>
+
+#include "mcuprof/traces/store.hpp"
+
+namespace mcuprof::traces {
+
+std::string InferenceWindow::describe() const {
+  return marked ? "inference window RUN_BEGIN..RUN_END"
+                : "whole run (no RUN_BEGIN/RUN_END markers)";
+}
+
+std::string_view to_string(Phase phase) {
+  switch (phase) {
+    case Phase::StartUp:
+      return phase::kStartUp;
+    case Phase::Inference:
+      return "inference";
+    case Phase::WindDown:
+      return phase::kWindDown;
+  }
+  return "inference";
+}
+
+InferenceWindow inference_window(const TraceStore& store, const RunRecord& run) {
+  InferenceWindow w;
+  w.end = run.total_cycles;
+  w.run_end = run.total_cycles;
+  const auto runs = store.spans(run.id, {track::kLayers, kind::kRun});
+  if (runs.empty()) return w;
+  const Span& s = runs.front();
+  w.run_end = std::max(w.end, s.ts + s.dur);
+  std::optional<uint64_t> begin, end;
+  for (const auto& [key, value] : s.args) {
+    if (!std::holds_alternative<int64_t>(value) || std::get<int64_t>(value) < 0) continue;
+    if (key == kInferenceBeginArg) begin = static_cast<uint64_t>(std::get<int64_t>(value));
+    if (key == kInferenceEndArg) end = static_cast<uint64_t>(std::get<int64_t>(value));
+  }
+  if (begin && end && *end >= *begin) {
+    w.begin = *begin;
+    w.end = *end;
+    w.marked = true;
+  } else {
+    w.end = w.run_end;
+  }
+  return w;
+}
+
+}  // namespace mcuprof::traces
