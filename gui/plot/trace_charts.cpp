@@ -1,8 +1,9 @@
 // Trace database → ChartRun (see trace_charts.hpp).
 #include "trace_charts.hpp"
 
+#include "run_labels.hpp"
+
 #include <algorithm>
-#include <filesystem>
 
 namespace mcuprof::plot {
 namespace {
@@ -18,20 +19,11 @@ StepSeries series(const traces::TraceStore& store, int64_t run, const char* trac
 ChartRun chart_run_from_trace(const traces::TraceStore& store, const traces::RunRecord& run,
                               uint64_t sram_limit_bytes, const std::string& label) {
   ChartRun c;
-  if (!label.empty()) {
-    c.name = label;
-  } else {
-    const std::string what =
-        !run.schedule.empty()
-            ? run.schedule
-            : std::filesystem::path(!run.model_path.empty() ? run.model_path : run.firmware_path)
-                  .filename()
-                  .string();
-    c.name = std::to_string(run.id) + " · " + run.target + " · " + what;
-  }
+  c.name = !label.empty() ? label : run_display_name(run);
   c.clock_hz = run.clock_hz;
   c.end_cycle = run.total_cycles;
   c.sram_limit_bytes = sram_limit_bytes;
+  c.board = run.target;
   c.static_bytes = series(store, run.id, traces::track::kSramStatic);
   c.arena = series(store, run.id, traces::track::kSramArena);
   c.stack = series(store, run.id, traces::track::kSramStack);
