@@ -269,7 +269,7 @@ void MainWindow::fit_run_list() {
   auto* header = run_table_->horizontalHeader();
   // Names and model files can be long: cap them (elided in the middle, whole in the
   // tooltip) so that id .. peak fit side by side.
-  const int cap = run_table_->fontMetrics().horizontalAdvance(QString(16, QLatin1Char('n')));
+  const int cap = run_table_->fontMetrics().horizontalAdvance(QString(18, QLatin1Char('n')));
   for (const int c : {RunListModel::Name, RunListModel::Model})
     header->resizeSection(c, std::min(header->sectionSize(c), cap));
   int wanted = 2 * run_table_->frameWidth() + run_table_->verticalScrollBar()->sizeHint().width();

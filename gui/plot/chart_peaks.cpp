@@ -2,7 +2,8 @@
 // label, and each run's peak — a marker, a drop line to the band and a label placed where
 // it covers no other label, marker or the SRAM label (first the full text at the positions
 // around the marker, then further up or down with a leader line, then the figure alone;
-// a label with no free place is left out: the peak stays in the legend and the tooltip).
+// a label with no free place is left out: the peak stays in the legend and the tooltip;
+// the same peak at about the same point as a labelled one shares its label).
 #include <QFontMetricsF>
 #include <QPainter>
 #include <algorithm>
@@ -106,11 +107,19 @@ std::vector<PeakLabel> ChartRenderer::peak_labels(const ChartLayout& l) const {
            std::none_of(placed.begin(), placed.end(),
                         [&](const PeakLabel& p) { return hits(p.rect); });
   };
+  std::vector<std::pair<QPointF, QString>> labelled;  // markers with a label, by full text
   for (const auto& m : markers) {
     const auto& peak = *runs_[static_cast<size_t>(m.run)].peak;
     const QString figure = qs(format_bytes(static_cast<double>(peak.bytes)));
     QString full = QStringLiteral("peak %1").arg(figure);
     if (!peak.where.empty()) full += QStringLiteral(" · %1").arg(qs(peak.where));
+    // The same peak (same figure and place) at about the same point as one already
+    // labelled: that label stands for both.
+    const bool merged = std::any_of(labelled.begin(), labelled.end(), [&](const auto& o) {
+      return o.second == full && std::abs(o.first.x() - m.at.x()) <= 3 * r &&
+             std::abs(o.first.y() - m.at.y()) <= 3 * r;
+    });
+    if (merged) continue;
     std::optional<PeakLabel> found;
     for (const QString& text : {full, figure}) {
       const double w = fm.horizontalAdvance(text) + fm.height() * 0.8;
@@ -132,7 +141,10 @@ std::vector<PeakLabel> ChartRenderer::peak_labels(const ChartLayout& l) const {
       }
       if (found) break;
     }
-    if (found) placed.push_back(*found);
+    if (found) {
+      placed.push_back(*found);
+      labelled.emplace_back(m.at, full);
+    }
   }
   return placed;
 }

@@ -139,6 +139,12 @@ class TestPlotManyRuns : public QObject {
         QCOMPARE(runs.size(), labels.size());  // at most one label per run
       }
     }
+    // Two runs with the same peak at the same point share one label.
+    ChartRun twin = sweep_run(0);
+    twin.name = "twin";
+    ChartRenderer twins;
+    twins.set_runs({sweep_run(0), twin});
+    QCOMPARE(twins.peak_labels(twins.layout(QRectF(0, 0, 1100, 480))).size(), size_t{1});
     // A lone peak keeps its full label: figure and place.
     ChartRenderer one;
     one.set_runs(sweep(1));
