@@ -7,6 +7,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "comparison_summary_model.hpp"
 #include "layer_delta_model.hpp"
@@ -15,6 +16,10 @@ namespace mcuprof::gui {
 
 ComparisonPanel::ComparisonPanel(QWidget* parent) : QWidget(parent) {
   title_ = new QLabel(this);
+  // Long run names wrap instead of widening the panel past the window (which pushed the
+  // per-layer table's right part out of reach).
+  title_->setWordWrap(true);
+  title_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   summary_ = new ComparisonSummaryModel(this);
   layers_ = new LayerDeltaModel(this);
   sorted_layers_ = new QSortFilterProxyModel(this);
@@ -34,17 +39,21 @@ ComparisonPanel::ComparisonPanel(QWidget* parent) : QWidget(parent) {
   layer_view_->verticalHeader()->hide();
   layer_view_->verticalHeader()->setDefaultSectionSize(layer_view_->fontMetrics().height() + 6);
   layer_view_->horizontalHeader()->setStretchLastSection(true);
+  layer_view_->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+  layer_view_->setTextElideMode(Qt::ElideMiddle);
+  layer_view_->setObjectName(QStringLiteral("layerDeltas"));  // for tests
 
-  auto* split = new QSplitter(Qt::Horizontal, this);
-  split->addWidget(summary_view_);
-  split->addWidget(layer_view_);
-  split->setStretchFactor(0, 1);
-  split->setStretchFactor(1, 1);
-  split->setSizes({620, 500});  // the headline table needs its five columns
+  split_ = new QSplitter(Qt::Horizontal, this);
+  split_->addWidget(summary_view_);
+  split_->addWidget(layer_view_);
+  split_->setStretchFactor(0, 0);
+  split_->setStretchFactor(1, 1);
+  split_->setSizes({620, 500});
+  split_->setChildrenCollapsible(false);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
   layout->addWidget(title_);
-  layout->addWidget(split, 1);
+  layout->addWidget(split_, 1);
   set_comparison(std::nullopt);
 }
 
@@ -64,6 +73,14 @@ void ComparisonPanel::set_comparison(const std::optional<traces::RunComparison>&
                            run_title(comparison->b), QString::fromStdString(comparison->b.target)));
   summary_view_->resizeColumnsToContents();
   layer_view_->resizeColumnsToContents();
+  // The headline table as wide as its columns (at most 45 % of the panel); the per-layer
+  // table takes the rest; both scroll under their header.
+  int summary_w = 2 * summary_view_->frameWidth() + 2;
+  for (int c = 0; c < summary_->columnCount(); ++c)
+    summary_w += summary_view_->horizontalHeader()->sectionSize(c);
+  const int total = split_->width() > 200 ? split_->width() : 1100;
+  const int left = std::min(summary_w, total * 45 / 100);
+  split_->setSizes({left, total - left});
 }
 
 }  // namespace mcuprof::gui

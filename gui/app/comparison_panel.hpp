@@ -10,6 +10,7 @@
 
 class QLabel;
 class QSortFilterProxyModel;
+class QSplitter;
 class QTableView;
 
 namespace mcuprof::gui {
@@ -35,6 +36,7 @@ class ComparisonPanel final : public QWidget {
   QSortFilterProxyModel* sorted_layers_ = nullptr;
   QTableView* summary_view_ = nullptr;
   QTableView* layer_view_ = nullptr;
+  QSplitter* split_ = nullptr;
   bool has_ = false;
 };
 

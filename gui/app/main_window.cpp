@@ -16,6 +16,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSaveFile>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -46,6 +47,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   run_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   run_table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   run_table_->horizontalHeader()->setStretchLastSection(true);
+  run_table_->setTextElideMode(Qt::ElideMiddle);  // long names keep their ends
+  run_table_->setObjectName(QStringLiteral("runs"));
   run_table_->verticalHeader()->hide();
   run_table_->verticalHeader()->setDefaultSectionSize(run_table_->fontMetrics().height() + 6);
 
@@ -58,13 +61,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   right->addWidget(tables_);
   right->setStretchFactor(0, 1);
   right->setStretchFactor(1, 1);
-  right->setSizes({480, 340});
-  auto* main = new QSplitter(Qt::Horizontal, this);
-  main->addWidget(run_table_);
-  main->addWidget(right);
-  main->setStretchFactor(1, 3);
-  main->setSizes({260, 1140});
-  setCentralWidget(main);
+  right->setSizes({540, 320});
+  split_ = new QSplitter(Qt::Horizontal, this);
+  split_->addWidget(run_table_);
+  split_->addWidget(right);
+  split_->setStretchFactor(1, 3);
+  split_->setSizes({420, 980});
+  setCentralWidget(split_);
 
   auto* tools = addToolBar(tr("Chart"));
   tools->addWidget(new QLabel(tr(" x axis: "), tools));
@@ -200,7 +203,7 @@ void MainWindow::show_runs(const std::shared_ptr<const RunsSnapshot>& runs) {
     runs_->set_runs(runs->runs);
   }
   if (first_time) {
-    run_table_->resizeColumnsToContents();
+    fit_run_list();
     remember(path_);
   }
   setWindowTitle(tr("mcuprof — %1").arg(path_));
@@ -261,6 +264,21 @@ void MainWindow::select_runs(const QList<qlonglong>& ids) {
   load_selected_runs();
 }
 
+void MainWindow::fit_run_list() {
+  run_table_->resizeColumnsToContents();
+  auto* header = run_table_->horizontalHeader();
+  // Names and model files can be long: cap them (elided in the middle, whole in the
+  // tooltip) so that id .. peak fit side by side.
+  const int cap = run_table_->fontMetrics().horizontalAdvance(QString(18, QLatin1Char('n')));
+  for (const int c : {RunListModel::Name, RunListModel::Model})
+    header->resizeSection(c, std::min(header->sectionSize(c), cap));
+  int wanted = 2 * run_table_->frameWidth() + run_table_->verticalScrollBar()->sizeHint().width();
+  for (int c = 0; c < RunListModel::kKeyColumns; ++c) wanted += header->sectionSize(c);
+  const int total = std::max(split_->width(), width());
+  const int list = std::clamp(wanted, 260, total / 2);
+  split_->setSizes({list, std::max(1, total - list)});
+}
+
 void MainWindow::set_x_unit(int unit) {
   x_unit_->setCurrentIndex(std::clamp(unit, 0, 2));
 }
@@ -268,7 +286,8 @@ void MainWindow::set_x_unit(int unit) {
 void MainWindow::filter_tables(double axis_lo, double axis_hi) {
   if (chart_->renderer().runs().empty()) return;
   // The tables show the first run: its cycles under the rubber band.
-  tables_->set_range(chart_->renderer().cycle_range(0, axis_lo, axis_hi));
+  tables_->set_range(chart_->renderer().cycle_range(0, axis_lo, axis_hi),
+                     AxisRange{axis_lo, axis_hi, chart_->renderer().x_unit()});
 }
 
 void MainWindow::export_chart() {

@@ -22,6 +22,7 @@ class QFileSystemWatcher;
 class QMenu;
 class QProgressBar;
 class QSortFilterProxyModel;
+class QSplitter;
 class QTableView;
 
 namespace mcuprof::gui {
@@ -39,6 +40,7 @@ class MainWindow final : public QMainWindow {
   // Starts loading the runs of `path` (in the background); errors go to the status bar.
   void open_database(const QString& path);
   MemoryChartWidget* chart() const { return chart_; }
+  QTableView* run_table() const { return run_table_; }
   TableTabs* tables() const { return tables_; }
   // 0 cycles, 1 milliseconds, 2 progress (the toolbar follows).
   void set_x_unit(int unit);
@@ -69,12 +71,16 @@ class MainWindow final : public QMainWindow {
   void export_chart();
   void export_csv(const QString& what, const QString& csv);
   void new_run();
+  // Sizes the run list's columns to their contents and the list to show its key columns
+  // (id to peak) in full, within half the window.
+  void fit_run_list();
 
   QString path_;
   QString signature_;  // database_signature() when last read
   RunListModel* runs_ = nullptr;
   QSortFilterProxyModel* sorted_runs_ = nullptr;
   QTableView* run_table_ = nullptr;
+  QSplitter* split_ = nullptr;  // run list | chart and tables
   MemoryChartWidget* chart_ = nullptr;
   TableTabs* tables_ = nullptr;
   QComboBox* x_unit_ = nullptr;

@@ -5,7 +5,6 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QLocale>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
@@ -56,6 +55,9 @@ TableTabs::TableTabs(QWidget* parent) : QWidget(parent) {
 
   filter_bar_ = new QWidget(this);
   filter_text_ = new QLabel(filter_bar_);
+  filter_text_->setObjectName(QStringLiteral("filterText"));  // for tests
+  filter_text_->setWordWrap(true);
+  filter_text_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   auto* show_all = new QPushButton(tr("Show all"), filter_bar_);
   show_all->setToolTip(tr("Drop the time filter (Escape on the chart does the same)"));
   auto* bar = new QHBoxLayout(filter_bar_);
@@ -104,7 +106,9 @@ void TableTabs::show_selection(const SelectionSnapshot& selection) {
   update_filter_bar();
 }
 
-void TableTabs::set_range(std::optional<std::pair<uint64_t, uint64_t>> range) {
+void TableTabs::set_range(std::optional<std::pair<uint64_t, uint64_t>> range,
+                          std::optional<AxisRange> axis) {
+  axis_range_ = range ? axis : std::nullopt;
   layer_proxy_->set_range(range);
   patch_proxy_->set_range(range);
   update_filter_bar();
@@ -114,15 +118,9 @@ void TableTabs::update_filter_bar() {
   const auto& range = layer_proxy_->range();
   filter_bar_->setVisible(range.has_value());
   if (!range) return;
-  const QLocale locale;
-  QString text = tr("Spans overlapping cycles %1 – %2: %3 of %4 layers")
-                     .arg(locale.toString(static_cast<qulonglong>(range->first)),
-                          locale.toString(static_cast<qulonglong>(range->second)))
-                     .arg(layer_proxy_->rowCount())
-                     .arg(layers_->rowCount());
-  if (patches_->rowCount() > 0)
-    text += tr(", %1 of %2 patches").arg(patch_proxy_->rowCount()).arg(patches_->rowCount());
-  filter_text_->setText(text);
+  filter_text_->setText(filter_bar_text(axis_range_, *range,
+                                        {layer_proxy_->rowCount(), layers_->rowCount(),
+                                         patch_proxy_->rowCount(), patches_->rowCount()}));
 }
 
 void TableTabs::highlight_from(QTableView* view, SpanRangeProxy* proxy) {

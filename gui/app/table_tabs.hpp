@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 
+#include "filter_text.hpp"
 #include "span_intervals.hpp"
 #include "trace_loading.hpp"
 
@@ -33,8 +34,10 @@ class TableTabs final : public QWidget {
   // Fills the tables from a loaded selection (clears any time filter).
   void show_selection(const SelectionSnapshot& selection);
   // Filters the layer and patch tables to spans overlapping [lo, hi) cycles; nullopt
-  // shows every row.
-  void set_range(std::optional<std::pair<uint64_t, uint64_t>> range);
+  // shows every row. `axis` is the range as selected on the chart, for the bar's text
+  // (in the chart's unit).
+  void set_range(std::optional<std::pair<uint64_t, uint64_t>> range,
+                 std::optional<AxisRange> axis = std::nullopt);
   // Selects the layer with this index in the layer table (a click on the chart's band).
   void select_layer(int64_t layer_index);
   void show_tab(Tab tab);
@@ -65,6 +68,7 @@ class TableTabs final : public QWidget {
   QTabWidget* tabs_ = nullptr;
   QWidget* filter_bar_ = nullptr;
   QLabel* filter_text_ = nullptr;
+  std::optional<AxisRange> axis_range_;
 };
 
 }  // namespace mcuprof::gui

@@ -1,6 +1,8 @@
 // Headline comparison table model (see comparison_summary_model.hpp).
 #include "comparison_summary_model.hpp"
 
+#include "run_labels.hpp"
+
 #include <QLocale>
 #include <cmath>
 
@@ -37,9 +39,11 @@ QString format_delta(HeadlineFigure::Unit unit, double d) {
 }  // namespace
 
 QString run_title(const traces::RunRecord& run) {
-  return run.schedule.empty()
-             ? QStringLiteral("run %1").arg(run.id)
-             : QStringLiteral("run %1 (%2)").arg(run.id).arg(QString::fromStdString(run.schedule));
+  QString title =
+      QStringLiteral("#%1 %2").arg(run.id).arg(QString::fromStdString(plot::run_display_name(run)));
+  if (!run.schedule.empty())
+    title += QStringLiteral(" (%1)").arg(QString::fromStdString(run.schedule));
+  return title;
 }
 
 ComparisonSummaryModel::ComparisonSummaryModel(QObject* parent) : QAbstractTableModel(parent) {}

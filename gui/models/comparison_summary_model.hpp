@@ -37,7 +37,8 @@ class ComparisonSummaryModel final : public QAbstractTableModel {
   QString name_b_;
 };
 
-// "run 3 (patch-4x4)": a run's short name for column titles.
+// "#3 vww.tflite (patch-4x4)": a run's id, name (run_display_name) and schedule, for
+// column and panel titles.
 QString run_title(const traces::RunRecord& run);
 
 }  // namespace mcuprof::gui

@@ -4,6 +4,9 @@
 #include <QFileInfo>
 #include <QLocale>
 
+#include "axis_mapping.hpp"
+#include "run_labels.hpp"
+
 namespace mcuprof::gui {
 
 RunListModel::RunListModel(QObject* parent) : RowTableModel(ColumnCount, parent) {}
@@ -19,8 +22,18 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
     switch (index.column()) {
       case Id:
         return QVariant::fromValue<qlonglong>(run->id);
+      case Name:
+        return QString::fromStdString(plot::run_display_name(*run));
+      case Model:
+        return QFileInfo(QString::fromStdString(run->model_path)).fileName();
+      case Schedule:
+        return QString::fromStdString(run->schedule);
       case Target:
         return QString::fromStdString(run->target);
+      case PeakSram:
+        return run->peak_sram_bytes == 0 ? QString()
+                                         : QString::fromStdString(plot::format_bytes(
+                                               static_cast<double>(run->peak_sram_bytes)));
       case Firmware:
         return QFileInfo(QString::fromStdString(run->firmware_path)).fileName();
       case Status:
@@ -32,7 +45,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
       case Cycles:
         return locale.toString(static_cast<qulonglong>(run->total_cycles));
       case LatencyMs:
-        return QString::number(latency_ms, 'f', 3);
+        return QString::number(latency_ms, 'f', 3) + QStringLiteral(" ms");
       case Instructions:
         return locale.toString(static_cast<qulonglong>(run->instructions));
       case StartedAt:
@@ -49,6 +62,8 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
         return QVariant::fromValue<qulonglong>(run->total_cycles);
       case LatencyMs:
         return latency_ms;
+      case PeakSram:
+        return QVariant::fromValue<qulonglong>(run->peak_sram_bytes);
       case Instructions:
         return QVariant::fromValue<qulonglong>(run->instructions);
       default:
@@ -60,6 +75,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
       case Id:
       case Cycles:
       case LatencyMs:
+      case PeakSram:
       case Instructions:
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
       default:
@@ -67,7 +83,9 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
     }
   }
   if (role == Qt::ToolTipRole) {
-    return QString::fromStdString(run->firmware_path + "\nsha256 " + run->firmware_sha256 + "\n" +
+    return QString::fromStdString(plot::run_display_name(*run) + "\n" +
+                                  (run->model_path.empty() ? "" : run->model_path + "\n") +
+                                  run->firmware_path + "\nsha256 " + run->firmware_sha256 + "\n" +
                                   run->cycle_model +
                                   (run->detail.empty() ? "" : "\n" + run->detail));
   }
@@ -79,8 +97,16 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
   switch (section) {
     case Id:
       return tr("Run");
+    case Name:
+      return tr("Name");
+    case Model:
+      return tr("Model");
+    case Schedule:
+      return tr("Schedule");
     case Target:
-      return tr("Target");
+      return tr("Board");
+    case PeakSram:
+      return tr("Peak");
     case Firmware:
       return tr("Firmware");
     case Status:
@@ -88,7 +114,7 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
     case Cycles:
       return tr("Cycles");
     case LatencyMs:
-      return tr("Latency (ms)");
+      return tr("Latency");
     case Instructions:
       return tr("Instructions");
     case StartedAt:

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "mcuprof/targets/target.hpp"
+#include "run_labels.hpp"
 #include "trace_charts.hpp"
 
 namespace mcuprof::gui {
@@ -31,13 +32,17 @@ SelectionSnapshot load_selection(const QString& path, std::vector<int64_t> ids) 
     const auto store =
         traces::TraceStore::open(path.toStdString(), traces::TraceStore::Mode::ReadOnly);
     out.ids.clear();  // the runs still in the database
+    std::vector<traces::RunRecord> runs;
     for (int64_t id : ids) {
-      if (const auto run = store.run(id)) {
+      if (auto run = store.run(id)) {
         out.ids.push_back(id);
-        out.charts.push_back(
-            plot::chart_run_from_trace(store, *run, targets::catalogue_sram_bytes(run->target)));
+        runs.push_back(std::move(*run));
       }
     }
+    const std::vector<std::string> labels = plot::distinct_run_labels(runs);
+    for (size_t i = 0; i < runs.size(); ++i)
+      out.charts.push_back(plot::chart_run_from_trace(
+          store, runs[i], targets::catalogue_sram_bytes(runs[i].target), labels[i]));
     if (out.ids.empty()) return out;
     ids = out.ids;
     out.table_run = ids.front();

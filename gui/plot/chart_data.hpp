@@ -60,6 +60,7 @@ struct ChartRun {
   uint64_t clock_hz = 0;          // for the milliseconds axis; 0 = unknown
   uint64_t end_cycle = 0;         // run length; 0 = derive from the data
   uint64_t sram_limit_bytes = 0;  // target SRAM size; 0 = not drawn
+  std::string board;              // names the SRAM line when runs have different limits
   StepSeries static_bytes;
   StepSeries arena;
   StepSeries stack;

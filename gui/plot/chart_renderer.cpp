@@ -1,4 +1,7 @@
-// The memory-over-time chart: layout, drawing, hit testing and offscreen output.
+// The memory-over-time chart: runs and their stacked levels, the x view, grid and axes,
+// curves, overlays, hit testing, tooltips and offscreen output. The layout, legend, band
+// and peak labels live in chart_layout.cpp, chart_legend.cpp, chart_band.cpp and
+// chart_peaks.cpp; the curve geometry in chart_envelopes.cpp.
 #include "chart_renderer.hpp"
 
 #include <QFileInfo>
@@ -10,122 +13,10 @@
 #include <cmath>
 #include <set>
 
+#include "chart_envelopes.hpp"
 #include "decimation.hpp"
 
 namespace mcuprof::plot {
-
-namespace {
-
-QString qs(const std::string& s) {
-  return QString::fromStdString(s);
-}
-
-// Column edges in a run's cycles for `columns` equal columns over the axis range [lo, hi].
-std::vector<double> column_edges(const Timebase& tb, XUnit unit, double lo, double hi,
-                                 int columns) {
-  std::vector<double> edges(static_cast<size_t>(columns) + 1);
-  for (int k = 0; k <= columns; ++k) {
-    const double axis = lo + (hi - lo) * k / columns;
-    edges[static_cast<size_t>(k)] = std::max(0.0, tb.to_cycle(axis, unit));
-  }
-  return edges;
-}
-
-// Calls fn(first, last) for each run of consecutive columns that have data.
-template <typename Fn>
-void for_each_segment(const std::vector<ColumnEnvelope>& env, Fn fn) {
-  size_t c = 0;
-  while (c < env.size()) {
-    while (c < env.size() && !env[c].has_data) ++c;
-    const size_t first = c;
-    while (c < env.size() && env[c].has_data) ++c;
-    if (c > first) fn(first, c);
-  }
-}
-
-// Columns geometry: column k spans [x0 + k*w, x0 + (k+1)*w).
-struct Columns {
-  double x0 = 0;
-  double w = 1;
-  int count = 0;
-  double left(size_t k) const { return x0 + static_cast<double>(k) * w; }
-  double mid(size_t k) const { return left(k) + w / 2; }
-};
-
-// The min/max polyline of an envelope: per column a horizontal entry at `first`, a vertical
-// stroke over [min, max] at the column's middle, and a horizontal exit at `last`.
-std::vector<QPolygonF> envelope_polylines(const std::vector<ColumnEnvelope>& env,
-                                          const Columns& cols, const LinearMap& y) {
-  std::vector<QPolygonF> lines;
-  for_each_segment(env, [&](size_t first, size_t last) {
-    QPolygonF poly;
-    poly.reserve(static_cast<qsizetype>((last - first) * 6));
-    for (size_t k = first; k < last; ++k) {
-      const auto& e = env[k];
-      const double yf = y.to_pixel(static_cast<double>(e.first));
-      const double yl = y.to_pixel(static_cast<double>(e.last));
-      poly << QPointF(cols.left(k), yf) << QPointF(cols.mid(k), yf);
-      if (e.min != e.max) {
-        poly << QPointF(cols.mid(k), y.to_pixel(static_cast<double>(e.max)))
-             << QPointF(cols.mid(k), y.to_pixel(static_cast<double>(e.min)));
-      }
-      poly << QPointF(cols.mid(k), yl) << QPointF(cols.left(k + 1), yl);
-    }
-    lines.push_back(std::move(poly));
-  });
-  return lines;
-}
-
-// The filled area between two envelopes' maxima (lower may be empty = baseline 0).
-std::vector<QPolygonF> band_polygons(const std::vector<ColumnEnvelope>& upper,
-                                     const std::vector<ColumnEnvelope>* lower, const Columns& cols,
-                                     const LinearMap& y) {
-  std::vector<QPolygonF> polys;
-  for_each_segment(upper, [&](size_t first, size_t last) {
-    QPolygonF poly;
-    for (size_t k = first; k < last; ++k) {
-      const double top = y.to_pixel(static_cast<double>(upper[k].max));
-      poly << QPointF(cols.left(k), top) << QPointF(cols.left(k + 1), top);
-    }
-    for (size_t k = last; k-- > first;) {
-      const bool has = lower && (*lower)[k].has_data;
-      const double bottom = y.to_pixel(has ? static_cast<double>((*lower)[k].max) : 0.0);
-      poly << QPointF(cols.left(k + 1), bottom) << QPointF(cols.left(k), bottom);
-    }
-    polys.push_back(std::move(poly));
-  });
-  return polys;
-}
-
-// A curve `width` pixels thick as filled outlines, one per run of columns with data: each
-// column covers [max - width/2, min + width/2], so steps and min/max strokes are one column
-// wide and flat parts `width` thick. Filling this is far cheaper than stroking a polyline
-// that turns back on itself in every column, and it is one <polygon> in SVG.
-std::vector<QPolygonF> envelope_outlines(const std::vector<ColumnEnvelope>& env,
-                                         const Columns& cols, const LinearMap& y, double width) {
-  std::vector<QPolygonF> polys;
-  const double half = width / 2;
-  for_each_segment(env, [&](size_t first, size_t last) {
-    QPolygonF poly;
-    poly.reserve(static_cast<qsizetype>((last - first) * 4));
-    for (size_t k = first; k < last; ++k) {
-      const double top = y.to_pixel(static_cast<double>(env[k].max)) - half;
-      poly << QPointF(cols.left(k), top) << QPointF(cols.left(k + 1), top);
-    }
-    for (size_t k = last; k-- > first;) {
-      const double bottom = y.to_pixel(static_cast<double>(env[k].min)) + half;
-      poly << QPointF(cols.left(k + 1), bottom) << QPointF(cols.left(k), bottom);
-    }
-    polys.push_back(std::move(poly));
-  });
-  return polys;
-}
-
-double snap(double v, double dpr) {
-  return std::round(v * dpr) / dpr;
-}
-
-}  // namespace
 
 void ChartRenderer::set_runs(std::vector<ChartRun> runs) {
   runs_ = std::move(runs);
@@ -211,47 +102,6 @@ QFont ChartRenderer::font() const {
   return f;
 }
 
-ChartLayout ChartRenderer::layout(const QRectF& bounds) const {
-  const QFontMetricsF fm(font());
-  const double pad = std::round(fm.height() * 0.6);
-  ChartLayout l;
-  l.bounds = bounds;
-  const bool header = options_.show_legend || !options_.title.empty();
-  const double header_h = header ? std::round(fm.height() * 2.0) : pad;
-  l.header = QRectF(bounds.left(), bounds.top(), bounds.width(), header_h);
-
-  double label_w = 0;
-  for (const auto& t : byte_ticks(y_max_, 8))
-    label_w = std::max(label_w, fm.horizontalAdvance(qs(t.label)));
-  double left = label_w + fm.height() + pad * 2;
-  const bool band = options_.show_band && !runs_.empty();
-  if (band) {
-    double name_w = 0;
-    for (const auto& r : runs_) name_w = std::max(name_w, fm.horizontalAdvance(qs(r.name)));
-    left =
-        std::max(left, std::min(name_w, fm.horizontalAdvance(QString(18, QChar('n')))) + pad * 2);
-  }
-  const double row_h = std::round(fm.height() * 1.05);
-  const double band_h = band ? static_cast<double>(runs_.size()) * (row_h + 3) + 3 : 0;
-  const double bottom =
-      band_h + std::round(fm.height() * 1.3) + std::round(fm.height() * 1.4) + pad / 2;
-  const double right = pad * 2;
-
-  const double plot_top = bounds.top() + header_h;
-  const double plot_h = std::max(10.0, bounds.height() - header_h - bottom);
-  l.plot =
-      QRectF(bounds.left() + left, plot_top, std::max(10.0, bounds.width() - left - right), plot_h);
-  l.plot = QRectF(QPointF(std::round(l.plot.left()), std::round(l.plot.top())),
-                  QPointF(std::round(l.plot.right()), std::round(l.plot.bottom())));
-  l.band = QRectF(l.plot.left(), l.plot.bottom(), l.plot.width(), band_h);
-  for (size_t i = 0; band && i < runs_.size(); ++i) {
-    l.band_rows.emplace_back(l.plot.left(),
-                             l.plot.bottom() + 3 + static_cast<double>(i) * (row_h + 3),
-                             l.plot.width(), row_h);
-  }
-  return l;
-}
-
 LinearMap ChartRenderer::x_map(const ChartLayout& l) const {
   const auto [lo, hi] = visible_range();
   return LinearMap(lo, hi, l.plot.left(), l.plot.right());
@@ -280,94 +130,6 @@ void ChartRenderer::render(QPainter& p, const QRectF& bounds) const {
   draw_peaks(p, l);
   draw_header(p, l);
   p.restore();
-}
-
-void ChartRenderer::draw_header(QPainter& p, const ChartLayout& l) const {
-  const QFontMetricsF fm(p.font());
-  const auto& col = options_.colours;
-  double x = l.plot.left();
-  const double cy = l.header.center().y();
-  if (!options_.title.empty()) {
-    QFont bold = p.font();
-    bold.setBold(true);
-    p.setFont(bold);
-    p.setPen(col.text);
-    const QString title = qs(options_.title);
-    p.drawText(QPointF(x, cy + fm.ascent() / 2 - 1), title);
-    x += QFontMetricsF(bold).horizontalAdvance(title) + fm.height() * 1.5;
-    p.setFont(font());
-  }
-  if (!options_.show_legend) return;
-  // Fit the legend to the width: drop the peak figures, then the component swatches, then
-  // elide the run names.
-  const double sw = fm.height() * 1.4;
-  const double gap = fm.height() * 1.2;
-  const double avail = l.bounds.right() - x - fm.height();
-  const bool stacked = options_.mode == ChartMode::Stacked && !runs_.empty();
-  const double components_w =
-      stacked ? fm.horizontalAdvance(QStringLiteral("static arena stack")) + fm.height() * 5 : 0;
-  const auto texts = [&](bool with_peak) {
-    std::vector<QString> out;
-    for (const auto& run : runs_) {
-      QString text = qs(run.name);
-      if (with_peak && run.peak)
-        text += QStringLiteral("  (peak %1)")
-                    .arg(qs(format_bytes(static_cast<double>(run.peak->bytes))));
-      out.push_back(text);
-    }
-    return out;
-  };
-  const auto width_of = [&](const std::vector<QString>& t) {
-    double w = 0;
-    for (const auto& s : t) w += sw + fm.height() * 0.4 + fm.horizontalAdvance(s) + gap;
-    return w;
-  };
-  std::vector<QString> labels = texts(true);
-  bool show_components = stacked;
-  if (width_of(labels) + components_w > avail) labels = texts(false);
-  if (width_of(labels) + components_w > avail) show_components = false;
-  const double per_run_max =
-      runs_.empty() ? 0
-                    : std::max(fm.height() * 3, avail / static_cast<double>(runs_.size()) - sw -
-                                                    gap - fm.height() * 0.4);
-  for (size_t i = 0; i < runs_.size(); ++i) {
-    const QColor c = run_colour(static_cast<int>(i));
-    p.setPen(QPen(c, 2.5, Qt::SolidLine, Qt::RoundCap));
-    p.drawLine(QPointF(x, cy), QPointF(x + sw, cy));
-    x += sw + fm.height() * 0.4;
-    const QString text = fm.elidedText(labels[i], Qt::ElideRight, per_run_max);
-    p.setPen(col.text);
-    p.drawText(QPointF(x, cy + fm.ascent() / 2 - 1), text);
-    x += fm.horizontalAdvance(text) + gap;
-  }
-  if (show_components) {
-    // The component shades, shown in the first run's colour.
-    const QColor base = run_colour(0);
-    const std::pair<Component, const char*> parts[] = {
-        {Component::Static, "static"}, {Component::Arena, "arena"}, {Component::Stack, "stack"}};
-    for (const auto& [component, name] : parts) {
-      const double s = fm.height() * 0.75;
-      p.setPen(Qt::NoPen);
-      p.setBrush(component_fill(base, component));
-      p.drawRect(QRectF(x, cy - s / 2, s, s));
-      x += s + fm.height() * 0.3;
-      p.setPen(col.muted_text);
-      p.drawText(QPointF(x, cy + fm.ascent() / 2 - 1), QString::fromLatin1(name));
-      x += fm.horizontalAdvance(QString::fromLatin1(name)) + fm.height() * 0.8;
-    }
-    p.setBrush(Qt::NoBrush);
-  }
-  const bool any_observed = std::any_of(runs_.begin(), runs_.end(),
-                                        [](const ChartRun& r) { return !r.observed.empty(); });
-  if (any_observed &&
-      x + sw + fm.horizontalAdvance(QStringLiteral("observed")) < l.bounds.right()) {
-    QPen pen(col.muted_text, 1.5, Qt::DotLine);
-    p.setPen(pen);
-    p.drawLine(QPointF(x, cy), QPointF(x + sw, cy));
-    x += sw + fm.height() * 0.3;
-    p.setPen(col.muted_text);
-    p.drawText(QPointF(x, cy + fm.ascent() / 2 - 1), QStringLiteral("observed"));
-  }
 }
 
 void ChartRenderer::draw_grid_and_axes(QPainter& p, const ChartLayout& l) const {
@@ -474,10 +236,7 @@ void ChartRenderer::draw_curves(QPainter& p, const ChartLayout& l) const {
       for (size_t k = 0; k < 3; ++k) {
         auto env = decimate(k == 2 ? stack_top(i) : levels_[i][k]);
         p.setPen(Qt::NoPen);
-        QColor fill = component_fill(colour, comps[k]);
-        if (runs_.size() > 1)
-          fill.setAlphaF(fill.alphaF() * 0.6f);  // overlapping runs stay readable
-        p.setBrush(fill);
+        p.setBrush(component_fill(colour, comps[k], static_cast<int>(runs_.size())));
         for (const auto& poly : band_polygons(env, k == 0 ? nullptr : &below, cols, ym))
           p.drawPolygon(poly);
         below = std::move(env);
@@ -517,170 +276,6 @@ void ChartRenderer::draw_curves(QPainter& p, const ChartLayout& l) const {
   }
 }
 
-void ChartRenderer::draw_sram_limits(QPainter& p, const ChartLayout& l) const {
-  const QFontMetricsF fm(p.font());
-  const double dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
-  const LinearMap ym = y_map(l);
-  std::set<uint64_t> limits;
-  for (const auto& r : runs_) {
-    if (r.sram_limit_bytes > 0) limits.insert(r.sram_limit_bytes);
-  }
-  for (const uint64_t limit : limits) {
-    // 2 px thick on whole device pixels so the line is crisp (and findable in tests).
-    const double y = snap(ym.to_pixel(static_cast<double>(limit)), dpr);
-    p.setPen(QPen(options_.colours.sram_limit, 2.0, Qt::DashLine, Qt::FlatCap));
-    p.drawLine(QPointF(l.plot.left(), y), QPointF(l.plot.right(), y));
-    QString label = QStringLiteral("SRAM %1").arg(qs(format_bytes(static_cast<double>(limit))));
-    if (limits.size() > 1) {
-      for (const auto& r : runs_) {
-        if (r.sram_limit_bytes == limit) {
-          label += QStringLiteral(" (%1)").arg(qs(r.name));
-          break;
-        }
-      }
-    }
-    const double w = fm.horizontalAdvance(label);
-    const QRectF box(l.plot.right() - w - fm.height() * 0.9, y - fm.height() - 3,
-                     w + fm.height() * 0.6, fm.height());
-    QColor bg = options_.colours.plot_background;
-    bg.setAlphaF(0.85f);
-    p.fillRect(box, bg);
-    p.setPen(options_.colours.sram_limit);
-    p.drawText(box, Qt::AlignCenter, label);
-  }
-}
-
-void ChartRenderer::draw_peaks(QPainter& p, const ChartLayout& l) const {
-  const QFontMetricsF fm(p.font());
-  const LinearMap xm = x_map(l), ym = y_map(l);
-  if (!options_.show_peaks) return;
-  std::vector<QRectF> placed;
-  for (size_t i = 0; i < runs_.size(); ++i) {
-    const auto& run = runs_[i];
-    if (!run.peak) continue;
-    const double x =
-        xm.to_pixel(timebase(static_cast<int>(i))
-                        .to_axis(static_cast<double>(run.peak->cycle), options_.x_unit));
-    const double y = ym.to_pixel(static_cast<double>(run.peak->bytes));
-    if (x < l.plot.left() - 0.5 || x > l.plot.right() + 0.5) continue;
-    const QColor colour = run_colour(static_cast<int>(i));
-
-    // A faint drop line to the axis so the peak's time reads off the band.
-    QColor drop = colour;
-    drop.setAlphaF(0.45f);
-    p.setPen(QPen(drop, 1, Qt::DotLine));
-    p.drawLine(QPointF(x, y), QPointF(x, l.band.bottom()));
-
-    const double r = fm.height() * 0.36;
-    p.setPen(QPen(Qt::white, 1.5));
-    p.setBrush(peak_marker_colour(colour));
-    p.drawEllipse(QPointF(x, y), r, r);
-    p.setBrush(Qt::NoBrush);
-
-    QString label =
-        QStringLiteral("peak %1").arg(qs(format_bytes(static_cast<double>(run.peak->bytes))));
-    if (!run.peak->where.empty()) label += QStringLiteral(" · %1").arg(qs(run.peak->where));
-    const double w = fm.horizontalAdvance(label) + fm.height() * 0.8;
-    const double h = fm.height() * 1.3;
-    QRectF box(x + r + 4, y - h - 2, w, h);
-    if (box.right() > l.plot.right()) box.moveRight(x - r - 4);
-    if (box.left() < l.plot.left()) box.moveLeft(l.plot.left() + 2);
-    if (box.top() < l.plot.top()) box.moveTop(y + r + 2);
-    for (int tries = 0; tries < 8; ++tries) {
-      const bool hit = std::any_of(placed.begin(), placed.end(),
-                                   [&](const QRectF& o) { return o.intersects(box); });
-      if (!hit) break;
-      box.translate(0, h + 2);
-    }
-    placed.push_back(box);
-    QColor bg = Qt::white;
-    bg.setAlphaF(0.9f);
-    p.setPen(QPen(colour, 1));
-    p.setBrush(bg);
-    p.drawRoundedRect(box, 3, 3);
-    p.setBrush(Qt::NoBrush);
-    p.setPen(options_.colours.text);
-    p.drawText(box, Qt::AlignCenter, label);
-  }
-}
-
-void ChartRenderer::draw_band(QPainter& p, const ChartLayout& l) const {
-  if (l.band_rows.empty()) return;
-  const QFontMetricsF fm(p.font());
-  const double dpr = p.device() ? p.device()->devicePixelRatioF() : 1.0;
-  const double min_w = 1.0 / dpr;
-  const LinearMap xm = x_map(l);
-  for (size_t i = 0; i < runs_.size() && i < l.band_rows.size(); ++i) {
-    const auto& run = runs_[i];
-    const QRectF row = l.band_rows[i];
-    const Timebase tb = timebase(static_cast<int>(i));
-    const auto to_x = [&](uint64_t cycle) {
-      return xm.to_pixel(tb.to_axis(static_cast<double>(cycle), options_.x_unit));
-    };
-    // Run name in the left margin, in the run's colour.
-    p.setPen(run_colour(static_cast<int>(i)));
-    const QString name =
-        fm.elidedText(qs(run.name), Qt::ElideRight, l.plot.left() - l.bounds.left() - fm.height());
-    p.drawText(QPointF(l.plot.left() - fm.horizontalAdvance(name) - fm.height() * 0.4,
-                       row.center().y() + fm.ascent() / 2 - 1),
-               name);
-
-    p.save();
-    p.setClipRect(row);
-    p.fillRect(row, QColor(0xf1, 0xf2, 0xf4));
-    p.setRenderHint(QPainter::Antialiasing, false);
-    for (const auto& layer : run.layers) {
-      const double x0 = to_x(layer.begin), x1 = to_x(layer.end);
-      if (x1 < row.left() || x0 > row.right()) continue;
-      const QRectF r(x0, row.top(), std::max(x1 - x0, min_w), row.height());
-      p.fillRect(r, op_colour(layer.op));
-      if (x1 - x0 > 4) {
-        p.setPen(QPen(QColor(255, 255, 255, 200), 1));
-        p.drawLine(QPointF(x1, row.top()), QPointF(x1, row.bottom()));
-      }
-      // The layer's name when it fits.
-      const QString label = qs(layer.name);
-      if (x1 - x0 > fm.horizontalAdvance(label) + 6) {
-        p.setPen(options_.colours.text);
-        p.drawText(QRectF(x0, row.top(), x1 - x0, row.height()), Qt::AlignCenter, label);
-      }
-    }
-    // Patches: diagonal stripes, alternating direction so neighbours stay apart.
-    p.setRenderHint(QPainter::Antialiasing, true);
-    for (size_t k = 0; k < run.patches.size(); ++k) {
-      const auto& patch = run.patches[k];
-      const double x0 = to_x(patch.begin), x1 = to_x(patch.end);
-      if (x1 < row.left() || x0 > row.right()) continue;
-      const QRectF r(x0, row.top(), std::max(x1 - x0, min_w), row.height());
-      p.save();
-      p.setClipRect(r.intersected(row));
-      p.setPen(QPen(QColor(40, 40, 60, 90), 1));
-      const double step = 5;
-      const bool down = k % 2 == 0;
-      // Only the visible part (a zoomed-in patch can be far wider than the row).
-      const double from = std::max(r.left(), row.left()) - row.height();
-      const double to = std::min(r.right(), row.right()) + step;
-      for (double s = from - std::fmod(from - r.left(), step); s < to; s += step) {
-        if (down)
-          p.drawLine(QPointF(s, row.bottom()), QPointF(s + row.height(), row.top()));
-        else
-          p.drawLine(QPointF(s, row.top()), QPointF(s + row.height(), row.bottom()));
-      }
-      p.restore();
-      p.setPen(QPen(QColor(40, 40, 60, 160), 1));
-      p.drawLine(QPointF(x0, row.top()), QPointF(x0, row.bottom()));
-    }
-    // The highlighted span, outlined in its run's row.
-    if (highlight_ && highlight_->run == static_cast<int>(i)) {
-      const double x0 = to_x(highlight_->begin), x1 = to_x(highlight_->end);
-      p.setPen(QPen(options_.colours.highlight.darker(130), 2));
-      p.setBrush(Qt::NoBrush);
-      p.drawRect(QRectF(x0, row.top() + 1, std::max(x1 - x0, 2.0), row.height() - 2));
-    }
-    p.restore();
-  }
-}
-
 void ChartRenderer::draw_overlays(QPainter& p, const ChartLayout& l) const {
   const LinearMap xm = x_map(l);
   if (highlight_ && highlight_->run >= 0 && static_cast<size_t>(highlight_->run) < runs_.size()) {
@@ -716,6 +311,14 @@ void ChartRenderer::draw_overlays(QPainter& p, const ChartLayout& l) const {
 HitInfo ChartRenderer::hit_test(const QRectF& bounds, const QPointF& pos) const {
   HitInfo hit;
   const ChartLayout l = layout(bounds);
+  for (const auto& e : l.legend) {
+    if (e.rect.contains(pos)) {
+      hit.area = HitInfo::Area::Legend;
+      hit.legend_run = e.run;
+      hit.legend_hidden = l.legend_hidden;
+      return hit;
+    }
+  }
   if (pos.x() < l.plot.left() || pos.x() > l.plot.right()) return hit;
   if (pos.y() >= l.plot.top() && pos.y() <= l.plot.bottom()) {
     hit.area = HitInfo::Area::Plot;
@@ -754,6 +357,7 @@ HitInfo ChartRenderer::hit_test(const QRectF& bounds, const QPointF& pos) const 
 
 QString ChartRenderer::tooltip_text(const HitInfo& hit) const {
   if (hit.area == HitInfo::Area::None) return {};
+  if (hit.area == HitInfo::Area::Legend) return legend_tooltip(hit);
   QStringList lines;
   lines << qs(format_axis_value(hit.axis_value, options_.x_unit));
   for (const auto& rh : hit.runs) {
@@ -776,6 +380,13 @@ QString ChartRenderer::tooltip_text(const HitInfo& hit) const {
         parts << QStringLiteral("%1 %2").arg(QString::fromLatin1(name),
                                              qs(format_bytes(static_cast<double>(**v))));
     }
+    // With many runs one line each: the total and the layer only.
+    const bool compact = hit.area == HitInfo::Area::Plot && hit.runs.size() > 8;
+    if (compact) {
+      if (rh.layer) line += QStringLiteral(" · %1").arg(qs(rh.layer->name));
+      lines << line;
+      continue;
+    }
     if (!parts.isEmpty()) line += QStringLiteral(" (%1)").arg(parts.join(QStringLiteral(", ")));
     if (rh.observed)
       line +=
@@ -791,6 +402,27 @@ QString ChartRenderer::tooltip_text(const HitInfo& hit) const {
     }
     if (rh.patch) lines << QStringLiteral("  patch (%1,%2)").arg(rh.patch->row).arg(rh.patch->col);
   }
+  return lines.join(QLatin1Char('\n'));
+}
+
+QString ChartRenderer::legend_tooltip(const HitInfo& hit) const {
+  // A run: its name and peak; "+N more": the runs the legend had no room for.
+  const auto line = [&](size_t i) {
+    QString text = qs(runs_[i].name);
+    if (runs_[i].peak) {
+      text += QStringLiteral(": peak %1")
+                  .arg(qs(format_bytes(static_cast<double>(runs_[i].peak->bytes))));
+      if (!runs_[i].peak->where.empty()) text += QStringLiteral(" · ") + qs(runs_[i].peak->where);
+    }
+    return text;
+  };
+  const int run = hit.legend_run;
+  if (run >= 0 && static_cast<size_t>(run) < runs_.size()) return line(static_cast<size_t>(run));
+  // "+N more" stands for the last N runs (the legend shows the runs in order).
+  QStringList lines;
+  const size_t first =
+      runs_.size() - std::min(runs_.size(), static_cast<size_t>(hit.legend_hidden));
+  for (size_t i = first; i < runs_.size(); ++i) lines << line(i);
   return lines.join(QLatin1Char('\n'));
 }
 

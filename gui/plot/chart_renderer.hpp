@@ -6,6 +6,7 @@
 #pragma once
 
 #include <QFont>
+#include <QFontMetricsF>
 #include <QRectF>
 #include <QSize>
 #include <QString>
@@ -39,13 +40,38 @@ struct ChartOptions {
   ChartColours colours;
 };
 
-// Where things go inside the bounds the chart was given.
+// One entry of the legend: a run's colour and name (with its peak when there is room).
+struct LegendEntry {
+  int run = -1;  // -1: the "+N more" entry (the hidden runs are in its tooltip)
+  QRectF rect;   // the whole entry (swatch and text)
+  QString text;  // as drawn: the full name, or elided in the middle when wider than the chart
+};
+
+// Where things go inside the bounds the chart was given. With many runs the legend and
+// the band get at most a share of the height (see chart_layout.cpp) so the curves keep
+// most of it: the legend wraps and ends with "+N more", band rows get thinner and only
+// the first runs get one.
 struct ChartLayout {
   QRectF bounds;
   QRectF header;                  // title and legend
   QRectF plot;                    // the curves
   QRectF band;                    // all band rows
-  std::vector<QRectF> band_rows;  // one per run
+  std::vector<QRectF> band_rows;  // band_rows[i] is run i's row (the first runs only)
+  int band_hidden = 0;            // runs after those with no band row
+  bool band_labels = true;        // rows tall enough for text (run and layer names)
+  QRectF title;                   // the title's box (empty without a title)
+  std::vector<LegendEntry> legend;
+  QRectF components;          // the static/arena/stack key (empty when left out)
+  bool legend_peaks = false;  // legend texts carry the peak figures
+  int legend_hidden = 0;      // runs in the "+N more" entry
+};
+
+// A peak label as placed: never over another label, a peak marker, the SRAM label or the
+// band; a label that finds no free place is left out (its peak stays in the tooltip).
+struct PeakLabel {
+  int run = 0;
+  QRectF rect;
+  QString text;
 };
 
 // A span to highlight (the GUI's table selection), in one run's cycles.
@@ -67,8 +93,10 @@ struct RunHit {
 };
 
 struct HitInfo {
-  enum class Area { None, Plot, Band };
+  enum class Area { None, Plot, Band, Legend };
   Area area = Area::None;
+  int legend_run = -2;    // Legend: the entry's run, -1 for "+N more"
+  int legend_hidden = 0;  // Legend: how many runs "+N more" stands for (the last ones)
   double axis_value = 0;  // x in the current unit
   double bytes = 0;       // y at the cursor (plot area only)
   int band_run = -1;      // the band row under the cursor
@@ -113,6 +141,9 @@ class ChartRenderer {
   // The cycle range of `run` covered by an axis range (for filtering tables by selection).
   std::pair<uint64_t, uint64_t> cycle_range(int run, double axis_lo, double axis_hi) const;
 
+  // The peak labels as render() places them (for tests and hit testing).
+  std::vector<PeakLabel> peak_labels(const ChartLayout& layout) const;
+
   // Draws the whole chart into `bounds` of the painter's device.
   void render(QPainter& painter, const QRectF& bounds) const;
   HitInfo hit_test(const QRectF& bounds, const QPointF& pos) const;
@@ -137,6 +168,17 @@ class ChartRenderer {
   void draw_sram_limits(QPainter& p, const ChartLayout& l) const;
   void draw_peaks(QPainter& p, const ChartLayout& l) const;
   void draw_band(QPainter& p, const ChartLayout& l) const;
+  // Fills the legend of `l` (entries from x = `left`) in at most `max_height`; returns the
+  // header's height.
+  double layout_legend(ChartLayout& l, double left, double max_height) const;
+  QString peak_suffix(size_t run, bool with_peak) const;  // "  (peak 60.9 KiB)" or empty
+  QString legend_tooltip(const HitInfo& hit) const;
+  struct SramLabel {
+    uint64_t limit = 0;
+    QString text;
+    QRectF box;
+  };
+  std::vector<SramLabel> sram_labels(const ChartLayout& l) const;
   void draw_overlays(QPainter& p, const ChartLayout& l) const;
 
   std::vector<ChartRun> runs_;

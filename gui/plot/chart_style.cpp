@@ -2,22 +2,44 @@
 #include "chart_style.hpp"
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
 namespace mcuprof::plot {
 
 QColor run_colour(int index) {
-  // Okabe-Ito-like order: blue, orange, green, purple, vermillion, sky, yellow-brown, grey.
-  static const std::array<QColor, 8> colours = {QColor(0x1f, 0x6f, 0xd1), QColor(0xe8, 0x74, 0x0c),
-                                                QColor(0x1a, 0x9e, 0x5a), QColor(0x8e, 0x44, 0xad),
-                                                QColor(0xc0, 0x39, 0x2b), QColor(0x17, 0xa2, 0xb8),
-                                                QColor(0xb5, 0x89, 0x00), QColor(0x5d, 0x6d, 0x7e)};
-  return colours[static_cast<size_t>(index < 0 ? 0 : index) % colours.size()];
+  // Our own qualitative set, ordered so neighbours differ most: blue, orange, green,
+  // purple, magenta, teal, ochre, slate, maroon, lime, indigo, rose. The first ten are at
+  // least 30 apart in CIELAB (tested); none is the SRAM limit's red.
+  static const std::array<QColor, kRunPaletteSize> colours = {
+      QColor(0x1f, 0x6f, 0xd1), QColor(0xe8, 0x74, 0x0c), QColor(0x1a, 0x9e, 0x5a),
+      QColor(0x8e, 0x44, 0xad), QColor(0xd6, 0x37, 0x9a), QColor(0x17, 0xa2, 0xb8),
+      QColor(0xa8, 0x87, 0x00), QColor(0x5d, 0x6d, 0x7e), QColor(0x7b, 0x2d, 0x26),
+      QColor(0x6f, 0xbf, 0x1f), QColor(0x2b, 0x3a, 0x8c), QColor(0xf2, 0x9c, 0xa3)};
+  const auto i = static_cast<size_t>(index < 0 ? 0 : index);
+  const QColor base = colours[i % colours.size()];
+  const auto cycle = static_cast<int>(i / colours.size());
+  if (cycle == 0) return base;
+  // Later rounds: the hue turned a little further each round, alternately darker and
+  // lighter, so runs past the palette still differ from each other.
+  const QColor turned =
+      QColor::fromHsv((base.hsvHue() + 360 + 11 * cycle) % 360, base.hsvSaturation(), base.value());
+  return cycle % 2 == 1 ? turned.darker(145) : turned.lighter(125);
 }
 
-QColor component_fill(const QColor& run, Component component) {
+QColor component_fill(const QColor& run, Component component, int run_count) {
   QColor c = run;
+  if (run_count > 1) {
+    // Per-run opacity a with (1 - a)^n = 0.55: n runs stacked on one pixel still let 55 %
+    // of the background through; static a little stronger than arena, stack lighter.
+    const double a = 1.0 - std::pow(0.55, 1.0 / run_count);
+    const double share = component == Component::Static  ? 1.0
+                         : component == Component::Arena ? 0.8
+                                                         : 0.55;
+    c.setAlphaF(static_cast<float>(a * share));
+    return c;
+  }
   switch (component) {
     case Component::Static:
       c = run.darker(115);

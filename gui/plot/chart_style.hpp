@@ -22,10 +22,15 @@ struct ChartColours {
   QColor cursor{0x44, 0x44, 0x44};
 };
 
-// The colour of run `index` (distinct, colour-blind friendly order, repeats after 8).
+// How many run colours are distinct (pairwise CIELAB distance >= 30 for the first ten).
+inline constexpr int kRunPaletteSize = 12;
+// The colour of run `index`: a qualitative palette of kRunPaletteSize hues; after that the
+// hues come round again slightly turned, alternately darker and lighter.
 QColor run_colour(int index);
-// The fill of one component of a run in stacked mode (shades of the run colour).
-QColor component_fill(const QColor& run, Component component);
+// The fill of one component of a run in stacked mode (shades of the run colour). With
+// `run_count` runs overlaid the fills get so light that where all of them overlap the
+// white still shows through by more than half (outline + light fill: no muddy blends).
+QColor component_fill(const QColor& run, Component component, int run_count = 1);
 // The peak marker's fill for a run colour (a darker shade, not used elsewhere).
 QColor peak_marker_colour(const QColor& run);
 // The band colour of an operator ("CONV_2D", "DEPTHWISE_CONV_2D", ...); stable for a name.

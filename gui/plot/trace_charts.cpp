@@ -1,8 +1,9 @@
 // Trace database → ChartRun (see trace_charts.hpp).
 #include "trace_charts.hpp"
 
+#include "run_labels.hpp"
+
 #include <algorithm>
-#include <filesystem>
 
 #include "mcuprof/traces/window.hpp"
 
@@ -28,19 +29,10 @@ StepSeries series(const traces::TraceStore& store, int64_t run, const char* trac
 ChartRun chart_run_from_trace(const traces::TraceStore& store, const traces::RunRecord& run,
                               uint64_t sram_limit_bytes, const std::string& label) {
   ChartRun c;
-  if (!label.empty()) {
-    c.name = label;
-  } else {
-    const std::string what =
-        !run.schedule.empty()
-            ? run.schedule
-            : std::filesystem::path(!run.model_path.empty() ? run.model_path : run.firmware_path)
-                  .filename()
-                  .string();
-    c.name = std::to_string(run.id) + " · " + run.target + " · " + what;
-  }
+  c.name = !label.empty() ? label : run_display_name(run);
   c.clock_hz = run.clock_hz;
   c.sram_limit_bytes = sram_limit_bytes;
+  c.board = run.target;
   // Time 0 is the inference start; the run slice covers the whole machine run, so the
   // chart ends at the run's end (the wind-down after RUN_END included).
   const traces::InferenceWindow w = traces::inference_window(store, run);
@@ -71,8 +63,12 @@ ChartRun chart_run_from_trace(const traces::TraceStore& store, const traces::Run
     }
     c.startup = std::move(startup);
   }
-  if (run.peak_sram_bytes > 0 && run.peak_sram_ts >= origin)
-    c.peak = PeakInfo{run.peak_sram_ts - origin, static_cast<int64_t>(run.peak_sram_bytes),
+  // The curve's highest point: SRAM in use (runs stored before schema version 4 kept it
+  // as peak_sram_bytes).
+  const uint64_t highest = run.sram_in_use_peak_bytes > 0 ? run.sram_in_use_peak_bytes
+                                                         : run.peak_sram_bytes;
+  if (highest > 0 && run.peak_sram_ts >= origin)
+    c.peak = PeakInfo{run.peak_sram_ts - origin, static_cast<int64_t>(highest),
                       run.peak_sram_where};
   complete_run(c);
   return c;

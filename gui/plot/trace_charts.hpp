@@ -14,7 +14,8 @@
 namespace mcuprof::plot {
 
 // `sram_limit_bytes` is the target's SRAM size to draw (0: none). `label` names the run
-// in the legend (empty: "<id> · <target> · <schedule or firmware>").
+// in the legend (empty: run_display_name(), the run's name or its model's or firmware's
+// file name; distinct_run_labels() tells several runs apart).
 ChartRun chart_run_from_trace(const traces::TraceStore& store, const traces::RunRecord& run,
                               uint64_t sram_limit_bytes, const std::string& label = {});
 

@@ -126,9 +126,9 @@ class TestComparisonModels : public QObject {
              static_cast<double>(fx::flash_ifetch_b()) - static_cast<double>(fx::flash_ifetch_a()));
 
     QCOMPARE(model.headerData(C::A, Qt::Horizontal).toString(),
-             QStringLiteral("run %1 (layer)").arg(written_.a));
+             QStringLiteral("#%1 model.tflite (layer)").arg(written_.a));
     QCOMPARE(model.headerData(C::B, Qt::Horizontal).toString(),
-             QStringLiteral("run %1 (patch-2x2)").arg(written_.b));
+             QStringLiteral("#%1 model.tflite (patch-2x2)").arg(written_.b));
     model.clear();
     QCOMPARE(model.rowCount(), 0);
   }

@@ -3,6 +3,8 @@
 // and a run written to the database while the window is open appears (without our own
 // reads re-triggering a re-read).
 #include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
@@ -11,10 +13,12 @@
 
 #include "main_window.hpp"
 #include "memory_chart_widget.hpp"
+#include "run_list_model.hpp"
 #include "table_tabs.hpp"
 #include "two_run_fixture.hpp"
 
 using mcuprof::gui::MainWindow;
+using mcuprof::gui::RunListModel;
 using mcuprof::gui::TableTabs;
 namespace fx = gui_fixture;
 
@@ -90,6 +94,51 @@ class TestMainWindow : public QObject {
     QTRY_VERIFY(!window.busy());
     QCOMPARE(window.chart()->renderer().runs().size(), size_t{2});
     QVERIFY(window.tables()->has_comparison());
+  }
+
+  void runListAndFilterBarAreReadable() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("r.db");
+    const auto w = fx::write_two_runs(path.toStdString());
+    MainWindow window;
+    window.open_database(path);
+    QTRY_COMPARE(window.run_count(), 2);
+    QTRY_VERIFY(!window.busy());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // Id, name, model, schedule, board, latency and peak side by side, each at least as
+    // wide as its contents and its title.
+    QTableView* runs = window.run_table();
+    const QHeaderView* header = runs->horizontalHeader();
+    for (int c = 0; c < RunListModel::kKeyColumns; ++c) {
+      const QString title = runs->model()->headerData(c, Qt::Horizontal).toString();
+      QVERIFY2(
+          header->sectionViewportPosition(c) + header->sectionSize(c) <= runs->viewport()->width(),
+          qPrintable(title + " is not fully visible"));
+      // (sizeHintForColumn is public in QAbstractItemView, protected in QTableView.)
+      QVERIFY2(
+          header->sectionSize(c) >= static_cast<QAbstractItemView*>(runs)->sizeHintForColumn(c) &&
+              header->sectionSize(c) >= header->sectionSizeHint(c),
+          qPrintable(title + " is narrower than its contents"));
+    }
+    QCOMPARE(runs->model()->index(0, RunListModel::Name).data().toString(),
+             QString("model.tflite"));
+
+    // A range selected with the axis in milliseconds is reported in milliseconds.
+    window.select_runs({w.a});
+    QTRY_VERIFY(!window.busy());
+    window.set_x_unit(1);
+    const double ms_per_cycle = 1000.0 / static_cast<double>(fx::kClockHz);
+    const double lo = static_cast<double>(fx::kStart) * ms_per_cycle;
+    window.chart()->select_range(lo, lo * 3);
+    auto* bar = window.findChild<QLabel*>(QStringLiteral("filterText"));
+    QVERIFY(bar != nullptr);
+    QVERIFY2(bar->text().startsWith("Spans overlapping ") && bar->text().contains(" ms (cycles "),
+             qPrintable(bar->text()));
+    window.set_x_unit(0);  // cycles: the bar speaks cycles (the selection was dropped)
+    window.chart()->select_range(static_cast<double>(fx::kStart), fx::kStart * 3.0);
+    QVERIFY2(bar->text().startsWith("Spans overlapping cycles "), qPrintable(bar->text()));
   }
 };
 

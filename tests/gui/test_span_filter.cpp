@@ -2,9 +2,11 @@
 // (span_intervals.hpp) and SpanRangeProxy keeps the rows overlapping a selected range;
 // the proxies run under QAbstractItemModelTester.
 #include <QAbstractItemModelTester>
+#include <QLocale>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "filter_text.hpp"
 #include "layer_table_model.hpp"
 #include "patch_table_model.hpp"
 #include "span_intervals.hpp"
@@ -142,6 +144,32 @@ class TestSpanFilter : public QObject {
     QCOMPARE(
         layer_proxy.intervals_of(layer_proxy.mapToSource(layer_proxy.index(0, 0)).row()).size(),
         size_t{fx::kPatches});
+  }
+
+  void barSpeaksTheAxisUnit() {
+    // The locale's digit grouping, as the bar uses it.
+    const QLocale locale;
+    const auto n = [&](qulonglong v) { return locale.toString(v); };
+    const FilterCounts counts{3, 52, 4, 16};
+    const std::pair<uint64_t, uint64_t> cycles{1'250'000, 9'400'000};
+    // Milliseconds on the axis: the range in ms, the cycles for reference.
+    const QString ms =
+        filter_bar_text(AxisRange{12.5, 94.0, mcuprof::plot::XUnit::Milliseconds}, cycles, counts);
+    QCOMPARE(ms, QString("Spans overlapping 12.50 – 94.00 ms (cycles %1 – %2 of the first run): "
+                         "3 of 52 layers, 4 of 16 patches")
+                     .arg(n(1'250'000), n(9'400'000)));
+    // A range under a millisecond keeps enough decimals to tell its ends apart.
+    QCOMPARE(axis_range_text({0.125, 0.5, mcuprof::plot::XUnit::Milliseconds}),
+             QString("0.125 – 0.500 ms"));
+    QCOMPARE(axis_range_text({0.2, 0.4, mcuprof::plot::XUnit::Progress}), QString("20.0 – 40.0 %"));
+    QVERIFY(filter_bar_text(AxisRange{0.2, 0.4, mcuprof::plot::XUnit::Progress}, cycles, counts)
+                .startsWith("Spans overlapping 20.0 – 40.0 % (cycles"));
+    // Cycles on the axis (or no axis): cycles only; no patches: not mentioned.
+    const QString cyc = filter_bar_text(AxisRange{1.25e6, 9.4e6, mcuprof::plot::XUnit::Cycles},
+                                        cycles, {3, 52, 0, 0});
+    QCOMPARE(cyc, QString("Spans overlapping cycles %1 – %2: 3 of 52 layers")
+                      .arg(n(1'250'000), n(9'400'000)));
+    QCOMPARE(filter_bar_text(std::nullopt, cycles, {3, 52, 0, 0}), cyc);
   }
 };
 
