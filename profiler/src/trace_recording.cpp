@@ -257,7 +257,6 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
   for (const auto& s : attribution.spans)
     if (s.kind == SpanKind::Layer) macs += s.macs;
   record.macs = macs;
-  record.arena_bytes = attribution.arena_size.value_or(0);
   const uint64_t end = attribution.spans.empty() ? 0 : attribution.spans[0].end.cycles;
   const uint64_t static_bytes = sram.static_bytes;
 

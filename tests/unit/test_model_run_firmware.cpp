@@ -203,7 +203,9 @@ TEST(ModelRunFit, ModelsThatDoNotFitAreRefusedBeforeRunning) {
     EXPECT_EQ(e.exit_status(), profiler::exit_code::kDataError);
     const std::string m = e.what();
     EXPECT_NE(m.find("does not fit stm32f412's flash"), std::string::npos) << m;
-    EXPECT_NE(m.find("patch-based"), std::string::npos) << m;
+    // A schedule changes SRAM, never flash: the hint must not suggest one.
+    EXPECT_EQ(m.find("patch-based"), std::string::npos) << m;
+    EXPECT_NE(m.find("no schedule changes flash"), std::string::npos) << m;
   }
   EXPECT_FALSE(std::filesystem::exists(*r.summary));
   // Activations beyond 256 KiB of SRAM, few weights.

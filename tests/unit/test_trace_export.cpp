@@ -156,7 +156,9 @@ TEST(TraceExport, ChromeTraceStartsAtTheInferenceStart) {
   std::vector<std::pair<int64_t, double>> sram;                            // (pid, ts)
   std::map<int64_t, int64_t> first_value;
   for (const auto& ev : doc["traceEvents"]) {
-    if (ev.contains("ts")) EXPECT_GE(ev["ts"].get<double>(), 0.0) << ev.dump();
+    if (ev.contains("ts")) {
+      EXPECT_GE(ev["ts"].get<double>(), 0.0) << ev.dump();
+    }
     if (ev["ph"] == "X")
       x[{ev["pid"].get<int64_t>(), ev["name"].get<std::string>()}] = {ev["ts"], ev["dur"]};
     if (ev["ph"] == "C") {
