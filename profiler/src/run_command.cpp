@@ -111,15 +111,16 @@ RunOutcome reporting_refusal(const RunArgs& args, const std::vector<Gate>& gates
     return run();
   } catch (const CommandError& e) {
     if (!args.junit.empty()) {
-      // The run's name as `run --name`'s default gives it: the model's or ELF's file name.
+      // The run's name: `--name`, else its default, the model's or ELF's file name.
+      const std::string name = !args.request.name.empty()
+                                   ? args.request.name
+                                   : args.request.firmware.filename().string();
       const std::string board = !args.request.target_name.empty()
                                     ? args.request.target_name
                                     : std::filesystem::path(args.target_file).stem().string();
       try {
-        write_junit(args.junit,
-                    junit_xml(junit_refused_run(args.request.firmware.filename().string(), board,
-                                                e.what(), e.exit_status()),
-                              {}, gates));
+        write_junit(args.junit, junit_xml(junit_refused_run(name, board, e.what(), e.exit_status()),
+                                          {}, gates));
       } catch (const CommandError& junit_error) {  // the refusal stays the status
         fmt::print(stderr, "mcuprof: error: {}\n", junit_error.what());
       }

@@ -122,15 +122,15 @@ TEST(CliGates, ModelRunsAreNamedAfterTheModelAndRefusalsWriteJunit) {
   // Activations beyond 256 KiB of SRAM: refused before running, and the report says so.
   write_bytes(dir / "wide.tflite", compiler::generate_model({"resnet", 0.5, 160, 1, 10}));
   const auto refused_xml = dir / "wide.xml";
-  const auto refused = run_with(dir / "wide.tflite",
-                                {"--fail-if", "peak_sram>256KiB", "--junit", refused_xml.string(),
-                                 "--summary", (dir / "wide.json").string()});
+  const auto refused = run_with(
+      dir / "wide.tflite", {"--fail-if", "peak_sram>256KiB", "--junit", refused_xml.string(),
+                            "--summary", (dir / "wide.json").string(), "--name", "wide resnet"});
   EXPECT_EQ(refused.status, exit_code::kDataError) << refused.err;
   EXPECT_TRUE(has(refused.err, "does not fit stm32f412's SRAM")) << refused.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "wide.json"));
   const auto refused_doc = parse_xml(read_text(refused_xml));
   const XmlElement& refused_suite = suite_of(*refused_doc);
-  EXPECT_EQ(refused_suite.attribute("name"), "wide.tflite on stm32f412");
+  EXPECT_EQ(refused_suite.attribute("name"), "wide resnet on stm32f412");  // --name
   EXPECT_EQ(refused_suite.attribute("failures"), "1");
   EXPECT_EQ(refused_suite.attribute("skipped"), "1");
   const auto cases = refused_suite.children_named("testcase");
