@@ -94,11 +94,15 @@ QVariant ComparisonSummaryModel::data(const QModelIndex& index, int role) const 
       case Figure:
         return QString::fromStdString(f->label);
       case A:
-        return text ? QVariant(QString::fromStdString(f->text_a)) : QVariant(f->a);
+        return text            ? QVariant(QString::fromStdString(f->text_a))
+               : f->measured_a ? QVariant(f->a)
+                               : QVariant();
       case B:
-        return text ? QVariant(QString::fromStdString(f->text_b)) : QVariant(f->b);
+        return text            ? QVariant(QString::fromStdString(f->text_b))
+               : f->measured_b ? QVariant(f->b)
+                               : QVariant();
       case Delta:
-        return text ? QVariant() : QVariant(f->delta());
+        return f->has_delta() ? QVariant(f->delta()) : QVariant();
       case DeltaPct:
         return rel ? QVariant(*rel) : QVariant();
       default:
@@ -110,11 +114,15 @@ QVariant ComparisonSummaryModel::data(const QModelIndex& index, int role) const 
       case Figure:
         return QString::fromStdString(f->label);
       case A:
-        return text ? QString::fromStdString(f->text_a) : format_value(f->unit, f->a);
+        return text            ? QString::fromStdString(f->text_a)
+               : f->measured_a ? format_value(f->unit, f->a)
+                               : QStringLiteral("n/a");
       case B:
-        return text ? QString::fromStdString(f->text_b) : format_value(f->unit, f->b);
+        return text            ? QString::fromStdString(f->text_b)
+               : f->measured_b ? format_value(f->unit, f->b)
+                               : QStringLiteral("n/a");
       case Delta:
-        return text ? QString() : format_delta(f->unit, f->delta());
+        return f->has_delta() ? format_delta(f->unit, f->delta()) : QString();
       case DeltaPct:
         return rel ? QStringLiteral("%1%2 %")
                          .arg(*rel > 0 ? QStringLiteral("+") : QString())

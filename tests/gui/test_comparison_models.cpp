@@ -87,7 +87,7 @@ class TestComparisonModels : public QObject {
              static_cast<double>(b.peak - a.peak) / static_cast<double>(a.peak));
     QVERIFY(model.data(model.index(peak, C::Delta)).toString().startsWith(QStringLiteral("−")));
 
-    const int where = model.row_of("peak in");
+    const int where = model.row_of("highest in");
     QVERIFY(where >= 0);
     QVERIFY(model.data(model.index(where, C::A))
                 .toString()
@@ -131,6 +131,33 @@ class TestComparisonModels : public QObject {
              QStringLiteral("#%1 model.tflite (patch-2x2)").arg(written_.b));
     model.clear();
     QCOMPARE(model.rowCount(), 0);
+  }
+
+  // A run without MACs (an ELF without layer markers) or without flash data counting:
+  // "n/a", no number and no delta — never "0" or "0.00".
+  void figuresARunDidNotMeasureAreNotApplicable() {
+    mcuprof::traces::RunRecord a, b;
+    a.total_cycles = 1000;
+    a.flash_data_measured = false;
+    b.total_cycles = 800;
+    b.macs = 400;
+    b.flash_data_measured = true;
+    b.flash_data_bytes = 64;
+    ComparisonSummaryModel model;
+    model.set_runs(a, b);
+    using C = ComparisonSummaryModel;
+    for (const char* label : {"MACs", "cycles/MAC", "flash data reads"}) {
+      const int row = model.row_of(label);
+      QVERIFY2(row >= 0, label);
+      QCOMPARE(model.data(model.index(row, C::A)).toString(), QStringLiteral("n/a"));
+      QVERIFY(!model.data(model.index(row, C::A), Qt::UserRole).isValid());
+      QVERIFY(model.data(model.index(row, C::B), Qt::UserRole).isValid());
+      QVERIFY(!model.data(model.index(row, C::Delta), Qt::UserRole).isValid());
+      QVERIFY(model.data(model.index(row, C::Delta)).toString().isEmpty());
+      QVERIFY(!model.data(model.index(row, C::DeltaPct), Qt::UserRole).isValid());
+    }
+    const int cycles = model.row_of("cycles");
+    QCOMPARE(model.data(model.index(cycles, C::Delta), Qt::UserRole).toDouble(), -200.0);
   }
 
   void perLayerDeltas() {
