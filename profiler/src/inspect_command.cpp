@@ -18,6 +18,7 @@
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/figures.hpp"
 #include "mcuprof/profiler/model_fit.hpp"
+#include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof/profiler/run.hpp"
 
 namespace mcuprof::profiler {
@@ -49,8 +50,7 @@ nlohmann::json tensor_json(const cc::Graph& g, int32_t i) {
 }
 
 int inspect(const InspectArgs& a) {
-  if (!std::filesystem::exists(a.model))
-    throw CommandError(exit_code::kNoInput, fmt::format("model '{}' does not exist", a.model));
+  require_regular_file(a.model, "model");
   cc::Graph g;
   cc::MemoryReport mem;
   std::size_t image_bytes = 0;

@@ -18,13 +18,32 @@
 #include "mcuprof_executor.h"
 
 namespace mcuprof::profiler {
-namespace {}
+
+void require_regular_file(const std::filesystem::path& path, const std::string& what) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::regular) return;
+  if (status.type() == std::filesystem::file_type::not_found || ec)
+    throw CommandError(exit_code::kNoInput,
+                       fmt::format("{}: no such file (the {})", path.string(), what));
+  if (status.type() == std::filesystem::file_type::directory)
+    throw CommandError(exit_code::kNoInput,
+                       fmt::format("{}: is a directory, not a {} file", path.string(), what));
+  throw CommandError(exit_code::kNoInput,
+                     fmt::format("{}: not a regular file (a device, FIFO or socket); the {} "
+                                 "must be a file",
+                                 path.string(), what));
+}
+
+namespace {
 
 std::vector<uint8_t> read_file(const std::filesystem::path& path, const char* what) {
+  require_regular_file(path, what);
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw CommandError(exit_code::kNoInput, fmt::format("{}: cannot read {}", path.string(), what));
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 }  // namespace
 
@@ -65,6 +84,7 @@ std::string schedule_name(int32_t split, int32_t grid) {
 CompiledModel compile_model(const std::filesystem::path& model, const std::string& schedule,
                             const ModelBoard* board) {
   const ScheduleSpec spec = parse_schedule(schedule);
+  require_regular_file(model, "model");
   CompiledModel m;
   try {
     m.graph = compiler::import_tflite_file(model);

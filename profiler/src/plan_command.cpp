@@ -16,6 +16,7 @@
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/figures.hpp"
 #include "mcuprof/profiler/model_fit.hpp"
+#include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof/profiler/run.hpp"
 #include "mcuprof/targets/target.hpp"
 
@@ -67,8 +68,7 @@ std::string verdict(const Figures& f) {
 }
 
 int plan(const PlanArgs& a) {
-  if (!std::filesystem::exists(a.model))
-    throw CommandError(exit_code::kNoInput, fmt::format("model '{}' does not exist", a.model));
+  require_regular_file(a.model, "model");
   const targets::Target target = resolve_target(a.target);
   const ModelBoard board = model_board(
       target, a.runner.empty() ? std::nullopt : std::optional<std::filesystem::path>(a.runner));

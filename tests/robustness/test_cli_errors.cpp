@@ -3,6 +3,8 @@
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "robustness.hpp"
 
+#include <sys/stat.h>
+
 using namespace mcuprof::test;
 namespace exit_code = mcuprof::profiler::exit_code;
 
@@ -86,4 +88,32 @@ TEST(CliErrors, AModelErrorNamesTheModelOnce) {
   expect_one_line(r, exit_code::kDataError, "bad.tflite");
   const auto first = r.err.find("bad.tflite");
   EXPECT_EQ(r.err.find("bad.tflite", first + 1), std::string::npos) << r.err;
+}
+
+// A directory, FIFO or device where a model or an input file should be: its own line and
+// status 66, never "internal error" (inspect used to fail in the file stream).
+TEST(CliErrors, ADirectoryOrFifoIsNotAModel) {
+  ScratchDir dir;
+  const auto folder = dir / "model.tflite";
+  std::filesystem::create_directory(folder);
+  const auto fifo = dir / "fifo.tflite";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::vector<std::string>& command : {std::vector<std::string>{"inspect"},
+                                                  {"plan", "--target", kBoard},
+                                                  {"run", "--target", kBoard}}) {
+    for (const auto& [path, says] : {std::pair{folder, std::string("is a directory")},
+                                     std::pair{fifo, std::string("not a regular file")},
+                                     std::pair{dir / "none.tflite", std::string("no such file")}}) {
+      std::vector<std::string> args{command[0], path.string()};
+      args.insert(args.end(), command.begin() + 1, command.end());
+      const auto r = mcuprof_cli(args);
+      SCOPED_TRACE(command[0] + " " + path.string());
+      expect_one_line(r, exit_code::kNoInput, says);
+    }
+  }
+  // An --input that is a directory, likewise.
+  const auto model = small_model(dir.path());
+  const auto r =
+      mcuprof_cli({"run", model.string(), "--target", kBoard, "--input", folder.string()});
+  expect_one_line(r, exit_code::kNoInput, "is a directory");
 }

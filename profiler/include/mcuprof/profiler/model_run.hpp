@@ -47,6 +47,10 @@ struct CompiledModel {
   int64_t planned_arena_bytes = 0;  // the image's arena (without kernel scratch)
 };
 
+// Throws CommandError (66) naming the problem unless `path` is a regular file: missing,
+// a directory, a device or FIFO ("the model", "input" says which input it is).
+void require_regular_file(const std::filesystem::path& path, const std::string& what);
+
 // Imports, plans and writes the image. Throws CommandError (status 65/66) on bad models.
 CompiledModel compile_model(const std::filesystem::path& model);
 
