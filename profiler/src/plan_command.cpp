@@ -19,6 +19,7 @@
 #include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof/profiler/run.hpp"
 #include "mcuprof/targets/target.hpp"
+#include "table.hpp"
 
 namespace mcuprof::profiler {
 namespace {
@@ -104,13 +105,13 @@ int plan(const PlanArgs& a) {
       "{} on {}: {} of SRAM, {} of flash; the model runner takes {} of SRAM (static) and "
       "{} of flash, the stack {}\n",
       a.model, target.name, kib(lw.board.sram_bytes), kib(lw.board.flash_bytes),
-      kib(lw.sram.static_bytes), kib(lw.flash.firmware_bytes), kib(lw.sram.stack_bytes));
+      format_bytes(lw.sram.static_bytes), kib(lw.flash.firmware_bytes), kib(lw.sram.stack_bytes));
   fmt::print(
       "layer-wise: peak SRAM {} ({:.1f} %: {} {}, kernel scratch {}), flash {} "
       "({:.1f} %), {} MACs — {}\n\n",
       kib(lw.peak_sram_bytes()), lw.sram_pct(), kArenaLabel, kib(lw.sram.arena_bytes),
       kib(lw.sram.kernel_scratch_bytes), kib(lw.flash_bytes()), lw.flash_pct(),
-      choice.layerwise.option.estimate.macs, verdict(lw));
+      format_count(choice.layerwise.option.estimate.macs), verdict(lw));
   // The table: by default one row per split point — the grid with the least peak within
   // the MAC overhead budget, or the cheapest grid when none is within it; --all: every row.
   fmt::print("{:>6} {:>6} {:>12} {:>12} {:>12} {:>10}  {:<5} {}\n", "split", "grid", "peak SRAM",
