@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "db_errors.hpp"
@@ -69,6 +71,25 @@ void check_pages(SQLite::Database& db, const std::string& p) {
   }
 }
 
+// Switching a new file to WAL needs it to itself, and SQLite does not wait for that (the
+// busy handler is not called): while other processes that open the same new file read
+// it, retry, up to the busy timeout.
+void use_wal(SQLite::Database& db) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (const SQLite::Exception& e) {
+      const int code = e.getErrorCode() & 0xFF;
+      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+          std::chrono::steady_clock::now() > give_up)
+        throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+}
+
 // Creates or migrates under a write lock taken before the schema is read: of several
 // processes opening a new file together, exactly one creates the tables. Committed only
 // when something changed; else rolled back, having shown that the file can be written.
@@ -92,7 +113,7 @@ void prepare_for_writing(SQLite::Database& db, const std::string& p) {
     tx->commit();
   }
   tx.reset();  // rolls back when nothing changed
-  db.exec("PRAGMA journal_mode = WAL");
+  use_wal(db);
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
   check_pages(db, p);
