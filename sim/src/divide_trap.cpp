@@ -27,18 +27,10 @@ void Machine::Impl::update_divide_trap() {
 bool Machine::Impl::hook_divides(uint32_t address, uint32_t size) {
   if (!divide_blocks.insert(block_key(address, size)).second) return false;  // seen before
   std::vector<uint32_t> fresh;
-  std::vector<uint8_t> code(size);
-  if (uc_mem_read(uc.get(), address, code.data(), size) == UC_ERR_OK) {
-    cs_insn* insn = nullptr;
-    const size_t n = cs_disasm(disassembler.handle(), code.data(), size, address, 0, &insn);
-    for (size_t i = 0; i < n; ++i) {
-      const std::string_view m = insn[i].mnemonic;
-      const auto at = static_cast<uint32_t>(insn[i].address);
-      if ((m.starts_with("sdiv") || m.starts_with("udiv")) && divide_hooks.insert(at).second)
-        fresh.push_back(at);
-    }
-    if (n > 0) cs_free(insn, n);
-  }
+  for_each_instruction(address, size, [&](std::string_view m, uint32_t at) {
+    if ((m.starts_with("sdiv") || m.starts_with("udiv")) && divide_hooks.insert(at).second)
+      fresh.push_back(at);
+  });
   if (fresh.empty()) return false;
   for (const uint32_t at : fresh) {
     uc_hook h = 0;

@@ -246,19 +246,11 @@ const BlockIsa& Machine::Impl::isa_of(uint32_t address, uint32_t size) {
   auto it = block_isa.find(key);
   if (it != block_isa.end()) return it->second;
   BlockIsa isa;
-  std::vector<uint8_t> code(size);
-  if (uc_mem_read(uc.get(), address, code.data(), size) == UC_ERR_OK) {
-    cs_insn* insn = nullptr;
-    const size_t n = cs_disasm(disassembler.handle(), code.data(), size, address, 0, &insn);
-    for (size_t i = 0; i < n; ++i) {
-      const std::string_view m = insn[i].mnemonic;
-      const bool vfp = m.starts_with("v") || m.starts_with("fmrx") || m.starts_with("fmxr");
-      if (vfp && !isa.first_fp) isa.first_fp = static_cast<uint32_t>(insn[i].address);
-      if (vfp && m.find("f64") != std::string_view::npos && !isa.first_double)
-        isa.first_double = static_cast<uint32_t>(insn[i].address);
-    }
-    if (n > 0) cs_free(insn, n);
-  }
+  for_each_instruction(address, size, [&isa](std::string_view m, uint32_t at) {
+    const bool vfp = m.starts_with("v") || m.starts_with("fmrx") || m.starts_with("fmxr");
+    if (vfp && !isa.first_fp) isa.first_fp = at;
+    if (vfp && m.find("f64") != std::string_view::npos && !isa.first_double) isa.first_double = at;
+  });
   return block_isa.emplace(key, isa).first->second;
 }
 

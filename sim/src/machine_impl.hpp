@@ -6,10 +6,11 @@
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
-#include <exception>
 #include <atomic>
+#include <exception>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
@@ -102,8 +103,8 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   uint64_t max_cycles = 0;
   static constexpr uint64_t kProgressInterval = 50'000'000;  // cycles between progress reports
   uint64_t next_progress = kProgressInterval;
-  uint64_t next_checkpoint = 0;            // min(max_cycles, next_progress)
-  std::optional<RunResult> stop;           // set by a hook that ends the run
+  uint64_t next_checkpoint = 0;             // min(max_cycles, next_progress)
+  std::optional<RunResult> stop;            // set by a hook that ends the run
   std::atomic<bool> stop_requested{false};  // Machine::request_stop (signal handlers)
   static_assert(std::atomic<bool>::is_always_lock_free);
   unsigned ipsr = 0;                       // exception being handled (mirrors Unicorn's IPSR)
@@ -214,6 +215,18 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   uint32_t find_access_pc(uint32_t address, bool write);
   std::string location(uint32_t address) const;
   std::string disassemble(uint32_t address);
+  // Calls fn(mnemonic, address) for each instruction of the block [address, +size) as it
+  // is in emulated memory (the FP check and the divide trap scan blocks this way).
+  template <class F>
+  void for_each_instruction(uint32_t address, uint32_t size, F&& fn) {
+    std::vector<uint8_t> code(size);
+    if (uc_mem_read(uc.get(), address, code.data(), size) != UC_ERR_OK) return;
+    cs_insn* insn = nullptr;
+    const size_t n = cs_disasm(disassembler.handle(), code.data(), size, address, 0, &insn);
+    for (size_t i = 0; i < n; ++i)
+      fn(std::string_view(insn[i].mnemonic), static_cast<uint32_t>(insn[i].address));
+    if (n > 0) cs_free(insn, n);
+  }
 
   // --- errors inside callbacks (hooks.cpp) -------------------------------------------
   // The first C++ exception raised inside a Unicorn callback, rethrown by Machine::run
