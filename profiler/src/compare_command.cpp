@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -26,41 +25,6 @@ struct CompareArgs {
   std::string b;
   std::string format = "text";
 };
-
-struct MatchedLayer {
-  std::string key;  // "CONV_2D #3"
-  std::optional<traces::LayerRow> a, b;
-};
-
-// "OP #k": the k-th layer (from 0) of that op in the run, in layer order.
-std::vector<std::pair<std::string, traces::LayerRow>> keyed(
-    const std::vector<traces::LayerRow>& layers) {
-  std::map<std::string, int> seen;
-  std::vector<std::pair<std::string, traces::LayerRow>> out;
-  for (const auto& l : layers) {
-    const std::string op = l.op.empty() ? l.name : l.op;
-    out.emplace_back(fmt::format("{} #{}", op, seen[op]++), l);
-  }
-  return out;
-}
-
-std::vector<MatchedLayer> match_layers(const std::vector<traces::LayerRow>& a,
-                                       const std::vector<traces::LayerRow>& b) {
-  std::vector<MatchedLayer> out;
-  std::map<std::string, size_t> at;
-  for (auto& [key, row] : keyed(a)) {
-    at[key] = out.size();
-    out.push_back({key, row, std::nullopt});
-  }
-  for (auto& [key, row] : keyed(b)) {
-    if (const auto it = at.find(key); it != at.end()) {
-      out[it->second].b = row;
-    } else {
-      out.push_back({key, std::nullopt, row});
-    }
-  }
-  return out;
-}
 
 std::string model_of(const traces::RunRecord& r) {
   return r.model_path.empty() ? r.firmware_path : r.model_path;
@@ -87,7 +51,7 @@ int compare(const CompareArgs& args) {
   const traces::TraceStore store = open_store_for_reading(args.db);
   const traces::RunRecord a = find_run_or_latest(store, args.a);
   const traces::RunRecord b = find_run_or_latest(store, args.b);
-  const auto layers = match_layers(store.layer_table(a.id), store.layer_table(b.id));
+  const auto layers = store.compare(a.id, b.id).layers;  // matched by op and index
   const std::string note = models_note(a, b);
   const Figures fa = run_figures(a), fb = run_figures(b);
 
@@ -118,7 +82,7 @@ int compare(const CompareArgs& args) {
     j["layers"] = nlohmann::json::array();
     for (const auto& l : layers)
       j["layers"].push_back(
-          {{"match", l.key},
+          {{"match", l.match},
            {"a", l.a ? layer_json(*l.a, a.flash_data_measured) : nlohmann::json()},
            {"b", l.b ? layer_json(*l.b, b.flash_data_measured) : nlohmann::json()}});
     std::cout << j.dump(2) << '\n';
@@ -191,7 +155,7 @@ int compare(const CompareArgs& args) {
   };
   for (const auto& l : layers)
     table.add_row(
-        {l.key, l.a ? l.a->name : none, l.b ? l.b->name : none,
+        {l.match, l.a ? l.a->name : none, l.b ? l.b->name : none,
          l.a ? count_cell(l.a->cycles, format) : none, l.b ? count_cell(l.b->cycles, format) : none,
          l.a && l.b ? d(static_cast<double>(l.a->cycles), static_cast<double>(l.b->cycles)) : "",
          flash(a, l.a), flash(b, l.b), l.a ? bytes_cell(l.a->sram_peak_bytes, format) : none,

@@ -116,7 +116,8 @@ std::string judge(const ProcessResult& r, const fs::path& summary, bool is_run) 
   if (r.status > 128) return fmt::format("crash (signal {})", r.status - 128);
   if (r.status == 70 || r.err.find("internal error") != std::string::npos) return "internal error";
   if (r.err.find("terminate called") != std::string::npos) return "uncaught exception";
-  if (r.status >= 64 && r.status <= 79) {
+  // 79 is not an mcuprof error: the firmware exited with a status above 63.
+  if (r.status >= 64 && r.status <= 78) {
     // One line naming the problem (a run may print its progress and fault report first).
     const auto last = r.err.rfind("mcuprof: error: ");
     if (last == std::string::npos) return "an error without an 'mcuprof: error:' line";

@@ -156,20 +156,31 @@ TEST(TraceQueries, ComparesTwoRunsLayerByLayer) {
   const auto cmp = f.store.compare(a, b);
   EXPECT_EQ(cmp.a.id, a);
   EXPECT_EQ(cmp.b.id, b);
-  // a: stage layers 0-2 + tail 3-5; b: no stage, tail layers 3-6.
-  ASSERT_EQ(cmp.layers.size(), 7u);
+  // Layers are matched by op and their rank among the layers of that op in each run: the
+  // k-th CONV_2D of A with the k-th CONV_2D of B, whatever their layer index.
+  const auto rank_of = [](const std::vector<LayerRow>& layers) {
+    std::map<int64_t, std::string> ranks;  // layer index -> "OP #k"
+    std::map<std::string, int> seen;
+    for (const auto& l : layers) ranks[l.layer_index] = l.op + " #" + std::to_string(seen[l.op]++);
+    return ranks;
+  };
+  const auto ranks_a = rank_of(f.store.layer_table(a));
+  const auto ranks_b = rank_of(f.store.layer_table(b));
+  size_t both = 0;
   for (const auto& pair : cmp.layers) {
-    const bool in_a = pair.layer_index <= 5;
-    const bool in_b = pair.layer_index >= 3;
-    EXPECT_EQ(pair.a.has_value(), in_a) << pair.layer_index;
-    EXPECT_EQ(pair.b.has_value(), in_b) << pair.layer_index;
+    ASSERT_TRUE(pair.a || pair.b);
     if (pair.a) {
-      EXPECT_EQ(pair.a->layer_index, pair.layer_index);
+      EXPECT_EQ(ranks_a.at(pair.a->layer_index), pair.match);
     }
     if (pair.b) {
-      EXPECT_EQ(pair.b->layer_index, pair.layer_index);
+      EXPECT_EQ(ranks_b.at(pair.b->layer_index), pair.match);
     }
+    if (pair.a && pair.b) ++both;
+    EXPECT_EQ(pair.layer_index, pair.a ? pair.a->layer_index : pair.b->layer_index);
   }
+  // Every layer of each run is in exactly one pair.
+  EXPECT_EQ(cmp.layers.size(), ranks_a.size() + ranks_b.size() - both);
+  EXPECT_GT(both, 0u);
   EXPECT_THROW(f.store.compare(a, 999), TraceError);
   EXPECT_THROW(f.store.layer_table(999), TraceError);
 }

@@ -415,20 +415,24 @@ RunComparison TraceStore::compare(int64_t run_a, int64_t run_b) const {
   if (!b) throw TraceError(fmt::format("{}: no run {}", path_.string(), run_b));
   c.a = *a;
   c.b = *b;
-  const auto key = [](const LayerRow& row) {
-    return row.layer_index >= 0 ? fmt::format("#{}", row.layer_index) : "n:" + row.name;
+  std::map<std::string, int> seen_a, seen_b;  // op -> layers of that op so far
+  const auto key = [](const LayerRow& row, std::map<std::string, int>& seen) {
+    const std::string op = row.op.empty() ? row.name : row.op;
+    return fmt::format("{} #{}", op, seen[op]++);
   };
   std::map<std::string, size_t> where;
   for (auto& row : layer_table(run_a)) {
-    where[key(row)] = c.layers.size();
-    c.layers.push_back({row.layer_index, row.name, row, std::nullopt});
+    std::string match = key(row, seen_a);
+    where[match] = c.layers.size();
+    c.layers.push_back({std::move(match), row.layer_index, row.name, row, std::nullopt});
   }
   for (auto& row : layer_table(run_b)) {
-    const auto it = where.find(key(row));
+    std::string match = key(row, seen_b);
+    const auto it = where.find(match);
     if (it != where.end()) {
       c.layers[it->second].b = row;
     } else {
-      c.layers.push_back({row.layer_index, row.name, std::nullopt, row});
+      c.layers.push_back({std::move(match), row.layer_index, row.name, std::nullopt, row});
     }
   }
   return c;

@@ -106,9 +106,12 @@ struct FunctionRow {
   uint64_t flash_data_bytes = 0;    // inclusive
 };
 
-// Two runs side by side; layers are matched by layer index (by name when the index is
-// missing), and a layer present in only one run has the other side empty.
+// Two runs side by side. Layers are matched by `match`, the op and its index among the
+// layers of that op in the run ("CONV_2D #3": the 4th CONV_2D of A with the 4th of B), so
+// two different models compare layer for layer; a layer present in only one run has the
+// other side empty. `layer_index` and `name` are A's (B's when A has no such layer).
 struct LayerPair {
+  std::string match;
   int64_t layer_index = -1;
   std::string name;
   std::optional<LayerRow> a;
