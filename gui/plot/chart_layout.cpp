@@ -4,6 +4,7 @@
 // legend gets fewer lines (peak figures, then the component key dropped, then a "+N more"
 // entry) and the band thinner rows without text, then rows for the first runs only.
 #include <QFontMetricsF>
+#include <QStringList>
 #include <algorithm>
 #include <cmath>
 
@@ -37,10 +38,23 @@ struct Flow {
 
 }  // namespace
 
+// "  (peak 60.9 KiB; start-up 44.9 ms before 0)": the run's peak and, since time 0 is the
+// inference start, how long the start-up before it took (its own phase, never hidden).
 QString ChartRenderer::peak_suffix(size_t run, bool with_peak) const {
-  if (!with_peak || !runs_[run].peak) return {};
-  return QStringLiteral("  (peak %1)")
-      .arg(qs(format_bytes(static_cast<double>(runs_[run].peak->bytes))));
+  const ChartRun& r = runs_[run];
+  if (!with_peak || (!r.peak && !r.startup)) return {};
+  QStringList parts;
+  if (r.peak)
+    parts << QStringLiteral("peak %1").arg(qs(format_bytes(static_cast<double>(r.peak->bytes))));
+  if (r.startup && r.startup->cycles > 0) {
+    const QString length =
+        r.clock_hz > 0 ? QStringLiteral("%1 ms").arg(static_cast<double>(r.startup->cycles) *
+                                                         1000.0 / static_cast<double>(r.clock_hz),
+                                                     0, 'f', 1)
+                       : QStringLiteral("%1 cycles").arg(r.startup->cycles);
+    parts << QStringLiteral("%1 %2 before 0").arg(qs(r.startup->label), length);
+  }
+  return QStringLiteral("  (%1)").arg(parts.join(QStringLiteral("; ")));
 }
 
 double ChartRenderer::layout_legend(ChartLayout& l, double left, double max_height) const {

@@ -154,6 +154,20 @@ class TestPlotManyRuns : public QObject {
              qPrintable(labels[0].text));
   }
 
+  void legendNamesTheStartUpBeforeZero() {
+    // Time 0 is the inference start: the start-up before it is named in the legend.
+    auto runs = sweep(2);
+    runs[0].clock_hz = 100'000'000;
+    runs[0].startup = StartUpPhase{"start-up", 4'490'100, 12'000, {}};
+    ChartRenderer r;
+    r.set_runs(runs);
+    const ChartLayout l = r.layout(QRectF(0, 0, 1400, 700));
+    QCOMPARE(l.legend.size(), size_t{2});
+    QVERIFY2(l.legend[0].text.contains(QStringLiteral("start-up 44.9 ms before 0")),
+             qPrintable(l.legend[0].text));
+    QVERIFY2(!l.legend[1].text.contains(QStringLiteral("start-up")), qPrintable(l.legend[1].text));
+  }
+
   void legendShowsWholeNames() {
     // Three runs with long names on a wide chart: each legend entry is the whole name.
     ChartRenderer r;
