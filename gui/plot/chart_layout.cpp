@@ -38,14 +38,15 @@ struct Flow {
 
 }  // namespace
 
-// "  (peak 60.9 KiB; start-up 44.9 ms before 0)": the run's peak and, since time 0 is the
+// "  (highest 60.9 KiB; start-up 44.9 ms before 0)": SRAM in use at its highest (the
+// curve's top, not the reserved peak SRAM figure) and, since time 0 is the
 // inference start, how long the start-up before it took (its own phase, never hidden).
 QString ChartRenderer::peak_suffix(size_t run, bool with_peak) const {
   const ChartRun& r = runs_[run];
   if (!with_peak || (!r.peak && !r.startup)) return {};
   QStringList parts;
   if (r.peak)
-    parts << QStringLiteral("peak %1").arg(qs(format_bytes(static_cast<double>(r.peak->bytes))));
+    parts << QStringLiteral("highest %1").arg(qs(format_bytes(static_cast<double>(r.peak->bytes))));
   if (r.startup && r.startup->cycles > 0) {
     const QString length =
         r.clock_hz > 0 ? QStringLiteral("%1 ms").arg(static_cast<double>(r.startup->cycles) *

@@ -111,7 +111,7 @@ std::vector<PeakLabel> ChartRenderer::peak_labels(const ChartLayout& l) const {
   for (const auto& m : markers) {
     const auto& peak = *runs_[static_cast<size_t>(m.run)].peak;
     const QString figure = qs(format_bytes(static_cast<double>(peak.bytes)));
-    QString full = QStringLiteral("peak %1").arg(figure);
+    QString full = QStringLiteral("highest %1").arg(figure);  // SRAM in use, not peak SRAM
     if (!peak.where.empty()) full += QStringLiteral(" · %1").arg(qs(peak.where));
     // The same peak (same figure and place) at about the same point as one already
     // labelled: that label stands for both.

@@ -410,7 +410,7 @@ QString ChartRenderer::legend_tooltip(const HitInfo& hit) const {
   const auto line = [&](size_t i) {
     QString text = qs(runs_[i].name);
     if (runs_[i].peak) {
-      text += QStringLiteral(": peak %1")
+      text += QStringLiteral(": SRAM in use at most %1")
                   .arg(qs(format_bytes(static_cast<double>(runs_[i].peak->bytes))));
       if (!runs_[i].peak->where.empty()) text += QStringLiteral(" · ") + qs(runs_[i].peak->where);
     }

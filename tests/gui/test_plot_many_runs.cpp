@@ -150,7 +150,7 @@ class TestPlotManyRuns : public QObject {
     one.set_runs(sweep(1));
     const auto labels = one.peak_labels(one.layout(QRectF(0, 0, 1100, 480)));
     QCOMPARE(labels.size(), size_t{1});
-    QVERIFY2(labels[0].text.startsWith("peak ") && labels[0].text.contains(" · L"),
+    QVERIFY2(labels[0].text.startsWith("highest ") && labels[0].text.contains(" · L"),
              qPrintable(labels[0].text));
   }
 
