@@ -112,7 +112,11 @@ int compare(const CompareArgs& args) {
     t.add_row({std::string("  ") + kArenaLabel, format_bytes(a.arena_bytes),
                format_bytes(b.arena_bytes),
                d(static_cast<double>(a.arena_bytes), static_cast<double>(b.arena_bytes))});
-    t.add_row({"SRAM in use, highest, in", a.peak_sram_where, b.peak_sram_where, ""});
+    t.add_row({"SRAM in use, highest", format_bytes(a.sram_in_use_peak_bytes),
+               format_bytes(b.sram_in_use_peak_bytes),
+               d(static_cast<double>(a.sram_in_use_peak_bytes),
+                 static_cast<double>(b.sram_in_use_peak_bytes))});
+    t.add_row({"  in", a.peak_sram_where, b.peak_sram_where, ""});
     t.add_row({"flash", format_bytes(fa.flash_bytes()), format_bytes(fb.flash_bytes()),
                d(static_cast<double>(fa.flash_bytes()), static_cast<double>(fb.flash_bytes()))});
     t.add_row({"latency (ms)", fmt::format("{:.3f}", a.latency_ms()),

@@ -48,15 +48,16 @@ int plot_runs(const PlotArgs& a) {
   for (const auto& id : ids) {
     const traces::RunRecord run = find_run_or_latest(store, id);
     // The board's SRAM as the run stored it (figures.hpp), else the catalogue's.
-    const uint64_t sram = !a.sram_of.empty()    ? targets::catalogue_sram_bytes(a.sram_of)
+    const uint64_t sram = !a.sram_of.empty()   ? targets::catalogue_sram_bytes(a.sram_of)
                           : run.sram_bytes > 0 ? run.sram_bytes
                                                : targets::catalogue_sram_bytes(run.target);
     charts.push_back(plot::chart_run_from_trace(store, run, sram, run_label(run)));
     // Time 0 is the inference start; say what came before it.
     if (const auto& s = charts.back().startup; s && run.clock_hz > 0)
       std::cerr << fmt::format(
-          "mcuprof: run {}: {} (reset to RUN_BEGIN) {:.3f} ms before 0, SRAM peak {}\n", run.id,
-          s->label, static_cast<double>(s->cycles) * 1000.0 / static_cast<double>(run.clock_hz),
+          "mcuprof: run {}: {} (reset to RUN_BEGIN) {:.3f} ms before 0, SRAM in use at most {}\n",
+          run.id, s->label,
+          static_cast<double>(s->cycles) * 1000.0 / static_cast<double>(run.clock_hz),
           format_bytes(static_cast<uint64_t>(s->peak_bytes)));
   }
   plot::OffscreenGui gui;
