@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ostream>
 
 namespace mcuprof::profiler {
@@ -41,13 +42,17 @@ ProgressLine::ProgressLine(uint64_t budget_cycles, uint64_t clock_hz)
     : budget_cycles_(std::max<uint64_t>(1, budget_cycles)),
       clock_hz_(static_cast<double>(std::max<uint64_t>(1, clock_hz))),
       enabled_(isatty(STDERR_FILENO) != 0),
-      start_(std::chrono::steady_clock::now()) {}
+      start_(std::chrono::steady_clock::now()) {
+  // A run shorter than this shows no line; MCUPROF_PROGRESS_DELAY_MS changes it (tests).
+  if (const char* ms = std::getenv("MCUPROF_PROGRESS_DELAY_MS"); ms != nullptr)
+    delay_seconds_ = std::strtod(ms, nullptr) / 1000.0;
+}
 
 void ProgressLine::on_progress(uint64_t cycles, uint64_t instructions) {
   if (!enabled_) return;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  if (seconds < 1.0) return;
+  if (seconds < delay_seconds_) return;
   constexpr int kBar = 20;
   const double done =
       std::min(1.0, static_cast<double>(cycles) / static_cast<double>(budget_cycles_));

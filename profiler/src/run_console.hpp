@@ -43,6 +43,7 @@ class ProgressLine final : public sim::MachineObserver {
   double clock_hz_;
   bool enabled_;
   bool shown_ = false;
+  double delay_seconds_ = 1.0;  // no line for runs shorter than this
   std::chrono::steady_clock::time_point start_;
 };
 
