@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 
+#include "function_names.hpp"
+
 namespace mcuprof::profiler {
 
 std::vector<FunctionCycles> cycles_per_function(const sim::ElfImage& image,
@@ -18,7 +20,7 @@ std::vector<FunctionCycles> cycles_per_function(const sim::ElfImage& image,
       continue;
     }
     auto& row = rows[s->address];
-    row.name = s->name;
+    row.name = demangle(s->name);
     row.address = s->address;
     row.cycles += b.cycles;
     row.instructions += b.executions * b.instructions;

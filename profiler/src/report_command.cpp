@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "function_names.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
 #include "mcuprof/traces/store.hpp"
@@ -32,11 +33,17 @@ Table function_table(const std::vector<traces::FunctionRow>& functions, TableFor
               : std::vector<std::string>{"function", ">calls", ">excl. cycles", ">excl. %",
                                          ">incl. cycles", ">incl. %", ">excl. instructions",
                                          ">flash fetch (incl.)", ">flash data (incl.)"});
-  for (const auto& f : functions)
-    t.add_row({f.name, count_cell(f.calls, format), count_cell(f.self_cycles, format),
+  // Text tables show short names (function_names.hpp); CSV keeps the stored full ones.
+  std::vector<std::string> names;
+  for (const auto& f : functions) names.push_back(f.name);
+  if (format != TableFormat::Csv) names = short_function_names(names);
+  for (std::size_t i = 0; i < functions.size(); ++i) {
+    const auto& f = functions[i];
+    t.add_row({names[i], count_cell(f.calls, format), count_cell(f.self_cycles, format),
                pct_cell(100.0 * f.self_share, format), count_cell(f.cycles, format),
                pct_cell(100.0 * f.share, format), count_cell(f.self_instructions, format),
                bytes_cell(f.flash_ifetch_bytes, format), bytes_cell(f.flash_data_bytes, format)});
+  }
   return t;
 }
 

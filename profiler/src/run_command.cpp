@@ -11,6 +11,7 @@
 
 #include "cli_values.hpp"
 #include "commands.hpp"
+#include "function_names.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/gates.hpp"
 #include "mcuprof/profiler/junit_report.hpp"
@@ -54,16 +55,23 @@ void print_functions(const nlohmann::json& s) {
                format_count(total_cycles));
   fmt::print(stderr, "{:>14} {:>6} {:>14} {:>6} {:>14} {:>10}  {}\n", "excl. cycles", "%",
              "incl. cycles", "%", "excl. instr.", "calls", "function");
-  for (const auto& f : s["functions"]) {
-    if (!f.contains("exclusive_cycles")) continue;  // never on the call stack in the window
+  std::vector<const nlohmann::json*> shown;
+  for (const auto& f : s["functions"])
+    // Not those never on the call stack in the window, nor those that ran only outside it.
+    if (f.contains("exclusive_cycles") && f["inclusive_cycles"].get<uint64_t>() > 0)
+      shown.push_back(&f);
+  std::vector<std::string> names;
+  for (const auto* f : shown) names.push_back((*f)["name"].get<std::string>());
+  const auto short_names = short_function_names(names);  // the summary has the full ones
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const auto& f = *shown[i];
     const auto self = f["exclusive_cycles"].get<uint64_t>();
     const auto all = f["inclusive_cycles"].get<uint64_t>();
-    if (all == 0) continue;  // ran only outside the window
     fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>6.2f} {:>14} {:>10}  {}\n", format_count(self),
                100.0 * static_cast<double>(self) / total, format_count(all),
                100.0 * static_cast<double>(all) / total,
                format_count(f["exclusive_instructions"].get<uint64_t>()),
-               format_count(f["call_stack_calls"].get<uint64_t>()), f["name"].get<std::string>());
+               format_count(f["call_stack_calls"].get<uint64_t>()), short_names[i]);
   }
 }
 

@@ -1,0 +1,117 @@
+// Demangling and short names for tables (see function_names.hpp). Demangling is the C++
+// ABI's own (abi::__cxa_demangle, part of libstdc++): no library of our own or another.
+#include "function_names.hpp"
+
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+namespace mcuprof::profiler {
+namespace {
+
+// Drops every bracketed part (argument lists, template arguments, "[abi:cxx11]") at any
+// depth, keeping "(anonymous namespace)", and a trailing " const".
+std::string without_brackets(const std::string& name) {
+  std::string out;
+  int depth = 0;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (depth == 0 && name.compare(i, 21, "(anonymous namespace)") == 0) {
+      out += "(anonymous namespace)";
+      i += 20;
+      continue;
+    }
+    const char c = name[i];
+    if (c == '(' || c == '<' || c == '[') {
+      // "operator<", "operator()" and the like keep their symbol.
+      if (out.size() >= 8 && out.compare(out.size() - 8, 8, "operator") == 0 && depth == 0) {
+        out += c;
+        continue;
+      }
+      ++depth;
+    } else if ((c == ')' || c == '>' || c == ']') && depth > 0) {
+      --depth;
+    } else if (depth == 0) {
+      out += c;
+    }
+  }
+  for (const char* tail : {" const", " volatile", " &&", " &"})
+    if (const std::string t = tail; out.size() > t.size() && out.ends_with(t))
+      out.erase(out.size() - t.size());
+  return out;
+}
+
+// "a::b::c" split at the top-level "::" separators.
+std::vector<std::string> parts_of(const std::string& name) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t at = name.find("::"); at != std::string::npos; at = name.find("::", start)) {
+    parts.push_back(name.substr(start, at - start));
+    start = at + 2;
+  }
+  parts.push_back(name.substr(start));
+  return parts;
+}
+
+std::string joined(const std::vector<std::string>& parts, std::size_t from) {
+  std::string out;
+  for (std::size_t i = from; i < parts.size(); ++i) out += (i > from ? "::" : "") + parts[i];
+  return out;
+}
+
+std::string fit(const std::string& name, std::size_t width) {
+  if (width < 2 || name.size() <= width) return name;
+  std::string tail = name.substr(name.size() - (width - 1));
+  while (tail.starts_with(':')) tail.erase(0, 1);
+  return "…" + tail;
+}
+
+}  // namespace
+
+std::string demangle(const std::string& symbol) {
+  if (!symbol.starts_with("_Z")) return symbol;
+  int status = 0;
+  const std::unique_ptr<char, decltype(&std::free)> out(
+      abi::__cxa_demangle(symbol.c_str(), nullptr, nullptr, &status), &std::free);
+  return status == 0 && out ? std::string(out.get()) : symbol;
+}
+
+std::vector<std::string> short_function_names(const std::vector<std::string>& names,
+                                              std::size_t width) {
+  std::vector<std::vector<std::string>> parts;
+  std::vector<std::size_t> from(names.size(), 0);  // first qualifier kept
+  for (const auto& n : names) {
+    const std::string bare = without_brackets(n);
+    parts.push_back(parts_of(bare.empty() ? n : bare));  // "(no symbol)" stays itself
+  }
+  // Drop qualifiers one level at a time while the short names stay distinct; names that
+  // were already equal without arguments (overloads) keep their full form.
+  std::map<std::string, int> plain;
+  for (const auto& p : parts) ++plain[joined(p, 0)];
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (from[i] + 1 >= parts[i].size() || plain[joined(parts[i], 0)] > 1) continue;
+      const std::string candidate = joined(parts[i], from[i] + 1);
+      bool unique = true;
+      for (std::size_t j = 0; j < names.size() && unique; ++j)
+        if (j != i) {
+          // j could still shorten to the candidate: compare with every suffix of j.
+          for (std::size_t k = from[j]; k < parts[j].size() && unique; ++k)
+            unique = joined(parts[j], k) != candidate;
+        }
+      if (unique) {
+        ++from[i];
+        changed = true;
+      }
+    }
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out.push_back(plain[joined(parts[i], 0)] > 1 ? fit(names[i], width)
+                                                 : fit(joined(parts[i], from[i]), width));
+  return out;
+}
+
+}  // namespace mcuprof::profiler
