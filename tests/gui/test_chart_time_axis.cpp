@@ -9,20 +9,14 @@
 #include "mcuprof/traces/window.hpp"
 #include "mcuprof/traces/writer.hpp"
 #include "trace_charts.hpp"
+#include "two_run_fixture.hpp"
 
 namespace traces = mcuprof::traces;
 namespace plot = mcuprof::plot;
 
 namespace {
 
-traces::Span span(std::string name, const char* kind, uint64_t ts, uint64_t dur) {
-  traces::Span s;
-  s.name = std::move(name);
-  s.kind = kind;
-  s.ts = ts;
-  s.dur = s.cycles = dur;
-  return s;
-}
+using gui_fixture::span;
 
 // Reset at 0, RUN_BEGIN at 2000, RUN_END at 9000, stop at 10000. The total reaches 5000
 // bytes during start-up (at 500), 3000 inside the window (at 3000).

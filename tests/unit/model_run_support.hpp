@@ -54,5 +54,7 @@ struct TestModel {
   bool shared = false;  // from ../shared/models (skip when missing)
 };
 std::vector<TestModel> exactness_models(const std::filesystem::path& generated_dir);
+// False for a shared model whose file is missing, after printing the skip line naming it.
+bool model_available(const TestModel& model);
 
 }  // namespace mcuprof::test

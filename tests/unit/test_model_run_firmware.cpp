@@ -46,10 +46,7 @@ TEST_P(ModelRunFirmware, OutputsAreByteIdenticalToHostAndReference) {
   int ran = 0;
   for (const auto& model : exactness_models(dir.path())) {
     SCOPED_TRACE(model.name + " on " + board);
-    if (model.shared && !std::filesystem::exists(model.path)) {
-      std::cout << "[ SKIPPED  ] " << model.path.string() << " not found\n";
-      continue;
-    }
+    if (!model_available(model)) continue;
     const auto compiled = profiler::compile_model(model.path);
     const auto inputs = profiler::model_inputs(compiled, std::nullopt);
     const auto host = host_run(compiled.image, inputs);
@@ -126,10 +123,7 @@ TEST(ModelRunFirmwareM0, EveryTensorMatchesTheReferenceOnRp2040) {
     if (model.shared && model.name != "kws_ref_model.tflite" && model.name != "ad01_int8.tflite")
       continue;
     SCOPED_TRACE(model.name + " on " + board);
-    if (model.shared && !std::filesystem::exists(model.path)) {
-      std::cout << "[ SKIPPED  ] " << model.path.string() << " not found\n";
-      continue;
-    }
+    if (!model_available(model)) continue;
     const auto compiled = profiler::compile_model(model.path);
     const auto inputs = profiler::model_inputs(compiled, std::nullopt);
     const auto ref = reference_run(compiled.graph, inputs);

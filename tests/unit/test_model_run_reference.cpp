@@ -352,6 +352,12 @@ std::vector<TestModel> exactness_models(const std::filesystem::path& generated_d
   return models;
 }
 
+bool model_available(const TestModel& model) {
+  if (!model.shared || std::filesystem::exists(model.path)) return true;
+  std::cout << "[ SKIPPED  ] " << model.path.string() << " not found\n";
+  return false;
+}
+
 namespace {
 
 // The host executor's outputs equal the reference's on every model.
@@ -360,10 +366,7 @@ TEST(ModelRunReference, HostExecutorMatchesReferenceOnEveryModel) {
   int ran = 0;
   for (const auto& model : exactness_models(dir.path())) {
     SCOPED_TRACE(model.name);
-    if (model.shared && !std::filesystem::exists(model.path)) {
-      std::cout << "[ SKIPPED  ] " << model.path.string() << " not found\n";
-      continue;
-    }
+    if (!model_available(model)) continue;
     const auto compiled = profiler::compile_model(model.path);
     const auto inputs = profiler::model_inputs(compiled, std::nullopt);
     const auto host = host_run(compiled.image, inputs);

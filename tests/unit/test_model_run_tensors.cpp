@@ -118,10 +118,7 @@ TEST(ModelRunTensors, HostExecutorEveryTensorMatchesReferenceOnEveryModel) {
   int ran = 0;
   for (const auto& model : exactness_models(dir.path())) {
     SCOPED_TRACE(model.name);
-    if (model.shared && !std::filesystem::exists(model.path)) {
-      std::cout << "[ SKIPPED  ] " << model.path.string() << " not found\n";
-      continue;
-    }
+    if (!model_available(model)) continue;
     const auto compiled = profiler::compile_model(model.path);
     const auto inputs = profiler::model_inputs(compiled, std::nullopt);
     const auto ref = reference_run(compiled.graph, inputs);
