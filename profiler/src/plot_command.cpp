@@ -11,6 +11,7 @@
 #include "chart_renderer.hpp"
 #include "commands.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "mcuprof/profiler/figures.hpp"
 #include "mcuprof/profiler/run.hpp"
 #include "mcuprof/targets/target.hpp"
 #include "offscreen.hpp"
@@ -56,8 +57,7 @@ int plot_runs(const PlotArgs& a) {
     if (const auto& s = charts.back().startup; s && run.clock_hz > 0)
       std::cerr << fmt::format(
           "mcuprof: run {}: {} (reset to RUN_BEGIN) {:.3f} ms before 0, SRAM in use at most {}\n",
-          run.id, s->label,
-          static_cast<double>(s->cycles) * 1000.0 / static_cast<double>(run.clock_hz),
+          run.id, s->label, latency_ms(s->cycles, run.clock_hz),
           format_bytes(static_cast<uint64_t>(s->peak_bytes)));
   }
   plot::OffscreenGui gui;

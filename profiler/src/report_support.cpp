@@ -84,7 +84,7 @@ std::string run_label(const traces::RunRecord& r) {
 namespace {
 std::string ms_text(uint64_t cycles, uint64_t clock_hz) {
   if (clock_hz == 0) return fmt::format("{} cycles", format_count(cycles));
-  const double ms = static_cast<double>(cycles) * 1000.0 / static_cast<double>(clock_hz);
+  const double ms = latency_ms(cycles, clock_hz);
   if (ms < 0.1) return fmt::format("{:.3f} µs ({} cycles)", ms * 1000.0, format_count(cycles));
   return fmt::format("{:.3f} ms ({} cycles)", ms, format_count(cycles));
 }
@@ -104,8 +104,7 @@ std::string peak_time_text(const traces::RunRecord& run, const traces::Inference
   }
   const uint64_t rel = at - w.begin;
   if (run.clock_hz == 0) return fmt::format("at cycle {} of the inference", format_count(rel));
-  return fmt::format("at {:.3f} ms (cycle {} of the inference)",
-                     static_cast<double>(rel) * 1000.0 / static_cast<double>(run.clock_hz),
+  return fmt::format("at {:.3f} ms (cycle {} of the inference)", latency_ms(rel, run.clock_hz),
                      format_count(rel));
 }
 
