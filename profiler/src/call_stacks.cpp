@@ -200,12 +200,20 @@ void CallStackRecorder::pop_to(size_t frames) {
 }
 
 void CallStackRecorder::enter_function(int function) {
-  Frame& top = stack_.back();
-  if (stack_.size() > kMaxDepth) return;
-  top.node = child(tree_.nodes[static_cast<size_t>(top.node)].parent, function);
-  if (window_ != WindowState::After) ++tree_.nodes[static_cast<size_t>(top.node)].calls;
-  close_slice(top);
-  open_slice(top, stack_.size() - 1);
+  // A function already running in the top frame's tail chain (a jump back into it, e.g.
+  // two functions branching to each other): its frame is on top again.
+  for (size_t k = stack_.size(); k-- > 1;) {
+    if (tree_.nodes[static_cast<size_t>(stack_[k].node)].function == function) {
+      pop_to(k + 1);
+      return;
+    }
+    if (!stack_[k].tail) break;
+  }
+  // A tail call: a frame for the callee above the tail-calling one, returning where it
+  // would have, so the caller's inclusive figures hold the callee's (docs/cli.md).
+  const uint32_t return_address = stack_.back().return_address;
+  push(function, return_address, false);
+  stack_.back().tail = true;
 }
 
 void CallStackRecorder::on_block(uint32_t address, uint32_t size,
@@ -239,6 +247,7 @@ void CallStackRecorder::on_block(uint32_t address, uint32_t size,
   // A return to some frame's return address (the top one normally).
   for (size_t k = stack_.size(); k-- > 1;) {
     if (stack_[k].return_address == address) {
+      while (k > 1 && stack_[k].tail) --k;  // the tail-calling frames return with it
       pop_to(k);
       if (tree_.nodes[static_cast<size_t>(stack_.back().node)].function != function)
         enter_function(function);

@@ -91,15 +91,23 @@ TEST(CallStacks, InclusiveIsExclusivePlusCalleesAndExclusiveAddsUpToTheRun) {
   // mid_a's own work (2 x 100) is about leaf_b's under it (200).
   EXPECT_NEAR(static_cast<double>(*a->self_cycles) / static_cast<double>(b_via_a->cycles), 1.0,
               0.15);
-  // tail_c ends with `b.w leaf_t`: leaf_t takes tail_c's frame and returns to main.
-  const traces::Span* t_via_main = nullptr;
+  // tail_c ends with `b.w leaf_t`: leaf_t gets a frame above tail_c's (a tail call counts
+  // in the caller's inclusive figures) and both return to main together.
+  const traces::Span* t_via_tail = nullptr;
+  const traces::Span* tail = nullptr;
   for (const auto& s : spans) {
     const auto* parent = s.parent_id ? by_id[s.parent_id] : nullptr;
-    EXPECT_FALSE(s.name == "leaf_t" && parent && parent->name == "tail_c") << "tail call as call";
-    if (s.name == "leaf_t" && parent && parent->name == "main") t_via_main = &s;
+    EXPECT_FALSE(s.name == "leaf_t" && parent && parent->name == "main") << "tail call lost";
+    if (s.name == "leaf_t" && parent && parent->name == "tail_c") t_via_tail = &s;
+    if (s.name == "tail_c") tail = &s;
   }
-  ASSERT_TRUE(t_via_main) << "no main -> leaf_t path";
-  EXPECT_EQ(fn["tail_c"]["inclusive_cycles"], fn["tail_c"]["exclusive_cycles"]);
+  ASSERT_TRUE(t_via_tail && tail) << "no main -> tail_c -> leaf_t path";
+  EXPECT_EQ(tail->cycles, *tail->self_cycles + t_via_tail->cycles);
+  EXPECT_GT(fn["tail_c"]["inclusive_cycles"], fn["tail_c"]["exclusive_cycles"]);
+  EXPECT_EQ(fn["tail_c"]["call_stack_calls"], 1);
+  // leaf_t(100) against tail_c's own work(50): twice as much.
+  EXPECT_NEAR(static_cast<double>(t_via_tail->cycles) / static_cast<double>(*tail->self_cycles),
+              2.0, 0.3);
   EXPECT_EQ(fn["leaf_t"]["call_stack_calls"], 1);
   // The run's root holds everything.
   EXPECT_EQ(spans.front().parent_id, 0);

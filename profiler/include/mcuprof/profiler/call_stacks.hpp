@@ -10,8 +10,10 @@
 //   - return: a block starts at the return address of the top frame (or of a deeper
 //     frame: longjmp-like unwinding pops everything above it);
 //   - tail call / jump into another function: the block belongs to another function
-//     than the top frame's and is no frame's return address: the top frame now runs
-//     that function (same return address);
+//     than the top frame's and is no frame's return address: a frame for that function
+//     is pushed above the top one with the same return address (so the tail-calling
+//     function's inclusive figures hold the callee's, as a profiler user expects), and
+//     the return pops both; a jump back into a function of that tail chain pops to it;
 //   - exception entry: a frame for the handler returning to the interrupted address;
 //     its stacking cycles count to the handler; exception return pops down to it.
 // Function = the ELF function symbol holding the address, "(no symbol)" elsewhere.
@@ -124,6 +126,7 @@ class CallStackRecorder final : public sim::BlockObserver {
     int node = 0;
     uint32_t return_address = kNoReturn;
     bool exception = false;
+    bool tail = false;   // entered by a tail call from the frame below (same return address)
     int64_t slice = -1;  // its timeline slice, -1 when none
   };
   enum class WindowState { Before, Inside, After };
@@ -138,7 +141,7 @@ class CallStackRecorder final : public sim::BlockObserver {
   void charge(const sim::ExecutionCounters& now);
   void push(int function, uint32_t return_address, bool exception);
   void pop_to(size_t frames);         // keeps the first `frames` frames
-  void enter_function(int function);  // tail call: the top frame now runs `function`
+  void enter_function(int function);  // tail call: a frame for `function` on top
   void open_slice(Frame& frame, size_t depth);
   void close_slice(Frame& frame);
 
