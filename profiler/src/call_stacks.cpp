@@ -27,8 +27,9 @@ uint64_t block_key(uint32_t address, uint32_t size) {
   return (uint64_t{address} << 16) ^ size;
 }
 
-// True when the last instruction of the Thumb code is BL <label> or BLX <register>.
-bool ends_in_call(const std::vector<uint8_t>& code) {
+// Direct when the last instruction of the Thumb code is BL <label>, Indirect for BLX
+// <register>, else Root (no call).
+CallKind ends_in_call(const std::vector<uint8_t>& code) {
   size_t i = 0;
   size_t last = 0;
   bool wide = false;
@@ -38,12 +39,13 @@ bool ends_in_call(const std::vector<uint8_t>& code) {
     wide = (hw >> 11) >= 0x1D;  // 0b11101, 0b11110, 0b11111: 32-bit encoding
     i += wide ? 4 : 2;
   }
-  if (code.size() < 2) return false;
+  if (code.size() < 2) return CallKind::Root;
   const auto first = static_cast<uint16_t>(code[last] | (code[last + 1] << 8));
-  if (!wide) return (first & 0xFF87u) == 0x4780u;  // BLX Rm
-  if (last + 3 >= code.size()) return false;
+  if (!wide) return (first & 0xFF87u) == 0x4780u ? CallKind::Indirect : CallKind::Root;  // BLX Rm
+  if (last + 3 >= code.size()) return CallKind::Root;
   const auto second = static_cast<uint16_t>(code[last + 2] | (code[last + 3] << 8));
-  return (first & 0xF800u) == 0xF000u && (second & 0xD000u) == 0xD000u;  // BL
+  const bool bl = (first & 0xF800u) == 0xF000u && (second & 0xD000u) == 0xD000u;
+  return bl ? CallKind::Direct : CallKind::Root;
 }
 
 }  // namespace
@@ -108,9 +110,9 @@ const CallStackRecorder::BlockInfo& CallStackRecorder::info(uint32_t address, ui
     BlockInfo b;
     b.function = function_of(address);
     try {
-      b.ends_in_call = ends_in_call(read_code_(address, size));
+      b.call = ends_in_call(read_code_(address, size));
     } catch (const std::exception&) {
-      b.ends_in_call = false;
+      b.call = CallKind::Root;
     }
     it = blocks_.emplace(key, b).first;
   }
@@ -180,10 +182,11 @@ void CallStackRecorder::window_end(const sim::ExecutionCounters& at) {
   tree_.marked = true;
 }
 
-void CallStackRecorder::push(int function, uint32_t return_address, bool exception) {
+void CallStackRecorder::push(int function, uint32_t return_address, CallKind kind) {
   Frame f;
   f.return_address = return_address;
-  f.exception = exception;
+  f.exception = kind == CallKind::Exception;
+  f.tail = kind == CallKind::Tail;
   if (stack_.size() >= kMaxDepth)
     f.node = stack_.back().node;
   else
@@ -191,12 +194,19 @@ void CallStackRecorder::push(int function, uint32_t return_address, bool excepti
   if (window_ != WindowState::After) ++tree_.nodes[static_cast<size_t>(f.node)].calls;
   open_slice(f, stack_.size());
   stack_.push_back(f);
+  if (listener_ != nullptr)
+    listener_->on_call(stack_.size() - 1, tree_.nodes[static_cast<size_t>(f.node)].function, kind,
+                       return_address, last_);
 }
 
 void CallStackRecorder::pop_to(size_t frames) {
   const size_t keep = std::max<size_t>(frames, 1);  // the root frame stays
   for (size_t k = keep; k < stack_.size(); ++k) close_slice(stack_[k]);
-  stack_.resize(std::min(keep, stack_.size()));
+  while (stack_.size() > keep) {
+    const int function = tree_.nodes[static_cast<size_t>(stack_.back().node)].function;
+    stack_.pop_back();
+    if (listener_ != nullptr) listener_->on_return(stack_.size(), function, last_);
+  }
 }
 
 void CallStackRecorder::enter_function(int function) {
@@ -211,9 +221,7 @@ void CallStackRecorder::enter_function(int function) {
   }
   // A tail call: a frame for the callee above the tail-calling one, returning where it
   // would have, so the caller's inclusive figures hold the callee's (docs/cli.md).
-  const uint32_t return_address = stack_.back().return_address;
-  push(function, return_address, false);
-  stack_.back().tail = true;
+  push(function, stack_.back().return_address, CallKind::Tail);
 }
 
 void CallStackRecorder::on_block(uint32_t address, uint32_t size,
@@ -222,23 +230,25 @@ void CallStackRecorder::on_block(uint32_t address, uint32_t size,
   const int function = b.function;
   const bool call = call_pending_ && address != call_return_;
   const uint32_t return_address = call_return_;
-  call_pending_ = b.ends_in_call;
+  const CallKind kind = call_kind_;
+  call_pending_ = b.call != CallKind::Root;
+  call_kind_ = b.call;
   call_return_ = address + size;
   if (exception_pending_) {
     // The handler's first block: the frame exists from the entry on, so the stacking
     // cycles charged since then are the handler's.
     exception_pending_ = false;
-    push(function, exception_return_, true);
+    push(function, exception_return_, CallKind::Exception);
     charge(before);
     return;
   }
   charge(before);
   if (stack_.empty()) {
-    push(function, kNoReturn, false);
+    push(function, kNoReturn, CallKind::Root);
     return;
   }
   if (call) {
-    push(function, return_address, false);
+    push(function, return_address, kind);
     return;
   }
   if (tree_.nodes[static_cast<size_t>(stack_.back().node)].function == function &&
@@ -263,7 +273,7 @@ void CallStackRecorder::on_exception_entry(unsigned /*number*/, uint32_t return_
   charge(before);
   if (call_pending_ && return_address != call_return_) {
     // Taken between a call and the callee's first block: the callee's frame exists.
-    push(function_of(return_address), call_return_, false);
+    push(function_of(return_address), call_return_, call_kind_);
   }
   call_pending_ = false;
   exception_pending_ = true;

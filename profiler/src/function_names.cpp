@@ -9,10 +9,7 @@
 #include <memory>
 
 namespace mcuprof::profiler {
-namespace {
 
-// Drops every bracketed part (argument lists, template arguments, "[abi:cxx11]") at any
-// depth, keeping "(anonymous namespace)", and a trailing " const".
 std::string without_brackets(const std::string& name) {
   std::string out;
   int depth = 0;
@@ -41,6 +38,8 @@ std::string without_brackets(const std::string& name) {
       out.erase(out.size() - t.size());
   return out;
 }
+
+namespace {
 
 // "a::b::c" split at the top-level "::" separators.
 std::vector<std::string> parts_of(const std::string& name) {

@@ -12,6 +12,11 @@ namespace mcuprof::profiler {
 // The demangled name of a C++ symbol; any other name as it is.
 std::string demangle(const std::string& symbol);
 
+// The name without its bracketed parts (argument lists, template arguments, ABI tags) at
+// any depth, "(anonymous namespace)" kept, a trailing " const" dropped:
+// `tflite::MicroInterpreter::Invoke` for `tflite::MicroInterpreter::Invoke()`.
+std::string without_brackets(const std::string& name);
+
 // One short name per entry of `names` (demangled), for a table's name column: the argument
 // list, template arguments and ABI tags dropped, then qualifiers dropped from the left as
 // long as no two functions of `names` would read the same; at most `width` characters (a

@@ -36,10 +36,13 @@ std::vector<AddressRange> writable_memories(const sim::Machine& machine) {
 }  // namespace
 
 MemoryObservation::MemoryObservation(const sim::Machine& machine, const sim::ElfImage& image,
-                                     uint32_t scratch_after_arena)
+                                     uint32_t scratch_after_arena,
+                                     std::optional<AddressRange> arena)
     : check_(memory_layout(machine, image, scratch_after_arena),
              [&machine](uint32_t pc) { return machine.location(pc); }),
-      observed_(writable_memories(machine)) {}
+      observed_(writable_memories(machine)) {
+  if (arena) arena_.emplace(std::vector<AddressRange>{*arena});
+}
 
 void MemoryObservation::on_itm_event(unsigned port, uint32_t value, unsigned size, uint64_t cycle) {
   if (port != kEventPort || size != 4) return;
@@ -65,14 +68,18 @@ void MemoryObservation::on_itm_event(unsigned port, uint32_t value, unsigned siz
 void MemoryObservation::on_write(const sim::MemoryAccess& a) {
   check_.on_write(a.pc, a.sp, a.address, a.bytes, a.cycle);
   observed_.write(a.address, a.bytes, a.cycle);
+  if (arena_) arena_->write(a.address, a.bytes, a.cycle);
 }
 
 void MemoryObservation::on_read(const sim::MemoryAccess& a) {
   observed_.read(a.address, a.bytes, a.cycle);
+  if (arena_) arena_->read(a.address, a.bytes, a.cycle);
 }
 
 MemoryObservationResult MemoryObservation::finish(uint64_t end_cycle) {
-  return {check_.finish(), observed_.finish(end_cycle)};
+  MemoryObservationResult r{check_.finish(), observed_.finish(end_cycle), std::nullopt};
+  if (arena_) r.arena = arena_->finish(end_cycle);
+  return r;
 }
 
 void add_to_summary(const MemoryObservationResult& r, nlohmann::json& s) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -19,14 +20,16 @@ namespace mcuprof::profiler {
 struct MemoryObservationResult {
   MemoryCheckResult check;
   ObservedSeries observed;
+  std::optional<ObservedSeries> arena;  // the same view of the arena range alone
 };
 
 class MemoryObservation final : public sim::MachineObserver, public sim::MemoryAccessObserver {
  public:
   // Reads the layout from the loaded machine and its image; `scratch_after_arena` bytes
   // after the announced arena are allowed too (the model runner's kernel scratch).
+  // With `arena`, the observed view of that range alone too (elf_arena.hpp).
   MemoryObservation(const sim::Machine& machine, const sim::ElfImage& image,
-                    uint32_t scratch_after_arena);
+                    uint32_t scratch_after_arena, std::optional<AddressRange> arena = std::nullopt);
 
   void on_itm_event(unsigned port, uint32_t value, unsigned size, uint64_t cycle) override;
   void on_write(const sim::MemoryAccess& access) override;
@@ -38,6 +41,7 @@ class MemoryObservation final : public sim::MachineObserver, public sim::MemoryA
   EventDecoder decoder_;
   MemoryCheck check_;
   ObservedMemory observed_;
+  std::optional<ObservedMemory> arena_;
 };
 
 // The layout MemoryCheck needs, from the target's memories, the image and the stack.

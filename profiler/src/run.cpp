@@ -11,6 +11,7 @@
 #include <fstream>
 #include <ostream>
 
+#include "elf_arena.hpp"
 #include "file_hash.hpp"
 #include "interrupts.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
@@ -20,9 +21,9 @@
 #include "memory_observation.hpp"
 #include "output_file.hpp"
 #include "run_budget.hpp"
+#include "run_calls.hpp"
 #include "run_console.hpp"
 #include "run_events.hpp"
-#include "run_functions.hpp"
 #include "run_store.hpp"
 #include "run_summary.hpp"
 #include "trace_recording.hpp"
@@ -113,6 +114,16 @@ traces::RunRecord run_record(const RunRequest& request, const targets::Target& t
   return record;
 }
 
+// The arena to observe: --arena's, else a known engine's (none for the runtime's own runs,
+// which announce theirs).
+std::optional<ArenaSymbol> elf_arena(const sim::ElfImage& image, const RunRequest& request) {
+  try {
+    return find_arena(image, request.arena_symbol);
+  } catch (const std::invalid_argument& e) {
+    throw CommandError(exit_code::kUsage, e.what());
+  }
+}
+
 uint64_t in_use_peak(const nlohmann::json& s) {
   return s.value("sram_in_use_peak_bytes", uint64_t{0});
 }
@@ -151,16 +162,14 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   machine.add_observer(&events);
   UnmodelledRegisters unmodelled;
   machine.add_observer(&unmodelled);
-  std::optional<FunctionProfiler> functions;
-  if (request.function_cycles > 0) {
-    functions.emplace(machine, prepared.image);
-    events.on_window(
-        [&functions](bool begin, const Counters& at) { functions->window_edge(begin, at); });
-  }
+  RunCalls calls(machine, prepared.image, request, events);
+  const std::optional<ArenaSymbol> arena =
+      request.observe_memory ? elf_arena(prepared.image, request) : std::nullopt;
   std::unique_ptr<MemoryObservation> observation;
   if (request.observe_memory) {
     observation =
-        std::make_unique<MemoryObservation>(machine, prepared.image, request.scratch_after_arena);
+        std::make_unique<MemoryObservation>(machine, prepared.image, request.scratch_after_arena,
+                                            arena ? std::optional(arena->range) : std::nullopt);
     machine.add_observer(observation.get());
     machine.observe_memory(observation.get());
   }
@@ -183,13 +192,16 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     if (result.report) result.report->cause = result.detail;
   }
   console_out.flush();
-  const Attribution attribution = events.finish();
-  if (functions) functions->finish();
+  Attribution attribution = events.finish();
+  calls.finish(attribution, console_err);
   for (const auto& problem : attribution.problems)
     console_err << "mcuprof: warning: trace protocol: " << problem << '\n';
   console_err << unmodelled.warning(target);
   std::optional<MemoryObservationResult> observed;
   if (observation) observed = observation->finish(result.cycles);
+  // A stock firmware's arena seen through the observed view (its own markers come first).
+  if (observed && observed->arena && !attribution.arena_address)
+    use_observed_arena(attribution, arena->range, *observed->arena);
   // The fault report goes to the user and, in full, into the stored run.
   const std::string report = result.report ? result.report->text() : std::string();
   if (!report.empty()) {
@@ -214,8 +226,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   if (store) {
     try {
       run_id = record_run(*store, record, recorder.take(), attribution, events.stack(), sram,
-                          functions ? functions->spans() : std::vector<traces::Span>{},
-                          observed ? &*observed : nullptr);
+                          calls.spans(), observed ? &*observed : nullptr);
     } catch (const traces::TraceError& e) {
       not_stored = store_failure(e);
     }
@@ -230,10 +241,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   s["budget"] = budget.json();
   s["run_id"] = store && !not_stored ? nlohmann::json(run_id) : nlohmann::json();
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();
-  if (functions) {
-    s["functions"] = functions->summary(request.function_cycles);
-    s["functions_window"] = functions->window_json();
-  }
+  calls.add_to_summary(attribution, s);
   if (observed) add_to_summary(*observed, s);
   if (hooks.after_run) hooks.after_run(machine, result, attribution, s);
   if (observed)  // beside SRAM in use (the planned view over time)

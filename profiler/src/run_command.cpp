@@ -19,6 +19,7 @@
 #include "mcuprof/profiler/run.hpp"
 #include "output_file.hpp"
 #include "output_guard.hpp"
+#include "run_tables.hpp"
 #include "table.hpp"
 
 namespace mcuprof::profiler {
@@ -34,46 +35,8 @@ struct RunArgs {
   std::string junit;
   std::string input, output, dump_tensors, runner;  // model form only
   std::string schedule;                             // model form only
+  std::string model;                                // ELF form only: --model
 };
-
-// The --function-cycles table, on stderr beside the run line: the call stack's figures
-// inside the inference window, shares of the window's cycles (the headline's).
-void print_functions(const nlohmann::json& s) {
-  const auto total_cycles = s["total_cycles"].get<uint64_t>();
-  const double total = static_cast<double>(std::max<uint64_t>(1, total_cycles));
-  const auto& w = s["functions_window"];
-  if (w.value("markers", false))
-    fmt::print(stderr,
-               "functions in the inference window RUN_BEGIN..RUN_END (cycles {}..{}, {} "
-               "cycles; % of them):\n",
-               format_count(w["begin_cycle"].get<uint64_t>()),
-               format_count(w["end_cycle"].get<uint64_t>()), format_count(total_cycles));
-  else
-    fmt::print(stderr,
-               "functions over the whole run (no RUN_BEGIN/RUN_END markers; {} cycles; % of "
-               "them):\n",
-               format_count(total_cycles));
-  fmt::print(stderr, "{:>14} {:>6} {:>14} {:>6} {:>14} {:>10}  {}\n", "excl. cycles", "%",
-             "incl. cycles", "%", "excl. instr.", "calls", "function");
-  std::vector<const nlohmann::json*> shown;
-  for (const auto& f : s["functions"])
-    // Not those never on the call stack in the window, nor those that ran only outside it.
-    if (f.contains("exclusive_cycles") && f["inclusive_cycles"].get<uint64_t>() > 0)
-      shown.push_back(&f);
-  std::vector<std::string> names;
-  for (const auto* f : shown) names.push_back((*f)["name"].get<std::string>());
-  const auto short_names = short_function_names(names);  // the summary has the full ones
-  for (std::size_t i = 0; i < shown.size(); ++i) {
-    const auto& f = *shown[i];
-    const auto self = f["exclusive_cycles"].get<uint64_t>();
-    const auto all = f["inclusive_cycles"].get<uint64_t>();
-    fmt::print(stderr, "{:>14} {:>6.2f} {:>14} {:>6.2f} {:>14} {:>10}  {}\n", format_count(self),
-               100.0 * static_cast<double>(self) / total, format_count(all),
-               100.0 * static_cast<double>(all) / total,
-               format_count(f["exclusive_instructions"].get<uint64_t>()),
-               format_count(f["call_stack_calls"].get<uint64_t>()), short_names[i]);
-  }
-}
 
 // A .tflite flatbuffer carries "TFL3" at bytes 4..7; an ELF starts with 0x7F 'E' 'L' 'F'.
 bool is_tflite(const std::filesystem::path& path) {
@@ -145,6 +108,7 @@ int finish_run_line(const RunArgs& args, const std::vector<Gate>& gates, const n
     fmt::print(stderr, "; run {} in {}", s["run_id"].get<int64_t>(),
                s["database"].get<std::string>());
   fmt::print(stderr, "\n");
+  if (!is_tflite(args.request.firmware)) print_layers(s);
   if (s.contains("functions")) print_functions(s);
   return apply_gates(args, gates, s, exit_status);
 }
@@ -203,6 +167,7 @@ int run(RunArgs& args) {
                                 {"--target-file", args.target_file, Kind::Input},
                                 {"--input", args.input, Kind::Input},
                                 {"--runner", args.runner, Kind::Input},
+                                {"--model", args.model, Kind::Input},
                                 {"--db", args.db, Kind::Input},
                                 {"--summary", args.summary, Kind::Output},
                                 {"--output", args.output, Kind::Output},
@@ -211,7 +176,19 @@ int run(RunArgs& args) {
   if (!args.junit.empty()) check_output_writable(args.junit, "JUnit report");
   std::vector<Gate> gates;
   for (const auto& text : args.fail_if) gates.push_back(parse_gate(text));  // before running
-  if (is_tflite(request.firmware)) return run_model_form(args, gates);
+  if (is_tflite(request.firmware)) {
+    if (!args.model.empty() || !request.window_functions.empty() || !request.layers_from.empty() ||
+        !request.arena_symbol.empty())
+      throw CommandError(exit_code::kUsage,
+                         "run: --model, --window, --layers-from and --arena are for a "
+                         "firmware ELF (a .tflite runs on the model runner, which marks its "
+                         "own window, layers and arena)");
+    return run_model_form(args, gates);
+  }
+  if (!args.model.empty()) {
+    require_regular_file(args.model, "model");
+    request.model = args.model;
+  }
   if (!args.input.empty() || !args.output.empty() || !args.dump_tensors.empty() ||
       !args.runner.empty() || !args.schedule.empty())
     throw CommandError(exit_code::kUsage,
@@ -224,11 +201,16 @@ int run(RunArgs& args) {
   const std::string how = s["stop_reason"] == "exited"
                               ? fmt::format("exited with status {}", s["exit_code"].get<int>())
                               : fmt::format("stopped: {}", s["detail"].get<std::string>());
-  fmt::print(stderr,
-             "mcuprof: {} on {}: {} after {} cycles ({:.3f} ms at {:g} MHz), {} instructions",
+  const bool windowed = s["inference_window"].value("source", "") != "whole run";
+  fmt::print(stderr, "mcuprof: {} on {}: {}{} {} cycles ({:.3f} ms at {:g} MHz){}, {} instructions",
              s["name"].get<std::string>(), s["target"].get<std::string>(), how,
-             format_count(s["total_cycles"].get<uint64_t>()), s["latency_ms"].get<double>(),
-             s["clock_hz"].get<double>() / 1e6, format_count(s["instructions"].get<uint64_t>()));
+             windowed ? "; inference" : " after", format_count(s["total_cycles"].get<uint64_t>()),
+             s["latency_ms"].get<double>(), s["clock_hz"].get<double>() / 1e6,
+             windowed ? " in " + window_words(s) : "",
+             format_count(s["instructions"].get<uint64_t>()));
+  if (s["macs"].is_number())
+    fmt::print(stderr, ", {} MACs ({:.2f} cycles/MAC)", format_count(s["macs"].get<uint64_t>()),
+               s["cycles_per_mac"].get<double>());
   return finish_run_line(args, gates, s, outcome.exit_status);
 }
 
@@ -277,6 +259,21 @@ void add_run_command(CLI::App& app, Commands& commands) {
       ->expected(0, 1)
       ->default_str("20")
       ->check(CLI::Range(1u, 1'000'000u));
+  cmd->add_option("--window", args->request.window_functions,
+                  "ELF: the inference window is the first call to this function (symbol, "
+                  "mangled or demangled, e.g. Invoke; repeatable: the first of them called); "
+                  "default: TFLite Micro's Invoke, TinyEngine's invoke, or the firmware's "
+                  "RUN_BEGIN/RUN_END markers");
+  cmd->add_option("--layers-from", args->request.layers_from,
+                  "ELF: each call this function makes in the window is a layer (repeatable); "
+                  "default: TFLite Micro's op loop, TinyEngine's invoke, or the firmware's "
+                  "layer markers");
+  cmd->add_option("--model", args->model,
+                  "ELF: the .tflite the firmware runs: layers from calls take its op names and "
+                  "MACs (checked against the calls)");
+  cmd->add_option("--arena", args->request.arena_symbol,
+                  "ELF with --observe-memory: the arena array whose observed use is the arena "
+                  "track (default: tensor_arena, or TinyEngine's buffer)");
   cmd->add_flag("--unit-cycles", args->request.unit_cycles,
                 "Count one cycle per instruction instead of the core's timing model");
   cmd->add_flag("--observe-memory", args->request.observe_memory,

@@ -33,6 +33,8 @@ class EventRecorder final : public sim::MachineObserver {
   // RUN_END after it: the Attributor's window), with the counters at the marker.
   using WindowListener = std::function<void(bool begin, const Counters& at)>;
   void on_window(WindowListener listener) { window_listener_ = std::move(listener); }
+  // Samples the stack now (at a layer edge found some other way, e.g. from calls).
+  void sample_stack(uint64_t cycle) { stack_.sample(cycle); }
   // Closes the spans at the machine's final counters; adds the stream's problems.
   Attribution finish();
   const std::vector<StackSample>& stack() const { return stack_.samples(); }

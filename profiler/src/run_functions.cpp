@@ -37,6 +37,7 @@ nlohmann::json FunctionProfiler::window_json() const {
 void FunctionProfiler::finish() {
   machine_.set_block_observer(nullptr);
   tree_ = recorder_.finish(machine_.counters());
+  finished_ = true;
 }
 
 nlohmann::json FunctionProfiler::summary(unsigned rows) const {

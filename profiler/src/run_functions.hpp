@@ -23,6 +23,12 @@ class FunctionProfiler {
   FunctionProfiler(const FunctionProfiler&) = delete;
   FunctionProfiler& operator=(const FunctionProfiler&) = delete;
 
+  // Told of every call and return as they happen (the layers and window from calls).
+  void set_listener(CallListener* listener) { recorder_.set_listener(listener); }
+  const CallFunction& function(int index) const {
+    return finished_ ? tree_.functions[static_cast<size_t>(index)] : recorder_.function(index);
+  }
+
   // The inference window's edges (EventRecorder::on_window): the call-stack figures
   // cover RUN_BEGIN..RUN_END when the firmware sends both, else the whole run.
   void window_edge(bool begin, const Counters& at);
@@ -43,6 +49,7 @@ class FunctionProfiler {
   const sim::ElfImage& image_;
   CallStackRecorder recorder_;
   CallTree tree_;
+  bool finished_ = false;  // then the recorder's tree is in tree_
 };
 
 // The tree laid out as a flame graph: every node is a slice whose duration is its

@@ -59,7 +59,7 @@ std::string arena_live_peak_where(const Attribution& a) {
     if (span.kind != SpanKind::Layer || span.end.cycles < peak->cycle) continue;
     for (int p = span.parent; p >= 0; p = a.spans[static_cast<size_t>(p)].parent)
       if (a.spans[static_cast<size_t>(p)].kind == SpanKind::Patch) return "patch stage";
-    return fmt::format("layer {} ({})", span.index, op_name(span.op));
+    return fmt::format("layer {} ({})", span.index, layer_op_name(span));
   }
   return {};
 }
@@ -110,8 +110,10 @@ nlohmann::json span_json(const Span& span) {
   j["flash_data_bytes"] = span.flash_data_bytes();
   j["arena_live_peak_bytes"] = span.arena_peak_live_bytes;
   if (span.kind == SpanKind::Layer) {
-    j["op"] = span.op;
+    j["op"] = span.op == kNoOp ? nlohmann::json() : nlohmann::json(span.op);
+    j["op_name"] = layer_op_name(span);
     j["macs"] = span.macs;
+    if (!span.function.empty()) j["function"] = span.function;
   }
   if (span.kind == SpanKind::Patch) {
     j["row"] = span.row;

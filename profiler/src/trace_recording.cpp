@@ -67,6 +67,10 @@ std::string op_name(uint32_t op) {
   return op < kNames.size() ? kNames[op] : fmt::format("OP_{}", op);
 }
 
+std::string layer_op_name(const Span& layer) {
+  return layer.label.empty() ? op_name(layer.op) : layer.label;
+}
+
 namespace {
 
 // Static + arena + stack as one step series over the union of both series' sample times
@@ -157,7 +161,8 @@ traces::Span to_trace_span(const Attribution& a, const Span& s, uint64_t sram_pe
       break;
     case SpanKind::Layer:
       t.kind = in_patch ? traces::kind::kLayerInPatch : traces::kind::kLayer;
-      t.op = op_name(s.op);
+      t.op = layer_op_name(s);
+      if (!s.function.empty()) t.args.emplace_back("function", s.function);
       t.name = fmt::format("{} {}", t.op, s.index);
       t.layer_index = s.index;
       t.macs = s.macs;

@@ -48,6 +48,8 @@ uint64_t static_sram_bytes(const sim::ElfImage& image, const targets::Target& ta
 
 // The name the runtime gives an op code of the trace protocol (mcuprof_op_type).
 std::string op_name(uint32_t op);
+// A layer span's op name: its label (a layer from a call) or its op code's name.
+std::string layer_op_name(const Span& layer);
 
 // Stores the run. `extra_spans` go on their own tracks (e.g. the "functions" track).
 // With `observed` (--observe-memory), also the sram.observed counter (downsampled to at

@@ -22,7 +22,8 @@ function(mcuprof_add_firmware)
   add_executable(${target} ${ARG_SOURCES} ${startup})
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME ${ARG_NAME} SUFFIX ".elf"
-    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/${ARG_BOARD})
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/${ARG_BOARD}
+    LINK_DEPENDS ${MCUPROF_BOARD_LINKER_SCRIPT})  # relinked when the board's script changes
   target_include_directories(${target} PRIVATE ${MCUPROF_FIRMWARE_INCLUDE} ${ARG_INCLUDES})
   target_compile_definitions(${target} PRIVATE MCUPROF_CLOCK_HZ=${MCUPROF_BOARD_CLOCK_HZ}u)
   target_compile_options(${target} PRIVATE ${cpu_flags}

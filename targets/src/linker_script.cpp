@@ -25,7 +25,8 @@ std::string linker_script(const Target& target) {
   out += R"(PHDRS
 {
   code PT_LOAD FLAGS(5);         /* R X: vector table, code, constants, init/fini arrays */
-  data PT_LOAD FLAGS(6);         /* RW: .data (its bytes loaded into code memory) and .bss */
+  data PT_LOAD FLAGS(6);         /* RW: .data (its bytes loaded into code memory) */
+  bss PT_LOAD FLAGS(6);          /* RW: .bss (zero-fill; its own segment, see docs/targets.md) */
   exidx 0x70000001 FLAGS(4);     /* PT_ARM_EXIDX: the unwind index */
 }
 
@@ -106,7 +107,7 @@ SECTIONS
     *(COMMON)
     . = ALIGN(8);
     __bss_end__ = .;
-  } > DATA
+  } > DATA :bss
 
   /* Heap from the end of .bss up to the stack limit; newlib's sbrk uses 'end'. */
   end = __bss_end__;

@@ -9,7 +9,10 @@
 extern uint32_t __data_start__, __data_end__, __data_load__, __bss_start__, __bss_end__;
 extern uint32_t _estack;
 extern int main(void);
-extern void __libc_init_array(void) __attribute__((weak));
+/* Constructors (C++ globals, __attribute__((constructor))), as the linker script gathers them. */
+typedef void (*mcuprof_init_fn)(void);
+extern const mcuprof_init_fn __preinit_array_start[], __preinit_array_end[];
+extern const mcuprof_init_fn __init_array_start[], __init_array_end[];
 
 void Reset_Handler(void);
 void Default_Handler(void);
@@ -60,7 +63,8 @@ void Reset_Handler(void) {
   *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
   __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
-  if (__libc_init_array) __libc_init_array();
+  for (const mcuprof_init_fn *f = __preinit_array_start; f < __preinit_array_end; ++f) (*f)();
+  for (const mcuprof_init_fn *f = __init_array_start; f < __init_array_end; ++f) (*f)();
   mcuprof_exit(main());
 }
 

@@ -17,6 +17,9 @@ namespace mcuprof::profiler {
 
 enum class SpanKind { Run, Stage, Layer, Patch, Region };
 
+// A layer's op code when the firmware did not report one (a layer from a call).
+inline constexpr uint32_t kNoOp = 0xFFFFFFFFu;
+
 std::string_view to_string(SpanKind kind);
 
 struct Span {
@@ -26,9 +29,11 @@ struct Span {
   unsigned depth = 0;  // 0 for the run
   Counters begin;
   Counters end;
-  uint32_t op = 0;    // layer: the op code the firmware reported
-  uint64_t macs = 0;  // layer: MACs the firmware reported
-  int row = -1;       // patch: grid position
+  uint32_t op = 0;       // layer: the op code the firmware reported (kNoOp: see label)
+  uint64_t macs = 0;     // layer: MACs the firmware reported
+  std::string label;     // layer: its op's name when not from `op` (layers from calls)
+  std::string function;  // layer from a call: the called function (demangled)
+  int row = -1;          // patch: grid position
   int column = -1;
   uint64_t arena_peak_live_bytes = 0;    // largest sum of live tensors inside the span
   uint64_t arena_peak_extent_bytes = 0;  // largest end offset of a live tensor inside it

@@ -89,6 +89,21 @@ struct FunctionFigures {
 };
 std::vector<FunctionFigures> function_figures(const CallTree& tree);
 
+// How a frame came to be: the first frame, a call (BL to a label, BLX through a register),
+// a tail call (a branch into another function) or an exception.
+enum class CallKind { Root, Direct, Indirect, Tail, Exception };
+
+// Told of every frame pushed and popped, as it happens (call_spans.hpp: the inference
+// window and the layers from calls). `depth` is the frame's position on the stack (0: the
+// root); `return_address` tells call sites apart; `at` are the counters then.
+class CallListener {
+ public:
+  virtual ~CallListener() = default;
+  virtual void on_call(size_t depth, int function, CallKind kind, uint32_t return_address,
+                       const sim::ExecutionCounters& at) = 0;
+  virtual void on_return(size_t depth, int function, const sim::ExecutionCounters& at) = 0;
+};
+
 class CallStackRecorder final : public sim::BlockObserver {
  public:
   // Reads `size` bytes of code at `address` (to see how a block ends).
@@ -107,6 +122,11 @@ class CallStackRecorder final : public sim::BlockObserver {
   void window_begin(const sim::ExecutionCounters& at);
   void window_end(const sim::ExecutionCounters& at);
 
+  void set_listener(CallListener* listener) { listener_ = listener; }
+  const CallFunction& function(int index) const {
+    return tree_.functions[static_cast<size_t>(index)];
+  }
+
   // Charges what ran since the last block and returns the tree.
   CallTree finish(const sim::ExecutionCounters& end);
 
@@ -120,7 +140,7 @@ class CallStackRecorder final : public sim::BlockObserver {
 
   struct BlockInfo {
     int function = 0;
-    bool ends_in_call = false;
+    CallKind call = CallKind::Root;  // Direct or Indirect: the block ends in BL or BLX Rm
   };
   struct Frame {
     int node = 0;
@@ -139,7 +159,7 @@ class CallStackRecorder final : public sim::BlockObserver {
   int function_of(uint32_t address);
   int child(int parent, int function);
   void charge(const sim::ExecutionCounters& now);
-  void push(int function, uint32_t return_address, bool exception);
+  void push(int function, uint32_t return_address, CallKind kind);
   void pop_to(size_t frames);         // keeps the first `frames` frames
   void enter_function(int function);  // tail call: a frame for `function` on top
   void open_slice(Frame& frame, size_t depth);
@@ -154,8 +174,10 @@ class CallStackRecorder final : public sim::BlockObserver {
   std::unordered_map<uint64_t, BlockInfo> blocks_;
   std::vector<Frame> stack_;
   sim::ExecutionCounters last_;
+  CallListener* listener_ = nullptr;
   bool call_pending_ = false;  // the previous block ended with BL/BLX
-  uint32_t call_return_ = 0;   // ... and this is the instruction after it
+  CallKind call_kind_ = CallKind::Direct;
+  uint32_t call_return_ = 0;  // ... and this is the instruction after it
   bool exception_pending_ = false;
   uint32_t exception_return_ = 0;
   WindowState window_ = WindowState::Before;

@@ -9,6 +9,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -46,13 +47,21 @@ struct RunRequest {
   // read hook that slows every load). Off: flash data figures are "not measured".
   bool count_flash_data = true;
   unsigned function_cycles = 0;  // list this many functions by cycles (0: none)
+  // A stock firmware's window and layers from its calls (call_spans.hpp): the functions
+  // whose first call is the inference window, and those whose calls are the layers
+  // (empty: the known engines' when the ELF has them).
+  std::vector<std::string> window_functions;
+  std::vector<std::string> layers_from;
+  // The arena to observe with observe_memory ("": `tensor_arena` or TinyEngine's buffer).
+  std::string arena_symbol;
   // --observe-memory: hook every SRAM access for the out-of-bounds write check and the
   // observed SRAM view (memory_check.hpp, observed_memory.hpp). Slow; off by default.
   bool observe_memory = false;
   // Bytes right after the announced arena a model runner's kernels use as scratch: counted
   // in static SRAM for the whole run, and writes there pass the out-of-bounds check.
   uint32_t scratch_after_arena = 0;
-  // What the run executes, for the stored run (set by `mcuprof run MODEL.tflite`).
+  // What the run executes, for the stored run (set by `mcuprof run MODEL.tflite`, or
+  // `--model` for an ELF: then it also names the layers from calls).
   std::optional<std::filesystem::path> model;
   std::string schedule;  // "layer", "patch:4x4@13", ...
   std::string name;      // the run's name (default: the firmware's file name)
