@@ -61,6 +61,7 @@ FunctionsTab::FunctionsTab(QWidget* parent) : QWidget(parent) {
   view_->setSelectionBehavior(QAbstractItemView::SelectRows);
   view_->setSelectionMode(QAbstractItemView::SingleSelection);
   view_->header()->setStretchLastSection(false);
+  view_->setIndentation(14);
 
   breadcrumb_ = new QLabel(content);
   breadcrumb_->setObjectName(QStringLiteral("breadcrumb"));
@@ -97,8 +98,7 @@ FunctionsTab::FunctionsTab(QWidget* parent) : QWidget(parent) {
   auto* split = new QSplitter(Qt::Horizontal, content);
   split->addWidget(left);
   split->addWidget(right);
-  split->setStretchFactor(0, 1);
-  split->setStretchFactor(1, 1);
+  split->setSizes({550, 450});  // scaled to the width: the tree's key columns, then the graph
   auto* content_layout = new QVBoxLayout(content);
   content_layout->setContentsMargins(0, 0, 0, 0);
   content_layout->addWidget(split);
@@ -137,9 +137,7 @@ void FunctionsTab::set_tree(std::shared_ptr<const FunctionTree> tree) {
   flame_->set_tree(model_->tree());
   update_breadcrumb(flame_->zoom());
   if (!shown) return;
-  for (int c = FunctionTreeModel::Cycles; c < FunctionTreeModel::ColumnCount; ++c)
-    view_->resizeColumnToContents(c);
-  view_->setColumnWidth(FunctionTreeModel::Name, std::max(view_->columnWidth(0), 200));
+  fit_columns();
   expand_default();
 }
 
@@ -178,6 +176,24 @@ void FunctionsTab::apply_mode(int mode) {
     view_->expandAll();
   else
     expand_default();
+}
+
+// Wide enough for every row, expanded or not (the view measures only the rows it shows);
+// the name column within bounds, long names elide (whole in the tooltip).
+void FunctionsTab::fit_columns() {
+  const QFontMetrics metrics = view_->fontMetrics();
+  const auto& nodes = model_->tree()->nodes;
+  const int pad = 2 * metrics.averageCharWidth();
+  for (int c = 0; c < FunctionTreeModel::ColumnCount; ++c) {
+    int width = view_->header()->sectionSizeHint(c);
+    for (size_t n = 0; n < nodes.size(); ++n) {
+      const QString text = model_->index_of_node(static_cast<int>(n), c).data().toString();
+      const int indent =
+          c == FunctionTreeModel::Name ? view_->indentation() * (nodes[n].depth + 1) : 0;
+      width = std::max(width, metrics.horizontalAdvance(text) + indent + pad);
+    }
+    view_->setColumnWidth(c, c == FunctionTreeModel::Name ? std::clamp(width, 160, 340) : width);
+  }
 }
 
 void FunctionsTab::expand_default() {

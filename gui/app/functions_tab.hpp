@@ -50,6 +50,7 @@ class FunctionsTab final : public QWidget {
   void frame_clicked(int node);
   void update_breadcrumb(int zoom);
   void expand_default();
+  void fit_columns();
 
   FunctionTreeModel* model_ = nullptr;
   FunctionFilterProxy* proxy_ = nullptr;
