@@ -133,12 +133,18 @@ void FunctionsTab::set_tree(std::shared_ptr<const FunctionTree> tree) {
     hint_->setText(tr("No function ran inside this run's inference window."));
   const bool shown = tree && !tree->empty();
   pages_->setCurrentIndex(shown ? 1 : 0);
+  // The same call path stays zoomed when the run is re-read (a run added to the database).
+  const QStringList zoomed = flame_path_names(*model_->tree(), flame_->zoom());
   model_->set_tree(tree);
   flame_->set_tree(model_->tree());
+  flame_->zoom_to(flame_find_path(*model_->tree(), zoomed));
   update_breadcrumb(flame_->zoom());
   if (!shown) return;
   fit_columns();
-  expand_default();
+  if (!filter_->text().isEmpty() && model_->mode() == FunctionTreeModel::CallTree)
+    view_->expandAll();  // the filter stays set
+  else
+    expand_default();
 }
 
 bool FunctionsTab::showing_hint() const {

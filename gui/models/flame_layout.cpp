@@ -69,6 +69,25 @@ std::vector<int> flame_path(const FunctionTree& tree, int node) {
   return path;
 }
 
+QStringList flame_path_names(const FunctionTree& tree, int node) {
+  QStringList names;
+  for (int i : flame_path(tree, node)) names.append(node_at(tree, i).name);
+  return names;
+}
+
+int flame_find_path(const FunctionTree& tree, const QStringList& names) {
+  int found = -1;
+  const std::vector<int>* level = &tree.roots;
+  for (const QString& name : names) {
+    const auto it = std::find_if(level->begin(), level->end(),
+                                 [&](int n) { return node_at(tree, n).name == name; });
+    if (it == level->end()) return -1;
+    found = *it;
+    level = &node_at(tree, found).children;
+  }
+  return found;
+}
+
 bool flame_contains(const FunctionTree& tree, int ancestor, int node) {
   if (ancestor < 0) return true;
   for (int i = node; valid(tree, i); i = node_at(tree, i).parent)

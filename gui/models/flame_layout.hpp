@@ -10,6 +10,7 @@
 #include <QPointF>
 #include <QRectF>
 #include <QString>
+#include <QStringList>
 #include <vector>
 
 #include "function_tree.hpp"
@@ -33,6 +34,10 @@ int flame_row_count(const FunctionTree& tree);
 const FlameFrame* flame_frame_at(const std::vector<FlameFrame>& frames, QPointF point);
 // The nodes from a root down to `node` (empty for -1).
 std::vector<int> flame_path(const FunctionTree& tree, int node);
+// The full names from a root down to `node`, and the node at the end of such names in a
+// (re-read) tree, -1 when it has no such path: a zoom survives a re-read of the database.
+QStringList flame_path_names(const FunctionTree& tree, int node);
+int flame_find_path(const FunctionTree& tree, const QStringList& names);
 // True when `node` is `ancestor` or below it (every node is below -1).
 bool flame_contains(const FunctionTree& tree, int ancestor, int node);
 // Hover text: full name, inclusive and exclusive cycles with % of the window, calls,

@@ -106,6 +106,12 @@ class TestFlameGraph : public QObject {
              (std::vector<int>{fx::kReset, fx::kMain, fx::kMidA, fx::kLeafUnderMid}));
     QVERIFY(flame_contains(*tree, fx::kMain, fx::kLeafUnderMid));
     QVERIFY(!flame_contains(*tree, fx::kMidA, fx::kLeafUnderMain));
+    // A zoom found again by its names in a re-read tree (no path: -1, the whole window).
+    const QStringList names = flame_path_names(*tree, fx::kLeafUnderMid);
+    QCOMPARE(names, (QStringList{"Reset_Handler", "main", "mid_a", "leaf_b"}));
+    QCOMPARE(flame_find_path(*fixture_tree(), names), int{fx::kLeafUnderMid});
+    QCOMPARE(flame_find_path(*tree, {"Reset_Handler", "leaf_b"}), -1);
+    QCOMPARE(flame_find_path(*tree, {}), -1);
   }
 
   void hitTestAndHoverText() {
