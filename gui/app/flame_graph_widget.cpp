@@ -7,12 +7,16 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
+#include <QWheelEvent>
 #include <algorithm>
+#include <cmath>
 
 namespace mcuprof::gui {
 namespace {
 
 constexpr double kMinFrameWidth = 0.5;  // px; narrower frames (and their callees) are left out
+constexpr double kWheelZoom = 1.25;     // per wheel notch
+constexpr double kMinView = 1e-6;       // the narrowest part of a frame the wheel shows
 
 }  // namespace
 
@@ -29,6 +33,8 @@ void FlameGraphWidget::set_tree(std::shared_ptr<const FunctionTree> tree) {
   highlight_.assign(tree_->nodes.size(), false);
   const bool zoomed = zoom_ != -1;
   zoom_ = -1;
+  view_lo_ = 0.0;
+  view_hi_ = 1.0;
   setFixedHeight(std::max(1, flame_row_count(*tree_)) * row_height());
   relayout();
   if (zoomed) emit zoomChanged(zoom_);
@@ -36,13 +42,21 @@ void FlameGraphWidget::set_tree(std::shared_ptr<const FunctionTree> tree) {
 
 void FlameGraphWidget::zoom_to(int node) {
   if (node < -1 || (node >= 0 && static_cast<size_t>(node) >= tree_->nodes.size())) node = -1;
-  if (node == zoom_) return;
+  if (node == zoom_ && view_lo_ == 0.0 && view_hi_ == 1.0) return;
+  const bool changed = node != zoom_;
   zoom_ = node;
+  view_lo_ = 0.0;
+  view_hi_ = 1.0;
   relayout();
+  if (!changed) return;
   emit zoomChanged(zoom_);
 }
 
 void FlameGraphWidget::zoom_out() {
+  if (view_lo_ > 0.0 || view_hi_ < 1.0) {
+    zoom_to(zoom_);  // the whole of the zoomed frame again
+    return;
+  }
   zoom_to(zoom_ >= 0 ? tree_->nodes[static_cast<size_t>(zoom_)].parent : -1);
 }
 
@@ -93,7 +107,7 @@ int FlameGraphWidget::row_height() const {
 }
 
 void FlameGraphWidget::relayout() {
-  frames_ = flame_layout(*tree_, zoom_, width(), row_height(), kMinFrameWidth);
+  frames_ = flame_layout(*tree_, zoom_, width(), row_height(), kMinFrameWidth, view_lo_, view_hi_);
   update();
 }
 
@@ -158,6 +172,26 @@ void FlameGraphWidget::mousePressEvent(QMouseEvent* event) {
   const int node = f->node;  // zoom_to() replaces frames_
   zoom_to(node);
   emit frameClicked(node);
+}
+
+void FlameGraphWidget::wheelEvent(QWheelEvent* event) {
+  const QPoint delta = event->angleDelta();
+  const double span = view_hi_ - view_lo_;
+  const bool pan = (event->modifiers() & Qt::ShiftModifier) || delta.x() != 0;
+  const double notches = (delta.x() != 0 ? delta.x() : delta.y()) / 120.0;
+  if (pan) {  // a tenth of the view per notch
+    const double shift = std::clamp(-0.1 * notches * span, -view_lo_, 1.0 - view_hi_);
+    view_lo_ += shift;
+    view_hi_ += shift;
+  } else {  // around the cursor
+    const double at = std::clamp(event->position().x() / std::max(1, width()), 0.0, 1.0);
+    const double cursor = view_lo_ + at * span;
+    const double next = std::clamp(span / std::pow(kWheelZoom, notches), kMinView, 1.0);
+    view_lo_ = std::clamp(cursor - at * next, 0.0, 1.0 - next);
+    view_hi_ = view_lo_ + next;
+  }
+  relayout();
+  event->accept();
 }
 
 void FlameGraphWidget::keyPressEvent(QKeyEvent* event) {

@@ -3,6 +3,8 @@
 // caller, widths = inclusive cycles, colours from the function's name, labels elided to
 // the box. A click zooms to a frame (it then spans the width, its callers stay above as
 // full-width bars); a click on a caller bar, right-click or Backspace zooms back out.
+// The mouse wheel stretches the part under the cursor (Shift+wheel pans); zooming out
+// first undoes that.
 // Hovering shows the frame's figures. Frames of the selected function are outlined and,
 // while a search is set, frames whose name does not match it are greyed.
 #pragma once
@@ -10,6 +12,7 @@
 #include <QString>
 #include <QWidget>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "flame_layout.hpp"
@@ -28,9 +31,12 @@ class FlameGraphWidget final : public QWidget {
   const FunctionTree& tree() const { return *tree_; }
   // Zooms to a node (-1: the whole window); emits zoomChanged when it changes.
   void zoom_to(int node);
-  // One level up: the zoomed frame's caller, or the whole window.
+  // Undoes the wheel's stretch, else one level up: the zoomed frame's caller, or the
+  // whole window.
   void zoom_out();
   int zoom() const { return zoom_; }
+  // The part of the zoomed frame the wheel stretched to the width (fractions, 0..1).
+  std::pair<double, double> view() const { return {view_lo_, view_hi_}; }
   // Outlines these nodes' frames.
   void set_highlight(const std::vector<int>& nodes);
   bool highlighted(int node) const;
@@ -55,6 +61,7 @@ class FlameGraphWidget final : public QWidget {
   void resizeEvent(QResizeEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
 
  private:
   void relayout();
@@ -66,6 +73,8 @@ class FlameGraphWidget final : public QWidget {
   std::vector<bool> highlight_;  // per node
   QString search_;
   int zoom_ = -1;
+  double view_lo_ = 0.0;
+  double view_hi_ = 1.0;
 };
 
 }  // namespace mcuprof::gui

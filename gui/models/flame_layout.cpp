@@ -19,7 +19,8 @@ bool valid(const FunctionTree& tree, int node) {
 }  // namespace
 
 std::vector<FlameFrame> flame_layout(const FunctionTree& tree, int zoom, double width,
-                                     double row_height, double min_width) {
+                                     double row_height, double min_width, double view_lo,
+                                     double view_hi) {
   std::vector<FlameFrame> frames;
   if (tree.empty() || width <= 0) return frames;
   if (!valid(tree, zoom)) zoom = -1;
@@ -30,11 +31,14 @@ std::vector<FlameFrame> flame_layout(const FunctionTree& tree, int zoom, double 
     frames.push_back({path[i],
                       QRectF(0, static_cast<double>(i + 1) * row_height, width, row_height),
                       i + 1 < path.size()});
-  // Below it, to scale: x = (position − origin) · scale.
+  // Below it, to scale: x = (position − origin − view_lo · span) · scale.
   const uint64_t origin = zoom >= 0 ? node_at(tree, zoom).position : 0;
   const uint64_t span = zoom >= 0 ? node_at(tree, zoom).figures.cycles : tree.total_cycles;
-  if (span == 0) return frames;
-  const double scale = width / static_cast<double>(span);
+  view_lo = std::clamp(view_lo, 0.0, 1.0);
+  view_hi = std::clamp(view_hi, view_lo, 1.0);
+  if (span == 0 || view_hi <= view_lo) return frames;
+  const double scale = width / (static_cast<double>(span) * (view_hi - view_lo));
+  const double shift = view_lo * static_cast<double>(span) * scale;
   std::vector<int> todo;
   const std::vector<int>& first = zoom >= 0 ? node_at(tree, zoom).children : tree.roots;
   todo.assign(first.rbegin(), first.rend());
@@ -44,8 +48,12 @@ std::vector<FlameFrame> flame_layout(const FunctionTree& tree, int zoom, double 
     const FunctionNode& n = node_at(tree, i);
     const double w = static_cast<double>(n.figures.cycles) * scale;
     if (w < min_width) continue;
-    const double x = static_cast<double>(n.position - origin) * scale;
-    frames.push_back({i, QRectF(x, (n.depth + 1) * row_height, w, row_height), false});
+    const double x = static_cast<double>(n.position - origin) * scale - shift;
+    if (x + w <= 0 || x >= width) continue;  // outside the view, and so are its callees
+    const double left = std::max(x, 0.0);    // clipped to the view, so the label shows
+    const double right = std::min(x + w, width);
+    frames.push_back(
+        {i, QRectF(left, (n.depth + 1) * row_height, right - left, row_height), false});
     todo.insert(todo.end(), n.children.rbegin(), n.children.rend());
   }
   return frames;

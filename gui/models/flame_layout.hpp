@@ -25,9 +25,12 @@ struct FlameFrame {
 
 // The frames to draw for `width` × rows of `row_height` (row r at y = r · row_height),
 // zoomed to `zoom` (-1: the whole window). A frame narrower than `min_width` is left out
-// with its callees. Parents come before their callees.
+// with its callees. Parents come before their callees. [view_lo, view_hi] (fractions of
+// the zoomed frame, the mouse wheel's zoom) stretches that part of it below the zoomed
+// frame to the width; frames outside it are left out, frames across its edges clipped.
 std::vector<FlameFrame> flame_layout(const FunctionTree& tree, int zoom, double width,
-                                     double row_height, double min_width = 0.5);
+                                     double row_height, double min_width = 0.5,
+                                     double view_lo = 0.0, double view_hi = 1.0);
 // Rows any zoom of this tree needs: the window bar and the deepest path.
 int flame_row_count(const FunctionTree& tree);
 // The frame under `point`, or nullptr.

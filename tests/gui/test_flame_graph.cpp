@@ -3,8 +3,10 @@
 // down, zooming maps the chosen frame to the full width with its callers above —, the hit
 // test, the hover text, the stable colours; then the widget: clicks zoom in and out, the
 // painted frames carry their function's colour, a search greys the others.
+#include <QApplication>
 #include <QSignalSpy>
 #include <QTest>
+#include <QWheelEvent>
 
 #include "flame_graph_widget.hpp"
 #include "flame_layout.hpp"
@@ -114,6 +116,30 @@ class TestFlameGraph : public QObject {
     QCOMPARE(flame_find_path(*tree, {}), -1);
   }
 
+  void wheelViewStretchesAndClips() {
+    const auto tree = fixture_tree();
+    const auto frames = flame_layout(*tree, -1, kWidth, kRow, 0.5, 0.5, 1.0);
+    QCOMPARE(frames[0].rect, QRectF(0, 0, kWidth, kRow));  // the window bar stays whole
+    const double scale = 2 * kWidth / static_cast<double>(fx::window_cycles());
+    size_t expected = 1;
+    for (int p = 0; p < fx::kPathCount; ++p) {
+      const double x = static_cast<double>(fx::spans()[static_cast<size_t>(p)].ts) * scale - kWidth;
+      const double w = static_cast<double>(fx::inclusive(p).cycles) * scale;
+      const FlameFrame* f = frame_of(frames, p);
+      if (x + w <= 0 || x >= kWidth) {
+        QVERIFY(f == nullptr);
+        continue;
+      }
+      ++expected;
+      QVERIFY(f != nullptr);
+      QVERIFY(near(f->rect.left(), std::max(x, 0.0)));
+      QVERIFY(near(f->rect.right(), std::min(x + w, kWidth)));
+    }
+    QCOMPARE(frames.size(), expected);
+    QVERIFY(frame_of(frames, fx::kSysTick) != nullptr);        // the right half
+    QVERIFY(frame_of(frames, fx::kLeafUnderMain) == nullptr);  // wholly in the left half
+  }
+
   void hitTestAndHoverText() {
     const auto tree = fixture_tree();
     const auto frames = flame_layout(*tree, -1, kWidth, kRow);
@@ -172,6 +198,18 @@ class TestFlameGraph : public QObject {
     QTest::mouseClick(&w, Qt::LeftButton, {}, QPoint(5, 5));  // the window bar
     QCOMPARE(w.zoom(), -1);
     QCOMPARE(zoomed.size(), 4);
+
+    // The wheel stretches the part under the cursor; zooming out first undoes it.
+    QWheelEvent wheel(QPointF(0, 5), w.mapToGlobal(QPointF(0, 5)), QPoint(), QPoint(0, 120),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(&w, &wheel);
+    QVERIFY(near(w.view().first, 0.0) && near(w.view().second, 0.8));
+    const double leaf_width =
+        static_cast<double>(w.width()) * 1.25 * 950.0 / static_cast<double>(fx::window_cycles());
+    QVERIFY(qAbs(rect_of(fx::kLeafUnderMain).width() - leaf_width) < 1e-6);
+    w.zoom_out();
+    QCOMPARE(w.zoom(), -1);
+    QVERIFY(near(w.view().second, 1.0));
 
     w.set_highlight({fx::kLeafUnderMid, fx::kLeafUnderMain});
     QVERIFY(w.highlighted(fx::kLeafUnderMain));
