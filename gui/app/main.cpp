@@ -1,6 +1,7 @@
 // mcuprof-gui: explore the runs of a trace database.
 // Usage: mcuprof-gui [TRACES.db] [--runs 1,2] [--x cycles|ms|progress]
-//                    [--tab layers|patches|comparison] [--filter LO,HI] [--screenshot FILE.png]
+//                    [--tab layers|patches|comparison|functions] [--filter LO,HI]
+//                    [--screenshot FILE.png [--size WxH] [--grab window|tables]]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -41,21 +42,28 @@ int main(int argc, char** argv) {
       "screenshot", "Save the window as a PNG once the data is loaded, then quit", "file");
   QCommandLineOption runs("runs", "Runs to select, by id (e.g. 1,2); default: all for --screenshot",
                           "ids");
-  QCommandLineOption tab("tab", "Table tab to show: layers, patches or comparison", "tab",
-                         "layers");
+  QCommandLineOption tab("tab", "Table tab to show: layers, patches, comparison or functions",
+                         "tab", "layers");
   parser.addOption(runs);
   parser.addOption(x_unit);
   QCommandLineOption filter(
       "filter", "Filter the tables to the time range LO,HI (in x axis units), as Shift+drag does",
       "range");
+  QCommandLineOption size("size", "Window size for --screenshot, e.g. 1600x1000", "WxH");
+  QCommandLineOption grab("grab", "What --screenshot saves: window (default) or tables", "part",
+                          "window");
   parser.addOption(tab);
   parser.addOption(filter);
   parser.addOption(screenshot);
+  parser.addOption(size);
+  parser.addOption(grab);
   parser.process(app);
 
   mcuprof::gui::MainWindow window;
   const QString unit = parser.value(x_unit);
   window.set_x_unit(unit == "ms" ? 1 : unit == "progress" ? 2 : 0);
+  if (const QStringList wh = parser.value(size).split('x'); wh.size() == 2)
+    window.resize(wh[0].toInt(), wh[1].toInt());
   if (!parser.positionalArguments().isEmpty())
     window.open_database(parser.positionalArguments().first());
   window.show();
@@ -67,6 +75,7 @@ int main(int argc, char** argv) {
   const QString tab_name = parser.value(tab);
   const Tab chosen = tab_name == "patches"      ? Tab::Patches
                      : tab_name == "comparison" ? Tab::Comparison
+                     : tab_name == "functions"  ? Tab::Functions
                                                 : Tab::Layers;
   // The tab is chosen once the selection has loaded (a tab without data is disabled).
   const QStringList range = parser.value(filter).split(',');
@@ -85,11 +94,13 @@ int main(int argc, char** argv) {
       Qt::SingleShotConnection);
   if (parser.isSet(screenshot)) {
     const QString file = parser.value(screenshot);
+    QWidget* part =
+        parser.value(grab) == "tables" ? static_cast<QWidget*>(window.tables()) : &window;
     // Give the first read time to start, wait for every read to end, then paint and grab.
-    QTimer::singleShot(300, &window, [&window, file] {
-      when_idle(window, [&window, file] {
-        QTimer::singleShot(300, &window, [&window, file] {
-          const bool ok = window.grab().save(file);
+    QTimer::singleShot(300, &window, [&window, file, part] {
+      when_idle(window, [&window, file, part] {
+        QTimer::singleShot(300, &window, [file, part] {
+          const bool ok = part->grab().save(file);
           QApplication::exit(ok ? 0 : 1);
         });
       });

@@ -1,4 +1,4 @@
-// The layer / patch / comparison tabs (see table_tabs.hpp).
+// The layer / patch / comparison / functions tabs (see table_tabs.hpp).
 #include "table_tabs.hpp"
 
 #include <QHBoxLayout>
@@ -13,6 +13,7 @@
 #include "comparison_panel.hpp"
 #include "comparison_summary_model.hpp"
 #include "csv_export.hpp"
+#include "functions_tab.hpp"
 #include "layer_table_model.hpp"
 #include "patch_table_model.hpp"
 #include "span_range_proxy.hpp"
@@ -45,6 +46,7 @@ TableTabs::TableTabs(QWidget* parent) : QWidget(parent) {
   patch_proxy_->setSourceModel(patches_);
   patch_view_ = make_table(this, patch_proxy_);
   comparison_ = new ComparisonPanel(this);
+  functions_ = new FunctionsTab(this);
   layer_view_->setObjectName(QStringLiteral("layers"));  // for tests
   patch_view_->setObjectName(QStringLiteral("patches"));
 
@@ -52,6 +54,9 @@ TableTabs::TableTabs(QWidget* parent) : QWidget(parent) {
   tabs_->addTab(layer_view_, tr("Layers"));
   tabs_->addTab(patch_view_, tr("Patches"));
   tabs_->addTab(comparison_, tr("Comparison"));
+  tabs_->addTab(functions_, tr("Functions"));
+  tabs_->setTabToolTip(Functions, tr("The first run's calling-context tree and flame graph "
+                                     "(runs stored with --function-cycles)"));
 
   filter_bar_ = new QWidget(this);
   filter_text_ = new QLabel(filter_bar_);
@@ -95,6 +100,7 @@ void TableTabs::show_selection(const SelectionSnapshot& selection) {
   patches_->set_patches(selection.patches);
   patch_proxy_->set_row_intervals(selection.patch_spans);
   comparison_->set_comparison(selection.comparison);
+  functions_->set_tree(selection.table_run != 0 ? selection.functions : nullptr);
   tabs_->setTabEnabled(Patches, !selection.patches.empty());
   tabs_->setTabText(Patches, selection.patches.empty()
                                  ? tr("Patches")
@@ -168,6 +174,10 @@ QString TableTabs::comparison_csv() const {
 
 bool TableTabs::has_patches() const {
   return patches_->rowCount() > 0;
+}
+
+TableTabs::Tab TableTabs::current_tab() const {
+  return static_cast<Tab>(tabs_->currentIndex());
 }
 
 bool TableTabs::has_comparison() const {

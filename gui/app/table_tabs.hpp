@@ -1,5 +1,6 @@
 // TableTabs: the tables under the chart — the layer table, the patch table (patch-based
-// runs) and the comparison panel (two runs) as tabs, with a bar that says when the
+// runs), the comparison panel (two runs) and the Functions tab (call tree and flame graph
+// of a run stored with --function-cycles) as tabs, with a bar that says when the
 // tables are filtered to a time range selected on the chart and a button to show all.
 // Selecting a layer or patch reports its span so the chart can highlight it.
 #pragma once
@@ -20,6 +21,7 @@ class QTableView;
 namespace mcuprof::gui {
 
 class ComparisonPanel;
+class FunctionsTab;
 class LayerTableModel;
 class PatchTableModel;
 class SpanRangeProxy;
@@ -28,7 +30,7 @@ class TableTabs final : public QWidget {
   Q_OBJECT
 
  public:
-  enum Tab { Layers, Patches, Comparison };
+  enum Tab { Layers, Patches, Comparison, Functions };
 
   explicit TableTabs(QWidget* parent = nullptr);
   // Fills the tables from a loaded selection (clears any time filter).
@@ -47,6 +49,8 @@ class TableTabs final : public QWidget {
   QString comparison_csv() const;
   bool has_patches() const;
   bool has_comparison() const;
+  FunctionsTab* functions() const { return functions_; }
+  Tab current_tab() const;
 
  signals:
   // The span of the selected layer or patch (nullopt: nothing selected).
@@ -65,6 +69,7 @@ class TableTabs final : public QWidget {
   SpanRangeProxy* patch_proxy_ = nullptr;
   QTableView* patch_view_ = nullptr;
   ComparisonPanel* comparison_ = nullptr;
+  FunctionsTab* functions_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   QWidget* filter_bar_ = nullptr;
   QLabel* filter_text_ = nullptr;

@@ -9,6 +9,18 @@
 
 namespace mcuprof::gui {
 
+FunctionTree load_function_tree(const traces::TraceStore& store, const traces::RunRecord& run) {
+  const auto tracks = store.tracks(run.id);
+  const bool has_track = std::any_of(tracks.begin(), tracks.end(), [](const traces::TrackInfo& t) {
+    return t.name == traces::track::kFunctions;
+  });
+  if (!has_track) return {};
+  FunctionTree tree = build_function_tree(
+      store.spans(run.id, {traces::track::kFunctions, traces::kind::kFunction}), run.total_cycles);
+  tree.has_track = true;
+  return tree;
+}
+
 RunsSnapshot load_runs(const QString& path) {
   RunsSnapshot out;
   out.path = path;
@@ -50,6 +62,7 @@ SelectionSnapshot load_selection(const QString& path, std::vector<int64_t> ids) 
     out.patches = store.patch_table(out.table_run);
     out.layer_spans = layer_intervals(out.layers, out.charts.front().layers);
     out.patch_spans = patch_intervals(out.patches, out.charts.front().patches);
+    out.functions = std::make_shared<const FunctionTree>(load_function_tree(store, runs.front()));
     if (ids.size() >= 2) {
       out.comparison = store.compare(ids[0], ids[1]);
       // A peak between two layers has no span around it in the store: name the place the
