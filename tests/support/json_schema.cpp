@@ -1,6 +1,7 @@
 // The JSON Schema subset checker (see json_schema.hpp).
 #include "json_schema.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace mcuprof::test {
@@ -22,7 +23,7 @@ void check(const nlohmann::json& schema, const nlohmann::json& v, const std::str
   for (const auto& [key, _] : schema.items())
     if (key != "type" && key != "required" && key != "properties" && key != "items" &&
         key != "minimum" && key != "description" && key != "title" && key != "$schema" &&
-        key != "$id")
+        key != "$id" && key != "enum")
       throw std::invalid_argument("schema: keyword '" + key + "' is not supported");
   if (const auto t = schema.find("type"); t != schema.end()) {
     bool ok = false;
@@ -36,6 +37,9 @@ void check(const nlohmann::json& schema, const nlohmann::json& v, const std::str
       return;
     }
   }
+  if (const auto e = schema.find("enum");
+      e != schema.end() && std::find(e->begin(), e->end(), v) == e->end())
+    out.push_back(at + ": " + v.dump() + " is not one of " + e->dump());
   if (const auto m = schema.find("minimum");
       m != schema.end() && v.is_number() && v.get<double>() < m->get<double>())
     out.push_back(at + ": " + v.dump() + " is below the minimum " + m->dump());

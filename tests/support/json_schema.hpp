@@ -1,6 +1,6 @@
 // A checker for the subset of JSON Schema our schemas (docs/schemas/) use: "type" (one
 // name or a list: object, array, string, integer, number, boolean, null), "required",
-// "properties", "items" and "minimum". Returns one line per violation, with its JSON
+// "properties", "items", "minimum" and "enum". Returns one line per violation, with its JSON
 // pointer; empty when the document conforms.
 #pragma once
 
