@@ -4,7 +4,9 @@
 # 144x144: `mcuprof plan` shows that layer by layer it needs more SRAM than the F412's
 # 256 KiB and which patch-based schedule fits; both schedules run on an STM32L4R5 and are
 # compared, their memory over time is drawn to build/demo/memory.png, and the patch-based
-# one runs on the F412 itself with a CI gate on its peak.
+# one runs on the F412 itself with a CI gate on its peak. (3) A firmware that sends no
+# markers, shaped like TensorFlow Lite Micro (an op loop calling each op through a
+# function pointer): its inference window and per-layer table from its calls alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/demo
@@ -35,6 +37,12 @@ $bin/mcuprof compare "$out/traces.db" 2 3 > "$out/compare.txt"
 sed '/^$/q' "$out/compare.txt"  # the headline figures, up to the per-layer table
 $bin/mcuprof plot "$out/traces.db" --runs 2,3 --out "$out/memory.png" --x progress --sram-of stm32f412 \
   --title "MobileNetV2 0.35x144 on a Cortex-M4: layer by layer vs patch-based, against the STM32F412's 256 KiB"
+echo
+echo "=== 3. a firmware without markers (an interpreter's op loop), layers from its calls"
+$bin/mcuprof run build/firmware/stm32f412/op_loop_demo.elf --target stm32f412 \
+  --window interpreter_invoke --layers-from interpreter_invoke --observe-memory \
+  --db "$out/traces.db" --summary "$out/op-loop.json"
+
 echo
 echo "runs in $out/traces.db:"
 sqlite3 -header -column "$out/traces.db" \
