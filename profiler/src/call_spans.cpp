@@ -182,6 +182,8 @@ void CallSpans::apply(Attribution& a, const ModelNames* model) const {
   if (owner_ == Owner::Calls && begin_) {
     a.run_begin = *begin_;
     a.run_end = end_ ? *end_ : a.spans.front().end;
+    a.window_function = targets_.window_name;
+    a.window_calls = window_calls_;
     if (!end_)
       a.problems.push_back(
           fmt::format("the window's call to {} never returned: the window ends "
@@ -211,8 +213,8 @@ void CallSpans::apply(Attribution& a, const ModelNames* model) const {
   const auto shortened = short_function_names(distinct);
   std::map<std::string, size_t> uses;  // short name -> functions bearing it
   std::map<uint32_t, std::string> short_of;
-  size_t k = 0;
-  for (const auto& [address, name] : by_address) ++uses[short_of[address] = shortened[k++]];
+  size_t next = 0;
+  for (const auto& [address, name] : by_address) ++uses[short_of[address] = shortened[next++]];
   std::vector<std::string> names;
   for (const auto& c : calls) {
     const uint32_t address = function_(c.function).address;

@@ -120,6 +120,7 @@ Table summary_table(const traces::RunRecord& run, const traces::InferenceWindow&
                            ? fmt::format("exit {}", run.exit_code)
                            : run.stop_reason + (run.fault.empty() ? "" : ": " + run.fault)});
   t.add_row({"cycles", format_count(run.total_cycles)});
+  t.add_row({"measured over", window.describe()});
   t.add_row({"latency", fmt::format("{:.3f} ms at {:g} MHz", run.latency_ms(),
                                     static_cast<double>(run.clock_hz) / 1e6)});
   t.add_row({"instructions", format_count(run.instructions)});

@@ -228,6 +228,10 @@ void add_window(traces::RunWriter& writer, traces::Span& run_span, const Attribu
   if (!w.marked || a.spans.empty()) return;
   run_span.args.emplace_back(traces::kInferenceBeginArg, static_cast<int64_t>(w.begin.cycles));
   run_span.args.emplace_back(traces::kInferenceEndArg, static_cast<int64_t>(w.end.cycles));
+  if (!a.window_function.empty()) {
+    run_span.args.emplace_back(traces::kInferenceFunctionArg, a.window_function);
+    run_span.args.emplace_back(traces::kInferenceCallsArg, static_cast<int64_t>(a.window_calls));
+  }
   const Span& run = a.spans.front();
   if (w.begin.cycles > run.begin.cycles && no_span_crosses(a, w.begin.cycles))
     writer.add_span(phase_span(traces::phase::kStartUp, run.begin, w.begin,

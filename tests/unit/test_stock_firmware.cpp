@@ -108,8 +108,9 @@ TEST(StockFirmware, TflmShapedWindowIsTheFirstInvokeWithItsTailCall) {
       EXPECT_EQ(f["inclusive_cycles"].get<uint64_t>(), total);
       EXPECT_LT(f["exclusive_cycles"].get<uint64_t>(), 100u);
     }
-    if (f["name"] == "tflite::MicroInterpreter::AllocateTensors()")
+    if (f["name"] == "tflite::MicroInterpreter::AllocateTensors()") {
       EXPECT_FALSE(f.contains("inclusive_cycles") && f["inclusive_cycles"] > 0) << "outside";
+    }
   }
   EXPECT_TRUE(invoke_seen);
   EXPECT_NE(r.process.err.find("in the first call to tflite::MicroInterpreter::Invoke() (1 of 2 "

@@ -8,6 +8,9 @@
 namespace mcuprof::traces {
 
 std::string InferenceWindow::describe() const {
+  if (marked && !function.empty())
+    return "inference window: the first call to " + function +
+           (calls > 1 ? " (1 of " + std::to_string(calls) + " calls)" : "");
   return marked ? "inference window RUN_BEGIN..RUN_END"
                 : "whole run (no RUN_BEGIN/RUN_END markers)";
 }
@@ -33,8 +36,13 @@ InferenceWindow inference_window(const TraceStore& store, const RunRecord& run) 
   const Span& s = runs.front();
   w.run_end = std::max(w.end, s.ts + s.dur);
   std::optional<uint64_t> begin, end;
+  std::string function;
+  uint64_t calls = 0;
   for (const auto& [key, value] : s.args) {
+    if (key == kInferenceFunctionArg && std::holds_alternative<std::string>(value))
+      function = std::get<std::string>(value);
     if (!std::holds_alternative<int64_t>(value) || std::get<int64_t>(value) < 0) continue;
+    if (key == kInferenceCallsArg) calls = static_cast<uint64_t>(std::get<int64_t>(value));
     if (key == kInferenceBeginArg) begin = static_cast<uint64_t>(std::get<int64_t>(value));
     if (key == kInferenceEndArg) end = static_cast<uint64_t>(std::get<int64_t>(value));
   }
@@ -42,6 +50,8 @@ InferenceWindow inference_window(const TraceStore& store, const RunRecord& run) 
     w.begin = *begin;
     w.end = *end;
     w.marked = true;
+    w.function = function;
+    w.calls = calls;
   } else {
     w.end = w.run_end;
   }

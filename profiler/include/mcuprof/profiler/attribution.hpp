@@ -64,6 +64,10 @@ struct Attribution {
   // without start-up), when the firmware sent them.
   std::optional<Counters> run_begin;
   std::optional<Counters> run_end;
+  // Set when the window is instead the first call to a function (call_spans.hpp): its
+  // demangled name and how many times it was called.
+  std::string window_function;
+  uint64_t window_calls = 0;
 };
 
 // The inference window: [RUN_BEGIN, RUN_END] when the firmware sent both (the first

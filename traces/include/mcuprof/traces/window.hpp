@@ -28,6 +28,9 @@ inline constexpr const char* kWindDown = "wind-down";
 // Argument keys of the run slice.
 inline constexpr const char* kInferenceBeginArg = "inference_begin";
 inline constexpr const char* kInferenceEndArg = "inference_end";
+// When the window is the first call to a function (a stock firmware without markers).
+inline constexpr const char* kInferenceFunctionArg = "inference_function";
+inline constexpr const char* kInferenceCallsArg = "inference_calls";
 
 // Where a cycle since reset lies relative to the window.
 enum class Phase { StartUp, Inference, WindDown };
@@ -37,6 +40,8 @@ struct InferenceWindow {
   uint64_t end = 0;      // cycle since reset of its end (begin + total_cycles)
   uint64_t run_end = 0;  // the machine run's last cycle (end of the run slice)
   bool marked = false;   // true: RUN_BEGIN..RUN_END; false: the whole machine run
+  std::string function;  // the window is the first call to this function ("": markers)
+  uint64_t calls = 0;    // ... which was called this many times
 
   uint64_t cycles() const { return end - begin; }
   // Cycles relative to the inference start (negative during start-up).
@@ -47,7 +52,8 @@ struct InferenceWindow {
     if (cycle < begin) return Phase::StartUp;
     return cycle <= end ? Phase::Inference : Phase::WindDown;
   }
-  // "inference window RUN_BEGIN..RUN_END" or "whole run (no RUN_BEGIN/RUN_END markers)".
+  // "inference window RUN_BEGIN..RUN_END", "inference window: the first call to F (1 of 2
+  // calls)" or "whole run (no RUN_BEGIN/RUN_END markers)".
   std::string describe() const;
 };
 
