@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "op_names.hpp"
 
 namespace mcuprof::profiler {
 namespace {
@@ -59,7 +60,7 @@ std::string arena_live_peak_where(const Attribution& a) {
     if (span.kind != SpanKind::Layer || span.end.cycles < peak->cycle) continue;
     for (int p = span.parent; p >= 0; p = a.spans[static_cast<size_t>(p)].parent)
       if (a.spans[static_cast<size_t>(p)].kind == SpanKind::Patch) return "patch stage";
-    return fmt::format("layer {} ({})", span.index, op_name(span.op));
+    return fmt::format("layer {} ({})", span.index, builtin_op_name(span.op));
   }
   return {};
 }

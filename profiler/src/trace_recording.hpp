@@ -46,9 +46,6 @@ SramTimeline sram_timeline(const Attribution& attribution, const std::vector<Sta
 uint64_t static_sram_bytes(const sim::ElfImage& image, const targets::Target& target,
                            const Attribution& attribution);
 
-// The name the runtime gives an op code of the trace protocol (mcuprof_op_type).
-std::string op_name(uint32_t op);
-
 // Stores the run. `extra_spans` go on their own tracks (e.g. the "functions" track).
 // With `observed` (--observe-memory), also the sram.observed counter (downsampled to at
 // most kObservedPoints samples, peak kept) and one zero-length span per out-of-bounds
