@@ -160,8 +160,8 @@ void Attributor::on_event(const TraceEvent& event) {
   switch (event.type) {
     case EventType::RunBegin:
       if (event.arg < kOldestProtocolVersion || event.arg > kProtocolVersion)
-        problem(fmt::format("firmware speaks trace protocol {}, mcuprof reads {} to {}",
-                            event.arg, kOldestProtocolVersion, kProtocolVersion));
+        problem(fmt::format("firmware speaks trace protocol {}, mcuprof reads {} to {}", event.arg,
+                            kOldestProtocolVersion, kProtocolVersion));
       else
         protocol_ = event.arg;
       if (!result_.run_begin) result_.run_begin = event.at;

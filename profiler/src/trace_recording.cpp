@@ -45,7 +45,6 @@ uint64_t static_sram_bytes(const sim::ElfImage& image, const targets::Target& ta
   return bytes;
 }
 
-
 namespace {
 
 // Static + arena + stack as one step series over the union of both series' sample times
