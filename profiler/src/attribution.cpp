@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "op_names.hpp"
+
 namespace mcuprof::profiler {
 namespace {
 constexpr size_t kMaxProblems = 50;
@@ -63,6 +65,13 @@ void Attributor::begin_span(SpanKind kind, const TraceEvent& event) {
   span.arena_peak_extent_bytes = result_.arena.back().extent_bytes;
   if (kind == SpanKind::Layer) {
     span.op = event.payload[0];
+    if (protocol_ == 1) {  // mcuprof's own op numbering, before TFLite's codes
+      const auto code = builtin_code_from_v1(span.op);
+      if (!code)
+        problem(fmt::format("layer {}: op code {} is not an op of trace protocol 1", event.arg,
+                            span.op));
+      span.op = code.value_or(kUnknownOpCode);
+    }
     span.macs = event.payload[1];
   } else if (kind == SpanKind::Patch) {
     span.row = static_cast<int>(event.payload[0] >> 16);
@@ -150,9 +159,11 @@ void Attributor::release(const TraceEvent& event) {
 void Attributor::on_event(const TraceEvent& event) {
   switch (event.type) {
     case EventType::RunBegin:
-      if (event.arg != kProtocolVersion)
-        problem(fmt::format("firmware speaks trace protocol {}, mcuprof {}", event.arg,
-                            kProtocolVersion));
+      if (event.arg < kOldestProtocolVersion || event.arg > kProtocolVersion)
+        problem(fmt::format("firmware speaks trace protocol {}, mcuprof reads {} to {}", event.arg,
+                            kOldestProtocolVersion, kProtocolVersion));
+      else
+        protocol_ = event.arg;
       if (!result_.run_begin) result_.run_begin = event.at;
       break;
     case EventType::RunEnd:

@@ -231,8 +231,9 @@ void CallSpans::apply(Attribution& a, const ModelNames* model) const {
     s.index = static_cast<uint32_t>(i);
     s.begin = calls[i].begin;
     s.end = calls[i].end;
-    s.op = kNoOp;
-    const bool named = model != nullptr && model->ops.size() == calls.size();
+    const bool named = model != nullptr && model->ops.size() == calls.size() &&
+                       model->codes.size() == calls.size();
+    s.op = named ? model->codes[i] : kNoOp;
     s.label = named ? model->ops[i] : names[i];
     s.macs = named && i < model->macs.size() ? model->macs[i] : 0;
     s.function = full[i];

@@ -85,7 +85,8 @@ class CallSpans final : public CallListener {
   // the run, named and counted from `model` when given (one entry per layer call), else
   // by the called functions' names.
   struct ModelNames {
-    std::vector<std::string> ops;
+    std::vector<std::string> ops;  // TFLite's names
+    std::vector<uint32_t> codes;   // ... and BuiltinOperator codes
     std::vector<uint64_t> macs;
   };
   void apply(Attribution& a, const ModelNames* model = nullptr) const;

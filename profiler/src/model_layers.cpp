@@ -8,6 +8,7 @@
 
 #include "mcuprof/compiler/analysis.hpp"
 #include "mcuprof/compiler/importer.hpp"
+#include "op_names.hpp"
 
 namespace mcuprof::profiler {
 
@@ -24,7 +25,7 @@ std::vector<ModelOperator> model_operators(const std::filesystem::path& model) {
     if (op->source_index != static_cast<int32_t>(out.size()))
       throw std::runtime_error(fmt::format("{}: operator {} is not one the importer keeps as it is",
                                            model.string(), out.size()));
-    out.push_back({std::string(compiler::to_string(op->type)),
+    out.push_back({std::string(compiler::to_string(op->type)), builtin_code(op->type),
                    static_cast<uint64_t>(compiler::macs(g, *op))});
   }
   return out;
@@ -55,6 +56,7 @@ ModelMatch match_model(const std::vector<ModelOperator>& ops,
   }
   for (const auto& op : ops) {
     m.names.ops.push_back(op.op);
+    m.names.codes.push_back(op.code);
     m.names.macs.push_back(op.macs);
   }
   return m;

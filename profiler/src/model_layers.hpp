@@ -15,6 +15,7 @@ namespace mcuprof::profiler {
 
 struct ModelOperator {
   std::string op;     // TFLite's name: "CONV_2D"
+  uint32_t code = 0;  // TFLite's BuiltinOperator code
   uint64_t macs = 0;  // 0 for ops without multiply-accumulates
 };
 

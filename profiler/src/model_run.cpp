@@ -25,6 +25,7 @@
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/targets/target.hpp"
 #include "mcuprof_executor.h"
+#include "op_names.hpp"
 #include "output_file.hpp"
 
 namespace mcuprof::profiler {
@@ -39,11 +40,6 @@ uint32_t align16(uint64_t v) {
 
 void write_file(const std::filesystem::path& path, std::span<const uint8_t> bytes) {
   write_output_file(path, bytes, "file");
-}
-
-std::string op_name(uint32_t type) {
-  if (type < 1 || type > static_cast<uint32_t>(compiler::OpType::kConcatenation)) return "?";
-  return std::string(compiler::to_string(static_cast<compiler::OpType>(type)));
 }
 
 nlohmann::json shape_json(const mcuprof_tensor& t) {
@@ -110,7 +106,7 @@ nlohmann::json dump_index(const CompiledModel& m, const compiler::ModelImage& im
       j["status"] = "dumped";
       j["file"] = fmt::format("{}.bin", t.source_index);
       j["producing_op"] = {
-          {"index", it->second}, {"node", op.source_index}, {"op", op_name(op.type)}};
+          {"index", it->second}, {"node", op.source_index}, {"op", image_op_name(op.type)}};
     } else if (input) {
       j["status"] = "model input";
       j["file"] = fmt::format("{}.bin", t.source_index);
@@ -236,7 +232,7 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
            {"node", image.ops[span.index].source_index},
            {"name",
             outs.empty() ? std::string() : image.tensor_name(static_cast<std::size_t>(outs[0]))},
-           {"op", op_name(span.op)},
+           {"op", builtin_op_name(span.op)},  // the trace's code, not the image's
            {"cycles", span.cycles()},
            {"macs", span.macs},
            {"cycles_per_mac", span.macs ? nlohmann::json(static_cast<double>(span.cycles()) /

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "mcuprof/profiler/exit_codes.hpp"
+#include "op_names.hpp"
 
 namespace mcuprof::profiler {
 namespace {

@@ -4,11 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <bit>
 
 #include "mcuprof/traces/downsample.hpp"
 #include "mcuprof/traces/window.hpp"
+#include "op_names.hpp"
 
 namespace mcuprof::profiler {
 
@@ -45,30 +45,8 @@ uint64_t static_sram_bytes(const sim::ElfImage& image, const targets::Target& ta
   return bytes;
 }
 
-std::string op_name(uint32_t op) {
-  // runtime/firmware/include/mcuprof_model_image.h, enum mcuprof_op_type.
-  static constexpr std::array<const char*, 17> kNames = {"OP_0",
-                                                         "CONV_2D",
-                                                         "DEPTHWISE_CONV_2D",
-                                                         "FULLY_CONNECTED",
-                                                         "ADD",
-                                                         "MUL",
-                                                         "MEAN",
-                                                         "AVERAGE_POOL_2D",
-                                                         "MAX_POOL_2D",
-                                                         "PAD",
-                                                         "RESHAPE",
-                                                         "SOFTMAX",
-                                                         "QUANTIZE",
-                                                         "DEQUANTIZE",
-                                                         "TRANSPOSE",
-                                                         "RESIZE_NEAREST_NEIGHBOR",
-                                                         "CONCATENATION"};
-  return op < kNames.size() ? kNames[op] : fmt::format("OP_{}", op);
-}
-
 std::string layer_op_name(const Span& layer) {
-  return layer.label.empty() ? op_name(layer.op) : layer.label;
+  return layer.label.empty() ? builtin_op_name(layer.op) : layer.label;
 }
 
 namespace {

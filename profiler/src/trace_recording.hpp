@@ -46,8 +46,6 @@ SramTimeline sram_timeline(const Attribution& attribution, const std::vector<Sta
 uint64_t static_sram_bytes(const sim::ElfImage& image, const targets::Target& target,
                            const Attribution& attribution);
 
-// The name the runtime gives an op code of the trace protocol (mcuprof_op_type).
-std::string op_name(uint32_t op);
 // A layer span's op name: its label (a layer from a call) or its op code's name.
 std::string layer_op_name(const Span& layer);
 

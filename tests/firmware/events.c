@@ -19,19 +19,19 @@ int main(void) {
   for (uint32_t p = 0; p < 2; ++p) {
     mcuprof_patch_begin(p, 0, p);
     mcuprof_tensor_alloc(1, 256, 128);
-    mcuprof_layer_begin(0, 3, 1000);
+    mcuprof_layer_begin(0, MCUPROF_BUILTIN_CONV_2D, 1000);
     work(100);
     mcuprof_layer_end(0);
     mcuprof_tensor_alloc(2, 384, 64);
     mcuprof_tensor_free(1);
-    mcuprof_layer_begin(1, 4, 2000);
+    mcuprof_layer_begin(1, MCUPROF_BUILTIN_DEPTHWISE_CONV_2D, 2000);
     work(200);
     mcuprof_layer_end(1);
     mcuprof_tensor_free(2);
     mcuprof_patch_end(p);
   }
   mcuprof_stage_end(0);
-  mcuprof_layer_begin(2, 9, 500);
+  mcuprof_layer_begin(2, MCUPROF_BUILTIN_FULLY_CONNECTED, 500);
   work(50);
   mcuprof_layer_end(2);
   mcuprof_tensor_free(0);

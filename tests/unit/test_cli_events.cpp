@@ -33,7 +33,7 @@ TEST(CliEvents, SpansAndArenaFromTheFirmwaresEvents) {
   EXPECT_EQ(spans[8]["kind"], "layer");
   EXPECT_EQ(spans[8]["parent"], 0);
   EXPECT_EQ(spans[4]["macs"], 2000);
-  EXPECT_EQ(spans[4]["op"], 4);
+  EXPECT_EQ(spans[4]["op"], 4);  // TFLite's DEPTHWISE_CONV_2D, as the firmware sent it
 
   // The run span covers the whole machine run; patches add up to less than the stage
   // (only the patch bodies), layers inside a patch to less than the patch.
@@ -84,6 +84,10 @@ TEST(CliEvents, StoredRunHasSpansLayerTableAndSramCounters) {
   EXPECT_LT(layer_cycles, run.total_cycles);
   EXPECT_EQ(layers[0].spans, 2u);
   EXPECT_EQ(layers[0].macs, 2000u);
+  // Named from TFLite's builtin codes (MCUPROF_BUILTIN_*, trace protocol 2).
+  EXPECT_EQ(layers[0].op, "CONV_2D");
+  EXPECT_EQ(layers[1].op, "DEPTHWISE_CONV_2D");
+  EXPECT_EQ(layers[2].op, "FULLY_CONNECTED");
 
   // The arena counter peaks at 448 bytes; the stack is sampled at every event; the total
   // is static + arena + stack and its highest sample is the run's peak.

@@ -243,12 +243,13 @@ TEST(StockFirmware, FunctionNamesMatchMangledDemangledAndShort) {
 TEST(StockFirmware, ModelMatchNamesLayersOnlyWhenTheCallsLineUp) {
   using profiler::ModelOperator;
   const std::vector<ModelOperator> ops = {
-      {"CONV_2D", 100}, {"DEPTHWISE_CONV_2D", 50}, {"CONV_2D", 80}, {"ADD", 0}};
+      {"CONV_2D", 3, 100}, {"DEPTHWISE_CONV_2D", 4, 50}, {"CONV_2D", 3, 80}, {"ADD", 0, 0}};
   const std::vector<std::string> names = {"conv", "dw", "conv", "add"};
   const auto ok = profiler::match_model(ops, {1, 2, 1, 3}, names);
   EXPECT_TRUE(ok.warning.empty()) << ok.warning;
   ASSERT_EQ(ok.names.ops.size(), 4u);
   EXPECT_EQ(ok.names.ops[1], "DEPTHWISE_CONV_2D");
+  EXPECT_EQ(ok.names.codes[1], 4u);
   EXPECT_EQ(ok.names.macs[2], 80u);
   // One function serving two kinds of op: the calls are off by one somewhere.
   const auto shifted = profiler::match_model(ops, {1, 1, 2, 3}, names);

@@ -6,9 +6,10 @@
  * executor validates it (magic, version, size, CRC-32, every offset in bounds), then
  * runs its ops in order on the int8 kernels with the activations in a caller-provided
  * arena (SRAM). On Arm builds every op is wrapped in trace-protocol events
- * (mcuprof_trace.h): run begin/end, the arena, layer begin/end with op and MACs, and
- * tensor alloc/free with the planner's arena offsets. Host builds (MCUPROF_EXECUTOR_HOST
- * or any non-Arm compiler) run the same code without events, for tests.
+ * (mcuprof_trace.h): run begin/end, the arena, layer begin/end with op (TFLite's builtin
+ * code) and MACs, and tensor alloc/free with the planner's arena offsets. Host builds
+ * (MCUPROF_EXECUTOR_HOST or any non-Arm compiler) run the same code without events, for
+ * tests.
  * docs/runtime.md, "Executor", describes it. */
 #ifndef MCUPROF_EXECUTOR_H
 #define MCUPROF_EXECUTOR_H
@@ -74,6 +75,11 @@ void* mcuprof_model_tensor_data(const mcuprof_model* model, uint32_t tensor);
 
 /* Multiply-accumulates of one op, as `mcuprof inspect` counts them. */
 uint32_t mcuprof_op_macs(const mcuprof_model* model, uint32_t op_index);
+
+/* TFLite's BuiltinOperator code (MCUPROF_BUILTIN_*, mcuprof_trace.h) of an image op type
+ * (enum mcuprof_op_type): the op code the executor's LAYER_BEGIN markers carry (trace
+ * protocol 2). MCUPROF_BUILTIN_CUSTOM for a type the image format does not define. */
+uint32_t mcuprof_op_builtin_code(uint32_t type);
 
 #ifdef __cplusplus
 }

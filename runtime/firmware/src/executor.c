@@ -7,13 +7,15 @@
 #include <string.h>
 
 #include "mcuprof_kernels.h"
+#include "mcuprof_trace.h" /* the BuiltinOperator codes (events only on Arm builds) */
 
 #if defined(__arm__) && !defined(MCUPROF_EXECUTOR_HOST)
-#include "mcuprof_trace.h"
 #define EV_RUN_BEGIN() mcuprof_run_begin()
 #define EV_RUN_END() mcuprof_run_end()
 #define EV_ARENA(a, n) mcuprof_arena((a), (n))
-#define EV_LAYER_BEGIN(i, op, macs) mcuprof_layer_begin((i), (op), (macs))
+/* `type` is the image's op type (enum mcuprof_op_type); the marker carries TFLite's code. */
+#define EV_LAYER_BEGIN(i, type, macs) \
+  mcuprof_layer_begin((i), mcuprof_op_builtin_code(type), (macs))
 #define EV_LAYER_END(i) mcuprof_layer_end(i)
 #define EV_ALLOC(t, off, n) mcuprof_tensor_alloc((t), (off), (n))
 #define EV_FREE(t) mcuprof_tensor_free(t)
@@ -36,6 +38,32 @@
 #endif
 
 #define MAX_CONCAT_INPUTS 64u
+
+/* enum mcuprof_op_type -> TFLite's BuiltinOperator code (mcuprof_trace.h), indexed by type. */
+static const uint8_t kBuiltinCode[] = {
+    [MCUPROF_OP_CONV_2D] = MCUPROF_BUILTIN_CONV_2D,
+    [MCUPROF_OP_DEPTHWISE_CONV_2D] = MCUPROF_BUILTIN_DEPTHWISE_CONV_2D,
+    [MCUPROF_OP_FULLY_CONNECTED] = MCUPROF_BUILTIN_FULLY_CONNECTED,
+    [MCUPROF_OP_ADD] = MCUPROF_BUILTIN_ADD,
+    [MCUPROF_OP_MUL] = MCUPROF_BUILTIN_MUL,
+    [MCUPROF_OP_MEAN] = MCUPROF_BUILTIN_MEAN,
+    [MCUPROF_OP_AVERAGE_POOL_2D] = MCUPROF_BUILTIN_AVERAGE_POOL_2D,
+    [MCUPROF_OP_MAX_POOL_2D] = MCUPROF_BUILTIN_MAX_POOL_2D,
+    [MCUPROF_OP_PAD] = MCUPROF_BUILTIN_PAD,
+    [MCUPROF_OP_RESHAPE] = MCUPROF_BUILTIN_RESHAPE,
+    [MCUPROF_OP_SOFTMAX] = MCUPROF_BUILTIN_SOFTMAX,
+    [MCUPROF_OP_QUANTIZE] = MCUPROF_BUILTIN_QUANTIZE,
+    [MCUPROF_OP_DEQUANTIZE] = MCUPROF_BUILTIN_DEQUANTIZE,
+    [MCUPROF_OP_TRANSPOSE] = MCUPROF_BUILTIN_TRANSPOSE,
+    [MCUPROF_OP_RESIZE_NEAREST_NEIGHBOR] = MCUPROF_BUILTIN_RESIZE_NEAREST_NEIGHBOR,
+    [MCUPROF_OP_CONCATENATION] = MCUPROF_BUILTIN_CONCATENATION,
+};
+
+uint32_t mcuprof_op_builtin_code(uint32_t type) {
+  if (type == 0u || type >= sizeof kBuiltinCode / sizeof kBuiltinCode[0])
+    return MCUPROF_BUILTIN_CUSTOM;
+  return kBuiltinCode[type];
+}
 
 const char* mcuprof_exec_status_name(mcuprof_exec_status status) {
   switch (status) {

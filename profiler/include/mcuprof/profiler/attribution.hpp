@@ -29,7 +29,8 @@ struct Span {
   unsigned depth = 0;  // 0 for the run
   Counters begin;
   Counters end;
-  uint32_t op = 0;       // layer: the op code the firmware reported (kNoOp: see label)
+  uint32_t op = 0;       // layer: the op's TFLite BuiltinOperator code (op_names.hpp), kNoOp
+                         // for a layer from a call (see label)
   uint64_t macs = 0;     // layer: MACs the firmware reported
   std::string label;     // layer: its op's name when not from `op` (layers from calls)
   std::string function;  // layer from a call: the called function (demangled)
@@ -105,6 +106,9 @@ class Attributor {
   std::vector<int> open_;  // stack of open span indices
   std::map<uint32_t, LiveTensor> live_;
   uint64_t live_bytes_ = 0;
+  // The protocol of the last RUN_BEGIN (the current one until a RUN_BEGIN says otherwise):
+  // protocol 1's layer op codes are translated to TFLite's codes.
+  uint32_t protocol_ = kProtocolVersion;
 };
 
 }  // namespace mcuprof::profiler

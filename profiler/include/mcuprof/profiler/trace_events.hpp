@@ -13,7 +13,11 @@
 namespace mcuprof::profiler {
 
 inline constexpr unsigned kEventPort = 1;
-inline constexpr uint32_t kProtocolVersion = 1;
+// RUN_BEGIN's argument. Version 2: LAYER_BEGIN's op code is TFLite's BuiltinOperator code.
+// Version 1 (still decoded): mcuprof's own op numbering (mcuprof_op_type), translated to
+// TFLite's codes by the Attributor. docs/trace-protocol.md, "Versions".
+inline constexpr uint32_t kProtocolVersion = 2;
+inline constexpr uint32_t kOldestProtocolVersion = 1;
 
 enum class EventType : uint8_t {
   RunBegin = 0x01,
