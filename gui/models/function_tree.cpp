@@ -118,7 +118,18 @@ QString without_brackets(const QString& name) {
   for (const char* tail : {" const", " volatile", " &&", " &"})
     if (const QString t = QLatin1String(tail); out.size() > t.size() && out.endsWith(t))
       out.chop(t.size());
-  return out.trimmed();
+  out = out.trimmed();
+  // A template function's return type comes first ("TfLiteStatus tflite::Eval"): the name
+  // starts after the last space that is not inside "(anonymous namespace)" or an operator.
+  qsizetype start = 0;
+  for (qsizetype i = 0; i < out.size(); ++i) {
+    if (out[i] != ' ') continue;
+    const QStringView before = QStringView(out).left(i);
+    if (before.endsWith(QLatin1String("(anonymous")) || before.endsWith(QLatin1String("operator")))
+      continue;
+    start = i + 1;
+  }
+  return out.mid(start);
 }
 
 // "a", "b::a", "c::b::a" for "c::b::a".

@@ -36,7 +36,16 @@ std::string without_brackets(const std::string& name) {
   for (const char* tail : {" const", " volatile", " &&", " &"})
     if (const std::string t = tail; out.size() > t.size() && out.ends_with(t))
       out.erase(out.size() - t.size());
-  return out;
+  // A template function's return type comes first ("TfLiteStatus tflite::Eval"): the name
+  // starts after the last space that is not inside "(anonymous namespace)" or an operator.
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i] != ' ') continue;
+    const std::string before = out.substr(0, i);
+    if (before.ends_with("(anonymous") || before.ends_with("operator")) continue;
+    start = i + 1;
+  }
+  return out.substr(start);
 }
 
 namespace {

@@ -188,6 +188,8 @@ int run(RunArgs& args) {
   if (!args.model.empty()) {
     require_regular_file(args.model, "model");
     request.model = args.model;
+    // The run is the firmware's, named after it, not after the model it runs.
+    if (request.name.empty()) request.name = request.firmware.filename().string();
   }
   if (!args.input.empty() || !args.output.empty() || !args.dump_tensors.empty() ||
       !args.runner.empty() || !args.schedule.empty())

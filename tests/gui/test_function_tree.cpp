@@ -161,7 +161,8 @@ class TestFunctionTree : public QObject {
         {"tflite::MicroInterpreter::Invoke()", "tflite::Other::Invoke()", "f(int)", "f(float)",
          "std::vector<int, std::allocator<int> >::push_back(int const&)",
          "(anonymous namespace)::helper()", "Foo::operator<(Foo const&) const", "main",
-         "tflite::MicroInterpreter::Invoke()"});
+         "tflite::MicroInterpreter::Invoke()",
+         "TfLiteStatus tflite::(anonymous namespace)::EvalQuantized<signed char>(int)"});
     const std::vector<QString> expected{"MicroInterpreter::Invoke",
                                         "Other::Invoke",
                                         "f(int)",
@@ -170,7 +171,8 @@ class TestFunctionTree : public QObject {
                                         "helper",
                                         "operator<",
                                         "main",
-                                        "MicroInterpreter::Invoke"};
+                                        "MicroInterpreter::Invoke",
+                                        "EvalQuantized"};
     QCOMPARE(shorts, expected);
     // In the tree: the two `run`s keep their class, the rest is the bare name.
     const FunctionTree& tree = *tree_;

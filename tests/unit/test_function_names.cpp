@@ -26,6 +26,8 @@ TEST(FunctionNames, ShortNamesDropArgumentsAndUnneededQualifiers) {
       "std::vector<int, std::allocator<int> >::push_back(int const&)",
       "arm_convolve_s8",
       "tflite::ops::micro::Register_CONV_2D()",
+      "TfLiteStatus tflite::(anonymous namespace)::EvalQuantizedPerChannel<signed char>(int)",
+      "operator new(unsigned int)",
   };
   const auto s = short_function_names(names);
   ASSERT_EQ(s.size(), names.size());
@@ -37,6 +39,9 @@ TEST(FunctionNames, ShortNamesDropArgumentsAndUnneededQualifiers) {
   EXPECT_EQ(s[4], "push_back");
   EXPECT_EQ(s[5], "arm_convolve_s8");
   EXPECT_EQ(s[6], "Register_CONV_2D");
+  // A template function's return type is not part of its name; an operator keeps its word.
+  EXPECT_EQ(s[7], "EvalQuantizedPerChannel");
+  EXPECT_EQ(s[8], "operator new");
 }
 
 TEST(FunctionNames, OverloadsKeepTheirArgumentsAndLongNamesFit) {
