@@ -99,14 +99,14 @@ void add_to_summary(const MemoryObservationResult& r, nlohmann::json& s) {
   s["observed_resolution_cycles"] = r.observed.resolution_cycles;
 }
 
-void print_memory_observation(const MemoryObservationResult& r, uint64_t planned_peak_bytes,
+void print_memory_observation(const MemoryObservationResult& r, uint64_t in_use_peak_bytes,
                               std::ostream& err) {
   err << fmt::format(
       "mcuprof: observed memory: {} out-of-bounds write{} at {} instruction{}; observed SRAM "
-      "peak {} bytes (planned peak {} bytes, grid {} cycle{})\n",
+      "peak {} bytes (SRAM in use at most {} bytes, grid {} cycle{})\n",
       r.check.total, r.check.total == 1 ? "" : "s", r.check.sites.size() + r.check.dropped_sites,
       r.check.sites.size() + r.check.dropped_sites == 1 ? "" : "s", r.observed.peak_bytes,
-      planned_peak_bytes, r.observed.resolution_cycles,
+      in_use_peak_bytes, r.observed.resolution_cycles,
       r.observed.resolution_cycles == 1 ? "" : "s");
   constexpr size_t kShown = 10;
   for (size_t i = 0; i < r.check.sites.size() && i < kShown; ++i) {

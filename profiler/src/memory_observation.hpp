@@ -51,7 +51,7 @@ MemoryLayout memory_layout(const sim::Machine& machine, const sim::ElfImage& ima
 // Adds oob_writes, oob_write_sites, observed_* to a run summary.
 void add_to_summary(const MemoryObservationResult& r, nlohmann::json& summary);
 // The stderr lines: a one-line verdict, then up to a few sites.
-void print_memory_observation(const MemoryObservationResult& r, uint64_t planned_peak_bytes,
+void print_memory_observation(const MemoryObservationResult& r, uint64_t in_use_peak_bytes,
                               std::ostream& err);
 
 }  // namespace mcuprof::profiler
