@@ -1,12 +1,13 @@
 // The calling-context tree of the Functions tab (see function_tree.hpp).
 #include "function_tree.hpp"
 
-#include <QHash>
-#include <QStringList>
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <unordered_map>
 #include <variant>
+
+#include "mcuprof/traces/function_names.hpp"
 
 namespace mcuprof::gui {
 namespace {
@@ -90,57 +91,6 @@ void add_totals(FunctionTree& tree) {
                    });
 }
 
-// Drops every bracketed part (argument lists, template arguments, "[abi:cxx11]") at any
-// depth, keeping "(anonymous namespace)" and operator symbols, and a trailing " const".
-QString without_brackets(const QString& name) {
-  static const QString anonymous = QStringLiteral("(anonymous namespace)");
-  QString out;
-  int depth = 0;
-  for (qsizetype i = 0; i < name.size(); ++i) {
-    if (depth == 0 && QStringView(name).mid(i).startsWith(anonymous)) {
-      out += anonymous;
-      i += anonymous.size() - 1;
-      continue;
-    }
-    const QChar c = name[i];
-    if (c == '(' || c == '<' || c == '[') {
-      if (depth == 0 && out.endsWith(QStringLiteral("operator"))) {
-        out += c;  // operator(), operator<, operator[]
-        continue;
-      }
-      ++depth;
-    } else if ((c == ')' || c == '>' || c == ']') && depth > 0) {
-      --depth;
-    } else if (depth == 0) {
-      out += c;
-    }
-  }
-  for (const char* tail : {" const", " volatile", " &&", " &"})
-    if (const QString t = QLatin1String(tail); out.size() > t.size() && out.endsWith(t))
-      out.chop(t.size());
-  out = out.trimmed();
-  // A template function's return type comes first ("TfLiteStatus tflite::Eval"): the name
-  // starts after the last space that is not inside "(anonymous namespace)" or an operator.
-  qsizetype start = 0;
-  for (qsizetype i = 0; i < out.size(); ++i) {
-    if (out[i] != ' ') continue;
-    const QStringView before = QStringView(out).left(i);
-    if (before.endsWith(QLatin1String("(anonymous")) || before.endsWith(QLatin1String("operator")))
-      continue;
-    start = i + 1;
-  }
-  return out.mid(start);
-}
-
-// "a", "b::a", "c::b::a" for "c::b::a".
-QStringList suffixes(const QString& bare) {
-  const QStringList parts = bare.split(QStringLiteral("::"));
-  QStringList out;
-  for (qsizetype k = 1; k <= parts.size(); ++k)
-    out.append(parts.mid(parts.size() - k).join(QStringLiteral("::")));
-  return out;
-}
-
 }  // namespace
 
 double FunctionTree::share(uint64_t cycles) const {
@@ -149,36 +99,14 @@ double FunctionTree::share(uint64_t cycles) const {
 }
 
 std::vector<QString> short_function_names(const std::vector<QString>& names) {
-  // Distinct names, their bare forms, and how many distinct bare names end in each suffix.
-  QHash<QString, QString> bare;
-  QHash<QString, int> full_per_bare;
-  for (const QString& n : names)
-    if (!bare.contains(n)) {
-      QString b = without_brackets(n);
-      if (b.isEmpty()) b = n;  // "(no symbol)" stays itself
-      ++full_per_bare[b];
-      bare.insert(n, b);
-    }
-  QHash<QString, int> names_ending_in;
-  for (auto it = full_per_bare.cbegin(); it != full_per_bare.cend(); ++it)
-    for (const QString& s : suffixes(it.key())) ++names_ending_in[s];
-  QHash<QString, QString> short_of;
-  for (auto it = bare.cbegin(); it != bare.cend(); ++it) {
-    if (full_per_bare.value(it.value()) > 1) {  // overloads: only the arguments tell them apart
-      short_of.insert(it.key(), it.key());
-      continue;
-    }
-    QString chosen = it.value();
-    for (const QString& s : suffixes(it.value()))
-      if (names_ending_in.value(s) == 1) {
-        chosen = s;
-        break;
-      }
-    short_of.insert(it.key(), chosen);
-  }
+  std::vector<std::string> in;
+  in.reserve(names.size());
+  for (const QString& n : names) in.push_back(n.toStdString());
+  // The CLI's short names (traces/function_names.hpp), without its terminal width limit.
+  const auto shorts = traces::short_function_names(in, std::numeric_limits<std::size_t>::max());
   std::vector<QString> out;
-  out.reserve(names.size());
-  for (const QString& n : names) out.push_back(short_of.value(n));
+  out.reserve(shorts.size());
+  for (const auto& s : shorts) out.push_back(QString::fromStdString(s));
   return out;
 }
 

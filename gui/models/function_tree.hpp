@@ -70,7 +70,8 @@ FunctionTree build_function_tree(const std::vector<traces::Span>& spans, uint64_
 // One short name per entry, for a column or a box: argument lists, template arguments and
 // ABI tags dropped, then leading qualifiers dropped as long as no two distinct names of
 // `names` read the same ("tflite::MicroInterpreter::Invoke()" → "Invoke" unless another
-// Invoke is there, then "MicroInterpreter::Invoke"). Overloads keep their full name.
+// Invoke is there, then "MicroInterpreter::Invoke"). Overloads keep their full name. The
+// CLI's rule (traces/function_names.hpp), without its width limit.
 std::vector<QString> short_function_names(const std::vector<QString>& names);
 
 }  // namespace mcuprof::gui

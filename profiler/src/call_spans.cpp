@@ -7,7 +7,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "function_names.hpp"
+#include "mcuprof/traces/function_names.hpp"
 #include "symbol_match.hpp"
 
 namespace mcuprof::profiler {
@@ -49,7 +49,7 @@ std::string add_known(const sim::ElfImage& image, const char* const (&names)[N],
       const auto match = find_function(image, name);
       if (!match) continue;
       // Exactly that function: "invoke" must not pick some class's Invoke-like member.
-      if (without_brackets(match->name) != name) continue;
+      if (traces::without_brackets(match->name) != name) continue;
       out.insert(match->addresses.begin(), match->addresses.end());
       if (first.empty()) first = match->name;
     } catch (const std::invalid_argument&) {
@@ -210,7 +210,7 @@ void CallSpans::apply(Attribution& a, const ModelNames* model) const {
   }
   std::vector<std::string> distinct;
   for (const auto& [address, name] : by_address) distinct.push_back(name);
-  const auto shortened = short_function_names(distinct);
+  const auto shortened = traces::short_function_names(distinct);
   std::map<std::string, size_t> uses;  // short name -> functions bearing it
   std::map<uint32_t, std::string> short_of;
   size_t next = 0;
@@ -219,7 +219,8 @@ void CallSpans::apply(Attribution& a, const ModelNames* model) const {
   for (const auto& c : calls) {
     const uint32_t address = function_(c.function).address;
     const std::string& s = short_of[address];
-    names.push_back(uses[s] > 1 ? fmt::format("{}@{:08x}", without_brackets(s), address) : s);
+    names.push_back(uses[s] > 1 ? fmt::format("{}@{:08x}", traces::without_brackets(s), address)
+                                : s);
   }
 
   std::vector<Span> spans;

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <map>
 
-#include "function_names.hpp"
+#include "mcuprof/traces/function_names.hpp"
 
 namespace mcuprof::profiler {
 
@@ -97,7 +97,7 @@ int CallStackRecorder::function_of(uint32_t address) {
   if (s == nullptr || !s->is_function) return 0;
   auto [it, added] =
       function_index_.try_emplace(s->address, static_cast<int>(tree_.functions.size()));
-  if (added) tree_.functions.push_back({demangle(s->name), s->address});
+  if (added) tree_.functions.push_back({traces::demangle(s->name), s->address});
   return it->second;
 }
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <map>
 
-#include "function_names.hpp"
+#include "mcuprof/traces/function_names.hpp"
 
 namespace mcuprof::profiler {
 
@@ -20,7 +20,7 @@ std::vector<FunctionCycles> cycles_per_function(const sim::ElfImage& image,
       continue;
     }
     auto& row = rows[s->address];
-    row.name = demangle(s->name);
+    row.name = traces::demangle(s->name);
     row.address = s->address;
     row.cycles += b.cycles;
     row.instructions += b.executions * b.instructions;

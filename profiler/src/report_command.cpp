@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "function_names.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
+#include "mcuprof/traces/function_names.hpp"
 #include "mcuprof/traces/store.hpp"
 #include "report_support.hpp"
 #include "table.hpp"
@@ -36,7 +36,7 @@ Table function_table(const std::vector<traces::FunctionRow>& functions, TableFor
   // Text tables show short names (function_names.hpp); CSV keeps the stored full ones.
   std::vector<std::string> names;
   for (const auto& f : functions) names.push_back(f.name);
-  if (format != TableFormat::Csv) names = short_function_names(names);
+  if (format != TableFormat::Csv) names = traces::short_function_names(names);
   for (std::size_t i = 0; i < functions.size(); ++i) {
     const auto& f = functions[i];
     t.add_row({names[i], count_cell(f.calls, format), count_cell(f.self_cycles, format),

@@ -11,12 +11,12 @@
 
 #include "cli_values.hpp"
 #include "commands.hpp"
-#include "function_names.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/gates.hpp"
 #include "mcuprof/profiler/junit_report.hpp"
 #include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof/profiler/run.hpp"
+#include "mcuprof/traces/function_names.hpp"
 #include "output_file.hpp"
 #include "output_guard.hpp"
 #include "run_tables.hpp"

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <vector>
 
-#include "function_names.hpp"
+#include "mcuprof/traces/function_names.hpp"
 #include "table.hpp"
 
 namespace mcuprof::profiler {
@@ -46,7 +46,7 @@ void print_functions(const nlohmann::json& s) {
       shown.push_back(&f);
   std::vector<std::string> names;
   for (const auto* f : shown) names.push_back((*f)["name"].get<std::string>());
-  const auto short_names = short_function_names(names);  // the summary has the full ones
+  const auto short_names = traces::short_function_names(names);  // the summary has the full ones
   for (std::size_t i = 0; i < shown.size(); ++i) {
     const auto& f = *shown[i];
     const auto self = f["exclusive_cycles"].get<uint64_t>();

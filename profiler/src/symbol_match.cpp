@@ -6,7 +6,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "function_names.hpp"
+#include "mcuprof/traces/function_names.hpp"
 
 namespace mcuprof::profiler {
 namespace {
@@ -23,10 +23,10 @@ std::string without_clone_suffix(const std::string& raw) {
 bool names(const std::string& wanted, const std::string& raw) {
   const std::string base = without_clone_suffix(raw);
   if (wanted == raw || wanted == base) return true;
-  const std::string demangled = demangle(base);
+  const std::string demangled = traces::demangle(base);
   if (wanted == demangled) return true;
-  const std::string bare = without_brackets(demangled);
-  const std::string wanted_bare = without_brackets(wanted);
+  const std::string bare = traces::without_brackets(demangled);
+  const std::string wanted_bare = traces::without_brackets(wanted);
   if (wanted_bare.empty()) return false;
   if (bare == wanted_bare) return true;
   return bare.size() > wanted_bare.size() + 2 && bare.ends_with("::" + wanted_bare) &&
@@ -40,7 +40,7 @@ std::optional<SymbolMatch> find_function(const sim::ElfImage& image, const std::
   std::set<std::string> distinct;  // demangled names without arguments, clones merged
   for (const auto& s : image.symbols()) {
     if (!s.is_function || !names(name, s.name)) continue;
-    const std::string demangled = demangle(without_clone_suffix(s.name));
+    const std::string demangled = traces::demangle(without_clone_suffix(s.name));
     if (match.addresses.empty()) match.name = demangled;
     distinct.insert(demangled);
     match.addresses.push_back(s.address);

@@ -1,11 +1,11 @@
-// Function names as people read them (profiler/src/function_names.hpp): C++ symbols
-// demangled, and short names for tables that stay distinct and fit a terminal.
+// Function names as people read them (traces/include/mcuprof/traces/function_names.hpp): C++
+// symbols demangled, and short names for tables that stay distinct and fit a terminal.
 #include <gtest/gtest.h>
 
-#include "function_names.hpp"
+#include "mcuprof/traces/function_names.hpp"
 
-using mcuprof::profiler::demangle;
-using mcuprof::profiler::short_function_names;
+using mcuprof::traces::demangle;
+using mcuprof::traces::short_function_names;
 
 TEST(FunctionNames, CxxSymbolsAreDemangledOthersKept) {
   EXPECT_EQ(demangle("_ZN6tflite16MicroInterpreter6InvokeEv"),
@@ -54,4 +54,13 @@ TEST(FunctionNames, OverloadsKeepTheirArgumentsAndLongNamesFit) {
   // Operators keep their symbol.
   EXPECT_EQ(short_function_names({"Foo::operator()(int)", "Foo::operator<(Foo const&)"})[0],
             "operator()");
+}
+
+TEST(FunctionNames, TheSameFunctionTwiceIsNotAnOverload) {
+  // One entry per call path or layer: a name repeated is still one function.
+  const auto s = short_function_names(
+      {"tflite::MicroInterpreter::Invoke()", "ns::g(int)", "tflite::MicroInterpreter::Invoke()"});
+  EXPECT_EQ(s[0], "Invoke");
+  EXPECT_EQ(s[1], "g");
+  EXPECT_EQ(s[2], "Invoke");
 }

@@ -1,6 +1,6 @@
 // Demangling and short names for tables (see function_names.hpp). Demangling is the C++
 // ABI's own (abi::__cxa_demangle, part of libstdc++): no library of our own or another.
-#include "function_names.hpp"
+#include "mcuprof/traces/function_names.hpp"
 
 #include <cxxabi.h>
 
@@ -8,7 +8,7 @@
 #include <map>
 #include <memory>
 
-namespace mcuprof::profiler {
+namespace mcuprof::traces {
 
 std::string without_brackets(const std::string& name) {
   std::string out;
@@ -85,7 +85,10 @@ std::string demangle(const std::string& symbol) {
   return status == 0 && out ? std::string(out.get()) : symbol;
 }
 
-std::vector<std::string> short_function_names(const std::vector<std::string>& names,
+namespace {
+
+// short_function_names over names that are all different.
+std::vector<std::string> short_distinct_names(const std::vector<std::string>& names,
                                               std::size_t width) {
   std::vector<std::vector<std::string>> parts;
   std::vector<std::size_t> from(names.size(), 0);  // first qualifier kept
@@ -122,4 +125,20 @@ std::vector<std::string> short_function_names(const std::vector<std::string>& na
   return out;
 }
 
-}  // namespace mcuprof::profiler
+}  // namespace
+
+std::vector<std::string> short_function_names(const std::vector<std::string>& names,
+                                              std::size_t width) {
+  // The same function may be named several times (one entry per call path or layer).
+  std::map<std::string, std::size_t> index;
+  std::vector<std::string> distinct;
+  for (const auto& n : names)
+    if (index.try_emplace(n, distinct.size()).second) distinct.push_back(n);
+  const auto shorts = short_distinct_names(distinct, width);
+  std::vector<std::string> out;
+  out.reserve(names.size());
+  for (const auto& n : names) out.push_back(shorts[index[n]]);
+  return out;
+}
+
+}  // namespace mcuprof::traces

@@ -1,13 +1,15 @@
 // Function names as people read them: C++ symbols demangled (`tflite::MicroInterpreter::
 // Invoke()` for `_ZN6tflite16MicroInterpreter6InvokeEv`) everywhere a name is stored or
-// shown, and a short form for the tables a terminal shows.
+// shown, and a short form for tables. In the trace store's library because the names are
+// the store's: the profiler demangles what it stores, the CLI's and the GUI's tables
+// shorten what they read, all with these functions.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
-namespace mcuprof::profiler {
+namespace mcuprof::traces {
 
 // The demangled name of a C++ symbol; any other name as it is.
 std::string demangle(const std::string& symbol);
@@ -24,4 +26,4 @@ std::string without_brackets(const std::string& name);
 std::vector<std::string> short_function_names(const std::vector<std::string>& names,
                                               std::size_t width = 48);
 
-}  // namespace mcuprof::profiler
+}  // namespace mcuprof::traces
