@@ -100,6 +100,7 @@ void CallSpans::on_call(size_t depth, int function, CallKind kind, uint32_t retu
     }
   }
   const bool dispatcher = targets_.dispatchers.contains(address);
+  if (kind == CallKind::Exception) return;  // an interrupt handler is never a layer
   if (!dispatcher_depths_.empty() && dispatcher_depths_.back() + 1 == depth) {
     if (dispatcher) {
       dispatcher_depths_.push_back(depth);  // a dispatcher called by one hands over

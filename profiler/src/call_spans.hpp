@@ -14,7 +14,8 @@
 //   When the dispatcher calls through function pointers (BLX Rm: an interpreter's op
 //   loop), the layers are the calls from its busiest such call site (the op's invoke, not
 //   a profiler's or logger's); otherwise (generated code) every direct call but the
-//   compiler's run-time helpers (__aeabi_*, __gnu_*).
+//   compiler's run-time helpers (__aeabi_*, __gnu_*). An interrupt handler is never a
+//   layer: its cycles count in the layer it interrupted.
 // Fed by the shadow call stack (CallListener), the firmware's window markers (marker_edge),
 // and applied to the run's Attribution after the run (apply).
 #pragma once
