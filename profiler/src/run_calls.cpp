@@ -52,6 +52,7 @@ void RunCalls::finish(Attribution& a, std::ostream& err) {
     try {
       auto match = match_model(model_operators(*request_.model), addresses, function_names);
       warning = match.warning;
+      if (!match.note.empty()) err << "mcuprof: --model: " << match.note << '\n';
       if (warning.empty()) names = std::move(match.names);
     } catch (const std::exception& e) {
       warning = fmt::format("--model: {}; the layers keep the called functions' names", e.what());

@@ -257,7 +257,42 @@ TEST(StockFirmware, ModelMatchNamesLayersOnlyWhenTheCallsLineUp) {
   EXPECT_NE(shifted.warning.find("runs layer 0 (CONV_2D) and layer 1 (DEPTHWISE_CONV_2D)"),
             std::string::npos)
       << shifted.warning;
-  const auto fewer = profiler::match_model(ops, {1, 2, 1}, names);
+  const auto fewer = profiler::match_model(ops, {1, 2, 1}, {"conv", "dw", "conv"});
   EXPECT_NE(fewer.warning.find("3 layer calls in the window but the model has 4 operators"),
             std::string::npos);
+}
+
+TEST(StockFirmware, ModelMatchLinesUpAGeneratorsFewerCalls) {
+  using profiler::ModelOperator;
+  // TinyEngine-like: the float ends and PAD have no call, two MEANs run in one pooling
+  // kernel, the classifier is a 1x1 convolution kernel.
+  const std::vector<ModelOperator> ops = {{"QUANTIZE", 114, 0},
+                                          {"PAD", 34, 0},
+                                          {"CONV_2D", 3, 100},
+                                          {"DEPTHWISE_CONV_2D", 4, 50},
+                                          {"CONV_2D", 3, 80},
+                                          {"ADD", 0, 0},
+                                          {"MEAN", 40, 0},
+                                          {"MEAN", 40, 0},
+                                          {"FULLY_CONNECTED", 9, 10},
+                                          {"DEQUANTIZE", 6, 0}};
+  const std::vector<std::string> kernels = {"convolve_s8_kernel3_stride2",
+                                            "depthwise_kernel3x3",
+                                            "convolve_1x1_s8",
+                                            "add_fpreq",
+                                            "avg_pooling",
+                                            "convolve_1x1_s8"};
+  const auto m = profiler::match_model(ops, {1, 2, 3, 4, 5, 3}, kernels);
+  ASSERT_TRUE(m.warning.empty()) << m.warning;
+  EXPECT_FALSE(m.note.empty());
+  const std::vector<std::string> expected = {"CONV_2D", "DEPTHWISE_CONV_2D", "CONV_2D", "ADD",
+                                             "MEAN",    "FULLY_CONNECTED"};
+  EXPECT_EQ(m.names.ops, expected);
+  EXPECT_EQ(m.names.macs, (std::vector<uint64_t>{100, 50, 80, 0, 0, 10}));
+  // A kernel that says it adds cannot run a convolution: no alignment, the names stay.
+  auto wrong = kernels;
+  std::swap(wrong[2], wrong[3]);
+  const auto bad = profiler::match_model(ops, {1, 2, 4, 3, 5, 3}, wrong);
+  EXPECT_TRUE(bad.names.ops.empty());
+  EXPECT_NE(bad.warning.find("do not line up"), std::string::npos) << bad.warning;
 }
