@@ -49,7 +49,8 @@ QModelIndex FunctionTreeModel::index_of_node(int node, int column) const {
 QModelIndex FunctionTreeModel::index_of_function(const QString& name, int column) const {
   if (mode_ != ByFunction) return {};
   for (size_t i = 0; i < tree_->functions.size(); ++i)
-    if (tree_->functions[i].name == name) return createIndex(static_cast<int>(i), column, quintptr{0});
+    if (tree_->functions[i].name == name)
+      return createIndex(static_cast<int>(i), column, quintptr{0});
   return {};
 }
 

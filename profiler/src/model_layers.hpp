@@ -26,9 +26,9 @@ std::vector<ModelOperator> model_operators(const std::filesystem::path& model);
 // reason they do not line up with `ops` (then `warning` is set and the names are empty).
 // As many calls as ops (an interpreter): one op each, and each function serves one kind
 // of op. Fewer calls (a code generator's layers, TinyEngine): each call runs one op or a
-// run of ops of one kind without MACs, only PAD, QUANTIZE, DEQUANTIZE, TRANSPOSE and RESHAPE may have
-// no call, and a kernel whose name says what it computes must compute that (`note` says
-// how they were lined up).
+// run of ops of one kind without MACs, only PAD, QUANTIZE, DEQUANTIZE, TRANSPOSE and RESHAPE may
+// have no call, and a kernel whose name says what it computes must compute that (`note` says how
+// they were lined up).
 struct ModelMatch {
   CallSpans::ModelNames names;
   std::string warning;

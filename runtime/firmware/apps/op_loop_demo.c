@@ -20,7 +20,7 @@ static const int8_t conv1_w[16 * 3 * 3 * 3] = {P64, P64, P64, P64, P64, P64};
 static const int8_t dw_w[3 * 3 * 16] = {P64, P64};
 static const int8_t pw_w[24 * 16] = {P64, P64, P64, P64, P64, P64};
 static const int8_t fc_w[4 * 24] = {P64, P8, P8, P8, P8};
-static const int32_t mult[1] = {1518500250};  /* about 0.707 */
+static const int32_t mult[1] = {1518500250}; /* about 0.707 */
 static const int32_t shift[1] = {-6};
 
 /* The activations, placed by hand as a planner would: an op's input dies when it ends. */
@@ -36,20 +36,20 @@ struct node {
 };
 
 static void conv1_invoke(const struct node* n) {
-  const mcuprof_conv_params p = {1, 48, 48, 3, 24, 24, 16, 3, 3, 2, 2, 1, 1, 0, 0,
-                                 0, 0, -128, 127, 0, mult, shift};
+  const mcuprof_conv_params p = {1, 48, 48, 3, 24, 24, 16,   3,   3, 2,    2,
+                                 1, 1,  0,  0, 0,  0,  -128, 127, 0, mult, shift};
   mcuprof_conv2d_s8(&p, tensor_arena + n->in, conv1_w, 0, tensor_arena + n->out, scratch);
 }
 
 static void dw_invoke(const struct node* n) {
-  const mcuprof_depthwise_params p = {1, 24, 24, 16, 24, 24, 1, 3, 3, 1, 1, 1, 1,
-                                      1, 1, 0, 0, -128, 127, 0, mult, shift};
+  const mcuprof_depthwise_params p = {1, 24, 24, 16, 24, 24, 1,    3,   3, 1,    1,
+                                      1, 1,  1,  1,  0,  0,  -128, 127, 0, mult, shift};
   mcuprof_depthwise_conv2d_s8(&p, tensor_arena + n->in, dw_w, 0, tensor_arena + n->out, scratch);
 }
 
 static void pw_invoke(const struct node* n) {
-  const mcuprof_conv_params p = {1, 24, 24, 16, 24, 24, 24, 1, 1, 1, 1, 1, 1, 0, 0,
-                                 0, 0, -128, 127, 0, mult, shift};
+  const mcuprof_conv_params p = {1, 24, 24, 16, 24, 24, 24,   1,   1, 1,    1,
+                                 1, 1,  0,  0,  0,  0,  -128, 127, 0, mult, shift};
   mcuprof_conv2d_s8(&p, tensor_arena + n->in, pw_w, 0, tensor_arena + n->out, scratch);
 }
 

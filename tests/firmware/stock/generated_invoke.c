@@ -12,7 +12,7 @@ signed char buffer[8192];
 volatile int32_t sink;
 
 __attribute__((noinline, noipa)) void convolve_s8_kernel3_stride2(const signed char* in, int n,
-                                                                   signed char* out) {
+                                                                  signed char* out) {
   for (int p = 0; p < 4; ++p)
     for (int i = 0; i < n; ++i) out[i] = (signed char)(in[i] * 3 + in[(i + 1) % n] + p);
 }
@@ -27,13 +27,12 @@ __attribute__((noinline, noipa)) void convolve_1x1_s8(const signed char* in, int
   for (int i = 0; i < n; ++i) out[i] = (signed char)(in[i] * 7 - 1);
 }
 
-__attribute__((noinline, noipa)) void add_fpreq(int n, const signed char* a,
-                                                const signed char* b, signed char* out) {
+__attribute__((noinline, noipa)) void add_fpreq(int n, const signed char* a, const signed char* b,
+                                                signed char* out) {
   for (int i = 0; i < n; ++i) out[i] = (signed char)(a[i] + b[i]);
 }
 
-__attribute__((noinline, noipa)) void avg_pooling(const signed char* in, int n,
-                                                  signed char* out) {
+__attribute__((noinline, noipa)) void avg_pooling(const signed char* in, int n, signed char* out) {
   int32_t sum = 0;
   for (int i = 0; i < n; ++i) sum += in[i];
   out[0] = (signed char)(sum / n);
