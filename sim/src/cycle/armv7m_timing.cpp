@@ -198,12 +198,17 @@ uint32_t unaligned_wide_target_penalty(Family family) {
   }
 }
 
-uint32_t unaligned_access_penalty(Family family) {
+uint32_t unaligned_access_penalty(Family family, uint32_t address, uint32_t bytes) {
   switch (family) {
     case Family::M3:
     case Family::M4:
     case Family::M33:
-      return 1;  // R-UNALIGNED: split into two bus transfers
+      // R-UNALIGNED ([M4] 3.3.2): a halfword at an odd address, or a word at a halfword
+      // address, is done as two transfers (+1); a word at an odd address as three, a
+      // byte, a halfword and a byte (+2).
+      if (bytes == 2) return (address & 1u) != 0 ? 1 : 0;
+      if (bytes == 4) return (address & 3u) == 0 ? 0 : (address & 1u) != 0 ? 2 : 1;
+      return 0;
     default:
       return 0;
   }

@@ -73,7 +73,7 @@ class CoreCycleModel final : public CycleModel {
         may_misalign = true;
     // Data reads from slow or cached memory arrive through data_read() (a memory hook
     // on those ranges only); the block-entry check is left with unaligned accesses.
-    const bool data_check = may_misalign && cycle::unaligned_access_penalty(family_) > 0;
+    const bool data_check = may_misalign && cycle::unaligned_access_penalty(family_, 1, 4) > 0;
     const bool divide_check = !b.divides.empty() && cycle::divide_static_cycles(family_) > 0 &&
                               family_ != Family::M0 && family_ != Family::M0Plus;
     b.check_memory = data_check;
@@ -163,13 +163,12 @@ class CoreCycleModel final : public CycleModel {
 
   uint32_t data_cycles(const BlockTiming& block, const RegisterView& regs) {
     uint32_t extra = 0;
-    const uint32_t misalign = cycle::unaligned_access_penalty(family_);
     for (const MemoryOperand& m : block.memory) {
       if (m.base == 13 || m.base == MemoryOperand::kNoRegister)
         continue;  // stack, literals: aligned
       if (m.bytes != 2 && m.bytes != 4) continue;
       const uint32_t a = effective_address(m, regs, true);
-      if ((a & (m.bytes - 1)) != 0) {
+      if (const uint32_t misalign = cycle::unaligned_access_penalty(family_, a, m.bytes)) {
         extra += misalign;  // R-UNALIGNED
         add_event({m.insn, misalign, false});
       }

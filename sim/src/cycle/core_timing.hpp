@@ -66,7 +66,9 @@ uint32_t divide_static_cycles(Family family);
 // Extra refill cycle when a branch lands on a 32-bit instruction at a halfword address.
 uint32_t unaligned_wide_target_penalty(Family family);
 
-// Extra cycles of a single load/store at an address not aligned to its size.
-uint32_t unaligned_access_penalty(Family family);
+// Extra cycles of a single `bytes`-wide load/store at `address` (0 when aligned): +1 for
+// a halfword at an odd address or a word at a halfword address, +2 for a word at an odd
+// address (M3/M4/M33; 0 on the other cores).
+uint32_t unaligned_access_penalty(Family family, uint32_t address, uint32_t bytes);
 
 }  // namespace mcuprof::sim::cycle

@@ -28,8 +28,10 @@ CB_BENCH(umull_one, "movs r3, #3\n", "umull r1, r2, r3, r3\n")
 CB_BENCH(ldr_writeback_then_ldr, "", "ldr r1, [r0], #4\n ldr r2, [r0]\n")
 CB_BENCH(ldrd_one, "", "ldrd r1, r2, [r0]\n")
 CB_BENCH(ldr_unaligned, "adds r1, r0, #1\n", "ldr r2, [r1]\n")
+CB_BENCH(ldr_unaligned_half, "adds r1, r0, #2\n", "ldr r2, [r1]\n")
 CB_BENCH(ldrh_unaligned, "adds r1, r0, #1\n", "ldrh r2, [r1]\n")
 CB_BENCH(str_unaligned, "adds r1, r0, #1\n", "str r2, [r1]\n")
+CB_BENCH(str_unaligned_half, "adds r1, r0, #2\n", "str r2, [r1]\n")
 #endif
 #if defined(__ARM_FEATURE_DSP)
 CB_BENCH(smlad_one, "movs r1, #1\n movs r2, #2\n movs r3, #3\n", "smlad r1, r2, r3, r1\n")
@@ -65,9 +67,13 @@ int main(void) {
   cb_expect_range("R-MULL", "UMULL", umull_one, CB_PICK(-1, 3, 1, 1), CB_PICK(-1, 5, 1, 1));
   CB_EXPECT33("R-LDR-PIPE", "LDR post-index; LDR", ldr_writeback_then_ldr, -1, 4, 4, 2, 2);
   CB_EXPECT33("R-LDRD", "LDRD", ldrd_one, -1, 3, 3, 2, 1);
-  CB_EXPECT33("R-UNALIGNED", "LDR unaligned", ldr_unaligned, -1, 3, 3, 2, 1);
+  /* [M4] 3.3.2: a word at a byte offset is a byte, a halfword and a byte (+2); a word at
+   * a halfword offset or a halfword at a byte offset, two transfers (+1). */
+  CB_EXPECT33("R-UNALIGNED", "LDR at byte offset", ldr_unaligned, -1, 4, 4, 3, 1);
+  CB_EXPECT33("R-UNALIGNED", "LDR at halfword offset", ldr_unaligned_half, -1, 3, 3, 2, 1);
   CB_EXPECT33("R-UNALIGNED", "LDRH unaligned", ldrh_unaligned, -1, 3, 3, 2, 1);
-  CB_EXPECT("R-UNALIGNED", "STR unaligned", str_unaligned,             -1,  2,  2,  1);
+  CB_EXPECT("R-UNALIGNED", "STR at byte offset", str_unaligned,        -1,  3,  3,  1);
+  CB_EXPECT("R-UNALIGNED", "STR at halfword offset", str_unaligned_half, -1, 2, 2,  1);
 #endif
 #if defined(__ARM_FEATURE_DSP)
   CB_EXPECT("R-MUL", "SMLAD", smlad_one,                               -1, -1,  1,  1);
