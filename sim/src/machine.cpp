@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "cycle/cycle_clock.hpp"
+#include "devices/cache_control.hpp"
 #include "devices/dwt.hpp"
 #include "devices/itm.hpp"
 #include "devices/nvic.hpp"
@@ -189,12 +190,15 @@ void Machine::Impl::attach_devices() {
   systick = tick.get();
   ppb.attach(SysTick::kBase, SysTick::kSize, std::move(tick));
   ppb.attach(Nvic::kBase, Nvic::kSize, std::make_unique<Nvic>(exceptions));
-  auto control = std::make_unique<Scb>(*this, exceptions, target.core, target.code().base);
+  const CacheIdentification caches(target.core, target.icache, target.dcache);
+  auto control = std::make_unique<Scb>(*this, exceptions, target.core, target.code().base, caches);
   scb = control.get();
   ppb.attach(Scb::kBase, Scb::kSize, std::move(control));
   auto fpext = std::make_unique<FpExtension>(*this, exceptions, target.fpu);
   fp = fpext.get();
   ppb.attach(FpExtension::kBase, FpExtension::kSize, std::move(fpext));
+  ppb.attach(CacheMaintenance::kBase, CacheMaintenance::kSize,
+             std::make_unique<CacheMaintenance>(*this, caches.present()));
   ppb_unknown = std::make_unique<UnknownRegisters>(*this, target.peripherals, kPpbBase);
   if (uc_err e =
           uc_mmio_map(uc.get(), kPpbBase, kPpbSize, &Impl::ppb_read, this, &Impl::ppb_write, this);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../../sim/src/devices/cache_control.hpp"
 #include "../../sim/src/devices/systick.hpp"
 #include "../../sim/src/exception_state.hpp"
 #include "machine_test_support.hpp"
@@ -167,14 +168,37 @@ TEST(UnknownRegisters, CliListsTheUnmodelledRegistersInTheSummary) {
   if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing " << elf;
   test::ScratchDir dir;
   const auto summary = dir / "summary.json";
-  const auto r = test::run_process({test::mcuprof_binary().string(), "run", elf.string(), "--target",
-                                    "stm32f412", "--summary", summary.string()});
+  const auto r = test::run_process({test::mcuprof_binary().string(), "run", elf.string(),
+                                    "--target", "stm32f412", "--summary", summary.string()});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("unmodelled register"), std::string::npos) << r.err;
   const std::string text = slurp(summary);
   EXPECT_NE(text.find("\"0x40023800 read\""), std::string::npos) << text;
   EXPECT_NE(text.find("\"0x40020000 write\""), std::string::npos) << text;
   EXPECT_EQ(text.find("0x40020001"), std::string::npos) << text;  // one report per register
+}
+
+TEST(CacheControl, TheM7CacheEnableSequenceReadsTheBoardsGeometryAndIsModelled) {
+  REQUIRE_TEST_FIRMWARE("stm32h743", "cache_enable");
+  const auto o = test::run_program("stm32h743", "cache_enable");
+  EXPECT_EQ(o.result.reason, sim::StopReason::Exited) << o.result.detail;
+  EXPECT_EQ(o.result.exit_code, 0) << o.seen.itm;
+  EXPECT_EQ(o.seen.itm, "caches enabled\n");
+  for (const auto& [address, write] : o.seen.unmodelled)
+    ADD_FAILURE() << "unmodelled: 0x" << std::hex << address << (write ? " write" : " read");
+}
+
+TEST(CacheControl, IdentificationRegistersFollowTheBoardFile) {
+  targets::Cache icache{16384, 32, 2}, dcache{16384, 32, 4};
+  sim::CacheIdentification m7(targets::Core::CortexM7, icache, dcache);
+  EXPECT_EQ(m7.clidr() & 7u, 3u);
+  EXPECT_EQ(m7.ccsidr(), 0xF0000000u | (127u << 13) | (3u << 3) | 1u);  // 128 sets, 4 ways
+  m7.set_csselr(1);
+  EXPECT_EQ(m7.ccsidr(), 0x20000000u | (255u << 13) | (1u << 3) | 1u);  // 256 sets, 2 ways
+  EXPECT_EQ((m7.ctr() >> 16) & 0xFu, 3u);                               // 8-word data lines
+  sim::CacheIdentification m4(targets::Core::CortexM4, icache, dcache);
+  EXPECT_FALSE(m4.present());
+  EXPECT_EQ(m4.clidr(), 0u);
 }
 
 TEST(UnknownRegisters, RuleCopiesReadyBitsAndFields) {

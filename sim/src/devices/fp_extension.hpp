@@ -1,4 +1,4 @@
-// The System Control Space tail (0xE000EF00-0xE000EFFF): STIR, the software trigger
+// The System Control Space tail (0xE000EF00-0xE000EF4F): STIR, the software trigger
 // interrupt register of the NVIC, and the floating-point extension's FPCCR (lazy
 // stacking control), FPCAR (address of the reserved FP frame) and FPDSCR (ARMv7-M ARM
 // B3.2.2, B3.4). The machine reads FPCCR/FPCAR when it stacks and unstacks FP frames.
@@ -14,7 +14,7 @@ namespace mcuprof::sim {
 class FpExtension final : public Device {
  public:
   static constexpr uint32_t kBase = 0xE000EF00;
-  static constexpr uint32_t kSize = 0x100;
+  static constexpr uint32_t kSize = 0x50;  // the cache maintenance operations follow
   static constexpr uint32_t kLspAct = 1u << 0;
   static constexpr uint32_t kLspEn = 1u << 30;
   static constexpr uint32_t kAspEn = 1u << 31;

@@ -18,6 +18,10 @@ constexpr uint32_t kDfsr = 0x30;
 constexpr uint32_t kMmfar = 0x34;
 constexpr uint32_t kBfar = 0x38;
 constexpr uint32_t kAfsr = 0x3C;
+constexpr uint32_t kClidr = 0x78;  // cache identification (Cortex-M7): cache_control.hpp
+constexpr uint32_t kCtr = 0x7C;
+constexpr uint32_t kCcsidr = 0x80;
+constexpr uint32_t kCsselr = 0x84;
 constexpr uint32_t kCpacr = 0x88;
 constexpr uint32_t kDemcr = 0xFC;
 
@@ -52,10 +56,12 @@ uint32_t cpuid_for(targets::Core core) {
   return 0;
 }
 
-Scb::Scb(DeviceHost& host, ExceptionState& exceptions, targets::Core core, uint32_t vtor)
+Scb::Scb(DeviceHost& host, ExceptionState& exceptions, targets::Core core, uint32_t vtor,
+         CacheIdentification caches)
     : host_(host),
       exceptions_(exceptions),
       cpuid_(cpuid_for(core)),
+      caches_(caches),
       vtor_(vtor),
       // STKALIGN (8-byte frame alignment) is 1 at reset on ARMv6-M, Cortex-M3 r2 and
       // later, M4, M7 and M33; UNALIGN_TRP reads as one on ARMv6-M.
@@ -151,6 +157,18 @@ uint32_t Scb::read(uint32_t offset, unsigned size) {
       case kDemcr:
         v = demcr_;
         break;
+      case kClidr:
+      case kCtr:
+      case kCcsidr:
+      case kCsselr:
+        if (caches_.present()) {
+          v = word == kClidr    ? caches_.clidr()
+              : word == kCtr    ? caches_.ctr()
+              : word == kCcsidr ? caches_.ccsidr()
+                                : caches_.csselr();
+          break;
+        }
+        [[fallthrough]];
       default:  // ID registers (PFR, DFR, MMFR, ISAR...): not modelled, read as zero
         if (reported_.insert(offset).second) host_.unmodelled_access(kBase + offset, false);
         return 0;
@@ -219,6 +237,13 @@ void Scb::write(uint32_t offset, unsigned size, uint32_t value) {
       break;
     case kDemcr:
       demcr_ = merge(demcr_, offset, size, value) & 0x010F07F1u;
+      break;
+    case kCsselr:
+      if (caches_.present()) {
+        caches_.set_csselr(merge(caches_.csselr(), offset, size, value));
+        break;
+      }
+      if (reported_.insert(offset).second) host_.unmodelled_access(kBase + offset, true);
       break;
     default:
       if (reported_.insert(offset).second) host_.unmodelled_access(kBase + offset, true);

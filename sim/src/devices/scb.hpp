@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "../exception_state.hpp"
+#include "cache_control.hpp"
 #include "mcuprof/sim/device.hpp"
 #include "mcuprof/targets/target.hpp"
 
@@ -40,7 +41,9 @@ class Scb final : public Device {
   static constexpr uint32_t kVectTbl = 1u << 1;
   static constexpr uint32_t kForced = 1u << 30;
 
-  Scb(DeviceHost& host, ExceptionState& exceptions, targets::Core core, uint32_t vtor);
+  // `caches`: the cache identification registers (CLIDR, CTR, CCSIDR, CSSELR) it answers.
+  Scb(DeviceHost& host, ExceptionState& exceptions, targets::Core core, uint32_t vtor,
+      CacheIdentification caches);
   std::string_view name() const override { return "SCB"; }
   uint32_t read(uint32_t offset, unsigned size) override;
   void write(uint32_t offset, unsigned size, uint32_t value) override;
@@ -67,6 +70,7 @@ class Scb final : public Device {
   DeviceHost& host_;
   ExceptionState& exceptions_;
   uint32_t cpuid_;
+  CacheIdentification caches_;
   uint32_t vtor_;
   uint32_t scr_ = 0;
   uint32_t ccr_;
