@@ -178,8 +178,8 @@ std::vector<LayerCall> CallSpans::layer_calls() const {
   return out;
 }
 
-void CallSpans::apply(Attribution& a, const ModelNames* model) const {
-  if (a.spans.empty()) return;
+bool CallSpans::apply(Attribution& a, const ModelNames* model) const {
+  if (a.spans.empty()) return false;
   if (owner_ == Owner::Calls && begin_) {
     a.run_begin = *begin_;
     a.run_end = end_ ? *end_ : a.spans.front().end;
@@ -199,7 +199,7 @@ void CallSpans::apply(Attribution& a, const ModelNames* model) const {
   const auto calls = layer_calls();
   const bool marker_layers = std::any_of(a.spans.begin(), a.spans.end(),
                                          [](const Span& s) { return s.kind == SpanKind::Layer; });
-  if (calls.empty() || (marker_layers && !targets_.layers_given)) return;
+  if (calls.empty() || (marker_layers && !targets_.layers_given)) return false;
 
   // Names: the model's when given, else the called functions' short names (two functions
   // of one name, e.g. two files' anonymous `Eval`, keep their addresses apart).
@@ -257,6 +257,7 @@ void CallSpans::apply(Attribution& a, const ModelNames* model) const {
     a.spans.push_back(std::move(s));
     open.push_back(static_cast<int>(a.spans.size() - 1));
   }
+  return true;
 }
 
 nlohmann::json CallSpans::summary(const Attribution& a) const {

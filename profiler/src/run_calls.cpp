@@ -36,6 +36,13 @@ RunCalls::RunCalls(sim::Machine& machine, const sim::ElfImage& image, const RunR
 }
 
 void RunCalls::finish(Attribution& a, std::ostream& err) {
+  const auto nothing_to_name = [&] {
+    if (request_.model)
+      err << "mcuprof: warning: --model names layers from calls, and this run has none (a "
+             "firmware's own layer markers name its layers; without them give --layers-from "
+             "FUNCTION)\n";
+  };
+  if (!functions_ || !calls_) nothing_to_name();
   if (!functions_) return;
   functions_->finish();
   if (!calls_) return;
@@ -59,7 +66,7 @@ void RunCalls::finish(Attribution& a, std::ostream& err) {
     }
     if (!warning.empty() && !layer_calls.empty()) err << "mcuprof: warning: " << warning << '\n';
   }
-  calls_->apply(a, names ? &*names : nullptr);
+  if (!calls_->apply(a, names ? &*names : nullptr)) nothing_to_name();
 }
 
 std::vector<traces::Span> RunCalls::spans() const {

@@ -219,6 +219,12 @@ TEST(StockFirmware, AModelThatDoesNotLineUpIsAWarningNotWrongNames) {
             std::string::npos)
       << r.process.err;
   EXPECT_EQ(window_layers(r.summary)[0]["op_name"], "conv::(anonymous namespace)::Eval");
+  // Marker layers (no --layers-from): --model has nothing to name, and says so.
+  const StockRun markers = run_fw("interp_tflm", {"--model", model.string()});
+  ASSERT_EQ(markers.process.status, 0) << markers.process.err;
+  EXPECT_NE(markers.process.err.find("--model names layers from calls, and this run has none"),
+            std::string::npos)
+      << markers.process.err;
 }
 
 TEST(StockFirmware, FunctionNamesMatchMangledDemangledAndShort) {
