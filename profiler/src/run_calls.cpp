@@ -37,7 +37,7 @@ RunCalls::RunCalls(sim::Machine& machine, const sim::ElfImage& image, const RunR
 
 void RunCalls::finish(Attribution& a, std::ostream& err) {
   const auto nothing_to_name = [&] {
-    if (request_.model)
+    if (request_.layers_from_model)
       err << "mcuprof: warning: --model names layers from calls, and this run has none (a "
              "firmware's own layer markers name its layers; without them give --layers-from "
              "FUNCTION)\n";
@@ -47,7 +47,7 @@ void RunCalls::finish(Attribution& a, std::ostream& err) {
   functions_->finish();
   if (!calls_) return;
   std::optional<CallSpans::ModelNames> names;
-  if (request_.model) {
+  if (request_.layers_from_model && request_.model) {
     const auto layer_calls = calls_->layer_calls();
     std::vector<uint32_t> addresses;
     std::vector<std::string> function_names;

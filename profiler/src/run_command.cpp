@@ -188,6 +188,7 @@ int run(RunArgs& args) {
   if (!args.model.empty()) {
     require_regular_file(args.model, "model");
     request.model = args.model;
+    request.layers_from_model = true;
     // The run is the firmware's, named after it, not after the model it runs.
     if (request.name.empty()) request.name = request.firmware.filename().string();
   }
