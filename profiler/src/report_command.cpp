@@ -59,6 +59,7 @@ int report(const ReportArgs& a) {
     nlohmann::json j;
     j["run"] = run_json(run);
     add_time_axis(j["run"], run, window);
+    j["run"]["memory_system"] = traces::run_slice_text(store, run, traces::kMemorySystemArg);
     j["layers"] = nlohmann::json::array();
     for (const auto& l : layers) j["layers"].push_back(layer_json(l, run.flash_data_measured));
     j["patches"] = nlohmann::json::array();
@@ -94,7 +95,8 @@ int report(const ReportArgs& a) {
   const TableFormat format = table_format(a.format);
   if (format != TableFormat::Csv) {
     if (format == TableFormat::Markdown) std::cout << "## Run " << run_label(run) << "\n\n";
-    summary_table(run, window).print(std::cout, format);
+    summary_table(run, window, traces::run_slice_text(store, run, traces::kMemorySystemArg))
+        .print(std::cout, format);
     std::cout << '\n';
     if (format == TableFormat::Markdown) std::cout << "## Layers\n\n";
   }

@@ -108,7 +108,8 @@ std::string peak_time_text(const traces::RunRecord& run, const traces::Inference
                      format_count(rel));
 }
 
-Table summary_table(const traces::RunRecord& run, const traces::InferenceWindow& window) {
+Table summary_table(const traces::RunRecord& run, const traces::InferenceWindow& window,
+                    const std::string& memory_system) {
   const Figures f = run_figures(run);
   Table t({"figure", "value"});
   t.add_row({"run", run_label(run)});
@@ -123,6 +124,7 @@ Table summary_table(const traces::RunRecord& run, const traces::InferenceWindow&
   t.add_row({"measured over", window.describe()});
   t.add_row({"latency", fmt::format("{:.3f} ms at {:g} MHz", run.latency_ms(),
                                     static_cast<double>(run.clock_hz) / 1e6)});
+  if (!memory_system.empty()) t.add_row({"memory system", memory_system});
   t.add_row({"instructions", format_count(run.instructions)});
   t.add_row({"MACs", run.macs > 0 ? format_count(run.macs) : "n/a"});
   t.add_row({"cycles/MAC", run.macs > 0

@@ -24,7 +24,9 @@ Figures run_figures(const traces::RunRecord& run);
 // "N · name · board · schedule": how report, compare and plot name a run.
 std::string run_label(const traces::RunRecord& run);
 // Times are relative to the run's inference window (0 = inference start).
-Table summary_table(const traces::RunRecord& run, const traces::InferenceWindow& window);
+// `memory_system`: the firmware's caches and flash latency as stored (may be empty).
+Table summary_table(const traces::RunRecord& run, const traces::InferenceWindow& window,
+                    const std::string& memory_system);
 // The run under the keys of `mcuprof run --summary` (same figures, same values).
 nlohmann::json run_json(const traces::RunRecord& run);
 // Cells of report/compare tables: raw numbers in CSV (unit in the header), readable

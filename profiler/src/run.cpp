@@ -19,6 +19,7 @@
 #include "mcuprof/sim/error.hpp"
 #include "mcuprof/traces/store.hpp"
 #include "memory_observation.hpp"
+#include "memory_system.hpp"
 #include "output_file.hpp"
 #include "run_budget.hpp"
 #include "run_calls.hpp"
@@ -197,6 +198,9 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   for (const auto& problem : attribution.problems)
     console_err << "mcuprof: warning: trace protocol: " << problem << '\n';
   console_err << unmodelled.warning(target);
+  const sim::MemoryState memory_state = machine.memory_state();
+  console_err << memory_system_warning(memory_state, target);
+  attribution.memory_system = describe_memory_system(memory_state);
   std::optional<MemoryObservationResult> observed;
   if (observation) observed = observation->finish(result.cycles);
   // A stock firmware's arena seen through the observed view (its own markers come first).
@@ -238,6 +242,7 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
   auto& s = outcome.summary;
   s = run_summary({target, record, result, attribution, sram, figures});
   s["unmodelled_registers"] = unmodelled.seen();
+  s["memory_system"] = memory_system_json(memory_state);
   s["budget"] = budget.json();
   s["run_id"] = store && !not_stored ? nlohmann::json(run_id) : nlohmann::json();
   s["database"] = request.database ? nlohmann::json(request.database->string()) : nlohmann::json();

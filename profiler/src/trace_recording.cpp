@@ -260,6 +260,8 @@ int64_t record_run(traces::TraceStore& store, traces::RunRecord record,
     traces::Span t = to_trace_span(attribution, attribution.spans[k], sram.span_peaks[k]);
     t.macs = inclusive_macs[k];
     if (k == 0) add_window(writer, t, attribution, sram);
+    if (k == 0 && !attribution.memory_system.empty())
+      t.args.emplace_back(traces::kMemorySystemArg, attribution.memory_system);
     writer.add_span(std::move(t));
   }
   for (auto& s : extra_spans) writer.add_span(std::move(s));

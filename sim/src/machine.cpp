@@ -13,8 +13,10 @@
 #include "cycle/cycle_clock.hpp"
 #include "devices/cache_control.hpp"
 #include "devices/dwt.hpp"
+#include "devices/flash_interface.hpp"
 #include "devices/itm.hpp"
 #include "devices/nvic.hpp"
+#include "devices/peripheral_window.hpp"
 #include "image_fit.hpp"
 #include "machine_impl.hpp"
 #include "mcuprof/sim/error.hpp"
@@ -191,31 +193,53 @@ void Machine::Impl::attach_devices() {
   ppb.attach(SysTick::kBase, SysTick::kSize, std::move(tick));
   ppb.attach(Nvic::kBase, Nvic::kSize, std::make_unique<Nvic>(exceptions));
   const CacheIdentification caches(target.core, target.icache, target.dcache);
-  auto control = std::make_unique<Scb>(*this, exceptions, target.core, target.code().base, caches);
+  auto control = std::make_unique<Scb>(*this, exceptions, target.core, target.code().base, caches,
+                                       *memory_control);
   scb = control.get();
   ppb.attach(Scb::kBase, Scb::kSize, std::move(control));
   auto fpext = std::make_unique<FpExtension>(*this, exceptions, target.fpu);
   fp = fpext.get();
   ppb.attach(FpExtension::kBase, FpExtension::kSize, std::move(fpext));
   ppb.attach(CacheMaintenance::kBase, CacheMaintenance::kSize,
-             std::make_unique<CacheMaintenance>(*this, caches.present()));
+             std::make_unique<CacheMaintenance>(*this, caches, *memory_control));
   ppb_unknown = std::make_unique<UnknownRegisters>(*this, target.peripherals, kPpbBase);
   if (uc_err e =
           uc_mmio_map(uc.get(), kPpbBase, kPpbSize, &Impl::ppb_read, this, &Impl::ppb_write, this);
       e != UC_ERR_OK)
     emulator_error("mapping the private peripheral bus", e);
 
-  for (const auto& region : target.peripherals.regions) {
-    std::unique_ptr<Device> device;
+  attach_peripheral_windows();
+}
+
+// The target's peripheral regions answer through the unknown-register policy, apart from
+// the registers the machine models there (the flash interface); a modelled register
+// outside every region gets a 4 KiB window of its own.
+void Machine::Impl::attach_peripheral_windows() {
+  const auto others = [&](uint32_t base) -> std::unique_ptr<Device> {
     if (target.peripherals.policy == targets::UnknownRegisterPolicy::Fault)
-      device = std::make_unique<RejectingRegion>(*this, region.base);
-    else
-      device = std::make_unique<UnknownRegisters>(*this, target.peripherals, region.base);
-    Device* raw = peripheral_files.emplace_back(std::move(device)).get();
-    const uc_err e =
-        uc_mmio_map(uc.get(), region.base, region.size, &device_read, raw, &device_write, raw);
-    if (e != UC_ERR_OK)
-      emulator_error(fmt::format("mapping peripheral region '{}'", region.name), e);
+      return std::make_unique<RejectingRegion>(*this, base);
+    return std::make_unique<UnknownRegisters>(*this, target.peripherals, base);
+  };
+  std::vector<std::pair<PeripheralWindow*, AddressRange>> windows;
+  const auto map = [&](std::string_view name, uint32_t base, uint32_t size) {
+    auto window = std::make_unique<PeripheralWindow>(base, others(base));
+    windows.emplace_back(window.get(), AddressRange{base, uint64_t{base} + size});
+    Device* raw = peripheral_files.emplace_back(std::move(window)).get();
+    if (const uc_err e = uc_mmio_map(uc.get(), base, size, &device_read, raw, &device_write, raw);
+        e != UC_ERR_OK)
+      emulator_error(fmt::format("mapping peripheral region '{}'", name), e);
+  };
+  for (const auto& region : target.peripherals.regions) map(region.name, region.base, region.size);
+  auto flash = make_flash_interface(target.flash_control, *memory_control);
+  if (!flash) return;
+  const auto inside = std::find_if(windows.begin(), windows.end(), [&](const auto& w) {
+    return flash->address >= w.second.begin && flash->address + flash->size <= w.second.end;
+  });
+  if (inside == windows.end()) {
+    map("flash control", flash->address & ~0xFFFu, 0x1000);
+    windows.back().first->attach(flash->address, flash->size, std::move(flash->device));
+  } else {
+    inside->first->attach(flash->address, flash->size, std::move(flash->device));
   }
 }
 
@@ -291,6 +315,7 @@ Machine::Machine(const targets::Target& target, std::unique_ptr<CycleModel> cycl
   for (const auto& m : target.memories)
     if (m.kind == targets::MemoryKind::Flash) flash.push_back({m.base, m.end()});
   impl_->clock->set_flash(std::move(flash));
+  impl_->memory_control = std::make_unique<MemoryControl>(*impl_->model, impl_->target);
   impl_->open_core();
   impl_->map_memories();
   impl_->attach_devices();
@@ -444,6 +469,10 @@ void Machine::set_block_observer(BlockObserver* observer) {
 const targets::Target& Machine::target() const {
   return impl_->target;
 }
+MemoryState Machine::memory_state() const {
+  return impl_->memory_control->state();
+}
+
 const CycleModel& Machine::cycle_model() const {
   return *impl_->model;
 }

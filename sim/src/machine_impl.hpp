@@ -24,6 +24,7 @@
 #include "exception_state.hpp"
 #include "mcuprof/sim/device.hpp"
 #include "mcuprof/sim/machine.hpp"
+#include "memory_control.hpp"
 #include "semihosting.hpp"
 
 namespace mcuprof::sim {
@@ -84,6 +85,7 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   SysTick* systick = nullptr;
   FpExtension* fp = nullptr;
   std::unique_ptr<CycleModel> model;
+  std::unique_ptr<MemoryControl> memory_control;  // caches and flash as the firmware set them
   Semihosting semihosting{*this};
   std::unique_ptr<cycle::CycleClock> clock;  // charges blocks through `model`
   std::optional<uint32_t> device_access;     // address of the device access in progress
@@ -138,6 +140,7 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   void open_core();
   void map_memories();
   void attach_devices();
+  void attach_peripheral_windows();
   void add_hooks();
 
   // --- registers ---------------------------------------------------------------------

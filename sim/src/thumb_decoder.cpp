@@ -446,6 +446,10 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
         }
       if (in.cls == InsnClass::CompareBranch) in.conditional = true;
       break;
+    case InsnClass::Multiply:
+      if (arm.op_count == 4 && arm.operands[3].type == ARM_OP_REG)
+        in.accumulator = core_number(static_cast<unsigned>(arm.operands[3].reg));
+      break;
     case InsnClass::Divide:
       in.is_signed = ci.id == ARM_INS_SDIV;
       if (arm.op_count == 3) {

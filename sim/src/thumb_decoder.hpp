@@ -100,6 +100,9 @@ struct Insn {
   // Direct branches: the target address.
   bool has_target = false;
   uint32_t target = 0;
+  // A multiply-accumulate with four register operands (MLA, MLS, SMLA<x><y>, SMLAD,
+  // SMLSD, SMMLA, USADA8...): the accumulator's core number.
+  uint8_t accumulator = 0xFF;
   // SDIV/UDIV operands (core register numbers).
   uint8_t op1 = 0xFF;
   uint8_t op2 = 0xFF;

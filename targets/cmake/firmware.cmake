@@ -25,7 +25,8 @@ function(mcuprof_add_firmware)
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/${ARG_BOARD}
     LINK_DEPENDS ${MCUPROF_BOARD_LINKER_SCRIPT})  # relinked when the board's script changes
   target_include_directories(${target} PRIVATE ${MCUPROF_FIRMWARE_INCLUDE} ${ARG_INCLUDES})
-  target_compile_definitions(${target} PRIVATE MCUPROF_CLOCK_HZ=${MCUPROF_BOARD_CLOCK_HZ}u)
+  target_compile_definitions(${target} PRIVATE MCUPROF_CLOCK_HZ=${MCUPROF_BOARD_CLOCK_HZ}u
+    ${MCUPROF_BOARD_STARTUP_DEFINITIONS})
   target_compile_options(${target} PRIVATE ${cpu_flags}
     $<$<COMPILE_LANGUAGE:C>:-std=c11> $<$<COMPILE_LANGUAGE:CXX>:-std=c++17> -O2 -g3
     -ffunction-sections -fdata-sections -Wall -Wextra

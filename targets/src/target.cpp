@@ -127,9 +127,12 @@ FlashAccelerator parse_accelerator(const json& obj, const std::string& origin) {
     a.kind = FlashAccelerator::Kind::StmArt;
   } else if (kind == "xip-cache") {
     a.kind = FlashAccelerator::Kind::XipCache;
+  } else if (kind == "flash-cache") {
+    a.kind = FlashAccelerator::Kind::FlashCache;
   } else {
     fail(origin, path + "kind",
-         fmt::format("unknown kind \"{}\" (none, prefetch, stm32-art, xip-cache)", kind));
+         fmt::format("unknown kind \"{}\" (none, prefetch, stm32-art, xip-cache, flash-cache)",
+                     kind));
   }
   if (obj.contains("prefetch")) {
     if (!obj["prefetch"].is_boolean()) fail(origin, path + "prefetch", "expected true or false");
@@ -142,10 +145,11 @@ FlashAccelerator parse_accelerator(const json& obj, const std::string& origin) {
   a.dcache_lines = small_count(obj, "dcache_lines", origin, path, 0, 65536);
   a.ways = small_count(obj, "ways", origin, path, 1, 64);
   if (a.ways == 0) fail(origin, path + "ways", "must be at least 1");
-  if ((a.kind == FlashAccelerator::Kind::StmArt || a.kind == FlashAccelerator::Kind::XipCache) &&
-      a.icache_lines == 0)
+  const bool set_associative =
+      a.kind == FlashAccelerator::Kind::XipCache || a.kind == FlashAccelerator::Kind::FlashCache;
+  if ((a.kind == FlashAccelerator::Kind::StmArt || set_associative) && a.icache_lines == 0)
     fail(origin, path + "icache_lines", "a cache needs at least one line");
-  if (a.kind == FlashAccelerator::Kind::XipCache && a.icache_lines % a.ways != 0)
+  if (set_associative && a.icache_lines % a.ways != 0)
     fail(origin, path + "ways", "icache_lines must be a multiple of ways");
   if (obj.contains("source") && obj["source"].is_string()) a.source = obj["source"];
   return a;
@@ -172,6 +176,40 @@ uint32_t parse_u32(const json& value, const std::string& origin, const std::stri
   const uint64_t v = parse_size(value, origin, field);
   if (v > 0xFFFFFFFFull) fail(origin, field, "expected a 32-bit value");
   return static_cast<uint32_t>(v);
+}
+
+constexpr std::array<std::pair<std::string_view, FlashControl::Kind>, 6> kControls{{
+    {"stm32f4-acr", FlashControl::Kind::Stm32F4},
+    {"stm32l4-acr", FlashControl::Kind::Stm32L4},
+    {"stm32f7-acr", FlashControl::Kind::Stm32F7},
+    {"stm32h7-acr", FlashControl::Kind::Stm32H7},
+    {"rp2040-xip-ctrl", FlashControl::Kind::Rp2040Xip},
+    {"nrf52-nvmc", FlashControl::Kind::Nrf52Nvmc},
+}};
+
+FlashControl parse_flash_control(const json& obj, const std::string& origin) {
+  const std::string path = "flash_control.";
+  if (!obj.is_object()) fail(origin, "flash_control", "expected an object");
+  FlashControl c;
+  const std::string kind = required_string(obj, "kind", origin, path);
+  const auto it = std::find_if(kControls.begin(), kControls.end(),
+                               [&](const auto& k) { return k.first == kind; });
+  if (it == kControls.end())
+    fail(origin, path + "kind",
+         fmt::format("unknown kind \"{}\" (stm32f4-acr, stm32l4-acr, stm32f7-acr, stm32h7-acr, "
+                     "rp2040-xip-ctrl, nrf52-nvmc)",
+                     kind));
+  c.kind = it->second;
+  if (!obj.contains("address")) fail(origin, path + "address", "missing");
+  c.address = parse_u32(obj["address"], origin, path + "address");
+  if (c.address % 4 != 0) fail(origin, path + "address", "expected a word-aligned address");
+  if (c.address >= 0xE0000000u)
+    fail(origin, path + "address", "overlaps the Cortex-M private peripheral / system region");
+  c.latency = small_count(obj, "latency", origin, path, 0, 15);
+  c.cycles_per_latency = small_count(obj, "cycles_per_latency", origin, path, 1, 8);
+  if (c.cycles_per_latency == 0) fail(origin, path + "cycles_per_latency", "must be at least 1");
+  if (obj.contains("source") && obj["source"].is_string()) c.source = obj["source"];
+  return c;
 }
 
 Peripherals parse_peripherals(const json& obj, const std::string& origin) {
@@ -393,6 +431,8 @@ Target parse_target(std::string_view json_text, const std::string& origin) {
              fmt::format("'{}' overlaps memory '{}'", region.name, m.name));
   if (doc.contains("flash_accelerator"))
     t.flash_accelerator = parse_accelerator(doc["flash_accelerator"], origin);
+  if (doc.contains("flash_control"))
+    t.flash_control = parse_flash_control(doc["flash_control"], origin);
   if (doc.contains("icache")) t.icache = parse_cache(doc["icache"], origin, "icache");
   if (doc.contains("dcache")) t.dcache = parse_cache(doc["dcache"], origin, "dcache");
   return t;

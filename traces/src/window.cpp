@@ -27,6 +27,14 @@ std::string_view to_string(Phase phase) {
   return "inference";
 }
 
+std::string run_slice_text(const TraceStore& store, const RunRecord& run, std::string_view key) {
+  const auto runs = store.spans(run.id, {track::kLayers, kind::kRun});
+  if (runs.empty()) return {};
+  for (const auto& [k, value] : runs.front().args)
+    if (k == key && std::holds_alternative<std::string>(value)) return std::get<std::string>(value);
+  return {};
+}
+
 InferenceWindow inference_window(const TraceStore& store, const RunRecord& run) {
   InferenceWindow w;
   w.end = run.total_cycles;

@@ -73,7 +73,8 @@ class CoreCycleModel final : public CycleModel {
         may_misalign = true;
     // Data reads from slow or cached memory arrive through data_read() (a memory hook
     // on those ranges only); the block-entry check is left with unaligned accesses.
-    const bool data_check = may_misalign && cycle::unaligned_access_penalty(family_, 1, 4) > 0;
+    const bool data_check =
+        may_misalign && cycle::unaligned_access_penalty(family_, 1, 4, true) > 0;
     const bool divide_check = !b.divides.empty() && cycle::divide_static_cycles(family_) > 0 &&
                               family_ != Family::M0 && family_ != Family::M0Plus;
     b.check_memory = data_check;
@@ -130,6 +131,9 @@ class CoreCycleModel final : public CycleModel {
     return memory_.data_read(address, bytes, data_hint_);
   }
 
+  void configure(const MemoryConfig& config) override { memory_.configure(config); }
+  void invalidate(const CacheInvalidation& what) override { memory_.invalidate(what); }
+
   uint32_t dynamic_before(uint16_t insn) const override {
     uint32_t sum = 0;
     for (size_t k = 0; k < event_count_; ++k) {
@@ -168,7 +172,7 @@ class CoreCycleModel final : public CycleModel {
         continue;  // stack, literals: aligned
       if (m.bytes != 2 && m.bytes != 4) continue;
       const uint32_t a = effective_address(m, regs, true);
-      if (const uint32_t misalign = cycle::unaligned_access_penalty(family_, a, m.bytes)) {
+      if (const uint32_t misalign = cycle::unaligned_access_penalty(family_, a, m.bytes, m.load)) {
         extra += misalign;  // R-UNALIGNED
         add_event({m.insn, misalign, false});
       }

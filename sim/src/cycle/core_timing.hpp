@@ -68,7 +68,8 @@ uint32_t unaligned_wide_target_penalty(Family family);
 
 // Extra cycles of a single `bytes`-wide load/store at `address` (0 when aligned): +1 for
 // a halfword at an odd address or a word at a halfword address, +2 for a word at an odd
-// address (M3/M4/M33; 0 on the other cores).
-uint32_t unaligned_access_penalty(Family family, uint32_t address, uint32_t bytes);
+// address (M3/M4/M33); M7 loads +3 inside a 64-bit doubleword, +4 across one (stores 0);
+// 0 on ARMv6-M, which faults instead.
+uint32_t unaligned_access_penalty(Family family, uint32_t address, uint32_t bytes, bool load);
 
 }  // namespace mcuprof::sim::cycle

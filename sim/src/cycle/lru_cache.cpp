@@ -53,4 +53,29 @@ bool LruCache::access(uint32_t address, uint32_t& hint) {
   return false;
 }
 
+void LruCache::drop(size_t slot) {
+  if (tags_[slot] == kEmpty) return;
+  if (ways_ > kIndexedWays) index_.erase(tags_[slot]);
+  tags_[slot] = kEmpty;
+  used_[slot] = 0;
+  ++fills_;  // blocks that remembered a clean pass must look again
+}
+
+void LruCache::invalidate_all() {
+  for (size_t slot = 0; slot < tags_.size(); ++slot) drop(slot);
+}
+
+void LruCache::invalidate_line(uint32_t address) {
+  if (!present()) return;
+  const uint32_t line = address >> line_shift_;
+  const size_t first = size_t{line & (sets_ - 1)} * ways_;
+  for (size_t w = first; w < first + ways_; ++w)
+    if (tags_[w] == line) drop(w);
+}
+
+void LruCache::invalidate_set_way(uint32_t set, uint32_t way) {
+  if (!present() || set >= sets_ || way >= ways_) return;
+  drop(size_t{set} * ways_ + way);
+}
+
 }  // namespace mcuprof::sim::cycle

@@ -5,6 +5,7 @@
 // a hit costs the same whatever the number of lines.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
@@ -29,12 +30,20 @@ class LruCache {
   }
   // Marks the slot `hint` (known to hold its line) as just used.
   void touch(uint32_t hint) { used_[hint] = ++clock_; }
-  // Lines filled so far: unchanged means every line present then is still present.
+  // Lines filled (or invalidated) so far: unchanged means every line present then is
+  // still present.
   uint64_t fills() const { return fills_; }
+  // Cache maintenance: every line, the line holding `address`, or way `way` of set `set`
+  // (the set/way operations' numbering: set = line number modulo the sets).
+  void invalidate_all();
+  void invalidate_line(uint32_t address);
+  void invalidate_set_way(uint32_t set, uint32_t way);
 
  private:
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   static constexpr uint32_t kIndexedWays = 16;  // above this, sets are hash-indexed
+
+  void drop(std::size_t slot);
 
   uint32_t sets_ = 0;
   uint32_t ways_ = 0;

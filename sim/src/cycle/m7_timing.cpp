@@ -64,6 +64,8 @@ Shape shape_of(const Insn& in) {
       return {Unit::Fp, 6, 1, false};  // R7-VMLA
     case InsnClass::FpDivide:
       return {Unit::Fp, 16, 14, true};  // R7-VDIV
+    case InsnClass::Nop:
+      return {Unit::Alu, 1, 1, false};  // R7-NOP: issues in either slot, as an ALU op
     default:
       // R7-SYS: MRS, MSR, barriers, hints (NOP), SVC, BKPT: single issue, 3 cycles
       // latency (LLVM M7NonGeneralPurpose); they hold the issue stage for one cycle.
@@ -96,7 +98,8 @@ StaticTiming time_m7(std::span<const Insn> insns) {
   bool cycle_closed = false;         // a single-issue instruction owns `cycle`
   std::array<uint8_t, 7> used{};     // per-unit issues in `cycle`
   std::vector<uint64_t> issue(insns.size(), 0);
-  RegMask bypassed = 0;  // registers last written by a base update
+  RegMask bypassed = 0;    // registers last written by a base update
+  RegMask mac_result = 0;  // registers last written by a multiply (R7-MAC-FWD)
   uint64_t end = 0;
   bool indirect_exit = false;
   for (size_t i = 0; i < insns.size(); ++i) {
@@ -118,6 +121,9 @@ StaticTiming time_m7(std::span<const Insn> insns) {
       const bool address = r < 16 && ((in.address_regs >> r) & 1u);
       if (address && need > 0 && ((bypassed >> r) & 1u) == 0) need += 1;  // R7-AGU
       if (store && !address && need > 0) need -= 1;
+      // R7-MAC-FWD: a multiply-accumulate takes its accumulator a stage late, so one
+      // made by the previous multiply is forwarded: chains run one per cycle.
+      if (r == in.accumulator && ((mac_result >> r) & 1u) != 0 && need > 0) need -= 1;
       earliest = std::max(earliest, need);
     }
     const auto u = static_cast<size_t>(s.unit);
@@ -137,6 +143,7 @@ StaticTiming time_m7(std::span<const Insn> insns) {
     for (unsigned r = 0; r < 64; ++r)
       if ((in.writes >> r) & 1u) ready[r] = cycle + s.latency;
     bypassed &= ~in.writes;
+    mac_result = s.unit == Unit::Mac ? (mac_result | in.writes) : (mac_result & ~in.writes);
     if (in.writeback && in.base < 16) {  // base update: bypassed out of EX1
       ready[in.base] = cycle + 1;
       bypassed |= RegMask{1} << in.base;

@@ -22,6 +22,31 @@ uint32_t l1_fill(uint32_t line_bytes, unsigned wait_states) {
   return wait_states + line_bytes / 8;
 }
 
+// The flash control register must fit the board: its latency gives the flash's wait
+// states, and the accelerator it switches must be there.
+void validate_flash_control(const targets::Target& t) {
+  using K = targets::FlashControl::Kind;
+  const auto& c = t.flash_control;
+  if (!c.present()) return;
+  const auto flash = std::find_if(t.memories.begin(), t.memories.end(),
+                                  [](const auto& m) { return m.kind == MemoryKind::Flash; });
+  if (flash == t.memories.end())
+    fail(t, "flash_control.kind", "a flash control register needs a memory of kind flash");
+  const bool stm32 =
+      c.kind == K::Stm32F4 || c.kind == K::Stm32L4 || c.kind == K::Stm32F7 || c.kind == K::Stm32H7;
+  if (stm32 && (c.latency + 1) * c.cycles_per_latency - 1 != flash->wait_states)
+    fail(t, "flash_control.latency",
+         fmt::format("LATENCY {} at {} core cycles per step means {} wait states, but flash '{}' "
+                     "has {}",
+                     c.latency, c.cycles_per_latency, (c.latency + 1) * c.cycles_per_latency - 1,
+                     flash->name, flash->wait_states));
+  const auto kind = t.flash_accelerator.kind;
+  if (c.kind == K::Rp2040Xip && kind != FlashAccelerator::Kind::XipCache)
+    fail(t, "flash_control.kind", "rp2040-xip-ctrl needs a flash_accelerator of kind xip-cache");
+  if (c.kind == K::Nrf52Nvmc && kind != FlashAccelerator::Kind::FlashCache)
+    fail(t, "flash_control.kind", "nrf52-nvmc needs a flash_accelerator of kind flash-cache");
+}
+
 }  // namespace
 
 void validate_memory_system(const targets::Target& t) {
@@ -46,6 +71,7 @@ void validate_memory_system(const targets::Target& t) {
   if ((t.icache.present() || t.dcache.present()) && t.core != targets::Core::CortexM7)
     fail(t, t.icache.present() ? "icache" : "dcache",
          fmt::format("{} has no L1 caches (only cortex-m7 does)", targets::to_string(t.core)));
+  validate_flash_control(t);
   // No flash answers in a single cycle above ~120 MHz (STM32F4/F7/H7, nRF, RP2040
   // datasheets all need wait states or a cache there).
   for (size_t i = 0; i < t.memories.size(); ++i) {
@@ -74,6 +100,7 @@ MemorySystem::MemorySystem(const targets::Target& t) {
       if (a.dcache_lines > 0) data_lines_ = LruCache(a.dcache_lines, a.dcache_lines, a.line_bytes);
       break;
     case FlashAccelerator::Kind::XipCache:
+    case FlashAccelerator::Kind::FlashCache:
       instruction_lines_ = LruCache(a.icache_lines, a.ways, a.line_bytes);
       break;
     default:
@@ -113,22 +140,40 @@ bool MemorySystem::fetch_may_stall(uint32_t address) const {
   return r->wait_states > 0;
 }
 
+LruCache* MemorySystem::fetch_cache(const Region& r) {
+  if (l1i_.present() && r.kind != MemoryKind::Tcm) return config_.l1_icache ? &l1i_ : nullptr;
+  if (r.kind == MemoryKind::Flash && instruction_lines_.present() && config_.flash_icache)
+    return &instruction_lines_;
+  return nullptr;
+}
+
+// With the L1 I-cache off, the Cortex-M7 fetches 64 bits per AXI read, each the memory's
+// wait states plus a bus cycle; its prefetch unit fetches ahead while earlier instructions
+// run, so a sequential line costs only what execution did not hide.
+uint32_t MemorySystem::uncached_l1_fetch(const Region& r, bool sequential, uint32_t spent) const {
+  const uint32_t cost = (fetch_line_ / 8) * (wait_states(r) + 1);
+  if (sequential) return cost > spent ? cost - spent : 0;
+  return cost;
+}
+
 uint32_t MemorySystem::line_fetch(const Region& r, uint32_t address, bool sequential,
                                   uint32_t spent, uint32_t& hint) {
+  const unsigned ws = wait_states(r);
   if (l1i_.present() && r.kind != MemoryKind::Tcm) {
+    if (!config_.l1_icache) return uncached_l1_fetch(r, sequential, spent);
     if (l1i_.access(address, hint)) return 0;
-    return l1_fill(l1i_.line_bytes(), r.wait_states);
+    return l1_fill(l1i_.line_bytes(), ws);
   }
-  if (r.wait_states == 0) return 0;
-  if (r.kind == MemoryKind::Flash && instruction_lines_.present() &&
+  if (ws == 0) return 0;
+  if (r.kind == MemoryKind::Flash && instruction_lines_.present() && config_.flash_icache &&
       instruction_lines_.access(address, hint))
     return 0;
   if (r.kind == MemoryKind::Flash && accelerator_ == targets::FlashAccelerator::Kind::XipCache)
-    return r.wait_states;  // a QSPI line fill, never overlapped
+    return ws;  // a QSPI line fill, never overlapped
   // The prefetch buffer fetches the next line while the current one executes: a
   // sequential line costs only what execution did not hide (ws + 1 bus cycles).
-  if (prefetch_ && sequential) return r.wait_states + 1 > spent ? r.wait_states + 1 - spent : 0;
-  return r.wait_states;
+  if (prefetch_ && config_.prefetch && sequential) return ws + 1 > spent ? ws + 1 - spent : 0;
+  return ws;
 }
 
 uint32_t MemorySystem::fetch(const BlockTiming& block, const BlockTiming* previous,
@@ -137,10 +182,7 @@ uint32_t MemorySystem::fetch(const BlockTiming& block, const BlockTiming* previo
   if (r == nullptr || block.size == 0) return 0;
   // Fast path: every line hit last time and no line was filled since, so they are
   // all still there: refresh their recency and charge nothing.
-  LruCache* cache = l1i_.present() && r->kind != MemoryKind::Tcm ? &l1i_
-                    : r->kind == MemoryKind::Flash && instruction_lines_.present()
-                        ? &instruction_lines_
-                        : nullptr;
+  LruCache* cache = fetch_cache(*r);
   if (cache != nullptr && block.all_hit_at == cache->fills()) {
     for (uint32_t h : block.line_hints) cache->touch(h);
     if (per_line != nullptr) per_line->clear();
@@ -180,26 +222,61 @@ uint32_t MemorySystem::fetch(const BlockTiming& block, const BlockTiming* previo
 uint32_t MemorySystem::data_read(uint32_t address, uint32_t bytes, uint32_t& hint) {
   const Region* r = region(address);
   if (r == nullptr || bytes == 0) return 0;  // devices: no wait states modelled
+  const unsigned ws = wait_states(*r);
   if (l1d_.present() && r->kind != MemoryKind::Tcm) {
     uint32_t extra = 0;
+    if (!config_.l1_dcache) {  // uncached: one AXI read per 64 bits
+      for (uint32_t b = address / 8; b <= (address + bytes - 1) / 8; ++b) extra += ws + 1;
+      return extra;
+    }
     const uint32_t lb = l1d_.line_bytes();
     for (uint32_t l = address / lb; l <= (address + bytes - 1) / lb; ++l)
-      if (!l1d_.access(l * lb, hint)) extra += l1_fill(lb, r->wait_states);
+      if (!l1d_.access(l * lb, hint)) extra += l1_fill(lb, ws);
     return extra;
   }
-  if (r->wait_states == 0) return 0;
+  if (ws == 0) return 0;
   uint32_t extra = 0;
   for (uint32_t l = address >> flash_shift_; l <= (address + bytes - 1) >> flash_shift_; ++l) {
     const uint32_t at = l << flash_shift_;
     if (r->kind == MemoryKind::Flash) {
-      if (data_lines_.present() && data_lines_.access(at, hint)) continue;
-      if (accelerator_ == targets::FlashAccelerator::Kind::XipCache &&
+      if (data_lines_.present() && config_.flash_dcache && data_lines_.access(at, hint)) continue;
+      if (accelerator_ == targets::FlashAccelerator::Kind::XipCache && config_.flash_icache &&
           instruction_lines_.access(at))
         continue;  // the XIP cache serves data reads too
     }
-    extra += r->wait_states;
+    extra += ws;
   }
   return extra;
+}
+
+void MemorySystem::invalidate(const CacheInvalidation& what) {
+  using C = CacheInvalidation::Cache;
+  LruCache* cache = nullptr;
+  switch (what.cache) {
+    case C::L1Instruction:
+      cache = &l1i_;
+      break;
+    case C::L1Data:
+      cache = &l1d_;
+      break;
+    case C::FlashInstruction:
+      cache = &instruction_lines_;
+      break;
+    case C::FlashData:
+      cache = &data_lines_;
+      break;
+  }
+  switch (what.scope) {
+    case CacheInvalidation::Scope::All:
+      cache->invalidate_all();
+      break;
+    case CacheInvalidation::Scope::Address:
+      cache->invalidate_line(what.address);
+      break;
+    case CacheInvalidation::Scope::SetWay:
+      cache->invalidate_set_way(what.set, what.way);
+      break;
+  }
 }
 
 }  // namespace mcuprof::sim::cycle

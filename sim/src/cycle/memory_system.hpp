@@ -1,7 +1,8 @@
 // The memory system seen by the core, from the target file: zero-wait SRAM and TCM,
 // flash with wait states behind a prefetch buffer, the STM32 ART accelerator or the
-// RP2040 XIP cache, and the Cortex-M7 L1 caches. It answers two questions: how many
-// extra cycles fetching a block's instructions costs, and how many a data read costs.
+// RP2040 XIP cache, the nRF52 flash instruction cache, and the Cortex-M7 L1 caches, each
+// as the firmware configured it (MemoryConfig). It answers two questions: how many extra
+// cycles fetching a block's instructions costs, and how many a data read costs.
 // Bus contention between instruction fetch and data is not modelled (see
 // docs/cycle-model.md, "Memory system").
 #pragma once
@@ -39,6 +40,11 @@ class MemorySystem {
   // Extra cycles of a data read of `bytes` bytes at `address`.
   uint32_t data_read(uint32_t address, uint32_t bytes, uint32_t& hint);
 
+  // What the firmware switched on (caches, accelerator, prefetch, extra latency).
+  void configure(const MemoryConfig& config) { config_ = config; }
+  const MemoryConfig& config() const { return config_; }
+  void invalidate(const CacheInvalidation& what);
+
  private:
   struct Region {
     uint32_t base = 0;
@@ -47,6 +53,13 @@ class MemorySystem {
     targets::MemoryKind kind = targets::MemoryKind::Sram;
   };
   const Region* region(uint32_t address) const;
+  // The region's wait states with the latency the firmware added (flash only).
+  unsigned wait_states(const Region& r) const {
+    return r.wait_states + (r.kind == targets::MemoryKind::Flash ? config_.extra_wait_states : 0);
+  }
+  // The cache a fetch from `r` looks up as configured now, or nullptr.
+  LruCache* fetch_cache(const Region& r);
+  uint32_t uncached_l1_fetch(const Region& r, bool sequential, uint32_t spent) const;
   uint32_t line_fetch(const Region& r, uint32_t address, bool sequential, uint32_t spent,
                       uint32_t& hint);
 
@@ -62,6 +75,7 @@ class MemorySystem {
   LruCache data_lines_;         // ART data lines
   LruCache l1i_;                // Cortex-M7 L1 caches
   LruCache l1d_;
+  MemoryConfig config_;
 };
 
 }  // namespace mcuprof::sim::cycle

@@ -51,12 +51,44 @@ uint32_t CacheMaintenance::read(uint32_t offset, unsigned /*size*/) {
   return 0;
 }
 
-void CacheMaintenance::write(uint32_t offset, unsigned /*size*/, uint32_t /*value*/) {
+void CacheMaintenance::write(uint32_t offset, unsigned /*size*/, uint32_t value) {
   if (caches_) {
     ++operations_[(offset & ~3u) / 4];
+    invalidate(offset & ~3u, value);
     return;
   }
   if (reported_.insert(offset).second) host_.unmodelled_access(kBase + offset, true);
+}
+
+void CacheMaintenance::invalidate(uint32_t offset, uint32_t value) {
+  using C = CacheInvalidation::Cache;
+  using S = CacheInvalidation::Scope;
+  switch (offset) {
+    case 0x00:  // ICIALLU
+      memory_.invalidate({C::L1Instruction, S::All});
+      break;
+    case 0x08:  // ICIMVAU
+      memory_.invalidate({C::L1Instruction, S::Address, value});
+      break;
+    case 0x0C:  // DCIMVAC
+    case 0x20:  // DCCIMVAC
+      memory_.invalidate({C::L1Data, S::Address, value});
+      break;
+    case 0x10:    // DCISW
+    case 0x24: {  // DCCISW
+      if (!dcache_.present() || dcache_.ways == 0) break;
+      // Set in [L+S-1:L] with L = log2(line bytes); way in the top log2(ways) bits
+      // (ARMv7-M ARM B2.2.7).
+      const auto line_bits = static_cast<uint32_t>(std::countr_zero(dcache_.line_bytes));
+      const uint32_t sets = dcache_.size / (dcache_.line_bytes * dcache_.ways);
+      const auto way_bits = static_cast<uint32_t>(std::bit_width(dcache_.ways - 1));
+      const uint32_t way = way_bits == 0 ? 0 : value >> (32 - way_bits);
+      memory_.invalidate({C::L1Data, S::SetWay, 0, (value >> line_bits) & (sets - 1), way});
+      break;
+    }
+    default:  // cleaning (DCCMVAU, DCCMVAC, DCCSW) and BPIALL: no timing to change
+      break;
+  }
 }
 
 }  // namespace mcuprof::sim

@@ -3,15 +3,17 @@
 // SCB's window, 0xE000ED78-0xE000ED87) describe the board file's caches, so CMSIS's
 // SCB_EnableDCache walks the real number of sets and ways; the maintenance operations
 // (0xE000EF50-0xE000EF78: ICIALLU, ICIMVAU, DCIMVAC, DCISW, DCCMVAU, DCCMVAC, DCCSW,
-// DCCIMVAC, DCCISW, BPIALL) are accepted and counted. On a core or board without caches
-// the registers read 0 and the operations are reported as unmodelled, as before. The
-// timing still takes the caches as enabled whatever CCR says (docs/cycle-model.md).
+// DCCIMVAC, DCCISW, BPIALL) are counted, and those that invalidate drop the lines from
+// the cycle model's caches (cleaning changes no timing: write-backs are not modelled). On
+// a core or board without caches the registers read 0 and the operations are reported
+// as unmodelled. CCR.IC/DC themselves live in the SCB (scb.cpp).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <unordered_set>
 
+#include "../memory_control.hpp"
 #include "mcuprof/sim/device.hpp"
 #include "mcuprof/targets/target.hpp"
 
@@ -27,6 +29,7 @@ class CacheIdentification {
   uint32_t ccsidr() const;  // of the cache CSSELR selects
   uint32_t csselr() const { return csselr_; }
   void set_csselr(uint32_t v) { csselr_ = v & 1u; }  // InD: 1 the instruction cache
+  const targets::Cache& dcache() const { return dcache_; }
 
  private:
   targets::Cache icache_, dcache_;
@@ -37,7 +40,8 @@ class CacheMaintenance final : public Device {
  public:
   static constexpr uint32_t kBase = 0xE000EF50;
   static constexpr uint32_t kSize = 0x30;  // up to BPIALL at 0xE000EF78
-  CacheMaintenance(DeviceHost& host, bool caches) : host_(host), caches_(caches) {}
+  CacheMaintenance(DeviceHost& host, const CacheIdentification& caches, MemoryControl& memory)
+      : host_(host), caches_(caches.present()), dcache_(caches.dcache()), memory_(memory) {}
   std::string_view name() const override { return "cache maintenance"; }
   uint32_t read(uint32_t offset, unsigned size) override;  // write-only: reads 0
   void write(uint32_t offset, unsigned size, uint32_t value) override;
@@ -45,8 +49,12 @@ class CacheMaintenance final : public Device {
   const std::array<uint64_t, kSize / 4>& operations() const { return operations_; }
 
  private:
+  void invalidate(uint32_t offset, uint32_t value);
+
   DeviceHost& host_;
   bool caches_;
+  targets::Cache dcache_;
+  MemoryControl& memory_;
   std::array<uint64_t, kSize / 4> operations_{};
   std::unordered_set<uint32_t> reported_;
 };

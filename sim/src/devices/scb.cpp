@@ -29,13 +29,6 @@ bool is_v6m(targets::Core core) {
   return core == targets::Core::CortexM0 || core == targets::Core::CortexM0Plus;
 }
 
-// Sub-word accesses of a 32-bit register: the bytes written merge into the old value.
-uint32_t merge(uint32_t old, uint32_t offset, unsigned size, uint32_t value) {
-  if (size >= 4) return value;
-  const unsigned shift = 8 * (offset & 3u);
-  const uint32_t mask = (size == 1 ? 0xFFu : 0xFFFFu) << shift;
-  return (old & ~mask) | ((value << shift) & mask);
-}
 }  // namespace
 
 uint32_t cpuid_for(targets::Core core) {
@@ -57,11 +50,12 @@ uint32_t cpuid_for(targets::Core core) {
 }
 
 Scb::Scb(DeviceHost& host, ExceptionState& exceptions, targets::Core core, uint32_t vtor,
-         CacheIdentification caches)
+         CacheIdentification caches, MemoryControl& memory)
     : host_(host),
       exceptions_(exceptions),
       cpuid_(cpuid_for(core)),
       caches_(caches),
+      memory_(memory),
       vtor_(vtor),
       // STKALIGN (8-byte frame alignment) is 1 at reset on ARMv6-M, Cortex-M3 r2 and
       // later, M4, M7 and M33; UNALIGN_TRP reads as one on ARMv6-M.
@@ -189,7 +183,7 @@ void Scb::write(uint32_t offset, unsigned size, uint32_t value) {
   switch (word) {
     case kIcsr: {
       using E = ExceptionState;
-      const uint32_t v = merge(0, offset, size, value);
+      const uint32_t v = merge_register(0, offset, size, value);
       if (v & (1u << 31)) exceptions_.set_pending(E::kNmi, true);
       if (v & (1u << 28)) exceptions_.set_pending(E::kPendSv, true);
       if (v & (1u << 27)) exceptions_.set_pending(E::kPendSv, false);
@@ -198,49 +192,53 @@ void Scb::write(uint32_t offset, unsigned size, uint32_t value) {
       break;
     }
     case kVtor:
-      vtor_ = merge(vtor_, offset, size, value) & 0xFFFFFF80u;
+      vtor_ = merge_register(vtor_, offset, size, value) & 0xFFFFFF80u;
       break;
     case kAircr: {
-      const uint32_t v = merge(0, offset, size, value);
+      const uint32_t v = merge_register(0, offset, size, value);
       if ((v >> 16) == 0x05FA) exceptions_.set_prigroup((v >> 8) & 7u);
       break;
     }
     case kScr:
-      scr_ = merge(scr_, offset, size, value) & 0x16u;
+      scr_ = merge_register(scr_, offset, size, value) & 0x16u;
       break;
-    case kCcr:
-      ccr_ = merge(ccr_, offset, size, value) & 0x0007031Bu;
+    case kCcr: {
+      const uint32_t before = ccr_;
+      ccr_ = merge_register(ccr_, offset, size, value) & 0x0007031Bu;
+      if (((before ^ ccr_) & (kIc | kDc)) != 0)
+        memory_.set_l1((ccr_ & kIc) != 0, (ccr_ & kDc) != 0);
       break;
+    }
     case kShcsr:
-      write_shcsr(merge(shcsr(), offset, size, value));
+      write_shcsr(merge_register(shcsr(), offset, size, value));
       break;
     case kCfsr:  // write one to clear
-      cfsr_ &= ~merge(0, offset, size, value);
+      cfsr_ &= ~merge_register(0, offset, size, value);
       break;
     case kHfsr:
-      hfsr_ &= ~merge(0, offset, size, value);
+      hfsr_ &= ~merge_register(0, offset, size, value);
       break;
     case kDfsr:
-      dfsr_ &= ~merge(0, offset, size, value);
+      dfsr_ &= ~merge_register(0, offset, size, value);
       break;
     case kMmfar:
-      mmfar_ = merge(mmfar_, offset, size, value);
+      mmfar_ = merge_register(mmfar_, offset, size, value);
       break;
     case kBfar:
-      bfar_ = merge(bfar_, offset, size, value);
+      bfar_ = merge_register(bfar_, offset, size, value);
       break;
     case kAfsr:
-      afsr_ &= ~merge(0, offset, size, value);
+      afsr_ &= ~merge_register(0, offset, size, value);
       break;
     case kCpacr:
-      cpacr_ = merge(cpacr_, offset, size, value) & 0x00F00000u;
+      cpacr_ = merge_register(cpacr_, offset, size, value) & 0x00F00000u;
       break;
     case kDemcr:
-      demcr_ = merge(demcr_, offset, size, value) & 0x010F07F1u;
+      demcr_ = merge_register(demcr_, offset, size, value) & 0x010F07F1u;
       break;
     case kCsselr:
       if (caches_.present()) {
-        caches_.set_csselr(merge(caches_.csselr(), offset, size, value));
+        caches_.set_csselr(merge_register(caches_.csselr(), offset, size, value));
         break;
       }
       if (reported_.insert(offset).second) host_.unmodelled_access(kBase + offset, true);

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "../exception_state.hpp"
+#include "../memory_control.hpp"
 #include "cache_control.hpp"
 #include "mcuprof/sim/device.hpp"
 #include "mcuprof/targets/target.hpp"
@@ -37,13 +38,16 @@ class Scb final : public Device {
   static constexpr uint32_t kDivByZero = 1u << 25;
   // CCR bits.
   static constexpr uint32_t kDiv0Trp = 1u << 4;
+  static constexpr uint32_t kDc = 1u << 16;  // Cortex-M7: data cache enable
+  static constexpr uint32_t kIc = 1u << 17;  // instruction cache enable
   // HFSR bits.
   static constexpr uint32_t kVectTbl = 1u << 1;
   static constexpr uint32_t kForced = 1u << 30;
 
-  // `caches`: the cache identification registers (CLIDR, CTR, CCSIDR, CSSELR) it answers.
+  // `caches`: the cache identification registers (CLIDR, CTR, CCSIDR, CSSELR) it answers;
+  // CCR.IC/DC writes go to `memory`.
   Scb(DeviceHost& host, ExceptionState& exceptions, targets::Core core, uint32_t vtor,
-      CacheIdentification caches);
+      CacheIdentification caches, MemoryControl& memory);
   std::string_view name() const override { return "SCB"; }
   uint32_t read(uint32_t offset, unsigned size) override;
   void write(uint32_t offset, unsigned size, uint32_t value) override;
@@ -71,6 +75,7 @@ class Scb final : public Device {
   ExceptionState& exceptions_;
   uint32_t cpuid_;
   CacheIdentification caches_;
+  MemoryControl& memory_;
   uint32_t vtor_;
   uint32_t scr_ = 0;
   uint32_t ccr_;

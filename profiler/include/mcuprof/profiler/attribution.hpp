@@ -69,6 +69,8 @@ struct Attribution {
   // demangled name and how many times it was called.
   std::string window_function;
   uint64_t window_calls = 0;
+  // The memory system as the firmware left it, described (memory_system.hpp).
+  std::string memory_system;
 };
 
 // The inference window: [RUN_BEGIN, RUN_END] when the firmware sent both (the first

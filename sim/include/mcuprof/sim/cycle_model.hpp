@@ -110,6 +110,32 @@ struct AddressRange {
   uint64_t end = 0;
 };
 
+// What the firmware has switched on in its memory system (docs/cycle-model.md, "What the
+// firmware configures"): the machine's devices follow the control registers (SCB CCR,
+// FLASH_ACR, XIP_CTRL, NVMC ICACHECNF) and hand the result to the model. A board without
+// a control register keeps everything it has on.
+struct MemoryConfig {
+  bool l1_icache = true;           // Cortex-M7 CCR.IC
+  bool l1_dcache = true;           // Cortex-M7 CCR.DC
+  bool flash_icache = true;        // ART instruction lines, XIP cache, flash instruction cache
+  bool flash_dcache = true;        // ART data lines
+  bool prefetch = true;            // the flash prefetch buffer (when the board has one)
+  unsigned extra_wait_states = 0;  // flash latency set above what the clock needs
+  bool operator==(const MemoryConfig&) const = default;
+};
+
+// A cache maintenance operation: which cache, and all of it, one line (by address) or
+// one set and way.
+struct CacheInvalidation {
+  enum class Cache : uint8_t { L1Instruction, L1Data, FlashInstruction, FlashData };
+  enum class Scope : uint8_t { All, Address, SetWay };
+  Cache cache = Cache::L1Instruction;
+  Scope scope = Scope::All;
+  uint32_t address = 0;  // Scope::Address
+  uint32_t set = 0;      // Scope::SetWay
+  uint32_t way = 0;
+};
+
 class CycleModel {
  public:
   virtual ~CycleModel() = default;
@@ -128,6 +154,9 @@ class CycleModel {
   // the machine reports every data read there through data_read(), at the access.
   virtual std::vector<AddressRange> data_read_ranges() const { return {}; }
   virtual uint32_t data_read(uint32_t /*address*/, unsigned /*bytes*/) { return 0; }
+  // The firmware changed its memory system's configuration, or invalidated a cache.
+  virtual void configure(const MemoryConfig& /*config*/) {}
+  virtual void invalidate(const CacheInvalidation& /*what*/) {}
   // Static cost only (tests, tools).
   BlockCost block_cost(uint32_t address, std::span<const uint8_t> code) {
     const BlockTiming t = analyse_block(address, code);

@@ -34,6 +34,20 @@ class Device {
   virtual void write(uint32_t offset, unsigned size, uint32_t value) = 0;
 };
 
+// Sub-word accesses of a 32-bit register: the bytes written merge into the old value,
+// and a read returns the bytes at the offset.
+inline uint32_t merge_register(uint32_t old, uint32_t offset, unsigned size, uint32_t value) {
+  if (size >= 4) return value;
+  const unsigned shift = 8 * (offset & 3u);
+  const uint32_t mask = (size == 1 ? 0xFFu : 0xFFFFu) << shift;
+  return (old & ~mask) | ((value << shift) & mask);
+}
+inline uint32_t read_register(uint32_t value, uint32_t offset, unsigned size) {
+  if (size >= 4) return value;
+  const uint32_t v = value >> (8 * (offset & 3u));
+  return size == 1 ? (v & 0xFFu) : (v & 0xFFFFu);
+}
+
 class DeviceBus {
  public:
   void attach(uint32_t base, uint32_t size, std::unique_ptr<Device> device);

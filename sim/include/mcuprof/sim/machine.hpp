@@ -88,7 +88,7 @@ struct BlockProfile {
   uint32_t size = 0;
   uint32_t instructions = 0;  // per execution
   uint64_t executions = 0;
-  uint64_t cycles = 0;        // all cycles charged to it, dynamic corrections included
+  uint64_t cycles = 0;  // all cycles charged to it, dynamic corrections included
 };
 
 // Main-stack use below the initial SP (bytes): now, and the deepest point reached since
@@ -96,6 +96,25 @@ struct BlockProfile {
 struct StackUse {
   uint32_t current_bytes = 0;
   uint32_t deepest_bytes = 0;
+};
+
+// The memory system as the firmware has configured it (docs/machine.md, "What the
+// firmware configures"): what the board has, what is switched on, and the flash latency.
+struct MemoryState {
+  MemoryConfig config;  // what is on now (a feature the board lacks reads as on)
+  bool has_l1_icache = false;
+  bool has_l1_dcache = false;
+  bool has_flash_icache = false;  // ART instruction lines, XIP cache, flash I-cache
+  bool has_flash_dcache = false;  // ART data lines
+  bool has_prefetch = false;
+  bool controlled = false;                   // the board has a flash control register
+  std::optional<unsigned> latency;           // FLASH_ACR.LATENCY now (STM32 boards)
+  std::optional<unsigned> required_latency;  // what the board's clock needs (RM table)
+  unsigned flash_wait_states = 0;            // wait states the model charges now
+  uint64_t cache_invalidations = 0;          // maintenance operations that invalidated
+  bool latency_too_low() const {
+    return latency && required_latency && *latency < *required_latency;
+  }
 };
 
 class Machine {
@@ -144,6 +163,8 @@ class Machine {
   StackUse take_stack_use();
   const targets::Target& target() const;
   const CycleModel& cycle_model() const;
+  // Caches, accelerator and flash latency as the firmware has configured them so far.
+  MemoryState memory_state() const;
   // Every basic block executed so far (in no particular order).
   std::vector<BlockProfile> block_profile() const;
   // "function+0x12" for a code address inside a function symbol of the loaded image,

@@ -45,18 +45,40 @@ struct Memory {
 // Fields are used by the cycle model; docs/targets.md gives their meaning.
 struct FlashAccelerator {
   enum class Kind {
-    None,      // every flash access pays the wait states
-    Prefetch,  // sequential prefetch buffer only
-    StmArt,    // STM32 ART accelerator: instruction cache lines + data cache lines + prefetch
-    XipCache,  // RP2040-style XIP cache in front of QSPI flash
+    None,        // every flash access pays the wait states
+    Prefetch,    // sequential prefetch buffer only
+    StmArt,      // STM32 ART accelerator: instruction cache lines + data cache lines + prefetch
+    XipCache,    // RP2040-style XIP cache in front of QSPI flash
+    FlashCache,  // an instruction-only set-associative cache (nRF52 NVMC I-cache)
   };
   Kind kind = Kind::None;
   bool prefetch = false;
   unsigned line_bytes = 16;   // bytes fetched per flash access (128-bit on STM32)
-  unsigned icache_lines = 0;  // instruction lines (ART) or total lines (XIP cache)
+  unsigned icache_lines = 0;  // instruction lines (ART) or total lines (XIP/flash cache)
   unsigned dcache_lines = 0;  // data lines (ART)
-  unsigned ways = 1;          // associativity of the XIP cache
+  unsigned ways = 1;          // associativity of the XIP or flash cache
   std::string source;
+};
+
+// The register through which firmware configures its flash interface: which family's
+// layout, where it sits, and the latency the reference manual requires at clock_hz.
+// Without one the accelerator and caches are always on (docs/targets.md).
+struct FlashControl {
+  enum class Kind {
+    None,
+    Stm32F4,    // FLASH_ACR: LATENCY, PRFTEN, ICEN, DCEN, ICRST, DCRST (reset 0)
+    Stm32L4,    // FLASH_ACR: as the F4, reset 0x600 (ICEN, DCEN on)
+    Stm32F7,    // FLASH_ACR: LATENCY, PRFTEN, ARTEN, ARTRST (reset 0)
+    Stm32H7,    // FLASH_ACR: LATENCY, WRHIGHFREQ (reset 0x37)
+    Rp2040Xip,  // XIP_CTRL: CTRL.EN (reset 1), FLUSH
+    Nrf52Nvmc,  // NVMC: ICACHECNF.CACHEEN (reset 0)
+  };
+  Kind kind = Kind::None;
+  uint32_t address = 0;             // the register block's base
+  unsigned latency = 0;             // LATENCY the RM's table requires at clock_hz (STM32)
+  unsigned cycles_per_latency = 1;  // core cycles per LATENCY step (2 when flash runs at half)
+  std::string source;
+  bool present() const { return kind != Kind::None; }
 };
 
 struct Cache {
@@ -119,6 +141,7 @@ struct Target {
   std::string data_memory;  // where .data/.bss/heap/stack go
   uint32_t stack_bytes = 0;
   FlashAccelerator flash_accelerator;
+  FlashControl flash_control;
   Cache icache;  // core L1 caches (Cortex-M7)
   Cache dcache;
   Peripherals peripherals;

@@ -31,6 +31,9 @@ inline constexpr const char* kInferenceEndArg = "inference_end";
 // When the window is the first call to a function (a stock firmware without markers).
 inline constexpr const char* kInferenceFunctionArg = "inference_function";
 inline constexpr const char* kInferenceCallsArg = "inference_calls";
+// The memory system as the firmware left it (caches, accelerator, flash latency), as
+// the writer described it in a line.
+inline constexpr const char* kMemorySystemArg = "memory_system";
 
 // Where a cycle since reset lies relative to the window.
 enum class Phase { StartUp, Inference, WindDown };
@@ -59,6 +62,9 @@ struct InferenceWindow {
 
 // The window of a run as it was stored. Runs stored before the window was recorded (and
 // runs without markers) get [0, total_cycles] with `marked` false.
+// A text argument of the run's run slice, "" when there is none.
+std::string run_slice_text(const TraceStore& store, const RunRecord& run, std::string_view key);
+
 InferenceWindow inference_window(const TraceStore& store, const RunRecord& run);
 
 std::string_view to_string(Phase phase);
