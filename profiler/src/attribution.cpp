@@ -70,7 +70,7 @@ void Attributor::begin_span(SpanKind kind, const TraceEvent& event) {
       if (!code)
         problem(fmt::format("layer {}: op code {} is not an op of trace protocol 1", event.arg,
                             span.op));
-      span.op = code.value_or(kUnknownOpCode);
+      span.op = code.value_or(kNoOp);
     }
     span.macs = event.payload[1];
   } else if (kind == SpanKind::Patch) {

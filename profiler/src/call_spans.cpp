@@ -178,7 +178,8 @@ std::vector<LayerCall> CallSpans::layer_calls() const {
   return out;
 }
 
-bool CallSpans::apply(Attribution& a, const ModelNames* model) const {
+bool CallSpans::apply(Attribution& a, const std::vector<LayerCall>& calls,
+                      const ModelNames* model) const {
   if (a.spans.empty()) return false;
   if (owner_ == Owner::Calls && begin_) {
     a.run_begin = *begin_;
@@ -196,7 +197,6 @@ bool CallSpans::apply(Attribution& a, const ModelNames* model) const {
     a.problems.push_back(fmt::format("--window {}: never called; the figures cover the whole run",
                                      targets_.window_name));
   }
-  const auto calls = layer_calls();
   const bool marker_layers = std::any_of(a.spans.begin(), a.spans.end(),
                                          [](const Span& s) { return s.kind == SpanKind::Layer; });
   if (calls.empty() || (marker_layers && !targets_.layers_given)) return false;

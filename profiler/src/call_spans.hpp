@@ -90,8 +90,9 @@ class CallSpans final : public CallListener {
     std::vector<uint32_t> codes;   // ... and BuiltinOperator codes
     std::vector<uint64_t> macs;
   };
-  // Returns whether layers from calls were added.
-  bool apply(Attribution& a, const ModelNames* model = nullptr) const;
+  // `calls` are layer_calls(). Returns whether layers from calls were added.
+  bool apply(Attribution& a, const std::vector<LayerCall>& calls,
+             const ModelNames* model = nullptr) const;
   // The layer calls inside the window, in order.
   std::vector<LayerCall> layer_calls() const;
   // "window": source (markers, function, whole run), function, calls; "layers": source.

@@ -8,6 +8,7 @@
 
 #include "mcuprof/traces/downsample.hpp"
 #include "symbol_match.hpp"
+#include "trace_recording.hpp"
 
 namespace mcuprof::profiler {
 
@@ -45,13 +46,12 @@ void use_observed_arena(Attribution& a, const AddressRange& arena, const Observe
   a.arena_peak_live_bytes = observed.peak_bytes;
   a.arena_peak_extent_bytes = observed.peak_bytes;
   // Each span's peak: the value in force at its start and every sample up to its end.
-  const auto by_cycle = [](const ArenaSample& s, uint64_t c) { return s.cycle < c; };
+  std::vector<StackSample> series;
+  series.reserve(a.arena.size());
+  for (const auto& sample : a.arena) series.push_back({sample.cycle, sample.live_bytes});
+  const SeriesPeaks peaks(series);
   for (auto& span : a.spans) {
-    auto it = std::lower_bound(a.arena.begin(), a.arena.end(), span.begin.cycles, by_cycle);
-    if (it != a.arena.begin() && (it == a.arena.end() || it->cycle > span.begin.cycles)) --it;
-    uint64_t peak = 0;
-    for (; it != a.arena.end() && it->cycle <= span.end.cycles; ++it)
-      peak = std::max(peak, it->live_bytes);
+    const uint64_t peak = peaks.peak(span.begin.cycles, span.end.cycles);
     span.arena_peak_live_bytes = peak;
     span.arena_peak_extent_bytes = peak;
   }

@@ -49,7 +49,7 @@ std::string builtin_op_name(uint32_t code) {
     return #name;
     MCUPROF_BUILTIN_OPS(MCUPROF_BUILTIN_CASE_)
 #undef MCUPROF_BUILTIN_CASE_
-    case kUnknownOpCode:
+    case kNoOp:
       return "?";
     default:
       return fmt::format("BUILTIN_{}", code);

@@ -13,15 +13,14 @@
 #include <string>
 
 #include "mcuprof/compiler/graph.hpp"
+#include "mcuprof/profiler/attribution.hpp"
 
 namespace mcuprof::profiler {
 
-// The op code a protocol-1 layer had that names no op (protocol 1 defined 1..16 only).
-inline constexpr uint32_t kUnknownOpCode = 0xFFFFFFFFu;
-
 // TFLite's name of a BuiltinOperator code ("CONV_2D" for 3), the names TFLite Micro passes
 // to its profiler; "BUILTIN_<n>" for a code TFLite's schema does not define (a newer
-// TFLite's op), "?" for kUnknownOpCode.
+// TFLite's op), "?" for kNoOp (attribution.hpp: a layer from a call, or a protocol-1
+// op code that named no op — protocol 1 defined 1..16 only).
 std::string builtin_op_name(uint32_t code);
 
 // The BuiltinOperator code of one of the compiler's (and the image's) op types.

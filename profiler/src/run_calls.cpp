@@ -47,8 +47,8 @@ void RunCalls::finish(Attribution& a, std::ostream& err) {
   functions_->finish();
   if (!calls_) return;
   std::optional<CallSpans::ModelNames> names;
+  const auto layer_calls = calls_->layer_calls();
   if (request_.layers_from_model && request_.model) {
-    const auto layer_calls = calls_->layer_calls();
     std::vector<uint32_t> addresses;
     std::vector<std::string> function_names;
     for (const auto& c : layer_calls) {
@@ -66,7 +66,7 @@ void RunCalls::finish(Attribution& a, std::ostream& err) {
     }
     if (!warning.empty() && !layer_calls.empty()) err << "mcuprof: warning: " << warning << '\n';
   }
-  if (!calls_->apply(a, names ? &*names : nullptr)) nothing_to_name();
+  if (!calls_->apply(a, layer_calls, names ? &*names : nullptr)) nothing_to_name();
 }
 
 std::vector<traces::Span> RunCalls::spans() const {

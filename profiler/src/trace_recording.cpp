@@ -76,44 +76,6 @@ std::vector<StackSample> total_series(const Attribution& a, const std::vector<St
   return out;
 }
 
-// The highest value of a step series inside [begin, end]: the value in force at `begin`
-// and every sample up to `end`. Range maxima through a sparse table, so thousands of
-// spans over a long series stay cheap.
-class SeriesPeaks {
- public:
-  explicit SeriesPeaks(const std::vector<StackSample>& series) : series_(series) {
-    const size_t n = series.size();
-    if (n == 0) return;
-    table_.emplace_back(n);
-    for (size_t k = 0; k < n; ++k) table_[0][k] = series[k].bytes;
-    for (size_t width = 2; width <= n; width *= 2) {
-      const auto& prev = table_.back();
-      std::vector<uint64_t> level(n - width + 1);
-      for (size_t k = 0; k < level.size(); ++k) level[k] = std::max(prev[k], prev[k + width / 2]);
-      table_.push_back(std::move(level));
-    }
-  }
-
-  uint64_t peak(uint64_t begin, uint64_t end) const {
-    const auto by_cycle = [](const StackSample& s, uint64_t c) { return s.cycle < c; };
-    // First sample after `begin`'s value is set, and one past the last sample <= end.
-    auto first = std::lower_bound(series_.begin(), series_.end(), begin, by_cycle);
-    const auto last =
-        std::upper_bound(series_.begin(), series_.end(), end,
-                         [](uint64_t c, const StackSample& s) { return c < s.cycle; });
-    if (first != series_.begin() && (first == series_.end() || first->cycle > begin)) --first;
-    if (first >= last) return 0;
-    const auto lo = static_cast<size_t>(first - series_.begin());
-    const auto count = static_cast<size_t>(last - first);
-    const auto level = static_cast<size_t>(std::bit_width(count) - 1);
-    return std::max(table_[level][lo], table_[level][lo + count - (size_t{1} << level)]);
-  }
-
- private:
-  const std::vector<StackSample>& series_;
-  std::vector<std::vector<uint64_t>> table_;
-};
-
 traces::Span to_trace_span(const Attribution& a, const Span& s, uint64_t sram_peak) {
   traces::Span t;
   t.track = traces::track::kLayers;
@@ -220,6 +182,33 @@ void add_window(traces::RunWriter& writer, traces::Span& run_span, const Attribu
 }
 
 }  // namespace
+
+SeriesPeaks::SeriesPeaks(const std::vector<StackSample>& series) : series_(series) {
+  const size_t n = series.size();
+  if (n == 0) return;
+  table_.emplace_back(n);
+  for (size_t k = 0; k < n; ++k) table_[0][k] = series[k].bytes;
+  for (size_t width = 2; width <= n; width *= 2) {
+    const auto& prev = table_.back();
+    std::vector<uint64_t> level(n - width + 1);
+    for (size_t k = 0; k < level.size(); ++k) level[k] = std::max(prev[k], prev[k + width / 2]);
+    table_.push_back(std::move(level));
+  }
+}
+
+uint64_t SeriesPeaks::peak(uint64_t begin, uint64_t end) const {
+  const auto by_cycle = [](const StackSample& s, uint64_t c) { return s.cycle < c; };
+  // First sample after `begin`'s value is set, and one past the last sample <= end.
+  auto first = std::lower_bound(series_.begin(), series_.end(), begin, by_cycle);
+  const auto last = std::upper_bound(series_.begin(), series_.end(), end,
+                                     [](uint64_t c, const StackSample& s) { return c < s.cycle; });
+  if (first != series_.begin() && (first == series_.end() || first->cycle > begin)) --first;
+  if (first >= last) return 0;
+  const auto lo = static_cast<size_t>(first - series_.begin());
+  const auto count = static_cast<size_t>(last - first);
+  const auto level = static_cast<size_t>(std::bit_width(count) - 1);
+  return std::max(table_[level][lo], table_[level][lo + count - (size_t{1} << level)]);
+}
 
 SramTimeline sram_timeline(const Attribution& attribution, const std::vector<StackSample>& stack,
                            uint64_t static_bytes) {

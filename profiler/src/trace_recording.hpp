@@ -22,6 +22,20 @@ struct StackSample {
   uint64_t bytes = 0;
 };
 
+// The highest value of a step series (cycle-ordered samples) inside [begin, end]: the
+// value in force at `begin` and every sample up to `end`. Range maxima through a sparse
+// table, so thousands of spans over a long series stay cheap. Keeps a reference to
+// `series`.
+class SeriesPeaks {
+ public:
+  explicit SeriesPeaks(const std::vector<StackSample>& series);
+  uint64_t peak(uint64_t begin, uint64_t end) const;
+
+ private:
+  const std::vector<StackSample>& series_;
+  std::vector<std::vector<uint64_t>> table_;
+};
+
 // The run's SRAM over time — static + planned arena + stack — computed once and read by
 // both the stored run and the summary: the total as one step series, the highest total
 // inside every span of the attribution (same order: its value when the span begins and

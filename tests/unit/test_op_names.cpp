@@ -60,7 +60,7 @@ TEST(OpNames, BuiltinCodesAreTflitesSchemaValues) {
   for (const auto& [code, name] : facts) EXPECT_EQ(builtin_op_name(code), name) << code;
   EXPECT_EQ(builtin_op_name(210), "BUILTIN_210");
   EXPECT_EQ(builtin_op_name(100000), "BUILTIN_100000");
-  EXPECT_EQ(builtin_op_name(kUnknownOpCode), "?");
+  EXPECT_EQ(builtin_op_name(kNoOp), "?");
 }
 
 // The compiler's schema subset (runtime/compiler/schema/tflite_subset.fbs) lists the same
@@ -105,7 +105,7 @@ TEST(OpNames, EveryOpTypeMapsToItsBuiltinCodeAndBack) {
   // TFLite ops mcuprof's runtime does not run have no op type.
   EXPECT_EQ(op_type_from_builtin(117), std::nullopt);  // HARD_SWISH
   EXPECT_EQ(op_type_from_builtin(32), std::nullopt);   // CUSTOM
-  EXPECT_EQ(op_type_from_builtin(kUnknownOpCode), std::nullopt);
+  EXPECT_EQ(op_type_from_builtin(kNoOp), std::nullopt);
   // Outside the image's op types.
   EXPECT_EQ(builtin_code_from_v1(0), std::nullopt);
   EXPECT_EQ(builtin_code_from_v1(kLast + 1), std::nullopt);

@@ -17,7 +17,8 @@ namespace mcuprof::profiler {
 
 enum class SpanKind { Run, Stage, Layer, Patch, Region };
 
-// A layer's op code when the firmware did not report one (a layer from a call).
+// A layer's op code when none is known: a layer from a call, or a protocol-1 layer whose
+// op code named no op.
 inline constexpr uint32_t kNoOp = 0xFFFFFFFFu;
 
 std::string_view to_string(SpanKind kind);
