@@ -32,6 +32,7 @@ struct InspectArgs {
   bool json = false;
   bool no_fuse = false;
   bool no_in_place = false;
+  std::string io = "float";
 };
 
 std::string shape_str(const cc::Tensor& t) {
@@ -56,7 +57,7 @@ int inspect(const InspectArgs& a) {
   std::size_t image_bytes = 0;
   std::optional<Figures> figures;  // with --target: layer-wise, as `run` reports them
   try {
-    g = cc::import_tflite_file(a.model, {.fuse_pad = !a.no_fuse});
+    g = cc::import_tflite_file(a.model, {.fuse_pad = !a.no_fuse, .int8_io = a.io == "int8"});
     mem = cc::plan_memory(g, {.allow_in_place = !a.no_in_place});
     const auto image = cc::write_model_image(g, mem.plan);
     image_bytes = image.size();
@@ -104,6 +105,7 @@ int inspect(const InspectArgs& a) {
     for (const auto t : g.outputs) outs.push_back(tensor_json(g, t));
     nlohmann::json out{{"model", std::filesystem::path(a.model).filename().string()},
                        {"description", g.description},
+                       {"io", a.io},
                        {"inputs", ins},
                        {"outputs", outs},
                        {"layers", layers},
@@ -131,12 +133,20 @@ int inspect(const InspectArgs& a) {
 
   fmt::print("model: {}{}\n", a.model,
              g.description.empty() ? "" : fmt::format("  ({})", g.description));
+  // The quantization an application needs to fill the input and read the output.
+  const auto quant = [&](int32_t t) {
+    const auto& x = g.tensor(t);
+    return x.quant.present() && !x.quant.per_channel()
+               ? fmt::format(", scale {:.9g}, zero point {}", x.scale(), x.zero_point())
+               : std::string();
+  };
   for (const auto t : g.inputs)
-    fmt::print("input:  '{}' {} {}\n", g.tensor(t).name, cc::to_string(g.tensor(t).dtype),
-               shape_str(g.tensor(t)));
+    fmt::print("input:  '{}' {} {}{}\n", g.tensor(t).name, cc::to_string(g.tensor(t).dtype),
+               shape_str(g.tensor(t)), quant(t));
   for (const auto t : g.outputs)
-    fmt::print("output: '{}' {} {}\n", g.tensor(t).name, cc::to_string(g.tensor(t).dtype),
-               shape_str(g.tensor(t)));
+    fmt::print("output: '{}' {} {}{}\n", g.tensor(t).name, cc::to_string(g.tensor(t).dtype),
+               shape_str(g.tensor(t)), quant(t));
+  if (g.int8_io) fmt::print("io: int8 (the float boundary QUANTIZE/DEQUANTIZE are not run)\n");
   fmt::print("\n{:>4} {:>4} {:<24} {:<30} {:<16} {:>12} {:>9} {:>10}  {}\n", "#", "node", "op",
              "input shapes", "output shape", "MACs", "params", "live B", "notes");
   for (std::size_t i = 0; i < g.ops.size(); ++i) {
@@ -187,6 +197,11 @@ void add_inspect_command(CLI::App& app, Commands& commands) {
                 "Keep PAD as a separate op (no fusion into convolutions)");
   cmd->add_flag("--no-in-place", args->no_in_place,
                 "Do not let elementwise ops and RESHAPE work in place");
+  cmd->add_option("--io", args->io,
+                  "float (the model's own inputs and outputs) or int8 (int8 model I/O: the "
+                  "boundary QUANTIZE/DEQUANTIZE are not run)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"float", "int8"}));
   commands.push_back({cmd, [args] { return inspect(*args); }});
 }
 
