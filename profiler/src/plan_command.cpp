@@ -60,6 +60,7 @@ nlohmann::json option_json(const ScheduleFigures& o) {
 cc::EstimateOptions convention(const std::string& name) {
   cc::EstimateOptions o;
   o.depthwise_in_place = o.residual_in_place = name == "mcunetv2";
+  o.planner_in_place = name == "runtime";
   return o;
 }
 
