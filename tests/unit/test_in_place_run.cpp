@@ -50,6 +50,10 @@ TEST(InPlaceRun, PlanFiguresAreWhatTheRunMeasures) {
     o.classes = 10;
     write_bytes(dir / "mbv2.tflite", compiler::generate_model(o));
     cases.push_back({"mbv2", dir / "mbv2.tflite", "stm32f412"});
+    o.resolution = 48;
+    o.se = o.float_io = true;
+    write_bytes(dir / "mbv2-se.tflite", compiler::generate_model(o));
+    cases.push_back({"mbv2-se --io int8", dir / "mbv2-se.tflite", "stm32f412", true});
   }
   const auto vww1 = shared_models_dir() / "mcunet-vww1.tflite";
   if (std::filesystem::exists(vww1))
@@ -62,11 +66,15 @@ TEST(InPlaceRun, PlanFiguresAreWhatTheRunMeasures) {
       GTEST_SKIP() << "board " << c.board << " has no model runner build";
     const auto m = profiler::compile_model(c.path, "layer", nullptr, c.int8_io);
     // Depthwise convs and residual ADDs among the in-place ops, and they pay.
-    int depthwise = 0, add = 0;
+    int depthwise = 0, add = 0, mul = 0;
     for (const auto i : m.memory.plan.in_place_ops) {
       const auto type = m.graph.ops[static_cast<std::size_t>(i)].type;
       depthwise += type == compiler::OpType::kDepthwiseConv2D ? 1 : 0;
       add += type == compiler::OpType::kAdd ? 1 : 0;
+      mul += type == compiler::OpType::kMul ? 1 : 0;
+    }
+    if (c.name == "mbv2-se --io int8") {
+      EXPECT_GT(mul, 0);  // the squeeze-excite MUL writes over the block's map
     }
     EXPECT_GT(depthwise, 0);
     if (c.name == "mbv2") {
