@@ -378,8 +378,9 @@ ScheduleEstimate estimate_schedule(const Graph& g, const std::optional<StagePlan
     e.peak_where = rest_e.peak_where;
   }
   e.peak_bytes_no_input = std::max(stage_out + stage->patch_live_bytes, rest_e.peak_bytes_no_input);
+  // Patch images run no op in place (plan_patch_arena): nor does their estimate.
   e.arena_bytes = std::max(align16(input_bytes) + align16(stage_out) + stage->patch_buffer_bytes,
-                           plan_memory(rest).plan.arena_bytes);
+                           plan_memory(rest, {.allow_in_place = false}).plan.arena_bytes);
   e.macs = layerwise_macs - stage->stage_macs_layerwise + stage->stage_macs_patch;
   e.mac_overhead_pct = layerwise_macs == 0 ? 0.0
                                            : 100.0 * static_cast<double>(e.macs - layerwise_macs) /
