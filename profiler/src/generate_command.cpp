@@ -103,6 +103,11 @@ void add_generate_command(CLI::App& app, Commands& commands) {
                   "Random seed for weights and quantization, 0..4294967295 (default 1)");
   cmd->add_option("--classes", args->classes,
                   "Classifier outputs, 1..100000 (default: 1000, 2, 10)");
+  cmd->add_flag("--se", args->options.se,
+                "mobilenetv2: a squeeze-excite block (MEAN, two 1x1 convs, broadcast MUL) after "
+                "every depthwise conv");
+  cmd->add_flag("--float-io", args->options.float_io,
+                "mobilenetv2: float32 input and output (a QUANTIZE first, a DEQUANTIZE last)");
   cmd->add_option("-o,--output", args->output, "Output .tflite file")->required();
   commands.push_back({cmd, [args] { return generate(*args); }});
 }

@@ -32,6 +32,7 @@ struct InspectArgs {
   bool json = false;
   bool no_fuse = false;
   bool no_in_place = false;
+  std::string io = "float";
 };
 
 std::string shape_str(const cc::Tensor& t) {
@@ -54,12 +55,14 @@ int inspect(const InspectArgs& a) {
   cc::Graph g;
   cc::MemoryReport mem;
   std::size_t image_bytes = 0;
+  mcuprof_image_header header{};
   std::optional<Figures> figures;  // with --target: layer-wise, as `run` reports them
   try {
-    g = cc::import_tflite_file(a.model, {.fuse_pad = !a.no_fuse});
+    g = cc::import_tflite_file(a.model, {.fuse_pad = !a.no_fuse, .int8_io = a.io == "int8"});
     mem = cc::plan_memory(g, {.allow_in_place = !a.no_in_place});
     const auto image = cc::write_model_image(g, mem.plan);
     image_bytes = image.size();
+    header = cc::read_model_image(image).header;
     if (!a.target.empty()) {
       const ModelBoard board = model_board(resolve_target(a.target));
       figures = image_figures(board, image, input_sizes(g));
@@ -97,6 +100,19 @@ int inspect(const InspectArgs& a) {
   int64_t weights_bytes = 0;
   for (const auto& t : g.tensors)
     if (t.constant) weights_bytes += t.bytes();
+  // The image beyond the constants' own bytes: its tables, the precomputed per-channel
+  // requantization and io lists (params), the names; `other` is the header, the 16-byte
+  // alignment of sections and blobs, less constants no op reads (not stored).
+  const int64_t total_overhead = static_cast<int64_t>(image_bytes) - weights_bytes;
+  const int64_t tables = int64_t{header.num_tensors} * int64_t{sizeof(mcuprof_tensor)} +
+                         int64_t{header.num_ops} * int64_t{sizeof(mcuprof_op)};
+  const nlohmann::json overhead{
+      {"bytes", total_overhead},
+      {"tensor_table_bytes", header.num_tensors * sizeof(mcuprof_tensor)},
+      {"op_table_bytes", header.num_ops * sizeof(mcuprof_op)},
+      {"params_bytes", header.params_size},
+      {"strings_bytes", header.strings_size},
+      {"other_bytes", total_overhead - tables - header.params_size - header.strings_size}};
 
   if (a.json) {
     nlohmann::json ins = nlohmann::json::array(), outs = nlohmann::json::array();
@@ -104,6 +120,7 @@ int inspect(const InspectArgs& a) {
     for (const auto t : g.outputs) outs.push_back(tensor_json(g, t));
     nlohmann::json out{{"model", std::filesystem::path(a.model).filename().string()},
                        {"description", g.description},
+                       {"io", a.io},
                        {"inputs", ins},
                        {"outputs", outs},
                        {"layers", layers},
@@ -120,7 +137,8 @@ int inspect(const InspectArgs& a) {
                          {"without_in_place_bytes", mem.without_in_place},
                          {"tflm_greedy_bytes", mem.tflm_greedy},
                          {"lower_bound_bytes", mem.lower_bound}}},
-                       {"image_bytes", image_bytes}};
+                       {"image_bytes", image_bytes},
+                       {"image_overhead", overhead}};
     if (figures) {
       out["figures"] = {{"target", a.target}, {"schedule", "layer"}};
       add_figures(*figures, out["figures"]);
@@ -131,12 +149,20 @@ int inspect(const InspectArgs& a) {
 
   fmt::print("model: {}{}\n", a.model,
              g.description.empty() ? "" : fmt::format("  ({})", g.description));
+  // The quantization an application needs to fill the input and read the output.
+  const auto quant = [&](int32_t t) {
+    const auto& x = g.tensor(t);
+    return x.quant.present() && !x.quant.per_channel()
+               ? fmt::format(", scale {:.9g}, zero point {}", x.scale(), x.zero_point())
+               : std::string();
+  };
   for (const auto t : g.inputs)
-    fmt::print("input:  '{}' {} {}\n", g.tensor(t).name, cc::to_string(g.tensor(t).dtype),
-               shape_str(g.tensor(t)));
+    fmt::print("input:  '{}' {} {}{}\n", g.tensor(t).name, cc::to_string(g.tensor(t).dtype),
+               shape_str(g.tensor(t)), quant(t));
   for (const auto t : g.outputs)
-    fmt::print("output: '{}' {} {}\n", g.tensor(t).name, cc::to_string(g.tensor(t).dtype),
-               shape_str(g.tensor(t)));
+    fmt::print("output: '{}' {} {}{}\n", g.tensor(t).name, cc::to_string(g.tensor(t).dtype),
+               shape_str(g.tensor(t)), quant(t));
+  if (g.int8_io) fmt::print("io: int8 (the float boundary QUANTIZE/DEQUANTIZE are not run)\n");
   fmt::print("\n{:>4} {:>4} {:<24} {:<30} {:<16} {:>12} {:>9} {:>10}  {}\n", "#", "node", "op",
              "input shapes", "output shape", "MACs", "params", "live B", "notes");
   for (std::size_t i = 0; i < g.ops.size(); ++i) {
@@ -161,7 +187,17 @@ int inspect(const InspectArgs& a) {
                  : fmt::format("; {} ops in place, {} B without", mem.plan.in_place_ops.size(),
                                mem.without_in_place),
              mem.tflm_greedy, mem.lower_bound);
-  fmt::print("model image: {} B\n", image_bytes);
+  fmt::print(
+      "model image: {} B = weights and constants {} B + overhead {} B ({:.1f} %: tensor table "
+      "{}, op table {}, params {} (io lists, per-channel requantization), names {}, other {})\n",
+      image_bytes, weights_bytes, overhead["bytes"].get<int64_t>(),
+      100.0 * overhead["bytes"].get<double>() /
+          static_cast<double>(std::max<std::size_t>(image_bytes, 1)),
+      overhead["tensor_table_bytes"].get<int64_t>(), overhead["op_table_bytes"].get<int64_t>(),
+      overhead["params_bytes"].get<int64_t>(), overhead["strings_bytes"].get<int64_t>(),
+      overhead["bytes"].get<int64_t>() - overhead["tensor_table_bytes"].get<int64_t>() -
+          overhead["op_table_bytes"].get<int64_t>() - overhead["params_bytes"].get<int64_t>() -
+          overhead["strings_bytes"].get<int64_t>());
   if (figures)
     fmt::print(
         "on {} layer-wise: peak SRAM {} B ({:.1f} % of {} B: static {} + arena {} + kernel "
@@ -187,6 +223,11 @@ void add_inspect_command(CLI::App& app, Commands& commands) {
                 "Keep PAD as a separate op (no fusion into convolutions)");
   cmd->add_flag("--no-in-place", args->no_in_place,
                 "Do not let elementwise ops and RESHAPE work in place");
+  cmd->add_option("--io", args->io,
+                  "float (the model's own inputs and outputs) or int8 (int8 model I/O: the "
+                  "boundary QUANTIZE/DEQUANTIZE are not run)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"float", "int8"}));
   commands.push_back({cmd, [args] { return inspect(*args); }});
 }
 

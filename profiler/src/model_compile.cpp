@@ -16,6 +16,7 @@
 #include "mcuprof/profiler/model_fit.hpp"
 #include "mcuprof/profiler/model_run.hpp"
 #include "mcuprof_executor.h"
+#include "mcuprof_kernels.h"
 
 namespace mcuprof::profiler {
 
@@ -51,6 +52,26 @@ CompiledModel compile_model(const std::filesystem::path& model) {
   return compile_model(model, "layer", nullptr);
 }
 
+nlohmann::json model_io_json(const compiler::Graph& graph, const std::vector<int32_t>& tensors) {
+  auto list = nlohmann::json::array();
+  for (const auto t : tensors) {
+    const auto& x = graph.tensor(t);
+    nlohmann::json j{{"index", x.source_index},
+                     {"name", x.name},
+                     {"dtype", std::string(compiler::to_string(x.dtype))},
+                     {"shape", x.shape}};
+    if (x.quant.present() && !x.quant.per_channel()) {
+      j["scale"] = x.scale();
+      j["zero_point"] = x.zero_point();
+    } else {
+      j["scale"] = nullptr;
+      j["zero_point"] = nullptr;
+    }
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
 namespace {
 
 struct ScheduleSpec {
@@ -82,12 +103,12 @@ std::string schedule_name(int32_t split, int32_t grid) {
 }  // namespace
 
 CompiledModel compile_model(const std::filesystem::path& model, const std::string& schedule,
-                            const ModelBoard* board) {
+                            const ModelBoard* board, bool int8_io) {
   const ScheduleSpec spec = parse_schedule(schedule);
   require_regular_file(model, "model");
   CompiledModel m;
   try {
-    m.graph = compiler::import_tflite_file(model);
+    m.graph = compiler::import_tflite_file(model, {.int8_io = int8_io});
     m.memory = compiler::plan_memory(m.graph);
     std::optional<compiler::StagePlan> stage;
     if (spec.kind == ScheduleSpec::kFixed) {
@@ -174,10 +195,19 @@ std::vector<std::vector<uint8_t>> model_inputs(const CompiledModel& model,
     state ^= state << 5;
     return state;
   };
-  for (const auto t : model.graph.inputs) {
-    const auto& tensor = model.graph.tensor(t);
+  for (std::size_t k = 0; k < model.graph.inputs.size(); ++k) {
+    const auto& tensor = model.graph.tensor(model.graph.inputs[k]);
     std::vector<uint8_t> bytes(static_cast<std::size_t>(tensor.bytes()));
-    if (tensor.dtype == compiler::DType::kFloat32) {
+    const int32_t from_float =
+        k < model.graph.float_inputs.size() ? model.graph.float_inputs[k] : -1;
+    if (from_float >= 0) {
+      // int8 I/O: the float input the float path would use, quantized by the kernel the
+      // dropped QUANTIZE would have run (same scale and zero point), so both paths agree.
+      std::vector<float> values(bytes.size());
+      for (auto& v : values) v = static_cast<float>(next() >> 8) / 8388608.0f - 1.0f;
+      mcuprof_quantize_f32_s8(values.data(), reinterpret_cast<int8_t*>(bytes.data()), values.size(),
+                              tensor.scale(), tensor.zero_point());
+    } else if (tensor.dtype == compiler::DType::kFloat32) {
       for (std::size_t i = 0; i + 4 <= bytes.size(); i += 4) {
         const float v = static_cast<float>(next() >> 8) / 8388608.0f - 1.0f;
         std::memcpy(bytes.data() + i, &v, 4);

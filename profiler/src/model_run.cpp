@@ -111,6 +111,9 @@ nlohmann::json dump_index(const CompiledModel& m, const compiler::ModelImage& im
       j["status"] = "model input";
       j["file"] = fmt::format("{}.bin", t.source_index);
       j["producing_op"] = nullptr;
+    } else if (t.removed && m.graph.int8_io && t.dtype == compiler::DType::kFloat32) {
+      j["status"] = "not run (--io int8)";
+      j["producing_op"] = nullptr;
     } else if (t.removed) {
       j["status"] = "removed by fusion";
       j["producing_op"] = nullptr;
@@ -130,7 +133,8 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
   const targets::Target target = resolve_target(request.target_name, request.target_file);
   const ModelBoard board = model_board(target, request.runner);
   const RunnerLayout& l = board.layout;
-  const CompiledModel model = compile_model(request.model, request.schedule, &board);
+  const CompiledModel model =
+      compile_model(request.model, request.schedule, &board, request.int8_io);
   const compiler::ModelImage image = compiler::read_model_image(model.image);
   const auto inputs = model_inputs(model, request.input);
   std::vector<uint8_t> flash(model.image.begin(), model.image.end());
@@ -256,6 +260,10 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
     // stack_peak_bytes (docs/runtime.md says why they differ by a few words).
     s["stack_high_water_bytes"] = stack_used;
     s["image_bytes"] = model.image.size();
+    // What the application hands the model and reads back (docs/runtime.md, "int8 model I/O").
+    s["io"] = model.graph.int8_io ? "int8" : "float";
+    s["model_inputs"] = model_io_json(model.graph, model.graph.inputs);
+    s["model_outputs"] = model_io_json(model.graph, model.graph.outputs);
     s["image_address"] = l.image_start;
     if (request.dump_tensors) {
       try {  // a failed dump is reported after the run is stored and summarised

@@ -35,6 +35,7 @@ struct PlanArgs {
   bool json = false;
   bool all = false;
   std::string convention = "runtime";
+  std::string io = "float";
 };
 
 std::string kib(uint64_t bytes) {
@@ -59,6 +60,7 @@ nlohmann::json option_json(const ScheduleFigures& o) {
 cc::EstimateOptions convention(const std::string& name) {
   cc::EstimateOptions o;
   o.depthwise_in_place = o.residual_in_place = name == "mcunetv2";
+  o.planner_in_place = name == "runtime";
   return o;
 }
 
@@ -75,7 +77,7 @@ int plan(const PlanArgs& a) {
       target, a.runner.empty() ? std::nullopt : std::optional<std::filesystem::path>(a.runner));
   ScheduleChoice choice;
   try {
-    const cc::Graph g = cc::import_tflite_file(a.model);
+    const cc::Graph g = cc::import_tflite_file(a.model, {.int8_io = a.io == "int8"});
     choice = choose_schedule(g, board, input_sizes(g),
                              {a.max_overhead, a.max_grid, convention(a.convention)});
   } catch (const cc::ModelError& e) {
@@ -89,6 +91,7 @@ int plan(const PlanArgs& a) {
     j["model"] = a.model;
     j["target"] = target.name;
     j["memory_convention"] = a.convention;
+    j["io"] = a.io;
     j["arena_room_bytes"] = arena_room(board);
     j["layerwise"] = option_json(choice.layerwise);
     j["options"] = nlohmann::json::array();
@@ -178,6 +181,11 @@ void add_plan_command(CLI::App& app, Commands& commands) {
                   "'mcunetv2' (in-place depthwise and residual adds, as TinyEngine and the paper)")
       ->capture_default_str()
       ->check(CLI::IsMember({"runtime", "mcunetv2"}));
+  cmd->add_option("--io", a->io,
+                  "float (the model's own inputs and outputs) or int8 (as `run --io int8`: "
+                  "the boundary QUANTIZE/DEQUANTIZE are not run nor planned)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"float", "int8"}));
   cmd->add_flag("--json", a->json, "Machine-readable output");
   commands.push_back({cmd, [a] { return plan(*a); }});
 }

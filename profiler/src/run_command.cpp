@@ -2,6 +2,7 @@
 // and `mcuprof run MODEL.tflite --target NAME [--input F] [--output F] [--dump-tensors DIR]
 // ...` (model_run.hpp): the file's first bytes choose the form.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
@@ -35,6 +36,7 @@ struct RunArgs {
   std::string junit;
   std::string input, output, dump_tensors, runner;  // model form only
   std::string schedule;                             // model form only
+  std::string io;                                   // model form only: float | int8
   std::string model;                                // ELF form only: --model
 };
 
@@ -113,6 +115,24 @@ int finish_run_line(const RunArgs& args, const std::vector<Gate>& gates, const n
   return apply_gates(args, gates, s, exit_status);
 }
 
+// --io int8: the quantization the application applies to its input and output.
+void print_int8_io(const nlohmann::json& s) {
+  for (const char* key : {"model_inputs", "model_outputs"}) {
+    std::size_t k = 0;
+    for (const auto& t : s[key]) {
+      const bool input = std::string_view(key) == "model_inputs";
+      fmt::print(stderr, "\nmcuprof: --io int8: {} {} '{}' {} [{}]", input ? "input" : "output",
+                 k++, t["name"].get<std::string>(), t["dtype"].get<std::string>(),
+                 fmt::join(t["shape"].get<std::vector<int64_t>>(), ","));
+      if (t["scale"].is_number())
+        fmt::print(stderr, ", scale {:.9g}, zero point {}{}", t["scale"].get<double>(),
+                   t["zero_point"].get<int64_t>(),
+                   input ? " (write q = round(x / scale) + zero point into the arena)"
+                         : " (read x = scale * (q - zero point))");
+    }
+  }
+}
+
 int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   ModelRunRequest m;
   m.model = args.request.firmware;
@@ -131,6 +151,7 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   if (!args.dump_tensors.empty()) m.dump_tensors = args.dump_tensors;
   if (!args.runner.empty()) m.runner = args.runner;
   if (!args.schedule.empty()) m.schedule = args.schedule;
+  m.int8_io = args.io == "int8";
   if (m.output) check_output_writable(*m.output, "output");  // before the run
   const auto outcome =
       reporting_refusal(args, gates, [&] { return run_model(m, std::cout, std::cerr); });
@@ -151,6 +172,7 @@ int run_model_form(RunArgs& args, const std::vector<Gate>& gates) {
   // Always say which schedule ran (with --schedule auto it is the planner's choice).
   fmt::print(stderr, ", schedule {}{}", s["schedule"].get<std::string>(),
              m.schedule == "auto" ? " (auto: what 'mcuprof plan' recommends)" : "");
+  if (m.int8_io && s.contains("model_inputs")) print_int8_io(s);
   return finish_run_line(args, gates, s, outcome.exit_status);
 }
 
@@ -193,10 +215,10 @@ int run(RunArgs& args) {
     if (request.name.empty()) request.name = request.firmware.filename().string();
   }
   if (!args.input.empty() || !args.output.empty() || !args.dump_tensors.empty() ||
-      !args.runner.empty() || !args.schedule.empty())
+      !args.runner.empty() || !args.schedule.empty() || !args.io.empty())
     throw CommandError(exit_code::kUsage,
-                       "run: --input, --output, --dump-tensors, --runner and "
-                       "--schedule need a .tflite model");
+                       "run: --input, --output, --dump-tensors, --runner, --schedule and --io "
+                       "need a .tflite model");
 
   const auto outcome =
       reporting_refusal(args, gates, [&] { return run_firmware(request, std::cout, std::cerr); });
@@ -250,6 +272,11 @@ void add_run_command(CLI::App& app, Commands& commands) {
                   "recommendation for the board)");
   cmd->add_option("--runner", args->runner,
                   "Model: model runner ELF to use instead of the board's");
+  cmd->add_option("--io", args->io,
+                  "Model: float (default: the model's own inputs and outputs) or int8 (the "
+                  "application writes int8 input into the arena and reads int8 output; the "
+                  "boundary QUANTIZE/DEQUANTIZE are not run)")
+      ->check(CLI::IsMember({"float", "int8"}));
   add_cycle_count_option(*cmd, "--max-cycles", args->request.max_cycles,
                          "Stop a firmware that has not exited after this many cycles (e.g. "
                          "5000000, 1e6, 10M, 2G); overrides --max-time");

@@ -81,3 +81,33 @@ TEST(Generator, RefusesBadOptions) {
   EXPECT_THROW(generate_model(opts("mobilenetv2", 0.0, 224)), ModelError);
   EXPECT_THROW(generate_model(opts("mobilenetv2", 1.0, 8)), ModelError);
 }
+
+// --se: a squeeze-excite block per depthwise conv (MEAN keeping dims, a broadcast MUL by a
+// 1x1xC gate); --float-io: a float32 input through QUANTIZE, a DEQUANTIZE to a float32
+// output. Both for mobilenetv2 only.
+TEST(Generator, SqueezeExciteAndFloatIo) {
+  auto o = opts("mobilenetv2", 0.35, 64);
+  const Graph plain = import_tflite(generate_model(o));
+  o.se = o.float_io = true;
+  const Graph g = import_tflite(generate_model(o));
+  int depthwise = 0, se_mul = 0, keep_dims_mean = 0;
+  for (const auto& op : g.ops) {
+    depthwise += op.type == OpType::kDepthwiseConv2D ? 1 : 0;
+    keep_dims_mean += op.type == OpType::kMean && op.options.keep_dims ? 1 : 0;
+    if (op.type == OpType::kMul &&
+        g.in(op, 1).shape == std::vector<int32_t>{1, 1, 1, g.out(op).shape[3]})
+      ++se_mul;
+  }
+  EXPECT_GT(depthwise, 0);
+  EXPECT_EQ(se_mul, depthwise);
+  EXPECT_EQ(keep_dims_mean, depthwise);
+  EXPECT_GT(g.ops.size(), plain.ops.size() + 4u * static_cast<size_t>(depthwise));
+  ASSERT_EQ(g.inputs.size(), 1u);
+  EXPECT_EQ(g.tensor(g.inputs[0]).dtype, DType::kFloat32);
+  EXPECT_EQ(g.ops.front().type, OpType::kQuantize);
+  EXPECT_EQ(g.tensor(g.outputs[0]).dtype, DType::kFloat32);
+  EXPECT_EQ(g.ops.back().type, OpType::kDequantize);
+  auto r = opts("resnet", 0.5, 32);
+  r.se = true;
+  EXPECT_THROW(generate_model(r), ModelError);
+}

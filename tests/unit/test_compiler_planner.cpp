@@ -22,7 +22,7 @@ std::optional<Graph> load(const char* file, bool fuse = true) {
 }
 
 // Independent check: tensors alive during the same op must not share bytes, except an
-// in-place op's input 0 and output (and chains of those).
+// in-place op's input and output (and chains of those).
 void expect_valid(const Graph& g, const ArenaPlan& plan) {
   const auto n = g.tensors.size();
   std::vector<int> first(n, INT32_MAX), last(n, -1);
@@ -43,10 +43,12 @@ void expect_valid(const Graph& g, const ArenaPlan& plan) {
     while (root[x] != x) x = root[x];
     return x;
   };
-  for (const auto i : plan.in_place_ops) {
-    const auto& op = g.ops[static_cast<std::size_t>(i)];
-    root[find(static_cast<std::size_t>(op.outputs[0]))] =
-        find(static_cast<std::size_t>(op.inputs[0]));
+  ASSERT_EQ(plan.in_place_ops.size(), plan.in_place_inputs.size());
+  for (std::size_t k = 0; k < plan.in_place_ops.size(); ++k) {
+    const auto& op = g.ops[static_cast<std::size_t>(plan.in_place_ops[k])];
+    const auto src = plan.in_place_inputs[k];
+    EXPECT_NE(std::find(op.inputs.begin(), op.inputs.end(), src), op.inputs.end());
+    root[find(static_cast<std::size_t>(op.outputs[0]))] = find(static_cast<std::size_t>(src));
   }
   int64_t checked = 0;
   for (std::size_t a = 0; a < n; ++a) {
@@ -170,6 +172,57 @@ TEST(Planner, InPlaceBeatsTheLowerBoundWhereItIsSafe) {
   expect_valid(g, r.plan);
   // The last QUANTIZE writes the model output: never in place.
   EXPECT_NE(r.plan.offsets[5], r.plan.offsets[4]);
+}
+
+// In-place depthwise (stride 2: the output takes the first quarter of its input's bytes,
+// the rest is free after the op), broadcast MUL over the input that dies, ADD over its
+// second input when the first lives on. Sizes: t0 16 B, t1 1 KiB, t2..t7 256 B, t4 16 B.
+TEST(Planner, InPlaceDepthwiseAndResidualsFreeTheInputsBytes) {
+  Graph g;
+  const auto t = [](std::vector<int32_t> shape) {
+    Tensor x;
+    x.shape = std::move(shape);
+    x.quant.scale = {0.1f};
+    x.quant.zero_point = {0};
+    return x;
+  };
+  g.tensors = {t({1, 1, 1, 16}), t({1, 8, 8, 16}), t({1, 4, 4, 16}), t({1, 4, 4, 16}),
+               t({1, 1, 1, 16}), t({1, 4, 4, 16}), t({1, 4, 4, 16}), t({1, 4, 4, 16})};
+  const auto op = [](OpType type, std::vector<int32_t> in, int32_t out) {
+    Operator o;
+    o.type = type;
+    o.inputs = std::move(in);
+    o.outputs = {out};
+    return o;
+  };
+  auto dw = op(OpType::kDepthwiseConv2D, {1}, 2);
+  dw.options.stride_h = dw.options.stride_w = 2;
+  g.ops = {op(OpType::kConv2D, {0}, 1), dw,
+           op(OpType::kConv2D, {2}, 3), op(OpType::kMean, {3}, 4),
+           op(OpType::kMul, {3, 4}, 5), op(OpType::kAdd, {2, 5}, 6),
+           op(OpType::kAdd, {6, 2}, 7)};
+  g.inputs = {0};
+  g.outputs = {7};
+  const auto plain = plan_memory(g, {.allow_in_place = false});
+  EXPECT_EQ(plain.lower_bound, 1024 + 256);  // the depthwise conv's input and output
+  expect_valid(g, plain.plan);
+  const auto r = plan_memory(g);
+  EXPECT_EQ(r.plan.in_place_ops, (std::vector<int32_t>{1, 4, 5}));
+  EXPECT_EQ(r.plan.in_place_inputs, (std::vector<int32_t>{1, 3, 5}));  // ADD: its input 1
+  EXPECT_EQ(r.plan.offsets[1], r.plan.offsets[2]);
+  EXPECT_EQ(r.plan.offsets[3], r.plan.offsets[5]);
+  EXPECT_EQ(r.plan.offsets[5], r.plan.offsets[6]);
+  // The peak is now the first conv (16 + 1024 B): t3 lives in the depthwise input's tail.
+  EXPECT_EQ(r.plan.arena_bytes, 1024 + 16);
+  EXPECT_LT(r.plan.arena_bytes, r.without_in_place);
+  expect_valid(g, r.plan);
+  // Depth multiplier 2 cannot run in place (output channel c is not input channel c).
+  g.ops[1].options.depth_multiplier = 2;
+  g.tensors[2].shape = g.tensors[3].shape = {1, 4, 4, 32};
+  const auto m2 = plan_memory(g);
+  EXPECT_EQ(std::find(m2.plan.in_place_ops.begin(), m2.plan.in_place_ops.end(), 1),
+            m2.plan.in_place_ops.end());
+  expect_valid(g, m2.plan);
 }
 
 TEST(Planner, PlansOfGeneratedModelsAreValid) {

@@ -268,12 +268,12 @@ TEST_P(ConsistencyNearLimit, PlanAndRunGiveTheSameVerdict) {
 
 INSTANTIATE_TEST_SUITE_P(
     Consistency, ConsistencyNearLimit,
-    ::testing::Values(NearLimit{"stm32f412", "0.35", "124", "10", "sram", 98.0, 100.0},
-                      NearLimit{"stm32f412", "0.35", "126", "10", "sram", 100.0, 103.0},
-                      NearLimit{"stm32l4r5", "0.35", "204", "10", "sram", 98.0, 100.0},
-                      NearLimit{"stm32l4r5", "0.35", "206", "10", "sram", 100.0, 103.0},
-                      NearLimit{"stm32h743", "0.35", "180", "10", "sram", 98.0, 100.0},
-                      NearLimit{"stm32h743", "0.35", "182", "10", "sram", 100.0, 103.0},
+    ::testing::Values(NearLimit{"stm32f412", "0.35", "128", "10", "sram", 98.0, 100.0},
+                      NearLimit{"stm32f412", "0.35", "130", "10", "sram", 100.0, 103.0},
+                      NearLimit{"stm32l4r5", "0.35", "210", "10", "sram", 98.0, 100.0},
+                      NearLimit{"stm32l4r5", "0.35", "212", "10", "sram", 100.0, 103.0},
+                      NearLimit{"stm32h743", "0.35", "186", "10", "sram", 98.0, 100.0},
+                      NearLimit{"stm32h743", "0.35", "188", "10", "sram", 100.0, 103.0},
                       NearLimit{"stm32f412", "0.35", "96", "380", "flash", 98.0, 100.0},
                       NearLimit{"stm32f412", "0.35", "96", "400", "flash", 100.0, 102.0}),
     [](const auto& case_info) {

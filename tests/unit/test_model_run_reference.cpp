@@ -339,6 +339,8 @@ std::vector<TestModel> exactness_models(const std::filesystem::path& generated_d
   const Gen gens[] = {
       {"mobilenetv2-0.35-64", {"mobilenetv2", 0.35, 64, 7, 10}},
       {"mcunet-0.5-64", {"mcunet", 0.5, 64, 3, 2}},
+      // Squeeze-excite (MEAN keep-dims, broadcast MUL, in place) and float32 I/O.
+      {"mobilenetv2-se-0.35-48", {"mobilenetv2", 0.35, 48, 9, 10, true, true}},
       {"resnet-0.5-32", {"resnet", 0.5, 32, 5, 10}},
   };
   for (const auto& gen : gens) {

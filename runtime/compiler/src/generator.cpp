@@ -44,6 +44,42 @@ class NetBuilder {
     return a;
   }
 
+  // A float32 model input in [-1, 1) and the QUANTIZE to int8 that reads it.
+  Act float_input(std::vector<int32_t> shape) {
+    const int32_t f = float_tensor(shape, "input_f32");
+    inputs_.push_back(f);
+    Act y = activation(std::move(shape), "input_int8", 1.0f / 128.0f, 0);
+    op(tfl::BuiltinOperator::QUANTIZE, {f}, {y.index}, tfl::BuiltinOptions::QuantizeOptions,
+       tfl::CreateQuantizeOptions(fbb_).Union());
+    return y;
+  }
+
+  // DEQUANTIZE to a float32 tensor (the model output); returns its index.
+  int32_t dequantize(const Act& x) {
+    const int32_t f = float_tensor(x.shape, "output_f32");
+    op(tfl::BuiltinOperator::DEQUANTIZE, {x.index}, {f}, tfl::BuiltinOptions::DequantizeOptions,
+       tfl::CreateDequantizeOptions(fbb_).Union());
+    return f;
+  }
+
+  // Squeeze-excite (Hu et al. 2018) as int8 runtimes without a sigmoid kernel build it:
+  // MEAN over H,W (keep dims) → 1x1 conv to C/4 (ReLU6) → 1x1 conv to C (linear gate) →
+  // MUL with the block's map (a 1x1xC broadcast operand).
+  Act squeeze_excite(const Act& x) {
+    const int32_t axes = constant_i32({2}, {1, 2}, "axes");
+    Act s = activation({x.shape[0], 1, 1, x.c()}, "se_mean", x.scale, x.zp);
+    op(tfl::BuiltinOperator::MEAN, {x.index, axes}, {s.index}, tfl::BuiltinOptions::ReducerOptions,
+       tfl::CreateReducerOptions(fbb_, true).Union());
+    s = conv(s, std::max(8, x.c() / 4), 1, 1, true);
+    s = conv(s, x.c(), 1, 1, false);
+    // The product's scale: x's times a typical gate magnitude, so it neither saturates
+    // nor rounds to the zero point.
+    Act y = activation(x.shape, "se_mul", x.scale * s.scale * 40.0f, 0);
+    op(tfl::BuiltinOperator::MUL, {x.index, s.index}, {y.index}, tfl::BuiltinOptions::MulOptions,
+       tfl::CreateMulOptions(fbb_, tfl::ActivationFunctionType::NONE).Union());
+    return y;
+  }
+
   // CONV_2D (or DEPTHWISE_CONV_2D when depthwise) with per-channel weights.
   Act conv(const Act& x, int32_t out_c, int32_t k, int32_t stride, bool relu6,
            bool depthwise = false, tfl::Padding padding = tfl::Padding::SAME) {
@@ -151,7 +187,10 @@ class NetBuilder {
   }
 
   std::vector<uint8_t> finish(const Act& out, const std::string& description) {
-    const std::vector<int32_t> outputs{out.index};
+    return finish(out.index, description);
+  }
+  std::vector<uint8_t> finish(int32_t out, const std::string& description) {
+    const std::vector<int32_t> outputs{out};
     const auto sg = tfl::CreateSubGraphDirect(fbb_, &tensors_, &inputs_, &outputs, &ops_, "main");
     const std::vector<Offset<tfl::SubGraph>> subgraphs{sg};
     const auto model =
@@ -178,6 +217,13 @@ class NetBuilder {
     tensors_.push_back(
         tfl::CreateTensorDirect(fbb_, &shape, tfl::TensorType::INT8, 0, name.c_str(), q));
     return {static_cast<int32_t>(tensors_.size() - 1), std::move(shape), scale, zp};
+  }
+
+  int32_t float_tensor(const std::vector<int32_t>& shape, const char* kind) {
+    const auto name = fmt::format("{}_{}", kind, tensors_.size());
+    tensors_.push_back(
+        tfl::CreateTensorDirect(fbb_, &shape, tfl::TensorType::FLOAT32, 0, name.c_str()));
+    return static_cast<int32_t>(tensors_.size() - 1);
   }
 
   int32_t add_buffer(const std::vector<uint8_t>& data) {
@@ -263,7 +309,8 @@ int32_t make_divisible(double v, int32_t divisor = 8) {
 // MobileNetV2 (Sandler et al. 2018): inverted residual blocks (t, c, n, s).
 std::vector<uint8_t> mobilenetv2(const GeneratorOptions& o) {
   NetBuilder b(o.seed);
-  Act x = b.input({1, o.resolution, o.resolution, 3});
+  Act x = o.float_io ? b.float_input({1, o.resolution, o.resolution, 3})
+                     : b.input({1, o.resolution, o.resolution, 3});
   x = b.conv(x, make_divisible(32 * o.width), 3, 2, true);
   const int32_t settings[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
                                   {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
@@ -274,6 +321,7 @@ std::vector<uint8_t> mobilenetv2(const GeneratorOptions& o) {
       Act y = x;
       if (t != 1) y = b.conv(y, x.c() * t, 1, 1, true);
       y = b.conv(y, 0, 3, stride, true, true);
+      if (o.se) y = b.squeeze_excite(y);
       y = b.conv(y, out_c, 1, 1, false);
       x = (stride == 1 && x.c() == out_c) ? b.add(x, y, false) : y;
     }
@@ -283,9 +331,10 @@ std::vector<uint8_t> mobilenetv2(const GeneratorOptions& o) {
   x = b.reshape(x, {1, x.c()});
   x = b.fully_connected(x, o.classes);
   x = b.softmax(x);
-  return b.finish(
-      x, fmt::format("mcuprof generate mobilenetv2 --width {} --resolution {} --seed {}", o.width,
-                     o.resolution, o.seed));
+  const auto description =
+      fmt::format("mcuprof generate mobilenetv2 --width {} --resolution {} --seed {}{}{}", o.width,
+                  o.resolution, o.seed, o.se ? " --se" : "", o.float_io ? " --float-io" : "");
+  return o.float_io ? b.finish(b.dequantize(x), description) : b.finish(x, description);
 }
 
 // MCUNet-style (Lin et al. 2020): MBConv blocks with per-block kernel size (3/5/7) and
@@ -360,6 +409,8 @@ std::vector<uint8_t> generate_model(const GeneratorOptions& options) {
   if (!known)
     throw ModelError(
         fmt::format("unknown model family '{}' (mobilenetv2, mcunet, resnet)", o.family));
+  if ((o.se || o.float_io) && o.family != "mobilenetv2")
+    throw ModelError(fmt::format("--se and --float-io are for mobilenetv2, not {}", o.family));
   if (o.resolution == 0)
     o.resolution = o.family == "mobilenetv2" ? 224 : o.family == "mcunet" ? 144 : 32;
   if (o.classes == 0) o.classes = o.family == "mobilenetv2" ? 1000 : o.family == "mcunet" ? 2 : 10;

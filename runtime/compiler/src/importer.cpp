@@ -13,6 +13,7 @@
 #include <set>
 #include <tuple>
 
+#include "mcuprof/compiler/io_int8.hpp"
 #include "mcuprof/compiler/names.hpp"
 #include "mcuprof/compiler/runnable.hpp"
 #include "tflite_subset_generated.h"
@@ -127,6 +128,7 @@ class Importer {
     read_ops();
     check_structure();
     if (options_.fuse_pad) fuse_pads();
+    if (options_.int8_io) use_int8_io(g_);
     check_runnable(g_);
     return std::move(g_);
   }

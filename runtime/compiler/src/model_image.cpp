@@ -150,6 +150,7 @@ std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan,
   h.version_major = MCUPROF_IMAGE_VERSION_MAJOR;
   h.version_minor = MCUPROF_IMAGE_VERSION_MINOR;
   h.header_size = sizeof(mcuprof_image_header);
+  h.flags = g.int8_io ? MCUPROF_IMAGE_FLAG_INT8_IO : 0u;
   h.arena_size = u32(static_cast<std::size_t>(plan.arena_bytes), "arena");
   std::size_t at = sizeof(mcuprof_image_header);
   const auto section = [&](std::size_t bytes) {

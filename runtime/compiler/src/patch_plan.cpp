@@ -33,7 +33,9 @@ std::string layer_name(const Graph& g, int32_t op_index) {
   throw ModelError(fmt::format("cannot tile {}: {}", layer_name(g, op_index), reason));
 }
 
-int32_t dim(const Tensor& t, size_t i) { return t.shape.size() == 4 ? t.shape[i] : 1; }
+int32_t dim(const Tensor& t, size_t i) {
+  return t.shape.size() == 4 ? t.shape[i] : 1;
+}
 
 // Window of a spatial op along rows (axis 1) or columns (axis 2).
 Window window(const Graph& g, const Operator& op, int axis) {
@@ -54,9 +56,10 @@ Window window(const Graph& g, const Operator& op, int axis) {
 void check_tileable(const Graph& g, int32_t i) {
   const Operator& op = g.ops.at(static_cast<size_t>(i));
   if (!spatial_window_op(op.type) && !elementwise_op(op.type))
-    refuse(g, i, fmt::format("{} mixes the whole map; only convolutions, pooling and "
-                             "elementwise ops can run patch by patch",
-                             to_string(op.type)));
+    refuse(g, i,
+           fmt::format("{} mixes the whole map; only convolutions, pooling and "
+                       "elementwise ops can run patch by patch",
+                       to_string(op.type)));
   const Tensor& out = g.out(op);
   if (out.shape.size() != 4) refuse(g, i, "its output is not an NHWC feature map");
   if (op.type == OpType::kAveragePool2D || op.type == OpType::kMaxPool2D) {
@@ -78,8 +81,11 @@ StageBoundary find_boundary(const Graph& g, int32_t split) {
   const std::set<int32_t> graph_inputs(g.inputs.begin(), g.inputs.end());
   for (int32_t i = 0; i < split; ++i)
     for (int32_t t : g.ops[static_cast<size_t>(i)].inputs) {
-      if (t < 0 || g.tensor(t).constant || produced.contains(t) || graph_inputs.contains(t)) continue;
-      refuse(g, i, fmt::format("it reads '{}', which is not produced inside the stage", g.tensor(t).name));
+      if (t < 0 || g.tensor(t).constant || produced.contains(t) || graph_inputs.contains(t))
+        continue;
+      refuse(
+          g, i,
+          fmt::format("it reads '{}', which is not produced inside the stage", g.tensor(t).name));
     }
   std::set<int32_t> crossing;
   for (size_t i = static_cast<size_t>(split); i < g.ops.size(); ++i)
@@ -152,7 +158,8 @@ int64_t patch_buffers(const Graph& g, const Patch& patch, int32_t output) {
     const Operator& op = g.ops[static_cast<size_t>(p.op)];
     const int32_t t = op.outputs[0];
     const Tensor& tensor = g.tensor(t);
-    const int64_t bytes = p.out.pixels() * dim(tensor, 3) * static_cast<int64_t>(element_size(tensor.dtype));
+    const int64_t bytes =
+        p.out.pixels() * dim(tensor, 3) * static_cast<int64_t>(element_size(tensor.dtype));
     Lifetime life{t, bytes, p.op, p.op};
     if (t != output) {
       for (const PatchOp& q : patch.ops)
@@ -207,7 +214,8 @@ int64_t patch_live(const Graph& g, const Patch& patch, int32_t output,
   for (const PatchOp& p : patch.ops) {
     const Operator& op = g.ops[static_cast<size_t>(p.op)];
     const Tensor& tensor = g.out(op);
-    const int64_t bytes = p.out.pixels() * dim(tensor, 3) * static_cast<int64_t>(element_size(tensor.dtype));
+    const int64_t bytes =
+        p.out.pixels() * dim(tensor, 3) * static_cast<int64_t>(element_size(tensor.dtype));
     int32_t last = p.op;
     if (op.outputs[0] != output)
       for (const PatchOp& q : patch.ops)
@@ -230,9 +238,10 @@ int64_t patch_live(const Graph& g, const Patch& patch, int32_t output,
 
 StagePlan plan_stage(const Graph& g, int32_t split, int32_t grid, const EstimateOptions& options) {
   if (split < 1 || static_cast<size_t>(split) >= g.ops.size())
-    throw ModelError(fmt::format("split point {} is outside 1..{} (the stage needs at least one "
-                                 "layer and the rest of the network at least one)",
-                                 split, g.ops.size() - 1));
+    throw ModelError(
+        fmt::format("split point {} is outside 1..{} (the stage needs at least one "
+                    "layer and the rest of the network at least one)",
+                    split, g.ops.size() - 1));
   for (int32_t i = 0; i < split; ++i) check_tileable(g, i);
   const StageBoundary boundary = find_boundary(g, split);
   const Tensor& out = g.tensor(boundary.output);
@@ -249,12 +258,14 @@ StagePlan plan_stage(const Graph& g, int32_t split, int32_t grid, const Estimate
   plan.split = split;
   plan.grid = grid;
   plan.output_tensor = boundary.output;
-  for (int32_t i = 0; i < split; ++i) plan.stage_macs_layerwise += macs(g, g.ops[static_cast<size_t>(i)]);
+  for (int32_t i = 0; i < split; ++i)
+    plan.stage_macs_layerwise += macs(g, g.ops[static_cast<size_t>(i)]);
   const auto rows = split_range(h, grid);
   const auto cols = split_range(w, grid);
   for (int32_t r = 0; r < grid; ++r) {
     for (int32_t c = 0; c < grid; ++c) {
-      Patch p = plan_patch(g, split, boundary.output, {rows[static_cast<size_t>(r)], cols[static_cast<size_t>(c)]});
+      Patch p = plan_patch(g, split, boundary.output,
+                           {rows[static_cast<size_t>(r)], cols[static_cast<size_t>(c)]});
       p.row = r;
       p.column = c;
       p.buffer_bytes = patch_buffers(g, p, boundary.output);
@@ -270,7 +281,9 @@ StagePlan plan_stage(const Graph& g, int32_t split, int32_t grid, const Estimate
 
 namespace {
 
-int64_t align16(int64_t v) { return (v + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment; }
+int64_t align16(int64_t v) {
+  return (v + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+}
 
 // Live activation bytes per op of `g` (model input separated out), with the
 // depthwise-in-place convention applied when asked.
@@ -280,7 +293,7 @@ struct LiveProfile {
 };
 
 LiveProfile live_profile(const Graph& g, const std::set<int32_t>& inputs,
-                         const EstimateOptions& options) {
+                         const EstimateOptions& options, bool layerwise) {
   LiveProfile p;
   p.live.assign(g.ops.size(), 0);
   p.input_live.assign(g.ops.size(), 0);
@@ -292,7 +305,18 @@ LiveProfile live_profile(const Graph& g, const std::set<int32_t>& inputs,
   }
   std::vector<int32_t> seq(g.ops.size());
   std::iota(seq.begin(), seq.end(), 0);
-  apply_in_place(g, seq, [&](int32_t t) { return g.tensor(t).bytes(); }, options, p.live);
+  apply_in_place(
+      g, seq, [&](int32_t t) { return g.tensor(t).bytes(); }, options, p.live);
+  if (options.planner_in_place && !options.depthwise_in_place && !options.residual_in_place &&
+      layerwise) {
+    // The runtime's in-place ops: the input dies as the output is born in its bytes.
+    const ArenaPlan plan = plan_memory(g).plan;
+    for (std::size_t k = 0; k < plan.in_place_ops.size(); ++k) {
+      const Operator& op = g.ops[static_cast<size_t>(plan.in_place_ops[k])];
+      p.live[static_cast<size_t>(plan.in_place_ops[k])] -=
+          std::min(g.tensor(plan.in_place_inputs[k]).bytes(), g.out(op).bytes());
+    }
+  }
   return p;
 }
 
@@ -321,7 +345,8 @@ ScheduleEstimate estimate_schedule(const Graph& g, const std::optional<StagePlan
   const std::set<int32_t> model_inputs(g.inputs.begin(), g.inputs.end());
 
   const auto worst = [&](const Graph& graph, size_t offset, ScheduleEstimate& out) {
-    const LiveProfile p = live_profile(graph, model_inputs, options);
+    // The runtime runs ops in place in layer-wise images only (patch images: none).
+    const LiveProfile p = live_profile(graph, model_inputs, options, !stage);
     for (size_t i = 0; i < p.live.size(); ++i) {
       if (p.live[i] > out.peak_bytes) {
         out.peak_bytes = p.live[i];
@@ -353,11 +378,13 @@ ScheduleEstimate estimate_schedule(const Graph& g, const std::optional<StagePlan
     e.peak_where = rest_e.peak_where;
   }
   e.peak_bytes_no_input = std::max(stage_out + stage->patch_live_bytes, rest_e.peak_bytes_no_input);
+  // Patch images run no op in place (plan_patch_arena): nor does their estimate.
   e.arena_bytes = std::max(align16(input_bytes) + align16(stage_out) + stage->patch_buffer_bytes,
-                           plan_memory(rest).plan.arena_bytes);
+                           plan_memory(rest, {.allow_in_place = false}).plan.arena_bytes);
   e.macs = layerwise_macs - stage->stage_macs_layerwise + stage->stage_macs_patch;
-  e.mac_overhead_pct =
-      layerwise_macs == 0 ? 0.0 : 100.0 * static_cast<double>(e.macs - layerwise_macs) / static_cast<double>(layerwise_macs);
+  e.mac_overhead_pct = layerwise_macs == 0 ? 0.0
+                                           : 100.0 * static_cast<double>(e.macs - layerwise_macs) /
+                                                 static_cast<double>(layerwise_macs);
   return e;
 }
 
@@ -400,23 +427,26 @@ ScheduleSearch search_schedules(const Graph& g, int64_t arena_budget_bytes,
   };
   const ScheduleOption* best = nullptr;
   for (const auto& o : s.options)
-    if (o.estimate.mac_overhead_pct <= max_mac_overhead_pct && (best == nullptr || better(o, *best)))
+    if (o.estimate.mac_overhead_pct <= max_mac_overhead_pct &&
+        (best == nullptr || better(o, *best)))
       best = &o;
   if (best != nullptr) {
     s.recommended = *best;
-    s.reason = best->fits
-                   ? fmt::format("least memory within the {:g} % MAC overhead budget", max_mac_overhead_pct)
-                   : fmt::format("least memory within the {:g} % MAC overhead budget, but it still "
-                                 "does not fit",
-                                 max_mac_overhead_pct);
+    s.reason = best->fits ? fmt::format("least memory within the {:g} % MAC overhead budget",
+                                        max_mac_overhead_pct)
+                          : fmt::format(
+                                "least memory within the {:g} % MAC overhead budget, but it still "
+                                "does not fit",
+                                max_mac_overhead_pct);
     return s;
   }
   for (const auto& o : s.options)
     if (best == nullptr || better(o, *best)) best = &o;
   s.recommended = best != nullptr ? *best : s.layerwise;
-  s.reason = best != nullptr ? fmt::format("no option within the {:g} % MAC overhead budget; least "
-                                           "memory of all",
-                                           max_mac_overhead_pct)
+  s.reason = best != nullptr ? fmt::format(
+                                   "no option within the {:g} % MAC overhead budget; least "
+                                   "memory of all",
+                                   max_mac_overhead_pct)
                              : "no patch-based option is possible for this model";
   return s;
 }

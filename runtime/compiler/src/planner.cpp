@@ -16,38 +16,91 @@ bool overlaps(const Lifetime& a, const Lifetime& b) {
   return !(a.first > b.last || b.first > a.last);
 }
 
-// First fit (or best fit) of buffers in the given order, each placed against the
-// already-placed buffers that are live at the same time. first_fit with size-descending
-// order is exactly TFLite Micro's GreedyMemoryPlanner.
-int64_t place(const std::vector<Lifetime>& bufs, const std::vector<std::size_t>& order,
+// One arena buffer: the tensors that share its offset, each live over its own interval
+// (one piece, or a chain of in-place ops: an input and the output that overwrites it).
+struct Block {
+  std::vector<Lifetime> pieces;
+  int64_t bytes() const {
+    int64_t b = 0;
+    for (const auto& p : pieces) b = std::max(b, p.bytes);
+    return b;
+  }
+  int32_t first() const {
+    int32_t f = INT32_MAX;
+    for (const auto& p : pieces) f = std::min(f, p.first);
+    return f;
+  }
+  int32_t last() const {
+    int32_t l = -1;
+    for (const auto& p : pieces) l = std::max(l, p.last);
+    return l;
+  }
+};
+
+std::vector<Block> single_blocks(const std::vector<Lifetime>& bufs) {
+  std::vector<Block> blocks;
+  for (const auto& l : bufs) blocks.push_back({{l}});
+  return blocks;
+}
+
+// First fit (or best fit) of blocks in the given order, each placed against the
+// already-placed blocks with a piece live at the same time as one of its own. A
+// candidate offset is 0 or the end of such a piece; it is free when no two pieces live
+// together overlap in bytes. First fit takes the lowest free candidate; best fit the one
+// with the smallest gap below the next piece above it (the top only when no gap fits).
+// With one piece per block and size-descending order, first fit is exactly TFLite
+// Micro's GreedyMemoryPlanner.
+int64_t place(const std::vector<Block>& blocks, const std::vector<std::size_t>& order,
               bool best_fit, std::vector<int64_t>& offsets) {
-  offsets.assign(bufs.size(), -1);
+  offsets.assign(blocks.size(), -1);
   std::vector<std::size_t> placed;
   int64_t arena = 0;
+  // Pairs (piece of the new block, piece of a placed block) live at the same time.
+  struct Clash {
+    int64_t mine;   // aligned bytes of the new block's piece
+    int64_t start;  // the placed piece's offset
+    int64_t end;    // and its end (aligned)
+  };
+  std::vector<Clash> clashes;
+  std::vector<int64_t> candidates;
   for (const auto i : order) {
-    const int64_t size = align_up(bufs[i].bytes);
-    std::vector<std::size_t> active;
+    clashes.clear();
+    candidates.assign(1, 0);
     for (const auto j : placed)
-      if (overlaps(bufs[i], bufs[j])) active.push_back(j);
-    std::sort(active.begin(), active.end(), [&](auto a, auto b) {
-      return offsets[a] != offsets[b] ? offsets[a] < offsets[b] : a < b;
-    });
-    int64_t candidate = 0, chosen = -1, chosen_gap = 0;
-    for (const auto j : active) {
-      const int64_t gap = offsets[j] - candidate;
-      if (gap >= size) {
-        if (!best_fit) {
-          chosen = candidate;
+      for (const auto& a : blocks[i].pieces)
+        for (const auto& b : blocks[j].pieces)
+          if (overlaps(a, b)) {
+            clashes.push_back({align_up(a.bytes), offsets[j], offsets[j] + align_up(b.bytes)});
+            candidates.push_back(offsets[j] + align_up(b.bytes));
+          }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    int64_t chosen = -1, chosen_gap = INT64_MAX, top = -1;
+    for (const auto c : candidates) {
+      int64_t gap = INT64_MAX;
+      bool free = true;
+      for (const auto& k : clashes) {
+        if (c < k.end && k.start < c + k.mine) {
+          free = false;
           break;
         }
-        if (chosen < 0 || gap < chosen_gap) chosen = candidate, chosen_gap = gap;
+        if (k.start >= c) gap = std::min(gap, k.start - c);
       }
-      candidate = std::max(candidate, offsets[j] + align_up(bufs[j].bytes));
+      if (!free) continue;
+      if (!best_fit) {
+        chosen = c;
+        break;
+      }
+      if (gap == INT64_MAX) {
+        if (top < 0) top = c;
+      } else if (gap < chosen_gap) {
+        chosen = c, chosen_gap = gap;
+      }
     }
-    if (chosen < 0) chosen = candidate;
+    if (chosen < 0) chosen = top;
     offsets[i] = chosen;
     placed.push_back(i);
-    arena = std::max(arena, chosen + size);
+    arena = std::max(arena, chosen + align_up(blocks[i].bytes()));
   }
   return arena;
 }
@@ -58,32 +111,37 @@ struct Candidate {
   std::string method;
 };
 
-Candidate best_placement(const std::vector<Lifetime>& bufs) {
-  std::vector<std::size_t> base(bufs.size());
+Candidate best_placement(const std::vector<Block>& blocks) {
+  std::vector<std::size_t> base(blocks.size());
   std::iota(base.begin(), base.end(), 0);
+  std::vector<int64_t> bytes(blocks.size());
+  std::vector<int32_t> first(blocks.size()), len(blocks.size());
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    bytes[i] = blocks[i].bytes();
+    first[i] = blocks[i].first();
+    len[i] = blocks[i].last() - first[i] + 1;
+  }
   const auto sorted = [&](auto less) {
     auto o = base;
     std::stable_sort(o.begin(), o.end(), less);
     return o;
   };
-  const auto len = [&](std::size_t i) { return bufs[i].last - bufs[i].first + 1; };
   const std::vector<std::pair<std::string, std::vector<std::size_t>>> orders = {
-      {"size", sorted([&](auto a, auto b) { return bufs[a].bytes > bufs[b].bytes; })},
+      {"size", sorted([&](auto a, auto b) { return bytes[a] > bytes[b]; })},
       {"size x lifetime",
-       sorted([&](auto a, auto b) { return bufs[a].bytes * len(a) > bufs[b].bytes * len(b); })},
+       sorted([&](auto a, auto b) { return bytes[a] * len[a] > bytes[b] * len[b]; })},
       {"lifetime", sorted([&](auto a, auto b) {
-         return len(a) != len(b) ? len(a) > len(b) : bufs[a].bytes > bufs[b].bytes;
+         return len[a] != len[b] ? len[a] > len[b] : bytes[a] > bytes[b];
        })},
       {"first use", sorted([&](auto a, auto b) {
-         return bufs[a].first != bufs[b].first ? bufs[a].first < bufs[b].first
-                                               : bufs[a].bytes > bufs[b].bytes;
+         return first[a] != first[b] ? first[a] < first[b] : bytes[a] > bytes[b];
        })},
   };
   Candidate best{INT64_MAX, {}, ""};
   for (const auto& [name, order] : orders)
     for (const bool best_fit : {false, true}) {
       std::vector<int64_t> offs;
-      const int64_t a = place(bufs, order, best_fit, offs);
+      const int64_t a = place(blocks, order, best_fit, offs);
       if (a < best.arena)
         best = {a, std::move(offs),
                 std::string(best_fit ? "best fit, " : "first fit, ") + name + " order"};
@@ -91,18 +149,37 @@ Candidate best_placement(const std::vector<Lifetime>& bufs) {
   return best;
 }
 
-// Ops whose output may overwrite input 0 element by element as it is read.
-bool elementwise_in_place(const Graph& g, const Operator& op) {
+// The inputs whose bytes an op's output may take over (when that input dies at the op):
+// the kernel reads every byte of that input it still needs before writing over it.
+// RESHAPE, int8 QUANTIZE, ADD/MUL (an input of the output's shape; the other may
+// broadcast): element i is read before element i is written. DEPTHWISE_CONV_2D with
+// depth multiplier 1 and one batch: the kernel copies input channel c into its scratch
+// plane before writing output channel c, and output channel c's bytes (every C-th byte
+// from c, C the channels of both) are input channel c's or lie past the input.
+std::vector<std::size_t> in_place_inputs(const Graph& g, const Operator& op) {
   switch (op.type) {
     case OpType::kReshape:
-      return true;
-    case OpType::kAdd:
-    case OpType::kMul:
-      return g.in(op, 0).shape == g.out(op).shape && g.in(op, 1).shape == g.out(op).shape;
+      return {0};
     case OpType::kQuantize:
-      return g.in(op).dtype == g.out(op).dtype;
+      return g.in(op).dtype == g.out(op).dtype ? std::vector<std::size_t>{0}
+                                               : std::vector<std::size_t>{};
+    case OpType::kAdd:
+    case OpType::kMul: {
+      std::vector<std::size_t> k;
+      for (std::size_t i = 0; i < 2; ++i)
+        if (g.in(op, i).shape == g.out(op).shape && g.in(op, i).dtype == g.out(op).dtype)
+          k.push_back(i);
+      return k;
+    }
+    case OpType::kDepthwiseConv2D: {
+      const auto& in = g.in(op).shape;
+      const auto& out = g.out(op).shape;
+      const bool ok = op.options.depth_multiplier == 1 && in.size() == 4 && out.size() == 4 &&
+                      in[0] == 1 && out[0] == 1 && in[3] == out[3];
+      return ok ? std::vector<std::size_t>{0} : std::vector<std::size_t>{};
+    }
     default:
-      return false;
+      return {};
   }
 }
 
@@ -138,7 +215,7 @@ int64_t tflm_greedy_size(const std::vector<Lifetime>& buffers, std::vector<int64
   std::stable_sort(order.begin(), order.end(),
                    [&](auto a, auto b) { return buffers[a].bytes > buffers[b].bytes; });
   std::vector<int64_t> offs;
-  const int64_t a = place(buffers, order, false, offs);
+  const int64_t a = place(single_blocks(buffers), order, false, offs);
   if (offsets) *offsets = std::move(offs);
   return a;
 }
@@ -155,84 +232,79 @@ MemoryReport plan_memory(const Graph& g, const PlannerOptions& options) {
 
   std::vector<int64_t> greedy_offsets;
   r.tflm_greedy = tflm_greedy_size(life, &greedy_offsets);
-  auto plain = best_placement(life);
+  auto plain = best_placement(single_blocks(life));
   if (r.tflm_greedy <= plain.arena)
     plain = {r.tflm_greedy, greedy_offsets, "TFLite Micro greedy (first fit, size order)"};
   r.without_in_place = plain.arena;
 
-  const auto to_plan = [&](const std::vector<Lifetime>& bufs, const Candidate& c,
-                           const std::vector<int32_t>& group_of_tensor) {
+  const auto to_plan = [&](const Candidate& c, const std::vector<int32_t>& block_of_tensor) {
     ArenaPlan p;
     p.offsets.assign(g.tensors.size(), -1);
     p.arena_bytes = c.arena;
     p.method = c.method;
     for (std::size_t t = 0; t < g.tensors.size(); ++t)
-      if (group_of_tensor[t] >= 0)
-        p.offsets[t] = c.offsets[static_cast<std::size_t>(group_of_tensor[t])];
-    (void)bufs;
+      if (block_of_tensor[t] >= 0)
+        p.offsets[t] = c.offsets[static_cast<std::size_t>(block_of_tensor[t])];
     return p;
   };
   std::vector<int32_t> identity(g.tensors.size(), -1);
   for (std::size_t k = 0; k < life.size(); ++k)
     identity[static_cast<std::size_t>(life[k].tensor)] = static_cast<int32_t>(k);
-  r.plan = to_plan(life, plain, identity);
+  r.plan = to_plan(plain, identity);
   if (!options.allow_in_place) return r;
 
-  // In place: merge an op's output with input 0 when input 0 dies there, is not a model
-  // input or output, and has the same byte size. Merged tensors form one buffer.
-  std::vector<int32_t> group(g.tensors.size(), -1);
-  std::vector<Lifetime> groups;
-  for (const auto& l : life) {
-    group[static_cast<std::size_t>(l.tensor)] = static_cast<int32_t>(groups.size());
-    groups.push_back(l);
-  }
+  // In place: an op's output joins the block of an input that dies at that op (neither a
+  // model input or output); the block then holds the input's piece up to the op and the
+  // output's from it, at one offset.
+  std::vector<int32_t> block = identity;
+  std::vector<Block> blocks = single_blocks(life);
   const auto is_io = [&](int32_t t) {
     return std::find(g.inputs.begin(), g.inputs.end(), t) != g.inputs.end() ||
            std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
   };
-  std::vector<int32_t> in_place;
+  std::vector<int32_t> in_place, in_place_src;
   for (std::size_t i = 0; i < n_ops; ++i) {
     const auto& op = g.ops[i];
-    if (!elementwise_in_place(g, op)) continue;
-    const int32_t src = op.inputs[0], dst = op.outputs[0];
-    const auto gs = group[static_cast<std::size_t>(src)], gd = group[static_cast<std::size_t>(dst)];
-    if (gs < 0 || gd < 0 || gs == gd || is_io(src) || is_io(dst)) continue;
-    if (groups[static_cast<std::size_t>(gs)].last != static_cast<int32_t>(i)) continue;
-    if (g.tensor(src).bytes() != g.tensor(dst).bytes()) continue;
-    // Another input of the same op living in the same group would be overwritten early.
-    bool clash = false;
-    for (std::size_t k = 1; k < op.inputs.size(); ++k)
-      if (op.inputs[k] >= 0 && group[static_cast<std::size_t>(op.inputs[k])] == gs &&
-          op.inputs[k] != src)
-        clash = true;
-    if (clash) continue;
-    auto& a = groups[static_cast<std::size_t>(gs)];
-    const auto& b = groups[static_cast<std::size_t>(gd)];
-    a.last = std::max(a.last, b.last);
-    a.bytes = std::max(a.bytes, b.bytes);
-    for (auto& x : group)
-      if (x == gd) x = gs;
-    groups[static_cast<std::size_t>(gd)].bytes = 0;  // emptied; dropped below
-    in_place.push_back(static_cast<int32_t>(i));
+    const int32_t dst = op.outputs[0];
+    for (const auto k : in_place_inputs(g, op)) {
+      const int32_t src = op.inputs[k];
+      const auto bs = block[static_cast<std::size_t>(src)];
+      const auto bd = block[static_cast<std::size_t>(dst)];
+      if (bs < 0 || bd < 0 || bs == bd || is_io(src) || is_io(dst)) continue;
+      if (blocks[static_cast<std::size_t>(bs)].last() != static_cast<int32_t>(i)) continue;
+      // Another input of the op in the same block would be overwritten early.
+      bool clash = false;
+      for (std::size_t j = 0; j < op.inputs.size(); ++j)
+        if (j != k && op.inputs[j] >= 0 && block[static_cast<std::size_t>(op.inputs[j])] == bs)
+          clash = true;
+      if (clash) continue;
+      auto& into = blocks[static_cast<std::size_t>(bs)].pieces;
+      auto& from = blocks[static_cast<std::size_t>(bd)].pieces;
+      into.insert(into.end(), from.begin(), from.end());
+      from.clear();
+      for (auto& x : block)
+        if (x == bd) x = bs;
+      in_place.push_back(static_cast<int32_t>(i));
+      in_place_src.push_back(src);
+      break;
+    }
   }
   if (in_place.empty()) return r;
-  std::vector<Lifetime> compact;
-  std::vector<int32_t> remap(groups.size(), -1);
-  for (std::size_t k = 0; k < groups.size(); ++k)
-    if (std::find(group.begin(), group.end(), static_cast<int32_t>(k)) != group.end()) {
+  std::vector<Block> compact;
+  std::vector<int32_t> remap(blocks.size(), -1);
+  for (std::size_t k = 0; k < blocks.size(); ++k)
+    if (!blocks[k].pieces.empty()) {
       remap[k] = static_cast<int32_t>(compact.size());
-      compact.push_back(groups[k]);
+      compact.push_back(blocks[k]);
     }
-  for (auto& x : group)
+  for (auto& x : block)
     if (x >= 0) x = remap[static_cast<std::size_t>(x)];
   auto merged = best_placement(compact);
-  std::vector<int64_t> greedy2;
-  const int64_t g2 = tflm_greedy_size(compact, &greedy2);
-  if (g2 <= merged.arena) merged = {g2, greedy2, "TFLite Micro greedy (first fit, size order)"};
   if (merged.arena < r.plan.arena_bytes) {
-    r.plan = to_plan(compact, merged, group);
+    r.plan = to_plan(merged, block);
     r.plan.method += ", in place";
     r.plan.in_place_ops = std::move(in_place);
+    r.plan.in_place_inputs = std::move(in_place_src);
   }
   return r;
 }

@@ -64,6 +64,11 @@ enum mcuprof_op_type {
   MCUPROF_OP_CONCATENATION = 16
 };
 
+/* mcuprof_image_header.flags */
+#define MCUPROF_IMAGE_FLAG_INT8_IO                                                   \
+  0x0001u /* the model's inputs and outputs are its int8 tensors: the float boundary \
+             QUANTIZE/DEQUANTIZE are not in the image (docs/runtime.md, "int8 model I/O") */
+
 /* mcuprof_op.flags */
 #define MCUPROF_OP_FLAG_FUSED_PAD 0x0001u          /* explicit PAD folded into pad_* fields */
 #define MCUPROF_OP_FLAG_IN_PLACE 0x0002u           /* output shares input 0's arena bytes */
@@ -80,7 +85,7 @@ typedef struct mcuprof_image_header {
   uint32_t total_size;  /* bytes in the whole image */
   uint32_t crc32;       /* CRC-32 (IEEE 802.3) of bytes [0, 12) then [16, total_size) */
   uint32_t header_size; /* sizeof(mcuprof_image_header) */
-  uint32_t flags;       /* reserved, 0 */
+  uint32_t flags;       /* MCUPROF_IMAGE_FLAG_* */
   uint32_t arena_size;  /* bytes of SRAM arena the activations need */
   uint32_t num_tensors;
   uint32_t tensors_offset; /* mcuprof_tensor[num_tensors] */

@@ -875,11 +875,11 @@ static int first_mention(const view* v, const mcuprof_op* op, uint32_t k) {
   return 1;
 }
 
-static void free_dead_inputs(const view* v, uint32_t i, int skip_input0) {
+static void free_dead_inputs(const view* v, uint32_t i, int32_t freed) {
   const mcuprof_op* op = &v->ops[i];
-  for (uint32_t k = skip_input0 ? 1u : 0u; k < op->num_inputs; ++k) {
+  for (uint32_t k = 0; k < op->num_inputs; ++k) {
     const int32_t t = op_in(v, op, k);
-    if (t < 0 || v->tensors[t].storage != MCUPROF_STORAGE_ARENA) continue;
+    if (t < 0 || t == freed || v->tensors[t].storage != MCUPROF_STORAGE_ARENA) continue;
     if (!first_mention(v, op, k) || used_after(v, t, i)) continue;
     EV_FREE((uint32_t)t);
   }
@@ -1085,18 +1085,27 @@ mcuprof_exec_status mcuprof_model_run(const mcuprof_model* m) {
   for (uint32_t i = first; i < v.h->num_ops; ++i) {
     const mcuprof_op* op = &v.ops[i];
     const int32_t out = op_out(&v, op, 0);
-    const int in_place = (op->flags & MCUPROF_OP_FLAG_IN_PLACE) != 0u;
-    /* An in-place output takes over input 0's bytes: input 0 dies as the output is born. */
-    if (in_place) {
-      const int32_t in0 = op_in(&v, op, 0);
-      if (v.tensors[in0].storage == MCUPROF_STORAGE_ARENA && !used_after(&v, in0, i))
-        EV_FREE((uint32_t)in0);
+    /* An in-place output takes over the bytes of the input at its offset, which dies here;
+     * during the op the buffer holds the larger of the two (a smaller output is born after
+     * the kernel). */
+    int32_t src = -1;
+    for (uint32_t k = 0; k < op->num_inputs && (op->flags & MCUPROF_OP_FLAG_IN_PLACE) != 0u; ++k) {
+      const int32_t t = op_in(&v, op, k);
+      if (src < 0 && t >= 0 && v.tensors[t].storage == MCUPROF_STORAGE_ARENA &&
+          v.tensors[t].offset == v.tensors[out].offset && !used_after(&v, t, i))
+        src = t;
     }
-    EV_ALLOC((uint32_t)out, v.tensors[out].offset, v.tensors[out].size_bytes);
+    const int late = src >= 0 && v.tensors[src].size_bytes > v.tensors[out].size_bytes;
+    if (src >= 0 && !late) EV_FREE((uint32_t)src);
+    if (!late) EV_ALLOC((uint32_t)out, v.tensors[out].offset, v.tensors[out].size_bytes);
     EV_LAYER_BEGIN(i, op->type, mcuprof_op_macs(m, i));
     run_op(m, &v, op);
     EV_LAYER_END(i);
-    free_dead_inputs(&v, i, in_place);
+    if (late) {
+      EV_FREE((uint32_t)src);
+      EV_ALLOC((uint32_t)out, v.tensors[out].offset, v.tensors[out].size_bytes);
+    }
+    free_dead_inputs(&v, i, src);
   }
   EV_RUN_END();
   return MCUPROF_EXEC_OK;

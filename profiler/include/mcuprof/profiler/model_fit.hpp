@@ -82,7 +82,7 @@ struct ScheduleChoice {
 struct ChoiceOptions {
   double max_mac_overhead_pct = 20.0;
   int32_t max_grid = 8;
-  compiler::EstimateOptions estimate;
+  compiler::EstimateOptions estimate;  // the `runtime` convention
 };
 
 // Every schedule of the model with its figures on the board, and the recommendation:

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +35,8 @@ struct ModelRunRequest {
   unsigned function_cycles = 0;  // list the N functions that took most cycles (0: none)
   // layer | patch | patch:PxP@N | auto (docs/cli.md, `--schedule`)
   std::string schedule = "layer";
-  std::string name;  // the run's name (default: the model's file name)
+  std::string name;      // the run's name (default: the model's file name)
+  bool int8_io = false;  // --io int8: int8 model I/O (compiler/io_int8.hpp)
 };
 
 // A model compiled for the runner: the graph, its memory plan and the image bytes.
@@ -62,18 +64,24 @@ struct ModelBoard;  // model_fit.hpp
 // board). An invalid (N, P) throws CommandError 65 naming the layer and the reason; a
 // malformed spec, 64.
 CompiledModel compile_model(const std::filesystem::path& model, const std::string& schedule,
-                            const ModelBoard* board);
+                            const ModelBoard* board, bool int8_io = false);
 
 // The model's input bytes, one entry per model input in image order: from `file` (the
 // inputs' raw bytes concatenated, exactly their total size) or, without one, the
 // documented deterministic input (seeded xorshift32 bytes; float32 inputs get values in
-// [-1, 1)). Throws CommandError when the file has the wrong size.
+// [-1, 1); with int8 I/O an input whose float QUANTIZE was dropped gets the float input
+// quantized exactly as that QUANTIZE would). Throws CommandError when the file has the
+// wrong size.
 std::vector<std::vector<uint8_t>> model_inputs(const CompiledModel& model,
                                                const std::optional<std::filesystem::path>& file);
 
 // build/firmware/<board>/model_runner.elf: $MCUPROF_FIRMWARE_DIR, then ../firmware next to
 // the running binary, then the build's own folder.
 std::filesystem::path find_model_runner(const std::string& board);
+
+// The model's inputs or outputs as the summary lists them: index, name, dtype, shape and
+// the quantization (scale, zero point) an application needs to fill or read them.
+nlohmann::json model_io_json(const compiler::Graph& graph, const std::vector<int32_t>& tensors);
 
 RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
                      std::ostream& console_err);

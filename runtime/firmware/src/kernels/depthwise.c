@@ -113,11 +113,13 @@ static inline int8_t dw_requant(const mk_rq* q, const mk_fq f, int32_t left, int
  * filter row takes one SMLAD per two taps on two adjacent plane values (+ one SMLABB
  * for an odd width), else as int16 taps. Bias added before the requantization. */
 #define DW_MAX 8
-__attribute__((noinline)) static void channel_kxk(const mcuprof_depthwise_params* p,
-                                                  const int16_t* plane, int32_t pw, const int8_t* w,
-                                                  int32_t wstride, int32_t bias, const mk_rq* qp,
-                                                  int8_t* out, int32_t ostride) {
-  const int32_t fh = p->filter_h, fw = p->filter_w, sy = p->stride_h, sx = p->stride_w;
+static inline __attribute__((always_inline)) void kxk_body(const mcuprof_depthwise_params* p,
+                                                           const int16_t* plane, int32_t pw,
+                                                           const int8_t* w, int32_t wstride,
+                                                           int32_t bias, const mk_rq* qp,
+                                                           int8_t* out, int32_t ostride,
+                                                           const int32_t fh, const int32_t fw) {
+  const int32_t sy = p->stride_h, sx = p->stride_w;
   const int32_t dh = p->dilation_h, out_h = p->out_h, out_w = p->out_w;
 #if MK_DSP
   const int32_t half = fw >> 1, odd = fw & 1;
@@ -159,6 +161,28 @@ __attribute__((noinline)) static void channel_kxk(const mcuprof_depthwise_params
       *o = dw_requant(&q, f, left, acc);
     }
   }
+}
+
+__attribute__((noinline)) static void channel_kxk(const mcuprof_depthwise_params* p,
+                                                  const int16_t* plane, int32_t pw, const int8_t* w,
+                                                  int32_t wstride, int32_t bias, const mk_rq* qp,
+                                                  int8_t* out, int32_t ostride) {
+  kxk_body(p, plane, pw, w, wstride, bias, qp, out, ostride, p->filter_h, p->filter_w);
+}
+
+/* The same with the filter size a constant (MCUNet's 5x5 and 7x7), so the tap loops
+ * unroll and the weight pairs stay in registers. */
+__attribute__((noinline)) static void channel_5x5(const mcuprof_depthwise_params* p,
+                                                  const int16_t* plane, int32_t pw, const int8_t* w,
+                                                  int32_t wstride, int32_t bias, const mk_rq* qp,
+                                                  int8_t* out, int32_t ostride) {
+  kxk_body(p, plane, pw, w, wstride, bias, qp, out, ostride, 5, 5);
+}
+__attribute__((noinline)) static void channel_7x7(const mcuprof_depthwise_params* p,
+                                                  const int16_t* plane, int32_t pw, const int8_t* w,
+                                                  int32_t wstride, int32_t bias, const mk_rq* qp,
+                                                  int8_t* out, int32_t ostride) {
+  kxk_body(p, plane, pw, w, wstride, bias, qp, out, ostride, 7, 7);
 }
 
 #if MK_DSP
@@ -331,7 +355,13 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
           mk_rq rq;
           mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
           mk_rq_bound(&rq, bias_oc, p->filter_h * p->filter_w, p->input_offset);
-          channel_kxk(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
+          const int32_t k = p->filter_h == p->filter_w ? p->filter_h : 0;
+          if (k == 5)
+            channel_5x5(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
+          else if (k == 7)
+            channel_7x7(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
+          else
+            channel_kxk(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
         } else {
           channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q], p->shift[q],
                           out_b + oc, out_c);

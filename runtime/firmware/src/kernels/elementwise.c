@@ -1,7 +1,9 @@
 /* elementwise.c — int8 ADD and MUL with 4-D broadcasting (TFLite semantics).
  * ADD: both inputs are lifted by 2^left_shift, rescaled to a common scale, summed and
  * requantized. MUL: the offset-corrected inputs are multiplied and requantized.
- * The innermost dimension runs as a flat loop, with a stride of 0 for a broadcast input. */
+ * The innermost dimension runs as a flat loop, with a stride of 0 for a broadcast input.
+ * Element i of each input is read before element i of the output is written, so the
+ * output may overwrite an input of its own shape (the planner's in-place ADD/MUL). */
 #include "kernels_internal.h"
 
 /* Element strides of an input against the output shape; 0 where it broadcasts. */

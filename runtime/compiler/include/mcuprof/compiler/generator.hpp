@@ -14,7 +14,9 @@ struct GeneratorOptions {
   double width = 1.0;                  // channel width multiplier
   int resolution = 0;                  // input height = width; 0: the family's default
   uint32_t seed = 1;
-  int classes = 0;  // 0: the family's default
+  int classes = 0;        // 0: the family's default
+  bool se = false;        // mobilenetv2: a squeeze-excite block after every depthwise conv
+  bool float_io = false;  // mobilenetv2: float32 input (QUANTIZE) and output (DEQUANTIZE)
 };
 
 // The accepted option ranges (`mcuprof generate` checks them before generating).

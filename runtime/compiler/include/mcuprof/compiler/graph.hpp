@@ -113,6 +113,11 @@ struct Graph {
   std::vector<Operator> ops;    // execution order
   std::vector<int32_t> inputs, outputs;
   std::string description;
+  // int8 model I/O (io_int8.hpp): the float boundary QUANTIZE/DEQUANTIZE were dropped.
+  bool int8_io = false;
+  // With int8_io, per model input the float32 tensor its dropped QUANTIZE read (-1: the
+  // input was int8 already).
+  std::vector<int32_t> float_inputs;
 
   const Tensor& tensor(int32_t i) const { return tensors.at(static_cast<std::size_t>(i)); }
   // An op's first input/output tensor (every supported op has one).

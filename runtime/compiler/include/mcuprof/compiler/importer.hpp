@@ -13,6 +13,7 @@ namespace mcuprof::compiler {
 
 struct ImportOptions {
   bool fuse_pad = true;  // fold PAD into the following CONV_2D/DEPTHWISE_CONV_2D when legal
+  bool int8_io = false;  // drop the float boundary QUANTIZE/DEQUANTIZE (io_int8.hpp)
 };
 
 // Throws ModelError with a one-line message for any malformed or unsupported model.

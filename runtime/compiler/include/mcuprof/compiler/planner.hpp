@@ -29,12 +29,15 @@ std::vector<Lifetime> lifetimes(const Graph& g);
 struct ArenaPlan {
   std::vector<int64_t> offsets;  // per graph tensor; -1 if not in the arena
   int64_t arena_bytes = 0;
-  std::string method;                 // which placement won
-  std::vector<int32_t> in_place_ops;  // op indices whose output shares input 0's bytes
+  std::string method;                    // which placement won
+  std::vector<int32_t> in_place_ops;     // op indices whose output takes an input's bytes
+  std::vector<int32_t> in_place_inputs;  // per in_place_ops entry: that input (tensor index)
 };
 
 struct PlannerOptions {
-  bool allow_in_place = true;  // RESHAPE, and ADD/MUL/QUANTIZE without broadcast
+  // RESHAPE, int8 QUANTIZE, ADD/MUL (an input of the output's shape), DEPTHWISE_CONV_2D
+  // with depth multiplier 1 (docs/runtime.md, "Memory planner")
+  bool allow_in_place = true;
 };
 
 struct MemoryReport {
