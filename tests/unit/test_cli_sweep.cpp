@@ -1,0 +1,193 @@
+// `mcuprof sweep` on this machine: the sweep file's mistakes as one line, `plan` (points,
+// what cannot fit and why), `run` with parallel workers (a failing point recorded with
+// its reason, resumed without running anything twice), SIGKILL and Ctrl-C mid-sweep
+// (the database valid; a resume completes it), and `report` (its Pareto flags against a
+// brute-force check).
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "sweep_test_support.hpp"
+
+using namespace mcuprof;
+using nlohmann::json;
+
+TEST(CliSweep, SweepFileMistakesAreOneLineNamingTheKey) {
+  test::ScratchDir dir;
+  const json base{
+      {"name", "s"}, {"models", {"m.tflite"}}, {"boards", {"stm32f412"}}, {"schedules", {"layer"}}};
+  struct Case {
+    json file;
+    std::string expected;
+  };
+  json no_boards = base, bad_schedule = base, unknown = base, bad_width = base;
+  no_boards.erase("boards");
+  bad_schedule["schedules"] = {"patch:3x2@1"};
+  unknown["colour"] = "red";
+  bad_width["models"] = {test::tiny_models({9.0})};
+  for (const auto& c :
+       {Case{no_boards, "boards: missing"}, Case{bad_schedule, "schedules[0]"},
+        Case{unknown, "colour: unknown key"}, Case{bad_width, "models[0].width[0]"}}) {
+    const auto path = test::write_sweep(dir.path(), c.file);
+    const auto r = test::mcuprof_cli({"sweep", "plan", path.string()});
+    EXPECT_EQ(r.status, 65) << r.err;
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  std::ofstream(dir / "junk.json") << "{not json";
+  EXPECT_EQ(test::mcuprof_cli({"sweep", "plan", (dir / "junk.json").string()}).status, 65);
+  EXPECT_EQ(test::mcuprof_cli({"sweep", "plan", (dir / "none.json").string()}).status, 66);
+  const auto missing_model =
+      test::mcuprof_cli({"sweep", "plan", test::write_sweep(dir.path(), base).string()});
+  EXPECT_EQ(missing_model.status, 66) << missing_model.err;
+  EXPECT_NE(missing_model.err.find("models[0]"), std::string::npos) << missing_model.err;
+}
+
+TEST(CliSweep, PlanListsPointsAndSkipsWhatCannotFitSayingWhy) {
+  test::ScratchDir dir;
+  // 1000 classes at width 0.35: more weights than the F412's 1 MiB of flash.
+  const json sweep{
+      {"name", "fit"},
+      {"models",
+       {test::tiny_models({0.1}),
+        {{"generate", "mobilenetv2"}, {"width", 0.35}, {"resolution", 32}, {"classes", 1000}}}},
+      {"boards", {"stm32f412"}},
+      {"schedules", {"layer", "auto"}}};
+  const auto r = test::mcuprof_cli({"sweep", "plan", test::write_sweep(dir.path(), sweep).string(),
+                                    "--work-dir", (dir / "work").string(), "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = json::parse(r.out);
+  ASSERT_EQ(j["points"].size(), 4u);
+  size_t skipped = 0;
+  for (const auto& p : j["points"]) {
+    const bool big = p["name"].get<std::string>().find("c1000") != std::string::npos;
+    EXPECT_EQ(p["status"], big ? "skip" : "run") << p.dump();
+    EXPECT_EQ(p["fits"].get<bool>(), !big);
+    if (big) {
+      ++skipped;
+      EXPECT_NE(p["reason"].get<std::string>().find("flash"), std::string::npos) << p.dump();
+    }
+    EXPECT_EQ(p["input_hash"].get<std::string>().size(), 64u);
+    EXPECT_GT(p["macs"].get<uint64_t>(), 0u);
+  }
+  EXPECT_EQ(j["skipped"], skipped);
+  EXPECT_EQ(j["to_run"], 4 - skipped);
+  const auto text =
+      test::mcuprof_cli({"sweep", "plan", test::write_sweep(dir.path(), sweep).string(),
+                         "--work-dir", (dir / "work").string()});
+  EXPECT_NE(text.out.find("2 to run, 2 skipped"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("skip: "), std::string::npos) << text.out;
+}
+
+TEST(CliSweep, RunsInParallelRecordsFailuresResumesAndReportsTheFront) {
+  test::ScratchDir dir;
+  std::ofstream(dir / "broken.tflite") << "not a model";
+  const json sweep{{"name", "local"},
+                   {"models", {test::tiny_models({0.1, 0.2}), "broken.tflite"}},
+                   {"boards", {"stm32f412", "stm32h743"}},
+                   {"schedules", {"layer", "auto"}}};
+  const auto file = test::write_sweep(dir.path(), sweep);
+  const auto db = dir / "out.db";
+  const auto r = test::mcuprof_cli({"sweep", "run", file.string(), "--db", db.string(), "-j", "2"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  // 3 models x 2 boards x 2 schedules; the broken model's 4 points fail.
+  EXPECT_NE(r.err.find("12 to run on 2 workers"), std::string::npos) << r.err;
+  const auto hashes = test::run_hashes(db);
+  EXPECT_EQ(hashes.size(), 8u) << r.err;
+  EXPECT_EQ(std::set<std::string>(hashes.begin(), hashes.end()).size(), 8u);
+  EXPECT_EQ(test::count_rows(db, "failed_run"), 4);
+  {
+    SQLite::Database raw(db.string());
+    const std::string reason = raw.execAndGet("SELECT reason FROM failed_run LIMIT 1").getString();
+    EXPECT_NE(reason.find("broken.tflite"), std::string::npos) << reason;
+  }
+  const auto again =
+      test::mcuprof_cli({"sweep", "run", file.string(), "--db", db.string(), "-j", "2"});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.err.find("12 already in"), std::string::npos) << again.err;
+  EXPECT_EQ(test::run_hashes(db).size(), 8u);
+
+  const auto rep = test::mcuprof_cli({"sweep", "report", db.string(), "--format", "json"});
+  ASSERT_EQ(rep.status, 0) << rep.err;
+  const auto j = json::parse(rep.out);
+  ASSERT_EQ(j["boards"].size(), 2u);
+  EXPECT_EQ(j["failures"].size(), 4u);
+  for (const auto& b : j["boards"]) {
+    const auto& runs = b["runs"];
+    ASSERT_EQ(runs.size(), 4u);
+    for (const auto& a : runs) {
+      for (const char* key :
+           {"latency_ms", "peak_sram_bytes", "flash_bytes", "macs", "fits", "schedule"})
+        EXPECT_TRUE(a.contains(key)) << key;
+      bool beaten = false;
+      for (const auto& o : runs) {
+        const auto as = a["peak_sram_bytes"].get<uint64_t>(),
+                   os = o["peak_sram_bytes"].get<uint64_t>();
+        const auto al = a["latency_ms"].get<double>(), ol = o["latency_ms"].get<double>();
+        beaten |= os <= as && ol <= al && (os < as || ol < al);
+        beaten |= os == as && ol == al && o["id"].get<int>() < a["id"].get<int>();
+      }
+      EXPECT_EQ(a["pareto"].get<bool>(), !beaten) << a.dump();
+    }
+  }
+  const auto csv = test::mcuprof_cli({"sweep", "report", db.string(), "--format", "csv"});
+  EXPECT_EQ(
+      csv.out.rfind(
+          "target,id,name,schedule,latency_ms,peak_sram_bytes,flash_bytes,macs,fits,pareto", 0),
+      0u)
+      << csv.out;
+}
+
+namespace {
+
+// Starts a sweep, waits (bounded) until at least one point is stored, then signals it.
+test::ProcessResult interrupt_after_first_point(const std::filesystem::path& file,
+                                                const std::filesystem::path& db, int signal) {
+  test::ChildProcess child({test::mcuprof_binary().string(), "sweep", "run", file.string(), "--db",
+                            db.string(), "-j", "1"});
+  for (int i = 0; i < 1200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::error_code ec;
+    if (std::filesystem::exists(db, ec) && test::run_hashes(db).size() >= 1) break;
+  }
+  child.send(signal);
+  return child.wait();
+}
+
+}  // namespace
+
+TEST(CliSweep, KilledOrInterruptedSweepLeavesAValidDatabaseAndResumes) {
+  test::ScratchDir dir;
+  const json sweep{{"name", "resume"},
+                   {"models", {test::tiny_models({0.1, 0.15, 0.2})}},
+                   {"boards", {"stm32f412"}},
+                   {"schedules", {"layer", "patch"}}};
+  const auto file = test::write_sweep(dir.path(), sweep);
+  const auto db = dir / "out.db";
+  const auto killed = interrupt_after_first_point(file, db, SIGKILL);
+  EXPECT_EQ(killed.status, 128 + SIGKILL);
+  {
+    SQLite::Database raw(db.string());
+    EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  }
+  const size_t after_kill = test::run_hashes(db).size();
+  EXPECT_GE(after_kill, 1u);
+  EXPECT_LT(after_kill, 6u);
+
+  const auto interrupted = interrupt_after_first_point(file, db, SIGINT);
+  if (interrupted.status != 0) {  // it may have finished before the signal
+    EXPECT_EQ(interrupted.status, 130) << interrupted.err;
+    EXPECT_NE(interrupted.err.find("run the same command again to resume"), std::string::npos)
+        << interrupted.err;
+  }
+  const auto resumed =
+      test::mcuprof_cli({"sweep", "run", file.string(), "--db", db.string(), "-j", "2"});
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  const auto hashes = test::run_hashes(db);
+  EXPECT_EQ(hashes.size(), 6u);
+  EXPECT_EQ(std::set<std::string>(hashes.begin(), hashes.end()).size(), 6u)
+      << "a point stored twice";
+  EXPECT_EQ(test::count_rows(db, "failed_run"), 0);
+}
