@@ -34,7 +34,7 @@ inline ProcessResult mcuprof_cli(std::vector<std::string> args) {
 
 // Input hashes of the complete runs (a set: a duplicate would show as fewer entries).
 inline std::multiset<std::string> run_hashes(const std::filesystem::path& db) {
-  SQLite::Database raw(db.string());
+  SQLite::Database raw(db.string(), SQLite::OPEN_READONLY, 10000);
   SQLite::Statement q(raw, "SELECT input_hash FROM runs WHERE status = 'complete'");
   std::multiset<std::string> out;
   while (q.executeStep()) out.insert(q.getColumn(0).getString());
@@ -42,7 +42,7 @@ inline std::multiset<std::string> run_hashes(const std::filesystem::path& db) {
 }
 
 inline int count_rows(const std::filesystem::path& db, const std::string& table) {
-  SQLite::Database raw(db.string());
+  SQLite::Database raw(db.string(), SQLite::OPEN_READONLY, 10000);
   return raw.execAndGet("SELECT count(*) FROM " + table).getInt();
 }
 

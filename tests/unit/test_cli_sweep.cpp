@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "files.hpp"
 #include "sweep_test_support.hpp"
 
 using namespace mcuprof;
@@ -47,14 +48,15 @@ TEST(CliSweep, SweepFileMistakesAreOneLineNamingTheKey) {
 
 TEST(CliSweep, PlanListsPointsAndSkipsWhatCannotFitSayingWhy) {
   test::ScratchDir dir;
-  // 1000 classes at width 0.35: more weights than the F412's 1 MiB of flash.
-  const json sweep{
-      {"name", "fit"},
-      {"models",
-       {test::tiny_models({0.1}),
-        {{"generate", "mobilenetv2"}, {"width", 0.35}, {"resolution", 32}, {"classes", 1000}}}},
-      {"boards", {"stm32f412"}},
-      {"schedules", {"layer", "auto"}}};
+  // The F412 with 200 KiB of flash (a target file): width 0.1 fits, width 0.2 does not.
+  const auto board_src = test::targets_dir() / "stm32f412.json";
+  auto board = json::parse(test::read_text(board_src));
+  board["memories"][0]["size"] = "200KiB";
+  std::ofstream(dir / "tiny_flash.json") << board.dump(2);
+  const json sweep{{"name", "fit"},
+                   {"models", {test::tiny_models({0.1, 0.2})}},
+                   {"boards", {"tiny_flash.json"}},
+                   {"schedules", {"layer", "auto"}}};
   const auto r = test::mcuprof_cli({"sweep", "plan", test::write_sweep(dir.path(), sweep).string(),
                                     "--work-dir", (dir / "work").string(), "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
@@ -62,7 +64,7 @@ TEST(CliSweep, PlanListsPointsAndSkipsWhatCannotFitSayingWhy) {
   ASSERT_EQ(j["points"].size(), 4u);
   size_t skipped = 0;
   for (const auto& p : j["points"]) {
-    const bool big = p["name"].get<std::string>().find("c1000") != std::string::npos;
+    const bool big = p["name"].get<std::string>().find("w0.2") != std::string::npos;
     EXPECT_EQ(p["status"], big ? "skip" : "run") << p.dump();
     EXPECT_EQ(p["fits"].get<bool>(), !big);
     if (big) {
@@ -142,15 +144,20 @@ TEST(CliSweep, RunsInParallelRecordsFailuresResumesAndReportsTheFront) {
 
 namespace {
 
-// Starts a sweep, waits (bounded) until at least one point is stored, then signals it.
+// Starts a sweep, waits (bounded) until it has stored one more point, then signals it.
 test::ProcessResult interrupt_after_first_point(const std::filesystem::path& file,
                                                 const std::filesystem::path& db, int signal) {
+  std::error_code ec;
+  const size_t before = std::filesystem::exists(db, ec) ? test::run_hashes(db).size() : 0;
   test::ChildProcess child({test::mcuprof_binary().string(), "sweep", "run", file.string(), "--db",
                             db.string(), "-j", "1"});
   for (int i = 0; i < 1200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::error_code ec;
-    if (std::filesystem::exists(db, ec) && test::run_hashes(db).size() >= 1) break;
+    try {
+      if (std::filesystem::exists(db, ec) && test::run_hashes(db).size() > before) break;
+    } catch (const SQLite::Exception&) {
+      // the sweep is creating the database's tables: look again
+    }
   }
   child.send(signal);
   return child.wait();
