@@ -10,6 +10,9 @@
 #include <thread>
 
 #include "files.hpp"
+#include "json_schema.hpp"
+#include "mcuprof/profiler/run.hpp"
+#include "sweep/sweep_spec.hpp"
 #include "sweep_test_support.hpp"
 
 using namespace mcuprof;
@@ -197,4 +200,62 @@ TEST(CliSweep, KilledOrInterruptedSweepLeavesAValidDatabaseAndResumes) {
   EXPECT_EQ(std::set<std::string>(hashes.begin(), hashes.end()).size(), 6u)
       << "a point stored twice";
   EXPECT_EQ(test::count_rows(db, "failed_run"), 0);
+}
+
+// docs/schemas/sweep.schema.json and the parser (sweep_spec.hpp) agree: the documented
+// example and other sweep files conform and are accepted; files the schema rejects are
+// refused (status 65).
+TEST(CliSweep, SchemaAndParserAgree) {
+  test::ScratchDir dir;
+  const auto docs = std::filesystem::path(MCUPROF_SOURCE_DIR) / "docs";
+  const auto schema = json::parse(test::read_text(docs / "schemas" / "sweep.schema.json"));
+  const auto example = json::parse(test::read_text(docs / "sweeps" / "mbv2-grid.json"));
+  std::ofstream(dir / "m.tflite") << "x";
+  const json good[] = {
+      example,
+      {{"name", "a"}, {"models", "m.tflite"}, {"boards", "stm32f412"}, {"schedules", "layer"}},
+      {{"name", "b"},
+       {"models", {test::tiny_models({0.1}), "*.tflite"}},
+       {"boards", {"stm32f412", "board.json"}},
+       {"schedules", {"patch:2x2@3", "all"}},
+       {"options",
+        {{"max_time", "10s"}, {"observe_memory", true}, {"fail_if", {"latency_ms > 5"}}}}}};
+  for (const auto& g : good) {
+    EXPECT_TRUE(test::schema_violations(schema, g).empty()) << g.dump();
+  }
+  for (const auto& g : good) {
+    const auto spec = profiler::sweep::parse_sweep(g.dump(), dir / "sweep.json");
+    EXPECT_EQ(spec.name, g["name"]);
+  }
+  const auto spec =
+      profiler::sweep::parse_sweep(example.dump(), docs / "sweeps" / "mbv2-grid.json");
+  ASSERT_EQ(spec.models.size(), 1u);
+  ASSERT_TRUE(spec.models[0].generate.has_value());
+  EXPECT_EQ(spec.models[0].generate->widths.size(), 3u);
+  EXPECT_EQ(spec.boards.size(), 2u);
+
+  const json bad[] = {{{"name", "c"}, {"models", "m.tflite"}, {"schedules", "layer"}},
+                      {{"name", "d"},
+                       {"models", "m.tflite"},
+                       {"boards", "stm32f412"},
+                       {"schedules", "layer"},
+                       {"extra", 1}},
+                      {{"name", "e"},
+                       {"models", {{{"generate", "vgg"}}}},
+                       {"boards", "stm32f412"},
+                       {"schedules", "layer"}},
+                      {{"name", "f"},
+                       {"models", "m.tflite"},
+                       {"boards", "stm32f412"},
+                       {"schedules", "layer"},
+                       {"options", {{"observe_memory", "yes"}}}}};
+  for (const auto& b : bad) {
+    EXPECT_FALSE(test::schema_violations(schema, b).empty()) << b.dump();
+    try {
+      profiler::sweep::parse_sweep(b.dump(), dir / "sweep.json");
+      ADD_FAILURE() << "accepted " << b.dump();
+    } catch (const profiler::CommandError& e) {
+      EXPECT_EQ(e.exit_status(), 65) << e.what();
+    }
+  }
 }
