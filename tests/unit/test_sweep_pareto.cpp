@@ -1,13 +1,13 @@
-// The sweep's Pareto front (profiler/src/sweep/pareto.hpp) against a brute-force check on
+// The sweep's Pareto front (traces/include/mcuprof/traces/pareto.hpp) against a brute-force check on
 // random point sets, ties and duplicates included.
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "sweep/pareto.hpp"
+#include "mcuprof/traces/pareto.hpp"
 
-using mcuprof::profiler::sweep::pareto_front;
-using mcuprof::profiler::sweep::ParetoInput;
+using mcuprof::traces::pareto_front;
+using mcuprof::traces::ParetoInput;
 
 namespace {
 

@@ -11,9 +11,9 @@
 
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
+#include "mcuprof/traces/pareto.hpp"
 #include "mcuprof/traces/store.hpp"
 #include "report_support.hpp"
-#include "sweep/pareto.hpp"
 
 namespace mcuprof::profiler::sweep {
 namespace {
@@ -99,14 +99,14 @@ std::vector<BoardRuns> runs_by_board(const std::vector<traces::RunRecord>& runs)
     boards[it->second].runs.push_back(r);
   }
   for (auto& b : boards) {
-    std::vector<ParetoInput> in;
+    std::vector<traces::ParetoInput> in;
     std::vector<size_t> which;
     for (size_t i = 0; i < b.runs.size(); ++i)
       if (ended_well(b.runs[i])) {
         in.push_back({b.runs[i].peak_sram_bytes, b.runs[i].latency_ms()});
         which.push_back(i);
       }
-    const auto front = pareto_front(in);
+    const auto front = traces::pareto_front(in);
     b.front.assign(b.runs.size(), false);
     for (size_t k = 0; k < which.size(); ++k) b.front[which[k]] = front[k];
   }

@@ -1,12 +1,12 @@
 // The Pareto front (pareto.hpp) by one sweep over the points sorted by peak SRAM, then
 // latency: a point is on the front when its latency is below every latency seen before it.
-#include "sweep/pareto.hpp"
+#include "mcuprof/traces/pareto.hpp"
 
 #include <algorithm>
 #include <limits>
 #include <numeric>
 
-namespace mcuprof::profiler::sweep {
+namespace mcuprof::traces {
 
 std::vector<bool> pareto_front(const std::vector<ParetoInput>& points) {
   std::vector<size_t> order(points.size());
@@ -27,4 +27,4 @@ std::vector<bool> pareto_front(const std::vector<ParetoInput>& points) {
   return front;
 }
 
-}  // namespace mcuprof::profiler::sweep
+}  // namespace mcuprof::traces
