@@ -36,6 +36,49 @@ QString qs(const std::string& s) {
   return QString::fromStdString(s);
 }
 
+std::vector<std::string> split_dashes(const std::string& s) {
+  std::vector<std::string> parts;
+  for (size_t at = 0; at <= s.size();) {
+    const size_t dash = std::min(s.find('-', at), s.size());
+    parts.push_back(s.substr(at, dash - at));
+    at = dash + 1;
+  }
+  return parts;
+}
+
+// The labels without the dash-separated words all of them share at their start and end
+// ("mobilenetv2-w0.1-r48-s1-c2" -> "w0.1-r48"), and the pattern they share
+// ("mobilenetv2-*-s1-c2"); unchanged when fewer than two points.
+std::pair<std::vector<std::string>, std::string> short_labels(const ParetoChart& c) {
+  std::vector<std::vector<std::string>> words;
+  for (const auto& p : c.points) words.push_back(split_dashes(p.label));
+  std::vector<std::string> out;
+  if (words.size() < 2) {
+    for (const auto& p : c.points) out.push_back(p.label);
+    return {out, ""};
+  }
+  size_t shortest = SIZE_MAX;
+  for (const auto& w : words) shortest = std::min(shortest, w.size());
+  size_t head = 0, tail = 0;
+  const auto same = [&](auto word_of) {
+    return std::all_of(words.begin(), words.end(),
+                       [&](const auto& w) { return word_of(w) == word_of(words[0]); });
+  };
+  while (head + tail + 1 < shortest && same([&](const auto& w) { return w[head]; })) ++head;
+  while (head + tail + 1 < shortest && same([&](const auto& w) { return w[w.size() - 1 - tail]; }))
+    ++tail;
+  std::string pattern;
+  for (size_t i = 0; i < head; ++i) pattern += words[0][i] + "-";
+  pattern += "*";
+  for (size_t i = tail; i > 0; --i) pattern += "-" + words[0][words[0].size() - i];
+  for (const auto& w : words) {
+    std::string label;
+    for (size_t i = head; i + tail < w.size(); ++i) label += (label.empty() ? "" : "-") + w[i];
+    out.push_back(label);
+  }
+  return {out, head + tail == 0 ? "" : pattern};
+}
+
 void draw_axes(QPainter& p, const Frame& f, const ChartColours& col) {
   p.setPen(QPen(col.grid, 1));
   for (const auto& t : byte_ticks(f.x.v1(), 8)) {
@@ -92,7 +135,7 @@ std::map<std::string, QColor> schedule_colours(const ParetoChart& c) {
   return colours;
 }
 
-void draw_legend(QPainter& p, const QRectF& b, const Frame& f, const ParetoChart& c,
+void draw_legend(QPainter& p, const Frame& f, const ParetoChart& c, const std::string& pattern,
                  const std::map<std::string, QColor>& colours, const ChartColours& col) {
   double y = f.plot.top();
   const double x = f.plot.right() + 16;
@@ -120,11 +163,18 @@ void draw_legend(QPainter& p, const QRectF& b, const Frame& f, const ParetoChart
     p.drawText(QPointF(x + 18, y + 12), qs("SRAM " + format_bytes(c.sram_limit_bytes)));
     y += 18;
   }
-  if (c.flash_limit_bytes > 0)
+  if (c.flash_limit_bytes > 0) {
     p.drawText(
         QPointF(x, y + 12),
         qs("flash " + format_bytes(static_cast<double>(c.flash_limit_bytes)) + " (× over it)"));
-  (void)b;
+    y += 18;
+  }
+  if (!pattern.empty()) {
+    y += 10;
+    p.setPen(col.muted_text);
+    p.drawText(QPointF(x, y + 12), QStringLiteral("models: * of"));
+    p.drawText(QPointF(x, y + 30), qs(pattern));
+  }
 }
 
 }  // namespace
@@ -148,7 +198,9 @@ void render_pareto(QPainter& p, const QRectF& b, const ParetoChart& c) {
   }
   draw_front(p, f, c);
   const auto colours = schedule_colours(c);
-  for (const auto& pt : c.points) {
+  const auto [labels, pattern] = short_labels(c);
+  for (size_t i = 0; i < c.points.size(); ++i) {
+    const ParetoPoint& pt = c.points[i];
     const QPointF at(f.x.to_pixel(pt.peak_sram_bytes), f.y.to_pixel(pt.latency_ms));
     p.setPen(QPen(pt.front ? QColor(0x11, 0x11, 0x11) : colours.at(pt.schedule).darker(130),
                   pt.front ? 2 : 1));
@@ -159,9 +211,9 @@ void render_pareto(QPainter& p, const QRectF& b, const ParetoChart& c) {
       p.drawLine(at + QPointF(-7, 7), at + QPointF(7, -7));
     }
     p.setPen(col.muted_text);
-    p.drawText(at + QPointF(8, -6), qs(pt.label));
+    p.drawText(at + QPointF(8, -6), qs(labels[i]));
   }
-  draw_legend(p, b, f, c, colours, col);
+  draw_legend(p, f, c, pattern, colours, col);
   p.restore();
 }
 

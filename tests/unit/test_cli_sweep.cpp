@@ -137,6 +137,24 @@ TEST(CliSweep, RunsInParallelRecordsFailuresResumesAndReportsTheFront) {
       EXPECT_EQ(a["pareto"].get<bool>(), !beaten) << a.dump();
     }
   }
+  // The Pareto plot of one board (drawn by the GUI's plot library when it is built).
+  const auto help = test::mcuprof_cli({"plot", "--help"});
+  if (help.out.find("--pareto") != std::string::npos) {
+    const auto png = dir / "pareto.png";
+    const auto plot = test::mcuprof_cli(
+        {"plot", db.string(), "--pareto", "--board", "stm32h743", "--out", png.string()});
+    ASSERT_EQ(plot.status, 0) << plot.err;
+    EXPECT_EQ(test::read_text(png).substr(1, 3), "PNG");
+    EXPECT_NE(plot.err.find("4 runs"), std::string::npos) << plot.err;
+    const auto no_board =
+        test::mcuprof_cli({"plot", db.string(), "--pareto", "--out", png.string()});
+    EXPECT_EQ(no_board.status, 64);
+    EXPECT_NE(no_board.err.find("stm32f412, stm32h743"), std::string::npos) << no_board.err;
+    EXPECT_EQ(test::mcuprof_cli(
+                  {"plot", db.string(), "--pareto", "--board", "rp2040", "--out", png.string()})
+                  .status,
+              64);
+  }
   const auto csv = test::mcuprof_cli({"sweep", "report", db.string(), "--format", "csv"});
   EXPECT_EQ(
       csv.out.rfind(

@@ -142,8 +142,9 @@ int run_sweep(const SweepArgs& a) {
   if (ec)
     throw CommandError(exit_code::kCantCreate, fmt::format("{}: cannot create the work folder: {}",
                                                            work.dir.string(), ec.message()));
-  const Expansion e = expand_points(spec, work.dir);
+  // The database first: a file that is not one is refused before models are generated.
   auto store = traces::TraceStore::open(a.db, traces::TraceStore::Mode::ReadWrite);
+  const Expansion e = expand_points(spec, work.dir);
   const auto known = known_hashes(store);
   std::vector<Point> todo;
   for (const auto& p : e.points)
