@@ -43,6 +43,12 @@ TEST(CliSweep, SweepFileMistakesAreOneLineNamingTheKey) {
   std::ofstream(dir / "junk.json") << "{not json";
   EXPECT_EQ(test::mcuprof_cli({"sweep", "plan", (dir / "junk.json").string()}).status, 65);
   EXPECT_EQ(test::mcuprof_cli({"sweep", "plan", (dir / "none.json").string()}).status, 66);
+  const auto stray =
+      test::mcuprof_cli({"sweep", "run", test::write_sweep(dir.path(), base).string(), "--db",
+                         (dir / "o.db").string(), "--partition", "gpu"});
+  EXPECT_EQ(stray.status, 64) << stray.err;
+  EXPECT_NE(stray.err.find("go with --slurm"), std::string::npos) << stray.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "o.db"));
   const auto missing_model =
       test::mcuprof_cli({"sweep", "plan", test::write_sweep(dir.path(), base).string()});
   EXPECT_EQ(missing_model.status, 66) << missing_model.err;

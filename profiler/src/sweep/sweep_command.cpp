@@ -133,6 +133,11 @@ int plan(const SweepArgs& a) {
 }
 
 int run_sweep(const SweepArgs& a) {
+  const auto& so = a.slurm_options;
+  if (!a.slurm && (!so.partition.empty() || !so.time.empty() || so.array_max > 0 || a.tasks > 0))
+    throw CommandError(exit_code::kUsage,
+                       "sweep run: --partition, --time, --array-max and --tasks go with --slurm "
+                       "(see 'mcuprof sweep run --help')");
   refuse_clashing_files("sweep run", {{"sweep file", a.sweep_file, CommandFile::Kind::Input},
                                       {"--db", a.db, CommandFile::Kind::Output}});
   const SweepSpec spec = read_sweep_file(a.sweep_file);
@@ -191,8 +196,14 @@ int status(const SweepArgs& a) {
   size_t done = 0;
   const auto known = known_hashes_in(a.db);
   for (const auto& p : points.points) done += known.contains(p.input_hash) ? 1 : 0;
-  fmt::print("sweep {}: {} of {} points of the last submission in {}\n", points.name, done,
+  size_t finished = 0;
+  std::error_code ec;
+  for (size_t t = 0; t < points.tasks; ++t) finished += fs::exists(work.done(t), ec) ? 1 : 0;
+  fmt::print("sweep {}: {} of {} points of the last submission in {}", points.name, done,
              points.points.size(), a.db);
+  if (fs::exists(work.script(), ec))
+    fmt::print("; {} of {} tasks finished their shard", finished, points.tasks);
+  fmt::print("\n");
   return exit_code::kOk;
 }
 
