@@ -283,3 +283,53 @@ TEST(CliSweep, SchemaAndParserAgree) {
     }
   }
 }
+
+// Array tasks and `sweep merge` without a batch system: tasks run by hand into their
+// shards; a task that did not run is named with the command that reruns it (the sbatch
+// line once the sweep has an sbatch script); merging again adds nothing twice.
+TEST(CliSweep, MergeNamesUnfinishedTasksAndTheirResubmitCommand) {
+  test::ScratchDir dir;
+  const json sweep{{"name", "shards"},
+                   {"models", {test::tiny_models({0.1})}},
+                   {"boards", {"stm32f412", "stm32h743", "stm32l4r5"}},
+                   {"schedules", {"layer"}}};
+  const auto work = dir / "out.db.sweep";
+  const auto plan =
+      test::mcuprof_cli({"sweep", "plan", test::write_sweep(dir.path(), sweep).string(),
+                         "--work-dir", work.string(), "--json"});
+  ASSERT_EQ(plan.status, 0) << plan.err;
+  json points{{"name", "shards"}, {"tasks", 3}, {"points", json::parse(plan.out)["points"]}};
+  points["options"] = {{"max_time", ""},
+                       {"max_cycles", ""},
+                       {"observe_memory", false},
+                       {"unit_cycles", false},
+                       {"fail_if", json::array()}};
+  std::ofstream(work / "points.json") << points.dump(2);
+  const auto db = (dir / "out.db").string();
+  for (const char* task : {"0", "2"}) {
+    const auto t = test::mcuprof_cli({"sweep", "task", work.string(), "--task", task});
+    ASSERT_EQ(t.status, 0) << t.err;
+  }
+  const auto first = test::mcuprof_cli({"sweep", "merge", db});
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_NE(first.out.find("merged 2 runs (0 already present)"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("1 tasks did not finish: 1"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("sweep task " + work.string() + " --task 1"), std::string::npos)
+      << first.out;
+  std::ofstream(work / "sweep.sbatch") << "#!/bin/sh\n";
+  const auto second = test::mcuprof_cli({"sweep", "merge", db});
+  EXPECT_NE(second.out.find("merged 0 runs (2 already present)"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("sbatch --array=1 " + (work / "sweep.sbatch").string()),
+            std::string::npos)
+      << second.out;
+  ASSERT_EQ(test::mcuprof_cli({"sweep", "task", work.string(), "--task", "1"}).status, 0);
+  const auto last = test::mcuprof_cli({"sweep", "merge", db});
+  EXPECT_NE(last.out.find("merged 1 runs (2 already present)"), std::string::npos) << last.out;
+  EXPECT_EQ(last.out.find("did not finish"), std::string::npos) << last.out;
+  SQLite::Database raw(db, SQLite::OPEN_READONLY);
+  SQLite::Statement q(raw, "SELECT task_id, target FROM runs ORDER BY task_id");
+  std::vector<std::string> tasks;
+  while (q.executeStep()) tasks.push_back(q.getColumn(0).getString());
+  EXPECT_EQ(tasks, (std::vector<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(test::mcuprof_cli({"sweep", "task", work.string(), "--task", "3"}).status, 64);
+}
