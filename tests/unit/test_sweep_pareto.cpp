@@ -1,5 +1,5 @@
-// The sweep's Pareto front (traces/include/mcuprof/traces/pareto.hpp) against a brute-force check on
-// random point sets, ties and duplicates included.
+// The sweep's Pareto front (traces/include/mcuprof/traces/pareto.hpp) against a brute-force check
+// on random point sets, ties and duplicates included.
 #include <gtest/gtest.h>
 
 #include <random>
