@@ -44,6 +44,13 @@ $bin/mcuprof run build/firmware/stm32f412/op_loop_demo.elf --target stm32f412 \
   --db "$out/traces.db" --summary "$out/op-loop.json"
 
 echo
+echo "=== 4. a small sweep: 6 MobileNetV2s x 2 boards x 2 schedules on every core, its Pareto front"
+rm -rf "$out/sweep.db" "$out/sweep.db-wal" "$out/sweep.db-shm" "$out/sweep.db.sweep"
+$bin/mcuprof sweep run docs/sweeps/mbv2-grid.json --db "$out/sweep.db" 2>&1 | grep -v '^sweep: \['
+$bin/mcuprof sweep report "$out/sweep.db" --board stm32f412
+$bin/mcuprof plot "$out/sweep.db" --pareto --board stm32f412 --out "$out/pareto.png" --width 1000 --height 520
+
+echo
 echo "runs in $out/traces.db:"
 sqlite3 -header -column "$out/traces.db" \
   "SELECT id, target, total_cycles, round(latency_ms, 3) AS ms, peak_sram_bytes, exit_code FROM runs"

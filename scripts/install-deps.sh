@@ -20,6 +20,8 @@ PACKAGES=(
   qt6-base-dev qt6-svg-dev libgl-dev
   # Cortex-M cross toolchain
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+  # sweeps on a cluster: Slurm (the sweep's Slurm test brings up a single-node cluster)
+  slurm-wlm munge
   # C++ firmware and a second C library for the test programs in tests/firmware/libc
   libstdc++-arm-none-eabi-newlib picolibc-arm-none-eabi
 )

@@ -1,6 +1,6 @@
 // mcuprof-gui: explore the runs of a trace database.
 // Usage: mcuprof-gui [TRACES.db] [--runs 1,2] [--x cycles|ms|progress]
-//                    [--tab layers|patches|comparison|functions] [--filter LO,HI]
+//                    [--tab layers|patches|comparison|functions|sweep] [--filter LO,HI]
 //                    [--screenshot FILE.png [--size WxH] [--grab window|tables]]
 #include <QApplication>
 #include <QCommandLineParser>
@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
       "screenshot", "Save the window as a PNG once the data is loaded, then quit", "file");
   QCommandLineOption runs("runs", "Runs to select, by id (e.g. 1,2); default: all for --screenshot",
                           "ids");
-  QCommandLineOption tab("tab", "Table tab to show: layers, patches, comparison or functions",
-                         "tab", "layers");
+  QCommandLineOption tab(
+      "tab", "Table tab to show: layers, patches, comparison, functions or sweep", "tab", "layers");
   parser.addOption(runs);
   parser.addOption(x_unit);
   QCommandLineOption filter(
@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   const Tab chosen = tab_name == "patches"      ? Tab::Patches
                      : tab_name == "comparison" ? Tab::Comparison
                      : tab_name == "functions"  ? Tab::Functions
+                     : tab_name == "sweep"      ? Tab::Sweep
                                                 : Tab::Layers;
   // The tab is chosen once the selection has loaded (a tab without data is disabled).
   const QStringList range = parser.value(filter).split(',');

@@ -29,6 +29,7 @@
 #include "memory_chart_widget.hpp"
 #include "new_run_dialog.hpp"
 #include "run_list_model.hpp"
+#include "sweep_tab.hpp"
 #include "table_tabs.hpp"
 #include "trace_loader.hpp"
 
@@ -98,6 +99,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(chart_, &MemoryChartWidget::selectionCleared, this,
           [this] { tables_->set_range(std::nullopt); });
   connect(tables_, &TableTabs::resetFilterRequested, chart_, &MemoryChartWidget::clear_selection);
+  connect(tables_->sweep(), &SweepTab::runClicked, this,
+          [this](qlonglong id) { select_runs({id}); });
   connect(tables_, &TableTabs::spanHighlighted, this, [this](std::optional<CycleInterval> span) {
     chart_->set_highlight(span && !chart_->renderer().runs().empty()
                               ? std::optional(plot::HighlightSpan{0, span->begin, span->end})
@@ -202,6 +205,7 @@ void MainWindow::show_runs(const std::shared_ptr<const RunsSnapshot>& runs) {
     const QSignalBlocker block(run_table_->selectionModel());
     runs_->set_runs(runs->runs);
   }
+  tables_->sweep()->set_runs(runs->runs);
   if (first_time) {
     fit_run_list();
     remember(path_);

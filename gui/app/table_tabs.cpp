@@ -17,6 +17,7 @@
 #include "layer_table_model.hpp"
 #include "patch_table_model.hpp"
 #include "span_range_proxy.hpp"
+#include "sweep_tab.hpp"
 
 namespace mcuprof::gui {
 namespace {
@@ -55,6 +56,8 @@ TableTabs::TableTabs(QWidget* parent) : QWidget(parent) {
   tabs_->addTab(patch_view_, tr("Patches"));
   tabs_->addTab(comparison_, tr("Comparison"));
   tabs_->addTab(functions_, tr("Functions"));
+  sweep_ = new SweepTab(this);
+  tabs_->addTab(sweep_, tr("Sweep"));
   tabs_->setTabToolTip(Functions, tr("The first run's calling-context tree and flame graph "
                                      "(runs stored with --function-cycles)"));
 

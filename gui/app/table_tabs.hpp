@@ -22,6 +22,7 @@ namespace mcuprof::gui {
 
 class ComparisonPanel;
 class FunctionsTab;
+class SweepTab;
 class LayerTableModel;
 class PatchTableModel;
 class SpanRangeProxy;
@@ -30,7 +31,7 @@ class TableTabs final : public QWidget {
   Q_OBJECT
 
  public:
-  enum Tab { Layers, Patches, Comparison, Functions };
+  enum Tab { Layers, Patches, Comparison, Functions, Sweep };
 
   explicit TableTabs(QWidget* parent = nullptr);
   // Fills the tables from a loaded selection (clears any time filter).
@@ -50,6 +51,7 @@ class TableTabs final : public QWidget {
   bool has_patches() const;
   bool has_comparison() const;
   FunctionsTab* functions() const { return functions_; }
+  SweepTab* sweep() const { return sweep_; }
   Tab current_tab() const;
 
  signals:
@@ -70,6 +72,7 @@ class TableTabs final : public QWidget {
   QTableView* patch_view_ = nullptr;
   ComparisonPanel* comparison_ = nullptr;
   FunctionsTab* functions_ = nullptr;
+  SweepTab* sweep_ = nullptr;
   QTabWidget* tabs_ = nullptr;
   QWidget* filter_bar_ = nullptr;
   QLabel* filter_text_ = nullptr;

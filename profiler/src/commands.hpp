@@ -24,6 +24,8 @@ void add_plan_command(CLI::App& app, Commands& commands);
 void add_export_command(CLI::App& app, Commands& commands);
 void add_report_command(CLI::App& app, Commands& commands);
 void add_compare_command(CLI::App& app, Commands& commands);
+void add_sweep_command(CLI::App& app, Commands& commands);
+void add_database_command(CLI::App& app, Commands& commands);
 #if MCUPROF_WITH_PLOT
 void add_plot_command(CLI::App& app, Commands& commands);
 #endif

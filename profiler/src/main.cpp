@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   mcuprof::profiler::add_export_command(app, commands);
   mcuprof::profiler::add_report_command(app, commands);
   mcuprof::profiler::add_compare_command(app, commands);
+  mcuprof::profiler::add_sweep_command(app, commands);
+  mcuprof::profiler::add_database_command(app, commands);
 #if MCUPROF_WITH_PLOT
   mcuprof::profiler::add_plot_command(app, commands);
 #endif

@@ -13,6 +13,10 @@ using namespace mcuprof::test;
 
 namespace {
 
+// Commands that group subcommands (`mcuprof sweep run`): their synopsis lines are keyed
+// "sweep run", and their options are those of the subcommand's --help.
+const std::set<std::string> kGroups{"sweep", "database"};
+
 // The first fenced block of docs/cli.md, by command: the text of its "mcuprof CMD" lines
 // and their indented continuations.
 std::map<std::string, std::string> doc_synopsis() {
@@ -26,8 +30,11 @@ std::map<std::string, std::string> doc_synopsis() {
   std::string line, current;
   while (std::getline(block, line)) {
     static const std::regex kCommand(R"(^mcuprof ([a-z]+)\b)");
+    static const std::regex kSubcommand(R"(^mcuprof ([a-z]+) ([a-z]+)\b)");
     std::smatch m;
-    if (std::regex_search(line, m, kCommand))
+    if (std::regex_search(line, m, kSubcommand) && kGroups.count(m[1]))
+      current = std::string(m[1]) + " " + std::string(m[2]);
+    else if (std::regex_search(line, m, kCommand))
       current = m[1];
     else if (line.rfind("mcuprof ", 0) == 0)
       current = "";  // `mcuprof --help | --version`
@@ -51,8 +58,18 @@ TEST(CliSynopsis, EveryCommandAndOptionIsInDocsCliMd) {
   ASSERT_EQ(top.status, 0) << top.err;
   const auto at = top.out.find("Subcommands:");
   ASSERT_NE(at, std::string::npos) << top.out;
-  const std::set<std::string> commands =
-      options_in(top.out.substr(at), std::regex(R"(\n  ([a-z]+) )"));
+  std::set<std::string> commands;
+  for (const auto& command : options_in(top.out.substr(at), std::regex(R"(\n  ([a-z]+) )"))) {
+    if (!kGroups.count(command)) {
+      commands.insert(command);
+      continue;
+    }
+    const auto help = mcuprof_cli({command, "--help"});
+    const auto sub = help.out.find("Subcommands:");
+    ASSERT_NE(sub, std::string::npos) << help.out;
+    for (const auto& s : options_in(help.out.substr(sub), std::regex(R"(\n  ([a-z]+) )")))
+      commands.insert(command + " " + s);
+  }
   ASSERT_GE(commands.size(), 9u) << top.out;
   for (const auto& [command, text] : synopsis)
     EXPECT_TRUE(commands.count(command)) << "docs/cli.md names an unknown command " << command;
@@ -60,7 +77,14 @@ TEST(CliSynopsis, EveryCommandAndOptionIsInDocsCliMd) {
   for (const auto& command : commands) {
     SCOPED_TRACE(command);
     ASSERT_TRUE(synopsis.count(command)) << "no synopsis line for " << command;
-    const auto help = mcuprof_cli({command, "--help"});
+    std::vector<std::string> args;
+    for (size_t from = 0; from <= command.size();) {
+      const size_t space = std::min(command.find(' ', from), command.size());
+      args.push_back(command.substr(from, space - from));
+      from = space + 1;
+    }
+    args.emplace_back("--help");
+    const auto help = mcuprof_cli(args);
     ASSERT_EQ(help.status, 0) << help.err;
     // Options as --help lists them: "  -o,--output TEXT", "  --json".
     const auto listed = options_in(help.out, std::regex(R"(\n +(?:-[a-zA-Z],)?(--[a-z][a-z-]*))"));

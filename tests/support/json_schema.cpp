@@ -23,7 +23,7 @@ void check(const nlohmann::json& schema, const nlohmann::json& v, const std::str
   for (const auto& [key, _] : schema.items())
     if (key != "type" && key != "required" && key != "properties" && key != "items" &&
         key != "minimum" && key != "description" && key != "title" && key != "$schema" &&
-        key != "$id" && key != "enum")
+        key != "$id" && key != "enum" && key != "additionalProperties")
       throw std::invalid_argument("schema: keyword '" + key + "' is not supported");
   if (const auto t = schema.find("type"); t != schema.end()) {
     bool ok = false;
@@ -51,6 +51,12 @@ void check(const nlohmann::json& schema, const nlohmann::json& v, const std::str
     if (const auto p = schema.find("properties"); p != schema.end())
       for (const auto& [key, sub] : p->items())
         if (v.contains(key)) check(sub, v.at(key), at + "/" + key, out);
+    if (const auto a = schema.find("additionalProperties"); a != schema.end() && *a == false) {
+      const auto p = schema.find("properties");
+      for (const auto& [key, _] : v.items())
+        if (p == schema.end() || !p->contains(key))
+          out.push_back(at + ": unknown key '" + key + "'");
+    }
   }
   if (v.is_array())
     if (const auto items = schema.find("items"); items != schema.end())

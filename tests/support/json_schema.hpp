@@ -1,7 +1,7 @@
 // A checker for the subset of JSON Schema our schemas (docs/schemas/) use: "type" (one
 // name or a list: object, array, string, integer, number, boolean, null), "required",
-// "properties", "items", "minimum" and "enum". Returns one line per violation, with its JSON
-// pointer; empty when the document conforms.
+// "properties", "items", "minimum", "enum" and "additionalProperties": false. Returns one line per
+// violation, with its JSON pointer; empty when the document conforms.
 #pragma once
 
 #include <nlohmann/json.hpp>

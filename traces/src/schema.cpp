@@ -133,6 +133,30 @@ constexpr std::array<const char*, TraceStore::kSchemaVersion> kMigrations = {
     ALTER TABLE runs ADD COLUMN model_flash_bytes      INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE runs ADD COLUMN flash_size_bytes       INTEGER NOT NULL DEFAULT 0;
     )sql",
+    // 4 -> 5: provenance of a run (the hash of its inputs; the job, task and host that
+    // made it: plain strings, whatever made them), and the attempts that stored no run.
+    R"sql(
+    ALTER TABLE runs ADD COLUMN input_hash TEXT NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN job_id     TEXT NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN task_id    TEXT NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN host       TEXT NOT NULL DEFAULT '';
+    CREATE INDEX runs_input_hash ON runs(input_hash);
+    CREATE TABLE failed_run (
+      id         INTEGER PRIMARY KEY,
+      name       TEXT    NOT NULL DEFAULT '',
+      target     TEXT    NOT NULL DEFAULT '',
+      model_path TEXT    NOT NULL DEFAULT '',
+      schedule   TEXT    NOT NULL DEFAULT '',
+      exit_code  INTEGER NOT NULL,
+      reason     TEXT    NOT NULL,
+      started_at TEXT    NOT NULL,
+      input_hash TEXT    NOT NULL DEFAULT '',
+      job_id     TEXT    NOT NULL DEFAULT '',
+      task_id    TEXT    NOT NULL DEFAULT '',
+      host       TEXT    NOT NULL DEFAULT ''
+    );
+    CREATE INDEX failed_run_input_hash ON failed_run(input_hash);
+    )sql",
 };
 
 }  // namespace

@@ -61,6 +61,8 @@ RunRecord read_run(SQLite::Statement& q) {
   r.firmware_flash_bytes = u64(q.getColumn("firmware_flash_bytes"));
   r.model_flash_bytes = u64(q.getColumn("model_flash_bytes"));
   r.flash_size_bytes = u64(q.getColumn("flash_size_bytes"));
+  r.provenance = {q.getColumn("input_hash").getString(), q.getColumn("job_id").getString(),
+                  q.getColumn("task_id").getString(), q.getColumn("host").getString()};
   return r;
 }
 

@@ -19,14 +19,15 @@ namespace {
 
 // The columns of `runs` a writer sets, in one place for INSERT and UPDATE.
 // clang-format off
-constexpr std::array<const char*, 37> kRunColumns = {
+constexpr std::array<const char*, 41> kRunColumns = {
     "status", "name", "target", "firmware_path", "firmware_sha256", "model_path",
     "model_sha256", "schedule", "started_at", "tool_version", "cycle_model", "clock_hz",
     "total_cycles", "instructions", "stop_reason", "exit_code", "fault", "detail",
     "latency_ms", "peak_sram_bytes", "peak_sram_ts", "peak_sram_where", "arena_bytes", "macs",
     "flash_ifetch_bytes", "flash_data_bytes", "flash_data_measured", "static_sram_bytes",
     "kernel_scratch_bytes", "stack_bytes", "stack_peak_bytes", "sram_in_use_peak_bytes",
-    "sram_bytes", "flash_bytes", "firmware_flash_bytes", "model_flash_bytes", "flash_size_bytes"};
+    "sram_bytes", "flash_bytes", "firmware_flash_bytes", "model_flash_bytes", "flash_size_bytes",
+    "input_hash", "job_id", "task_id", "host"};
 // clang-format on
 
 std::string insert_run_sql() {
@@ -88,6 +89,10 @@ void bind_run(SQLite::Statement& q, const RunRecord& r) {
   q.bind(":firmware_flash_bytes", i64(r.firmware_flash_bytes));
   q.bind(":model_flash_bytes", i64(r.model_flash_bytes));
   q.bind(":flash_size_bytes", i64(r.flash_size_bytes));
+  q.bind(":input_hash", r.provenance.input_hash);
+  q.bind(":job_id", r.provenance.job_id);
+  q.bind(":task_id", r.provenance.task_id);
+  q.bind(":host", r.provenance.host);
 }
 
 // Interns strings into the `string` table, remembering ids for the transaction.

@@ -13,6 +13,16 @@
 
 namespace mcuprof::traces {
 
+// Where a run came from, as plain strings the store does not interpret (schema version 5):
+// the hash of its inputs, so that a tool that makes many runs can recognise one it already
+// has, and which job, task and host made it. Empty when not known.
+struct Provenance {
+  std::string input_hash;
+  std::string job_id;
+  std::string task_id;
+  std::string host;
+};
+
 struct RunRecord {
   int64_t id = 0;                   // assigned by the store
   std::string status = "complete";  // complete | incomplete
@@ -37,10 +47,10 @@ struct RunRecord {
   // figures.hpp (docs/cli.md, "Figures"). Peak SRAM = static + arena + kernel scratch +
   // stack; 0 from a writer that did not set it: the peak of the sram.total counter.
   uint64_t peak_sram_bytes = 0;
-  uint64_t peak_sram_ts = 0;     // cycle at which SRAM in use is first highest
-  std::string peak_sram_where;   // innermost span at that cycle, e.g. "patch 0,1 / conv2d 3"
-  uint64_t arena_bytes = 0;      // planned arena size
-  uint64_t static_sram_bytes = 0;       // parts of peak SRAM (schema version 4)
+  uint64_t peak_sram_ts = 0;       // cycle at which SRAM in use is first highest
+  std::string peak_sram_where;     // innermost span at that cycle, e.g. "patch 0,1 / conv2d 3"
+  uint64_t arena_bytes = 0;        // planned arena size
+  uint64_t static_sram_bytes = 0;  // parts of peak SRAM (schema version 4)
   uint64_t kernel_scratch_bytes = 0;
   uint64_t stack_bytes = 0;             // the stack reserve
   uint64_t stack_peak_bytes = 0;        // the deepest stack measured
@@ -49,13 +59,14 @@ struct RunRecord {
   uint64_t flash_bytes = 0;             // firmware + model image
   uint64_t firmware_flash_bytes = 0;
   uint64_t model_flash_bytes = 0;
-  uint64_t flash_size_bytes = 0;        // the board's flash
+  uint64_t flash_size_bytes = 0;  // the board's flash
   uint64_t macs = 0;
   uint64_t flash_ifetch_bytes = 0;
   uint64_t flash_data_bytes = 0;
   // False when flash data reads were not counted (then every flash_data_bytes of the
   // run, its spans' included, is 0 and means "not measured").
   bool flash_data_measured = true;
+  Provenance provenance;
 
   // Latency at the run's clock; 0 when the clock is unknown.
   double latency_ms() const {
@@ -63,6 +74,21 @@ struct RunRecord {
                ? 0.0
                : static_cast<double>(total_cycles) * 1000.0 / static_cast<double>(clock_hz);
   }
+};
+
+// An attempt that stored no run (schema version 5): refused before running, or a process
+// that failed; `reason` is its one-line error. Kept so that the attempt is not silently
+// missing, and recognised (by its provenance's input hash) when it is made again.
+struct FailureRecord {
+  int64_t id = 0;  // assigned by the store
+  std::string name;
+  std::string target;
+  std::string model_path;
+  std::string schedule;
+  int exit_code = 0;
+  std::string reason;
+  std::string started_at;  // ISO 8601, UTC
+  Provenance provenance;
 };
 
 struct ConsoleChunk {

@@ -125,7 +125,7 @@ struct RunComparison {
 
 class TraceStore {
  public:
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
   enum class Mode { ReadOnly, ReadWrite };
 
   // Identifies the file without writing to it first (docs/trace-schema.md): another
@@ -142,6 +142,13 @@ class TraceStore {
   // Writes the run (status 'complete') and its console in one transaction; returns the
   // run's id. (A RunWriter without spans or counters.)
   int64_t write_run(const RunRecord& run, const std::vector<ConsoleChunk>& console);
+
+  // Sets a stored run's provenance (input hash, job, task, host). False when no such run.
+  bool set_provenance(int64_t run_id, const Provenance& provenance);
+  // Records an attempt that stored no run; returns its id.
+  int64_t add_failure(const FailureRecord& failure);
+  // Attempts that stored no run, oldest first.
+  std::vector<FailureRecord> failures() const;
 
   // Runs, oldest first, with their summary figures.
   std::vector<RunRecord> runs() const;
