@@ -119,6 +119,12 @@ TEST(CliSweep, RunsInParallelRecordsFailuresResumesAndReportsTheFront) {
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_NE(again.err.find("12 already in"), std::string::npos) << again.err;
   EXPECT_EQ(test::run_hashes(db).size(), 8u);
+  const auto retry = test::mcuprof_cli(
+      {"sweep", "run", file.string(), "--db", db.string(), "-j", "2", "--retry-failed"});
+  ASSERT_EQ(retry.status, 0) << retry.err;
+  EXPECT_NE(retry.err.find("4 to run"), std::string::npos) << retry.err;
+  EXPECT_EQ(test::count_rows(db, "failed_run"), 4);  // replaced, not added
+  EXPECT_EQ(test::run_hashes(db).size(), 8u);
 
   const auto rep = test::mcuprof_cli({"sweep", "report", db.string(), "--format", "json"});
   ASSERT_EQ(rep.status, 0) << rep.err;

@@ -49,6 +49,16 @@ int64_t TraceStore::add_failure(const FailureRecord& f) {
   }
 }
 
+int64_t TraceStore::remove_failures(std::string_view input_hash) {
+  try {
+    SQLite::Statement q(*db_, "DELETE FROM failed_run WHERE input_hash = ?");
+    q.bind(1, std::string(input_hash));
+    return q.exec();
+  } catch (const SQLite::Exception& e) {
+    throw_sqlite_error(path_.string(), "forget failed runs", e);
+  }
+}
+
 std::vector<FailureRecord> TraceStore::failures() const {
   try {
     std::vector<FailureRecord> out;

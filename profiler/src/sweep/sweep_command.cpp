@@ -33,7 +33,7 @@ using namespace sweep;
 
 struct SweepArgs {
   std::string sweep_file, db, work_dir, format = "text", board;
-  bool json = false, slurm = false;
+  bool json = false, slurm = false, retry_failed = false;
   size_t workers = 0, tasks = 0, task = SIZE_MAX;
   SlurmOptions slurm_options;
 };
@@ -43,13 +43,16 @@ WorkFiles work_files(const SweepArgs& a) {
   return {fs::absolute(a.db + ".sweep")};
 }
 
-std::set<std::string> known_hashes(const traces::TraceStore& store) {
+// Input hashes of the points the database has: its runs, and its failed points unless they
+// are to be retried.
+std::set<std::string> known_hashes(const traces::TraceStore& store, bool with_failures = true) {
   std::set<std::string> hashes;
   for (const auto& r : store.runs())
     if (r.status == "complete" && !r.provenance.input_hash.empty())
       hashes.insert(r.provenance.input_hash);
-  for (const auto& f : store.failures())
-    if (!f.provenance.input_hash.empty()) hashes.insert(f.provenance.input_hash);
+  if (with_failures)
+    for (const auto& f : store.failures())
+      if (!f.provenance.input_hash.empty()) hashes.insert(f.provenance.input_hash);
   return hashes;
 }
 
@@ -150,10 +153,12 @@ int run_sweep(const SweepArgs& a) {
   // The database first: a file that is not one is refused before models are generated.
   auto store = traces::TraceStore::open(a.db, traces::TraceStore::Mode::ReadWrite);
   const Expansion e = expand_points(spec, work.dir);
-  const auto known = known_hashes(store);
+  const auto known = known_hashes(store, !a.retry_failed);
   std::vector<Point> todo;
   for (const auto& p : e.points)
     if (!known.contains(p.input_hash)) todo.push_back(p);
+  if (a.retry_failed)  // their new outcome replaces the old one
+    for (const auto& p : todo) store.remove_failures(p.input_hash);
   for (const auto& n : e.notes) fmt::print(stderr, "sweep: note: {}\n", n);
   const size_t workers =
       a.workers > 0 ? a.workers : std::max(1u, std::thread::hardware_concurrency());
@@ -266,6 +271,8 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
   r->add_option("-j,--workers", a->workers, "Local worker processes (default: all cores)")
       ->check(CLI::Range(1, 1024));
   add_work_dir(r, *a);
+  r->add_flag("--retry-failed", a->retry_failed,
+              "Run again the points the database has as failed (default: skip them)");
   r->add_flag("--slurm", a->slurm, "Submit as one Slurm array job and a dependent merge job");
   r->add_option("--partition", a->slurm_options.partition, "Slurm partition");
   r->add_option("--time", a->slurm_options.time, "Slurm time limit per task (sbatch --time)");

@@ -147,6 +147,8 @@ class TraceStore {
   bool set_provenance(int64_t run_id, const Provenance& provenance);
   // Records an attempt that stored no run; returns its id.
   int64_t add_failure(const FailureRecord& failure);
+  // Forgets the attempts with this input hash (before they are made again); returns how many.
+  int64_t remove_failures(std::string_view input_hash);
   // Attempts that stored no run, oldest first.
   std::vector<FailureRecord> failures() const;
 
