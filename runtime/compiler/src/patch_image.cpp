@@ -78,15 +78,13 @@ PatchArena plan_patch_arena(const Graph& g, const StagePlan& stage) {
     l.bytes = align16(l.bytes);
     buffers.push_back(l);
   }
-  const size_t block_index = buffers.size();
   buffers.push_back({-1, std::max<int64_t>(a.block_bytes, kArenaAlignment), 0, stage.split - 1});
-  std::vector<int64_t> offsets;
-  a.plan.arena_bytes = tflm_greedy_size(buffers, &offsets);
-  a.plan.method = "TFLite Micro greedy (patch schedule)";
-  a.plan.offsets.assign(g.tensors.size(), -1);
-  for (size_t k = 0; k < block_index; ++k)
-    a.plan.offsets[static_cast<size_t>(buffers[k].tensor)] = offsets[k];
-  a.block_offset = offsets[block_index];
+  // TFLite Micro's greedy placement; the ops after the stage may run in place as in a
+  // layer-wise image (planner.hpp), kept when that needs less arena.
+  a.plan = plan_lifetimes(g, buffers, {.in_place_from = stage.split, .greedy_only = true}).plan;
+  a.plan.method = "TFLite Micro greedy (patch schedule)" +
+                  std::string(a.plan.in_place_ops.empty() ? "" : ", in place");
+  a.block_offset = a.plan.anonymous_offsets.at(0);
   return a;
 }
 

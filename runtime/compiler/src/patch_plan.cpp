@@ -293,7 +293,7 @@ struct LiveProfile {
 };
 
 LiveProfile live_profile(const Graph& g, const std::set<int32_t>& inputs,
-                         const EstimateOptions& options, bool layerwise) {
+                         const EstimateOptions& options) {
   LiveProfile p;
   p.live.assign(g.ops.size(), 0);
   p.input_live.assign(g.ops.size(), 0);
@@ -307,8 +307,7 @@ LiveProfile live_profile(const Graph& g, const std::set<int32_t>& inputs,
   std::iota(seq.begin(), seq.end(), 0);
   apply_in_place(
       g, seq, [&](int32_t t) { return g.tensor(t).bytes(); }, options, p.live);
-  if (options.planner_in_place && !options.depthwise_in_place && !options.residual_in_place &&
-      layerwise) {
+  if (options.planner_in_place && !options.depthwise_in_place && !options.residual_in_place) {
     // The runtime's in-place ops: the input dies as the output is born in its bytes.
     const ArenaPlan plan = plan_memory(g).plan;
     for (std::size_t k = 0; k < plan.in_place_ops.size(); ++k) {
@@ -345,8 +344,8 @@ ScheduleEstimate estimate_schedule(const Graph& g, const std::optional<StagePlan
   const std::set<int32_t> model_inputs(g.inputs.begin(), g.inputs.end());
 
   const auto worst = [&](const Graph& graph, size_t offset, ScheduleEstimate& out) {
-    // The runtime runs ops in place in layer-wise images only (patch images: none).
-    const LiveProfile p = live_profile(graph, model_inputs, options, !stage);
+    // The runtime runs ops in place in layer-wise images and after a patch stage.
+    const LiveProfile p = live_profile(graph, model_inputs, options);
     for (size_t i = 0; i < p.live.size(); ++i) {
       if (p.live[i] > out.peak_bytes) {
         out.peak_bytes = p.live[i];
@@ -378,9 +377,9 @@ ScheduleEstimate estimate_schedule(const Graph& g, const std::optional<StagePlan
     e.peak_where = rest_e.peak_where;
   }
   e.peak_bytes_no_input = std::max(stage_out + stage->patch_live_bytes, rest_e.peak_bytes_no_input);
-  // Patch images run no op in place (plan_patch_arena): nor does their estimate.
+  // Patch images run ops in place after the stage only (plan_patch_arena).
   e.arena_bytes = std::max(align16(input_bytes) + align16(stage_out) + stage->patch_buffer_bytes,
-                           plan_memory(rest, {.allow_in_place = false}).plan.arena_bytes);
+                           plan_memory(rest).plan.arena_bytes);
   e.macs = layerwise_macs - stage->stage_macs_layerwise + stage->stage_macs_patch;
   e.mac_overhead_pct = layerwise_macs == 0 ? 0.0
                                            : 100.0 * static_cast<double>(e.macs - layerwise_macs) /

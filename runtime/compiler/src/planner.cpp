@@ -221,8 +221,12 @@ int64_t tflm_greedy_size(const std::vector<Lifetime>& buffers, std::vector<int64
 }
 
 MemoryReport plan_memory(const Graph& g, const PlannerOptions& options) {
+  return plan_lifetimes(g, lifetimes(g), options);
+}
+
+MemoryReport plan_lifetimes(const Graph& g, const std::vector<Lifetime>& life,
+                            const PlannerOptions& options) {
   MemoryReport r;
-  const auto life = lifetimes(g);
   const auto n_ops = g.ops.size();
   r.live_bytes.assign(n_ops, 0);
   for (const auto& l : life)
@@ -232,11 +236,23 @@ MemoryReport plan_memory(const Graph& g, const PlannerOptions& options) {
 
   std::vector<int64_t> greedy_offsets;
   r.tflm_greedy = tflm_greedy_size(life, &greedy_offsets);
-  auto plain = best_placement(single_blocks(life));
+  const auto placement = [&](const std::vector<Block>& blocks) {
+    if (!options.greedy_only) return best_placement(blocks);
+    std::vector<std::size_t> order(blocks.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](auto a, auto b) { return blocks[a].bytes() > blocks[b].bytes(); });
+    Candidate c{0, {}, "first fit, size order"};
+    c.arena = place(blocks, order, false, c.offsets);
+    return c;
+  };
+  auto plain = placement(single_blocks(life));
   if (r.tflm_greedy <= plain.arena)
     plain = {r.tflm_greedy, greedy_offsets, "TFLite Micro greedy (first fit, size order)"};
   r.without_in_place = plain.arena;
 
+  // Blocks of the opaque buffers (tensor -1), in order.
+  std::vector<int32_t> anonymous;
   const auto to_plan = [&](const Candidate& c, const std::vector<int32_t>& block_of_tensor) {
     ArenaPlan p;
     p.offsets.assign(g.tensors.size(), -1);
@@ -245,11 +261,17 @@ MemoryReport plan_memory(const Graph& g, const PlannerOptions& options) {
     for (std::size_t t = 0; t < g.tensors.size(); ++t)
       if (block_of_tensor[t] >= 0)
         p.offsets[t] = c.offsets[static_cast<std::size_t>(block_of_tensor[t])];
+    for (const auto k : anonymous)
+      p.anonymous_offsets.push_back(c.offsets[static_cast<std::size_t>(k)]);
     return p;
   };
   std::vector<int32_t> identity(g.tensors.size(), -1);
-  for (std::size_t k = 0; k < life.size(); ++k)
-    identity[static_cast<std::size_t>(life[k].tensor)] = static_cast<int32_t>(k);
+  for (std::size_t k = 0; k < life.size(); ++k) {
+    if (life[k].tensor < 0)
+      anonymous.push_back(static_cast<int32_t>(k));
+    else
+      identity[static_cast<std::size_t>(life[k].tensor)] = static_cast<int32_t>(k);
+  }
   r.plan = to_plan(plain, identity);
   if (!options.allow_in_place) return r;
 
@@ -263,7 +285,8 @@ MemoryReport plan_memory(const Graph& g, const PlannerOptions& options) {
            std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
   };
   std::vector<int32_t> in_place, in_place_src;
-  for (std::size_t i = 0; i < n_ops; ++i) {
+  for (std::size_t i = static_cast<std::size_t>(std::max(options.in_place_from, 0)); i < n_ops;
+       ++i) {
     const auto& op = g.ops[i];
     const int32_t dst = op.outputs[0];
     for (const auto k : in_place_inputs(g, op)) {
@@ -299,7 +322,8 @@ MemoryReport plan_memory(const Graph& g, const PlannerOptions& options) {
     }
   for (auto& x : block)
     if (x >= 0) x = remap[static_cast<std::size_t>(x)];
-  auto merged = best_placement(compact);
+  for (auto& x : anonymous) x = remap[static_cast<std::size_t>(x)];
+  auto merged = placement(compact);
   if (merged.arena < r.plan.arena_bytes) {
     r.plan = to_plan(merged, block);
     r.plan.method += ", in place";

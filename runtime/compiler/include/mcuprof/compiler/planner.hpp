@@ -29,15 +29,18 @@ std::vector<Lifetime> lifetimes(const Graph& g);
 struct ArenaPlan {
   std::vector<int64_t> offsets;  // per graph tensor; -1 if not in the arena
   int64_t arena_bytes = 0;
-  std::string method;                    // which placement won
-  std::vector<int32_t> in_place_ops;     // op indices whose output takes an input's bytes
-  std::vector<int32_t> in_place_inputs;  // per in_place_ops entry: that input (tensor index)
+  std::string method;                      // which placement won
+  std::vector<int32_t> in_place_ops;       // op indices whose output takes an input's bytes
+  std::vector<int32_t> in_place_inputs;    // per in_place_ops entry: that input (tensor index)
+  std::vector<int64_t> anonymous_offsets;  // plan_lifetimes: per buffer with tensor -1
 };
 
 struct PlannerOptions {
   // RESHAPE, int8 QUANTIZE, ADD/MUL (an input of the output's shape), DEPTHWISE_CONV_2D
   // with depth multiplier 1 (docs/runtime.md, "Memory planner")
   bool allow_in_place = true;
+  int32_t in_place_from = 0;  // ops before this one never run in place (a patch stage)
+  bool greedy_only = false;   // TFLite Micro's placement order only (patch schedules)
 };
 
 struct MemoryReport {
@@ -49,6 +52,12 @@ struct MemoryReport {
 };
 
 MemoryReport plan_memory(const Graph& g, const PlannerOptions& options = {});
+
+// The same on given lifetimes (plan_memory uses lifetimes(g)); a buffer with tensor -1 is
+// an opaque block (a patch schedule's per-patch buffers), placed but never in place, its
+// offset returned in plan.anonymous_offsets.
+MemoryReport plan_lifetimes(const Graph& g, const std::vector<Lifetime>& life,
+                            const PlannerOptions& options = {});
 
 // The TFLite Micro greedy planner on plain lifetimes (exposed for tests).
 int64_t tflm_greedy_size(const std::vector<Lifetime>& buffers,
