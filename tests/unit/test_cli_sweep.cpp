@@ -12,6 +12,7 @@
 #include "files.hpp"
 #include "json_schema.hpp"
 #include "mcuprof/profiler/run.hpp"
+#include "sweep/sweep_points.hpp"
 #include "sweep/sweep_spec.hpp"
 #include "sweep_test_support.hpp"
 
@@ -26,14 +27,15 @@ TEST(CliSweep, SweepFileMistakesAreOneLineNamingTheKey) {
     json file;
     std::string expected;
   };
-  json no_boards = base, bad_schedule = base, unknown = base, bad_width = base;
+  json no_boards = base, bad_schedule = base, unknown = base, bad_width = base, bad_io = base;
   no_boards.erase("boards");
+  bad_io["options"] = {{"io", "int16"}};
   bad_schedule["schedules"] = {"patch:3x2@1"};
   unknown["colour"] = "red";
   bad_width["models"] = {test::tiny_models({9.0})};
-  for (const auto& c :
-       {Case{no_boards, "boards: missing"}, Case{bad_schedule, "schedules[0]"},
-        Case{unknown, "colour: unknown key"}, Case{bad_width, "models[0].width[0]"}}) {
+  for (const auto& c : {Case{no_boards, "boards: missing"}, Case{bad_schedule, "schedules[0]"},
+                        Case{unknown, "colour: unknown key"}, Case{bad_width, "models[0].width[0]"},
+                        Case{bad_io, "options.io: 'int16' is not an I/O mode"}}) {
     const auto path = test::write_sweep(dir.path(), c.file);
     const auto r = test::mcuprof_cli({"sweep", "plan", path.string()});
     EXPECT_EQ(r.status, 65) << r.err;
@@ -53,6 +55,39 @@ TEST(CliSweep, SweepFileMistakesAreOneLineNamingTheKey) {
       test::mcuprof_cli({"sweep", "plan", test::write_sweep(dir.path(), base).string()});
   EXPECT_EQ(missing_model.status, 66) << missing_model.err;
   EXPECT_NE(missing_model.err.find("models[0]"), std::string::npos) << missing_model.err;
+}
+
+TEST(CliSweep, IoInt8ReachesEveryPointsRunAndItsInputHash) {
+  const json file{{"name", "s"},
+                  {"models", {"m.tflite"}},
+                  {"boards", {"stm32f412"}},
+                  {"schedules", {"layer"}},
+                  {"options", {{"io", "int8"}}}};
+  const auto int8 = profiler::sweep::parse_sweep(file.dump(), "s.json");
+  json plain_file = file;
+  plain_file.erase("options");
+  const auto plain = profiler::sweep::parse_sweep(plain_file.dump(), "s.json");
+  EXPECT_TRUE(int8.options.int8_io());
+  EXPECT_FALSE(plain.options.int8_io());
+  profiler::sweep::Point p;
+  p.model = "m.tflite";
+  p.board = "stm32f412";
+  p.schedule = "layer";
+  p.name = "m";
+  const auto args = profiler::sweep::run_arguments(p, int8.options);
+  const auto io = std::find(args.begin(), args.end(), "--io");
+  ASSERT_NE(io, args.end());
+  ASSERT_NE(io + 1, args.end());
+  EXPECT_EQ(*(io + 1), "int8");
+  const auto plain_args = profiler::sweep::run_arguments(p, plain.options);
+  EXPECT_EQ(std::find(plain_args.begin(), plain_args.end(), "--io"), plain_args.end());
+  // A different I/O mode is a different point: resuming never mixes them up.
+  EXPECT_NE(profiler::sweep::input_hash("m", "b", "r", "layer", int8.options),
+            profiler::sweep::input_hash("m", "b", "r", "layer", plain.options));
+  profiler::sweep::RunOptions explicit_float = plain.options;
+  explicit_float.io = "float";
+  EXPECT_EQ(profiler::sweep::input_hash("m", "b", "r", "layer", explicit_float),
+            profiler::sweep::input_hash("m", "b", "r", "layer", plain.options));
 }
 
 TEST(CliSweep, PlanListsPointsAndSkipsWhatCannotFitSayingWhy) {

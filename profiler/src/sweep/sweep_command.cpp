@@ -74,7 +74,7 @@ int plan(const SweepArgs& a) {
                 : work_files(a).dir;
   const Expansion e = expand_points(spec, work);
   const auto known = known_hashes_in(a.db);
-  const auto plans = plan_points(e.points);
+  const auto plans = plan_points(e.points, spec.options.int8_io());
   std::error_code ec;
   if (temporary) fs::remove_all(work, ec);
   size_t run = 0, skip = 0, done = 0;

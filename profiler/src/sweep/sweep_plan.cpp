@@ -22,13 +22,13 @@ struct Planned {
   std::string error;
 };
 
-Planned plan_model(const Point& p) {
+Planned plan_model(const Point& p, bool int8_io) {
   Planned out;
   try {
     const targets::Target target = is_target_file(p.board)
                                        ? resolve_target("", std::filesystem::path(p.board))
                                        : resolve_target(p.board);
-    const cc::Graph g = cc::import_tflite_file(p.model);
+    const cc::Graph g = cc::import_tflite_file(p.model, {.int8_io = int8_io});
     out.choice = choose_schedule(g, model_board(target), input_sizes(g));
   } catch (const std::exception& e) {
     out.error = e.what();
@@ -57,13 +57,13 @@ const ScheduleFigures* pick(const ScheduleChoice& c, const Point& p, std::string
 
 }  // namespace
 
-std::vector<PointPlan> plan_points(const std::vector<Point>& points) {
+std::vector<PointPlan> plan_points(const std::vector<Point>& points, bool int8_io) {
   std::map<std::pair<std::string, std::string>, Planned> cache;
   std::vector<PointPlan> out;
   for (const auto& p : points) {
     auto key = std::pair{p.model.string(), p.board};
     auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, plan_model(p)).first;
+    if (it == cache.end()) it = cache.emplace(key, plan_model(p, int8_io)).first;
     PointPlan plan;
     plan.schedule = p.schedule;
     const Planned& planned = it->second;

@@ -23,6 +23,7 @@ struct PointPlan {
 };
 
 // Plans every point (models imported once per board).
-std::vector<PointPlan> plan_points(const std::vector<Point>& points);
+// `int8_io`: the models as `run --io int8` compiles them.
+std::vector<PointPlan> plan_points(const std::vector<Point>& points, bool int8_io = false);
 
 }  // namespace mcuprof::profiler::sweep

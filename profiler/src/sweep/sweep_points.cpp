@@ -108,10 +108,11 @@ Board resolve_board(const SweepSpec& spec, const std::string& board, const std::
 }
 
 // "all": the layer-wise schedule and every patch option `plan` lists for the board.
-std::vector<std::string> every_schedule(const fs::path& model, const targets::Target& target) {
+std::vector<std::string> every_schedule(const fs::path& model, const targets::Target& target,
+                                        bool int8_io) {
   std::vector<std::string> out{"layer"};
   try {
-    const cc::Graph g = cc::import_tflite_file(model);
+    const cc::Graph g = cc::import_tflite_file(model, {.int8_io = int8_io});
     const ScheduleChoice choice = choose_schedule(g, model_board(target), input_sizes(g));
     for (const auto& o : choice.options) out.push_back(o.schedule);
   } catch (const std::exception&) {
@@ -126,6 +127,7 @@ std::string options_text(const RunOptions& o) {
                    {"observe_memory", o.observe_memory},
                    {"unit_cycles", o.unit_cycles},
                    {"fail_if", o.fail_if}};
+  if (o.int8_io()) j["io"] = o.io;  // absent for float: earlier sweeps' hashes still match
   return j.dump();
 }
 
@@ -159,8 +161,9 @@ Expansion expand_points(const SweepSpec& spec, const fs::path& work_dir) {
     if (sha.empty()) sha = sha256_file(model);
     for (const auto& b : boards)
       for (const auto& asked : spec.schedules) {
-        const auto schedules =
-            asked == "all" ? every_schedule(model, b.target) : std::vector{asked};
+        const auto schedules = asked == "all"
+                                   ? every_schedule(model, b.target, spec.options.int8_io())
+                                   : std::vector{asked};
         for (const auto& schedule : schedules) {
           Point p{out.points.size(),
                   model.stem().string(),
@@ -193,6 +196,7 @@ std::vector<std::string> run_arguments(const Point& p, const RunOptions& o) {
   if (o.observe_memory) a.emplace_back("--observe-memory");
   if (o.unit_cycles) a.emplace_back("--unit-cycles");
   for (const auto& gate : o.fail_if) a.insert(a.end(), {"--fail-if", gate});
+  if (o.int8_io()) a.insert(a.end(), {"--io", "int8"});
   return a;
 }
 
@@ -222,8 +226,12 @@ PointsFile read_points_file(const fs::path& path) {
     f.name = j.at("name").get<std::string>();
     f.tasks = j.at("tasks").get<size_t>();
     const auto& o = j.at("options");
-    f.options = {o.at("max_time"), o.at("max_cycles"), o.at("observe_memory"), o.at("unit_cycles"),
-                 o.at("fail_if").get<std::vector<std::string>>()};
+    f.options = {o.at("max_time"),
+                 o.at("max_cycles"),
+                 o.at("observe_memory"),
+                 o.at("unit_cycles"),
+                 o.at("fail_if").get<std::vector<std::string>>(),
+                 o.value("io", "float")};
     for (const auto& p : j.at("points"))
       f.points.push_back({p.at("index").get<size_t>(), p.at("name"),
                           p.at("model").get<std::string>(), p.at("board"), p.at("target"),

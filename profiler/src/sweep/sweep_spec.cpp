@@ -116,7 +116,7 @@ std::string schedule_entry(const Checker& c, const json& v, const std::string& k
 RunOptions run_options(const Checker& c, const json& obj) {
   if (!obj.is_object()) c.fail("options", "expected an object");
   c.only_keys(obj, "options",
-              {"max_time", "max_cycles", "observe_memory", "unit_cycles", "fail_if"});
+              {"max_time", "max_cycles", "observe_memory", "unit_cycles", "fail_if", "io"});
   RunOptions o;
   if (obj.contains("max_time")) o.max_time = c.string_of(obj["max_time"], "options.max_time");
   if (obj.contains("max_cycles"))
@@ -126,6 +126,11 @@ RunOptions run_options(const Checker& c, const json& obj) {
     if (!obj.contains(key)) continue;
     if (!obj[key].is_boolean()) c.fail(fmt::format("options.{}", key), "expected true or false");
     *flag = obj[key].get<bool>();
+  }
+  if (obj.contains("io")) {
+    o.io = c.string_of(obj["io"], "options.io");
+    if (o.io != "float" && o.io != "int8")
+      c.fail("options.io", fmt::format("'{}' is not an I/O mode (float, int8)", o.io));
   }
   if (obj.contains("fail_if"))
     o.fail_if =

@@ -33,6 +33,8 @@ struct RunOptions {
   bool observe_memory = false;
   bool unit_cycles = false;
   std::vector<std::string> fail_if;  // gates, as `run --fail-if`
+  std::string io = "float";          // as `run --io`: float | int8
+  bool int8_io() const { return io == "int8"; }
 };
 
 struct SweepSpec {
