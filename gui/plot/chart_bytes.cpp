@@ -14,14 +14,12 @@ QString chart_format_of(const QString& path) {
   return ext == QLatin1String("png") || ext == QLatin1String("svg") ? ext : QString();
 }
 
-std::optional<QByteArray> encode_chart(const ChartRenderer& renderer, const QString& format,
-                                       QSize size, std::string* error) {
+std::optional<QByteArray> encode_drawing(const QString& format, QSize size, const Drawing& drawing,
+                                         std::string* error) {
   const auto fail = [&](const std::string& message) -> std::optional<QByteArray> {
     if (error) *error = message;
     return std::nullopt;
   };
-  if (size.width() < 64 || size.height() < 64)
-    return fail("plot size too small (need at least 64x64)");
   QByteArray bytes;
   QBuffer buffer(&bytes);
   buffer.open(QIODevice::WriteOnly);
@@ -29,10 +27,10 @@ std::optional<QByteArray> encode_chart(const ChartRenderer& renderer, const QStr
   if (format == QLatin1String("png")) {
     QImage image(size, QImage::Format_ARGB32_Premultiplied);
     if (image.isNull()) return fail("cannot allocate the image");
-    image.fill(renderer.options().colours.background);
+    if (drawing.background) image.fill(*drawing.background);
     {
       QPainter p(&image);
-      renderer.render(p, bounds);
+      drawing.draw(p, bounds);
     }
     if (!image.save(&buffer, "PNG")) return fail("cannot encode the PNG");
   } else if (format == QLatin1String("svg")) {
@@ -40,16 +38,29 @@ std::optional<QByteArray> encode_chart(const ChartRenderer& renderer, const QStr
     svg.setOutputDevice(&buffer);
     svg.setSize(size);
     svg.setViewBox(QRect(QPoint(0, 0), size));
-    svg.setTitle(QStringLiteral("mcuprof memory over time"));
-    svg.setDescription(QStringLiteral("SRAM in use over time, drawn by mcuprof"));
+    svg.setTitle(drawing.title);
+    if (!drawing.description.isEmpty()) svg.setDescription(drawing.description);
     QPainter p;
     if (!p.begin(&svg)) return fail("cannot draw the SVG");
-    renderer.render(p, bounds);
+    drawing.draw(p, bounds);
     if (!p.end()) return fail("cannot draw the SVG");
   } else {
     return fail("unknown plot format '" + format.toStdString() + "' (use .png or .svg)");
   }
   return bytes;
+}
+
+std::optional<QByteArray> encode_chart(const ChartRenderer& renderer, const QString& format,
+                                       QSize size, std::string* error) {
+  if (size.width() < 64 || size.height() < 64) {
+    if (error) *error = "plot size too small (need at least 64x64)";
+    return std::nullopt;
+  }
+  const Drawing drawing{[&](QPainter& p, const QRectF& bounds) { renderer.render(p, bounds); },
+                        renderer.options().colours.background,
+                        QStringLiteral("mcuprof memory over time"),
+                        QStringLiteral("SRAM in use over time, drawn by mcuprof")};
+  return encode_drawing(format, size, drawing, error);
 }
 
 }  // namespace mcuprof::plot

@@ -2,14 +2,12 @@
 // y), the SRAM limit, the front as a staircase, the points and a legend of schedules.
 #include "pareto_chart.hpp"
 
-#include <QBuffer>
-#include <QImage>
 #include <QPainterPath>
-#include <QSvgGenerator>
 #include <algorithm>
 #include <map>
 
 #include "axis_mapping.hpp"
+#include "chart_bytes.hpp"
 #include "chart_style.hpp"
 
 namespace mcuprof::plot {
@@ -232,38 +230,13 @@ std::optional<size_t> pareto_point_at(const QRectF& b, const ParetoChart& c, QPo
 
 std::optional<QByteArray> encode_pareto(const ParetoChart& c, const QString& format, QSize size,
                                         std::string* error) {
-  const auto fail = [&](const std::string& m) -> std::optional<QByteArray> {
-    if (error) *error = m;
+  if (size.width() < 400 || size.height() < 200) {
+    if (error) *error = "plot size too small for --pareto (need 400x200)";
     return std::nullopt;
-  };
-  if (size.width() < 400 || size.height() < 200)
-    return fail("plot size too small for --pareto (need 400x200)");
-  QByteArray bytes;
-  QBuffer buffer(&bytes);
-  buffer.open(QIODevice::WriteOnly);
-  const QRectF bounds(QPointF(0, 0), QSizeF(size));
-  if (format == QLatin1String("png")) {
-    QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    if (image.isNull()) return fail("cannot allocate the image");
-    {
-      QPainter p(&image);
-      render_pareto(p, bounds, c);
-    }
-    if (!image.save(&buffer, "PNG")) return fail("cannot encode the PNG");
-  } else if (format == QLatin1String("svg")) {
-    QSvgGenerator svg;
-    svg.setOutputDevice(&buffer);
-    svg.setSize(size);
-    svg.setViewBox(QRect(QPoint(0, 0), size));
-    svg.setTitle(QStringLiteral("mcuprof sweep Pareto front"));
-    QPainter p;
-    if (!p.begin(&svg)) return fail("cannot draw the SVG");
-    render_pareto(p, bounds, c);
-    if (!p.end()) return fail("cannot draw the SVG");
-  } else {
-    return fail("unknown plot format '" + format.toStdString() + "' (use .png or .svg)");
   }
-  return bytes;
+  const Drawing drawing{[&](QPainter& p, const QRectF& bounds) { render_pareto(p, bounds, c); },
+                        std::nullopt, QStringLiteral("mcuprof sweep Pareto front"), QString()};
+  return encode_drawing(format, size, drawing, error);
 }
 
 }  // namespace mcuprof::plot

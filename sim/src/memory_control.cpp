@@ -4,14 +4,8 @@
 namespace mcuprof::sim {
 namespace {
 
-using Kind = targets::FlashControl::Kind;
-
 bool has_l1(const targets::Target& t) {
   return t.core == targets::Core::CortexM7 && (t.icache.present() || t.dcache.present());
-}
-
-bool is_stm32(Kind k) {
-  return k == Kind::Stm32F4 || k == Kind::Stm32L4 || k == Kind::Stm32F7 || k == Kind::Stm32H7;
 }
 
 }  // namespace
@@ -20,7 +14,7 @@ MemoryControl::MemoryControl(CycleModel& model, const targets::Target& target)
     : model_(model), target_(target) {
   // CCR resets with IC = DC = 0 (ARMv7-M ARM B3.2.8): the caches are off until enabled.
   if (has_l1(target)) config_.l1_icache = config_.l1_dcache = false;
-  if (is_stm32(target.flash_control.kind)) latency_ = target.flash_control.latency;
+  if (target.flash_control.stm32()) latency_ = target.flash_control.latency;
   apply();  // the flash interface device then sets its own reset values
 }
 

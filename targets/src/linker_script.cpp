@@ -172,8 +172,7 @@ std::vector<std::string> startup_definitions(const Target& target) {
     default:
       break;
   }
-  if (c.kind == Kind::Stm32F4 || c.kind == Kind::Stm32L4 || c.kind == Kind::Stm32F7 ||
-      c.kind == Kind::Stm32H7) {
+  if (c.stm32()) {
     out.push_back(fmt::format("MCUPROF_FLASH_ACR=0x{:08X}u", c.address));
     out.push_back(fmt::format("MCUPROF_FLASH_ACR_VALUE=0x{:X}u", acr));
   }

@@ -46,10 +46,6 @@ MemsysRun run_memsys(const std::string& board, const std::string& program,
   return r;
 }
 
-#define REQUIRE_FIRMWARE(board, program)                                      \
-  if (!std::filesystem::exists(mcuprof::test::test_firmware(board, program))) \
-  GTEST_SKIP() << "missing firmware " << mcuprof::test::test_firmware(board, program)
-
 // What the forgetting firmware leaves off on each board (the rest of the board's
 // switches stay as the chip resets them).
 struct BoardCase {
@@ -64,8 +60,8 @@ class ForgottenMemorySystem : public ::testing::TestWithParam<BoardCase> {};
 
 TEST_P(ForgottenMemorySystem, IsMeasurablySlowerAndTheSummarySaysWhatWasLeftOff) {
   const BoardCase& c = GetParam();
-  REQUIRE_FIRMWARE(c.board, "memsys_configured");
-  REQUIRE_FIRMWARE(c.board, "memsys_forgotten");
+  REQUIRE_TEST_FIRMWARE(c.board, "memsys_configured");
+  REQUIRE_TEST_FIRMWARE(c.board, "memsys_forgotten");
   const MemsysRun on = run_memsys(c.board, "memsys_configured");
   const MemsysRun off = run_memsys(c.board, "memsys_forgotten");
   ASSERT_EQ(on.process.status, 0) << on.process.err;
@@ -97,7 +93,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& p) { return std::string(p.param.board); });
 
 TEST(FlashLatency, BelowWhatTheClockNeedsWarnsOnceAndKeepsTheNeededWaitStates) {
-  REQUIRE_FIRMWARE("stm32f412", "memsys_low_latency");
+  REQUIRE_TEST_FIRMWARE("stm32f412", "memsys_low_latency");
   const MemsysRun low = run_memsys("stm32f412", "memsys_low_latency");
   const MemsysRun ok = run_memsys("stm32f412", "memsys_configured");
   ASSERT_EQ(low.process.status, 0) << low.process.err;
@@ -117,7 +113,7 @@ TEST(FlashLatency, BelowWhatTheClockNeedsWarnsOnceAndKeepsTheNeededWaitStates) {
 }
 
 TEST(FlashLatency, AboveWhatTheClockNeedsCostsTheExtraWaitStates) {
-  REQUIRE_FIRMWARE("stm32f412", "memsys_high_latency");
+  REQUIRE_TEST_FIRMWARE("stm32f412", "memsys_high_latency");
   const MemsysRun high = run_memsys("stm32f412", "memsys_high_latency");
   const MemsysRun ok = run_memsys("stm32f412", "memsys_configured");
   ASSERT_EQ(high.process.status, 0) << high.process.err;
@@ -129,7 +125,7 @@ TEST(FlashLatency, AboveWhatTheClockNeedsCostsTheExtraWaitStates) {
 }
 
 TEST(MemorySystemReport, StoredWithTheRunAndShownByReport) {
-  REQUIRE_FIRMWARE("stm32h743", "memsys_forgotten");
+  REQUIRE_TEST_FIRMWARE("stm32h743", "memsys_forgotten");
   test::ScratchDir dir;
   const auto db = dir / "runs.db";
   const MemsysRun r = run_memsys("stm32h743", "memsys_forgotten", {"--db", db.string()});
@@ -179,7 +175,7 @@ TEST(CacheMaintenance, UncachedM7AccessesPayTheBusEveryTime) {
 }
 
 TEST(CacheMaintenance, TheCmsisStyleEnableSequenceInvalidatesAndEnables) {
-  REQUIRE_FIRMWARE("stm32h743", "cache_enable");
+  REQUIRE_TEST_FIRMWARE("stm32h743", "cache_enable");
   const MemsysRun r = run_memsys("stm32h743", "cache_enable");
   ASSERT_EQ(r.process.status, 0) << r.process.err;
   const auto& m = r.summary["memory_system"];

@@ -100,20 +100,15 @@ int plan(const SweepArgs& a) {
     t.add_row({std::to_string(p.index), p.name, p.target, sched, format_bytes(pl.peak_sram_bytes),
                format_bytes(pl.flash_bytes), format_count(pl.macs),
                status == "skip" ? "skip: " + pl.reason : status});
-    j["points"].push_back({{"index", p.index},
-                           {"name", p.name},
-                           {"model", p.model.string()},
-                           {"board", p.board},
-                           {"target", p.target},
-                           {"schedule", p.schedule},
-                           {"planned_schedule", pl.schedule},
-                           {"input_hash", p.input_hash},
-                           {"fits", pl.fits},
-                           {"reason", pl.reason},
-                           {"macs", pl.macs},
-                           {"peak_sram_bytes", pl.peak_sram_bytes},
-                           {"flash_bytes", pl.flash_bytes},
-                           {"status", status}});
+    nlohmann::json point = point_json(p);
+    point.update({{"planned_schedule", pl.schedule},
+                  {"fits", pl.fits},
+                  {"reason", pl.reason},
+                  {"macs", pl.macs},
+                  {"peak_sram_bytes", pl.peak_sram_bytes},
+                  {"flash_bytes", pl.flash_bytes},
+                  {"status", status}});
+    j["points"].push_back(std::move(point));
   }
   j.update({{"to_run", run},
             {"skipped", skip},

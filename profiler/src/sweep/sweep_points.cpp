@@ -200,18 +200,17 @@ std::vector<std::string> run_arguments(const Point& p, const RunOptions& o) {
   return a;
 }
 
+nlohmann::json point_json(const Point& p) {
+  return {{"index", p.index},          {"name", p.name},     {"model", p.model.string()},
+          {"board", p.board},          {"target", p.target}, {"schedule", p.schedule},
+          {"input_hash", p.input_hash}};
+}
+
 nlohmann::json points_json(const SweepSpec& spec, const std::vector<Point>& points, size_t tasks) {
   nlohmann::json j{{"name", spec.name}, {"tasks", tasks}};
   j["options"] = nlohmann::json::parse(options_text(spec.options));
   j["points"] = nlohmann::json::array();
-  for (const auto& p : points)
-    j["points"].push_back({{"index", p.index},
-                           {"name", p.name},
-                           {"model", p.model.string()},
-                           {"board", p.board},
-                           {"target", p.target},
-                           {"schedule", p.schedule},
-                           {"input_hash", p.input_hash}});
+  for (const auto& p : points) j["points"].push_back(point_json(p));
   return j;
 }
 

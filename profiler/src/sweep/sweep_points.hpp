@@ -41,6 +41,9 @@ std::string input_hash(const std::string& model_sha256, const std::string& board
                        const std::string& runner_sha256, const std::string& schedule,
                        const RunOptions& options);
 
+// A point as points.json and `sweep plan --json` list it.
+nlohmann::json point_json(const Point& point);
+
 // points.json: the sweep's name, options and points, for array tasks and `sweep status`.
 nlohmann::json points_json(const SweepSpec& spec, const std::vector<Point>& points, size_t tasks);
 struct PointsFile {

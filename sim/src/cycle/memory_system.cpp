@@ -32,9 +32,7 @@ void validate_flash_control(const targets::Target& t) {
                                   [](const auto& m) { return m.kind == MemoryKind::Flash; });
   if (flash == t.memories.end())
     fail(t, "flash_control.kind", "a flash control register needs a memory of kind flash");
-  const bool stm32 =
-      c.kind == K::Stm32F4 || c.kind == K::Stm32L4 || c.kind == K::Stm32F7 || c.kind == K::Stm32H7;
-  if (stm32 && (c.latency + 1) * c.cycles_per_latency - 1 != flash->wait_states)
+  if (c.stm32() && (c.latency + 1) * c.cycles_per_latency - 1 != flash->wait_states)
     fail(t, "flash_control.latency",
          fmt::format("LATENCY {} at {} core cycles per step means {} wait states, but flash '{}' "
                      "has {}",

@@ -79,6 +79,11 @@ struct FlashControl {
   unsigned cycles_per_latency = 1;  // core cycles per LATENCY step (2 when flash runs at half)
   std::string source;
   bool present() const { return kind != Kind::None; }
+  // One of the STM32 FLASH_ACR layouts (LATENCY and its needed value apply).
+  bool stm32() const {
+    return kind == Kind::Stm32F4 || kind == Kind::Stm32L4 || kind == Kind::Stm32F7 ||
+           kind == Kind::Stm32H7;
+  }
 };
 
 struct Cache {
