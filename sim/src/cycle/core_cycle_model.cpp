@@ -20,7 +20,10 @@ using cycle::Family;
 
 uint32_t effective_address(const MemoryOperand& m, const RegisterView& regs, bool at_entry) {
   if (m.base == MemoryOperand::kNoRegister) return static_cast<uint32_t>(m.offset);
-  uint32_t a = regs.core(m.base) + static_cast<uint32_t>(at_entry ? m.offset : m.disp);
+  uint32_t a = at_entry
+                   ? (m.entry_base == MemoryOperand::kNoRegister ? 0u : regs.core(m.entry_base)) +
+                         static_cast<uint32_t>(m.offset)
+                   : regs.core(m.base) + static_cast<uint32_t>(m.disp);
   if (m.index != MemoryOperand::kNoRegister) {
     const uint32_t idx = regs.core(m.index) << m.shift;
     a = m.subtract ? a - idx : a + idx;
@@ -171,6 +174,7 @@ class CoreCycleModel final : public CycleModel {
       if (m.base == 13 || m.base == MemoryOperand::kNoRegister)
         continue;  // stack, literals: aligned
       if (m.bytes != 2 && m.bytes != 4) continue;
+      if (!m.address_known) continue;  // computed inside the block: not known at entry
       const uint32_t a = effective_address(m, regs, true);
       if (const uint32_t misalign = cycle::unaligned_access_penalty(family_, a, m.bytes, m.load)) {
         extra += misalign;  // R-UNALIGNED

@@ -31,10 +31,15 @@ struct MemoryOperand {
   uint8_t shift = 0;            // left shift of the index register
   bool subtract = false;        // base - index
   bool load = true;
-  bool base_changed = false;  // base written earlier in the block (entry value is approximate)
-  int32_t offset = 0;         // address = base value at block entry + offset
-  int32_t disp = 0;           // address = base value just before the access + disp
-  uint32_t bytes = 4;         // bytes accessed (LDM/STM: 4 per register)
+  // The address from the register values at block entry: entry_base's value (none:
+  // 0) + offset (+ the index register's entry value, shifted). The block analysis follows
+  // write-back and simple register arithmetic (ADD/SUB/MOV immediate or register); an
+  // address computed otherwise inside the block is not known at entry (address_known).
+  bool address_known = true;
+  uint8_t entry_base = kNoRegister;
+  int32_t offset = 0;
+  int32_t disp = 0;                 // address = base value just before the access + disp
+  uint32_t bytes = 4;               // bytes accessed (LDM/STM: 4 per register)
   mutable uint32_t cache_hint = 0;  // model scratch: where its line was last found
 };
 
