@@ -68,6 +68,8 @@ class CoreCycleModel final : public CycleModel {
     b.first_unit = st.first_unit;
     b.exit_writes = st.exit_writes;
     b.first_reads = st.first_reads;
+    b.exit_late = std::move(st.exit_late);
+    b.first_need = std::move(st.first_need);
     // Unaligned accesses are only possible for halfword/word single transfers not
     // relative to SP or the PC (the ABI keeps the stack aligned).
     bool may_misalign = false;
@@ -112,6 +114,15 @@ class CoreCycleModel final : public CycleModel {
         (extra != 0 || !cycle::m7_units_pair(previous->exit_unit, block.first_unit) ||
          (previous->exit_writes & block.first_reads) != 0))
       extra += 1;
+    // R7-CROSS: a value the previous block produced late holds up this block's first
+    // read of it; a refill or pairing charge above already covers that many cycles.
+    if (previous != nullptr && !previous->exit_late.empty() && !block.first_need.empty()) {
+      int stall = 0;
+      for (const auto& late : previous->exit_late)
+        for (const auto& need : block.first_need)
+          if (need.reg == late.reg) stall = std::max(stall, late.cycles - need.cycles);
+      if (stall > static_cast<int>(extra)) extra = static_cast<uint32_t>(stall);
+    }
     if (extra != 0) add_event({0, extra, true});  // the previous branch's refill
     if (block.check_fetch) {
       extra += memory_.fetch(block, previous, &line_extra_);

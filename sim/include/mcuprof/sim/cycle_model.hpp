@@ -91,6 +91,17 @@ struct BlockTiming {
   uint8_t first_unit = kNoPairing;
   uint64_t exit_writes = 0;  // registers (and flags) the last instruction writes
   uint64_t first_reads = 0;  // registers (and flags) the first instruction reads
+  // M7 dependences across blocks (R7-CROSS): `exit_late` the registers (and flags, bit
+  // numbers as the model's masks) whose value arrives `cycles` after the block's last
+  // issue cycle; `first_need` the cycle, from the block's start, at which the block
+  // first reads each register it reads before writing it (-1: a cycle before its first
+  // instruction issues, an address operand). Empty on the other cores.
+  struct RegisterTime {
+    uint8_t reg = 0;
+    int8_t cycles = 0;
+  };
+  std::vector<RegisterTime> exit_late;
+  std::vector<RegisterTime> first_need;
   // Cycles spent executing each instruction-fetch line the block covers (for the
   // prefetch model): line_cycles[k] is the time spent in the k-th line.
   std::vector<uint32_t> line_cycles;
