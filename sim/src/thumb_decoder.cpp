@@ -472,12 +472,43 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
   if (in.cls == InsnClass::Alu && ci.size == 4 && has_operand2(ci.id)) {
     for (unsigned i = 0; i < arm.op_count; ++i) {
       const cs_arm_op& op = arm.operands[i];
-      if (op.type == ARM_OP_REG && op.shift.type != ARM_SFT_INVALID && op.shift.value != 0)
+      if (op.type == ARM_OP_REG && op.shift.type != ARM_SFT_INVALID && op.shift.value != 0) {
         in.shifted_operand2 = true;
+        in.shifted_reg = core_number(static_cast<unsigned>(op.reg));
+      }
       if (op.type == ARM_OP_IMM && is_rotated_immediate(static_cast<uint32_t>(op.imm))) {
         in.shifted_operand2 = true;
         in.rotated_immediate = ci.id != ARM_INS_MOV && ci.id != ARM_INS_MVN;
       }
+    }
+  }
+  // Simple register arithmetic the block analysis can follow (pointer set in a block).
+  if (!in.conditional && in.cls == InsnClass::Alu &&
+      (ci.id == ARM_INS_ADD || ci.id == ARM_INS_SUB || ci.id == ARM_INS_ADDW ||
+       ci.id == ARM_INS_SUBW || ci.id == ARM_INS_MOV || ci.id == ARM_INS_MOVW)) {
+    const cs_arm_op* ops = arm.operands;
+    const unsigned n = arm.op_count;
+    const bool sub = ci.id == ARM_INS_SUB || ci.id == ARM_INS_SUBW;
+    const auto plain_reg = [](const cs_arm_op& op) {
+      return op.type == ARM_OP_REG && (op.shift.type == ARM_SFT_INVALID || op.shift.value == 0);
+    };
+    if (n >= 2 && ops[0].type == ARM_OP_REG) {
+      const cs_arm_op& src = ops[n == 3 ? 1 : 0];
+      const cs_arm_op& last = ops[n - 1];
+      if ((ci.id == ARM_INS_MOV || ci.id == ARM_INS_MOVW) && n == 2) {
+        if (last.type == ARM_OP_IMM) {
+          in.value_src = 0xFE;
+          in.value_add = last.imm;
+        } else if (plain_reg(last)) {
+          in.value_src = core_number(static_cast<unsigned>(last.reg));
+        }
+      } else if (!(ci.id == ARM_INS_MOV || ci.id == ARM_INS_MOVW) && plain_reg(src) &&
+                 last.type == ARM_OP_IMM) {
+        in.value_src = core_number(static_cast<unsigned>(src.reg));
+        in.value_add = sub ? -last.imm : last.imm;
+      }
+      if (in.value_src == 15 || core_number(static_cast<unsigned>(ops[0].reg)) > 14)
+        in.value_src = 0xFF;  // PC-relative, or not a core register: not followed
     }
   }
   in.writes_pc = (in.writes & kPcBit) != 0 || in.cls == InsnClass::Branch ||

@@ -83,6 +83,14 @@ struct Insn {
   bool shifted_operand2 = false;
   // ... of which a rotated immediate, in an instruction other than MOV/MVN.
   bool rotated_immediate = false;
+  // The register shifted inline in such an operand 2 (core number), 0xFF if none.
+  uint8_t shifted_reg = 0xFF;
+  // ADD/SUB Rd, Rn, #imm, ADD/SUB Rdn, #imm, MOV Rd, Rm, MOV Rd, #imm (flag setting or
+  // not, unconditional): Rd = core register `value_src` + `value_add` (value_src 0xFE:
+  // the constant `value_add`); 0xFF for anything else. Lets the static analysis follow a
+  // pointer set inside a block.
+  uint8_t value_src = 0xFF;
+  int32_t value_add = 0;
   uint8_t count = 1;  // registers transferred by LDM/STM/PUSH/POP/VLDM/VSTM
   RegMask reads = 0;
   RegMask writes = 0;

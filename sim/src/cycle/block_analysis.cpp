@@ -2,6 +2,7 @@
 #include "block_analysis.hpp"
 
 #include <array>
+#include <bit>
 
 namespace mcuprof::sim::cycle {
 namespace {
@@ -28,8 +29,14 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
   }
   b.cycles = total;
 
-  // Loads and stores, with the base tracked through write-back inside the block.
+  // Loads and stores, with each core register's value followed through the block as
+  // (entry value of origin[r]) + adjust[r]: write-back and simple register arithmetic
+  // keep it known; anything else makes it unknown (kUnknown).
+  constexpr uint8_t kUnknown = 0xFF;
+  constexpr uint8_t kConstant = 0xFE;  // adjust[r] is the value itself
   std::array<int32_t, 16> adjust{};
+  std::array<uint8_t, 16> origin{};
+  for (uint8_t r = 0; r < 16; ++r) origin[r] = r;
   RegMask changed = 0;  // written by something other than a tracked write-back
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
@@ -49,9 +56,13 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
         m.shift = in.shift;
         m.subtract = in.subtract;
         const int32_t pre = in.post != 0 ? 0 : in.disp;
-        m.offset = adjust[in.base] + pre + down;
         m.disp = pre + down;
-        m.base_changed = ((changed >> in.base) & 1u) != 0;
+        const uint8_t from = in.base < 16 ? origin[in.base] : kUnknown;
+        m.address_known = from != kUnknown &&
+                          (in.index == 0xFF || (in.index < 16 && origin[in.index] == in.index &&
+                                                adjust[in.index] == 0));
+        m.entry_base = from < 16 ? from : MemoryOperand::kNoRegister;
+        m.offset = in.base < 16 ? adjust[in.base] + pre + down : 0;
       }
       b.memory.push_back(m);
       if (in.writeback && in.base < 16) {
@@ -65,6 +76,8 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
       RegMask others = in.writes & 0xFFFF;
       if (in.writeback && in.base < 16) others &= ~(RegMask{1} << in.base);
       changed |= others;
+      for (unsigned r = 0; r < 16; ++r)
+        if ((others >> r) & 1u) origin[r] = kUnknown;
     } else {
       if (in.cls == InsnClass::Divide && in.op1 != 0xFF && in.op2 != 0xFF) {
         DivideOperand d;
@@ -76,6 +89,22 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
         b.divides.push_back(d);
       }
       changed |= in.writes & 0xFFFF;
+      // Follow Rd = Rn + imm, Rd = Rm, Rd = imm; any other write loses the value.
+      const RegMask written = in.writes & 0xFFFF;
+      uint8_t dest = kUnknown;
+      if (in.value_src != 0xFF && !in.conditional &&
+          std::popcount(static_cast<uint32_t>(written)) == 1)
+        dest = static_cast<uint8_t>(std::countr_zero(static_cast<uint32_t>(written)));
+      if (dest < 16 && in.value_src == 0xFE) {
+        origin[dest] = kConstant;
+        adjust[dest] = in.value_add;
+      } else if (dest < 16 && in.value_src < 16 && origin[in.value_src] != kUnknown) {
+        origin[dest] = origin[in.value_src];
+        adjust[dest] = adjust[in.value_src] + in.value_add;
+      } else {
+        for (unsigned r = 0; r < 16; ++r)
+          if ((written >> r) & 1u) origin[r] = kUnknown;
+      }
     }
   }
 

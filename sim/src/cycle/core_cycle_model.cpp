@@ -20,7 +20,10 @@ using cycle::Family;
 
 uint32_t effective_address(const MemoryOperand& m, const RegisterView& regs, bool at_entry) {
   if (m.base == MemoryOperand::kNoRegister) return static_cast<uint32_t>(m.offset);
-  uint32_t a = regs.core(m.base) + static_cast<uint32_t>(at_entry ? m.offset : m.disp);
+  uint32_t a = at_entry
+                   ? (m.entry_base == MemoryOperand::kNoRegister ? 0u : regs.core(m.entry_base)) +
+                         static_cast<uint32_t>(m.offset)
+                   : regs.core(m.base) + static_cast<uint32_t>(m.disp);
   if (m.index != MemoryOperand::kNoRegister) {
     const uint32_t idx = regs.core(m.index) << m.shift;
     a = m.subtract ? a - idx : a + idx;
@@ -65,6 +68,8 @@ class CoreCycleModel final : public CycleModel {
     b.first_unit = st.first_unit;
     b.exit_writes = st.exit_writes;
     b.first_reads = st.first_reads;
+    b.exit_late = std::move(st.exit_late);
+    b.first_need = std::move(st.first_need);
     // Unaligned accesses are only possible for halfword/word single transfers not
     // relative to SP or the PC (the ABI keeps the stack aligned).
     bool may_misalign = false;
@@ -109,6 +114,15 @@ class CoreCycleModel final : public CycleModel {
         (extra != 0 || !cycle::m7_units_pair(previous->exit_unit, block.first_unit) ||
          (previous->exit_writes & block.first_reads) != 0))
       extra += 1;
+    // R7-CROSS: a value the previous block produced late holds up this block's first
+    // read of it; a refill or pairing charge above already covers that many cycles.
+    if (previous != nullptr && !previous->exit_late.empty() && !block.first_need.empty()) {
+      int stall = 0;
+      for (const auto& late : previous->exit_late)
+        for (const auto& need : block.first_need)
+          if (need.reg == late.reg) stall = std::max(stall, late.cycles - need.cycles);
+      if (stall > static_cast<int>(extra)) extra = static_cast<uint32_t>(stall);
+    }
     if (extra != 0) add_event({0, extra, true});  // the previous branch's refill
     if (block.check_fetch) {
       extra += memory_.fetch(block, previous, &line_extra_);
@@ -171,6 +185,7 @@ class CoreCycleModel final : public CycleModel {
       if (m.base == 13 || m.base == MemoryOperand::kNoRegister)
         continue;  // stack, literals: aligned
       if (m.bytes != 2 && m.bytes != 4) continue;
+      if (!m.address_known) continue;  // computed inside the block: not known at entry
       const uint32_t a = effective_address(m, regs, true);
       if (const uint32_t misalign = cycle::unaligned_access_penalty(family_, a, m.bytes, m.load)) {
         extra += misalign;  // R-UNALIGNED

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../thumb_decoder.hpp"
+#include "mcuprof/sim/cycle_model.hpp"
 #include "mcuprof/targets/target.hpp"
 
 namespace mcuprof::sim::cycle {
@@ -42,6 +43,9 @@ struct StaticTiming {
   uint8_t first_unit = 0xFF;
   uint64_t exit_writes = 0;
   uint64_t first_reads = 0;
+  // M7 dependences across blocks (R7-CROSS): see BlockTiming::exit_late / first_need.
+  std::vector<BlockTiming::RegisterTime> exit_late;
+  std::vector<BlockTiming::RegisterTime> first_need;
 };
 
 // M7: can instructions of these units (StaticTiming::exit_unit, first_unit) issue in the

@@ -6,6 +6,7 @@
 // TRM (ARM DDI 0489) for the pipeline. Rules are named R7-xxx in docs/cycle-model.md.
 #include <algorithm>
 #include <array>
+#include <bit>
 
 #include "core_timing.hpp"
 
@@ -100,6 +101,7 @@ StaticTiming time_m7(std::span<const Insn> insns) {
   std::vector<uint64_t> issue(insns.size(), 0);
   RegMask bypassed = 0;    // registers last written by a base update
   RegMask mac_result = 0;  // registers last written by a multiply (R7-MAC-FWD)
+  RegMask seen = 0;        // registers read or written so far in the block (R7-CROSS)
   uint64_t end = 0;
   bool indirect_exit = false;
   for (size_t i = 0; i < insns.size(); ++i) {
@@ -115,12 +117,21 @@ StaticTiming time_m7(std::span<const Insn> insns) {
                        in.cls == InsnClass::FpStore || in.cls == InsnClass::StoreMultiple ||
                        in.cls == InsnClass::FpStoreMultiple;
     uint64_t earliest = cycle;
+    RegMask early_reads = 0;  // read a cycle early (address, shifted operand)
+    RegMask late_reads = 0;   // read a cycle late (store data, a MAC's accumulator)
     for (unsigned r = 0; r < 64; ++r) {
       if (((in.reads >> r) & 1u) == 0) continue;
       uint64_t need = ready[r];
       const bool address = r < 16 && ((in.address_regs >> r) & 1u);
+      if (address && ((bypassed >> r) & 1u) == 0) early_reads |= RegMask{1} << r;
+      if ((store && !address) || r == in.accumulator) late_reads |= RegMask{1} << r;
       if (address && need > 0 && ((bypassed >> r) & 1u) == 0) need += 1;  // R7-AGU
       if (store && !address && need > 0) need -= 1;
+      // R7-OP2: the register shifted inline in operand 2 is read in EX1, a cycle early.
+      if (r == in.shifted_reg) {
+        early_reads |= RegMask{1} << r;
+        if (need > 0) need += 1;
+      }
       // R7-MAC-FWD: a multiply-accumulate takes its accumulator a stage late, so one
       // made by the previous multiply is forwarded: chains run one per cycle.
       if (r == in.accumulator && ((mac_result >> r) & 1u) != 0 && need > 0) need -= 1;
@@ -139,6 +150,15 @@ StaticTiming time_m7(std::span<const Insn> insns) {
     }
     issue[i] = cycle;
     ++slots;
+    // R7-CROSS: the first read of a register the block has not written yet.
+    for (RegMask fresh = in.reads & ~seen & kPairMask; fresh != 0; fresh &= fresh - 1) {
+      const auto r = static_cast<unsigned>(std::countr_zero(fresh));
+      const int at = static_cast<int>(std::min<uint64_t>(cycle, 100)) -
+                     static_cast<int>((early_reads >> r) & 1u) +
+                     static_cast<int>((late_reads >> r) & 1u);
+      if (at < 16) t.first_need.push_back({static_cast<uint8_t>(r), static_cast<int8_t>(at)});
+    }
+    seen |= (in.reads & kPairMask) | in.writes;  // only the first read counts
     if (s.unit != Unit::None) ++used[u];
     for (unsigned r = 0; r < 64; ++r)
       if ((in.writes >> r) & 1u) ready[r] = cycle + s.latency;
@@ -168,6 +188,14 @@ StaticTiming time_m7(std::span<const Insn> insns) {
         end += kMispredict;  // R7-BRANCH: indirect (BX, POP PC, LDR PC) not predicted
         indirect_exit = true;
       }
+    }
+  }
+  // R7-CROSS: values still in flight when the block's last instruction has issued.
+  if (!indirect_exit) {
+    for (unsigned r = 0; r < 64; ++r) {
+      if (((kPairMask >> r) & 1u) == 0 || ((bypassed >> r) & 1u) != 0 || ready[r] <= end) continue;
+      t.exit_late.push_back(
+          {static_cast<uint8_t>(r), static_cast<int8_t>(std::min<uint64_t>(ready[r] - end, 100))});
     }
   }
   for (size_t i = 0; i < insns.size(); ++i) {

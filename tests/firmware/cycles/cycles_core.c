@@ -29,6 +29,12 @@ CB_BENCH(umull_one, "movs r3, #3\n", "umull r1, r2, r3, r3\n")
 CB_BENCH(ldr_writeback_then_ldr, "", "ldr r1, [r0], #4\n ldr r2, [r0]\n")
 CB_BENCH(ldrd_one, "", "ldrd r1, r2, [r0]\n")
 CB_BENCH(ldr_unaligned, "adds r1, r0, #1\n", "ldr r2, [r1]\n")
+CB_BENCH(ldr_unaligned_same_block, "", "adds r1, r0, #1\n ldr r2, [r1]\n")
+CB_BENCH(ldr_aligned_same_block, "", "adds r1, r0, #4\n ldr r2, [r1]\n")
+CB_BENCH(shifted_from_alu, "", "adds r1, r0, #1\n add.w r2, r3, r1, lsl #2\n")
+CB_BENCH(unshifted_from_alu, "", "adds r1, r0, #1\n add.w r2, r1, r3, lsl #2\n")
+CB_BENCH(load_across_branch, "", "ldr r1, [r0]\n b 1f\n 1: adds r2, r1, #1\n")
+CB_BENCH(alu_across_branch, "", "ldr r1, [r0]\n b 1f\n 1: adds r2, r3, #1\n")
 CB_BENCH(ldr_unaligned_half, "adds r1, r0, #2\n", "ldr r2, [r1]\n")
 CB_BENCH(ldrh_unaligned, "adds r1, r0, #1\n", "ldrh r2, [r1]\n")
 CB_BENCH(str_unaligned, "adds r1, r0, #1\n", "str r2, [r1]\n")
@@ -82,6 +88,15 @@ int main(void) {
   CB_EXPECT33("R-UNALIGNED", "LDR at halfword offset", ldr_unaligned_half, -1, 3, 3, 2, 4);
   CB_EXPECT33("R-UNALIGNED", "LDRH unaligned", ldrh_unaligned, -1, 3, 3, 2, 4);
   CB_EXPECT33("R-UNALIGNED", "LDR across a doubleword", ldr_unaligned_cross, -1, 3, 3, 2, 5);
+  /* The address is set in the same block: the block analysis follows ADDS (issue 18). */
+  CB_EXPECT33("R-UNALIGNED", "ADDS; LDR aligned, one block", ldr_aligned_same_block, -1, 4, 4, 2, 3);
+  CB_EXPECT33("R-UNALIGNED", "ADDS; LDR at byte offset, one block", ldr_unaligned_same_block, -1, 6, 6, 4, 6);
+  /* R7-OP2: the register shifted inline in operand 2 is read a cycle early. */
+  CB_EXPECT("R7-OP2", "ADDS r1; ADD.W r2, r3, r1, LSL #2", shifted_from_alu, -1, -1, -1, 3);
+  CB_EXPECT("R7-OP2", "ADDS r1; ADD.W r2, r1, r3, LSL #2", unshifted_from_alu, -1, -1, -1, 2);
+  /* R7-CROSS: a load's result holds up its first use in the next block. */
+  CB_EXPECT("R7-CROSS", "LDR r1; B; ADDS r2, r1", load_across_branch, -1, -1, -1, 3);
+  CB_EXPECT("R7-CROSS", "LDR r1; B; ADDS r2, r3", alu_across_branch, -1, -1, -1, 2);
   /* R7-MAC-FWD: the accumulator is forwarded, a chain runs one per cycle. */
   CB_EXPECT("R-MUL", "8 MLA into one accumulator", mla_chain,          -1, -1,  8,  8);
   CB_EXPECT("R-UNALIGNED", "STR at byte offset", str_unaligned,        -1,  3,  3,  1);

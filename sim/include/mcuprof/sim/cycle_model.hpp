@@ -31,10 +31,15 @@ struct MemoryOperand {
   uint8_t shift = 0;            // left shift of the index register
   bool subtract = false;        // base - index
   bool load = true;
-  bool base_changed = false;  // base written earlier in the block (entry value is approximate)
-  int32_t offset = 0;         // address = base value at block entry + offset
-  int32_t disp = 0;           // address = base value just before the access + disp
-  uint32_t bytes = 4;         // bytes accessed (LDM/STM: 4 per register)
+  // The address from the register values at block entry: entry_base's value (none:
+  // 0) + offset (+ the index register's entry value, shifted). The block analysis follows
+  // write-back and simple register arithmetic (ADD/SUB/MOV immediate or register); an
+  // address computed otherwise inside the block is not known at entry (address_known).
+  bool address_known = true;
+  uint8_t entry_base = kNoRegister;
+  int32_t offset = 0;
+  int32_t disp = 0;                 // address = base value just before the access + disp
+  uint32_t bytes = 4;               // bytes accessed (LDM/STM: 4 per register)
   mutable uint32_t cache_hint = 0;  // model scratch: where its line was last found
 };
 
@@ -86,6 +91,17 @@ struct BlockTiming {
   uint8_t first_unit = kNoPairing;
   uint64_t exit_writes = 0;  // registers (and flags) the last instruction writes
   uint64_t first_reads = 0;  // registers (and flags) the first instruction reads
+  // M7 dependences across blocks (R7-CROSS): `exit_late` the registers (and flags, bit
+  // numbers as the model's masks) whose value arrives `cycles` after the block's last
+  // issue cycle; `first_need` the cycle, from the block's start, at which the block
+  // first reads each register it reads before writing it (-1: a cycle before its first
+  // instruction issues, an address operand). Empty on the other cores.
+  struct RegisterTime {
+    uint8_t reg = 0;
+    int8_t cycles = 0;
+  };
+  std::vector<RegisterTime> exit_late;
+  std::vector<RegisterTime> first_need;
   // Cycles spent executing each instruction-fetch line the block covers (for the
   // prefetch model): line_cycles[k] is the time spent in the k-th line.
   std::vector<uint32_t> line_cycles;
