@@ -334,6 +334,101 @@ bool is_rotated_immediate(uint32_t v) {
   return true;
 }
 
+// The M7 dual-issue class of a data-processing instruction and the register its early
+// ALU reads ([JNK] cortex_m7.md: "bitfield and DSP instructions", "operand2").
+void describe_m7_alu(unsigned id, const cs_arm& arm, Insn& in) {
+  const auto reg = [&](unsigned i) {
+    return i < arm.op_count && arm.operands[i].type == ARM_OP_REG
+               ? core_number(static_cast<unsigned>(arm.operands[i].reg))
+               : uint8_t{0xFF};
+  };
+  switch (id) {
+    case ARM_INS_LSL:
+    case ARM_INS_LSR:
+    case ARM_INS_ASR:
+    case ARM_INS_ROR:
+    case ARM_INS_RRX:
+      in.plain_shift = true;
+      return;
+    case ARM_INS_SBFX:
+    case ARM_INS_UBFX:
+    case ARM_INS_RBIT:
+    case ARM_INS_REV:
+    case ARM_INS_REV16:
+    case ARM_INS_REVSH:
+      in.bitfield_dsp = in.early_shifter = true;
+      in.early_reg = reg(1);  // the source is read in the early ALU
+      return;
+    case ARM_INS_BFI:
+    case ARM_INS_PKHBT:
+    case ARM_INS_PKHTB:
+    case ARM_INS_SXTAB:
+    case ARM_INS_SXTAH:
+    case ARM_INS_SXTAB16:
+    case ARM_INS_UXTAB:
+    case ARM_INS_UXTAH:
+    case ARM_INS_UXTAB16:
+      in.bitfield_dsp = in.early_shifter = true;
+      in.extend_add = id != ARM_INS_BFI && id != ARM_INS_PKHBT && id != ARM_INS_PKHTB;
+      // BFI: the inserted register; PKH and the extend-and-add: the shifted/extracted Rm.
+      in.early_reg = reg(id == ARM_INS_BFI ? 1 : 2);
+      return;
+    case ARM_INS_BFC:
+      in.bitfield_dsp = in.early_shifter = true;
+      return;
+    case ARM_INS_SXTB:
+    case ARM_INS_SXTH:
+    case ARM_INS_SXTB16:
+    case ARM_INS_UXTB:
+    case ARM_INS_UXTH:
+    case ARM_INS_UXTB16:
+    case ARM_INS_CLZ:
+    case ARM_INS_SSAT:
+    case ARM_INS_SSAT16:
+    case ARM_INS_USAT:
+    case ARM_INS_USAT16:
+    case ARM_INS_SEL:
+    case ARM_INS_QADD:
+    case ARM_INS_QSUB:
+    case ARM_INS_QDADD:
+    case ARM_INS_QDSUB:
+    case ARM_INS_QADD8:
+    case ARM_INS_QADD16:
+    case ARM_INS_QSUB8:
+    case ARM_INS_QSUB16:
+    case ARM_INS_QASX:
+    case ARM_INS_QSAX:
+    case ARM_INS_SADD8:
+    case ARM_INS_SADD16:
+    case ARM_INS_SSUB8:
+    case ARM_INS_SSUB16:
+    case ARM_INS_SASX:
+    case ARM_INS_SSAX:
+    case ARM_INS_SHADD8:
+    case ARM_INS_SHADD16:
+    case ARM_INS_SHSUB8:
+    case ARM_INS_SHSUB16:
+    case ARM_INS_UADD8:
+    case ARM_INS_UADD16:
+    case ARM_INS_USUB8:
+    case ARM_INS_USUB16:
+    case ARM_INS_UASX:
+    case ARM_INS_USAX:
+    case ARM_INS_UHADD8:
+    case ARM_INS_UHADD16:
+    case ARM_INS_UHSUB8:
+    case ARM_INS_UHSUB16:
+    case ARM_INS_UQADD8:
+    case ARM_INS_UQADD16:
+    case ARM_INS_UQSUB8:
+    case ARM_INS_UQSUB16:
+      in.bitfield_dsp = true;
+      return;
+    default:
+      return;
+  }
+}
+
 bool is_multiple(InsnClass c) {
   return c == InsnClass::LoadMultiple || c == InsnClass::StoreMultiple ||
          c == InsnClass::FpLoadMultiple || c == InsnClass::FpStoreMultiple;
@@ -474,7 +569,7 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
       const cs_arm_op& op = arm.operands[i];
       if (op.type == ARM_OP_REG && op.shift.type != ARM_SFT_INVALID && op.shift.value != 0) {
         in.shifted_operand2 = true;
-        in.shifted_reg = core_number(static_cast<unsigned>(op.reg));
+        in.early_reg = core_number(static_cast<unsigned>(op.reg));
       }
       if (op.type == ARM_OP_IMM && is_rotated_immediate(static_cast<uint32_t>(op.imm))) {
         in.shifted_operand2 = true;
@@ -482,6 +577,7 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
       }
     }
   }
+  if (in.cls == InsnClass::Alu) describe_m7_alu(ci.id, arm, in);
   // Simple register arithmetic the block analysis can follow (pointer set in a block).
   if (!in.conditional && in.cls == InsnClass::Alu &&
       (ci.id == ARM_INS_ADD || ci.id == ARM_INS_SUB || ci.id == ARM_INS_ADDW ||

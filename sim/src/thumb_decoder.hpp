@@ -83,8 +83,21 @@ struct Insn {
   bool shifted_operand2 = false;
   // ... of which a rotated immediate, in an instruction other than MOV/MVN.
   bool rotated_immediate = false;
-  // The register shifted inline in such an operand 2 (core number), 0xFF if none.
-  uint8_t shifted_reg = 0xFF;
+  // The register the M7 reads in its early ALU, a cycle before the other operands (core
+  // number, 0xFF if none): the register shifted inline in such an operand 2 (R7-OP2), or
+  // the source a bit-field or byte-reverse instruction extracts from (R7-EARLY).
+  uint8_t early_reg = 0xFF;
+  // M7 dual-issue classes (R7-PAIR-ALU): a shift or rotate by a constant or a register
+  // as an instruction of its own (LSL, LSR, ASR, ROR, RRX)...
+  bool plain_shift = false;
+  // ... a bit-field, extend, byte-reverse, saturating or SIMD instruction (UXTB, UXTAB,
+  // UBFX, BFI, PKHBT, REV, CLZ, QADD, UADD8, SSAT, SEL...)...
+  bool bitfield_dsp = false;
+  // ... of which those that use the early ALU's shifter (BFI, BFC, SBFX, UBFX, RBIT,
+  // REV*, SXTA*/UXTA*, PKHBT/PKHTB).
+  bool early_shifter = false;
+  // An extend-and-add (SXTAB, SXTAH, SXTAB16, UXTAB, UXTAH, UXTAB16: M33 rule R33-XTA).
+  bool extend_add = false;
   // ADD/SUB Rd, Rn, #imm, ADD/SUB Rdn, #imm, MOV Rd, Rm, MOV Rd, #imm (flag setting or
   // not, unconditional): Rd = core register `value_src` + `value_add` (value_src 0xFE:
   // the constant `value_add`); 0xFF for anything else. Lets the static analysis follow a

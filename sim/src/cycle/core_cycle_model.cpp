@@ -64,6 +64,7 @@ class CoreCycleModel final : public CycleModel {
     b.predicted = st.predicted;
     b.mispredict_penalty = st.mispredict_penalty;
     b.predictor = st.initially_taken ? 2 : 1;
+    b.target_predicted = st.target_predicted;
     b.exit_unit = st.exit_unit;
     b.first_unit = st.first_unit;
     b.exit_writes = st.exit_writes;
@@ -104,6 +105,10 @@ class CoreCycleModel final : public CycleModel {
       } else if (previous->exit == BlockExit::Conditional) {
         extra += taken ? previous->taken_penalty : previous->fallthrough_penalty;
       }
+      if (previous->target_predicted) {
+        if (block.address != previous->predicted_target) extra += previous->mispredict_penalty;
+        previous->predicted_target = block.address;
+      }
       if (taken && block.first_wide_unaligned)
         extra += cycle::unaligned_wide_target_penalty(family_);
     }
@@ -120,7 +125,9 @@ class CoreCycleModel final : public CycleModel {
       int stall = 0;
       for (const auto& late : previous->exit_late)
         for (const auto& need : block.first_need)
-          if (need.reg == late.reg) stall = std::max(stall, late.cycles - need.cycles);
+          if (need.reg == late.reg)
+            stall = std::max(stall, late.cycles - need.cycles -
+                                        (late.word_to_late_alu && need.word_to_late_alu ? 1 : 0));
       if (stall > static_cast<int>(extra)) extra = static_cast<uint32_t>(stall);
     }
     if (extra != 0) add_event({0, extra, true});  // the previous branch's refill

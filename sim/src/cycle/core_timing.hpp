@@ -38,6 +38,7 @@ struct StaticTiming {
   bool predicted = false;            // M7: 2-bit dynamic predictor, initial state below
   bool initially_taken = false;
   uint32_t mispredict_penalty = 0;
+  bool target_predicted = false;  // M7: indirect exit predicted from its last target
   // M7 dual issue across blocks (R7-PAIR): see BlockTiming::exit_unit / first_unit.
   uint8_t exit_unit = 0xFF;
   uint8_t first_unit = 0xFF;

@@ -41,6 +41,7 @@ StaticTiming time_m33(std::span<const Insn> insns) {
   StaticTiming t;
   t.cost.reserve(insns.size());
   std::array<uint32_t, 16> ready{};  // cycle at which each core register's value is usable
+  uint32_t flags_ready = 0;          // ... and the condition flags (R33-OP2-FLAGS)
   uint32_t now = 0;                  // issue cycle of the current instruction
   uint32_t fp_free = 0;              // first cycle an FP instruction may issue (R33-VFMA)
   bool prev_paired = false;          // the previous instruction issued as a pair's second
@@ -68,8 +69,23 @@ StaticTiming time_m33(std::span<const Insn> insns) {
       if (in.cls == InsnClass::Multiply && core_regs(in.reads) > 2 &&
           (in.writes & (RegMask{1} << r)) != 0 && when > 0)
         when -= 1;
+      // R33-XTA: an extend-and-add chains on its added register (Rn) the same way.
+      if (in.extend_add && r != in.early_reg && when > 0) when -= 1;
       issue = std::max(issue, when);
     }
+    // R-ADDR-DEP and R-STR-LDR, the M4 rules ([JNK33] measured neither way): an address
+    // formed by the previous data-processing instruction costs a cycle, and so does a
+    // load right after a store.
+    if (prev != nullptr && is_memory(in.cls) &&
+        (prev->cls == InsnClass::Alu || prev->cls == InsnClass::Multiply) &&
+        (prev->writes & in.address_regs & 0x7FFF) != 0)
+      issue = std::max(issue, now + 1);
+    if (prev != nullptr && (prev->cls == InsnClass::Store || prev->cls == InsnClass::FpStore) &&
+        (in.cls == InsnClass::Load || in.cls == InsnClass::FpLoad ||
+         in.cls == InsnClass::LoadDouble || in.cls == InsnClass::LoadMultiple))
+      issue = std::max(issue, now + 1);
+    if ((in.reads & kFlagsBit) != 0 && !(in.cls == InsnClass::Branch && pairable))
+      issue = std::max(issue, flags_ready);                     // R33-OP2-FLAGS
     if (is_fp_issue(in.cls)) issue = std::max(issue, fp_free);  // R33-VFMA
 
     uint32_t c = 1;
@@ -181,8 +197,11 @@ StaticTiming time_m33(std::span<const Insn> insns) {
     if (is_single_or_multiple_load(in.cls))
       latency_end = done - 1 + kLoadLatency;  // the last register loaded
     else if (in.cls == InsnClass::Multiply || in.cls == InsnClass::MultiplyLong ||
-             in.shifted_operand2)
-      latency_end = issue + std::max(c, kMulLatency);  // R33-MUL, R33-OP2
+             in.shifted_operand2 || in.extend_add)
+      latency_end = issue + std::max(c, kMulLatency);  // R33-MUL, R33-OP2, R33-XTA
+    // R33-OP2-FLAGS: flags set with a shifted register operand arrive a cycle late.
+    if (writes_flags(in))
+      flags_ready = in.early_reg != 0xFF && in.shifted_operand2 ? done + 1 : done;
     for (unsigned r = 0; r < 15; ++r)
       if ((in.writes & (RegMask{1} << r)) != 0) ready[r] = latency_end;
     if (in.writeback && in.base < 15) ready[in.base] = done;  // base update: ALU path

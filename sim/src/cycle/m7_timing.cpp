@@ -57,7 +57,7 @@ Shape shape_of(const Insn& in) {
     case InsnClass::TableBranch:
       return {Unit::Branch, 1, 1, in.cls == InsnClass::TableBranch};
     case InsnClass::It:
-      return {Unit::None, 0, 0, false};  // R7-IT: folded
+      return {Unit::Branch, 1, 1, false};  // R7-IT: issues as a not-taken branch would
     case InsnClass::FpAlu:
     case InsnClass::FpTransfer:
       return {Unit::Fp, 3, 1, false};  // R7-VFP
@@ -75,9 +75,10 @@ Shape shape_of(const Insn& in) {
 }
 
 // R7-BRANCH: conditional branches are predicted (2-bit counter per branch, starting
-// backward-taken / forward-not-taken); a mispredicted branch costs 4 (LLVM
-// MispredictPenalty; Arm quotes up to 6 forward).
-constexpr uint32_t kMispredict = 4;
+// backward-taken / forward-not-taken), indirect ones by their last target (R7-BTAC); a
+// misprediction costs 6 (LLVM ARMScheduleM7.td: "Mispredict cost for forward branches
+// is 6"; [JNK] measured 6 with the flags set early, 8 otherwise).
+constexpr uint32_t kMispredict = 6;
 
 constexpr RegMask kPairMask = ~kPcBit;  // the PC is no dependence between blocks
 
@@ -86,9 +87,29 @@ constexpr RegMask kPairMask = ~kPcBit;  // the PC is no dependence between block
 bool m7_units_pair(uint8_t older, uint8_t younger) {
   if (older == 0xFF || younger == 0xFF) return false;
   const auto a = static_cast<Unit>(older);
-  if (a != static_cast<Unit>(younger)) return true;
+  const auto b = static_cast<Unit>(younger);
+  // R7-PAIR-MAC: a multiply never issues with a store.
+  if ((a == Unit::Mac && b == Unit::Store) || (a == Unit::Store && b == Unit::Mac)) return false;
+  if (a != b) return true;
   return a == Unit::Alu || a == Unit::Load;  // R7-ISSUE: two ALU or two loads per cycle
 }
+
+namespace {
+
+// R7-PAIR-ALU: can `younger` take the second slot of the cycle `older` issued in? (Units
+// are checked separately.) [JNK] cortex_m7.md: bit-field and DSP instructions issue only
+// as the older instruction; an operand 2 with a shifted register or a shifted constant
+// does not pair behind another one, behind a shift, or behind a bit-field instruction
+// that uses the early shifter.
+bool alu_pairs(const Insn& older, const Insn& younger) {
+  if (younger.bitfield_dsp) return false;
+  if (younger.shifted_operand2 &&
+      (older.shifted_operand2 || older.plain_shift || older.early_shifter))
+    return false;
+  return true;
+}
+
+}  // namespace
 
 StaticTiming time_m7(std::span<const Insn> insns) {
   StaticTiming t;
@@ -99,24 +120,24 @@ StaticTiming time_m7(std::span<const Insn> insns) {
   bool cycle_closed = false;         // a single-issue instruction owns `cycle`
   std::array<uint8_t, 7> used{};     // per-unit issues in `cycle`
   std::vector<uint64_t> issue(insns.size(), 0);
+  size_t older = 0;  // the instruction in `cycle`'s first slot
+  uint8_t older_unit = 0xFF;
   RegMask bypassed = 0;    // registers last written by a base update
   RegMask mac_result = 0;  // registers last written by a multiply (R7-MAC-FWD)
+  RegMask word_load = 0;   // registers last written by a word load (R7-LDR)
   RegMask seen = 0;        // registers read or written so far in the block (R7-CROSS)
   uint64_t end = 0;
-  bool indirect_exit = false;
+  bool indirect_exit = false;  // nothing is carried across an indirect branch
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
     const Shape s = shape_of(in);
-    if (in.cls == InsnClass::It) {
-      issue[i] = cycle;
-      continue;
-    }
     // Operands: address registers are needed one stage earlier (EX1) than ALU inputs.
     // Store data is needed two stages later (EX3), so it may arrive a cycle late.
     const bool store = in.cls == InsnClass::Store || in.cls == InsnClass::StoreDouble ||
                        in.cls == InsnClass::FpStore || in.cls == InsnClass::StoreMultiple ||
                        in.cls == InsnClass::FpStoreMultiple;
     uint64_t earliest = cycle;
+    const bool early_consumer = in.early_reg != 0xFF || in.shifted_operand2;
     RegMask early_reads = 0;  // read a cycle early (address, shifted operand)
     RegMask late_reads = 0;   // read a cycle late (store data, a MAC's accumulator)
     for (unsigned r = 0; r < 64; ++r) {
@@ -127,21 +148,29 @@ StaticTiming time_m7(std::span<const Insn> insns) {
       if ((store && !address) || r == in.accumulator) late_reads |= RegMask{1} << r;
       if (address && need > 0 && ((bypassed >> r) & 1u) == 0) need += 1;  // R7-AGU
       if (store && !address && need > 0) need -= 1;
-      // R7-OP2: the register shifted inline in operand 2 is read in EX1, a cycle early.
-      if (r == in.shifted_reg) {
+      // R7-OP2, R7-EARLY: the register shifted inline in operand 2, or extracted by a
+      // bit-field instruction, is read in the early ALU, a cycle early.
+      if (r == in.early_reg) {
         early_reads |= RegMask{1} << r;
         if (need > 0) need += 1;
       }
       // R7-MAC-FWD: a multiply-accumulate takes its accumulator a stage late, so one
       // made by the previous multiply is forwarded: chains run one per cycle.
       if (r == in.accumulator && ((mac_result >> r) & 1u) != 0 && need > 0) need -= 1;
+      // R7-LDR: a loaded word reaches the late ALU the next cycle, unless the consumer
+      // reads an operand in the early ALU or is a multiply (its multiplicands).
+      if (((word_load >> r) & 1u) != 0 && need > 0 && !address && !early_consumer &&
+          (s.unit != Unit::Mac || r == in.accumulator))
+        need -= 1;
       earliest = std::max(earliest, need);
     }
     const auto u = static_cast<size_t>(s.unit);
     const unsigned capacity = s.unit == Unit::Alu || s.unit == Unit::Load ? 2 : 1;
-    const bool fits = earliest == cycle && !cycle_closed && slots < 2 &&
-                      !(s.single_issue && slots > 0) &&
-                      (s.unit == Unit::None || used[u] < capacity);
+    const bool fits =
+        earliest == cycle && !cycle_closed && slots < 2 && !(s.single_issue && slots > 0) &&
+        (s.unit == Unit::None || used[u] < capacity) &&
+        (slots == 0 ||
+         (m7_units_pair(older_unit, static_cast<uint8_t>(s.unit)) && alu_pairs(insns[older], in)));
     if (!fits) {
       cycle = std::max(earliest, slots > 0 || cycle_closed ? cycle + 1 : cycle);
       slots = 0;
@@ -149,6 +178,10 @@ StaticTiming time_m7(std::span<const Insn> insns) {
       used.fill(0);
     }
     issue[i] = cycle;
+    if (slots == 0) {
+      older = i;
+      older_unit = static_cast<uint8_t>(s.unit);
+    }
     ++slots;
     // R7-CROSS: the first read of a register the block has not written yet.
     for (RegMask fresh = in.reads & ~seen & kPairMask; fresh != 0; fresh &= fresh - 1) {
@@ -156,7 +189,10 @@ StaticTiming time_m7(std::span<const Insn> insns) {
       const int at = static_cast<int>(std::min<uint64_t>(cycle, 100)) -
                      static_cast<int>((early_reads >> r) & 1u) +
                      static_cast<int>((late_reads >> r) & 1u);
-      if (at < 16) t.first_need.push_back({static_cast<uint8_t>(r), static_cast<int8_t>(at)});
+      const bool late_alu = ((early_reads >> r) & 1u) == 0 && !early_consumer &&
+                            (s.unit != Unit::Mac || r == in.accumulator);
+      if (at < 16)
+        t.first_need.push_back({static_cast<uint8_t>(r), static_cast<int8_t>(at), late_alu});
     }
     seen |= (in.reads & kPairMask) | in.writes;  // only the first read counts
     if (s.unit != Unit::None) ++used[u];
@@ -164,6 +200,10 @@ StaticTiming time_m7(std::span<const Insn> insns) {
       if ((in.writes >> r) & 1u) ready[r] = cycle + s.latency;
     bypassed &= ~in.writes;
     mac_result = s.unit == Unit::Mac ? (mac_result | in.writes) : (mac_result & ~in.writes);
+    const RegMask loaded =
+        in.writeback && in.base < 16 ? in.writes & ~(RegMask{1} << in.base) : in.writes;
+    word_load = in.cls == InsnClass::Load && in.access_bytes == 4 ? (word_load | loaded)
+                                                                  : (word_load & ~in.writes);
     if (in.writeback && in.base < 16) {  // base update: bypassed out of EX1
       ready[in.base] = cycle + 1;
       bypassed |= RegMask{1} << in.base;
@@ -185,18 +225,20 @@ StaticTiming time_m7(std::span<const Insn> insns) {
         t.initially_taken = backward;
         t.mispredict_penalty = kMispredict;
       } else if (!in.has_target) {
-        end += kMispredict;  // R7-BRANCH: indirect (BX, POP PC, LDR PC) not predicted
+        // R7-BTAC: an indirect branch (BX, POP PC, LDR PC, TBB) is predicted to go where
+        // it went last time; another target costs a misprediction.
+        t.target_predicted = true;
+        t.mispredict_penalty = kMispredict;
         indirect_exit = true;
       }
     }
   }
   // R7-CROSS: values still in flight when the block's last instruction has issued.
-  if (!indirect_exit) {
-    for (unsigned r = 0; r < 64; ++r) {
-      if (((kPairMask >> r) & 1u) == 0 || ((bypassed >> r) & 1u) != 0 || ready[r] <= end) continue;
-      t.exit_late.push_back(
-          {static_cast<uint8_t>(r), static_cast<int8_t>(std::min<uint64_t>(ready[r] - end, 100))});
-    }
+  for (unsigned r = 0; r < 64 && !indirect_exit; ++r) {
+    if (((kPairMask >> r) & 1u) == 0 || ((bypassed >> r) & 1u) != 0 || ready[r] <= end) continue;
+    t.exit_late.push_back({static_cast<uint8_t>(r),
+                           static_cast<int8_t>(std::min<uint64_t>(ready[r] - end, 100)),
+                           ((word_load >> r) & 1u) != 0});
   }
   for (size_t i = 0; i < insns.size(); ++i) {
     const uint64_t next = i + 1 < insns.size() ? issue[i + 1] : end;
@@ -207,20 +249,17 @@ StaticTiming time_m7(std::span<const Insn> insns) {
   // correctly predicted branch and the instruction after it or at its target issue
   // together). Leave that cycle uncharged here; the next block's entry charges it
   // back when its first instruction cannot pair (enter_block).
-  size_t first = 0;
-  while (first < insns.size() && insns[first].cls == InsnClass::It) ++first;
-  if (first < insns.size()) {
-    const Shape s = shape_of(insns[first]);
-    if (!s.single_issue && s.occupancy == 1 && s.unit != Unit::None) {
-      t.first_unit = static_cast<uint8_t>(s.unit);
-      t.first_reads = insns[first].reads & kPairMask;
-    }
-  }
   if (!insns.empty()) {
+    const Shape first = shape_of(insns.front());
+    if (!first.single_issue && first.occupancy == 1 && first.unit != Unit::None &&
+        !insns.front().bitfield_dsp) {  // R7-PAIR-ALU: never the younger instruction
+      t.first_unit = static_cast<uint8_t>(first.unit);
+      t.first_reads = insns.front().reads & kPairMask;
+    }
     const size_t last = insns.size() - 1;
     const Shape s = shape_of(insns[last]);
     if (slots == 1 && !cycle_closed && !indirect_exit && s.unit != Unit::None &&
-        insns[last].cls != InsnClass::It && t.cost[last] == 1) {
+        t.cost[last] == 1) {
       t.cost[last] = 0;
       t.exit_unit = static_cast<uint8_t>(s.unit);
       t.exit_writes = insns[last].writes & kPairMask;

@@ -34,6 +34,7 @@ CB_BENCH(ldr_aligned_same_block, "", "adds r1, r0, #4\n ldr r2, [r1]\n")
 CB_BENCH(shifted_from_alu, "", "adds r1, r0, #1\n add.w r2, r3, r1, lsl #2\n")
 CB_BENCH(unshifted_from_alu, "", "adds r1, r0, #1\n add.w r2, r1, r3, lsl #2\n")
 CB_BENCH(load_across_branch, "", "ldr r1, [r0]\n b 1f\n 1: adds r2, r1, #1\n")
+CB_BENCH(byte_load_across_branch, "", "ldrb r1, [r0]\n b 1f\n 1: adds r2, r1, #1\n")
 CB_BENCH(alu_across_branch, "", "ldr r1, [r0]\n b 1f\n 1: adds r2, r3, #1\n")
 CB_BENCH(ldr_unaligned_half, "adds r1, r0, #2\n", "ldr r2, [r1]\n")
 CB_BENCH(ldrh_unaligned, "adds r1, r0, #1\n", "ldrh r2, [r1]\n")
@@ -42,6 +43,18 @@ CB_BENCH(str_unaligned_half, "adds r1, r0, #2\n", "str r2, [r1]\n")
 CB_BENCH(ldr_unaligned_cross, "adds r1, r0, #6\n", "ldr r2, [r1]\n")
 #define MLA8 "mla r1, r2, r3, r1\n mla r1, r2, r3, r1\n mla r1, r2, r3, r1\n mla r1, r2, r3, r1\n"
 CB_BENCH(mla_chain, "movs r1, #1\n movs r2, #2\n movs r3, #3\n", MLA8 MLA8)
+/* M7 rules of [JNK] cortex_m7.md (docs/cycle-model.md R7-LDR, R7-EARLY, R7-PAIR-ALU,
+ * R7-PAIR-MAC). */
+CB_BENCH(ldr_then_use, "", "ldr r1, [r0]\n adds r2, r1, #1\n")
+CB_BENCH(ldrb_then_use, "", "ldrb r1, [r0]\n adds r2, r1, #1\n")
+CB_BENCH(ldr_then_mul, "movs r2, #3\n", "ldr r1, [r0]\n mul r2, r1, r2\n")
+CB_BENCH(ldr_then_shifted, "", "ldr r1, [r0]\n add.w r2, r3, r1, lsl #2\n")
+CB_BENCH(uxtb_two, "", "uxtb r1, r2\n uxtb r3, r2\n")
+CB_BENCH(adds_then_uxtb, "", "adds r1, r2, #1\n uxtb r3, r2\n")
+CB_BENCH(uxtb_then_adds, "", "uxtb r3, r2\n adds r1, r2, #1\n")
+CB_BENCH(shifted_two, "", "add.w r1, r2, r3, lsl #2\n eor.w lr, r2, r3, ror #3\n")
+CB_BENCH(mul_then_str, "", "mul r1, r2, r3\n str r2, [r0]\n")
+CB_BENCH(ubfx_from_alu, "", "adds r1, r0, #1\n ubfx r2, r1, #1, #3\n")
 #endif
 #if defined(__ARM_FEATURE_DSP)
 CB_BENCH(smlad_one, "movs r1, #1\n movs r2, #2\n movs r3, #3\n", "smlad r1, r2, r3, r1\n")
@@ -67,12 +80,12 @@ int main(void) {
   CB_EXPECT("R-STR", "STR imm", str_one,                                2,  1,  1,  1);
   CB_EXPECT("R-STR", "STR; STR", str_two,                               4,  2,  2,  2);
   CB_EXPECT33("R-STR", "STR reg offset", str_register_offset, 2, 2, 2, 1, 1);
-  CB_EXPECT33("R-STR", "LDR; STR reg offset", ldr_then_str_register_offset, 4, 3, 3, 2, 2);
+  CB_EXPECT33("R-STR", "LDR; STR reg offset", ldr_then_str_register_offset, 4, 3, 3, 2, 1);
   /* M3/M4: a load right after a store waits a cycle (measured, docs [JNK]); M7 issues
    * the store and the load together (docs [JNK] cortex_m7). */
-  CB_EXPECT33("R-STR-LDR", "STR; LDR", str_then_ldr, 4, 4, 4, 2, 1);
-  CB_EXPECT33("R-STR-LDR", "STR; LDMIA 2 registers", str_then_ldm, 5, 5, 5, 3, 2);
-  CB_EXPECT33("R-ADDR-DEP", "ADDS r0; LDR [r0]", address_from_alu, 3, 4, 4, 2, 3);
+  CB_EXPECT33("R-STR-LDR", "STR; LDR", str_then_ldr, 4, 4, 4, 3, 1);
+  CB_EXPECT33("R-STR-LDR", "STR; LDMIA 2 registers", str_then_ldm, 5, 5, 5, 4, 2);
+  CB_EXPECT33("R-ADDR-DEP", "ADDS r0; LDR [r0]", address_from_alu, 3, 4, 4, 3, 3);
   CB_EXPECT33("R-LDM", "LDMIA 3 registers", ldm_three, 4, 4, 4, 3, 2);
   CB_EXPECT33("R-LDM", "STMIA 3 registers", stm_three, 4, 4, 4, 3, 2);
   CB_EXPECT33("R-LDM", "PUSH; POP 2 registers", push_pop_two, 6, 6, 6, 4, 2);
@@ -89,14 +102,31 @@ int main(void) {
   CB_EXPECT33("R-UNALIGNED", "LDRH unaligned", ldrh_unaligned, -1, 3, 3, 2, 4);
   CB_EXPECT33("R-UNALIGNED", "LDR across a doubleword", ldr_unaligned_cross, -1, 3, 3, 2, 5);
   /* The address is set in the same block: the block analysis follows ADDS (issue 18). */
-  CB_EXPECT33("R-UNALIGNED", "ADDS; LDR aligned, one block", ldr_aligned_same_block, -1, 4, 4, 2, 3);
-  CB_EXPECT33("R-UNALIGNED", "ADDS; LDR at byte offset, one block", ldr_unaligned_same_block, -1, 6, 6, 4, 6);
+  CB_EXPECT33("R-UNALIGNED", "ADDS; LDR aligned, one block", ldr_aligned_same_block, -1, 4, 4, 3, 3);
+  CB_EXPECT33("R-UNALIGNED", "ADDS; LDR at byte offset, one block", ldr_unaligned_same_block, -1, 6, 6, 5, 6);
   /* R7-OP2: the register shifted inline in operand 2 is read a cycle early. */
   CB_EXPECT("R7-OP2", "ADDS r1; ADD.W r2, r3, r1, LSL #2", shifted_from_alu, -1, -1, -1, 3);
   CB_EXPECT("R7-OP2", "ADDS r1; ADD.W r2, r1, r3, LSL #2", unshifted_from_alu, -1, -1, -1, 2);
-  /* R7-CROSS: a load's result holds up its first use in the next block. */
-  CB_EXPECT("R7-CROSS", "LDR r1; B; ADDS r2, r1", load_across_branch, -1, -1, -1, 3);
+  /* R7-CROSS: a load's result holds up its first use in the next block (a loaded word
+   * reaches the late ALU in time, R7-LDR; a byte does not). */
+  CB_EXPECT("R7-CROSS", "LDR r1; B; ADDS r2, r1", load_across_branch, -1, -1, -1, 2);
+  CB_EXPECT("R7-CROSS", "LDRB r1; B; ADDS r2, r1", byte_load_across_branch, -1, -1, -1, 3);
   CB_EXPECT("R7-CROSS", "LDR r1; B; ADDS r2, r3", alu_across_branch, -1, -1, -1, 2);
+  /* M7: a loaded word reaches the late ALU the next cycle; bytes, multiplies and
+   * operands read in the early ALU wait a cycle more ([JNK] "loads"). */
+  CB_EXPECT("R7-LDR", "LDR r1; ADDS r2, r1", ldr_then_use,             -1, -1, -1,  2);
+  CB_EXPECT("R7-LDR", "LDRB r1; ADDS r2, r1", ldrb_then_use,           -1, -1, -1,  3);
+  CB_EXPECT("R7-LDR", "LDR r1; MUL r2, r1, r2", ldr_then_mul,          -1, -1, -1,  3);
+  CB_EXPECT("R7-LDR", "LDR r1; ADD.W r2, r3, r1, LSL #2", ldr_then_shifted, -1, -1, -1, 4);
+  /* M7: bit-field/DSP instructions issue only as the older of a pair; two operand-2
+   * shifts never pair; a multiply never pairs with a store ([JNK]). */
+  CB_EXPECT("R7-PAIR-ALU", "UXTB; UXTB", uxtb_two,                     -1, -1, -1,  2);
+  CB_EXPECT("R7-PAIR-ALU", "ADDS; UXTB", adds_then_uxtb,               -1, -1, -1,  2);
+  CB_EXPECT("R7-PAIR-ALU", "UXTB; ADDS", uxtb_then_adds,               -1, -1, -1,  1);
+  CB_EXPECT("R7-PAIR-ALU", "ADD.W LSL; EOR.W ROR", shifted_two,        -1, -1, -1,  2);
+  CB_EXPECT("R7-PAIR-MAC", "MUL; STR", mul_then_str,                   -1, -1, -1,  2);
+  /* M7: UBFX reads its source in the early ALU, as R7-OP2. */
+  CB_EXPECT("R7-EARLY", "ADDS r1; UBFX r2, r1", ubfx_from_alu,          -1, -1, -1,  3);
   /* R7-MAC-FWD: the accumulator is forwarded, a chain runs one per cycle. */
   CB_EXPECT("R-MUL", "8 MLA into one accumulator", mla_chain,          -1, -1,  8,  8);
   CB_EXPECT("R-UNALIGNED", "STR at byte offset", str_unaligned,        -1,  3,  3,  1);

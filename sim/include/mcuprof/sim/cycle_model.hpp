@@ -77,8 +77,12 @@ struct BlockTiming {
   // mispredict_penalty instead of the two penalties above.
   bool predicted = false;
   uint32_t mispredict_penalty = 0;
-  mutable uint8_t predictor = 1;      // model scratch: 0-1 predict not taken, 2-3 taken
-  bool first_wide_unaligned = false;  // first instruction is 32-bit at a halfword address
+  mutable uint8_t predictor = 1;  // model scratch: 0-1 predict not taken, 2-3 taken
+  // Indirect exit (BX, POP/LDR PC, TBB) predicted to go where it went last time (M7: the
+  // branch target address cache); a different target costs mispredict_penalty.
+  bool target_predicted = false;
+  mutable uint32_t predicted_target = 0;  // model scratch: 0 = not seen yet
+  bool first_wide_unaligned = false;      // first instruction is 32-bit at a halfword address
   // The block may change R13 or the stack in use (writes SP, MSR, SVC, an undecodable
   // tail): the machine reads SP after it only then, for the stack low-water mark.
   bool writes_sp = true;
@@ -99,6 +103,9 @@ struct BlockTiming {
   struct RegisterTime {
     uint8_t reg = 0;
     int8_t cycles = 0;
+    // exit_late: the value is a loaded word; first_need: read by the late ALU. A loaded
+    // word reaches the late ALU a cycle sooner (R7-LDR).
+    bool word_to_late_alu = false;
   };
   std::vector<RegisterTime> exit_late;
   std::vector<RegisterTime> first_need;
