@@ -24,6 +24,8 @@ CB_BENCH(ands_rotated, "", "ands.w r1, r2, #0x1fc0\n")
 CB_BENCH(tst_rotated, "", "tst.w r2, #0x1fc0\n")
 CB_BENCH(movs_rotated, "", "movs.w r1, #0x1fc0\n")
 CB_BENCH(adds_shifted_reg, "", "adds.w r1, r2, r3, lsl #2\n")
+CB_BENCH(uxtab_then_use, "", "uxtab r1, r2, r3\n adds r1, r1, #1\n")
+CB_BENCH(shifted_flags_then_adc, "", "adds.w r1, r2, r3, lsl #2\n adc.w r2, r2, r3\n")
 CB_BENCH(loop_add_bne, "movs r1, #3\n", "1:\n subs r1, r1, #1\n add r2, r3\n bne.n 1b\n")
 CB_BENCH(loop_ldm_bne, "movs r1, #3\n", "1:\n subs r1, r1, #1\n ldmia r0!, {r2, r3}\n bne.n 1b\n")
 CB_BENCH(b_after_flags, "", "movs r1, #0\n b.n 1f\n 1:\n")
@@ -48,6 +50,8 @@ int main(void) {
   CB_EXPECT33("R33-MUL", "MULS (16-bit, flags)", muls_one,                     -1, -1, -1, 2, -1);
   CB_EXPECT33("R33-MUL", "MUL.W r1; ADDS r1", mul_then_use,                    -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-MAC-ACC", "SMLAD x3 chained on the accumulator", smlad_chain, -1, -1, -1, 3, -1);
+  CB_EXPECT33("R33-XTA", "UXTAB r1; ADDS r1", uxtab_then_use,                 -1, -1, -1, 3, -1);
+  CB_EXPECT33("R33-OP2-FLAGS", "ADDS.W shifted; ADC", shifted_flags_then_adc,  -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-MUL", "SMLAD r1; ADDS r1", smlad_then_use,                  -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-OP2", "ADD.W shifted reg; ADDS using it", shifted_reg_then_use, -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-OP2", "EOR.W #0x1fc0; ADDS using it", shifted_const_then_use, -1, -1, -1, 3, -1);
