@@ -147,9 +147,13 @@ static inline __attribute__((always_inline)) void kxk_body(const mcuprof_depthwi
     for (int32_t ox = 0; ox < out_w; ++ox, o += ostride) {
       const int16_t* r = row0 + ox * sx;
       int32_t acc = bias;
+      /* Unrolled wholly when the filter size is a constant (channel_5x5, channel_7x7):
+       * without the pragma GCC -O2 keeps both loops, a compare and branch per SMLAD. */
+#pragma GCC unroll 8
       for (int32_t ky = 0; ky < fh; ++ky, r += (size_t)dh * (size_t)pw) {
 #if MK_DSP
         const int32_t* wp = pairs + ky * half;
+#pragma GCC unroll 4
         for (int32_t j = 0; j < half; ++j)
           acc = __smlad((int32_t)mk_load2x16(r + 2 * j), wp[j], acc);
         if (odd) acc = __smlabb(r[fw - 1], tail[ky], acc);
