@@ -352,12 +352,14 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
         const int32_t bias_oc = bias ? bias[oc] : 0;
         if (is_3x3) {
           mk_rq rq;
-          mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
+          mk_rq_init(&rq, p->multiplier[q], mk_shift_at(p->shift, p->shift8, q), p->output_offset,
+                     p->act_min, p->act_max);
           mk_rq_bound(&rq, bias_oc, 9, p->input_offset);
           channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, &rq, row_acc, out_b + oc, out_c);
         } else if (is_small) {
           mk_rq rq;
-          mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
+          mk_rq_init(&rq, p->multiplier[q], mk_shift_at(p->shift, p->shift8, q), p->output_offset,
+                     p->act_min, p->act_max);
           mk_rq_bound(&rq, bias_oc, p->filter_h * p->filter_w, p->input_offset);
           const int32_t k = p->filter_h == p->filter_w ? p->filter_h : 0;
           if (k == 5)
@@ -367,8 +369,8 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
           else
             channel_kxk(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
         } else {
-          channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q], p->shift[q],
-                          out_b + oc, out_c);
+          channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q],
+                          mk_shift_at(p->shift, p->shift8, q), out_b + oc, out_c);
         }
       }
     }
