@@ -113,6 +113,28 @@ static inline int8_t dw_requant(const mk_rq* q, const mk_fq f, int32_t left, int
  * filter row takes one SMLAD per two taps on two adjacent plane values (+ one SMLABB
  * for an odd width), else as int16 taps. Bias added before the requantization. */
 #define DW_MAX 8
+
+/* acc += the filter over the window at r (fh rows of fw taps, rows dh*pw apart); ROWS and
+ * PAIRS are unroll pragmas or nothing. */
+#if MK_DSP
+#define DW_TAPS(ROWS, PAIRS)                                                 \
+  do {                                                                       \
+    ROWS for (int32_t ky = 0; ky < fh; ++ky, r += (size_t)dh * (size_t)pw) { \
+      const int32_t* wp = pairs + ky * half;                                 \
+      PAIRS for (int32_t j = 0; j < half; ++j) acc =                         \
+          __smlad((int32_t)mk_load2x16(r + 2 * j), wp[j], acc);              \
+      if (odd) acc = __smlabb(r[fw - 1], tail[ky], acc);                     \
+    }                                                                        \
+  } while (0)
+#else
+#define DW_TAPS(ROWS, PAIRS)                                                         \
+  do {                                                                               \
+    ROWS for (int32_t ky = 0; ky < fh; ++ky, r += (size_t)dh * (size_t)pw) {         \
+      const int16_t* t = taps + ky * fw;                                             \
+      PAIRS for (int32_t kx = 0; kx < fw; ++kx) acc = mk_wadd32(acc, r[kx] * t[kx]); \
+    }                                                                                \
+  } while (0)
+#endif
 static inline __attribute__((always_inline)) void kxk_body(const mcuprof_depthwise_params* p,
                                                            const int16_t* plane, int32_t pw,
                                                            const int8_t* w, int32_t wstride,
@@ -148,19 +170,12 @@ static inline __attribute__((always_inline)) void kxk_body(const mcuprof_depthwi
       const int16_t* r = row0 + ox * sx;
       int32_t acc = bias;
       /* Unrolled wholly when the filter size is a constant (channel_5x5, channel_7x7):
-       * without the pragma GCC -O2 keeps both loops, a compare and branch per SMLAD. */
-#pragma GCC unroll 8
-      for (int32_t ky = 0; ky < fh; ++ky, r += (size_t)dh * (size_t)pw) {
-#if MK_DSP
-        const int32_t* wp = pairs + ky * half;
-#pragma GCC unroll 4
-        for (int32_t j = 0; j < half; ++j)
-          acc = __smlad((int32_t)mk_load2x16(r + 2 * j), wp[j], acc);
-        if (odd) acc = __smlabb(r[fw - 1], tail[ky], acc);
-#else
-        const int16_t* t = taps + ky * fw;
-        for (int32_t kx = 0; kx < fw; ++kx) acc = mk_wadd32(acc, r[kx] * t[kx]);
-#endif
+       * without the pragmas GCC -O2 keeps both loops, a compare and branch per SMLAD.
+       * channel_kxk (sizes known only at run time) keeps the loops (1.7 KB less code). */
+      if (__builtin_constant_p(fh) && __builtin_constant_p(fw)) {
+        DW_TAPS(_Pragma("GCC unroll 8"), _Pragma("GCC unroll 4"));
+      } else {
+        DW_TAPS(, );
       }
       *o = dw_requant(&q, f, left, acc);
     }
