@@ -268,14 +268,14 @@ TEST_P(ConsistencyNearLimit, PlanAndRunGiveTheSameVerdict) {
 
 INSTANTIATE_TEST_SUITE_P(
     Consistency, ConsistencyNearLimit,
-    ::testing::Values(NearLimit{"stm32f412", "0.35", "128", "10", "sram", 98.0, 100.0},
-                      NearLimit{"stm32f412", "0.35", "130", "10", "sram", 100.0, 103.0},
+    ::testing::Values(NearLimit{"stm32f412", "0.35", "132", "10", "sram", 98.0, 100.0},
+                      NearLimit{"stm32f412", "0.35", "134", "10", "sram", 100.0, 103.0},
                       NearLimit{"stm32l4r5", "0.35", "210", "10", "sram", 98.0, 100.0},
                       NearLimit{"stm32l4r5", "0.35", "212", "10", "sram", 100.0, 103.0},
                       NearLimit{"stm32h743", "0.35", "186", "10", "sram", 98.0, 100.0},
                       NearLimit{"stm32h743", "0.35", "188", "10", "sram", 100.0, 103.0},
-                      NearLimit{"stm32f412", "0.35", "96", "380", "flash", 98.0, 100.0},
-                      NearLimit{"stm32f412", "0.35", "96", "400", "flash", 100.0, 102.0}),
+                      NearLimit{"stm32f412", "0.35", "96", "400", "flash", 98.0, 100.0},
+                      NearLimit{"stm32f412", "0.35", "96", "410", "flash", 100.0, 102.0}),
     [](const auto& case_info) {
       return std::string(case_info.param.board) + "_" + case_info.param.limit + "_" +
              std::to_string(case_info.index);

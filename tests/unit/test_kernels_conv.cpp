@@ -72,6 +72,8 @@ TEST(KernelConv, MatchesReferenceOnRandomCases) {
     const Requant q = make_requant(r, p.out_c, p.per_channel != 0);
     p.multiplier = q.multiplier.data();
     p.shift = q.shift.data();
+    const std::vector<int8_t> shift8(q.shift.begin(), q.shift.end());  // the image's form
+    if (i % 2 == 1) p.shift8 = shift8.data();
     const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_h * p.in_w * p.in_c);
     const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.filter_h * p.filter_w * p.in_c);
     const auto bias = r.chance(85) ? r.bias(p.out_c, big_bias(r)) : std::vector<int32_t>{};
@@ -112,6 +114,43 @@ TEST(KernelConv, PointwiseLayerShapes) {
     std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
     mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data(), scratch.data());
     EXPECT_EQ(got, ref::conv2d(p, input, filter, bias)) << "in_c " << in_c;
+  }
+}
+
+// More than 128 output channels run in chunks of 128 (conv.c, CONV_CHUNK): odd and even
+// widths, pointwise and 3x3, each chunk's last pair and a last single channel; the
+// per-channel table in the scratch stays at 128 entries.
+TEST(KernelConv, WideLayersRunInChannelChunks) {
+  test::KernelRandom r(303);
+  for (int32_t out_c : {127, 128, 129, 130, 256, 257, 480}) {
+    for (int32_t filter : {1, 3}) {
+      mcuprof_conv_params p{};
+      p.batches = 1;
+      p.in_h = p.out_h = 3;
+      p.in_w = p.out_w = 5;
+      p.in_c = filter == 1 ? 24 : 5;
+      p.out_c = out_c;
+      p.filter_h = p.filter_w = filter;
+      p.pad_top = p.pad_left = filter / 2;
+      p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+      p.input_offset = r.input_offset();
+      p.output_offset = r.output_offset();
+      r.activation(p.output_offset, &p.act_min, &p.act_max);
+      p.per_channel = 1;
+      const Requant q = make_requant(r, p.out_c, true);
+      p.multiplier = q.multiplier.data();
+      p.shift = q.shift.data();
+      const auto input = r.bytes(static_cast<size_t>(p.in_h) * p.in_w * p.in_c);
+      const auto weights = r.bytes(static_cast<size_t>(p.out_c) * filter * filter * p.in_c);
+      const auto bias = r.bias(p.out_c, big_bias(r));
+      ref::Bytes got(static_cast<size_t>(p.out_h) * p.out_w * p.out_c);
+      const size_t bytes = mcuprof_conv2d_s8_scratch_bytes(&p);
+      const size_t k = static_cast<size_t>(filter) * filter * p.in_c;
+      EXPECT_LE(bytes, 4 * ((k + 3) / 4 * 4) + 2 * k + 32 + 16 * 128 + 2048) << out_c;
+      std::vector<int32_t> scratch((bytes + 3) / 4);
+      mcuprof_conv2d_s8(&p, input.data(), weights.data(), bias.data(), got.data(), scratch.data());
+      EXPECT_EQ(got, ref::conv2d(p, input, weights, bias)) << "out_c " << out_c << " " << filter;
+    }
   }
 }
 

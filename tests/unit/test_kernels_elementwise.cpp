@@ -2,6 +2,9 @@
 // against the independent reference, byte for byte, on seeded random cases.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "kernel_test_random.hpp"
 #include "mcuprof_kernels.h"
 #include "tflite_reference.hpp"
@@ -71,6 +74,61 @@ TEST(KernelAdd, MatchesReferenceWithBroadcast) {
     ref::Bytes got(count(p.shapes.out));
     mcuprof_add_s8(&p, a.data(), b.data(), got.data());
     ASSERT_EQ(got, ref::add(p, a, b)) << "case " << i;
+  }
+}
+
+// The short exact forms of ADD/MUL (elementwise.c) and their fall-backs: inputs of one
+// shape (the flat loop) and broadcasts, every kind of input and output rescale — shift 0
+// (no rounding shift), right shifts up to and beyond 31, left shifts, multipliers at
+// 2^30 and INT32_MAX, left_shift 0..24 (above 21 the lift no longer fits the short form).
+TEST(KernelAdd, ShortFormsMatchReferenceForEveryRescale) {
+  test::KernelRandom r(41);
+  for (int i = 0; i < 3000; ++i) {
+    mcuprof_add_params p{};
+    p.shapes = random_shapes(r);
+    if (r.chance(50)) {
+      std::copy(std::begin(p.shapes.out), std::end(p.shapes.out), std::begin(p.shapes.in1));
+      std::copy(std::begin(p.shapes.out), std::end(p.shapes.out), std::begin(p.shapes.in2));
+    }
+    p.in1_offset = r.input_offset();
+    p.in2_offset = r.input_offset();
+    p.output_offset = r.output_offset();
+    p.left_shift = r.chance(70) ? 20 : r.range(0, 24);
+    r.requant(&p.in1_multiplier, &p.in1_shift);
+    r.requant(&p.in2_multiplier, &p.in2_shift);
+    if (r.chance(20)) p.in1_shift = 0;
+    if (r.chance(20)) p.in2_shift = r.range(-40, 1);
+    r.requant(&p.out_multiplier, &p.out_shift);
+    if (r.chance(30)) p.out_shift = r.range(-40, 8);
+    r.activation(p.output_offset, &p.act_min, &p.act_max);
+    const auto a = r.bytes(count(p.shapes.in1));
+    const auto b = r.bytes(count(p.shapes.in2));
+    ref::Bytes got(count(p.shapes.out));
+    mcuprof_add_s8(&p, a.data(), b.data(), got.data());
+    ASSERT_EQ(got, ref::add(p, a, b)) << "case " << i;
+  }
+}
+
+TEST(KernelMul, ShortFormsMatchReferenceForEveryRescale) {
+  test::KernelRandom r(42);
+  for (int i = 0; i < 3000; ++i) {
+    mcuprof_mul_params p{};
+    p.shapes = random_shapes(r);
+    if (r.chance(50)) {
+      std::copy(std::begin(p.shapes.out), std::end(p.shapes.out), std::begin(p.shapes.in1));
+      std::copy(std::begin(p.shapes.out), std::end(p.shapes.out), std::begin(p.shapes.in2));
+    }
+    p.in1_offset = r.input_offset();
+    p.in2_offset = r.input_offset();
+    p.output_offset = r.output_offset();
+    r.requant(&p.out_multiplier, &p.out_shift);
+    if (r.chance(40)) p.out_shift = r.range(-40, 20);
+    r.activation(p.output_offset, &p.act_min, &p.act_max);
+    const auto a = r.bytes(count(p.shapes.in1));
+    const auto b = r.bytes(count(p.shapes.in2));
+    ref::Bytes got(count(p.shapes.out));
+    mcuprof_mul_s8(&p, a.data(), b.data(), got.data());
+    ASSERT_EQ(got, ref::mul(p, a, b)) << "case " << i;
   }
 }
 

@@ -48,9 +48,8 @@ const targets::Catalogue& catalogue() {
   return c;
 }
 
-// Runs kernel_check on one board and compares with the host; false if not built.
-bool check_board(const targets::Target& target) {
-  const auto elf = test::test_firmware(target.name, "kernel_check");
+// Runs kernel_check (elf) on one board and compares with the host; false if not built.
+bool check_elf(const targets::Target& target, const std::filesystem::path& elf) {
   if (!std::filesystem::exists(elf)) return false;
   Console console;
   sim::Machine machine(target, sim::make_unit_cycle_model(target));
@@ -63,6 +62,10 @@ bool check_board(const targets::Target& target) {
   EXPECT_EQ(result.exit_code, 0) << target.name;
   EXPECT_EQ(console.itm, host_reference_text()) << "on " << target.name;
   return true;
+}
+
+bool check_board(const targets::Target& target) {
+  return check_elf(target, test::test_firmware(target.name, "kernel_check"));
 }
 
 bool is_m0_class(targets::Core core) {
@@ -111,4 +114,19 @@ TEST(KernelFirmware, ByteIdenticalToHostOnCortexM0Class) {
     GTEST_SKIP() << "no Cortex-M0/M0+ board in the catalogue (" << test::targets_dir()
                  << "); the kernels' plain-C path runs only on the host here";
   }
+}
+
+// The test-only boards (tests/targets: one per core, M3 and M33 included, which the
+// catalogue lacks) run the same program: the M33 takes the DSP path without the M7's
+// MAC order, the M3 the plain C path.
+TEST(KernelFirmware, ByteIdenticalToHostOnTestBoardsIncludingCortexM33) {
+  const std::filesystem::path boards = std::filesystem::path(MCUPROF_SOURCE_DIR) / "tests/targets";
+  const std::filesystem::path firmware = MCUPROF_TEST_BOARD_FIRMWARE_DIR;
+  bool m33 = false;
+  for (const char* name : {"cyc-m0plus", "cyc-m3", "cyc-m4", "cyc-m33", "cyc-m7"}) {
+    const auto target = targets::load_target_file(boards / (std::string(name) + ".json"));
+    const bool ran = check_elf(target, firmware / name / "kernel_check.elf");
+    if (std::string(name) == "cyc-m33") m33 = ran;
+  }
+  if (!m33) GTEST_SKIP() << "kernel_check is not built for the test board cyc-m33";
 }

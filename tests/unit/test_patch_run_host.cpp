@@ -144,9 +144,9 @@ TEST(PatchRunHost, WindowKernelsOnSubWindowsWithNegativePadding) {
       std::vector<int8_t> y(static_cast<size_t>(out_h * out_w * oc));
       const int32_t pt = c.pad + in_r0 - o_r0 * c.stride, pl = c.pad + in_c0 - o_c0 * c.stride;
       if (c.kind == 0) {
-        mcuprof_conv_params p{1,   in_h,     in_w,     C, out_h,       out_w,       oc, c.k,
-                              c.k, c.stride, c.stride, 1, 1,           pt,          pl, 3,
-                              -2,  -128,     127,      1, mult.data(), shift.data()};
+        mcuprof_conv_params p{1,   in_h,     in_w,     C, out_h,       out_w,        oc,     c.k,
+                              c.k, c.stride, c.stride, 1, 1,           pt,           pl,     3,
+                              -2,  -128,     127,      1, mult.data(), shift.data(), nullptr};
         mcuprof_conv2d_s8(&p, in.data(), weights.data(), bias.data(), y.data(), scratch.data());
       } else if (c.kind == 1) {
         mcuprof_depthwise_params p{};

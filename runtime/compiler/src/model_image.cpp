@@ -134,7 +134,20 @@ std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan,
       r.channels_offset = u32(params.size(), "params");
       r.channels = u32(q.per_channel.size(), "channels");
       for (const auto& m : q.per_channel) params.push_back(m.multiplier);
-      for (const auto& m : q.per_channel) params.push_back(m.shift);
+      // The shifts as int8, four to a word (little-endian bytes, as the executor reads
+      // them): TFLite's shifts lie in [-31, 30].
+      std::vector<uint8_t> shifts((q.per_channel.size() + 3) / 4 * 4, 0);
+      for (std::size_t c = 0; c < q.per_channel.size(); ++c) {
+        const int32_t sh = q.per_channel[c].shift;
+        if (sh < -128 || sh > 127)
+          throw ModelError(fmt::format("op {}: shift {} out of range", op.source_index, sh));
+        shifts[c] = static_cast<uint8_t>(static_cast<int8_t>(sh));
+      }
+      for (std::size_t w = 0; w < shifts.size(); w += 4) {
+        const uint32_t word = uint32_t{shifts[w]} | uint32_t{shifts[w + 1]} << 8 |
+                              uint32_t{shifts[w + 2]} << 16 | uint32_t{shifts[w + 3]} << 24;
+        params.push_back(static_cast<int32_t>(word));
+      }
     }
     if (!op.aux.empty()) {
       r.aux_offset = u32(params.size(), "params");
@@ -283,7 +296,8 @@ ModelImage read_model_image(std::span<const uint8_t> bytes) {
   for (std::size_t i = 0; i < m.ops.size(); ++i) {
     const auto& o = m.ops[i];
     in_bounds(o.io_offset, uint64_t{o.num_inputs} + o.num_outputs, n_params, "op io list");
-    in_bounds(o.channels_offset, uint64_t{o.channels} * 2, n_params, "per-channel params");
+    in_bounds(o.channels_offset, uint64_t{o.channels} + (uint64_t{o.channels} + 3) / 4, n_params,
+              "per-channel params");
     in_bounds(o.aux_offset, o.aux_count, n_params, "op aux params");
     for (uint32_t k = 0; k < uint32_t{o.num_inputs} + o.num_outputs; ++k) {
       const int32_t t = m.params[o.io_offset + k];
@@ -309,8 +323,12 @@ std::vector<int32_t> ModelImage::op_multipliers(std::size_t i) const {
 }
 std::vector<int32_t> ModelImage::op_shifts(std::size_t i) const {
   const auto& o = ops.at(i);
-  const auto b = params.begin() + o.channels_offset + o.channels;
-  return {b, b + o.channels};
+  std::vector<int32_t> out(o.channels);
+  for (uint32_t c = 0; c < o.channels; ++c) {
+    const auto word = static_cast<uint32_t>(params.at(o.channels_offset + o.channels + c / 4));
+    out[c] = static_cast<int8_t>(static_cast<uint8_t>(word >> (8 * (c % 4))));
+  }
+  return out;
 }
 std::vector<int32_t> ModelImage::op_aux(std::size_t i) const {
   const auto& o = ops.at(i);

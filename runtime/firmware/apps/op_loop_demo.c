@@ -37,19 +37,19 @@ struct node {
 
 static void conv1_invoke(const struct node* n) {
   const mcuprof_conv_params p = {1, 48, 48, 3, 24, 24, 16,   3,   3, 2,    2,
-                                 1, 1,  0,  0, 0,  0,  -128, 127, 0, mult, shift};
+                                 1, 1,  0,  0, 0,  0,  -128, 127, 0, mult, shift, NULL};
   mcuprof_conv2d_s8(&p, tensor_arena + n->in, conv1_w, 0, tensor_arena + n->out, scratch);
 }
 
 static void dw_invoke(const struct node* n) {
   const mcuprof_depthwise_params p = {1, 24, 24, 16, 24, 24, 1,    3,   3, 1,    1,
-                                      1, 1,  1,  1,  0,  0,  -128, 127, 0, mult, shift};
+                                      1, 1,  1,  1,  0,  0,  -128, 127, 0, mult, shift, NULL};
   mcuprof_depthwise_conv2d_s8(&p, tensor_arena + n->in, dw_w, 0, tensor_arena + n->out, scratch);
 }
 
 static void pw_invoke(const struct node* n) {
   const mcuprof_conv_params p = {1, 24, 24, 16, 24, 24, 24,   1,   1, 1,    1,
-                                 1, 1,  0,  0,  0,  0,  -128, 127, 0, mult, shift};
+                                 1, 1,  0,  0,  0,  0,  -128, 127, 0, mult, shift, NULL};
   mcuprof_conv2d_s8(&p, tensor_arena + n->in, pw_w, 0, tensor_arena + n->out, scratch);
 }
 
@@ -59,7 +59,7 @@ static void pool_invoke(const struct node* n) {
 }
 
 static void fc_invoke(const struct node* n) {
-  const mcuprof_fc_params p = {1, 24, 4, 0, 0, -128, 127, 0, mult, shift};
+  const mcuprof_fc_params p = {1, 24, 4, 0, 0, -128, 127, 0, mult, shift, NULL};
   mcuprof_fully_connected_s8(&p, tensor_arena + n->in, fc_w, 0, tensor_arena + n->out);
 }
 

@@ -56,6 +56,7 @@ typedef struct {
   int32_t per_channel;       /* 1: multiplier/shift have out_c entries; 0: one */
   const int32_t* multiplier; /* requantization per output channel */
   const int32_t* shift;
+  const int8_t* shift8; /* when not NULL: the shifts as int8 (the model image's form) */
 } mcuprof_conv_params;
 
 /* Scratch: the receptive fields of two output pixels as int16 (and as raw bytes).
@@ -80,6 +81,7 @@ typedef struct {
   int32_t per_channel;
   const int32_t* multiplier; /* per output channel (or one) */
   const int32_t* shift;
+  const int8_t* shift8; /* when not NULL: the shifts as int8 (the model image's form) */
 } mcuprof_depthwise_params;
 
 /* Scratch: one zero-padded input channel plane as int16 (offset already added, rows
@@ -99,6 +101,7 @@ typedef struct {
   int32_t per_channel;
   const int32_t* multiplier;
   const int32_t* shift;
+  const int8_t* shift8; /* when not NULL: the shifts as int8 (the model image's form) */
 } mcuprof_fc_params;
 
 /* input: [batches][in_depth]; filter: [out_depth][in_depth]; bias [out_depth] or NULL. */

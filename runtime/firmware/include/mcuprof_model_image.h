@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define MCUPROF_IMAGE_MAGIC 0x4D49504Du /* "MPIM" as little-endian bytes 'M','P','I','M' */
-#define MCUPROF_IMAGE_VERSION_MAJOR 1u  /* incompatible layout changes */
+#define MCUPROF_IMAGE_VERSION_MAJOR 2u  /* incompatible layout changes (2: int8 shifts) */
 #define MCUPROF_IMAGE_VERSION_MINOR 1u  /* compatible additions (1: patch schedule section) */
 #define MCUPROF_IMAGE_ALIGN 16u         /* every section and weight blob starts aligned */
 #define MCUPROF_IMAGE_CRC_OFFSET 12u    /* the CRC covers every byte except its own four */
@@ -149,8 +149,8 @@ typedef struct mcuprof_op {
   int32_t input2_multiplier; /* ADD: rescale of input 2 */
   int32_t input2_shift;
   int32_t left_shift;       /* ADD: 20; SOFTMAX: diff_min */
-  uint32_t channels_offset; /* per-channel: int32 multipliers[channels] then shifts */
-  uint32_t channels;        /* in int32 units into params; 0 if none */
+  uint32_t channels_offset; /* per-channel: int32 multipliers[channels], then the shifts */
+  uint32_t channels;        /* as int8, four to an int32 word; offset in int32 units; 0 if none */
   uint32_t aux_offset;      /* op-specific int32 list (TRANSPOSE perm, PAD amounts, MEAN axes) */
   uint32_t aux_count;
   float scale; /* QUANTIZE from float / DEQUANTIZE: the int side's scale */

@@ -211,7 +211,7 @@ static mcuprof_exec_status check_op(const view* v, const mcuprof_op* op) {
   if (!usable(v, op_in(v, op, 0))) return MCUPROF_EXEC_BAD_BOUNDS;
   if ((op->flags & MCUPROF_OP_FLAG_PER_CHANNEL) != 0u &&
       (op->channels > v->num_params ||
-       !range_ok(op->channels_offset, 2u * op->channels, v->num_params)))
+       !range_ok(op->channels_offset, op->channels + (op->channels + 3u) / 4u, v->num_params)))
     return MCUPROF_EXEC_BAD_BOUNDS;
   if (!range_ok(op->aux_offset, op->aux_count, v->num_params)) return MCUPROF_EXEC_BAD_BOUNDS;
   const mcuprof_tensor* in = &v->tensors[op_in(v, op, 0)];
@@ -501,16 +501,19 @@ static const mcuprof_tensor* T(const view* v, int32_t index) {
   return &v->tensors[index];
 }
 
+/* Per channel: int32 multipliers[channels], then the shifts as int8, four to a word. */
 static void requant(const view* v, const mcuprof_op* op, int32_t* per_channel,
-                    const int32_t** multiplier, const int32_t** shift) {
+                    const int32_t** multiplier, const int32_t** shift, const int8_t** shift8) {
   if ((op->flags & MCUPROF_OP_FLAG_PER_CHANNEL) != 0u) {
     *per_channel = 1;
     *multiplier = v->params + op->channels_offset;
-    *shift = v->params + op->channels_offset + op->channels;
+    *shift = NULL;
+    *shift8 = (const int8_t*)(v->params + op->channels_offset + op->channels);
   } else {
     *per_channel = 0;
     *multiplier = &op->output_multiplier;
     *shift = &op->output_shift;
+    *shift8 = NULL;
   }
 }
 
@@ -528,7 +531,7 @@ static void depthwise_params(const view* v, const mcuprof_op* op, mcuprof_depthw
   p->pad_top = op->pad_top, p->pad_left = op->pad_left;
   p->input_offset = op->input_offset, p->output_offset = op->output_offset;
   p->act_min = op->act_min, p->act_max = op->act_max;
-  requant(v, op, &p->per_channel, &p->multiplier, &p->shift);
+  requant(v, op, &p->per_channel, &p->multiplier, &p->shift, &p->shift8);
 }
 
 static void conv_params(const view* v, const mcuprof_op* op, mcuprof_conv_params* p) {
@@ -544,7 +547,7 @@ static void conv_params(const view* v, const mcuprof_op* op, mcuprof_conv_params
   p->pad_top = op->pad_top, p->pad_left = op->pad_left;
   p->input_offset = op->input_offset, p->output_offset = op->output_offset;
   p->act_min = op->act_min, p->act_max = op->act_max;
-  requant(v, op, &p->per_channel, &p->multiplier, &p->shift);
+  requant(v, op, &p->per_channel, &p->multiplier, &p->shift, &p->shift8);
 }
 
 /* The largest scratch any op's kernel needs (convolutions), placed after the arena. */
@@ -730,7 +733,7 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
       p.batches = (int32_t)(elements(in) / (uint32_t)p.in_depth);
       p.input_offset = op->input_offset, p.output_offset = op->output_offset;
       p.act_min = op->act_min, p.act_max = op->act_max;
-      requant(v, op, &p.per_channel, &p.multiplier, &p.shift);
+      requant(v, op, &p.per_channel, &p.multiplier, &p.shift, &p.shift8);
       mcuprof_fully_connected_s8(
           &p, (const int8_t*)x,
           (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)op_in(v, op, 1)), bias, (int8_t*)y);

@@ -85,6 +85,7 @@ static void kb_prepare(int32_t index, kb_prepared* k) {
     p->per_channel = 1;
     p->multiplier = kb_mult;
     p->shift = kb_shift;
+    p->shift8 = NULL;
     kt_fill_s8(&r, kb_w, (size_t)(9 * l->out_c));
     k->macs = (uint32_t)(out_hw * out_hw * l->out_c * 9);
   } else if (l->kind == KB_FC) {
@@ -99,6 +100,7 @@ static void kb_prepare(int32_t index, kb_prepared* k) {
     p->per_channel = 0;
     p->multiplier = kb_mult;
     p->shift = kb_shift;
+    p->shift8 = NULL;
     kt_fill_s8(&r, kb_w, (size_t)(l->in_c * l->out_c));
     k->macs = (uint32_t)(l->in_c * l->out_c);
   } else {
@@ -120,6 +122,7 @@ static void kb_prepare(int32_t index, kb_prepared* k) {
     p->per_channel = 1;
     p->multiplier = kb_mult;
     p->shift = kb_shift;
+    p->shift8 = NULL;
     kt_fill_s8(&r, kb_w, (size_t)(f * f * l->in_c * l->out_c));
     k->macs = (uint32_t)(out_hw * out_hw * l->out_c * f * f * l->in_c);
   }

@@ -14,6 +14,7 @@ typedef void (*kc_report_fn)(const char* op, int32_t index, const void* out, siz
 #define KC_BUF 8192
 static int8_t kc_in1[KC_BUF], kc_in2[KC_BUF], kc_w[KC_BUF], kc_out[KC_BUF];
 static int32_t kc_bias[64], kc_mult[64], kc_shift[64];
+static int8_t kc_shift8[64]; /* the same shifts as the model image stores them */
 static int32_t kc_scratch[2048];
 static float kc_f32[512];
 
@@ -21,6 +22,7 @@ static void kc_requant_params(kt_rng* r, int32_t n) {
   for (int32_t i = 0; i < n; ++i) {
     kc_mult[i] = kt_multiplier(r);
     kc_shift[i] = kt_range(r, -12, 1);
+    kc_shift8[i] = (int8_t)kc_shift[i];
     kc_bias[i] = kt_range(r, -20000, 20000);
   }
 }
@@ -70,6 +72,7 @@ static void kc_conv(kt_rng* r, int32_t index, kc_report_fn report) {
   kc_requant_params(r, p.out_c);
   p.multiplier = kc_mult;
   p.shift = kc_shift;
+  p.shift8 = (index & 1) ? kc_shift8 : NULL; /* both forms give the same bytes */
   kt_fill_s8(r, kc_in1, (size_t)(p.batches * p.in_h * p.in_w * p.in_c));
   kt_fill_s8(r, kc_w, (size_t)(p.out_c * p.filter_h * p.filter_w * p.in_c));
   if (mcuprof_conv2d_s8_scratch_bytes(&p) > sizeof kc_scratch) {
@@ -109,6 +112,7 @@ static void kc_depthwise(kt_rng* r, int32_t index, kc_report_fn report) {
   kc_requant_params(r, out_c);
   p.multiplier = kc_mult;
   p.shift = kc_shift;
+  p.shift8 = (index & 1) ? kc_shift8 : NULL; /* both forms give the same bytes */
   kt_fill_s8(r, kc_in1, (size_t)(p.batches * p.in_h * p.in_w * p.in_c));
   kt_fill_s8(r, kc_w, (size_t)(p.filter_h * p.filter_w * out_c));
   if (mcuprof_depthwise_conv2d_s8_scratch_bytes(&p) > sizeof kc_scratch) {
@@ -132,6 +136,7 @@ static void kc_fc(kt_rng* r, int32_t index, kc_report_fn report) {
   kc_requant_params(r, p.out_depth);
   p.multiplier = kc_mult;
   p.shift = kc_shift;
+  p.shift8 = (index & 1) ? kc_shift8 : NULL; /* both forms give the same bytes */
   kt_fill_s8(r, kc_in1, (size_t)(p.batches * p.in_depth));
   kt_fill_s8(r, kc_w, (size_t)(p.out_depth * p.in_depth));
   mcuprof_fully_connected_s8(&p, kc_in1, kc_w, kc_bias, kc_out);

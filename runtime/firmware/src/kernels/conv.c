@@ -70,6 +70,32 @@ static inline __attribute__((always_inline)) void expand_pixel(const int8_t* src
  * (2 + 1 + 1 + 1 cycles, + 1 for the weight LDR closing the chain); LDRD would take 3
  * each and never pipeline. */
 /* clang-format off */
+#if defined(MCUPROF_CORE_CORTEX_M7)
+/* The same on the Cortex-M7 (dual issue, two loads per cycle, one MAC per cycle, load-use
+ * latency 2): the weight word is loaded first so its SXTB16s do not wait, the second
+ * row's word is loaded while the first row's SMLADs issue, and each load pairs with a
+ * SMLAD or another load: ~12 issue cycles per group instead of ~15. On the M4 this
+ * order breaks the LDR pipelining above (one more cycle per group), hence per core. */
+#define MK_MAC_GROUP(XOFF)                        \
+  "ldr %[y], [%[w0]], #4\n\t"                    \
+  "ldr %[e0], [%[x], #" #XOFF "]\n\t"            \
+  "ldr %[e1], [%[x], #" #XOFF " + 8]\n\t"        \
+  "ldr %[o0], [%[x], #" #XOFF " + 4]\n\t"        \
+  "sxtb16 %[t], %[y]\n\t"                        \
+  "sxtb16 %[y], %[y], ror #8\n\t"                \
+  "ldr %[o1], [%[x], #" #XOFF " + 12]\n\t"       \
+  "smlad %[a00], %[e0], %[t], %[a00]\n\t"        \
+  "smlad %[a10], %[e1], %[t], %[a10]\n\t"        \
+  "smlad %[a00], %[o0], %[y], %[a00]\n\t"        \
+  "ldr %[t], [%[w1]], #4\n\t"                    \
+  "smlad %[a10], %[o1], %[y], %[a10]\n\t"        \
+  "sxtb16 %[y], %[t]\n\t"                        \
+  "sxtb16 %[t], %[t], ror #8\n\t"                \
+  "smlad %[a01], %[e0], %[y], %[a01]\n\t"        \
+  "smlad %[a11], %[e1], %[y], %[a11]\n\t"        \
+  "smlad %[a01], %[o0], %[t], %[a01]\n\t"        \
+  "smlad %[a11], %[o1], %[t], %[a11]\n\t"
+#else
 #define MK_MAC_GROUP(XOFF)                        \
   "ldr %[e0], [%[x], #" #XOFF "]\n\t"            \
   "ldr %[o0], [%[x], #" #XOFF " + 4]\n\t"        \
@@ -89,6 +115,7 @@ static inline __attribute__((always_inline)) void expand_pixel(const int8_t* src
   "smlad %[a11], %[e1], %[t], %[a11]\n\t"        \
   "smlad %[a01], %[o0], %[y], %[a01]\n\t"        \
   "smlad %[a11], %[o1], %[y], %[a11]\n\t"
+#endif
 /* clang-format on */
 
 /* acc += over `groups` groups (>= 1): two groups (32 MACs) per loop iteration, then
@@ -406,6 +433,22 @@ static void gather_patch(const mcuprof_conv_params* p, const int8_t* in_b, int32
   }
 }
 
+/* The receptive field of output pixel (oy, ox) of a 1x1 convolution (any stride or
+ * padding, as the patch executor calls it on sub-windows) expanded straight from the
+ * input pixel; in the padding the offset-corrected zero point, i.e. zeros. */
+static void expand_1x1(const mcuprof_conv_params* p, const int8_t* in_b, int32_t oy, int32_t ox,
+                       int16_t* x, int32_t pixel) {
+  const int32_t iy = oy * p->stride_h - p->pad_top, ix = ox * p->stride_w - p->pad_left;
+  const int32_t k = p->in_c;
+  if (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w) {
+    expand_pixel(in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)k, k, p->input_offset,
+                 x, pixel);
+    return;
+  }
+  int16_t* g = x + 4 * pixel;
+  for (int32_t i = 0; i < (k + 3) >> 2; ++i, g += 8) g[0] = g[1] = g[2] = g[3] = 0;
+}
+
 /* Per-channel constants, prepared once per call into the scratch buffer: the bias and
  * the requantization. A channel takes the short exact form of mk_rq (SMMULR and one
  * rounding shift) when its shift is a right shift of 1..31, its multiplier is
@@ -414,13 +457,14 @@ static void gather_patch(const mcuprof_conv_params* p, const int8_t* in_b, int32
 
 /* Returns 1 when every channel takes the short right-shift form. */
 static int32_t prepare_channels(const mcuprof_conv_params* p, const int32_t* bias, int32_t k,
-                                conv_channel* ch) {
+                                int32_t oc0, int32_t count, conv_channel* ch) {
   int32_t all_right = 1;
-  for (int32_t oc = 0; oc < p->out_c; ++oc) {
-    const int32_t i = p->per_channel ? oc : 0;
+  for (int32_t oc = 0; oc < count; ++oc) {
+    const int32_t i = p->per_channel ? oc0 + oc : 0;
     mk_rq q;
-    mk_rq_init(&q, p->multiplier[i], p->shift[i], p->output_offset, p->act_min, p->act_max);
-    ch[oc].bias = bias ? bias[oc] : 0;
+    mk_rq_init(&q, p->multiplier[i], mk_shift_at(p->shift, p->shift8, i), p->output_offset,
+               p->act_min, p->act_max);
+    ch[oc].bias = bias ? bias[oc0 + oc] : 0;
     mk_rq_bound(&q, ch[oc].bias, k, p->input_offset);
     ch[oc].multiplier = q.multiplier;
     ch[oc].shift = q.fast ? q.right : q.shift;
@@ -572,6 +616,11 @@ static void conv_pixels(const int16_t* x, const int8_t* filter, int32_t k, int32
  * each row zero-padded to k4 lets every channel pair take the assembly loop (and reads
  * the weights from SRAM instead of flash). */
 #define CONV_PAD_MAX 2048u
+/* Output channels prepared at once: wider convolutions run in chunks of this many
+ * channels (every pixel pair per chunk, its receptive field expanded again), so the
+ * per-channel table takes at most 2 KiB of scratch (7.5 KiB for mcunet-vww1's
+ * 96 -> 480 layers before). Even, so channel pairs never straddle two chunks. */
+#define CONV_CHUNK 128
 typedef struct {
   int16_t* x;
   int8_t* raw;
@@ -589,16 +638,24 @@ static size_t padded_filter_bytes(const mcuprof_conv_params* p) {
   return (k & 3u) != 0 && bytes <= CONV_PAD_MAX ? bytes : 0;
 }
 
+/* A 1x1 stride-1 convolution without padding whose output is its input's size: each
+ * output pixel's receptive field is the input pixel itself (no gather, no raw patch). */
+static int32_t is_pointwise(const mcuprof_conv_params* p) {
+  return p->filter_h == 1 && p->filter_w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+         p->pad_top == 0 && p->pad_left == 0 && p->out_h == p->in_h && p->out_w == p->in_w;
+}
+
 static size_t scratch_layout(const mcuprof_conv_params* p, void* base, conv_scratch* s) {
   const size_t k = (size_t)patch_size(p), out_c = (size_t)p->out_c;
   const size_t x_bytes = aligned16(4u * ((k + 3u) & ~(size_t)3u));
-  const size_t raw_bytes = aligned16(2u * k);
-  const size_t ch_bytes = out_c * sizeof(conv_channel);
+  /* 1x1 filters expand straight from the input pixel (or zeros in the padding). */
+  const size_t raw_bytes = p->filter_h == 1 && p->filter_w == 1 ? 0 : aligned16(2u * k);
+  const size_t ch_bytes = (out_c < CONV_CHUNK ? out_c : CONV_CHUNK) * sizeof(conv_channel);
   const size_t pad_bytes = padded_filter_bytes(p);
   if (s != NULL) {
     uint8_t* b = (uint8_t*)base;
     s->x = (int16_t*)b;
-    s->raw = (int8_t*)(b + x_bytes);
+    s->raw = raw_bytes ? (int8_t*)(b + x_bytes) : NULL;
     s->channels = (conv_channel*)(b + x_bytes + raw_bytes);
     s->padded = pad_bytes ? (int8_t*)(b + x_bytes + raw_bytes + ch_bytes) : NULL;
   }
@@ -615,7 +672,6 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
   const int32_t offset = p->output_offset, lo = p->act_min, hi = p->act_max;
   conv_scratch s;
   scratch_layout(p, scratch, &s);
-  const int32_t all_right = prepare_channels(p, bias, k, s.channels);
   /* kw: the filter row length the MAC loops see (k, or k4 with the padded copy). */
   int32_t kw = k;
   if (s.padded != NULL) {
@@ -628,38 +684,48 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
     }
     filter = s.padded;
   }
-  const int32_t pointwise = p->filter_h == 1 && p->filter_w == 1 && p->stride_h == 1 &&
-                            p->stride_w == 1 && p->pad_top == 0 && p->pad_left == 0 &&
-                            p->out_h == p->in_h && p->out_w == p->in_w;
+  const int32_t pointwise = is_pointwise(p);
   const int8_t zero_point = (int8_t)mk_clamp(-p->input_offset, -128, 127);
-  if (pointwise) {
-    const int32_t pixels = p->batches * p->out_h * p->out_w;
-    for (int32_t px = 0; px < pixels; px += 2) {
-      const int32_t has_px1 = px + 1 < pixels;
-      const int8_t* src = input + (size_t)px * (size_t)k;
-      expand_pixel(src, k, p->input_offset, s.x, 0);
-      expand_pixel(has_px1 ? src + k : src, k, p->input_offset, s.x, 1);
-      int8_t* out0 = output + (size_t)px * (size_t)out_c;
-      conv_pixels(s.x, filter, kw, out_c, s.channels, all_right, offset, lo, hi, out0,
-                  has_px1 ? out0 + out_c : out0);
-    }
-    return;
-  }
   const size_t in_size = (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
-  for (int32_t b = 0; b < p->batches; ++b) {
-    const int8_t* in_b = input + (size_t)b * in_size;
-    for (int32_t oy = 0; oy < p->out_h; ++oy) {
-      for (int32_t ox = 0; ox < p->out_w; ox += 2) {
-        const int32_t has_px1 = ox + 1 < p->out_w;
-        gather_patch(p, in_b, oy, ox, zero_point, s.raw);
-        gather_patch(p, in_b, oy, has_px1 ? ox + 1 : ox, zero_point, s.raw + k);
-        expand_pixel(s.raw, k, p->input_offset, s.x, 0);
-        expand_pixel(s.raw + k, k, p->input_offset, s.x, 1);
-        int8_t* out0 =
-            output + (((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)p->out_w + (size_t)ox) *
-                         (size_t)out_c;
-        conv_pixels(s.x, filter, kw, out_c, s.channels, all_right, offset, lo, hi, out0,
+  for (int32_t oc0 = 0; oc0 < out_c; oc0 += CONV_CHUNK) {
+    const int32_t n = out_c - oc0 < CONV_CHUNK ? out_c - oc0 : CONV_CHUNK;
+    const int32_t all_right = prepare_channels(p, bias, k, oc0, n, s.channels);
+    const int8_t* w = filter + (size_t)oc0 * (size_t)kw;
+    if (pointwise) {
+      const int32_t pixels = p->batches * p->out_h * p->out_w;
+      for (int32_t px = 0; px < pixels; px += 2) {
+        const int32_t has_px1 = px + 1 < pixels;
+        const int8_t* src = input + (size_t)px * (size_t)k;
+        expand_pixel(src, k, p->input_offset, s.x, 0);
+        expand_pixel(has_px1 ? src + k : src, k, p->input_offset, s.x, 1);
+        int8_t* out0 = output + (size_t)px * (size_t)out_c + oc0;
+        conv_pixels(s.x, w, kw, n, s.channels, all_right, offset, lo, hi, out0,
                     has_px1 ? out0 + out_c : out0);
+      }
+      continue;
+    }
+    for (int32_t b = 0; b < p->batches; ++b) {
+      const int8_t* in_b = input + (size_t)b * in_size;
+      for (int32_t oy = 0; oy < p->out_h; ++oy) {
+        for (int32_t ox = 0; ox < p->out_w; ox += 2) {
+          const int32_t has_px1 = ox + 1 < p->out_w;
+          if (s.raw == NULL) {
+            expand_1x1(p, in_b, oy, ox, s.x, 0);
+            expand_1x1(p, in_b, oy, has_px1 ? ox + 1 : ox, s.x, 1);
+          } else {
+            gather_patch(p, in_b, oy, ox, zero_point, s.raw);
+            gather_patch(p, in_b, oy, has_px1 ? ox + 1 : ox, zero_point, s.raw + k);
+            expand_pixel(s.raw, k, p->input_offset, s.x, 0);
+            expand_pixel(s.raw + k, k, p->input_offset, s.x, 1);
+          }
+          int8_t* out0 =
+              output +
+              (((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)p->out_w + (size_t)ox) *
+                  (size_t)out_c +
+              oc0;
+          conv_pixels(s.x, w, kw, n, s.channels, all_right, offset, lo, hi, out0,
+                      has_px1 ? out0 + out_c : out0);
+        }
       }
     }
   }

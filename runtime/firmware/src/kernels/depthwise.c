@@ -113,6 +113,28 @@ static inline int8_t dw_requant(const mk_rq* q, const mk_fq f, int32_t left, int
  * filter row takes one SMLAD per two taps on two adjacent plane values (+ one SMLABB
  * for an odd width), else as int16 taps. Bias added before the requantization. */
 #define DW_MAX 8
+
+/* acc += the filter over the window at r (fh rows of fw taps, rows dh*pw apart); ROWS and
+ * PAIRS are unroll pragmas or nothing. */
+#if MK_DSP
+#define DW_TAPS(ROWS, PAIRS)                                                 \
+  do {                                                                       \
+    ROWS for (int32_t ky = 0; ky < fh; ++ky, r += (size_t)dh * (size_t)pw) { \
+      const int32_t* wp = pairs + ky * half;                                 \
+      PAIRS for (int32_t j = 0; j < half; ++j) acc =                         \
+          __smlad((int32_t)mk_load2x16(r + 2 * j), wp[j], acc);              \
+      if (odd) acc = __smlabb(r[fw - 1], tail[ky], acc);                     \
+    }                                                                        \
+  } while (0)
+#else
+#define DW_TAPS(ROWS, PAIRS)                                                         \
+  do {                                                                               \
+    ROWS for (int32_t ky = 0; ky < fh; ++ky, r += (size_t)dh * (size_t)pw) {         \
+      const int16_t* t = taps + ky * fw;                                             \
+      PAIRS for (int32_t kx = 0; kx < fw; ++kx) acc = mk_wadd32(acc, r[kx] * t[kx]); \
+    }                                                                                \
+  } while (0)
+#endif
 static inline __attribute__((always_inline)) void kxk_body(const mcuprof_depthwise_params* p,
                                                            const int16_t* plane, int32_t pw,
                                                            const int8_t* w, int32_t wstride,
@@ -147,16 +169,13 @@ static inline __attribute__((always_inline)) void kxk_body(const mcuprof_depthwi
     for (int32_t ox = 0; ox < out_w; ++ox, o += ostride) {
       const int16_t* r = row0 + ox * sx;
       int32_t acc = bias;
-      for (int32_t ky = 0; ky < fh; ++ky, r += (size_t)dh * (size_t)pw) {
-#if MK_DSP
-        const int32_t* wp = pairs + ky * half;
-        for (int32_t j = 0; j < half; ++j)
-          acc = __smlad((int32_t)mk_load2x16(r + 2 * j), wp[j], acc);
-        if (odd) acc = __smlabb(r[fw - 1], tail[ky], acc);
-#else
-        const int16_t* t = taps + ky * fw;
-        for (int32_t kx = 0; kx < fw; ++kx) acc = mk_wadd32(acc, r[kx] * t[kx]);
-#endif
+      /* Unrolled wholly when the filter size is a constant (channel_5x5, channel_7x7):
+       * without the pragmas GCC -O2 keeps both loops, a compare and branch per SMLAD.
+       * channel_kxk (sizes known only at run time) keeps the loops (1.7 KB less code). */
+      if (__builtin_constant_p(fh) && __builtin_constant_p(fw)) {
+        DW_TAPS(_Pragma("GCC unroll 8"), _Pragma("GCC unroll 4"));
+      } else {
+        DW_TAPS(, );
       }
       *o = dw_requant(&q, f, left, acc);
     }
@@ -256,6 +275,44 @@ __attribute__((noinline)) static void dw3x3_s2(const int16_t* r0, const int16_t*
 }
 #endif
 
+#if MK_DSP
+/* One output channel, 3x3 filter, dilation 1, on a small map (at most DW_DIRECT_MAX
+ * outputs: 3x3 and 4x4 maps) in the short requantization form: each output straight
+ * from the plane (3 SMLAD + 3 SMLABT from the bias on) and requantized at once, one
+ * compact loop instead of a row call and a requantization pass per row. Measured on
+ * vww_96 (F412): 3x3 maps 375 -> 309 k cycles, but 6x6 maps 362 -> 395 k (the row
+ * assembly's two outputs per step win there), hence the limit. */
+#define DW_DIRECT_MAX 16
+__attribute__((noinline)) static void channel_3x3_direct(const mcuprof_depthwise_params* p,
+                                                         const int16_t* plane, int32_t pw,
+                                                         const int8_t* w, int32_t wstride,
+                                                         int32_t bias, const mk_rq* qp, int8_t* out,
+                                                         int32_t ostride) {
+  const int32_t k0 = (int32_t)(((uint32_t)w[wstride] << 16) | (uint16_t)w[0]);
+  const int32_t k1 = (int32_t)(((uint32_t)w[2 * wstride] << 16) | (uint16_t)w[wstride]);
+  const int32_t k2 = (int32_t)(((uint32_t)w[4 * wstride] << 16) | (uint16_t)w[3 * wstride]);
+  const int32_t k3 = (int32_t)(((uint32_t)w[5 * wstride] << 16) | (uint16_t)w[4 * wstride]);
+  const int32_t k4 = (int32_t)(((uint32_t)w[7 * wstride] << 16) | (uint16_t)w[6 * wstride]);
+  const int32_t k5 = (int32_t)(((uint32_t)w[8 * wstride] << 16) | (uint16_t)w[7 * wstride]);
+  const mk_fq f = mk_fq_from(qp);
+  const int32_t out_w = p->out_w, sx = p->stride_w;
+  const size_t row_step = (size_t)p->stride_h * (size_t)pw;
+  const int16_t* r0 = plane;
+  for (int32_t oy = 0; oy < p->out_h; ++oy, r0 += row_step) {
+    const int16_t* r = r0;
+    for (int32_t ox = 0; ox < out_w; ++ox, r += sx, out += ostride) {
+      int32_t s = __smlad((int32_t)mk_load2x16(r), k0, bias);
+      s = __smlabt(r[2], k1, s);
+      s = __smlad((int32_t)mk_load2x16(r + pw), k2, s);
+      s = __smlabt(r[pw + 2], k3, s);
+      s = __smlad((int32_t)mk_load2x16(r + 2 * pw), k4, s);
+      s = __smlabt(r[2 * pw + 2], k5, s);
+      *out = mk_fq_apply(f, s);
+    }
+  }
+}
+#endif
+
 /* One output channel, 3x3 filter, dilation 1: per output row, the accumulators
  * (without bias) into acc[], then the requantization pass. */
 __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params* p,
@@ -348,12 +405,20 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
         const int32_t bias_oc = bias ? bias[oc] : 0;
         if (is_3x3) {
           mk_rq rq;
-          mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
+          mk_rq_init(&rq, p->multiplier[q], mk_shift_at(p->shift, p->shift8, q), p->output_offset,
+                     p->act_min, p->act_max);
           mk_rq_bound(&rq, bias_oc, 9, p->input_offset);
+#if MK_DSP
+          if (rq.fast && p->out_h * p->out_w <= DW_DIRECT_MAX) {
+            channel_3x3_direct(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
+            continue;
+          }
+#endif
           channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, &rq, row_acc, out_b + oc, out_c);
         } else if (is_small) {
           mk_rq rq;
-          mk_rq_init(&rq, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
+          mk_rq_init(&rq, p->multiplier[q], mk_shift_at(p->shift, p->shift8, q), p->output_offset,
+                     p->act_min, p->act_max);
           mk_rq_bound(&rq, bias_oc, p->filter_h * p->filter_w, p->input_offset);
           const int32_t k = p->filter_h == p->filter_w ? p->filter_h : 0;
           if (k == 5)
@@ -363,8 +428,8 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
           else
             channel_kxk(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
         } else {
-          channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q], p->shift[q],
-                          out_b + oc, out_c);
+          channel_generic(p, plane, pw, filter + oc, out_c, bias_oc, p->multiplier[q],
+                          mk_shift_at(p->shift, p->shift8, q), out_b + oc, out_c);
         }
       }
     }

@@ -11,8 +11,10 @@ void mcuprof_fully_connected_s8(const mcuprof_fc_params* p, const int8_t* input,
     const int32_t o1 = has_o1 ? o + 1 : o;
     const int32_t i0 = p->per_channel ? o : 0, i1 = p->per_channel ? o1 : 0;
     mk_rq q0, q1;
-    mk_rq_init(&q0, p->multiplier[i0], p->shift[i0], p->output_offset, p->act_min, p->act_max);
-    mk_rq_init(&q1, p->multiplier[i1], p->shift[i1], p->output_offset, p->act_min, p->act_max);
+    mk_rq_init(&q0, p->multiplier[i0], mk_shift_at(p->shift, p->shift8, i0), p->output_offset,
+               p->act_min, p->act_max);
+    mk_rq_init(&q1, p->multiplier[i1], mk_shift_at(p->shift, p->shift8, i1), p->output_offset,
+               p->act_min, p->act_max);
     const int32_t b0 = bias ? bias[o] : 0, b1 = bias ? bias[o1] : 0;
     mk_rq_bound(&q0, b0, n, p->input_offset);
     mk_rq_bound(&q1, b1, n, p->input_offset);

@@ -15,6 +15,12 @@
 #define MK_DSP 0
 #endif
 
+/* Shift i of a per-channel (or per-tensor) requantization: the int8 array when the
+ * caller passed one (shift8, as the model image stores them), else the int32 one. */
+static inline int32_t mk_shift_at(const int32_t* shift, const int8_t* shift8, int32_t i) {
+  return shift8 != 0 ? (int32_t)shift8[i] : shift[i];
+}
+
 /* int32 addition that wraps (accumulators wrap as TFLite's do in practice; signed
  * overflow would be undefined in C). SMLAD on DSP cores wraps the same way. */
 static inline int32_t mk_wadd32(int32_t a, int32_t b) {
