@@ -2,8 +2,10 @@
 // LLVM's scheduling model (llvm/lib/Target/ARM/ARMScheduleM7.td: IssueWidth 2,
 // LoadLatency 2, MAC latency 2, divide 7 single-issue, FP latency 3, FP MAC 6,
 // FP divide/sqrt 16, load/store-multiple and non-general-purpose instructions single
-// issue, one store and one MAC per cycle, two loads per cycle) and Arm's Cortex-M7
-// TRM (ARM DDI 0489) for the pipeline. Rules are named R7-xxx in docs/cycle-model.md.
+// issue, one store and one MAC per cycle, two loads per cycle), Arm's Cortex-M7 TRM
+// (ARM DDI 0489) for the pipeline, and jnk0le's DWT measurements on an STM32H743
+// ("pipeline cycle test/doc/cortex_m7.md": word loads to the late ALU, the dual-issue
+// limits, IT, the misprediction). Rules are named R7-xxx in docs/cycle-model.md.
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -82,20 +84,6 @@ constexpr uint32_t kMispredict = 6;
 
 constexpr RegMask kPairMask = ~kPcBit;  // the PC is no dependence between blocks
 
-}  // namespace
-
-bool m7_units_pair(uint8_t older, uint8_t younger) {
-  if (older == 0xFF || younger == 0xFF) return false;
-  const auto a = static_cast<Unit>(older);
-  const auto b = static_cast<Unit>(younger);
-  // R7-PAIR-MAC: a multiply never issues with a store.
-  if ((a == Unit::Mac && b == Unit::Store) || (a == Unit::Store && b == Unit::Mac)) return false;
-  if (a != b) return true;
-  return a == Unit::Alu || a == Unit::Load;  // R7-ISSUE: two ALU or two loads per cycle
-}
-
-namespace {
-
 // R7-PAIR-ALU: can `younger` take the second slot of the cycle `older` issued in? (Units
 // are checked separately.) [JNK] cortex_m7.md: bit-field and DSP instructions issue only
 // as the older instruction; an operand 2 with a shifted register or a shifted constant
@@ -110,6 +98,16 @@ bool alu_pairs(const Insn& older, const Insn& younger) {
 }
 
 }  // namespace
+
+bool m7_units_pair(uint8_t older, uint8_t younger) {
+  if (older == 0xFF || younger == 0xFF) return false;
+  const auto a = static_cast<Unit>(older);
+  const auto b = static_cast<Unit>(younger);
+  // R7-PAIR-MAC: a multiply never issues with a store.
+  if ((a == Unit::Mac && b == Unit::Store) || (a == Unit::Store && b == Unit::Mac)) return false;
+  if (a != b) return true;
+  return a == Unit::Alu || a == Unit::Load;  // R7-ISSUE: two ALU or two loads per cycle
+}
 
 StaticTiming time_m7(std::span<const Insn> insns) {
   StaticTiming t;
