@@ -232,7 +232,9 @@ std::vector<int64_t> MainWindow::selected_ids() const {
 
 void MainWindow::load_selected_runs() {
   if (path_.isEmpty()) return;
-  loader_->load_selection(path_, selected_ids());
+  const auto ids = selected_ids();
+  tables_->sweep()->set_selected(ids);
+  loader_->load_selection(path_, ids);
 }
 
 void MainWindow::show_selection(const std::shared_ptr<const SelectionSnapshot>& selection) {

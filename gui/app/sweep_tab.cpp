@@ -7,6 +7,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "sweep_points.hpp"
 
@@ -71,9 +72,17 @@ void SweepTab::set_runs(std::vector<traces::RunRecord> runs) {
   show_board(boards_->currentIndex());
 }
 
+void SweepTab::set_selected(std::vector<int64_t> run_ids) {
+  selected_ = std::move(run_ids);
+  show_board(boards_->currentIndex());
+}
+
 void SweepTab::show_board(int index) {
-  chart_->set_chart(index < 0 ? plot::ParetoChart{}
-                              : sweep_chart(runs_, boards_->itemText(index).toStdString()));
+  plot::ParetoChart chart =
+      index < 0 ? plot::ParetoChart{} : sweep_chart(runs_, boards_->itemText(index).toStdString());
+  for (auto& p : chart.points)
+    p.selected = std::find(selected_.begin(), selected_.end(), p.run_id) != selected_.end();
+  chart_->set_chart(std::move(chart));
 }
 
 }  // namespace mcuprof::gui

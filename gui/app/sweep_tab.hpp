@@ -1,7 +1,7 @@
 // SweepTab: the Sweep tab of a sweep database — per board (a combo box), every run that
 // ended well as latency against peak SRAM, coloured by schedule and labelled by model, with
 // the Pareto front and the board's limits (gui/plot/pareto_chart.hpp). Clicking a point
-// asks the window to open that run.
+// asks the window to open that run; the runs selected in the window are ringed.
 #pragma once
 
 #include <QWidget>
@@ -42,6 +42,8 @@ class SweepTab final : public QWidget {
  public:
   explicit SweepTab(QWidget* parent = nullptr);
   void set_runs(std::vector<traces::RunRecord> runs);
+  // The runs selected in the window (ringed on the chart, on every board).
+  void set_selected(std::vector<int64_t> run_ids);
   ParetoWidget* chart() const { return chart_; }
   QComboBox* boards() const { return boards_; }
 
@@ -52,6 +54,7 @@ class SweepTab final : public QWidget {
   void show_board(int index);
 
   std::vector<traces::RunRecord> runs_;
+  std::vector<int64_t> selected_;
   QComboBox* boards_ = nullptr;
   QLabel* hint_ = nullptr;
   ParetoWidget* chart_ = nullptr;

@@ -208,7 +208,17 @@ void render_pareto(QPainter& p, const QRectF& b, const ParetoChart& c) {
       p.drawLine(at + QPointF(-7, -7), at + QPointF(7, 7));
       p.drawLine(at + QPointF(-7, 7), at + QPointF(7, -7));
     }
-    p.setPen(col.muted_text);
+    if (pt.selected) {
+      p.save();
+      p.setPen(QPen(col.selection, 2.5));
+      p.setBrush(Qt::NoBrush);
+      p.drawEllipse(at, 9, 9);
+      p.restore();
+    }
+    QFont font = p.font();
+    font.setBold(pt.selected);
+    p.setFont(font);
+    p.setPen(pt.selected ? col.text : col.muted_text);
     p.drawText(at + QPointF(8, -6), qs(labels[i]));
   }
   draw_legend(p, f, c, pattern, colours, col);

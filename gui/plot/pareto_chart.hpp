@@ -25,6 +25,7 @@ struct ParetoPoint {
   std::string schedule;
   std::string label;  // the model
   bool front = false;
+  bool selected = false;  // selected in the window: drawn with a ring and a bold label
 };
 
 struct ParetoChart {

@@ -3,9 +3,11 @@
 // gives; clicking a point emits its run's id; the PNG of the chart is drawn.
 #include <QApplication>
 #include <QComboBox>
+#include <QImage>
 #include <QSignalSpy>
 #include <QTest>
 
+#include "chart_style.hpp"
 #include "pareto_chart.hpp"
 #include "sweep_points.hpp"
 #include "sweep_tab.hpp"
@@ -82,6 +84,33 @@ class SweepTabTest : public QObject {
     tab.boards()->setCurrentIndex(1);
     QCOMPARE(tab.chart()->chart().points.size(), size_t{1});
     QVERIFY(tab.chart()->chart().points[0].front);
+  }
+
+  void theWindowsSelectionIsRingedOnEveryBoard() {
+    SweepTab tab;
+    tab.resize(900, 500);
+    tab.set_runs(runs());
+    tab.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tab));
+    const QImage before = tab.chart()->grab().toImage();
+    const int64_t picked = tab.chart()->chart().points[1].run_id;
+    tab.set_selected({picked});
+    for (const auto& p : tab.chart()->chart().points) QCOMPARE(p.selected, p.run_id == picked);
+    const QImage after = tab.chart()->grab().toImage();
+    QVERIFY(before != after);
+    // The ring is drawn around the point, in the selection colour.
+    const QPoint at = tab.chart()->point_position(1).toPoint();
+    bool ring = false;
+    for (int dx = -10; dx <= 10 && !ring; ++dx)
+      for (int dy = -10; dy <= 10 && !ring; ++dy)
+        ring = after.pixelColor(at + QPoint(dx, dy)) == plot::ChartColours{}.selection &&
+               before.pixelColor(at + QPoint(dx, dy)) != plot::ChartColours{}.selection;
+    QVERIFY(ring);
+    tab.boards()->setCurrentIndex(1);
+    tab.boards()->setCurrentIndex(0);
+    QVERIFY(tab.chart()->chart().points[1].selected);
+    tab.set_selected({});
+    QVERIFY(!tab.chart()->chart().points[1].selected);
   }
 };
 
