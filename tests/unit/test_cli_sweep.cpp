@@ -374,3 +374,56 @@ TEST(CliSweep, MergeNamesUnfinishedTasksAndTheirResubmitCommand) {
   EXPECT_EQ(tasks, (std::vector<std::string>{"0", "1", "2"}));
   EXPECT_EQ(test::mcuprof_cli({"sweep", "task", work.string(), "--task", "3"}).status, 64);
 }
+
+// A TOML sweep file (name ending in .toml) means exactly what the JSON one does: the
+// documented pair docs/sweeps/mbv2-grid.{json,toml} parse to the same sweep, options
+// reach the same input hash, and a TOML mistake is one line with its line and column.
+TEST(CliSweep, TomlSweepFilesMeanWhatTheJsonOnesDo) {
+  test::ScratchDir dir;
+  const auto docs = std::filesystem::path(MCUPROF_SOURCE_DIR) / "docs" / "sweeps";
+  const auto from_json = profiler::sweep::read_sweep_file(docs / "mbv2-grid.json");
+  const auto from_toml = profiler::sweep::read_sweep_file(docs / "mbv2-grid.toml");
+  EXPECT_EQ(from_toml.name, from_json.name);
+  EXPECT_EQ(from_toml.boards, from_json.boards);
+  EXPECT_EQ(from_toml.schedules, from_json.schedules);
+  ASSERT_EQ(from_toml.models.size(), 1u);
+  ASSERT_TRUE(from_toml.models[0].generate.has_value());
+  EXPECT_EQ(from_toml.models[0].generate->widths, from_json.models[0].generate->widths);
+  EXPECT_EQ(from_toml.models[0].generate->resolutions, from_json.models[0].generate->resolutions);
+  EXPECT_EQ(from_toml.models[0].generate->classes, from_json.models[0].generate->classes);
+
+  const std::string toml_options =
+      "name = \"s\"\nmodels = [\"m.tflite\"]\nboards = [\"stm32f412\"]\nschedules = [\"layer\"]\n"
+      "[options]\nmax_time = \"10s\"\nobserve_memory = true\nio = \"int8\"\n"
+      "fail_if = [\"latency_ms > 5\"]\n";
+  const json json_options{{"name", "s"},
+                          {"models", {"m.tflite"}},
+                          {"boards", {"stm32f412"}},
+                          {"schedules", {"layer"}},
+                          {"options",
+                           {{"max_time", "10s"},
+                            {"observe_memory", true},
+                            {"io", "int8"},
+                            {"fail_if", {"latency_ms > 5"}}}}};
+  const auto t = profiler::sweep::parse_sweep(toml_options, dir / "s.toml");
+  const auto j = profiler::sweep::parse_sweep(json_options.dump(), dir / "s.json");
+  EXPECT_EQ(profiler::sweep::input_hash("m", "b", "r", "layer", t.options),
+            profiler::sweep::input_hash("m", "b", "r", "layer", j.options));
+  EXPECT_NE(profiler::sweep::input_hash("m", "b", "r", "layer", t.options),
+            profiler::sweep::input_hash("m", "b", "r", "layer", {}));
+
+  struct Case {
+    std::string text;
+    std::string expected;
+  };
+  for (const auto& c :
+       {Case{"name = \"x\"\nboards = [\"a\"\n", "bad.toml:2:"},
+        Case{"name = 1979-05-27\n", "name: dates and times are not sweep values"},
+        Case{toml_options + "colour = \"red\"\n", "options.colour: unknown key"}}) {
+    std::ofstream(dir / "bad.toml") << c.text;
+    const auto r = test::mcuprof_cli({"sweep", "plan", (dir / "bad.toml").string()});
+    EXPECT_EQ(r.status, 65) << r.err;
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}

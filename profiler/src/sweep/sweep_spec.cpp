@@ -16,6 +16,7 @@
 #include "mcuprof/compiler/generator.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
+#include "sweep/sweep_toml.hpp"
 
 namespace mcuprof::profiler::sweep {
 namespace {
@@ -148,11 +149,16 @@ bool is_target_file(const std::string& board) {
 SweepSpec parse_sweep(const std::string& text, const std::filesystem::path& origin) {
   const Checker c{origin.string()};
   json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw CommandError(exit_code::kDataError, fmt::format("{}: not a JSON sweep file (byte {}: {})",
-                                                          origin.string(), e.byte, e.what()));
+  if (origin.extension() == ".toml") {
+    j = toml_to_json(text, origin);
+  } else {
+    try {
+      j = json::parse(text);
+    } catch (const json::parse_error& e) {
+      throw CommandError(exit_code::kDataError,
+                         fmt::format("{}: not a JSON sweep file (byte {}: {})", origin.string(),
+                                     e.byte, e.what()));
+    }
   }
   if (!j.is_object())
     c.fail("(top level)", "expected an object with name, models, boards, schedules");

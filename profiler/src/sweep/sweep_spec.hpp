@@ -46,11 +46,11 @@ struct SweepSpec {
   RunOptions options;
 };
 
-// Reads and checks a sweep file. Throws CommandError: 66 when it does not exist, 65 naming
-// the key for anything malformed.
+// Reads and checks a sweep file: TOML when its name ends in .toml, JSON otherwise. Throws
+// CommandError: 66 when it does not exist, 65 naming the key for anything malformed.
 SweepSpec read_sweep_file(const std::filesystem::path& path);
 
-// The same from text (`origin` names it in errors).
+// The same from text (`origin` names it in errors and says which language it is).
 SweepSpec parse_sweep(const std::string& text, const std::filesystem::path& origin);
 
 // Whether `board` names a target file rather than a catalogue board.
