@@ -199,7 +199,10 @@ RunOutcome run_firmware(const RunRequest& request, std::ostream& console_out,
     console_err << "mcuprof: warning: trace protocol: " << problem << '\n';
   console_err << unmodelled.warning(target);
   const sim::MemoryState memory_state = machine.memory_state();
-  console_err << memory_system_warning(memory_state, target);
+  // Stopped by the user, the firmware may not have configured its flash yet: no warning
+  // about what it left (an interrupted run prints one line).
+  if (result.reason != sim::StopReason::Interrupted)
+    console_err << memory_system_warning(memory_state, target);
   attribution.memory_system = describe_memory_system(memory_state);
   std::optional<MemoryObservationResult> observed;
   if (observation) observed = observation->finish(result.cycles);
