@@ -13,12 +13,6 @@ CB_BENCH(bl_call, "", "bl 1f\n 1:\n")
 /* A call and its return, then a branch over the callee: BL, BX LR, B. */
 CB_BENCH(call_return, "", "bl 1f\n b.n 2f\n 1:\n bx lr\n 2:\n")
 CB_BENCH(bx_register, "adr r1, 1f\n adds r1, r1, #1\n", "bx r1\n nop\n 1:\n")
-/* The BX goes to 1: on odd runs and to 2: on even ones (a counter in cb_buffer[31]),
- * so the measured (second) run finds another target than the first. */
-CB_BENCH(bx_new_target,
-         "ldr r2, [r0, #124]\n adds r2, r2, #1\n str r2, [r0, #124]\n adr r1, 1f\n adr r3, 2f\n"
-         " lsls r2, r2, #31\n it eq\n moveq r1, r3\n adds r1, r1, #1\n",
-         "bx r1\n nop\n .p2align 2\n 1:\n nop.w\n 2:\n nop.w\n")
 CB_BENCH(pop_pc, "adr r1, 1f\n adds r1, r1, #1\n push {r1}\n", "pop {pc}\n nop\n 1:\n")
 CB_BENCH(dmb_one, "", "dmb\n")
 CB_BENCH(dsb_one, "", "dsb\n")
@@ -28,6 +22,12 @@ CB_BENCH(mrs_one, "", "mrs r1, primask\n")
 CB_BENCH(cbz_taken, "movs r1, #0\n", "cbz r1, 1f\n nop\n 1:\n")
 CB_BENCH(ldr_pc, "adr r1, 1f\n adds r1, r1, #1\n str r1, [r0, #8]\n",
          "ldr.w pc, [r0, #8]\n nop\n nop\n 1:\n")
+/* The BX goes to 1: on odd runs and to 2: on even ones (a counter in cb_buffer[31]),
+ * so the measured (second) run finds another target than the first. */
+CB_BENCH(bx_new_target,
+         "ldr r2, [r0, #124]\n adds r2, r2, #1\n str r2, [r0, #124]\n adr r1, 1f\n adr r3, 2f\n"
+         " lsls r2, r2, #31\n it eq\n moveq r1, r3\n adds r1, r1, #1\n",
+         "bx r1\n nop\n .p2align 2\n 1:\n nop.w\n 2:\n nop.w\n")
 CB_BENCH(tbb_one, "movs r1, #0\n", "tbb [pc, r1]\n .byte 2\n .byte 0\n nop\n 1:\n")
 CB_BENCH(it_after_16bit, "movs r2, #0\n movs r3, #0\n", "movs r1, #0\n it eq\n moveq r2, r3\n")
 CB_BENCH(it_after_32bit, "movs r2, #0\n movs r3, #0\n", "add.w r1, r1, #0\n it eq\n moveq r2, r3\n")
