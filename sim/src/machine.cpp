@@ -465,6 +465,9 @@ ExecutionCounters Machine::counters() const {
 void Machine::count_flash_data() {
   impl_->clock->count_flash_data(impl_->uc.get());
 }
+void Machine::use_memory_hooks() {
+  impl_->clock->use_memory_hooks(impl_->uc.get());
+}
 bool Machine::counts_flash_data() const {
   return impl_->clock->counts_flash_data();
 }
