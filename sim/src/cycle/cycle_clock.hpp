@@ -72,7 +72,7 @@ class CycleClock {
   uint64_t on_block(uc_engine* uc, uint32_t address, uint32_t size) {
     Entry& e = entry(uc, address, size);
     restart_ = false;
-    if (placing_ && !e.prepared) [[unlikely]] {
+    if (placing_ && !e.prepared && !watched_.empty()) [[unlikely]] {
       if (prepare(uc, e)) {
         restart_ = true;
         return cycles_;
@@ -100,7 +100,7 @@ class CycleClock {
     mid_block_ = 0;
     data_base_ = flash_data_;
     placed_.clear();
-    if (placing_ && e.hooked_from != 0) place_at_entry(e, regs);
+    if (e.hooked_from != 0 && placing_ && !watched_.empty()) place_at_entry(e, regs);
     return end;  // without the block's data reads, as when a memory hook charged them
   }
   // Adds cycles outside any block (exception entry, sleep) and forgets the previous
