@@ -72,7 +72,7 @@ class CycleClock {
   uint64_t on_block(uc_engine* uc, uint32_t address, uint32_t size) {
     Entry& e = entry(uc, address, size);
     restart_ = false;
-    if (placing_ && !e.prepared && !watched_.empty()) [[unlikely]] {
+    if (placing_ && (!e.prepared || hook_calls_ > kHookBudget) && !watched_.empty()) [[unlikely]] {
       if (prepare(uc, e)) {
         restart_ = true;
         return cycles_;
@@ -239,7 +239,11 @@ class CycleClock {
   uint64_t flash_data_ = 0;
   size_t matched_ = SIZE_MAX;  // memory operand matched by the last device access
   // Load placement.
-  bool placing_ = true;   // false once memory hooks charge data reads
+  bool placing_ = true;  // false once memory hooks charge data reads
+  // Code hooks run so far: past the budget, the memory hooks are cheaper (Unicorn 2.0.1
+  // walks every code hook at each hooked instruction).
+  static constexpr uint64_t kHookBudget = 2'000'000;
+  uint64_t hook_calls_ = 0;
   bool restart_ = false;  // see restart()
   uint64_t data_base_ = 0;
   uint32_t page_bytes_ = 1024;

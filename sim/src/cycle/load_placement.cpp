@@ -75,7 +75,7 @@ bool passes(uint8_t cond, uint32_t apsr) {
 
 bool CycleClock::prepare(uc_engine* uc, Entry& e) {
   const BlockTiming& b = e.timing;
-  if (b.ends_in_it) {
+  if (b.ends_in_it || hook_calls_ > kHookBudget) {
     use_memory_hooks(uc);
     return true;
   }
@@ -140,6 +140,7 @@ void CycleClock::on_load_site(uc_engine* uc, uint64_t address64, uint32_t /*size
   auto* self = static_cast<CycleClock*>(user);
   const Entry* e = self->previous_entry_;
   if (!self->placing_ || e == nullptr) return;
+  ++self->hook_calls_;
   const BlockTiming& b = e->timing;
   const auto address = static_cast<uint32_t>(address64);
   for (size_t i = e->hooked_from; i < b.loads.size(); ++i) {
