@@ -325,6 +325,10 @@ Machine::Machine(const targets::Target& target, std::unique_ptr<CycleModel> cycl
   impl_->attach_devices();
   impl_->add_hooks();
   impl_->clock->install(impl_->uc.get());
+  // ARMv6-M code forms most addresses in the block (no offset modes): placing its loads
+  // cost more than the hook (docs/performance.md, RP2040 conv 5.6 -> 7.1 s).
+  if (target.core == targets::Core::CortexM0 || target.core == targets::Core::CortexM0Plus)
+    impl_->clock->use_memory_hooks(impl_->uc.get());
   impl_->update_fp_checks();
 }
 
