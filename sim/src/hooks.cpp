@@ -83,16 +83,22 @@ void Machine::Impl::on_block(uc_engine* uc, uint64_t address64, uint32_t size, v
     cycle::CycleClock& clock = *self->clock;
     if (self->before_block(address, size)) [[unlikely]]
       return;  // block did not run
+    const uint64_t end = clock.on_block(uc, address, size);
+    if (clock.restart()) [[unlikely]] {  // translated before the code hooks it needs
+      self->set_reg(UC_ARM_REG_PC, address | 1u);
+      return;
+    }
     if (self->block_observer != nullptr) [[unlikely]]
-      self->block_observer->on_block(address, size, clock.now());
+      self->block_observer->on_block(address, size, clock.entry_counters());
     // One compare per block covers both the budget and the progress reports.
-    if (clock.on_block(uc, address, size) >= self->next_checkpoint) [[unlikely]]
-      self->checkpoint(address);
+    if (end >= self->next_checkpoint) [[unlikely]]
+      self->checkpoint(address, end);
   });
 }
 
-void Machine::Impl::checkpoint(uint32_t address) {
-  const uint64_t now = clock->cycles();
+// `now`: the cycle count after the block's static and entry costs (its data reads, which
+// a memory hook charges while it runs, are left out, whenever they are charged).
+void Machine::Impl::checkpoint(uint32_t address, uint64_t now) {
   if (now >= max_cycles && !stop) {
     stop_with(StopReason::CycleBudget, FaultKind::None,
               fmt::format("cycle budget of {} cycles exhausted (--max-cycles)", max_cycles),

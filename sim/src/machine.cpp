@@ -312,15 +312,23 @@ Machine::Machine(const targets::Target& target, std::unique_ptr<CycleModel> cycl
   if (!impl_->model) impl_->model = make_unit_cycle_model(target);
   impl_->clock = std::make_unique<cycle::CycleClock>(*impl_->model);
   std::vector<AddressRange> flash;
-  for (const auto& m : target.memories)
+  std::vector<AddressRange> all;
+  for (const auto& m : target.memories) {
     if (m.kind == targets::MemoryKind::Flash) flash.push_back({m.base, m.end()});
+    all.push_back({m.base, m.end()});
+  }
   impl_->clock->set_flash(std::move(flash));
+  impl_->clock->set_memories(std::move(all));
   impl_->memory_control = std::make_unique<MemoryControl>(*impl_->model, impl_->target);
   impl_->open_core();
   impl_->map_memories();
   impl_->attach_devices();
   impl_->add_hooks();
   impl_->clock->install(impl_->uc.get());
+  // ARMv6-M code forms most addresses in the block (no offset modes): placing its loads
+  // cost more than the hook (docs/performance.md, RP2040 conv 5.6 -> 7.1 s).
+  if (target.core == targets::Core::CortexM0 || target.core == targets::Core::CortexM0Plus)
+    impl_->clock->use_memory_hooks(impl_->uc.get());
   impl_->update_fp_checks();
 }
 
@@ -377,6 +385,7 @@ void Machine::observe_memory(MemoryAccessObserver* observer) {
   Impl& m = *impl_;
   if (m.memory_observer != nullptr || observer == nullptr) return;
   m.memory_observer = observer;
+  m.clock->use_memory_hooks(m.uc.get());  // the observer's hooks are there anyway
   for (const auto& memory : m.target.memories) {
     if (!memory.writable()) continue;
     uc_hook h = 0;
@@ -459,6 +468,9 @@ ExecutionCounters Machine::counters() const {
 }
 void Machine::count_flash_data() {
   impl_->clock->count_flash_data(impl_->uc.get());
+}
+void Machine::use_memory_hooks() {
+  impl_->clock->use_memory_hooks(impl_->uc.get());
 }
 bool Machine::counts_flash_data() const {
   return impl_->clock->counts_flash_data();

@@ -254,7 +254,7 @@ struct Machine::Impl final : DeviceHost, SemihostingHost {
   static uint64_t ppb_read(uc_engine* uc, uint64_t offset, unsigned size, void* user);
   static void ppb_write(uc_engine* uc, uint64_t offset, unsigned size, uint64_t value, void* user);
   static void on_block(uc_engine* uc, uint64_t address, uint32_t size, void* user);
-  void checkpoint(uint32_t address);  // cycle budget and progress reports
+  void checkpoint(uint32_t address, uint64_t now);  // cycle budget and progress reports
   static void on_interrupt(uc_engine* uc, uint32_t intno, void* user);
   static bool on_invalid_memory(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                                 int64_t value, void* user);

@@ -2,8 +2,11 @@
 // instruction, the summary (class, registers, memory operand, target) of thumb_decoder.hpp.
 #include "thumb_decoder.hpp"
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 #include "mcuprof/sim/error.hpp"
 
@@ -40,6 +43,18 @@ uint8_t core_number(unsigned reg) {
   if (reg == ARM_REG_LR) return 14;
   if (reg == ARM_REG_PC) return 15;
   return 0xFF;
+}
+
+// ARM condition code (0-13) of an IT instruction's operand text; 14 when unknown.
+uint8_t condition_code(std::string_view text) {
+  static constexpr std::array<std::string_view, 14> kNames = {
+      "eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le"};
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  if (text == "cs") return 2;
+  if (text == "cc") return 3;
+  for (size_t i = 0; i < kNames.size(); ++i)
+    if (text == kNames[i]) return static_cast<uint8_t>(i);
+  return 14;
 }
 
 unsigned register_count(const cs_arm& arm, unsigned first) {
@@ -502,6 +517,9 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
     in.register_offset = in.index != 0xFF;
     in.subtract = op.mem.scale == -1 || op.subtracted;
     in.shift = static_cast<uint8_t>(op.mem.lshift);
+    in.index_shift = in.shift;
+    if (in.index_shift == 0 && op.shift.type == ARM_SFT_LSL)
+      in.index_shift = static_cast<uint8_t>(op.shift.value);
     in.disp = op.mem.disp;
     if (i + 1 < arm.op_count && arm.operands[i + 1].type == ARM_OP_IMM) {
       const int32_t imm = arm.operands[i + 1].imm;
@@ -511,6 +529,33 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
     if (in.base != 0xFF) in.address_regs |= RegMask{1} << in.base;
     if (in.index != 0xFF) in.address_regs |= RegMask{1} << in.index;
     break;
+  }
+
+  // Unicorn's read accesses (QEMU's translation of each load).
+  switch (in.cls) {
+    case InsnClass::Load:
+      if (ci.id != ARM_INS_PLD && ci.id != ARM_INS_PLI && ci.id != ARM_INS_PLDW) {
+        in.read_unit = static_cast<uint8_t>(in.access_bytes);
+        in.read_count = 1;
+      }
+      break;
+    case InsnClass::LoadDouble:
+      in.read_unit = 4;
+      in.read_count = 2;
+      break;
+    case InsnClass::TableBranch:
+      in.read_unit = ci.id == ARM_INS_TBH ? 2 : 1;
+      in.read_count = 1;
+      break;
+    case InsnClass::FpLoad: {
+      const bool dp = arm.op_count > 0 && arm.operands[0].type == ARM_OP_REG &&
+                      arm.operands[0].reg >= ARM_REG_D0 && arm.operands[0].reg <= ARM_REG_D31;
+      in.read_unit = dp ? 8 : 4;
+      in.read_count = 1;
+      break;
+    }
+    default:
+      break;
   }
 
   switch (in.cls) {
@@ -529,6 +574,17 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
                             ci.id == ARM_INS_LDMDB || ci.id == ARM_INS_VPUSH ||
                             ci.id == ARM_INS_VSTMDB || ci.id == ARM_INS_VLDMDB;
       in.writeback = in.writeback || stack;
+      if (in.cls == InsnClass::LoadMultiple) {
+        in.read_unit = 4;
+        in.read_count = in.count;
+      } else if (in.cls == InsnClass::FpLoadMultiple) {
+        const unsigned r = arm.op_count > first && arm.operands[first].type == ARM_OP_REG
+                               ? static_cast<unsigned>(arm.operands[first].reg)
+                               : 0u;
+        const bool dp = r >= ARM_REG_D0 && r <= ARM_REG_D31;
+        in.read_unit = dp ? 8 : 4;
+        in.read_count = static_cast<uint8_t>(dp ? in.count / 2 : in.count);
+      }
       break;
     }
     case InsnClass::Branch:
@@ -607,6 +663,11 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
         in.value_src = 0xFF;  // PC-relative, or not a core register: not followed
     }
   }
+  if (in.read_count > 0 && in.writeback && in.base < 16)
+    for (unsigned i = 0; i < arm.op_count; ++i)
+      if (arm.operands[i].type == ARM_OP_REG &&
+          core_number(static_cast<unsigned>(arm.operands[i].reg)) == in.base)
+        in.loads_base = true;
   in.writes_pc = (in.writes & kPcBit) != 0 || in.cls == InsnClass::Branch ||
                  in.cls == InsnClass::BranchLink || in.cls == InsnClass::BranchIndirect ||
                  in.cls == InsnClass::CompareBranch || in.cls == InsnClass::TableBranch;
@@ -620,6 +681,8 @@ std::vector<Insn> ThumbDecoder::decode(uint32_t address, std::span<const uint8_t
   size_t size = code.size();
   uint64_t pc = address;
   unsigned it_remaining = 0;  // instructions still covered by an IT block
+  std::string it_pattern;     // the IT instruction's then/else letters
+  uint8_t it_first = 14;      // its first condition (14: unknown, treated as always)
   while (size > 0) {
     const uint64_t at = pc;
     if (!cs_disasm_iter(handle_, &bytes, &size, &pc, scratch_)) {
@@ -633,10 +696,17 @@ std::vector<Insn> ThumbDecoder::decode(uint32_t address, std::span<const uint8_t
     if (it_remaining > 0) {
       in.conditional = true;
       in.reads |= kFlagsBit;
+      // "it<x><y><z> cond": slot k executes on cond for 't', on its inverse for 'e'.
+      const char slot = it_pattern[it_pattern.size() - it_remaining];
+      in.cond = it_first == 14 ? 14 : static_cast<uint8_t>(slot == 't' ? it_first : it_first ^ 1u);
       --it_remaining;
     }
-    if (in.cls == InsnClass::It)
-      it_remaining = static_cast<unsigned>(std::strlen(scratch_->mnemonic)) - 1;
+    if (in.cls == InsnClass::It) {
+      it_pattern = std::string(scratch_->mnemonic + 1);  // "t", "tt", "te", ...
+      it_remaining = static_cast<unsigned>(it_pattern.size());
+      it_first = condition_code(scratch_->op_str);
+      in.it_slots = static_cast<uint8_t>(it_remaining);
+    }
     out.push_back(in);
   }
   return out;

@@ -118,6 +118,22 @@ struct Insn {
   uint32_t access_bytes = 0;      // bytes read or written
   bool decrement_before = false;  // STMDB/PUSH/VPUSH/LDMDB: lowest address = base - bytes
   bool register_offset = false;
+  // The reads Unicorn makes for it, in order: `read_count` accesses of `read_unit` bytes at
+  // ascending addresses from the lowest (LDRD: 2 x 4, LDM: 4 per register, VLDR/VLDM of
+  // D registers: 8 each, TBB 1, TBH 2; PLD/PLI: none). Stores: none.
+  uint8_t read_unit = 0;
+  uint8_t read_count = 0;
+  // Condition under which it executes (ARM encoding 0-13; 14: always): from the IT
+  // instruction of the same block.
+  uint8_t cond = 14;
+  uint8_t it_slots = 0;  // IT: the instructions it covers (1-4)
+  // The index register's left shift as the core applies it. `shift` above is Capstone's
+  // mem.lshift only, 0 for LDR/STR (register) with LSL #n (Capstone puts n in the
+  // operand's shift), as the timing rules have always used it.
+  uint8_t index_shift = 0;
+  // A load with write-back that also loads its base register (its value afterwards is
+  // not base + offset).
+  bool loads_base = false;
   // Direct branches: the target address.
   bool has_target = false;
   uint32_t target = 0;

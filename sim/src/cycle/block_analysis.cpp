@@ -38,6 +38,14 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
   std::array<uint8_t, 16> origin{};
   for (uint8_t r = 0; r < 16; ++r) origin[r] = r;
   RegMask changed = 0;  // written by something other than a tracked write-back
+  // Registers whose followed value may be wrong for the load placement (a conditional
+  // write-back, a load with write-back that also loads its base); the timing rules keep
+  // following them as they always have.
+  RegMask uncertain = 0;
+  // For the placement too: a register loaded from a literal (a word of the code's literal
+  // pool: the address of a global, a table) holds that word + lit_adjust[r]; 0: none.
+  std::array<uint32_t, 16> literal{};
+  std::array<int32_t, 16> lit_adjust{};
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
     if (is_memory(in.cls) && in.base != 0xFF) {
@@ -65,6 +73,41 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
         m.offset = in.base < 16 ? adjust[in.base] + pre + down : 0;
       }
       b.memory.push_back(m);
+      if (in.read_count > 0) {
+        LoadSite l;
+        l.insn = m.insn;
+        l.unit = in.read_unit;
+        l.count = in.read_count;
+        l.cond = !in.conditional ? LoadSite::kAlways : in.cond < 14 ? in.cond : LoadSite::kUnknown;
+        l.base = in.base;
+        l.index = in.index < 16 ? in.index : LoadSite::kNoRegister;
+        l.shift = in.index_shift;
+        l.subtract = in.subtract;
+        const int32_t pre = in.post != 0 ? 0 : in.disp;
+        l.disp = pre + down;
+        if (in.base == 15) {  // TBB/TBH read the PC as is, the other loads word-aligned
+          l.pc_value = in.cls == InsnClass::TableBranch ? in.address + 4 : (in.address + 4) & ~3u;
+          l.entry_known = l.index == LoadSite::kNoRegister ||
+                          (origin[l.index] == l.index && adjust[l.index] == 0);
+          l.offset = static_cast<int32_t>(l.pc_value) + l.disp;
+        } else {
+          l.entry_known = m.address_known && ((uncertain >> in.base) & 1u) == 0 &&
+                          (l.index == LoadSite::kNoRegister || ((uncertain >> l.index) & 1u) == 0);
+          l.entry_base = m.entry_base;
+          l.offset = m.offset;
+          const bool index_ok = l.index == LoadSite::kNoRegister ||
+                                (origin[l.index] == l.index && adjust[l.index] == 0 &&
+                                 ((uncertain >> l.index) & 1u) == 0);
+          if (!l.entry_known && origin[in.base] == kUnknown && literal[in.base] != 0 && index_ok) {
+            l.literal = literal[in.base];  // resolved when the block is first entered
+            l.entry_base = LoadSite::kNoRegister;
+            l.offset = lit_adjust[in.base] + l.disp;
+          }
+        }
+        b.loads.push_back(l);
+      }
+      if (in.writeback && in.base < 16 && (in.conditional || in.loads_base))
+        uncertain |= RegMask{1} << in.base;
       if (in.writeback && in.base < 16) {
         if (in.cls == InsnClass::LoadMultiple || in.cls == InsnClass::StoreMultiple ||
             in.cls == InsnClass::FpLoadMultiple || in.cls == InsnClass::FpStoreMultiple)
@@ -78,6 +121,18 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
       changed |= others;
       for (unsigned r = 0; r < 16; ++r)
         if ((others >> r) & 1u) origin[r] = kUnknown;
+      for (unsigned r = 0; r < 16; ++r)
+        if (((in.writes >> r) & 1u) != 0) literal[r] = 0;
+      if (in.base == 15 && in.cls == InsnClass::Load && in.read_unit == 4 && in.read_count == 1 &&
+          !in.conditional && std::popcount(static_cast<uint32_t>(in.writes & 0xFFFF)) == 1) {
+        const auto rt =
+            static_cast<unsigned>(std::countr_zero(static_cast<uint32_t>(in.writes & 0xFFFF)));
+        if (rt < 15) {
+          literal[rt] =
+              static_cast<uint32_t>(((in.address + 4) & ~3u) + static_cast<uint32_t>(in.disp));
+          lit_adjust[rt] = 0;
+        }
+      }
     } else {
       if (in.cls == InsnClass::Divide && in.op1 != 0xFF && in.op2 != 0xFF) {
         DivideOperand d;
@@ -95,18 +150,35 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
       if (in.value_src != 0xFF && !in.conditional &&
           std::popcount(static_cast<uint32_t>(written)) == 1)
         dest = static_cast<uint8_t>(std::countr_zero(static_cast<uint32_t>(written)));
+      const bool from_literal = dest < 16 && in.value_src < 16 &&
+                                origin[in.value_src] == kUnknown && literal[in.value_src] != 0 &&
+                                ((uncertain >> in.value_src) & 1u) == 0;
+      const uint32_t lit = from_literal ? literal[in.value_src] : 0;
+      const int32_t lit_add = from_literal ? lit_adjust[in.value_src] + in.value_add : 0;
+      for (unsigned r = 0; r < 16; ++r)
+        if (((written >> r) & 1u) != 0) literal[r] = 0;
+      if (from_literal) {
+        literal[dest] = lit;
+        lit_adjust[dest] = lit_add;
+      }
       if (dest < 16 && in.value_src == 0xFE) {
         origin[dest] = kConstant;
         adjust[dest] = in.value_add;
       } else if (dest < 16 && in.value_src < 16 && origin[in.value_src] != kUnknown) {
         origin[dest] = origin[in.value_src];
         adjust[dest] = adjust[in.value_src] + in.value_add;
+        uncertain =
+            (uncertain & ~(RegMask{1} << dest)) | (((uncertain >> in.value_src) & 1u) << dest);
       } else {
         for (unsigned r = 0; r < 16; ++r)
           if ((written >> r) & 1u) origin[r] = kUnknown;
       }
     }
   }
+
+  // An IT block running past the end of the block: the next block starts inside it.
+  for (size_t i = 0; i < insns.size(); ++i)
+    if (insns[i].cls == InsnClass::It && i + insns[i].it_slots >= insns.size()) b.ends_in_it = true;
 
   // Whether the block can leave R13 (or the stack selected by CONTROL) changed.
   uint32_t decoded = 0;

@@ -11,13 +11,9 @@ constexpr std::array<int, 16> kCoreRegs = {
 
 }  // namespace
 
-uint32_t UnicornRegisters::core(unsigned r) const {
-  r &= 15u;
-  if (((valid_ >> r) & 1u) == 0) {
-    uc_reg_read(uc_, kCoreRegs[r], &values_[r]);
-    valid_ |= 1u << r;
-  }
-  return values_[r];
+void UnicornRegisters::read(unsigned r) const {
+  uc_reg_read(uc_, kCoreRegs[r], &values_[r]);
+  valid_ |= 1u << r;
 }
 
 CycleClock::Entry& CycleClock::miss(uc_engine* uc, uint32_t address, uint32_t size, uint64_t key) {
@@ -50,19 +46,40 @@ CycleClock::Entry& CycleClock::lookup(uc_engine* uc, uint32_t address, uint32_t 
 }
 
 void CycleClock::install(uc_engine* uc) {
-  for (const AddressRange& r : model_.data_read_ranges()) {
+  data_ranges_.clear();
+  for (const AddressRange& r : model_.data_read_ranges())
+    if (r.end > r.begin) data_ranges_.push_back(r);
+  watched_ = data_ranges_;
+  uint32_t page = 0;
+  if (uc_ctl_get_page_size(uc, &page) == UC_ERR_OK && page != 0) page_bytes_ = page;
+}
+
+void CycleClock::use_memory_hooks(uc_engine* uc) {
+  if (!placing_) return;
+  placing_ = false;
+  for (const AddressRange& r : data_ranges_) {
     uc_hook h = 0;
-    if (r.end <= r.begin) continue;
     uc_hook_add(uc, &h, UC_HOOK_MEM_READ, reinterpret_cast<void*>(&CycleClock::on_data_read), this,
                 r.begin, r.end - 1);
   }
+  if (count_data_) add_flash_count_hooks(uc);
+  for (const uc_hook h : code_hooks_) uc_hook_del(uc, h);  // the placement's, now idle
+  code_hooks_.clear();
+  // Code translated so far reads without the hooks (and with the code hooks): translate
+  // it again.
+  for (const AddressRange& m : memories_) uc_ctl_remove_cache(uc, m.begin, m.end);
 }
 
 void CycleClock::count_flash_data(uc_engine* uc) {
   if (count_data_) return;
   count_data_ = true;
+  watched_.insert(watched_.end(), flash_.begin(), flash_.end());
+  if (!placing_) add_flash_count_hooks(uc);
+}
+
+void CycleClock::add_flash_count_hooks(uc_engine* uc) {
   // Flash not already inside one of the model's read ranges gets a counting-only hook.
-  const std::vector<AddressRange> watched = model_.data_read_ranges();
+  const std::vector<AddressRange>& watched = data_ranges_;
   for (const AddressRange& f : flash_) {
     std::vector<AddressRange> rest{f};
     for (const AddressRange& w : watched) {
@@ -105,7 +122,10 @@ void CycleClock::on_data_read(uc_engine* /*uc*/, uc_mem_type /*type*/, uint64_t 
 }
 
 uint64_t CycleClock::at(uint16_t insn) const {
-  return block_base_ + current_->prefix[insn] + model_.dynamic_before(insn) + mid_block_;
+  uint64_t placed = 0;  // reads charged at entry for the instructions before it
+  for (const Placed& p : placed_)
+    if (p.insn < insn) placed += p.cycles;
+  return block_base_ + current_->prefix[insn] + model_.dynamic_before(insn) + mid_block_ + placed;
 }
 
 std::vector<CycleClock::BlockStats> CycleClock::block_stats() const {
@@ -123,10 +143,13 @@ ExecutionCounters CycleClock::counters_at_access(uc_engine* uc, uint32_t address
   const int insn = access_insn(uc, address);
   if (insn < 0) return {block_base_, instructions_base_, ifetch_base_, flash_data_};
   const auto i = static_cast<uint16_t>(insn);
+  uint64_t data = flash_data_;  // less what entry charged for this instruction and later ones
+  for (const Placed& p : placed_)
+    if (p.insn >= i) data -= p.flash_bytes;
   return {at(i), instructions_base_ + i,
           ifetch_base_ +
               (current_in_flash_ && i < current_->offsets.size() ? current_->offsets[i] : 0u),
-          flash_data_};
+          data};
 }
 
 int CycleClock::access_insn(uc_engine* uc, uint32_t address) {

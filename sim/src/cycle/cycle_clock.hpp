@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "mcuprof/sim/cycle_model.hpp"
@@ -26,9 +27,14 @@ namespace mcuprof::sim::cycle {
 class UnicornRegisters final : public RegisterView {
  public:
   explicit UnicornRegisters(uc_engine* uc) : uc_(uc) {}
-  uint32_t core(unsigned r) const override;
+  uint32_t core(unsigned r) const override {
+    r &= 15u;
+    if (((valid_ >> r) & 1u) == 0) read(r);
+    return values_[r];
+  }
 
  private:
+  void read(unsigned r) const;
   uc_engine* uc_;
   mutable std::array<uint32_t, 16> values_;  // valid where valid_ says so
   mutable uint32_t valid_ = 0;
@@ -38,8 +44,23 @@ class CycleClock {
  public:
   explicit CycleClock(CycleModel& model) : model_(model) {}
 
-  // Adds the memory hooks the model asks for (data reads in slow memory).
+  // Notes the memories where the model wants to see data reads (slow memory). They are
+  // charged without a memory hook, from each block's loads (load_placement.cpp): at block
+  // entry for the loads whose address the entry registers give, through a code hook on
+  // the others; use_memory_hooks() goes back to memory hooks on those ranges.
   void install(uc_engine* uc);
+  // Memory hooks for data reads from here on (the machine observes memory, or a block
+  // the placement cannot follow): every later block runs as Unicorn translates it anew.
+  void use_memory_hooks(uc_engine* uc);
+  // Every mapped memory (translated code is dropped there when switching to hooks).
+  void set_memories(std::vector<AddressRange> all) { memories_ = std::move(all); }
+  // Set by on_block when the block must not run now: it was translated before the code
+  // hooks it needs existed (the caller restarts it at its start); nothing was charged.
+  bool restart() const { return restart_; }
+  // The counters before the block on_block charged last.
+  ExecutionCounters entry_counters() const {
+    return {block_base_, instructions_base_, ifetch_base_, data_base_};
+  }
   // The flash memories: instruction bytes of blocks there count as flash fetch bytes.
   void set_flash(std::vector<AddressRange> flash) { flash_ = std::move(flash); }
   // Counts data reads from flash: in the model's hook where it covers flash, through a
@@ -50,6 +71,13 @@ class CycleClock {
   // count after it (inline: it runs once per executed block).
   uint64_t on_block(uc_engine* uc, uint32_t address, uint32_t size) {
     Entry& e = entry(uc, address, size);
+    restart_ = false;
+    if (placing_ && (!e.prepared || hook_calls_ > kHookBudget) && !watched_.empty()) [[unlikely]] {
+      if (prepare(uc, e)) {
+        restart_ = true;
+        return cycles_;
+      }
+    }
     previous_entry_ = &e;
     const BlockTiming& block = e.timing;
     const UnicornRegisters regs(uc);
@@ -70,7 +98,10 @@ class CycleClock {
     current_ = &block;
     matched_ = SIZE_MAX;
     mid_block_ = 0;
-    return end;
+    data_base_ = flash_data_;
+    placed_.clear();
+    if (e.hooked_from != 0 && placing_ && !watched_.empty()) place_at_entry(e, regs);
+    return end;  // without the block's data reads, as when a memory hook charged them
   }
   // Adds cycles outside any block (exception entry, sleep) and forgets the previous
   // block, so no branch correction applies across the gap.
@@ -117,6 +148,16 @@ class CycleClock {
     std::array<uint64_t, 2> next_key{~uint64_t{0}, ~uint64_t{0}};
     std::array<Entry*, 2> next{nullptr, nullptr};
     unsigned next_victim = 0;
+    // Load placement: timing.loads before hooked_from are charged at block entry, the
+    // rest by code hooks on their instructions.
+    bool prepared = false;
+    uint16_t hooked_from = 0;
+  };
+  // A data read charged at block entry, for the counters of a device access mid-block.
+  struct Placed {
+    uint16_t insn = 0;
+    uint32_t cycles = 0;
+    uint32_t flash_bytes = 0;
   };
   static uint64_t block_key(uint64_t address, uint32_t size) { return (address << 16) ^ size; }
   // The block's entry: first through the previous block's two successors.
@@ -135,6 +176,33 @@ class CycleClock {
   Entry& lookup(uc_engine* uc, uint32_t address, uint32_t size, uint64_t key);
   static void on_data_read(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                            int64_t value, void* user);
+  // --- load placement (load_placement.cpp) ---
+  // First entry of a block: splits its loads, hooks the instructions it must, or switches
+  // to memory hooks; true when the block must be restarted.
+  bool prepare(uc_engine* uc, Entry& e);
+  void place_at_entry(const Entry& e, const UnicornRegisters& regs);
+  static void on_load_site(uc_engine* uc, uint64_t address, uint32_t size, void* user);
+  // One read as a memory hook would have seen it (Unicorn splits a read crossing a page
+  // into its two aligned halves and reports all three).
+  void charge_read(uint32_t address, unsigned bytes, const Placed* at) {
+    // Most reads are in neither a slow memory nor (counted) flash: nothing to charge,
+    // also for the halves of a read crossing a page (same memory, mapped in whole pages).
+    for (const AddressRange& r : watched_)
+      if (address >= r.begin && address < r.end) {
+        charge_watched(address, bytes, at);
+        return;
+      }
+    if (bytes > 1 && (address & (page_bytes_ - 1)) + bytes - 1 >= page_bytes_)
+      charge_watched(address, bytes, at);  // the next page may be watched
+  }
+  void charge_watched(uint32_t address, unsigned bytes, const Placed* at);
+  void charge_hook(uint32_t address, unsigned bytes, const Placed* at);
+  bool in_data_range(uint32_t address) const {
+    for (const AddressRange& r : data_ranges_)
+      if (address >= r.begin && address < r.end) return true;
+    return false;
+  }
+  void add_flash_count_hooks(uc_engine* uc);
   static void on_flash_read(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                             int64_t value, void* user);
   bool in_flash(uint32_t address) const {
@@ -170,6 +238,21 @@ class CycleClock {
   uint64_t flash_ifetch_ = 0;
   uint64_t flash_data_ = 0;
   size_t matched_ = SIZE_MAX;  // memory operand matched by the last device access
+  // Load placement.
+  bool placing_ = true;  // false once memory hooks charge data reads
+  // Code hooks run so far: past the budget, the memory hooks are cheaper (Unicorn 2.0.1
+  // walks every code hook at each hooked instruction).
+  static constexpr uint64_t kHookBudget = 2'000'000;
+  uint64_t hook_calls_ = 0;
+  bool restart_ = false;  // see restart()
+  uint64_t data_base_ = 0;
+  uint32_t page_bytes_ = 1024;
+  std::vector<AddressRange> data_ranges_;  // the model's slow memories
+  std::vector<AddressRange> watched_;      // those and, when counted, flash
+  std::vector<AddressRange> memories_;
+  std::vector<Placed> placed_;           // the current block's reads charged at entry
+  std::unordered_set<uint32_t> hooked_;  // instructions with a code hook
+  std::vector<uc_hook> code_hooks_;      // their hooks, deleted when memory hooks take over
 };
 
 }  // namespace mcuprof::sim::cycle

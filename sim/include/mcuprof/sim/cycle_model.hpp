@@ -52,6 +52,33 @@ struct DivideOperand {
   bool operands_known = false;  // neither register is written earlier in the block
 };
 
+// A load as Unicorn performs it, for charging data reads without a memory hook
+// (cycle/load_placement.cpp): `count` reads of `unit` bytes at ascending addresses from
+// the lowest one, which is (base == 15 ? pc_value : R[base]) + disp (+/- R[index] << shift)
+// just before the instruction, or, when `entry_known`, entry_base's value at block entry
+// (kNoRegister: 0) + offset (+/- the index register's entry value << shift).
+struct LoadSite {
+  static constexpr uint8_t kNoRegister = 0xFF;
+  static constexpr uint8_t kAlways = 14;   // cond: unconditional
+  static constexpr uint8_t kUnknown = 15;  // cond: in an IT block whose condition is unknown
+  uint16_t insn = 0;                       // index of the instruction in its block
+  uint8_t unit = 4;
+  uint8_t count = 1;
+  uint8_t cond = kAlways;  // ARM condition code 0-13 (an IT block), kAlways or kUnknown
+  uint8_t base = kNoRegister;
+  uint8_t index = kNoRegister;
+  uint8_t shift = 0;
+  bool subtract = false;
+  bool entry_known = false;
+  uint8_t entry_base = kNoRegister;
+  uint32_t pc_value = 0;  // base 15: the PC as the instruction reads it
+  // Not entry_known, but the base was loaded earlier in the block from the literal word at
+  // this address (0: none): with a constant literal, the address is that word + offset.
+  uint32_t literal = 0;
+  int32_t disp = 0;
+  int32_t offset = 0;
+};
+
 // How a block ends, for the taken/not-taken correction at the next block entry.
 enum class BlockExit : uint8_t {
   FallThrough,  // no branch at the end (block split for another reason)
@@ -69,6 +96,8 @@ struct BlockTiming {
   std::vector<uint16_t> offsets;  // byte offset of instruction i from `address`
   std::vector<MemoryOperand> memory;
   std::vector<DivideOperand> divides;
+  std::vector<LoadSite> loads;  // every instruction that reads memory, in order
+  bool ends_in_it = false;      // the last instructions of an IT block lie beyond the block
   BlockExit exit = BlockExit::FallThrough;
   uint32_t taken_target = 0;         // conditional exit: where the taken branch goes
   uint32_t taken_penalty = 0;        // conditional exit: extra cycles when taken

@@ -157,6 +157,10 @@ class Machine {
   // a read hook on the flash range, which slows every load (docs/performance.md).
   void count_flash_data();
   bool counts_flash_data() const;
+  // Data reads in slow memory are charged from each block's loads (no memory hook,
+  // docs/performance.md); this charges them through memory hooks instead, as before that
+  // existed. Results are the same; for checks and comparisons (call before run()).
+  void use_memory_hooks();
   // One observer told about every block and exception entry/return (nullptr: none).
   void set_block_observer(BlockObserver* observer);
   // Stack use since the previous call (or the reset), then starts a new interval.
