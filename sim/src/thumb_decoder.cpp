@@ -516,10 +516,10 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
                                                : core_number(static_cast<unsigned>(op.mem.index));
     in.register_offset = in.index != 0xFF;
     in.subtract = op.mem.scale == -1 || op.subtracted;
+    // Capstone gives LDR Rt, [Rn, Rm, LSL #n]'s shift as the operand's shift, not lshift.
     in.shift = static_cast<uint8_t>(op.mem.lshift);
-    in.index_shift = in.shift;
-    if (in.index_shift == 0 && op.shift.type == ARM_SFT_LSL)
-      in.index_shift = static_cast<uint8_t>(op.shift.value);
+    if (in.shift == 0 && op.shift.type == ARM_SFT_LSL)
+      in.shift = static_cast<uint8_t>(op.shift.value);
     in.disp = op.mem.disp;
     if (i + 1 < arm.op_count && arm.operands[i + 1].type == ARM_OP_IMM) {
       const int32_t imm = arm.operands[i + 1].imm;

@@ -127,10 +127,6 @@ struct Insn {
   // instruction of the same block.
   uint8_t cond = 14;
   uint8_t it_slots = 0;  // IT: the instructions it covers (1-4)
-  // The index register's left shift as the core applies it. `shift` above is Capstone's
-  // mem.lshift only, 0 for LDR/STR (register) with LSL #n (Capstone puts n in the
-  // operand's shift), as the timing rules have always used it.
-  uint8_t index_shift = 0;
   // A load with write-back that also loads its base register (its value afterwards is
   // not base + offset).
   bool loads_base = false;

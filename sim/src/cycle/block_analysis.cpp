@@ -81,7 +81,7 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
         l.cond = !in.conditional ? LoadSite::kAlways : in.cond < 14 ? in.cond : LoadSite::kUnknown;
         l.base = in.base;
         l.index = in.index < 16 ? in.index : LoadSite::kNoRegister;
-        l.shift = in.index_shift;
+        l.shift = in.shift;
         l.subtract = in.subtract;
         const int32_t pre = in.post != 0 ? 0 : in.disp;
         l.disp = pre + down;
