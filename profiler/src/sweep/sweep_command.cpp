@@ -254,14 +254,14 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
   sweep->require_subcommand(1);
 
   auto* p = sweep->add_subcommand("plan", "List a sweep's points, what cannot fit, and the work");
-  p->add_option("sweep", a->sweep_file, "Sweep file (.json)")->required();
+  p->add_option("sweep", a->sweep_file, "Sweep file (.json, or .toml)")->required();
   p->add_option("--db", a->db, "Sweep database: mark the points it has already");
   add_work_dir(p, *a);
   p->add_flag("--json", a->json, "Machine-readable output");
   commands.push_back({p, [a] { return plan(*a); }});
 
   auto* r = sweep->add_subcommand("run", "Run a sweep's points into one database");
-  r->add_option("sweep", a->sweep_file, "Sweep file (.json)")->required();
+  r->add_option("sweep", a->sweep_file, "Sweep file (.json, or .toml)")->required();
   r->add_option("--db", a->db, "Sweep database (created if needed; resumed)")->required();
   r->add_option("-j,--workers", a->workers, "Local worker processes (default: all cores)")
       ->check(CLI::Range(1, 1024));

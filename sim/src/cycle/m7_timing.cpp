@@ -118,8 +118,7 @@ StaticTiming time_m7(std::span<const Insn> insns) {
   bool cycle_closed = false;         // a single-issue instruction owns `cycle`
   std::array<uint8_t, 7> used{};     // per-unit issues in `cycle`
   std::vector<uint64_t> issue(insns.size(), 0);
-  size_t older = 0;  // the instruction in `cycle`'s first slot
-  uint8_t older_unit = 0xFF;
+  size_t older = 0;        // the instruction in `cycle`'s first slot
   RegMask bypassed = 0;    // registers last written by a base update
   RegMask mac_result = 0;  // registers last written by a multiply (R7-MAC-FWD)
   RegMask word_load = 0;   // registers last written by a word load (R7-LDR)
@@ -136,6 +135,12 @@ StaticTiming time_m7(std::span<const Insn> insns) {
                        in.cls == InsnClass::FpStoreMultiple;
     uint64_t earliest = cycle;
     const bool early_consumer = in.early_reg != 0xFF || in.shifted_operand2;
+    // R7-LDR: does this read of `r` go to the late ALU (where a loaded word arrives a
+    // cycle sooner)? Not an address, not for an instruction that reads an operand in the
+    // early ALU, not a multiplicand.
+    const auto late_alu_read = [&](unsigned r, bool address) {
+      return !address && !early_consumer && (s.unit != Unit::Mac || r == in.accumulator);
+    };
     RegMask early_reads = 0;  // read a cycle early (address, shifted operand)
     RegMask late_reads = 0;   // read a cycle late (store data, a MAC's accumulator)
     for (unsigned r = 0; r < 64; ++r) {
@@ -155,11 +160,8 @@ StaticTiming time_m7(std::span<const Insn> insns) {
       // R7-MAC-FWD: a multiply-accumulate takes its accumulator a stage late, so one
       // made by the previous multiply is forwarded: chains run one per cycle.
       if (r == in.accumulator && ((mac_result >> r) & 1u) != 0 && need > 0) need -= 1;
-      // R7-LDR: a loaded word reaches the late ALU the next cycle, unless the consumer
-      // reads an operand in the early ALU or is a multiply (its multiplicands).
-      if (((word_load >> r) & 1u) != 0 && need > 0 && !address && !early_consumer &&
-          (s.unit != Unit::Mac || r == in.accumulator))
-        need -= 1;
+      // R7-LDR: a loaded word reaches the late ALU the next cycle.
+      if (((word_load >> r) & 1u) != 0 && need > 0 && late_alu_read(r, address)) need -= 1;
       earliest = std::max(earliest, need);
     }
     const auto u = static_cast<size_t>(s.unit);
@@ -167,8 +169,9 @@ StaticTiming time_m7(std::span<const Insn> insns) {
     const bool fits =
         earliest == cycle && !cycle_closed && slots < 2 && !(s.single_issue && slots > 0) &&
         (s.unit == Unit::None || used[u] < capacity) &&
-        (slots == 0 ||
-         (m7_units_pair(older_unit, static_cast<uint8_t>(s.unit)) && alu_pairs(insns[older], in)));
+        (slots == 0 || (m7_units_pair(static_cast<uint8_t>(shape_of(insns[older]).unit),
+                                      static_cast<uint8_t>(s.unit)) &&
+                        alu_pairs(insns[older], in)));
     if (!fits) {
       cycle = std::max(earliest, slots > 0 || cycle_closed ? cycle + 1 : cycle);
       slots = 0;
@@ -176,10 +179,7 @@ StaticTiming time_m7(std::span<const Insn> insns) {
       used.fill(0);
     }
     issue[i] = cycle;
-    if (slots == 0) {
-      older = i;
-      older_unit = static_cast<uint8_t>(s.unit);
-    }
+    if (slots == 0) older = i;
     ++slots;
     // R7-CROSS: the first read of a register the block has not written yet.
     for (RegMask fresh = in.reads & ~seen & kPairMask; fresh != 0; fresh &= fresh - 1) {
@@ -187,10 +187,10 @@ StaticTiming time_m7(std::span<const Insn> insns) {
       const int at = static_cast<int>(std::min<uint64_t>(cycle, 100)) -
                      static_cast<int>((early_reads >> r) & 1u) +
                      static_cast<int>((late_reads >> r) & 1u);
-      const bool late_alu = ((early_reads >> r) & 1u) == 0 && !early_consumer &&
-                            (s.unit != Unit::Mac || r == in.accumulator);
+      const bool address = r < 16 && ((in.address_regs >> r) & 1u);
       if (at < 16)
-        t.first_need.push_back({static_cast<uint8_t>(r), static_cast<int8_t>(at), late_alu});
+        t.first_need.push_back(
+            {static_cast<uint8_t>(r), static_cast<int8_t>(at), late_alu_read(r, address)});
     }
     seen |= (in.reads & kPairMask) | in.writes;  // only the first read counts
     if (s.unit != Unit::None) ++used[u];
