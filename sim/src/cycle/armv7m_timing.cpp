@@ -16,6 +16,17 @@ bool is_data_processing(InsnClass c) {
 
 }  // namespace
 
+bool address_from_previous_result(const Insn* prev, const Insn& in) {
+  return prev != nullptr && is_memory(in.cls) && is_data_processing(prev->cls) &&
+         (prev->writes & in.address_regs & 0x7FFF) != 0;
+}
+
+bool load_after_store(const Insn* prev, const Insn& in) {
+  return prev != nullptr && (prev->cls == InsnClass::Store || prev->cls == InsnClass::FpStore) &&
+         (in.cls == InsnClass::Load || in.cls == InsnClass::FpLoad ||
+          in.cls == InsnClass::LoadDouble || in.cls == InsnClass::LoadMultiple);
+}
+
 Family family_of(targets::Core core) {
   switch (core) {
     case targets::Core::CortexM0:
@@ -142,15 +153,10 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
     }
     // R-ADDR-DEP: address formed from the result of the previous data-processing
     // instruction: one stall cycle (no forwarding path).
-    if (prev != nullptr && is_memory(in.cls) && is_data_processing(prev->cls) &&
-        (prev->writes & in.address_regs & 0x7FFF) != 0)
-      c += 1;
+    if (address_from_previous_result(prev, in)) c += 1;
     // R-STR-LDR: a load right after a single store waits one cycle for the bus (the
     // store's data phase overlaps the next instruction, but not a load's).
-    if (prev != nullptr && (prev->cls == InsnClass::Store || prev->cls == InsnClass::FpStore) &&
-        (in.cls == InsnClass::Load || in.cls == InsnClass::FpLoad ||
-         in.cls == InsnClass::LoadDouble || in.cls == InsnClass::LoadMultiple))
-      c += 1;
+    if (load_after_store(prev, in)) c += 1;
     // R-VFP-USE: an FP instruction that uses the register loaded by the VLDR just
     // before it waits one cycle.
     if (prev != nullptr && prev->cls == InsnClass::FpLoad &&

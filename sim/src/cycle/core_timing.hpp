@@ -53,6 +53,11 @@ struct StaticTiming {
 // same cycle?
 bool m7_units_pair(uint8_t older, uint8_t younger);
 
+// Shared by the M3/M4 and M33 rules: R-ADDR-DEP (a load/store whose address the
+// previous data-processing instruction wrote) and R-STR-LDR (a load right after a store).
+bool address_from_previous_result(const Insn* prev, const Insn& in);
+bool load_after_store(const Insn* prev, const Insn& in);
+
 // Cortex-M3, M4 and M33 (ARMv7-M / ARMv8-M Mainline 3-stage pipeline).
 StaticTiming time_armv7m(std::span<const Insn> insns, Family family);
 // Cortex-M33: its own rules where measurements show it differs from the M4

@@ -76,13 +76,7 @@ StaticTiming time_m33(std::span<const Insn> insns) {
     // R-ADDR-DEP and R-STR-LDR, the M4 rules ([JNK33] measured neither way): an address
     // formed by the previous data-processing instruction costs a cycle, and so does a
     // load right after a store.
-    if (prev != nullptr && is_memory(in.cls) &&
-        (prev->cls == InsnClass::Alu || prev->cls == InsnClass::Multiply) &&
-        (prev->writes & in.address_regs & 0x7FFF) != 0)
-      issue = std::max(issue, now + 1);
-    if (prev != nullptr && (prev->cls == InsnClass::Store || prev->cls == InsnClass::FpStore) &&
-        (in.cls == InsnClass::Load || in.cls == InsnClass::FpLoad ||
-         in.cls == InsnClass::LoadDouble || in.cls == InsnClass::LoadMultiple))
+    if (address_from_previous_result(prev, in) || load_after_store(prev, in))
       issue = std::max(issue, now + 1);
     if ((in.reads & kFlagsBit) != 0 && !(in.cls == InsnClass::Branch && pairable))
       issue = std::max(issue, flags_ready);                     // R33-OP2-FLAGS
