@@ -225,6 +225,65 @@ TEST(Planner, InPlaceDepthwiseAndResidualsFreeTheInputsBytes) {
   expect_valid(g, m2.plan);
 }
 
+// A pointwise expand conv writes its output from D = OC + (P-1)(OC-IC) bytes (rounded up
+// to 16) before its dying input, so the two share all but the input's last pixel; a
+// projection conv OC bytes (16 aligned) before it. in 4x4x8 -> depthwise -> t1 (128 B)
+// -> conv 1x1 -> t2 4x4x48 (768 B) -> conv 1x1 -> t3 (128 B) -> QUANTIZE -> out. Not so
+// with a 3x3 filter, or more than 128 output channels (the kernel's one pass).
+TEST(Planner, PointwiseConvsWriteJustBeforeTheirInput) {
+  Graph g;
+  const auto t = [](std::vector<int32_t> shape, bool constant = false) {
+    Tensor x;
+    x.shape = std::move(shape);
+    x.quant.scale = {0.1f};
+    x.quant.zero_point = {0};
+    x.constant = constant;
+    return x;
+  };
+  g.tensors = {t({1, 4, 4, 8}),        t({1, 4, 4, 8}),       t({1, 4, 4, 48}),
+               t({1, 4, 4, 8}),        t({1, 1, 1, 8}, true), t({48, 1, 1, 8}, true),
+               t({8, 1, 1, 48}, true), t({1, 4, 4, 8})};
+  const auto op = [](OpType type, std::vector<int32_t> in, int32_t out) {
+    Operator o;
+    o.type = type;
+    o.inputs = std::move(in);
+    o.outputs = {out};
+    o.options.stride_h = o.options.stride_w = 1;
+    return o;
+  };
+  g.ops = {op(OpType::kDepthwiseConv2D, {0, 4}, 1), op(OpType::kConv2D, {1, 5}, 2),
+           op(OpType::kConv2D, {2, 6}, 3), op(OpType::kQuantize, {3}, 7)};
+  g.inputs = {0};
+  g.outputs = {7};
+  const auto r = plan_memory(g);
+  EXPECT_EQ(r.without_in_place, 128 + 768);
+  EXPECT_EQ(r.plan.in_place_ops, (std::vector<int32_t>{1, 2}));
+  EXPECT_EQ(r.plan.offsets[1] - r.plan.offsets[2], (48 + 15 * 40 + 15) / 16 * 16);
+  EXPECT_EQ(r.plan.offsets[2] - r.plan.offsets[3], 16);
+  // t3 then t2 from 16 B on, and t1's last pixel (8 B, aligned to 16) past t2's end.
+  EXPECT_EQ(r.plan.arena_bytes, 16 + 768 + 16);
+  ASSERT_EQ(r.plan.in_place_ops.size(), 2u);
+  EXPECT_EQ(in_place_overlap(g, r.plan, 0), 128 - 16);
+  EXPECT_EQ(in_place_overlap(g, r.plan, 1), 128 - 16);
+  expect_valid(g, r.plan);
+
+  g.tensors[5].shape = {48, 3, 3, 8};
+  g.ops[1].pads = {1, 1, 1, 1};
+  const auto k3 = plan_memory(g);
+  EXPECT_EQ(std::find(k3.plan.in_place_ops.begin(), k3.plan.in_place_ops.end(), 1),
+            k3.plan.in_place_ops.end());
+  expect_valid(g, k3.plan);
+
+  g.tensors[5].shape = {130, 1, 1, 8};
+  g.tensors[2].shape = {1, 4, 4, 130};
+  g.tensors[6].shape = {8, 1, 1, 130};
+  g.ops[1].pads = {};
+  const auto wide = plan_memory(g);
+  EXPECT_EQ(std::find(wide.plan.in_place_ops.begin(), wide.plan.in_place_ops.end(), 1),
+            wide.plan.in_place_ops.end());
+  expect_valid(g, wide.plan);
+}
+
 TEST(Planner, PlansOfGeneratedModelsAreValid) {
   for (const char* family : {"mobilenetv2", "mcunet", "resnet"}) {
     SCOPED_TRACE(family);

@@ -27,15 +27,13 @@ struct Case {
 };
 
 // Live arena bytes per op as the runtime holds them: every tensor live at the op, less
-// the smaller of input and output for an op that runs in place.
+// the bytes an op that runs in place shares between its input and output.
 std::vector<int64_t> runtime_live(const profiler::CompiledModel& m) {
   auto live = m.memory.live_bytes;
   const auto& plan = m.memory.plan;
-  for (std::size_t k = 0; k < plan.in_place_ops.size(); ++k) {
-    const auto& op = m.graph.ops[static_cast<std::size_t>(plan.in_place_ops[k])];
+  for (std::size_t k = 0; k < plan.in_place_ops.size(); ++k)
     live[static_cast<std::size_t>(plan.in_place_ops[k])] -=
-        std::min(m.graph.tensor(plan.in_place_inputs[k]).bytes(), m.graph.out(op).bytes());
-  }
+        compiler::in_place_overlap(m.graph, plan, k);
   return live;
 }
 

@@ -4,6 +4,10 @@
 // path), per-channel and per-tensor requantization, extreme multipliers and offsets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "kernel_test_random.hpp"
 #include "mcuprof_kernels.h"
 #include "tflite_reference.hpp"
@@ -152,6 +156,63 @@ TEST(KernelConv, WideLayersRunInChannelChunks) {
       EXPECT_EQ(got, ref::conv2d(p, input, weights, bias)) << "out_c " << out_c << " " << filter;
     }
   }
+}
+
+// The in-place contract of a pointwise conv (runtime/compiler/src/planner.cpp,
+// pointwise_conv_output_at; docs/runtime.md, "In place"): with the output placed D =
+// OC + (P-1)*max(0, OC-IC) bytes (rounded up to 16) before its input in one buffer, the
+// kernel gives the bytes it gives with separate buffers — for expand and projection convs,
+// odd pixel counts and up to the 128 channels the planner allows. With the input at the
+// output's own offset instead, an expand conv overwrites input pixels it has not read yet:
+// the check can tell.
+TEST(KernelConv, PointwiseRunsInPlaceBeforeItsInput) {
+  test::KernelRandom r(4242);
+  const auto run = [](const mcuprof_conv_params& p, const ref::Bytes& input,
+                      const ref::Bytes& filter, const std::vector<int32_t>& bias,
+                      int64_t input_at) {
+    const size_t in_bytes = input.size();
+    const size_t out_bytes = static_cast<size_t>(p.out_h) * p.out_w * p.out_c;
+    ref::Bytes buffer(std::max(out_bytes, static_cast<size_t>(input_at) + in_bytes), 0);
+    std::copy(input.begin(), input.end(), buffer.begin() + input_at);
+    std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    mcuprof_conv2d_s8(&p, buffer.data() + input_at, filter.data(), bias.data(), buffer.data(),
+                      scratch.data());
+    return ref::Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(out_bytes));
+  };
+  int expand_cases = 0;
+  for (const auto& [in_c, out_c] : std::vector<std::pair<int32_t, int32_t>>{
+           {8, 48}, {16, 96}, {3, 16}, {24, 128}, {5, 7}, {16, 8}, {48, 16}, {96, 24}, {9, 9}}) {
+    for (const int32_t w : {1, 5, 6}) {
+      mcuprof_conv_params p{};
+      p.batches = 1;
+      p.in_h = p.out_h = 3;
+      p.in_w = p.out_w = w;
+      p.in_c = in_c;
+      p.out_c = out_c;
+      p.filter_h = p.filter_w = p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+      p.input_offset = r.input_offset();
+      p.output_offset = r.output_offset();
+      p.act_min = -128;
+      p.act_max = 127;
+      p.per_channel = 1;
+      const Requant q = make_requant(r, p.out_c, true);
+      p.multiplier = q.multiplier.data();
+      p.shift = q.shift.data();
+      const auto input = r.bytes(static_cast<size_t>(p.in_h) * p.in_w * p.in_c);
+      const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.in_c);
+      const auto bias = r.bias(p.out_c);
+      const int64_t pixels = int64_t{p.out_h} * p.out_w;
+      const int64_t d = (out_c + (pixels - 1) * std::max(0, out_c - in_c) + 15) / 16 * 16;
+      const auto expected = ref::conv2d(p, input, filter, bias);
+      EXPECT_EQ(run(p, input, filter, bias, d), expected)
+          << in_c << " -> " << out_c << ", " << pixels << " pixels";
+      if (out_c > in_c && pixels > 2) {
+        EXPECT_NE(run(p, input, filter, bias, 0), expected) << in_c << " -> " << out_c;
+        ++expand_cases;
+      }
+    }
+  }
+  EXPECT_GT(expand_cases, 0);
 }
 
 TEST(KernelDepthwise, MatchesReferenceOnRandomCases) {

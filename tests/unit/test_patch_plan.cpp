@@ -71,7 +71,9 @@ struct Shape {
   int h, w, c;
 };
 
-Shape shape_of(const Tensor& t) { return {t.shape[1], t.shape[2], t.shape[3]}; }
+Shape shape_of(const Tensor& t) {
+  return {t.shape[1], t.shape[2], t.shape[3]};
+}
 
 int64_t at(const Map& m, const Shape& s, int y, int x, int c) {
   return m[(static_cast<size_t>(y) * s.w + x) * s.c + c];
@@ -86,8 +88,8 @@ int kernel(const Graph& g, const Operator& op, bool rows) {
 // Evaluates op over output region `out`, reading input 0 from `in` whose stored region
 // starts at (in_y0, in_x0) with the given stored size; positions outside the image are
 // zero. Returns the region's values.
-Map eval_window(const Graph& g, const Operator& op, const Map& in, const Shape& in_full,
-                int in_y0, int in_x0, int in_h, int in_w, const Region& out) {
+Map eval_window(const Graph& g, const Operator& op, const Map& in, const Shape& in_full, int in_y0,
+                int in_x0, int in_h, int in_w, const Region& out) {
   const Shape os = shape_of(g.out(op));
   const int kh = kernel(g, op, true), kw = kernel(g, op, false);
   Map r(static_cast<size_t>(out.rows.size()) * out.cols.size() * os.c, 0);
@@ -106,7 +108,9 @@ Map eval_window(const Graph& g, const Operator& op, const Map& in, const Shape& 
             if (!(iy >= in_y0 && iy < in_y0 + in_h && ix >= in_x0 && ix < in_x0 + in_w)) continue;
             sum += at(in, stored, iy - in_y0, ix - in_x0, c % in_full.c) * (ky + 1) + kx;
           }
-        r[(static_cast<size_t>(y - out.rows.begin) * out.cols.size() + (x - out.cols.begin)) * os.c + c] = sum % 1000003;
+        r[(static_cast<size_t>(y - out.rows.begin) * out.cols.size() + (x - out.cols.begin)) *
+              os.c +
+          c] = sum % 1000003;
       }
   return r;
 }
@@ -141,13 +145,17 @@ Map evaluate_stage(const Graph& g, int32_t split, const Patch* patch) {
         for (int y = out.rows.begin; y < out.rows.end; ++y)
           for (int x = out.cols.begin; x < out.cols.end; ++x)
             for (int c = 0; c < os.c; ++c)
-              result.values[(static_cast<size_t>(y - out.rows.begin) * out.cols.size() + (x - out.cols.begin)) * os.c + c] +=
+              result.values[(static_cast<size_t>(y - out.rows.begin) * out.cols.size() +
+                             (x - out.cols.begin)) *
+                                os.c +
+                            c] +=
                   at(h.values, hs, y - h.region.rows.begin, x - h.region.cols.begin, c);
       }
     } else {
       const Held& h = held.at(op.inputs[0]);
-      result.values = eval_window(g, op, h.values, shape_of(g.in(op)), h.region.rows.begin,
-                                  h.region.cols.begin, h.region.rows.size(), h.region.cols.size(), out);
+      result.values =
+          eval_window(g, op, h.values, shape_of(g.in(op)), h.region.rows.begin, h.region.cols.begin,
+                      h.region.rows.size(), h.region.cols.size(), out);
     }
     held[op.outputs[0]] = std::move(result);
     last_out = op.outputs[0];
@@ -180,7 +188,10 @@ TEST(PatchPlan, PatchByPatchEvaluationEqualsLayerWise) {
           for (int x = p.out.cols.begin; x < p.out.cols.end; ++x)
             for (int c = 0; c < os.c; ++c)
               stitched[(static_cast<size_t>(y) * os.w + x) * os.c + c] =
-                  tile[(static_cast<size_t>(y - p.out.rows.begin) * p.out.cols.size() + (x - p.out.cols.begin)) * os.c + c];
+                  tile[(static_cast<size_t>(y - p.out.rows.begin) * p.out.cols.size() +
+                        (x - p.out.cols.begin)) *
+                           os.c +
+                       c];
         covered += p.out.pixels();
       }
       EXPECT_EQ(covered, int64_t{os.h} * os.w);  // tiles partition the map
@@ -269,8 +280,9 @@ TEST(PatchPlan, ReproducesMcuNetV2Table1) {
   EXPECT_NEAR(static_cast<double>(layer.macs) / 1e6, 300.0, 300.0 * 0.03);  // 300 M MACs
   EXPECT_NEAR(patch.mac_overhead_pct, 10.0, 3.0);
   // The stage itself costs more than the network-wide figure suggests.
-  const double stage_overhead = 100.0 * static_cast<double>(plan.stage_macs_patch - plan.stage_macs_layerwise) /
-                                static_cast<double>(plan.stage_macs_layerwise);
+  const double stage_overhead =
+      100.0 * static_cast<double>(plan.stage_macs_patch - plan.stage_macs_layerwise) /
+      static_cast<double>(plan.stage_macs_layerwise);
   EXPECT_GT(stage_overhead, patch.mac_overhead_pct);
   RecordProperty("layer_peak_no_input", std::to_string(layer.peak_bytes_no_input));
   RecordProperty("patch_peak_no_input", std::to_string(patch.peak_bytes_no_input));
@@ -278,8 +290,9 @@ TEST(PatchPlan, ReproducesMcuNetV2Table1) {
 }
 
 TEST(PatchPlan, SearchRecommendsAScheduleThatFitsA256KiBBoard) {
-  // Issue figure: MobileNetV2 0.35 at 144x144 does not fit a 256 KiB board layer-wise.
-  const Graph g = mobilenet(0.35, 144);
+  // MobileNetV2 0.35 at 160x160 does not fit a 256 KiB board layer-wise (the issue's
+  // 144x144 no longer misses this budget since the expand convs run in place).
+  const Graph g = mobilenet(0.35, 160);
   const int64_t budget = 256 * 1024 - 8 * 1024 - 4096;  // stm32f412: SRAM - stack - runtime
   const ScheduleSearch s = search_schedules(g, budget, 20.0);
   EXPECT_FALSE(s.layerwise.fits);

@@ -292,6 +292,14 @@ struct LiveProfile {
   std::vector<int64_t> input_live;  // per op, bytes of model inputs among them
 };
 
+// A rest-of-network graph (its input is not a model input but the patch stage's output
+// map) lets in-place ops overwrite that input, as the patch image does (plan_patch_arena).
+PlannerOptions rest_planner_options(const Graph& g, const std::set<int32_t>& model_inputs) {
+  const bool rest = std::none_of(g.inputs.begin(), g.inputs.end(),
+                                 [&](int32_t t) { return model_inputs.contains(t); });
+  return {.inputs_in_place = rest};
+}
+
 LiveProfile live_profile(const Graph& g, const std::set<int32_t>& inputs,
                          const EstimateOptions& options) {
   LiveProfile p;
@@ -309,12 +317,9 @@ LiveProfile live_profile(const Graph& g, const std::set<int32_t>& inputs,
       g, seq, [&](int32_t t) { return g.tensor(t).bytes(); }, options, p.live);
   if (options.planner_in_place && !options.depthwise_in_place && !options.residual_in_place) {
     // The runtime's in-place ops: the input dies as the output is born in its bytes.
-    const ArenaPlan plan = plan_memory(g).plan;
-    for (std::size_t k = 0; k < plan.in_place_ops.size(); ++k) {
-      const Operator& op = g.ops[static_cast<size_t>(plan.in_place_ops[k])];
-      p.live[static_cast<size_t>(plan.in_place_ops[k])] -=
-          std::min(g.tensor(plan.in_place_inputs[k]).bytes(), g.out(op).bytes());
-    }
+    const ArenaPlan plan = plan_memory(g, rest_planner_options(g, inputs)).plan;
+    for (std::size_t k = 0; k < plan.in_place_ops.size(); ++k)
+      p.live[static_cast<size_t>(plan.in_place_ops[k])] -= in_place_overlap(g, plan, k);
   }
   return p;
 }
@@ -378,8 +383,9 @@ ScheduleEstimate estimate_schedule(const Graph& g, const std::optional<StagePlan
   }
   e.peak_bytes_no_input = std::max(stage_out + stage->patch_live_bytes, rest_e.peak_bytes_no_input);
   // Patch images run ops in place after the stage only (plan_patch_arena).
-  e.arena_bytes = std::max(align16(input_bytes) + align16(stage_out) + stage->patch_buffer_bytes,
-                           plan_memory(rest).plan.arena_bytes);
+  e.arena_bytes =
+      std::max(align16(input_bytes) + align16(stage_out) + stage->patch_buffer_bytes,
+               plan_memory(rest, rest_planner_options(rest, model_inputs)).plan.arena_bytes);
   e.macs = layerwise_macs - stage->stage_macs_layerwise + stage->stage_macs_patch;
   e.mac_overhead_pct = layerwise_macs == 0 ? 0.0
                                            : 100.0 * static_cast<double>(e.macs - layerwise_macs) /

@@ -71,7 +71,7 @@ enum mcuprof_op_type {
 
 /* mcuprof_op.flags */
 #define MCUPROF_OP_FLAG_FUSED_PAD 0x0001u          /* explicit PAD folded into pad_* fields */
-#define MCUPROF_OP_FLAG_IN_PLACE 0x0002u           /* output shares input 0's arena bytes */
+#define MCUPROF_OP_FLAG_IN_PLACE 0x0002u           /* output overwrites the dying input it overlaps */
 #define MCUPROF_OP_FLAG_PER_CHANNEL 0x0004u        /* per-channel multipliers/shifts present */
 #define MCUPROF_OP_FLAG_ALIGN_CORNERS 0x0008u      /* RESIZE_NEAREST_NEIGHBOR */
 #define MCUPROF_OP_FLAG_HALF_PIXEL_CENTERS 0x0010u /* RESIZE_NEAREST_NEIGHBOR */

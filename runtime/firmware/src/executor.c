@@ -859,6 +859,11 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
 }
 
 /* Whether a tensor is read by an op after `op_index` or is a model output. */
+/* Whether two arena tensors share a byte. */
+static int bytes_overlap(const mcuprof_tensor* a, const mcuprof_tensor* b) {
+  return a->offset < b->offset + b->size_bytes && b->offset < a->offset + a->size_bytes;
+}
+
 static int used_after(const view* v, int32_t tensor, uint32_t op_index) {
   const uint32_t* outs = (const uint32_t*)(v->image + v->h->outputs_offset);
   for (uint32_t i = 0; i < v->h->num_outputs; ++i)
@@ -1088,26 +1093,26 @@ mcuprof_exec_status mcuprof_model_run(const mcuprof_model* m) {
   for (uint32_t i = first; i < v.h->num_ops; ++i) {
     const mcuprof_op* op = &v.ops[i];
     const int32_t out = op_out(&v, op, 0);
-    /* An in-place output takes over the bytes of the input at its offset, which dies here;
-     * during the op the buffer holds the larger of the two (a smaller output is born after
-     * the kernel). */
+    /* An in-place output takes over the bytes of the input it overlaps, which dies here
+     * (at the input's offset, or before it for a pointwise conv). During the op the two
+     * hold their union: the output, and the input's bytes past the output's end, which
+     * are freed after the kernel. */
     int32_t src = -1;
     for (uint32_t k = 0; k < op->num_inputs && (op->flags & MCUPROF_OP_FLAG_IN_PLACE) != 0u; ++k) {
       const int32_t t = op_in(&v, op, k);
       if (src < 0 && t >= 0 && v.tensors[t].storage == MCUPROF_STORAGE_ARENA &&
-          v.tensors[t].offset == v.tensors[out].offset && !used_after(&v, t, i))
+          bytes_overlap(&v.tensors[t], &v.tensors[out]) && !used_after(&v, t, i))
         src = t;
     }
-    const int late = src >= 0 && v.tensors[src].size_bytes > v.tensors[out].size_bytes;
-    if (src >= 0 && !late) EV_FREE((uint32_t)src);
-    if (!late) EV_ALLOC((uint32_t)out, v.tensors[out].offset, v.tensors[out].size_bytes);
+    const uint32_t out_end = v.tensors[out].offset + v.tensors[out].size_bytes;
+    const uint32_t src_end = src >= 0 ? v.tensors[src].offset + v.tensors[src].size_bytes : 0u;
+    if (src >= 0) EV_FREE((uint32_t)src);
+    EV_ALLOC((uint32_t)out, v.tensors[out].offset, v.tensors[out].size_bytes);
+    if (src_end > out_end) EV_ALLOC((uint32_t)src, out_end, src_end - out_end);
     EV_LAYER_BEGIN(i, op->type, mcuprof_op_macs(m, i));
     run_op(m, &v, op);
     EV_LAYER_END(i);
-    if (late) {
-      EV_FREE((uint32_t)src);
-      EV_ALLOC((uint32_t)out, v.tensors[out].offset, v.tensors[out].size_bytes);
-    }
+    if (src_end > out_end) EV_FREE((uint32_t)src);
     free_dead_inputs(&v, i, src);
   }
   EV_RUN_END();

@@ -41,6 +41,9 @@ struct PlannerOptions {
   bool allow_in_place = true;
   int32_t in_place_from = 0;  // ops before this one never run in place (a patch stage)
   bool greedy_only = false;   // TFLite Micro's placement order only (patch schedules)
+  // The graph's inputs may be overwritten by in-place ops like any other tensor: a
+  // rest-of-network graph whose input is a patch stage's output map (rest_of).
+  bool inputs_in_place = false;
 };
 
 struct MemoryReport {
@@ -50,6 +53,10 @@ struct MemoryReport {
   int64_t without_in_place = 0;     // our best plan with in-place disabled
   std::vector<int64_t> live_bytes;  // per op: bytes of tensors live during it
 };
+
+// Bytes an in-place op's output shares with the input it overwrites (plan.in_place_ops[k]
+// and plan.in_place_inputs[k]): during that op the two hold their sizes less this.
+int64_t in_place_overlap(const Graph& g, const ArenaPlan& plan, std::size_t k);
 
 MemoryReport plan_memory(const Graph& g, const PlannerOptions& options = {});
 
