@@ -234,8 +234,8 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
       layers.push_back(
           {{"index", span.index},
            {"node", image.ops[span.index].source_index},
-           {"name",
-            outs.empty() ? std::string() : image.tensor_name(static_cast<std::size_t>(outs[0]))},
+           {"name", outs.empty() ? std::string()
+                                 : model.graph.tensor(static_cast<int32_t>(outs[0])).name},
            {"op", builtin_op_name(span.op)},  // the trace's code, not the image's
            {"cycles", span.cycles()},
            {"macs", span.macs},

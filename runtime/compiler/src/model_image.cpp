@@ -30,6 +30,11 @@ int16_t i16(int64_t v, const char* what) {
   return static_cast<int16_t>(v);
 }
 
+bool is_model_io(const Graph& g, int32_t t) {
+  return std::find(g.inputs.begin(), g.inputs.end(), t) != g.inputs.end() ||
+         std::find(g.outputs.begin(), g.outputs.end(), t) != g.outputs.end();
+}
+
 uint32_t u32(std::size_t v, const char* what) {
   if (v > std::numeric_limits<uint32_t>::max())
     throw ModelError(fmt::format("{} exceeds 4 GiB", what));
@@ -51,7 +56,7 @@ std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan,
     for (const auto t : op.inputs)
       if (t >= 0) needed[static_cast<std::size_t>(t)] = true;
 
-  std::vector<char> strings;
+  std::vector<char> strings(1, '\0');
   std::vector<uint8_t> weights;
   std::vector<mcuprof_tensor> tensors(g.tensors.size());
   for (std::size_t i = 0; i < g.tensors.size(); ++i) {
@@ -66,9 +71,14 @@ std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan,
     r.zero_point = t.quant.per_channel() ? 0 : t.zero_point();
     r.scale = t.scale();
     r.source_index = static_cast<uint32_t>(t.source_index);
-    r.name_offset = u32(strings.size(), "strings");
-    strings.insert(strings.end(), t.name.begin(), t.name.end());
-    strings.push_back('\0');
+    // Names only for the model's inputs and outputs (what an application looks up); every
+    // other tensor points at the empty name at offset 0 — the firmware reads no names, and
+    // the host has the model's.
+    if (is_model_io(g, static_cast<int32_t>(i))) {
+      r.name_offset = u32(strings.size(), "strings");
+      strings.insert(strings.end(), t.name.begin(), t.name.end());
+      strings.push_back('\0');
+    }
     if (t.constant && needed[i]) {
       r.storage = MCUPROF_STORAGE_WEIGHTS;
       weights.resize(align16(weights.size()));
