@@ -209,13 +209,18 @@ TEST(PatchRunHost, DamagedScheduleIsRefused) {
   ASSERT_EQ(mcuprof_image_validate(at, size, 1), MCUPROF_EXEC_OK);
   mcuprof_image_header h;
   std::memcpy(&h, at, sizeof h);
-  EXPECT_EQ(h.version_minor, 1u);
+  EXPECT_EQ(h.version_major, 3u);
   ASSERT_GT(h.schedule_size, 0u);
   mcuprof_schedule s;
   std::memcpy(&s, at + h.schedule_offset, sizeof s);
-  EXPECT_EQ(s.split, 4u);
-  EXPECT_EQ(s.grid, 3u);
+  ASSERT_EQ(s.num_stages, 1u);
   EXPECT_EQ(s.num_patches, 9u);
+  mcuprof_stage st;
+  const auto stage0 = at + h.schedule_offset + s.stages_offset;
+  std::memcpy(&st, stage0, sizeof st);
+  EXPECT_EQ(st.first_op, 0u);
+  EXPECT_EQ(st.end_op, 4u);
+  EXPECT_EQ(st.grid, 3u);
   // A region past the tensor's rows.
   mcuprof_patch_region r;
   const auto region0 = at + h.schedule_offset + s.regions_offset;
@@ -225,11 +230,22 @@ TEST(PatchRunHost, DamagedScheduleIsRefused) {
   EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
   reset();
   // A split that puts an untileable op... or past the ops.
-  s.split = h.num_ops;
-  std::memcpy(at + h.schedule_offset, &s, sizeof s);
+  mcuprof_stage bad = st;
+  bad.end_op = h.num_ops;
+  std::memcpy(stage0, &bad, sizeof bad);
   EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
   reset();
-  s.num_patches = 4;  // not grid x grid
+  bad = st;
+  bad.first_op = bad.end_op;  // an empty stage
+  std::memcpy(stage0, &bad, sizeof bad);
+  EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
+  reset();
+  bad = st;
+  bad.grid = 2;  // 4 patches, but the table has 9
+  std::memcpy(stage0, &bad, sizeof bad);
+  EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
+  reset();
+  s.num_stages = 0;
   std::memcpy(at + h.schedule_offset, &s, sizeof s);
   EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
 }
