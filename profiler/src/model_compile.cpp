@@ -76,28 +76,28 @@ namespace {
 
 struct ScheduleSpec {
   enum Kind { kLayer, kPatch, kFixed, kAuto } kind = kLayer;
-  int32_t split = 0, grid = 0;
+  std::vector<compiler::StageSpec> stages;  // kFixed
 };
 
 ScheduleSpec parse_schedule(const std::string& text) {
   ScheduleSpec s;
   if (text == "layer") return s;
-  if (text == "patch") return {ScheduleSpec::kPatch};
-  if (text == "auto") return {ScheduleSpec::kAuto};
-  int p = 0, q = 0, n = 0;
-  char tail = 0;
-  if (text.rfind("patch:", 0) == 0 &&
-      std::sscanf(text.c_str() + 6, "%dx%d@%d%c", &p, &q, &n, &tail) == 3 && p == q && p > 0 &&
-      n > 0)
-    return {ScheduleSpec::kFixed, n, p};
+  if (text == "patch") return {ScheduleSpec::kPatch, {}};
+  if (text == "auto") return {ScheduleSpec::kAuto, {}};
+  if (auto stages = compiler::parse_schedule_string(text))
+    return {ScheduleSpec::kFixed, std::move(*stages)};
   throw CommandError(exit_code::kUsage,
-                     fmt::format("run: --schedule '{}': expected layer, patch, patch:PxP@N (e.g. "
-                                 "patch:4x4@12) or auto",
+                     fmt::format("run: --schedule '{}': expected layer, patch, auto, patch:PxP@N "
+                                 "(p x p patches over layers 0 to N-1, e.g. patch:4x4@12) or "
+                                 "stages joined by '+', the later ones as PxP@A-B (layers A to "
+                                 "B-1, e.g. patch:4x4@2+4x4@5-9)",
                                  text));
 }
 
-std::string schedule_name(int32_t split, int32_t grid) {
-  return fmt::format("patch:{}x{}@{}", grid, grid, split);
+std::vector<compiler::StageSpec> specs_of(const std::vector<compiler::StagePlan>& stages) {
+  std::vector<compiler::StageSpec> specs;
+  for (const auto& s : stages) specs.push_back({s.first, s.split, s.grid});
+  return specs;
 }
 
 }  // namespace
@@ -110,16 +110,15 @@ CompiledModel compile_model(const std::filesystem::path& model, const std::strin
   try {
     m.graph = compiler::import_tflite_file(model, {.int8_io = int8_io});
     m.memory = compiler::plan_memory(m.graph);
-    std::optional<compiler::StagePlan> stage;
+    std::vector<compiler::StagePlan> stages;
     if (spec.kind == ScheduleSpec::kFixed) {
-      stage = compiler::plan_stage(m.graph, spec.split, spec.grid);
+      stages = compiler::plan_stages(m.graph, spec.stages);
     } else if (spec.kind == ScheduleSpec::kAuto) {
       if (board == nullptr) throw CommandError(exit_code::kUsage, "--schedule auto needs a board");
       // Exactly what `plan` recommends for this board (model_fit.hpp).
       const auto choice = choose_schedule(m.graph, *board, input_sizes(m.graph));
       if (choice.recommended.option.patch)
-        stage = compiler::plan_stage(m.graph, choice.recommended.option.split,
-                                     choice.recommended.option.grid);
+        stages = compiler::plan_stages(m.graph, choice.recommended.option.stages);
     } else if (spec.kind == ScheduleSpec::kPatch) {
       // The planner's least-arena patch option within 20 % MAC overhead, else the least
       // arena of all (no board: the budget plays no part in this pick).
@@ -137,11 +136,11 @@ CompiledModel compile_model(const std::filesystem::path& model, const std::strin
           pick = &o;
       if (pick == nullptr)
         throw compiler::ModelError("no patch-based schedule is possible for this model");
-      stage = compiler::plan_stage(m.graph, pick->split, pick->grid);
+      stages = compiler::plan_stages(m.graph, pick->stages);
     }
-    if (stage) {
-      m.image = compiler::write_patch_model_image(m.graph, *stage);
-      m.schedule = schedule_name(stage->split, stage->grid);
+    if (!stages.empty()) {
+      m.image = compiler::write_patch_model_image(m.graph, stages);
+      m.schedule = compiler::schedule_string(specs_of(stages));
     } else {
       m.image = compiler::write_model_image(m.graph, m.memory.plan);
     }

@@ -31,12 +31,16 @@ uint32_t symbol(const sim::ElfImage& elf, const std::string& name) {
 }
 
 ScheduleFigures evaluate(const compiler::Graph& g, const compiler::ArenaPlan& plan,
-                         const std::optional<compiler::StagePlan>& stage, const ModelBoard& board,
+                         const std::vector<compiler::StagePlan>& stages, const ModelBoard& board,
                          const std::vector<uint64_t>& inputs) {
   ScheduleFigures s;
-  const auto image =
-      stage ? compiler::write_patch_model_image(g, *stage) : compiler::write_model_image(g, plan);
-  if (stage) s.schedule = fmt::format("patch:{}x{}@{}", stage->grid, stage->grid, stage->split);
+  const auto image = stages.empty() ? compiler::write_model_image(g, plan)
+                                    : compiler::write_patch_model_image(g, stages);
+  if (!stages.empty()) {
+    std::vector<compiler::StageSpec> specs;
+    for (const auto& st : stages) specs.push_back({st.first, st.split, st.grid});
+    s.schedule = compiler::schedule_string(specs);
+  }
   s.figures = image_figures(board, image, inputs);
   s.planned_arena_bytes = s.figures.sram.arena_bytes;
   return s;
@@ -144,7 +148,7 @@ ScheduleChoice choose_schedule(const compiler::Graph& graph, const ModelBoard& b
                                const ChoiceOptions& options) {
   ScheduleChoice c;
   const auto memory = compiler::plan_memory(graph);
-  c.layerwise = evaluate(graph, memory.plan, std::nullopt, board, input_bytes);
+  c.layerwise = evaluate(graph, memory.plan, {}, board, input_bytes);
   // The search's own `fits` uses the arena alone: give it the room the kernel scratch and
   // the arena's alignment leave, so it agrees with Figures::fits_sram.
   const int64_t scratch = static_cast<int64_t>(c.layerwise.figures.sram.kernel_scratch_bytes) -
@@ -155,13 +159,13 @@ ScheduleChoice choose_schedule(const compiler::Graph& graph, const ModelBoard& b
                                                  options.max_grid, options.estimate);
   c.layerwise.option = search.layerwise;
   for (const auto& o : search.options) {
-    std::optional<compiler::StagePlan> stage;
+    std::vector<compiler::StagePlan> stages;
     try {
-      stage = compiler::plan_stage(graph, o.split, o.grid);
+      stages = compiler::plan_stages(graph, o.stages);
     } catch (const compiler::ModelError&) {
       continue;  // valid only under another memory convention
     }
-    auto s = evaluate(graph, memory.plan, stage, board, input_bytes);
+    auto s = evaluate(graph, memory.plan, stages, board, input_bytes);
     s.option = o;
     s.option.fits = s.figures.fits_sram();
     c.options.push_back(std::move(s));

@@ -5,6 +5,7 @@
 // docs/patch-based.md explains the figures.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -45,7 +46,11 @@ std::string kib(uint64_t bytes) {
 // One schedule: the figures `run --summary` gives for it (same keys, same values), the
 // planner's estimate beside them.
 nlohmann::json option_json(const ScheduleFigures& o) {
+  nlohmann::json stages = nlohmann::json::array();
+  for (const auto& st : o.option.stages)
+    stages.push_back({{"first", st.first}, {"split", st.split}, {"grid", st.grid}});
   nlohmann::json j{{"schedule", o.schedule},
+                   {"stages", stages},
                    {"split", o.option.patch ? nlohmann::json(o.option.split) : nlohmann::json()},
                    {"grid", o.option.patch ? nlohmann::json(o.option.grid) : nlohmann::json()},
                    {"arena_live_peak_bytes", o.option.estimate.peak_bytes},
@@ -115,18 +120,20 @@ int plan(const PlanArgs& a) {
       kib(lw.peak_sram_bytes()), lw.sram_pct(), kArenaLabel, kib(lw.sram.arena_bytes),
       kib(lw.sram.kernel_scratch_bytes), kib(lw.flash_bytes()), lw.flash_pct(),
       format_count(choice.layerwise.option.estimate.macs), verdict(lw));
-  // The table: by default one row per split point — the grid with the least peak within
-  // the MAC overhead budget, or the cheapest grid when none is within it; --all: every row.
-  fmt::print("{:>6} {:>6} {:>12} {:>12} {:>12} {:>10}  {:<5} {}\n", "split", "grid", "peak SRAM",
+  // The table: by default one row per split point (of the last stage) — the grid with the
+  // least peak within the MAC overhead budget, or the cheapest grid when none is within
+  // it; --all: every row. The schedule column is what `run --schedule` takes.
+  size_t width = 8;
+  for (const auto& o : choice.options) width = std::max(width, o.schedule.size());
+  fmt::print("{:<{}} {:>12} {:>12} {:>12} {:>10}  {:<5} {}\n", "schedule", width, "peak SRAM",
              "arena", "live peak", "MAC +%", "fits", "live peak in");
   const auto print_row = [&](const ScheduleFigures& o) {
     const auto& e = o.option.estimate;
     const bool over = e.mac_overhead_pct > a.max_overhead;
-    fmt::print("{:>6} {:>4}x{:<1} {:>12} {:>12} {:>12} {:>10.1f}  {:<5} {}{}\n", o.option.split,
-               o.option.grid, o.option.grid, kib(o.figures.peak_sram_bytes()),
-               kib(o.figures.sram.arena_bytes), kib(static_cast<uint64_t>(e.peak_bytes)),
-               e.mac_overhead_pct, o.figures.fits() ? "yes" : "no", e.peak_where,
-               over ? " (over the MAC budget)" : "");
+    fmt::print("{:<{}} {:>12} {:>12} {:>12} {:>10.1f}  {:<5} {}{}\n", o.schedule, width,
+               kib(o.figures.peak_sram_bytes()), kib(o.figures.sram.arena_bytes),
+               kib(static_cast<uint64_t>(e.peak_bytes)), e.mac_overhead_pct,
+               o.figures.fits() ? "yes" : "no", e.peak_where, over ? " (over the MAC budget)" : "");
   };
   const auto& opts = choice.options;
   for (size_t i = 0; i < opts.size();) {

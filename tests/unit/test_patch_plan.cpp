@@ -305,3 +305,78 @@ TEST(PatchPlan, SearchRecommendsAScheduleThatFitsA256KiBBoard) {
     }
   }
 }
+
+namespace {
+
+// MobileNetV2 0.35 at 48x48 with a squeeze-excite block after every depthwise conv: op 1
+// is the first depthwise conv, ops 2-4 its SE's MEAN and 1x1 convs, op 5 the broadcast MUL.
+Graph se_mobilenet() {
+  return import_tflite(generate_model({"mobilenetv2", 0.35, 48, 1, 10, true, false}));
+}
+
+}  // namespace
+
+TEST(PatchPlan, SqueezeExciteBlocksChainStages) {
+  const Graph g = se_mobilenet();
+  ASSERT_EQ(g.ops[2].type, OpType::kMean);
+  ASSERT_EQ(g.ops[5].type, OpType::kMul);
+  // One stage cannot run through the MEAN...
+  try {
+    plan_stage(g, 6, 2);
+    ADD_FAILURE() << "a stage through the SE's MEAN was planned";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot tile layer 2 (MEAN"), std::string::npos)
+        << e.what();
+  }
+  // ...two can: the first ends at the SE's input map, the second starts at the MUL, which
+  // reads that map (whole) and the SE's 1x1xC scale (whole) per patch.
+  const std::vector<StagePlan> stages = plan_stages(g, {{0, 2, 2}, {5, 9, 4}});
+  ASSERT_EQ(stages.size(), 2u);
+  EXPECT_EQ(stages[1].first, 5);
+  EXPECT_EQ(stages[1].output_tensor, g.ops[8].outputs[0]);
+  const ScheduleEstimate layer = estimate_schedule(g, std::vector<StagePlan>{});
+  const ScheduleEstimate chain = estimate_schedule(g, stages);
+  EXPECT_LT(chain.arena_bytes, layer.arena_bytes);
+  EXPECT_EQ(chain.stage_arena_bytes.size(), 2u);
+  EXPECT_GT(chain.macs, layer.macs);
+  EXPECT_EQ(chain.macs, layer.macs + stages[0].stage_macs_patch - stages[0].stage_macs_layerwise +
+                            stages[1].stage_macs_patch - stages[1].stage_macs_layerwise);
+  // A stage must start after the previous one ends and read no earlier intermediates.
+  EXPECT_THROW(plan_stages(g, {{0, 2, 2}, {1, 9, 4}}), ModelError);
+  EXPECT_THROW(plan_stage(g, 1, 9, 2, {}), ModelError);  // op 1 feeds the MEAN too
+  // The search chains stages across the SE and recommends the least memory.
+  const ScheduleSearch s = search_schedules(g, 1, 20.0);
+  size_t chained = 0;
+  for (const auto& o : s.options) {
+    ASSERT_FALSE(o.stages.empty());
+    EXPECT_EQ(o.stages.back().split, o.split);
+    EXPECT_EQ(o.stages.back().grid, o.grid);
+    if (o.stages.size() > 1) ++chained;
+    if (o.estimate.mac_overhead_pct <= 20.0) {
+      EXPECT_GE(o.estimate.arena_bytes, s.recommended.estimate.arena_bytes);
+    }
+  }
+  EXPECT_GT(chained, 10u);
+  EXPECT_GE(s.recommended.stages.size(), 2u) << schedule_string(s.recommended.stages);
+  EXPECT_LT(s.recommended.estimate.arena_bytes, layer.arena_bytes);
+}
+
+TEST(PatchPlan, ScheduleStrings) {
+  EXPECT_EQ(schedule_string({{0, 12, 4}}), "patch:4x4@12");
+  EXPECT_EQ(schedule_string({{0, 2, 6}, {5, 9, 8}}), "patch:6x6@2+8x8@5-9");
+  EXPECT_EQ(schedule_string({{3, 9, 2}}), "patch:2x2@3-9");
+  for (const char* text : {"patch:4x4@12", "patch:6x6@2+8x8@5-9", "patch:2x2@3-9",
+                           "patch:2x2@2+3x3@5-9+2x2@12-14", "patch:2x2@2+2x2@2-9"}) {
+    const auto parsed = parse_schedule_string(text);
+    ASSERT_TRUE(parsed) << text;
+    EXPECT_EQ(schedule_string(*parsed), text);
+  }
+  EXPECT_EQ(parse_schedule_string("patch:6x6@2+8x8@5-9"),
+            (std::vector<StageSpec>{{0, 2, 6}, {5, 9, 8}}));
+  for (const char* bad :
+       {"patch:4x4@5+4x4@3-9", "patch:4x4@2+4x4@9", "patch:3x4@2", "patch:4x4@0", "patch:0x0@2",
+        "patch:4x4@5-5", "patch:4x4@6-5", "patch:4x4@2+", "patch:4x4@2-", "patch:x4@2",
+        "patch:4x4@2 ", "patch:4x4@9999999999", "patch:4x4", "patch4x4@2", "patch:", "layer",
+        "patch:4x4@2++4x4@5-9", "patch:-4x-4@2", "patch:4x4@+2"})
+    EXPECT_FALSE(parse_schedule_string(bad)) << bad;
+}

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -49,6 +50,22 @@ Result run(const std::filesystem::path& model, const std::string& schedule,
   r.schedule = schedule;
   const std::string stem =
       model.stem().string() + "." + std::to_string(std::hash<std::string>{}(schedule));
+  r.output = dir / (stem + ".out");
+  r.summary = dir / (stem + ".json");
+  std::ostringstream out, err;
+  const auto outcome = profiler::run_model(r, out, err);
+  EXPECT_EQ(outcome.exit_status, 0) << err.str();
+  return {read_bytes(*r.output), read_json(*r.summary)};
+}
+
+Result run_on(const std::filesystem::path& model, const std::string& schedule, const char* board,
+              const std::filesystem::path& dir) {
+  profiler::ModelRunRequest r;
+  r.model = model;
+  r.target_name = board;
+  r.schedule = schedule;
+  const std::string stem = model.stem().string() + "." + board + "." +
+                           std::to_string(std::hash<std::string>{}(schedule));
   r.output = dir / (stem + ".out");
   r.summary = dir / (stem + ".json");
   std::ostringstream out, err;
@@ -195,6 +212,97 @@ TEST(PatchRunFirmware, InvalidSchedulesAreRefusedBeforeRunning) {
   EXPECT_EQ(status, profiler::exit_code::kUsage);
   std::tie(status, message) = refused("tiles");
   EXPECT_EQ(status, profiler::exit_code::kUsage);
+}
+
+// Squeeze-excite blocks: a chain of stages (the SE's MEAN and 1x1 convs layer by layer
+// between them) on a Cortex-M4 and a Cortex-M7 board. The output equals the layer-wise
+// run's and the host executor's; one stage span per stage and grid x grid patch spans in
+// each; the run's figures (peak SRAM and its parts) are the ones `plan --json` gives for
+// that schedule; the measured arena peak is at most the plan's live peak.
+TEST(PatchRunFirmware, SqueezeExciteChainOnM4AndM7) {
+  ScratchDir dir;
+  const auto model =
+      generated(dir.path(), "mbv2-se", {"mobilenetv2", 0.35, 48, 1, 10, true, false});
+  const auto compiled = profiler::compile_model(model);
+  const auto host = host_run(compiled.image, profiler::model_inputs(compiled, std::nullopt));
+  for (const char* board : {"stm32f412", "stm32f746"}) {
+    SCOPED_TRACE(board);
+    if (!std::filesystem::exists(firmware(board, "model_runner"))) {
+      ADD_FAILURE() << board << " has no model runner build";
+      continue;
+    }
+    const auto plan = run_process(
+        {mcuprof_binary().string(), "plan", model.string(), "--target", board, "--json"});
+    ASSERT_EQ(plan.status, 0) << plan.err;
+    const auto j = nlohmann::json::parse(plan.out);
+    // The chained option ending at block 2's SE input with the least peak SRAM.
+    nlohmann::json pick;
+    for (const auto& o : j["options"])
+      if (o["stages"].size() == 2 && o["split"] == 9 &&
+          (pick.is_null() || o["peak_sram_bytes"] < pick["peak_sram_bytes"]))
+        pick = o;
+    ASSERT_FALSE(pick.is_null());
+    const std::string schedule = pick["schedule"].get<std::string>();
+    SCOPED_TRACE(schedule);
+    const auto layer = run_on(model, "layer", board, dir.path());
+    const auto patch = run_on(model, schedule, board, dir.path());
+    ASSERT_FALSE(layer.output.empty());
+    EXPECT_EQ(patch.output, layer.output);
+    EXPECT_EQ(patch.output, host);
+    const auto& s = patch.summary;
+    EXPECT_EQ(s["schedule"], schedule);
+    EXPECT_TRUE(s["trace_problems"].empty()) << s["trace_problems"].dump();
+    for (const char* key : {"peak_sram_bytes", "static_sram_bytes", "arena_bytes",
+                            "kernel_scratch_bytes", "stack_bytes", "flash_bytes", "fits"})
+      EXPECT_EQ(s[key], pick[key]) << key;
+    EXPECT_LE(s["arena_live_peak_bytes"].get<int64_t>(),
+              pick["arena_live_peak_bytes"].get<int64_t>());
+    size_t stages = 0, patches = 0;
+    for (const auto& span : s["spans"]) {
+      stages += span["kind"] == "stage" ? 1u : 0u;
+      patches += span["kind"] == "patch" ? 1u : 0u;
+    }
+    const auto g0 = pick["stages"][0]["grid"].get<size_t>();
+    const auto g1 = pick["stages"][1]["grid"].get<size_t>();
+    EXPECT_EQ(stages, 2u);
+    EXPECT_EQ(patches, g0 * g0 + g1 * g1);
+    uint64_t macs = 0;
+    for (const auto& l : s["layers"]) macs += l["macs"].get<uint64_t>();
+    EXPECT_NEAR(static_cast<double>(macs), pick["macs"].get<double>(),
+                0.005 * pick["macs"].get<double>());
+    std::cout << "[   INFO   ] mbv2-se 0.35x48 " << schedule << " on " << board << ": layer-wise "
+              << layer.summary["total_cycles"].get<uint64_t>() << " cycles, peak SRAM "
+              << layer.summary["peak_sram_bytes"].get<uint64_t>() << " B; patch "
+              << s["total_cycles"].get<uint64_t>() << " cycles, peak SRAM "
+              << s["peak_sram_bytes"].get<uint64_t>() << " B, MACs +"
+              << pick["mac_overhead_pct"].get<double>() << " %\n";
+  }
+}
+
+// Schedule strings: a malformed one is a usage error (64), a well-formed one whose stage
+// cannot be tiled a data error (65) naming the layer; one line each, nothing run.
+TEST(PatchRunFirmware, BadStageSchedulesAreOneLine) {
+  ScratchDir dir;
+  const auto model =
+      generated(dir.path(), "mbv2-se", {"mobilenetv2", 0.35, 48, 1, 10, true, false});
+  const auto run = [&](const std::string& schedule) {
+    return run_process({mcuprof_binary().string(), "run", model.string(), "--target", kBoard,
+                        "--schedule", schedule});
+  };
+  for (const char* bad : {"patch:4x4@5+4x4@3-9", "patch:2x2@2+2x2@9", "patch:2x2@2+3x2@5-9",
+                          "patch:2x2@2+2x2@5-", "patch:2x2@2+"}) {
+    const auto r = run(bad);
+    EXPECT_EQ(r.status, profiler::exit_code::kUsage) << bad << ": " << r.err;
+    EXPECT_NE(r.err.find("PxP@A-B"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  const auto mean = run("patch:2x2@2+2x2@2-9");  // the second stage starts at the MEAN
+  EXPECT_EQ(mean.status, profiler::exit_code::kDataError) << mean.err;
+  EXPECT_NE(mean.err.find("cannot tile layer 2 (MEAN"), std::string::npos) << mean.err;
+  EXPECT_EQ(std::count(mean.err.begin(), mean.err.end(), '\n'), 1) << mean.err;
+  const auto through = run("patch:2x2@6");  // one stage through the SE
+  EXPECT_EQ(through.status, profiler::exit_code::kDataError) << through.err;
+  EXPECT_NE(through.err.find("cannot tile layer 2 (MEAN"), std::string::npos) << through.err;
 }
 
 // The point of it all: a MobileNetV2 0.35 at 144x144 whose layer-wise arena does not fit

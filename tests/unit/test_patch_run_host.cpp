@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <random>
 
 #include "mcuprof/compiler/generator.hpp"
@@ -196,6 +197,48 @@ TEST(PatchRunHost, WindowKernelsOnSubWindowsWithNegativePadding) {
   }
 }
 
+// Squeeze-excite blocks end a stage (their MEAN mixes the whole map); chains of stages
+// with the SE's MEAN and 1x1 convs run layer by layer between them give the layer-wise
+// output, for the deterministic input and a second one, on every chained option the
+// search offers (a sample).
+TEST(PatchRunHost, SqueezeExciteChainsMatchLayerwise) {
+  ScratchDir dir;
+  const auto path = generated(dir.path(), "mbv2-se", {"mobilenetv2", 0.35, 48, 3, 10, true, false});
+  const auto compiled = profiler::compile_model(path);
+  const Graph& g = compiled.graph;
+  std::vector<std::vector<std::vector<uint8_t>>> inputs{
+      profiler::model_inputs(compiled, std::nullopt)};
+  std::mt19937 rng(7);
+  inputs.push_back(inputs[0]);
+  for (auto& b : inputs[1][0]) b = static_cast<uint8_t>(rng());
+  std::vector<std::vector<uint8_t>> expected;
+  for (const auto& in : inputs) expected.push_back(host_run(compiled.image, in));
+  ASSERT_NE(expected[0], expected[1]);
+  const auto search = compiler::search_schedules(g, int64_t{1} << 40, 1e9, 5);
+  std::vector<compiler::ScheduleOption> chained;
+  for (const auto& o : search.options)
+    if (o.stages.size() > 1) chained.push_back(o);
+  ASSERT_GE(chained.size(), 10u);
+  size_t three = 0;
+  for (size_t k = 0; k < chained.size(); k += 1 + chained.size() / 24) {
+    const auto name = compiler::schedule_string(chained[k].stages);
+    SCOPED_TRACE(name);
+    const auto image =
+        compiler::write_patch_model_image(g, compiler::plan_stages(g, chained[k].stages));
+    for (size_t i = 0; i < inputs.size(); ++i) EXPECT_EQ(host_run(image, inputs[i]), expected[i]);
+    if (chained[k].stages.size() > 2) ++three;
+  }
+  // Explicit ones: two stages, three stages (the third after block 2's SE).
+  for (const char* name : {"patch:3x3@2+4x4@5-9", "patch:2x2@2+5x5@5-9+3x3@12-14"}) {
+    SCOPED_TRACE(name);
+    const auto stages = compiler::plan_stages(g, *compiler::parse_schedule_string(name));
+    const auto image = compiler::write_patch_model_image(g, stages);
+    for (size_t i = 0; i < inputs.size(); ++i) EXPECT_EQ(host_run(image, inputs[i]), expected[i]);
+  }
+  std::cout << "[   INFO   ] " << chained.size() << " chained options, " << three
+            << " sampled with three stages or more\n";
+}
+
 TEST(PatchRunHost, DamagedScheduleIsRefused) {
   ScratchDir dir;
   const auto path = generated(dir.path(), "mbv2", {"mobilenetv2", 0.35, 64, 7, 10});
@@ -209,13 +252,18 @@ TEST(PatchRunHost, DamagedScheduleIsRefused) {
   ASSERT_EQ(mcuprof_image_validate(at, size, 1), MCUPROF_EXEC_OK);
   mcuprof_image_header h;
   std::memcpy(&h, at, sizeof h);
-  EXPECT_EQ(h.version_minor, 1u);
+  EXPECT_EQ(h.version_major, 3u);
   ASSERT_GT(h.schedule_size, 0u);
   mcuprof_schedule s;
   std::memcpy(&s, at + h.schedule_offset, sizeof s);
-  EXPECT_EQ(s.split, 4u);
-  EXPECT_EQ(s.grid, 3u);
+  ASSERT_EQ(s.num_stages, 1u);
   EXPECT_EQ(s.num_patches, 9u);
+  mcuprof_stage st;
+  const auto stage0 = at + h.schedule_offset + s.stages_offset;
+  std::memcpy(&st, stage0, sizeof st);
+  EXPECT_EQ(st.first_op, 0u);
+  EXPECT_EQ(st.end_op, 4u);
+  EXPECT_EQ(st.grid, 3u);
   // A region past the tensor's rows.
   mcuprof_patch_region r;
   const auto region0 = at + h.schedule_offset + s.regions_offset;
@@ -225,11 +273,22 @@ TEST(PatchRunHost, DamagedScheduleIsRefused) {
   EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
   reset();
   // A split that puts an untileable op... or past the ops.
-  s.split = h.num_ops;
-  std::memcpy(at + h.schedule_offset, &s, sizeof s);
+  mcuprof_stage bad = st;
+  bad.end_op = h.num_ops;
+  std::memcpy(stage0, &bad, sizeof bad);
   EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
   reset();
-  s.num_patches = 4;  // not grid x grid
+  bad = st;
+  bad.first_op = bad.end_op;  // an empty stage
+  std::memcpy(stage0, &bad, sizeof bad);
+  EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
+  reset();
+  bad = st;
+  bad.grid = 2;  // 4 patches, but the table has 9
+  std::memcpy(stage0, &bad, sizeof bad);
+  EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
+  reset();
+  s.num_stages = 0;
   std::memcpy(at + h.schedule_offset, &s, sizeof s);
   EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
 }

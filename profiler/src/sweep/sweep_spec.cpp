@@ -9,11 +9,11 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "mcuprof/compiler/generator.hpp"
+#include "mcuprof/compiler/patch_plan.hpp"
 #include "mcuprof/profiler/exit_codes.hpp"
 #include "mcuprof/profiler/run.hpp"
 #include "sweep/sweep_toml.hpp"
@@ -105,13 +105,12 @@ ModelEntry model_entry(const Checker& c, const json& v, const std::string& key) 
 }
 
 std::string schedule_entry(const Checker& c, const json& v, const std::string& key) {
-  static const std::regex patch(R"(patch:(\d+)x(\d+)@(\d+))");
   const std::string s = c.string_of(v, key);
-  std::smatch m;
   if (s == "layer" || s == "patch" || s == "auto" || s == "all") return s;
-  if (std::regex_match(s, m, patch) && m[1] == m[2] && std::stoi(m[1]) > 0 && std::stoi(m[3]) > 0)
-    return s;
-  c.fail(key, fmt::format("'{}' is not a schedule (layer, patch, auto, patch:PxP@N, all)", s));
+  if (compiler::parse_schedule_string(s)) return s;
+  c.fail(key, fmt::format("'{}' is not a schedule (layer, patch, auto, patch:PxP@N, "
+                          "patch:PxP@N+PxP@A-B..., all)",
+                          s));
 }
 
 RunOptions run_options(const Checker& c, const json& obj) {

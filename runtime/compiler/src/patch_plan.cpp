@@ -74,15 +74,16 @@ struct StageBoundary {
   int32_t output = -1;
 };
 
-StageBoundary find_boundary(const Graph& g, int32_t split) {
+StageBoundary find_boundary(const Graph& g, int32_t first, int32_t split) {
   std::set<int32_t> produced;
-  for (int32_t i = 0; i < split; ++i)
+  for (int32_t i = first; i < split; ++i)
     for (int32_t t : g.ops[static_cast<size_t>(i)].outputs) produced.insert(t);
-  const std::set<int32_t> graph_inputs(g.inputs.begin(), g.inputs.end());
-  for (int32_t i = 0; i < split; ++i)
+  std::set<int32_t> before(g.inputs.begin(), g.inputs.end());  // whole maps by then
+  for (int32_t i = 0; i < first; ++i)
+    for (int32_t t : g.ops[static_cast<size_t>(i)].outputs) before.insert(t);
+  for (int32_t i = first; i < split; ++i)
     for (int32_t t : g.ops[static_cast<size_t>(i)].inputs) {
-      if (t < 0 || g.tensor(t).constant || produced.contains(t) || graph_inputs.contains(t))
-        continue;
+      if (t < 0 || g.tensor(t).constant || produced.contains(t) || before.contains(t)) continue;
       refuse(
           g, i,
           fmt::format("it reads '{}', which is not produced inside the stage", g.tensor(t).name));
@@ -111,12 +112,12 @@ void request(std::vector<Region>& regions, int32_t t, const Region& need) {
   r.cols = hull(r.cols, need.cols);
 }
 
-Patch plan_patch(const Graph& g, int32_t split, int32_t output, const Region& tile) {
+Patch plan_patch(const Graph& g, int32_t first, int32_t split, int32_t output, const Region& tile) {
   Patch patch;
   patch.out = tile;
   patch.regions.assign(g.tensors.size(), Region{});
   patch.regions[static_cast<size_t>(output)] = tile;
-  for (int32_t i = split - 1; i >= 0; --i) {
+  for (int32_t i = split - 1; i >= first; --i) {
     const Operator& op = g.ops[static_cast<size_t>(i)];
     const Region out = patch.regions[static_cast<size_t>(op.outputs[0])];
     if (out.empty()) continue;  // nothing downstream needs this op in this patch
@@ -236,14 +237,31 @@ int64_t patch_live(const Graph& g, const Patch& patch, int32_t output,
 
 }  // namespace
 
+bool tileable(const Graph& g, int32_t op) {
+  try {
+    check_tileable(g, op);
+  } catch (const ModelError&) {
+    return false;
+  }
+  return true;
+}
+
 StagePlan plan_stage(const Graph& g, int32_t split, int32_t grid, const EstimateOptions& options) {
+  return plan_stage(g, 0, split, grid, options);
+}
+
+StagePlan plan_stage(const Graph& g, int32_t first, int32_t split, int32_t grid,
+                     const EstimateOptions& options) {
   if (split < 1 || static_cast<size_t>(split) >= g.ops.size())
     throw ModelError(
         fmt::format("split point {} is outside 1..{} (the stage needs at least one "
                     "layer and the rest of the network at least one)",
                     split, g.ops.size() - 1));
-  for (int32_t i = 0; i < split; ++i) check_tileable(g, i);
-  const StageBoundary boundary = find_boundary(g, split);
+  if (first < 0 || first >= split)
+    throw ModelError(
+        fmt::format("a stage from layer {} to split point {} has no layers", first, split));
+  for (int32_t i = first; i < split; ++i) check_tileable(g, i);
+  const StageBoundary boundary = find_boundary(g, first, split);
   const Tensor& out = g.tensor(boundary.output);
   if (out.shape.size() != 4)
     throw ModelError(fmt::format("cannot split after {}: the stage output is not a feature map",
@@ -255,16 +273,17 @@ StagePlan plan_stage(const Graph& g, int32_t split, int32_t grid, const Estimate
                                  grid, grid, h, w, out.name));
 
   StagePlan plan;
+  plan.first = first;
   plan.split = split;
   plan.grid = grid;
   plan.output_tensor = boundary.output;
-  for (int32_t i = 0; i < split; ++i)
+  for (int32_t i = first; i < split; ++i)
     plan.stage_macs_layerwise += macs(g, g.ops[static_cast<size_t>(i)]);
   const auto rows = split_range(h, grid);
   const auto cols = split_range(w, grid);
   for (int32_t r = 0; r < grid; ++r) {
     for (int32_t c = 0; c < grid; ++c) {
-      Patch p = plan_patch(g, split, boundary.output,
+      Patch p = plan_patch(g, first, split, boundary.output,
                            {rows[static_cast<size_t>(r)], cols[static_cast<size_t>(c)]});
       p.row = r;
       p.column = c;
@@ -342,14 +361,18 @@ std::string op_label(const Graph& g, size_t i, size_t offset) {
 
 ScheduleEstimate estimate_schedule(const Graph& g, const std::optional<StagePlan>& stage,
                                    const EstimateOptions& options) {
+  return estimate_schedule(g, stage ? std::vector<StagePlan>{*stage} : std::vector<StagePlan>{},
+                           options);
+}
+
+ScheduleEstimate estimate_schedule(const Graph& g, const std::vector<StagePlan>& stages,
+                                   const EstimateOptions& options) {
   ScheduleEstimate e;
   const int64_t layerwise_macs = total_macs(g);
-  int64_t input_bytes = 0;
-  for (int32_t t : g.inputs) input_bytes += g.tensor(t).bytes();
   const std::set<int32_t> model_inputs(g.inputs.begin(), g.inputs.end());
 
   const auto worst = [&](const Graph& graph, size_t offset, ScheduleEstimate& out) {
-    // The runtime runs ops in place in layer-wise images and after a patch stage.
+    // The runtime runs ops in place in layer-wise images and after the last patch stage.
     const LiveProfile p = live_profile(graph, model_inputs, options);
     for (size_t i = 0; i < p.live.size(); ++i) {
       if (p.live[i] > out.peak_bytes) {
@@ -360,100 +383,77 @@ ScheduleEstimate estimate_schedule(const Graph& g, const std::optional<StagePlan
     }
   };
 
-  if (!stage) {
+  if (stages.empty()) {
     e.arena_bytes = plan_memory(g).plan.arena_bytes;
+    e.layerwise_arena_bytes = e.arena_bytes;
     worst(g, 0, e);
     e.macs = layerwise_macs;
     return e;
   }
 
-  // Phase 1, the patch stage: model input + the whole stage output + one patch's
-  // intermediates. Phase 2: the rest of the network, layer by layer.
-  const int64_t stage_out = g.tensor(stage->output_tensor).bytes();
-  const int64_t stage_live = input_bytes + stage_out + stage->patch_live_bytes;
-  const Graph rest = rest_of(g, *stage);
-  ScheduleEstimate rest_e;
-  worst(rest, static_cast<size_t>(stage->split), rest_e);
-  if (stage_live >= rest_e.peak_bytes) {
-    e.peak_bytes = stage_live;
-    e.peak_where = "patch stage";
-  } else {
-    e.peak_bytes = rest_e.peak_bytes;
-    e.peak_where = rest_e.peak_where;
+  // Whole maps under the schedule: a stage's intermediates live only in per-patch buffers;
+  // its output map lives from the stage's start, and every map it reads through its end.
+  std::set<int32_t> intermediates;
+  for (const StagePlan& s : stages)
+    for (int32_t i = s.first; i < s.split; ++i)
+      for (int32_t t : g.ops[static_cast<size_t>(i)].outputs)
+        if (t != s.output_tensor) intermediates.insert(t);
+  std::vector<Lifetime> maps;
+  for (Lifetime l : lifetimes(g)) {
+    if (intermediates.contains(l.tensor)) continue;
+    for (const StagePlan& s : stages) {
+      if (l.tensor == s.output_tensor)
+        l.first = s.first;
+      else if (l.first <= s.first && l.last >= s.first)
+        l.last = std::max(l.last, s.split - 1);
+    }
+    maps.push_back(l);
   }
-  e.peak_bytes_no_input = std::max(stage_out + stage->patch_live_bytes, rest_e.peak_bytes_no_input);
-  // Patch images run ops in place after the stage only (plan_patch_arena).
-  e.arena_bytes =
-      std::max(align16(input_bytes) + align16(stage_out) + stage->patch_buffer_bytes,
-               plan_memory(rest, rest_planner_options(rest, model_inputs)).plan.arena_bytes);
-  e.macs = layerwise_macs - stage->stage_macs_layerwise + stage->stage_macs_patch;
+  const auto live_during = [&](int32_t from, int32_t to, bool inputs, bool aligned) {
+    int64_t n = 0;
+    for (const Lifetime& l : maps)
+      if (l.first <= to && l.last >= from && (inputs || !model_inputs.contains(l.tensor)))
+        n += aligned ? align16(l.bytes) : l.bytes;
+    return n;
+  };
+  const auto note = [&](int64_t live, int64_t live_no_input, const std::string& where) {
+    if (live > e.peak_bytes) e.peak_bytes = live, e.peak_where = where;
+    e.peak_bytes_no_input = std::max(e.peak_bytes_no_input, live_no_input);
+  };
+
+  // Each stage: the maps live during it + one patch's intermediates. Layer-wise ops before
+  // and between stages: the maps live then (nothing runs in place before the last stage).
+  const StagePlan& last = stages.back();
+  int32_t op = 0;
+  e.macs = layerwise_macs;
+  for (size_t k = 0; k < stages.size(); ++k) {
+    const StagePlan& s = stages[k];
+    for (; op < s.first; ++op) {
+      note(live_during(op, op, true, false), live_during(op, op, false, false),
+           op_label(g, static_cast<size_t>(op), 0));
+      e.layerwise_arena_bytes = std::max(e.layerwise_arena_bytes, live_during(op, op, true, true));
+    }
+    op = s.split;
+    note(live_during(s.first, s.split - 1, true, false) + s.patch_live_bytes,
+         live_during(s.first, s.split - 1, false, false) + s.patch_live_bytes,
+         stages.size() == 1 ? std::string("patch stage") : fmt::format("patch stage {}", k + 1));
+    e.stage_arena_bytes.push_back(live_during(s.first, s.split - 1, true, true) +
+                                  s.patch_buffer_bytes);
+    e.macs += s.stage_macs_patch - s.stage_macs_layerwise;
+  }
+  // The rest of the network, layer by layer, in place where the planner says so.
+  const Graph rest = rest_of(g, last);
+  ScheduleEstimate rest_e;
+  worst(rest, static_cast<size_t>(last.split), rest_e);
+  note(rest_e.peak_bytes, rest_e.peak_bytes_no_input, rest_e.peak_where);
+  // Patch images run ops in place after the last stage only (plan_patch_arena).
+  e.layerwise_arena_bytes = std::max(e.layerwise_arena_bytes, plan_memory(rest, rest_planner_options(rest, model_inputs)).plan.arena_bytes);
+  e.arena_bytes = e.layerwise_arena_bytes;
+  for (int64_t a : e.stage_arena_bytes) e.arena_bytes = std::max(e.arena_bytes, a);
   e.mac_overhead_pct = layerwise_macs == 0 ? 0.0
                                            : 100.0 * static_cast<double>(e.macs - layerwise_macs) /
                                                  static_cast<double>(layerwise_macs);
   return e;
-}
-
-}  // namespace mcuprof::compiler
-
-namespace mcuprof::compiler {
-
-ScheduleSearch search_schedules(const Graph& g, int64_t arena_budget_bytes,
-                                double max_mac_overhead_pct, int32_t max_grid,
-                                const EstimateOptions& options) {
-  ScheduleSearch s;
-  s.layerwise.estimate = estimate_schedule(g, std::nullopt, options);
-  s.layerwise.fits = s.layerwise.estimate.arena_bytes <= arena_budget_bytes;
-  for (int32_t split = 1; static_cast<size_t>(split) < g.ops.size(); ++split) {
-    for (int32_t grid = 2; grid <= max_grid; ++grid) {
-      StagePlan plan;
-      try {
-        plan = plan_stage(g, split, grid, options);
-      } catch (const ModelError&) {
-        continue;  // not tileable here (or the grid outgrew the map)
-      }
-      ScheduleOption o;
-      o.patch = true;
-      o.split = split;
-      o.grid = grid;
-      o.estimate = estimate_schedule(g, plan, options);
-      o.fits = o.estimate.arena_bytes <= arena_budget_bytes;
-      s.options.push_back(o);
-    }
-  }
-  if (s.layerwise.fits) {
-    s.recommended = s.layerwise;
-    s.reason = "the layer-wise schedule already fits; it needs no recomputation";
-    return s;
-  }
-  const auto better = [](const ScheduleOption& a, const ScheduleOption& b) {
-    if (a.estimate.arena_bytes != b.estimate.arena_bytes)
-      return a.estimate.arena_bytes < b.estimate.arena_bytes;
-    return a.estimate.macs < b.estimate.macs;
-  };
-  const ScheduleOption* best = nullptr;
-  for (const auto& o : s.options)
-    if (o.estimate.mac_overhead_pct <= max_mac_overhead_pct &&
-        (best == nullptr || better(o, *best)))
-      best = &o;
-  if (best != nullptr) {
-    s.recommended = *best;
-    s.reason = best->fits ? fmt::format("least memory within the {:g} % MAC overhead budget",
-                                        max_mac_overhead_pct)
-                          : fmt::format(
-                                "least memory within the {:g} % MAC overhead budget, but it still "
-                                "does not fit",
-                                max_mac_overhead_pct);
-    return s;
-  }
-  for (const auto& o : s.options)
-    if (best == nullptr || better(o, *best)) best = &o;
-  s.recommended = best != nullptr ? *best : s.layerwise;
-  s.reason = best != nullptr ? fmt::format(
-                                   "no option within the {:g} % MAC overhead budget; least "
-                                   "memory of all",
-                                   max_mac_overhead_pct)
-                             : "no patch-based option is possible for this model";
-  return s;
 }
 
 }  // namespace mcuprof::compiler

@@ -1,4 +1,4 @@
-/* mcuprof_model_image.h - layout of the mcuprof model image (format version 1.1).
+/* mcuprof_model_image.h - layout of the mcuprof model image (format version 3.0).
  *
  * The image is one little-endian blob written by runtime/compiler (host) and read in
  * place from flash by the firmware executor: a header, then sections located by
@@ -19,10 +19,12 @@ extern "C" {
 #endif
 
 #define MCUPROF_IMAGE_MAGIC 0x4D49504Du /* "MPIM" as little-endian bytes 'M','P','I','M' */
-#define MCUPROF_IMAGE_VERSION_MAJOR 2u  /* incompatible layout changes (2: int8 shifts) */
-#define MCUPROF_IMAGE_VERSION_MINOR 1u  /* compatible additions (1: patch schedule section) */
-#define MCUPROF_IMAGE_ALIGN 16u         /* every section and weight blob starts aligned */
-#define MCUPROF_IMAGE_CRC_OFFSET 12u    /* the CRC covers every byte except its own four */
+#define MCUPROF_IMAGE_VERSION_MAJOR                                                    \
+  3u                                   /* incompatible layout changes (2: int8 shifts; \
+                                          3: schedule section with a list of stages) */
+#define MCUPROF_IMAGE_VERSION_MINOR 0u /* compatible additions */
+#define MCUPROF_IMAGE_ALIGN 16u        /* every section and weight blob starts aligned */
+#define MCUPROF_IMAGE_CRC_OFFSET 12u   /* the CRC covers every byte except its own four */
 #define MCUPROF_IMAGE_MAX_RANK 5u
 
 /* Element types: the TFLite TensorType numbers. */
@@ -157,19 +159,28 @@ typedef struct mcuprof_op {
   uint32_t reserved2;
 } mcuprof_op;
 
-/* The schedule section (version 1.1): the first `split` ops run patch by patch over a
- * grid x grid split of the stage output map (row-major patches), then the rest layer by
- * layer. Offsets inside the section are relative to the section's start. */
+/* The schedule section (version 3): one or more patch stages, in op order and not
+ * overlapping; stage k runs ops [first_op, end_op) patch by patch over a grid x grid split
+ * of its output map (row-major patches); every op outside the stages runs layer by layer
+ * in op order. Offsets inside the section are relative to the section's start. */
 typedef struct mcuprof_schedule {
-  uint32_t split;          /* ops [0, split) form the patch stage */
-  uint32_t grid;           /* p: p x p patches */
-  uint32_t output_tensor;  /* the stage output map (full, in the arena) */
-  uint32_t num_patches;    /* grid * grid */
+  uint32_t num_stages;
+  uint32_t stages_offset;  /* mcuprof_stage[num_stages] */
+  uint32_t num_patches;    /* all stages' patches */
   uint32_t patches_offset; /* mcuprof_patch[num_patches] */
   uint32_t num_regions;
   uint32_t regions_offset; /* mcuprof_patch_region[num_regions] */
-  uint32_t reserved;
+  uint32_t reserved[2];
 } mcuprof_schedule;
+
+typedef struct mcuprof_stage {
+  uint32_t first_op;      /* ops [first_op, end_op) form the stage */
+  uint32_t end_op;        /* the split point: the next op after the stage */
+  uint32_t grid;          /* p: p x p patches */
+  uint32_t output_tensor; /* the stage output map (full, in the arena) */
+  uint32_t first_patch;   /* its patches: [first_patch, first_patch + grid * grid) */
+  uint32_t reserved[3];
+} mcuprof_stage;
 
 typedef struct mcuprof_patch {
   uint16_t row, column;
@@ -181,8 +192,8 @@ typedef struct mcuprof_patch {
 /* mcuprof_patch_region.flags */
 #define MCUPROF_REGION_FULL                                         \
   0x0001u /* the buffer is the whole tensor at its own arena offset \
-             (model input, stage output); the region is the part    \
-             this patch reads or writes */
+             (a whole map: model input, stage input or output);     \
+             the region is the part this patch reads or writes */
 
 /* One tensor of the stage in one patch: the rows [row0, row1) and columns [col0, col1)
  * (the tensor's own coordinates) this patch holds, packed NHWC (all channels) at `offset`
@@ -196,6 +207,7 @@ typedef struct mcuprof_patch_region {
 } mcuprof_patch_region;
 
 MCUPROF_STATIC_ASSERT(sizeof(mcuprof_schedule) == 32, "schedule layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_stage) == 32, "stage layout");
 MCUPROF_STATIC_ASSERT(sizeof(mcuprof_patch) == 16, "patch layout");
 MCUPROF_STATIC_ASSERT(sizeof(mcuprof_patch_region) == 24, "patch region layout");
 MCUPROF_STATIC_ASSERT(sizeof(mcuprof_image_header) == 128, "image header layout");
