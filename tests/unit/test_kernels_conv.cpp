@@ -213,6 +213,54 @@ TEST(KernelConv, PointwiseRunsInPlaceBeforeItsInput) {
     }
   }
   EXPECT_GT(expand_cases, 0);
+
+// Receptive fields wholly inside the input are gathered a filter row at a time
+// (conv.c, gather_inside), the others by the generic gather; a pixel pair may mix both
+// (the second pixel in the padding) and an odd row ends with a single pixel. First-layer
+// shapes (in_c 3, 3x3, stride 2) and neighbours: in_c 1..5, strides 1..3, SAME and VALID,
+// dilation_h 2 (still the fast gather) and dilation_w 2 (never), one and two batches,
+// biases on both sides of the short-form bound.
+TEST(KernelConv, FastGatherMatchesReferenceInsideAndAtTheBorder) {
+  test::KernelRandom r(4242);
+  int fast_shapes = 0;
+  for (int i = 0; i < 240; ++i) {
+    mcuprof_conv_params p{};
+    p.batches = 1 + i % 2;
+    p.in_c = i < 60 ? 3 : r.range(1, 5);
+    p.in_h = r.range(3, 13);
+    p.in_w = r.range(3, 13);
+    p.filter_h = i % 5 == 4 ? 2 : 3;
+    p.filter_w = i % 7 == 6 ? 1 : 3;
+    p.stride_h = i < 60 ? 2 : r.range(1, 3);
+    p.stride_w = i < 60 ? 2 : r.range(1, 3);
+    p.dilation_h = i % 6 == 5 ? 2 : 1;
+    p.dilation_w = i % 11 == 10 ? 2 : 1;
+    const bool same = r.chance(50) || p.in_h < 5 || p.in_w < 5;
+    p.out_h = test::out_size(p.in_h, p.filter_h, p.stride_h, p.dilation_h, same);
+    p.out_w = test::out_size(p.in_w, p.filter_w, p.stride_w, p.dilation_w, same);
+    p.pad_top = test::pad_before(p.in_h, p.out_h, p.filter_h, p.stride_h, p.dilation_h);
+    p.pad_left = test::pad_before(p.in_w, p.out_w, p.filter_w, p.stride_w, p.dilation_w);
+    fast_shapes += p.dilation_w == 1 && p.out_h > 1 && p.out_w > 2;
+    p.out_c = r.range(1, 17);
+    p.input_offset = r.input_offset();
+    p.output_offset = r.output_offset();
+    r.activation(p.output_offset, &p.act_min, &p.act_max);
+    p.per_channel = r.chance(75) ? 1 : 0;
+    const Requant q = make_requant(r, p.out_c, p.per_channel != 0);
+    p.multiplier = q.multiplier.data();
+    p.shift = q.shift.data();
+    const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_h * p.in_w * p.in_c);
+    const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.filter_h * p.filter_w * p.in_c);
+    const auto bias = r.bias(p.out_c, big_bias(r));
+    ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * p.out_c);
+    std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data(), scratch.data());
+    ASSERT_EQ(got, ref::conv2d(p, input, filter, bias))
+        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " filter "
+        << p.filter_h << "x" << p.filter_w << " stride " << p.stride_h << "," << p.stride_w
+        << " dilation " << p.dilation_h << "," << p.dilation_w << " out_c " << p.out_c;
+  }
+  EXPECT_GT(fast_shapes, 150);  // most cases have pixels inside and at the border
 }
 
 TEST(KernelDepthwise, MatchesReferenceOnRandomCases) {

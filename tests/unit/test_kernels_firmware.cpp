@@ -82,6 +82,9 @@ TEST(KernelFirmware, HostCasesCoverEveryOp) {
                          "pad", "transpose", "resize_nearest", "concatenation", "reshape"}) {
     EXPECT_NE(text.find(std::string(op) + " 9 "), std::string::npos) << op;
   }
+  // The first-layer shape (conv.c's fast gather), an even and an odd width.
+  EXPECT_NE(text.find("conv2d_first 0 "), std::string::npos);
+  EXPECT_NE(text.find("conv2d_first 1 "), std::string::npos);
 }
 
 TEST(KernelFirmware, ByteIdenticalToHostOnCortexM4) {

@@ -340,6 +340,38 @@ static void kc_layout(kt_rng* r, int32_t index, kc_report_fn report) {
   report("reshape", index, kc_out, n);
 }
 
+/* A first layer in small: 3 input channels, 3x3, stride 2, SAME (the last output row and
+ * column in the padding), out_c 8 — most receptive fields take the fast gather (conv.c,
+ * gather_inside); index selects the width (odd or even: a single last pixel or not). */
+static void kc_conv_first(kt_rng* r, int32_t index, kc_report_fn report) {
+  mcuprof_conv_params p;
+  p.batches = 1;
+  p.in_h = 12;
+  p.in_w = 12 + (index & 1);
+  p.in_c = 3;
+  p.out_c = 8;
+  p.filter_h = p.filter_w = 3;
+  p.stride_h = p.stride_w = 2;
+  p.dilation_h = p.dilation_w = 1;
+  p.out_h = kt_out_size(p.in_h, 3, 2, 1, 1);
+  p.out_w = kt_out_size(p.in_w, 3, 2, 1, 1);
+  p.pad_top = kt_pad_before(p.in_h, p.out_h, 3, 2, 1);
+  p.pad_left = kt_pad_before(p.in_w, p.out_w, 3, 2, 1);
+  p.input_offset = 128;
+  p.output_offset = -128;
+  p.act_min = -128;
+  p.act_max = 127;
+  p.per_channel = 1;
+  kc_requant_params(r, p.out_c);
+  p.multiplier = kc_mult;
+  p.shift = kc_shift;
+  p.shift8 = kc_shift8;
+  kt_fill_s8(r, kc_in1, (size_t)(p.in_h * p.in_w * p.in_c));
+  kt_fill_s8(r, kc_w, (size_t)(p.out_c * 27));
+  mcuprof_conv2d_s8(&p, kc_in1, kc_w, kc_bias, kc_out, kc_scratch);
+  report("conv2d_first", index, kc_out, (size_t)(p.out_h * p.out_w * p.out_c));
+}
+
 #define KC_CASES 10
 #define KC_CONV_CASES 60
 
@@ -351,6 +383,10 @@ static void kc_run_all(kc_report_fn report) {
     kc_conv(&r, i, report);
     kc_depthwise(&r, i, report);
     kc_fc(&r, i, report);
+  }
+  for (int32_t i = 0; i < 2; ++i) {
+    kt_rng r = kt_seed(9100u + (uint32_t)i);
+    kc_conv_first(&r, i, report);
   }
   for (int32_t i = 0; i < KC_CASES; ++i) {
     kt_rng r = kt_seed(1000u + (uint32_t)i);
