@@ -213,6 +213,7 @@ TEST(KernelConv, PointwiseRunsInPlaceBeforeItsInput) {
     }
   }
   EXPECT_GT(expand_cases, 0);
+}
 
 // Receptive fields wholly inside the input are gathered a filter row at a time
 // (conv.c, gather_inside), the others by the generic gather; a pixel pair may mix both
