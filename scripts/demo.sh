@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job. (1) The bundled demo firmware on the emulated STM32F412: console, the cycle
 # model's per-function figures, a trace database. (2) A generated MobileNetV2 0.35 at
-# 144x144: `mcuprof plan` shows that layer by layer it needs more SRAM than the F412's
+# 160x160: `mcuprof plan` shows that layer by layer it needs more SRAM than the F412's
 # 256 KiB and which patch-based schedule fits; both schedules run on an STM32L4R5 and are
 # compared, their memory over time is drawn to build/demo/memory.png, and the patch-based
 # one runs on the F412 itself with a CI gate on its peak. (3) A firmware that sends no
@@ -19,8 +19,8 @@ $bin/mcuprof run --target stm32f412 build/firmware/stm32f412/demo.elf \
   --db "$out/traces.db" --summary "$out/run.json" --function-cycles 5
 
 echo
-echo "=== 2. MobileNetV2 0.35 x 144 (int8, generated)"
-$bin/mcuprof generate mobilenetv2 --width 0.35 --resolution 144 --classes 10 --seed 1 -o "$out/mbv2.tflite"
+echo "=== 2. MobileNetV2 0.35 x 160 (int8, generated)"
+$bin/mcuprof generate mobilenetv2 --width 0.35 --resolution 160 --classes 10 --seed 1 -o "$out/mbv2.tflite"
 $bin/mcuprof plan "$out/mbv2.tflite" --target stm32f412
 echo
 # Layer by layer it does not fit the F412. Compare both schedules on the STM32L4R5 (also a
@@ -36,7 +36,7 @@ echo
 $bin/mcuprof compare "$out/traces.db" 2 3 > "$out/compare.txt"
 sed '/^$/q' "$out/compare.txt"  # the headline figures, up to the per-layer table
 $bin/mcuprof plot "$out/traces.db" --runs 2,3 --out "$out/memory.png" --x progress --sram-of stm32f412 \
-  --title "MobileNetV2 0.35x144 on a Cortex-M4: layer by layer vs patch-based, against the STM32F412's 256 KiB"
+  --title "MobileNetV2 0.35x160 on a Cortex-M4: layer by layer vs patch-based, against the STM32F412's 256 KiB"
 echo
 echo "=== 3. a firmware without markers (an interpreter's op loop), layers from its calls"
 $bin/mcuprof run build/firmware/stm32f412/op_loop_demo.elf --target stm32f412 \

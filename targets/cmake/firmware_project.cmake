@@ -17,8 +17,9 @@ function(mcuprof_firmware_project name)
       -DMCUPROF_SOURCE_DIR=${CMAKE_SOURCE_DIR}
       -DMCUPROF_BOARD_DIR=${MCUPROF_BOARD_DIR}
       -DMCUPROF_BOARDS=${boards}
+      -DMCUPROF_STACK_TOOL=$<TARGET_FILE:mcuprof-stack>
     BUILD_ALWAYS ON
     INSTALL_COMMAND ""
-    DEPENDS mcuprof_board_files
+    DEPENDS mcuprof_board_files mcuprof-stack
     USES_TERMINAL_BUILD ON)
 endfunction()

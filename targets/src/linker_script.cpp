@@ -19,7 +19,11 @@ std::string linker_script(const Target& target) {
   out += fmt::format("  CODE (rx)  : ORIGIN = 0x{:08X}, LENGTH = 0x{:X}\n", code.base, code.size);
   out += fmt::format("  DATA (rwx) : ORIGIN = 0x{:08X}, LENGTH = 0x{:X}\n", data.base, data.size);
   out += "}\n\n";
-  out += fmt::format("__stack_bytes = 0x{:X};\n", target.stack_bytes);
+  // The board's stack reserve, unless the firmware's build computed the one it needs from
+  // its call graph (mcuprof-stack, e.g. the model runner: docs/targets.md, "Stack reserve").
+  out += fmt::format(
+      "__stack_bytes = DEFINED(__mcuprof_stack_bytes) ? __mcuprof_stack_bytes : 0x{:X};\n",
+      target.stack_bytes);
   out += fmt::format("__target_clock_hz = {};\n\n", target.clock_hz);
   // Program headers by hand: ld would otherwise merge the writable .init_array into the
   // code segment and mark all of flash writable (RWE).

@@ -1,5 +1,5 @@
 // The demo's figures, end to end through the CLI as a user runs it: the demo's generated
-// MobileNetV2 0.35x144 run layer-wise and patch-based into one database. (1) The summary JSON and
+// MobileNetV2 0.35x160 run layer-wise and patch-based into one database. (1) The summary JSON and
 // the stored run say the same thing (cycles of the inference, peak SRAM, each layer's
 // SRAM peak and cycles). (2) `mcuprof compare` on the two runs agrees with what
 // `mcuprof plan` estimated before anything ran: arena sizes exactly, MACs exactly, the
@@ -36,7 +36,7 @@ class DemoFigures : public ::testing::Test {
     model_ = (*dir_ / "mbv2.tflite").string();
     db_ = (*dir_ / "traces.db").string();
     const auto gen = test::run_process({test::mcuprof_binary().string(), "generate", "mobilenetv2",
-                                        "--width", "0.35", "--resolution", "144", "--classes", "10",
+                                        "--width", "0.35", "--resolution", "160", "--classes", "10",
                                         "--seed", "1", "-o", model_});
     ASSERT_EQ(gen.status, 0) << gen.err;
     // As the demo: planned for the 256 KiB F412, where layer by layer does not fit; both

@@ -14,7 +14,7 @@ TEST(CliPlan, JsonListsOptionsAndRecommendsOneThatFits) {
   const auto model = (dir / "mbv2.tflite").string();
   const auto gen =
       test::run_process({test::mcuprof_binary().string(), "generate", "mobilenetv2", "--width",
-                         "0.35", "--resolution", "144", "--seed", "1", "-o", model});
+                         "0.35", "--resolution", "160", "--seed", "1", "-o", model});
   ASSERT_EQ(gen.status, 0) << gen.err;
   const auto r = test::run_process(
       {test::mcuprof_binary().string(), "plan", model, "--target", "stm32f412", "--json"});

@@ -305,13 +305,13 @@ TEST(PatchRunFirmware, BadStageSchedulesAreOneLine) {
   EXPECT_NE(through.err.find("cannot tile layer 2 (MEAN"), std::string::npos) << through.err;
 }
 
-// The point of it all: a MobileNetV2 0.35 at 144x144 whose layer-wise arena does not fit
+// The point of it all: a MobileNetV2 0.35 at 160x160 whose layer-wise arena does not fit
 // the stm32f412 is refused layer-wise and runs with `--schedule auto`, with the output of
 // the layer-wise schedule (host executor).
 TEST(PatchRunFirmware, AutoRunsAModelWhoseLayerwiseArenaDoesNotFit) {
   if (!have_runner()) GTEST_SKIP() << kBoard << " has no model runner build";
   ScratchDir dir;
-  const auto model = generated(dir.path(), "mbv2-144", {"mobilenetv2", 0.35, 144, 1, 10});
+  const auto model = generated(dir.path(), "mbv2-160", {"mobilenetv2", 0.35, 160, 1, 10});
   profiler::ModelRunRequest r;
   r.model = model;
   r.target_name = kBoard;

@@ -99,7 +99,8 @@ TEST(Targets, LinkerScriptPlacesMemoriesAndStack) {
   const std::string ld = linker_script(t);
   EXPECT_NE(ld.find("CODE (rx)  : ORIGIN = 0x08000000, LENGTH = 0x10000"), std::string::npos) << ld;
   EXPECT_NE(ld.find("DATA (rwx) : ORIGIN = 0x20000000, LENGTH = 0x8000"), std::string::npos) << ld;
-  EXPECT_NE(ld.find("__stack_bytes = 0x1000;"), std::string::npos);
+  EXPECT_NE(ld.find("__stack_bytes = DEFINED(__mcuprof_stack_bytes) ? __mcuprof_stack_bytes : 0x1000;"),
+            std::string::npos);
   EXPECT_NE(ld.find("KEEP(*(.isr_vector))"), std::string::npos);
   EXPECT_EQ(gcc_cpu_flags(t), "-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard");
 }
