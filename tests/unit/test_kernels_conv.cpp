@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,39 @@ Requant make_requant(test::KernelRandom& r, int32_t channels, bool per_channel) 
     q.shift.push_back(s);
   }
   return q;
+}
+
+// A 1x1 stride-1 conv on an h x w map with random quantization and data (per channel,
+// no clamp); its params point into its own requantization arrays.
+struct PointwiseCase {
+  mcuprof_conv_params p{};
+  Requant q;
+  ref::Bytes input, filter;
+  std::vector<int32_t> bias;
+};
+
+PointwiseCase pointwise_case(test::KernelRandom& r, int32_t h, int32_t w, int32_t in_c,
+                             int32_t out_c) {
+  PointwiseCase c;
+  mcuprof_conv_params& p = c.p;
+  p.batches = 1;
+  p.in_h = p.out_h = h;
+  p.in_w = p.out_w = w;
+  p.in_c = in_c;
+  p.out_c = out_c;
+  p.filter_h = p.filter_w = p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+  p.input_offset = r.input_offset();
+  p.output_offset = r.output_offset();
+  p.act_min = -128;
+  p.act_max = 127;
+  p.per_channel = 1;
+  c.q = make_requant(r, p.out_c, true);
+  p.multiplier = c.q.multiplier.data();  // a moved vector keeps its buffer
+  p.shift = c.q.shift.data();
+  c.input = r.bytes(static_cast<size_t>(h) * w * in_c);
+  c.filter = r.bytes(static_cast<size_t>(out_c) * in_c);
+  c.bias = r.bias(out_c);
+  return c;
 }
 
 // Bias magnitudes: usually realistic, sometimes around 2^30 (where the kernels switch
@@ -96,24 +130,9 @@ TEST(KernelConv, PointwiseLayerShapes) {
   // 1x1 stride-1 convolutions as in MobileNet blocks (the fast path), larger depths.
   test::KernelRandom r(77);
   for (int32_t in_c : {3, 8, 16, 24, 33, 64}) {
-    mcuprof_conv_params p{};
-    p.batches = 1;
-    p.in_h = p.out_h = 5;
-    p.in_w = p.out_w = 7;
-    p.in_c = in_c;
-    p.out_c = 2 * in_c + 1;
-    p.filter_h = p.filter_w = p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
-    p.input_offset = r.input_offset();
-    p.output_offset = r.output_offset();
-    p.act_min = -128;
-    p.act_max = 127;
-    p.per_channel = 1;
-    const Requant q = make_requant(r, p.out_c, true);
-    p.multiplier = q.multiplier.data();
-    p.shift = q.shift.data();
-    const auto input = r.bytes(static_cast<size_t>(p.in_h) * p.in_w * p.in_c);
-    const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.in_c);
-    const auto bias = r.bias(p.out_c);
+    PointwiseCase c = pointwise_case(r, 5, 7, in_c, 2 * in_c + 1);
+    const mcuprof_conv_params& p = c.p;
+    const auto& [input, filter, bias] = std::tie(c.input, c.filter, c.bias);
     ref::Bytes got(static_cast<size_t>(p.out_h) * p.out_w * p.out_c);
     std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
     mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data(), scratch.data());
@@ -183,24 +202,9 @@ TEST(KernelConv, PointwiseRunsInPlaceBeforeItsInput) {
   for (const auto& [in_c, out_c] : std::vector<std::pair<int32_t, int32_t>>{
            {8, 48}, {16, 96}, {3, 16}, {24, 128}, {5, 7}, {16, 8}, {48, 16}, {96, 24}, {9, 9}}) {
     for (const int32_t w : {1, 5, 6}) {
-      mcuprof_conv_params p{};
-      p.batches = 1;
-      p.in_h = p.out_h = 3;
-      p.in_w = p.out_w = w;
-      p.in_c = in_c;
-      p.out_c = out_c;
-      p.filter_h = p.filter_w = p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
-      p.input_offset = r.input_offset();
-      p.output_offset = r.output_offset();
-      p.act_min = -128;
-      p.act_max = 127;
-      p.per_channel = 1;
-      const Requant q = make_requant(r, p.out_c, true);
-      p.multiplier = q.multiplier.data();
-      p.shift = q.shift.data();
-      const auto input = r.bytes(static_cast<size_t>(p.in_h) * p.in_w * p.in_c);
-      const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.in_c);
-      const auto bias = r.bias(p.out_c);
+      PointwiseCase c = pointwise_case(r, 3, w, in_c, out_c);
+      const mcuprof_conv_params& p = c.p;
+      const auto& [input, filter, bias] = std::tie(c.input, c.filter, c.bias);
       const int64_t pixels = int64_t{p.out_h} * p.out_w;
       const int64_t d = (out_c + (pixels - 1) * std::max(0, out_c - in_c) + 15) / 16 * 16;
       const auto expected = ref::conv2d(p, input, filter, bias);
