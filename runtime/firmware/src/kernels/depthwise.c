@@ -393,6 +393,14 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
   const int32_t is_3x3 =
       p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
   const int32_t is_small = p->filter_h <= DW_MAX && p->filter_w <= DW_MAX && p->dilation_w == 1;
+  /* The fused rows (depthwise_rows.c) for 3x3 channels in the short right-shift form
+   * (shift 1..22) with the whole int8 range as clamp: geometry once per call, per channel
+   * the weights and the requantization; |bias| < bias_limit is mk_rq_bound's condition. */
+  mk_dw_rows rows;
+  const int32_t fused = is_3x3 && p->act_min == -128 && p->act_max == 127 &&
+                        mk_dw_rows_geometry(&rows, pw, p->out_h, p->out_w, p->stride_h,
+                                            p->stride_w);
+  const uint32_t bias_limit = (1u << 30) - (uint32_t)(9 * 128 * mk_max_abs_input(p->input_offset));
   clear_plane(plane, ph * pw);
   for (int32_t b = 0; b < p->batches; ++b) {
     const int8_t* in_b = input + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
@@ -404,6 +412,13 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
         const int32_t q = p->per_channel ? oc : 0;
         const int32_t bias_oc = bias ? bias[oc] : 0;
         if (is_3x3) {
+          const int32_t mult = p->multiplier[q], shift = mk_shift_at(p->shift, p->shift8, q);
+          const uint32_t bias_abs = bias_oc < 0 ? 0u - (uint32_t)bias_oc : (uint32_t)bias_oc;
+          if (fused && mult >= 0 && shift <= -1 && shift >= -22 && bias_abs < bias_limit) {
+            mk_dw_rows_channel(&rows, filter + oc, out_c, bias_oc, mult, -shift, p->output_offset);
+            mk_dw3x3_rows(plane, pw, p->stride_w, &rows, out_b + oc, out_c);
+            continue;
+          }
           mk_rq rq;
           mk_rq_init(&rq, p->multiplier[q], mk_shift_at(p->shift, p->shift8, q), p->output_offset,
                      p->act_min, p->act_max);
