@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -453,4 +454,67 @@ TEST(KernelDepthwise, LargeFiltersAndEveryRequantizationForm) {
     ASSERT_EQ(got, ref::depthwise_conv2d(p, input, filter, bias))
         << "case " << i << ": filter " << f << " in_c " << p.in_c;
   }
+}
+
+// 3x3 depthwise channels in the short form with the whole int8 range as clamp and a right
+// shift of at most 22 take the fused row loop (depthwise_rows.c: bias doubled, output
+// offset folded into the rounding constant; stride 1: output pairs and a last single
+// output on odd widths); the others the row buffer and the requantization pass. Shifts 1..30 (both
+// sides of 22), output offsets at -128 and 127, biases on both sides of the short-form bound,
+// strides 1 and 2 in both directions, odd and even widths, per-tensor and per-channel
+// requantization.
+TEST(KernelDepthwise, FusedRowsMatchReference) {
+  test::KernelRandom r(5151);
+  int fused = 0;
+  for (int i = 0; i < 300; ++i) {
+    mcuprof_depthwise_params p{};
+    p.batches = 1;
+    p.filter_h = p.filter_w = 3;
+    p.dilation_h = p.dilation_w = 1;
+    p.in_h = r.range(1, 14);
+    p.in_w = r.range(1, 14);
+    p.stride_h = r.range(1, 2);
+    p.stride_w = r.range(1, 2);
+    const bool same = r.chance(60) || p.in_h < 3 || p.in_w < 3;
+    p.out_h = test::out_size(p.in_h, 3, p.stride_h, 1, same);
+    p.out_w = test::out_size(p.in_w, 3, p.stride_w, 1, same);
+    p.pad_top = test::pad_before(p.in_h, p.out_h, 3, p.stride_h, 1);
+    p.pad_left = test::pad_before(p.in_w, p.out_w, 3, p.stride_w, 1);
+    p.in_c = r.range(1, 9);
+    p.depth_multiplier = r.chance(85) ? 1 : 2;
+    const int32_t out_c = p.in_c * p.depth_multiplier;
+    p.input_offset = r.input_offset();
+    p.output_offset = r.chance(30) ? (r.chance(50) ? -128 : 127) : r.output_offset();
+    p.act_min = -128;
+    p.act_max = 127;
+    if (r.chance(15)) r.activation(p.output_offset, &p.act_min, &p.act_max);
+    p.per_channel = r.chance(75) ? 1 : 0;
+    Requant q;
+    for (int32_t c = 0; c < (p.per_channel ? out_c : 1); ++c) {
+      q.multiplier.push_back(r.chance(10) ? INT32_MAX : r.range(1 << 30, INT32_MAX));
+      q.shift.push_back(-r.range(1, 30));
+    }
+    p.multiplier = q.multiplier.data();
+    p.shift = q.shift.data();
+    const auto input = r.bytes(static_cast<size_t>(p.in_h) * p.in_w * p.in_c);
+    const auto filter = r.bytes(static_cast<size_t>(9) * out_c);
+    auto bias = r.bias(out_c);
+    // The short-form bound: |bias| + 9 * max|x + input_offset| * 128 < 2^30.
+    const int32_t max_x = std::max(std::abs(-128 + p.input_offset), std::abs(127 + p.input_offset));
+    for (auto& b : bias) {
+      if (r.chance(25))
+        b = (r.chance(50) ? 1 : -1) * ((1 << 30) - 9 * max_x * 128 + r.range(-2, 1));
+    }
+    std::vector<int32_t> scratch((mcuprof_depthwise_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    ref::Bytes got(static_cast<size_t>(p.out_h) * p.out_w * out_c);
+    mcuprof_depthwise_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data(),
+                                scratch.data());
+    ASSERT_EQ(got, ref::depthwise_conv2d(p, input, filter, bias))
+        << "case " << i << ": " << p.in_h << "x" << p.in_w << "x" << p.in_c << " stride "
+        << p.stride_h << "," << p.stride_w << " shift " << q.shift[0] << " offset "
+        << p.output_offset;
+    fused += p.act_min == -128 && p.act_max == 127 && -q.shift[0] <= 22 &&
+             (p.stride_w == 2 || p.out_w >= 2);
+  }
+  EXPECT_GT(fused, 100);
 }

@@ -6,6 +6,7 @@
 #include "../../../runtime/firmware/src/kernels/arith.c"
 #include "../../../runtime/firmware/src/kernels/conv.c"
 #include "../../../runtime/firmware/src/kernels/depthwise.c"
+#include "../../../runtime/firmware/src/kernels/depthwise_rows.c"
 #include "../../../runtime/firmware/src/kernels/elementwise.c"
 #include "../../../runtime/firmware/src/kernels/fully_connected.c"
 #include "../../../runtime/firmware/src/kernels/layout.c"

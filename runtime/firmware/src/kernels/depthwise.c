@@ -4,7 +4,9 @@
  * offset-corrected value), so the tap loops have no bounds checks and the channel's
  * weights stay in registers. The 3x3 dilation-1 case accumulates a whole output row
  * into int32 row accumulators (on DSP cores, stride 1: an assembly loop of 3 LDRD +
- * 12 SMLAD/SMLAxy per 2 outputs), then requantizes the row in a second pass. */
+ * 12 SMLAD/SMLAxy per 2 outputs), then requantizes the row in a second pass; channels
+ * in the short right-shift form with the whole int8 range as clamp (the common case) take
+ * the fused row loop of depthwise_rows.c instead (requantized from registers). */
 #include "kernels_internal.h"
 
 static int32_t plane_h(const mcuprof_depthwise_params* p) {
@@ -275,44 +277,6 @@ __attribute__((noinline)) static void dw3x3_s2(const int16_t* r0, const int16_t*
 }
 #endif
 
-#if MK_DSP
-/* One output channel, 3x3 filter, dilation 1, on a small map (at most DW_DIRECT_MAX
- * outputs: 3x3 and 4x4 maps) in the short requantization form: each output straight
- * from the plane (3 SMLAD + 3 SMLABT from the bias on) and requantized at once, one
- * compact loop instead of a row call and a requantization pass per row. Measured on
- * vww_96 (F412): 3x3 maps 375 -> 309 k cycles, but 6x6 maps 362 -> 395 k (the row
- * assembly's two outputs per step win there), hence the limit. */
-#define DW_DIRECT_MAX 16
-__attribute__((noinline)) static void channel_3x3_direct(const mcuprof_depthwise_params* p,
-                                                         const int16_t* plane, int32_t pw,
-                                                         const int8_t* w, int32_t wstride,
-                                                         int32_t bias, const mk_rq* qp, int8_t* out,
-                                                         int32_t ostride) {
-  const int32_t k0 = (int32_t)(((uint32_t)w[wstride] << 16) | (uint16_t)w[0]);
-  const int32_t k1 = (int32_t)(((uint32_t)w[2 * wstride] << 16) | (uint16_t)w[wstride]);
-  const int32_t k2 = (int32_t)(((uint32_t)w[4 * wstride] << 16) | (uint16_t)w[3 * wstride]);
-  const int32_t k3 = (int32_t)(((uint32_t)w[5 * wstride] << 16) | (uint16_t)w[4 * wstride]);
-  const int32_t k4 = (int32_t)(((uint32_t)w[7 * wstride] << 16) | (uint16_t)w[6 * wstride]);
-  const int32_t k5 = (int32_t)(((uint32_t)w[8 * wstride] << 16) | (uint16_t)w[7 * wstride]);
-  const mk_fq f = mk_fq_from(qp);
-  const int32_t out_w = p->out_w, sx = p->stride_w;
-  const size_t row_step = (size_t)p->stride_h * (size_t)pw;
-  const int16_t* r0 = plane;
-  for (int32_t oy = 0; oy < p->out_h; ++oy, r0 += row_step) {
-    const int16_t* r = r0;
-    for (int32_t ox = 0; ox < out_w; ++ox, r += sx, out += ostride) {
-      int32_t s = __smlad((int32_t)mk_load2x16(r), k0, bias);
-      s = __smlabt(r[2], k1, s);
-      s = __smlad((int32_t)mk_load2x16(r + pw), k2, s);
-      s = __smlabt(r[pw + 2], k3, s);
-      s = __smlad((int32_t)mk_load2x16(r + 2 * pw), k4, s);
-      s = __smlabt(r[2 * pw + 2], k5, s);
-      *out = mk_fq_apply(f, s);
-    }
-  }
-}
-#endif
-
 /* One output channel, 3x3 filter, dilation 1: per output row, the accumulators
  * (without bias) into acc[], then the requantization pass. */
 __attribute__((noinline)) static void channel_3x3(const mcuprof_depthwise_params* p,
@@ -393,6 +357,14 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
   const int32_t is_3x3 =
       p->filter_h == 3 && p->filter_w == 3 && p->dilation_h == 1 && p->dilation_w == 1;
   const int32_t is_small = p->filter_h <= DW_MAX && p->filter_w <= DW_MAX && p->dilation_w == 1;
+  /* The fused rows (depthwise_rows.c) for 3x3 channels in the short right-shift form
+   * (shift 1..22) with the whole int8 range as clamp: geometry once per call, per channel
+   * the weights and the requantization; |bias| < bias_limit is mk_rq_bound's condition. */
+  mk_dw_rows rows;
+  const int32_t fused =
+      is_3x3 && p->act_min == -128 && p->act_max == 127 &&
+      mk_dw_rows_geometry(&rows, pw, p->out_h, p->out_w, p->stride_h, p->stride_w);
+  const uint32_t bias_limit = (1u << 30) - (uint32_t)(9 * 128 * mk_max_abs_input(p->input_offset));
   clear_plane(plane, ph * pw);
   for (int32_t b = 0; b < p->batches; ++b) {
     const int8_t* in_b = input + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
@@ -404,16 +376,17 @@ void mcuprof_depthwise_conv2d_s8(const mcuprof_depthwise_params* p, const int8_t
         const int32_t q = p->per_channel ? oc : 0;
         const int32_t bias_oc = bias ? bias[oc] : 0;
         if (is_3x3) {
+          const int32_t mult = p->multiplier[q], shift = mk_shift_at(p->shift, p->shift8, q);
+          const uint32_t bias_abs = bias_oc < 0 ? 0u - (uint32_t)bias_oc : (uint32_t)bias_oc;
+          if (fused && mult >= 0 && shift <= -1 && shift >= -22 && bias_abs < bias_limit) {
+            mk_dw_rows_channel(&rows, filter + oc, out_c, bias_oc, mult, -shift, p->output_offset);
+            mk_dw3x3_rows(plane, pw, p->stride_w, &rows, out_b + oc, out_c);
+            continue;
+          }
           mk_rq rq;
           mk_rq_init(&rq, p->multiplier[q], mk_shift_at(p->shift, p->shift8, q), p->output_offset,
                      p->act_min, p->act_max);
           mk_rq_bound(&rq, bias_oc, 9, p->input_offset);
-#if MK_DSP
-          if (rq.fast && p->out_h * p->out_w <= DW_DIRECT_MAX) {
-            channel_3x3_direct(p, plane, pw, filter + oc, out_c, bias_oc, &rq, out_b + oc, out_c);
-            continue;
-          }
-#endif
           channel_3x3(p, plane, pw, filter + oc, out_c, bias_oc, &rq, row_acc, out_b + oc, out_c);
         } else if (is_small) {
           mk_rq rq;

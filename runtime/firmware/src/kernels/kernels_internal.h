@@ -306,4 +306,40 @@ static inline __attribute__((always_inline)) void mk_dot_1x2(const int8_t* a, co
   acc[1] = s1;
 }
 
+/* One channel of a 3x3 dilation-1 depthwise convolution with the requantization fused
+ * into the row loop (depthwise_rows.c). k: the weight pairs (w_r0, w_r1), (w_r1, w_r2) per
+ * filter row r; bias2 = 2·bias; round = 2^(shift-1) + output_offset·2^shift; count:
+ * output pairs (stride 1; odd: one more output) or outputs (stride 2) per row; delta:
+ * bytes from the end of a row's reads to the next row's start. */
+typedef struct {
+  int32_t k[6];
+  int32_t bias2, mult, round, shift, count, odd, rows, delta;
+} mk_dw_rows;
+
+/* The geometry of d, once per call; returns 1 when the fused rows apply to it (stride_w 2,
+ * or stride_w 1 with out_w >= 2). */
+int32_t mk_dw_rows_geometry(mk_dw_rows* d, int32_t pw, int32_t out_h, int32_t out_w, int32_t sy,
+                            int32_t sx);
+
+/* The channel's part of d: its weights (9 taps, wstride apart) and requantization, which
+ * must be the short right-shift form (multiplier >= 0, right shift 1..22, |bias| below
+ * the bound of mk_rq_bound) with the clamp -128..127 (the caller checks). */
+static inline void mk_dw_rows_channel(mk_dw_rows* d, const int8_t* w, int32_t wstride, int32_t bias,
+                                      int32_t multiplier, int32_t right, int32_t output_offset) {
+  for (int32_t r = 0; r < 3; ++r, w += 3 * wstride) {
+    const int32_t w0 = w[0], w1 = w[wstride], w2 = w[2 * wstride];
+    d->k[2 * r] = (int32_t)(((uint32_t)w1 << 16) | (uint16_t)w0);
+    d->k[2 * r + 1] = (int32_t)(((uint32_t)w2 << 16) | (uint16_t)w1);
+  }
+  d->bias2 = bias * 2;
+  d->mult = multiplier;
+  d->round = (int32_t)((1u << (right - 1)) + (uint32_t)output_offset * (1u << right));
+  d->shift = right;
+}
+
+/* Every output of the channel: plane rows from `plane` (word aligned, pw int16 apart),
+ * outputs ostride bytes apart from out. */
+void mk_dw3x3_rows(const int16_t* plane, int32_t pw, int32_t sx, const mk_dw_rows* d, int8_t* out,
+                   int32_t ostride);
+
 #endif /* MCUPROF_KERNELS_INTERNAL_H */
