@@ -42,7 +42,6 @@ void write_file(const std::filesystem::path& path, std::span<const uint8_t> byte
   write_output_file(path, bytes, "file");
 }
 
-
 // With a dump folder, follows the runner's events and saves every activation as the
 // firmware produces it: on each LAYER_END the op's output is read from the arena.
 class ModelObserver final : public sim::MachineObserver {
@@ -231,8 +230,8 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
       layers.push_back(
           {{"index", span.index},
            {"node", model.graph.ops.at(span.index).source_index},
-           {"name", outs.empty() ? std::string()
-                                 : model.graph.tensor(static_cast<int32_t>(outs[0])).name},
+           {"name",
+            outs.empty() ? std::string() : model.graph.tensor(static_cast<int32_t>(outs[0])).name},
            {"op", builtin_op_name(span.op)},  // the trace's code, not the image's
            {"cycles", span.cycles()},
            {"macs", span.macs},
@@ -265,11 +264,12 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
     if (request.dump_tensors) {
       try {  // a failed dump is reported after the run is stored and summarised
         for (std::size_t k = 0; k < image.inputs.size(); ++k)
-          write_file(*request.dump_tensors /
-                         fmt::format("{}.bin", model.graph.tensor(static_cast<int32_t>(
-                                                                    image.inputs[k]))
-                                                   .source_index),
-                     inputs[k]);
+          write_file(
+              *request.dump_tensors /
+                  fmt::format(
+                      "{}.bin",
+                      model.graph.tensor(static_cast<int32_t>(image.inputs[k])).source_index),
+              inputs[k]);
         const auto index =
             dump_index(model, image, watcher ? watcher->dumped() : std::map<int32_t, uint32_t>{});
         const auto text = index.dump(2) + "\n";

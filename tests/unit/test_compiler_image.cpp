@@ -37,10 +37,9 @@ void expect_round_trip(const Graph& g) {
     const auto& t = g.tensors[i];
     const auto& r = m.tensors[i];
     // Names travel for the model's inputs and outputs only (docs/runtime.md).
-    const bool io = std::find(g.inputs.begin(), g.inputs.end(), static_cast<int32_t>(i)) !=
-                        g.inputs.end() ||
-                    std::find(g.outputs.begin(), g.outputs.end(), static_cast<int32_t>(i)) !=
-                        g.outputs.end();
+    const bool io =
+        std::find(g.inputs.begin(), g.inputs.end(), static_cast<int32_t>(i)) != g.inputs.end() ||
+        std::find(g.outputs.begin(), g.outputs.end(), static_cast<int32_t>(i)) != g.outputs.end();
     EXPECT_EQ(m.tensor_name(i), io ? t.name : std::string());
     EXPECT_EQ(r.dtype, static_cast<uint8_t>(t.dtype));
     ASSERT_EQ(r.rank, t.shape.size());
@@ -67,8 +66,8 @@ void expect_round_trip(const Graph& g) {
     EXPECT_EQ((r.flags & MCUPROF_OP_FLAG_FUSED_PAD) != 0, op.fused_pad_node.has_value());
     // The options of the op's kind, and its list (version 4: nothing a kind does not use).
     EXPECT_EQ(m.op_option_words(i).size(), image_options_words(r.type));
-    const bool listed = op.type == OpType::kMean || op.type == OpType::kPad ||
-                        op.type == OpType::kTranspose;
+    const bool listed =
+        op.type == OpType::kMean || op.type == OpType::kPad || op.type == OpType::kTranspose;
     EXPECT_EQ(m.op_list(i), listed ? op.aux : std::vector<int32_t>{});
     const auto q = compute_quant_params(g, op);
     switch (op.type) {

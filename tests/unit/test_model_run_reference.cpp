@@ -462,7 +462,9 @@ TEST(ModelRunReference, ValidationChecksTheCompactRecords) {
   std::memcpy(&h, at, sizeof h);
   EXPECT_EQ(h.version_major, 4u);
   const uint32_t n_params = h.params_size / 4;
-  const auto tensor_at = [&](uint32_t i) { return at + h.tensors_offset + i * sizeof(mcuprof_tensor); };
+  const auto tensor_at = [&](uint32_t i) {
+    return at + h.tensors_offset + i * sizeof(mcuprof_tensor);
+  };
   const auto op_at = [&](uint32_t i) { return at + h.ops_offset + i * sizeof(mcuprof_op); };
   const auto word_at = [&](uint32_t k) { return at + h.params_offset + 4 * k; };
 

@@ -240,12 +240,12 @@ std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan,
       if (w.shape.size() != rank)
         throw ModelError(fmt::format("op {}: weights of rank {}, expected {}", op.source_index,
                                      w.shape.size(), rank));
-      const auto channels = static_cast<std::size_t>(
-          w.shape[type == MCUPROF_OP_DEPTHWISE_CONV_2D ? 3 : 0]);
+      const auto channels =
+          static_cast<std::size_t>(w.shape[type == MCUPROF_OP_DEPTHWISE_CONV_2D ? 3 : 0]);
       if (!q.per_channel.empty()) {
         if (q.per_channel.size() != channels)
-          throw ModelError(fmt::format("op {}: {} requantizations for {} channels",
-                                       op.source_index, q.per_channel.size(), channels));
+          throw ModelError(fmt::format("op {}: {} requantizations for {} channels", op.source_index,
+                                       q.per_channel.size(), channels));
         flags |= MCUPROF_OP_FLAG_PER_CHANNEL;
         for (const auto& m : q.per_channel) params.push_back(m.multiplier);
         // The shifts as int8, four to a word (little-endian bytes, as the executor reads

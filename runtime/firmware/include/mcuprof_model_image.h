@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define MCUPROF_IMAGE_MAGIC 0x4D49504Du /* "MPIM" as little-endian bytes 'M','P','I','M' */
-#define MCUPROF_IMAGE_VERSION_MAJOR                                              \
+#define MCUPROF_IMAGE_VERSION_MAJOR                                                  \
   4u /* incompatible layout changes (2: int8 shifts; 3: schedule section with a list \
         of stages; 4: compact tensor and op records, per-kind op options) */
 #define MCUPROF_IMAGE_VERSION_MINOR 0u /* compatible additions */

@@ -99,7 +99,7 @@ static mcuprof_exec_status check_op(const view* v, const mcuprof_op* op) {
                         op->type == MCUPROF_OP_DEPTHWISE_CONV_2D ||
                         op->type == MCUPROF_OP_FULLY_CONNECTED;
   if (!range_ok(op->params_offset, (uint32_t)op->num_inputs + op->num_outputs, v->num_params))
-    return MCUPROF_EXEC_BAD_BOUNDS;
+    return MCUPROF_EXEC_BAD_BOUNDS; /* before reading the weights' index */
   if (conv_like && (op->num_inputs < 2u || !usable(v, op_in(v, op, 1))))
     return MCUPROF_EXEC_BAD_BOUNDS; /* the block's length depends on the weights */
   const mcuprof_exec_status block = exec_check_op_block(v, op);
@@ -374,8 +374,7 @@ uint32_t mcuprof_op_macs(const mcuprof_model* model, uint32_t op_index) {
       op->type != MCUPROF_OP_FULLY_CONNECTED)
     return 0u;
   const int32_t* w = tdims(&v, T(&v, op_in(&v, op, 1)));
-  if (op->type == MCUPROF_OP_CONV_2D)
-    return elements(&v, out) * (uint32_t)(w[1] * w[2] * w[3]);
+  if (op->type == MCUPROF_OP_CONV_2D) return elements(&v, out) * (uint32_t)(w[1] * w[2] * w[3]);
   if (op->type == MCUPROF_OP_DEPTHWISE_CONV_2D) return elements(&v, out) * (uint32_t)(w[1] * w[2]);
   return elements(&v, out) * (uint32_t)w[1];
 }

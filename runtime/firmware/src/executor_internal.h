@@ -84,8 +84,26 @@ static inline const mcuprof_other_options* op_other(const view* v, const mcuprof
   return (const mcuprof_other_options*)(const void*)op_options(v, op);
 }
 
-/* image_records.c: the int32 words of a kind's options (0 for an unknown kind). */
-uint32_t exec_options_words(uint32_t type);
+/* The int32 words of a kind's options (0 for RESHAPE, RESIZE and unknown kinds). */
+static inline uint32_t exec_options_words(uint32_t type) {
+  static const uint8_t words[] = {
+      [MCUPROF_OP_CONV_2D] = sizeof(mcuprof_window_options) / 4u,
+      [MCUPROF_OP_DEPTHWISE_CONV_2D] = sizeof(mcuprof_window_options) / 4u,
+      [MCUPROF_OP_FULLY_CONNECTED] = sizeof(mcuprof_fc_options) / 4u,
+      [MCUPROF_OP_ADD] = sizeof(mcuprof_arith_options) / 4u,
+      [MCUPROF_OP_MUL] = sizeof(mcuprof_arith_options) / 4u,
+      [MCUPROF_OP_MEAN] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_AVERAGE_POOL_2D] = sizeof(mcuprof_window_options) / 4u,
+      [MCUPROF_OP_MAX_POOL_2D] = sizeof(mcuprof_window_options) / 4u,
+      [MCUPROF_OP_PAD] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_SOFTMAX] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_QUANTIZE] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_DEQUANTIZE] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_TRANSPOSE] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_CONCATENATION] = sizeof(mcuprof_other_options) / 4u,
+  };
+  return type < sizeof words ? words[type] : 0u;
+}
 
 /* The list after the options: the requantization (convs, FULLY_CONNECTED) or the MEAN
  * axes, PAD amounts, TRANSPOSE perm. */

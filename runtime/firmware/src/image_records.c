@@ -4,31 +4,6 @@
  * kernels need) on top. Freestanding C11 (mcuprof_model_image.h has the layout). */
 #include "executor_internal.h"
 
-uint32_t exec_options_words(uint32_t type) {
-  switch (type) {
-    case MCUPROF_OP_CONV_2D:
-    case MCUPROF_OP_DEPTHWISE_CONV_2D:
-    case MCUPROF_OP_AVERAGE_POOL_2D:
-    case MCUPROF_OP_MAX_POOL_2D:
-      return (uint32_t)sizeof(mcuprof_window_options) / 4u;
-    case MCUPROF_OP_FULLY_CONNECTED:
-      return (uint32_t)sizeof(mcuprof_fc_options) / 4u;
-    case MCUPROF_OP_ADD:
-    case MCUPROF_OP_MUL:
-      return (uint32_t)sizeof(mcuprof_arith_options) / 4u;
-    case MCUPROF_OP_MEAN:
-    case MCUPROF_OP_SOFTMAX:
-    case MCUPROF_OP_QUANTIZE:
-    case MCUPROF_OP_DEQUANTIZE:
-    case MCUPROF_OP_PAD:
-    case MCUPROF_OP_TRANSPOSE:
-    case MCUPROF_OP_CONCATENATION:
-      return (uint32_t)sizeof(mcuprof_other_options) / 4u;
-    default: /* RESHAPE, RESIZE_NEAREST_NEIGHBOR: none; unknown kinds are refused later */
-      return 0u;
-  }
-}
-
 mcuprof_exec_status exec_check_tensor(const view* v, const mcuprof_tensor* t) {
   const mcuprof_image_header* h = v->h;
   const uint32_t esize = dtype_size(t->dtype);
@@ -88,8 +63,6 @@ mcuprof_exec_status exec_check_op_block(const view* v, const mcuprof_op* op) {
     const int32_t t = op_io(v, op)[k];
     if (t < -1 || t >= (int32_t)v->h->num_tensors) return MCUPROF_EXEC_BAD_BOUNDS;
   }
-  for (uint32_t k = 0; k < op->num_outputs; ++k)
-    if (op_out(v, op, k) < 0) return MCUPROF_EXEC_BAD_BOUNDS;
   const uint32_t options = op->params_offset + n_io; /* <= num_params */
   const uint32_t words = exec_options_words(op->type);
   if (!range_ok(options, words, v->num_params)) return MCUPROF_EXEC_BAD_BOUNDS;

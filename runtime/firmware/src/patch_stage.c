@@ -63,8 +63,8 @@ static int broadcast_operand(const view* v, const mcuprof_tensor* in, const mcup
 /* Bytes of a region of a rank-4 tensor. */
 static uint32_t region_bytes(const view* v, const mcuprof_tensor* t,
                              const mcuprof_patch_region* r) {
-  return (uint32_t)(r->row1 - r->row0) * (uint32_t)(r->col1 - r->col0) *
-         (uint32_t)tdims(v, t)[3] * dtype_size(t->dtype);
+  return (uint32_t)(r->row1 - r->row0) * (uint32_t)(r->col1 - r->col0) * (uint32_t)tdims(v, t)[3] *
+         dtype_size(t->dtype);
 }
 
 static int region_contains(const mcuprof_patch_region* outer, const mcuprof_patch_region* inner) {
