@@ -56,13 +56,16 @@ int inspect(const InspectArgs& a) {
   cc::MemoryReport mem;
   std::size_t image_bytes = 0;
   mcuprof_image_header header{};
+  cc::ImageParamsParts params_parts;
   std::optional<Figures> figures;  // with --target: layer-wise, as `run` reports them
   try {
     g = cc::import_tflite_file(a.model, {.fuse_pad = !a.no_fuse, .int8_io = a.io == "int8"});
     mem = cc::plan_memory(g, {.allow_in_place = !a.no_in_place});
     const auto image = cc::write_model_image(g, mem.plan);
     image_bytes = image.size();
-    header = cc::read_model_image(image).header;
+    const auto parsed = cc::read_model_image(image);
+    header = parsed.header;
+    params_parts = parsed.params_parts();
     if (!a.target.empty()) {
       const ModelBoard board = model_board(resolve_target(a.target));
       figures = image_figures(board, image, input_sizes(g));
@@ -100,9 +103,10 @@ int inspect(const InspectArgs& a) {
   int64_t weights_bytes = 0;
   for (const auto& t : g.tensors)
     if (t.constant) weights_bytes += t.bytes();
-  // The image beyond the constants' own bytes: its tables, the precomputed per-channel
-  // requantization and io lists (params), the names; `other` is the header, the 16-byte
-  // alignment of sections and blobs, less constants no op reads (not stored).
+  // The image beyond the constants' own bytes: its two tables, the params (tensor dims,
+  // op io lists, op options, the precomputed requantization), the names; `other` is the
+  // header, the 16-byte alignment of sections and blobs, less constants no op reads (not
+  // stored).
   const int64_t total_overhead = static_cast<int64_t>(image_bytes) - weights_bytes;
   const int64_t tables = int64_t{header.num_tensors} * int64_t{sizeof(mcuprof_tensor)} +
                          int64_t{header.num_ops} * int64_t{sizeof(mcuprof_op)};
@@ -111,6 +115,10 @@ int inspect(const InspectArgs& a) {
       {"tensor_table_bytes", header.num_tensors * sizeof(mcuprof_tensor)},
       {"op_table_bytes", header.num_ops * sizeof(mcuprof_op)},
       {"params_bytes", header.params_size},
+      {"shapes_bytes", params_parts.shapes_bytes},
+      {"io_lists_bytes", params_parts.io_lists_bytes},
+      {"options_bytes", params_parts.options_bytes},
+      {"requantization_bytes", params_parts.requantization_bytes},
       {"strings_bytes", header.strings_size},
       {"other_bytes", total_overhead - tables - header.params_size - header.strings_size}};
 
@@ -189,15 +197,16 @@ int inspect(const InspectArgs& a) {
              mem.tflm_greedy, mem.lower_bound);
   fmt::print(
       "model image: {} B = weights and constants {} B + overhead {} B ({:.1f} %: tensor table "
-      "{}, op table {}, params {} (io lists, per-channel requantization), names {}, other {})\n",
+      "{} ({} B x {}), op table {} ({} B x {}), params {} (requantization {}, op options {}, io "
+      "lists {}, shapes {}), names {}, other {})\n",
       image_bytes, weights_bytes, overhead["bytes"].get<int64_t>(),
       100.0 * overhead["bytes"].get<double>() /
           static_cast<double>(std::max<std::size_t>(image_bytes, 1)),
-      overhead["tensor_table_bytes"].get<int64_t>(), overhead["op_table_bytes"].get<int64_t>(),
-      overhead["params_bytes"].get<int64_t>(), overhead["strings_bytes"].get<int64_t>(),
-      overhead["bytes"].get<int64_t>() - overhead["tensor_table_bytes"].get<int64_t>() -
-          overhead["op_table_bytes"].get<int64_t>() - overhead["params_bytes"].get<int64_t>() -
-          overhead["strings_bytes"].get<int64_t>());
+      overhead["tensor_table_bytes"].get<int64_t>(), sizeof(mcuprof_tensor), header.num_tensors,
+      overhead["op_table_bytes"].get<int64_t>(), sizeof(mcuprof_op), header.num_ops,
+      overhead["params_bytes"].get<int64_t>(), params_parts.requantization_bytes,
+      params_parts.options_bytes, params_parts.io_lists_bytes, params_parts.shapes_bytes,
+      overhead["strings_bytes"].get<int64_t>(), overhead["other_bytes"].get<int64_t>());
   if (figures)
     fmt::print(
         "on {} layer-wise: peak SRAM {} B ({:.1f} % of {} B: static {} + arena {} + kernel "

@@ -42,19 +42,14 @@ void write_file(const std::filesystem::path& path, std::span<const uint8_t> byte
   write_output_file(path, bytes, "file");
 }
 
-nlohmann::json shape_json(const mcuprof_tensor& t) {
-  auto j = nlohmann::json::array();
-  for (unsigned k = 0; k < t.rank; ++k) j.push_back(t.dims[k]);
-  return j;
-}
-
 // With a dump folder, follows the runner's events and saves every activation as the
 // firmware produces it: on each LAYER_END the op's output is read from the arena.
 class ModelObserver final : public sim::MachineObserver {
  public:
-  ModelObserver(sim::Machine& machine, const compiler::ModelImage& image, uint32_t arena,
+  ModelObserver(sim::Machine& machine, const compiler::Graph& graph,
+                const compiler::ModelImage& image, uint32_t arena,
                 std::optional<std::filesystem::path> dir)
-      : machine_(machine), image_(image), arena_(arena), dir_(std::move(dir)) {}
+      : machine_(machine), graph_(graph), image_(image), arena_(arena), dir_(std::move(dir)) {}
 
   void on_itm_event(unsigned port, uint32_t value, unsigned size, uint64_t /*cycle*/) override {
     if (port != kEventPort || size != 4) return;
@@ -65,7 +60,7 @@ class ModelObserver final : public sim::MachineObserver {
       const auto& r = image_.tensors.at(static_cast<std::size_t>(t));
       if (r.storage != MCUPROF_STORAGE_ARENA || error_) continue;
       try {  // no exception may cross the emulator's callback: keep it, stop the run
-        write_file(*dir_ / fmt::format("{}.bin", r.source_index),
+        write_file(*dir_ / fmt::format("{}.bin", graph_.tensor(t).source_index),
                    machine_.read_memory(arena_ + r.offset, r.size_bytes));
         dumped_[t] = event->arg;
       } catch (const CommandError& e) {
@@ -80,6 +75,7 @@ class ModelObserver final : public sim::MachineObserver {
 
  private:
   sim::Machine& machine_;
+  const compiler::Graph& graph_;  // the image's tensor and op indices are the graph's
   std::optional<CommandError> error_;
   const compiler::ModelImage& image_;
   uint32_t arena_;
@@ -94,19 +90,18 @@ nlohmann::json dump_index(const CompiledModel& m, const compiler::ModelImage& im
   for (std::size_t i = 0; i < m.graph.tensors.size(); ++i) {
     const auto& t = m.graph.tensors[i];
     if (t.constant) continue;
-    const auto& r = image.tensors[i];
     nlohmann::json j{{"index", t.source_index},
                      {"name", t.name},
                      {"dtype", std::string(compiler::to_string(t.dtype))},
-                     {"shape", shape_json(r)}};
+                     {"shape", image.tensor_shape(i)}};
     const bool input = std::find(m.graph.inputs.begin(), m.graph.inputs.end(),
                                  static_cast<int32_t>(i)) != m.graph.inputs.end();
     if (const auto it = dumped.find(static_cast<int32_t>(i)); it != dumped.end()) {
-      const auto& op = image.ops[it->second];
       j["status"] = "dumped";
       j["file"] = fmt::format("{}.bin", t.source_index);
-      j["producing_op"] = {
-          {"index", it->second}, {"node", op.source_index}, {"op", image_op_name(op.type)}};
+      j["producing_op"] = {{"index", it->second},
+                           {"node", m.graph.ops.at(it->second).source_index},
+                           {"op", image_op_name(image.ops.at(it->second).type)}};
     } else if (input) {
       j["status"] = "model input";
       j["file"] = fmt::format("{}.bin", t.source_index);
@@ -189,7 +184,8 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
     elf.add_segment(std::move(s));
   };
   hooks.before_run = [&](sim::Machine& machine) {
-    watcher = std::make_unique<ModelObserver>(machine, image, l.arena_start, request.dump_tensors);
+    watcher = std::make_unique<ModelObserver>(machine, model.graph, image, l.arena_start,
+                                              request.dump_tensors);
     machine.add_observer(watcher.get());
   };
   hooks.after_run = [&](const sim::Machine& machine, const sim::RunResult& result,
@@ -233,9 +229,9 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
       const auto outs = image.op_outputs(span.index);
       layers.push_back(
           {{"index", span.index},
-           {"node", image.ops[span.index].source_index},
-           {"name", outs.empty() ? std::string()
-                                 : model.graph.tensor(static_cast<int32_t>(outs[0])).name},
+           {"node", model.graph.ops.at(span.index).source_index},
+           {"name",
+            outs.empty() ? std::string() : model.graph.tensor(static_cast<int32_t>(outs[0])).name},
            {"op", builtin_op_name(span.op)},  // the trace's code, not the image's
            {"cycles", span.cycles()},
            {"macs", span.macs},
@@ -268,9 +264,12 @@ RunOutcome run_model(const ModelRunRequest& request, std::ostream& console_out,
     if (request.dump_tensors) {
       try {  // a failed dump is reported after the run is stored and summarised
         for (std::size_t k = 0; k < image.inputs.size(); ++k)
-          write_file(*request.dump_tensors /
-                         fmt::format("{}.bin", image.tensors[image.inputs[k]].source_index),
-                     inputs[k]);
+          write_file(
+              *request.dump_tensors /
+                  fmt::format(
+                      "{}.bin",
+                      model.graph.tensor(static_cast<int32_t>(image.inputs[k])).source_index),
+              inputs[k]);
         const auto index =
             dump_index(model, image, watcher ? watcher->dumped() : std::map<int32_t, uint32_t>{});
         const auto text = index.dump(2) + "\n";

@@ -37,14 +37,13 @@ void expect_round_trip(const Graph& g) {
     const auto& t = g.tensors[i];
     const auto& r = m.tensors[i];
     // Names travel for the model's inputs and outputs only (docs/runtime.md).
-    const bool io = std::find(g.inputs.begin(), g.inputs.end(), static_cast<int32_t>(i)) !=
-                        g.inputs.end() ||
-                    std::find(g.outputs.begin(), g.outputs.end(), static_cast<int32_t>(i)) !=
-                        g.outputs.end();
+    const bool io =
+        std::find(g.inputs.begin(), g.inputs.end(), static_cast<int32_t>(i)) != g.inputs.end() ||
+        std::find(g.outputs.begin(), g.outputs.end(), static_cast<int32_t>(i)) != g.outputs.end();
     EXPECT_EQ(m.tensor_name(i), io ? t.name : std::string());
     EXPECT_EQ(r.dtype, static_cast<uint8_t>(t.dtype));
     ASSERT_EQ(r.rank, t.shape.size());
-    for (std::size_t k = 0; k < t.shape.size(); ++k) EXPECT_EQ(r.dims[k], t.shape[k]);
+    EXPECT_EQ(m.tensor_shape(i), t.shape);
     EXPECT_EQ(r.size_bytes, static_cast<uint32_t>(t.bytes()));
     if (r.storage == MCUPROF_STORAGE_WEIGHTS) {
       EXPECT_EQ(r.offset % MCUPROF_IMAGE_ALIGN, 0u);
@@ -62,22 +61,72 @@ void expect_round_trip(const Graph& g) {
     const auto& op = g.ops[i];
     const auto& r = m.ops[i];
     EXPECT_EQ(r.type, static_cast<uint8_t>(op.type));
-    EXPECT_EQ(r.source_index, static_cast<uint32_t>(op.source_index));
     EXPECT_EQ(m.op_inputs(i), op.inputs);
     EXPECT_EQ(m.op_outputs(i), op.outputs);
-    EXPECT_EQ(m.op_aux(i), op.aux);
-    EXPECT_EQ(r.stride_h, op.options.stride_h);
-    EXPECT_EQ(r.pad_top, op.pads.top);
-    EXPECT_EQ(r.pad_left, op.pads.left);
     EXPECT_EQ((r.flags & MCUPROF_OP_FLAG_FUSED_PAD) != 0, op.fused_pad_node.has_value());
+    // The options of the op's kind, and its list (version 4: nothing a kind does not use).
+    EXPECT_EQ(m.op_option_words(i).size(), image_options_words(r.type));
+    const bool listed =
+        op.type == OpType::kMean || op.type == OpType::kPad || op.type == OpType::kTranspose;
+    EXPECT_EQ(m.op_list(i), listed ? op.aux : std::vector<int32_t>{});
     const auto q = compute_quant_params(g, op);
-    EXPECT_EQ(r.act_min, q.act_min);
-    EXPECT_EQ(r.act_max, q.act_max);
-    EXPECT_EQ(r.output_multiplier, q.output.multiplier);
-    EXPECT_EQ(r.output_shift, q.output.shift);
-    ASSERT_EQ(r.channels, q.per_channel.size());
+    switch (op.type) {
+      case OpType::kConv2D:
+      case OpType::kDepthwiseConv2D:
+      case OpType::kAveragePool2D:
+      case OpType::kMaxPool2D: {
+        const auto o = m.op_options<mcuprof_window_options>(i);
+        EXPECT_EQ(o.stride_h, op.options.stride_h);
+        EXPECT_EQ(o.stride_w, op.options.stride_w);
+        EXPECT_EQ(o.pad_top, op.pads.top);
+        EXPECT_EQ(o.pad_left, op.pads.left);
+        EXPECT_EQ(o.depth_multiplier, op.options.depth_multiplier);
+        EXPECT_EQ(o.input_offset, q.input_offset);
+        EXPECT_EQ(o.output_offset, q.output_offset);
+        EXPECT_EQ(o.act_min, q.act_min);
+        EXPECT_EQ(o.act_max, q.act_max);
+        break;
+      }
+      case OpType::kFullyConnected: {
+        const auto o = m.op_options<mcuprof_fc_options>(i);
+        EXPECT_EQ(o.input_offset, q.input_offset);
+        EXPECT_EQ(o.act_max, q.act_max);
+        break;
+      }
+      case OpType::kAdd:
+      case OpType::kMul: {
+        const auto o = m.op_options<mcuprof_arith_options>(i);
+        EXPECT_EQ(o.input2_offset, q.input2_offset);
+        EXPECT_EQ(o.output_multiplier, q.output.multiplier);
+        EXPECT_EQ(o.output_shift, q.output.shift);
+        EXPECT_EQ(o.input1_multiplier, q.input1.multiplier);
+        EXPECT_EQ(o.left_shift, q.left_shift);
+        break;
+      }
+      case OpType::kMean:
+      case OpType::kQuantize:
+      case OpType::kDequantize: {
+        const auto o = m.op_options<mcuprof_other_options>(i);
+        EXPECT_EQ(o.input_offset, q.input_offset);
+        EXPECT_EQ(o.output_offset, q.output_offset);
+        EXPECT_EQ(o.multiplier, q.output.multiplier);
+        EXPECT_EQ(o.shift, q.output.shift);
+        EXPECT_EQ(o.scale, q.scale);
+        break;
+      }
+      case OpType::kSoftmax: {
+        const auto o = m.op_options<mcuprof_other_options>(i);
+        EXPECT_EQ(o.multiplier, q.input1.multiplier);
+        EXPECT_EQ(o.value, q.left_shift);
+        break;
+      }
+      default:
+        break;
+    }
     const auto mult = m.op_multipliers(i);
     const auto shift = m.op_shifts(i);
+    ASSERT_EQ(mult.size(), q.per_channel.size());
+    ASSERT_EQ(shift.size(), q.per_channel.size());
     for (std::size_t c = 0; c < q.per_channel.size(); ++c) {
       EXPECT_EQ(mult[c], q.per_channel[c].multiplier);
       EXPECT_EQ(shift[c], q.per_channel[c].shift);

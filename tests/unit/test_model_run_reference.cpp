@@ -5,9 +5,12 @@
 // every shared and generated model (fast: no emulation here).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <fstream>
+#include <random>
 
 #include "mcuprof/compiler/generator.hpp"
 #include "mcuprof/compiler/model_image.hpp"
@@ -435,6 +438,110 @@ TEST(ModelRunReference, ValidationRejectsDamagedImages) {
   std::vector<uint64_t> arena(1024);
   std::memcpy(at, compiled.image.data(), size);
   EXPECT_EQ(mcuprof_model_open(&m, at, size, arena.data(), 64), MCUPROF_EXEC_ARENA_TOO_SMALL);
+}
+
+// Version 4's compact records: every field that locates data (a tensor's dims, an op's
+// params block, its options and list) is bounds-checked by the firmware's validation and
+// the host reader; random damage to the tables and params is refused or read in bounds
+// (the sanitizer build checks the "in bounds").
+TEST(ModelRunReference, ValidationChecksTheCompactRecords) {
+  ScratchDir dir;
+  const auto models = exactness_models(dir.path());
+  const auto se = std::find_if(models.begin(), models.end(), [](const TestModel& m) {
+    return m.name == std::string("mobilenetv2-se-0.35-48");
+  });
+  ASSERT_NE(se, models.end());
+  const auto compiled = profiler::compile_model(se->path);
+  const auto size = static_cast<uint32_t>(compiled.image.size());
+  std::vector<uint64_t> store(size / 8 + 4);
+  auto* at = reinterpret_cast<uint8_t*>(store.data());
+  const auto reset = [&] { std::memcpy(at, compiled.image.data(), size); };
+  reset();
+  ASSERT_EQ(mcuprof_image_validate(at, size, 1), MCUPROF_EXEC_OK);
+  mcuprof_image_header h;
+  std::memcpy(&h, at, sizeof h);
+  EXPECT_EQ(h.version_major, 4u);
+  const uint32_t n_params = h.params_size / 4;
+  const auto tensor_at = [&](uint32_t i) {
+    return at + h.tensors_offset + i * sizeof(mcuprof_tensor);
+  };
+  const auto op_at = [&](uint32_t i) { return at + h.ops_offset + i * sizeof(mcuprof_op); };
+  const auto word_at = [&](uint32_t k) { return at + h.params_offset + 4 * k; };
+
+  // A version-3 image is refused.
+  mcuprof_image_header old = h;
+  old.version_major = 3;
+  std::memcpy(at, &old, sizeof old);
+  EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_VERSION);
+  reset();
+  // A tensor's dims past the params.
+  mcuprof_tensor t;
+  std::memcpy(&t, tensor_at(0), sizeof t);
+  ASSERT_GT(t.rank, 0);
+  t.dims_offset = n_params - t.rank + 1;
+  std::memcpy(tensor_at(0), &t, sizeof t);
+  EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
+  reset();
+  // An op's block past the params; a MEAN list longer than the params; a convolution
+  // whose weights have another rank (its requantization cannot be sized).
+  bool mean = false, conv = false;
+  for (uint32_t i = 0; i < h.num_ops; ++i) {
+    mcuprof_op op;
+    std::memcpy(&op, op_at(i), sizeof op);
+    if (i == h.num_ops - 1) {
+      mcuprof_op bad = op;
+      bad.params_offset = n_params - 1;
+      std::memcpy(op_at(i), &bad, sizeof bad);
+      EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
+      reset();
+    }
+    const uint32_t options = op.params_offset + op.num_inputs + op.num_outputs;
+    if (op.type == MCUPROF_OP_MEAN && !mean) {
+      mean = true;
+      const uint32_t count = 0x7FFFFFFFu;
+      std::memcpy(word_at(options + offsetof(mcuprof_other_options, count) / 4), &count, 4);
+      EXPECT_EQ(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_BAD_BOUNDS);
+      reset();
+    }
+    if (op.type == MCUPROF_OP_CONV_2D && !conv) {
+      conv = true;
+      int32_t w = 0;
+      std::memcpy(&w, word_at(op.params_offset + 1), 4);
+      mcuprof_tensor wt;
+      std::memcpy(&wt, tensor_at(static_cast<uint32_t>(w)), sizeof wt);
+      wt.rank = 2;
+      std::memcpy(tensor_at(static_cast<uint32_t>(w)), &wt, sizeof wt);
+      EXPECT_NE(mcuprof_image_validate(at, size, 0), MCUPROF_EXEC_OK);
+      reset();
+    }
+  }
+  EXPECT_TRUE(mean);
+  EXPECT_TRUE(conv);
+
+  // Random damage to the tables and params (checksum recomputed): the validation returns
+  // a status, the host reader reads or throws ModelError.
+  std::mt19937 rng(15);
+  const uint32_t from = h.tensors_offset, to = h.params_offset + h.params_size;
+  int refused = 0;
+  constexpr int kTrials = 800;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    reset();
+    for (int f = 0; f < 1 + trial % 3; ++f) {
+      const auto k = static_cast<uint32_t>(from + rng() % (to - from));
+      at[k] = static_cast<uint8_t>(trial % 2 ? rng() : at[k] ^ (1u << (rng() % 8)));
+    }
+    refused += mcuprof_image_validate(at, size, 0) != MCUPROF_EXEC_OK;
+    if (trial % 4 != 0) continue;  // the host reader (and its checksum) on every fourth
+    std::vector<uint8_t> bytes(at, at + size);
+    const uint32_t crc = compiler::image_checksum(bytes);
+    std::memcpy(bytes.data() + MCUPROF_IMAGE_CRC_OFFSET, &crc, 4);
+    try {
+      (void)compiler::read_model_image(bytes);
+    } catch (const compiler::ModelError&) {
+    }
+  }
+  EXPECT_GT(refused, 20);
+  std::cout << "[   INFO   ] " << refused << " of " << kTrials << " damaged images refused\n";
 }
 
 }  // namespace

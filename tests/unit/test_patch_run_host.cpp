@@ -252,7 +252,7 @@ TEST(PatchRunHost, DamagedScheduleIsRefused) {
   ASSERT_EQ(mcuprof_image_validate(at, size, 1), MCUPROF_EXEC_OK);
   mcuprof_image_header h;
   std::memcpy(&h, at, sizeof h);
-  EXPECT_EQ(h.version_major, 3u);
+  EXPECT_EQ(h.version_major, 4u);
   ASSERT_GT(h.schedule_size, 0u);
   mcuprof_schedule s;
   std::memcpy(&s, at + h.schedule_offset, sizeof s);

@@ -1,4 +1,4 @@
-/* mcuprof_model_image.h - layout of the mcuprof model image (format version 3.0).
+/* mcuprof_model_image.h - layout of the mcuprof model image (format version 4.0).
  *
  * The image is one little-endian blob written by runtime/compiler (host) and read in
  * place from flash by the firmware executor: a header, then sections located by
@@ -19,9 +19,9 @@ extern "C" {
 #endif
 
 #define MCUPROF_IMAGE_MAGIC 0x4D49504Du /* "MPIM" as little-endian bytes 'M','P','I','M' */
-#define MCUPROF_IMAGE_VERSION_MAJOR                                                    \
-  3u                                   /* incompatible layout changes (2: int8 shifts; \
-                                          3: schedule section with a list of stages) */
+#define MCUPROF_IMAGE_VERSION_MAJOR                                                  \
+  4u /* incompatible layout changes (2: int8 shifts; 3: schedule section with a list \
+        of stages; 4: compact tensor and op records, per-kind op options) */
 #define MCUPROF_IMAGE_VERSION_MINOR 0u /* compatible additions */
 #define MCUPROF_IMAGE_ALIGN 16u        /* every section and weight blob starts aligned */
 #define MCUPROF_IMAGE_CRC_OFFSET 12u   /* the CRC covers every byte except its own four */
@@ -72,13 +72,13 @@ enum mcuprof_op_type {
              QUANTIZE/DEQUANTIZE are not in the image (docs/runtime.md, "int8 model I/O") */
 
 /* mcuprof_op.flags */
-#define MCUPROF_OP_FLAG_FUSED_PAD 0x0001u          /* explicit PAD folded into pad_* fields */
-#define MCUPROF_OP_FLAG_IN_PLACE 0x0002u           /* output overwrites the dying input it overlaps */
-#define MCUPROF_OP_FLAG_PER_CHANNEL 0x0004u        /* per-channel multipliers/shifts present */
-#define MCUPROF_OP_FLAG_ALIGN_CORNERS 0x0008u      /* RESIZE_NEAREST_NEIGHBOR */
-#define MCUPROF_OP_FLAG_HALF_PIXEL_CENTERS 0x0010u /* RESIZE_NEAREST_NEIGHBOR */
-#define MCUPROF_OP_FLAG_KEEP_DIMS 0x0020u          /* MEAN */
-#define MCUPROF_OP_FLAG_BROADCAST 0x0040u          /* ADD/MUL input shapes differ */
+#define MCUPROF_OP_FLAG_FUSED_PAD 0x01u          /* explicit PAD folded into the pad_* fields */
+#define MCUPROF_OP_FLAG_IN_PLACE 0x02u           /* output overwrites the dying input it overlaps */
+#define MCUPROF_OP_FLAG_PER_CHANNEL 0x04u        /* per-channel multipliers/shifts present */
+#define MCUPROF_OP_FLAG_ALIGN_CORNERS 0x08u      /* RESIZE_NEAREST_NEIGHBOR */
+#define MCUPROF_OP_FLAG_HALF_PIXEL_CENTERS 0x10u /* RESIZE_NEAREST_NEIGHBOR */
+#define MCUPROF_OP_FLAG_KEEP_DIMS 0x20u          /* MEAN */
+#define MCUPROF_OP_FLAG_BROADCAST 0x40u          /* ADD/MUL input shapes differ */
 
 typedef struct mcuprof_image_header {
   uint32_t magic;         /* MCUPROF_IMAGE_MAGIC */
@@ -97,69 +97,91 @@ typedef struct mcuprof_image_header {
   uint32_t inputs_offset; /* uint32_t tensor indices */
   uint32_t num_outputs;
   uint32_t outputs_offset; /* uint32_t tensor indices */
-  uint32_t params_offset;  /* int32 arrays referenced by ops (io lists, per-channel, aux) */
+  uint32_t params_offset;  /* int32 words: tensor dims, op io lists, options, per-channel, lists */
   uint32_t params_size;
   uint32_t weights_offset; /* constant tensor data */
   uint32_t weights_size;
-  uint32_t strings_offset; /* NUL-terminated names referenced by name_offset fields */
+  uint32_t strings_offset; /* the names of the model's inputs then outputs, NUL-terminated */
   uint32_t strings_size;
   uint32_t schedule_offset; /* 0: layer by layer in op order; else mcuprof_schedule */
   uint32_t schedule_size;
   uint32_t reserved[9];
 } mcuprof_image_header;
 
+/* A tensor: only what the executor reads. Its dims are int32 words in the params section
+ * (NHWC, `rank` of them); tensors of the same shape share one copy. */
 typedef struct mcuprof_tensor {
-  uint8_t dtype;                        /* enum mcuprof_dtype */
-  uint8_t rank;                         /* 0..MCUPROF_IMAGE_MAX_RANK */
-  uint8_t storage;                      /* enum mcuprof_storage */
-  uint8_t flags;                        /* reserved, 0 */
-  int32_t dims[MCUPROF_IMAGE_MAX_RANK]; /* NHWC; unused dims are 1 */
-  uint32_t offset;                      /* arena offset or weights-section offset (see storage) */
-  uint32_t size_bytes;                  /* element count x element size */
-  int32_t zero_point;                   /* per-tensor zero point (0 for per-channel weights) */
-  float scale;           /* per-tensor scale (first channel's for per-channel weights) */
-  uint32_t source_index; /* tensor index in the .tflite subgraph */
-  uint32_t name_offset;  /* into the strings section */
+  uint8_t dtype;        /* enum mcuprof_dtype */
+  uint8_t rank;         /* 0..MCUPROF_IMAGE_MAX_RANK */
+  uint8_t storage;      /* enum mcuprof_storage */
+  uint8_t flags;        /* reserved, 0 */
+  uint32_t dims_offset; /* params index (int32 units) of dims[rank] */
+  uint32_t offset;      /* arena offset or weights-section offset (see storage) */
+  uint32_t size_bytes;  /* element count x element size */
 } mcuprof_tensor;
 
-/* One operator with everything its kernel needs, precomputed as TFLite does it.
+/* An op: a fixed 8-byte record; everything else is in its params block, which starts at
+ * params[params_offset]: the input tensor indices (-1 = absent optional input), the
+ * output tensor indices, then the options of its kind (the structs below; RESHAPE and
+ * RESIZE_NEAREST_NEIGHBOR have none), then the kind's list:
+ *   CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: the requantization — with
+ *     MCUPROF_OP_FLAG_PER_CHANNEL int32 multipliers[C] then the shifts as int8, four to a
+ *     word (ceil(C/4) words), C = the weights' output channels; else one multiplier and
+ *     one shift;
+ *   MEAN, PAD, TRANSPOSE: mcuprof_other_options.count int32 words (MEAN axes, PAD
+ *     before/after per dim, TRANSPOSE perm).
  * Multipliers are Q31 (QuantizeMultiplier), shifts are TFLite-signed (>0 = left). */
 typedef struct mcuprof_op {
-  uint8_t type;        /* enum mcuprof_op_type */
-  uint8_t num_inputs;  /* tensor indices: params[io_offset .. +num_inputs) */
-  uint8_t num_outputs; /* then params[io_offset+num_inputs .. +num_outputs) */
-  uint8_t reserved0;
-  uint16_t flags; /* MCUPROF_OP_FLAG_* */
-  uint16_t reserved1;
-  uint32_t source_index; /* node index in the .tflite subgraph */
-  uint32_t io_offset;    /* index (in int32 units) into the params section */
+  uint8_t type;           /* enum mcuprof_op_type */
+  uint8_t num_inputs;     /* tensor indices: params[params_offset .. +num_inputs) */
+  uint8_t num_outputs;    /* then num_outputs tensor indices */
+  uint8_t flags;          /* MCUPROF_OP_FLAG_* */
+  uint32_t params_offset; /* index (in int32 units) into the params section */
+} mcuprof_op;
+
+/* CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D (7 words; int8 kernels, so
+ * the offsets and the clamp fit 16 bits). */
+typedef struct mcuprof_window_options {
   int16_t stride_h, stride_w;
   int16_t dilation_h, dilation_w;
   int16_t filter_h, filter_w; /* pools; convs read the weight tensor's shape */
   int16_t pad_top, pad_left;  /* explicit, SAME resolved and fused PAD added */
-  int16_t pad_bottom, pad_right;
-  int16_t depth_multiplier;  /* DEPTHWISE_CONV_2D */
-  int16_t axis;              /* CONCATENATION (non-negative) */
-  int32_t act_min, act_max;  /* output clamp in the output's integer domain */
-  int32_t input_offset;      /* -input zero point */
-  int32_t input2_offset;     /* -input 2 zero point (ADD/MUL) */
-  int32_t output_offset;     /* output zero point */
-  int32_t output_multiplier; /* per-tensor requantization */
-  int32_t output_shift;
-  int32_t input1_multiplier; /* ADD: rescale of input 1; SOFTMAX: beta multiplier */
-  int32_t input1_shift;      /* ADD: shift of input 1; SOFTMAX: left shift */
-  int32_t input2_multiplier; /* ADD: rescale of input 2 */
-  int32_t input2_shift;
-  int32_t left_shift;       /* ADD: 20; SOFTMAX: diff_min */
-  uint32_t channels_offset; /* per-channel: int32 multipliers[channels], then the shifts */
-  uint32_t channels;        /* as int8, four to an int32 word; offset in int32 units; 0 if none */
-  uint32_t aux_offset;      /* op-specific int32 list (TRANSPOSE perm, PAD amounts, MEAN axes) */
-  uint32_t aux_count;
-  float scale; /* QUANTIZE from float / DEQUANTIZE: the int side's scale */
-  uint32_t reserved2;
-} mcuprof_op;
+  int16_t depth_multiplier;   /* DEPTHWISE_CONV_2D */
+  int16_t input_offset;       /* -input zero point */
+  int16_t output_offset;      /* output zero point */
+  int16_t act_min, act_max;   /* output clamp in the output's integer domain */
+  int16_t reserved;
+} mcuprof_window_options;
 
-/* The schedule section (version 3): one or more patch stages, in op order and not
+/* FULLY_CONNECTED (4 words). */
+typedef struct mcuprof_fc_options {
+  int32_t input_offset, output_offset;
+  int32_t act_min, act_max;
+} mcuprof_fc_options;
+
+/* ADD, MUL (12 words; MUL reads no input rescales and no left shift, 0 there). */
+typedef struct mcuprof_arith_options {
+  int32_t input_offset, input2_offset; /* -zero points of inputs 1 and 2 */
+  int32_t output_offset;
+  int32_t act_min, act_max;
+  int32_t output_multiplier, output_shift;
+  int32_t input1_multiplier, input1_shift; /* ADD: rescale of input 1 */
+  int32_t input2_multiplier, input2_shift; /* ADD: rescale of input 2 */
+  int32_t left_shift;                      /* ADD: 20 */
+} mcuprof_arith_options;
+
+/* MEAN, SOFTMAX, QUANTIZE, DEQUANTIZE, PAD, TRANSPOSE, CONCATENATION (7 words). */
+typedef struct mcuprof_other_options {
+  int32_t input_offset;      /* -input zero point */
+  int32_t output_offset;     /* output zero point (PAD: the pad value) */
+  int32_t multiplier, shift; /* MEAN, int8 QUANTIZE: requantization; SOFTMAX: beta
+                                multiplier and left shift */
+  int32_t value;             /* SOFTMAX: diff_min; CONCATENATION: axis (non-negative) */
+  float scale;               /* QUANTIZE from float / DEQUANTIZE: the int side's scale */
+  uint32_t count;            /* words of the list that follows (MEAN, PAD, TRANSPOSE) */
+} mcuprof_other_options;
+
+/* The schedule section (since version 3): one or more patch stages, in op order and not
  * overlapping; stage k runs ops [first_op, end_op) patch by patch over a grid x grid split
  * of its output map (row-major patches); every op outside the stages runs layer by layer
  * in op order. Offsets inside the section are relative to the section's start. */
@@ -211,8 +233,12 @@ MCUPROF_STATIC_ASSERT(sizeof(mcuprof_stage) == 32, "stage layout");
 MCUPROF_STATIC_ASSERT(sizeof(mcuprof_patch) == 16, "patch layout");
 MCUPROF_STATIC_ASSERT(sizeof(mcuprof_patch_region) == 24, "patch region layout");
 MCUPROF_STATIC_ASSERT(sizeof(mcuprof_image_header) == 128, "image header layout");
-MCUPROF_STATIC_ASSERT(sizeof(mcuprof_tensor) == 48, "tensor record layout");
-MCUPROF_STATIC_ASSERT(sizeof(mcuprof_op) == 112, "op record layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_tensor) == 16, "tensor record layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_op) == 8, "op record layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_window_options) == 28, "window options layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_fc_options) == 16, "fc options layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_arith_options) == 48, "arith options layout");
+MCUPROF_STATIC_ASSERT(sizeof(mcuprof_other_options) == 28, "other options layout");
 
 #ifdef __cplusplus
 }

@@ -75,30 +75,6 @@ static uint32_t crc_update(uint32_t crc, const uint8_t* p, uint32_t n) {
   return crc;
 }
 
-static mcuprof_exec_status check_tensor(const mcuprof_image_header* h, const mcuprof_tensor* t) {
-  const uint32_t esize = dtype_size(t->dtype);
-  if (esize == 0u || t->rank > MCUPROF_IMAGE_MAX_RANK) return MCUPROF_EXEC_UNSUPPORTED;
-  uint64_t n = esize;
-  for (uint32_t k = 0; k < MCUPROF_IMAGE_MAX_RANK; ++k) {
-    if (t->dims[k] < 1) return MCUPROF_EXEC_BAD_BOUNDS;
-    if (k < t->rank) n *= (uint64_t)t->dims[k];
-    if (n > 0xFFFFFFFFull) return MCUPROF_EXEC_BAD_BOUNDS;
-  }
-  if (n != t->size_bytes) return MCUPROF_EXEC_BAD_BOUNDS;
-  if (t->storage == MCUPROF_STORAGE_ARENA) {
-    if (!range_ok(t->offset, t->size_bytes, h->arena_size)) return MCUPROF_EXEC_BAD_BOUNDS;
-    if ((t->offset & 3u) != 0u) return MCUPROF_EXEC_BAD_ALIGNMENT;
-  } else if (t->storage == MCUPROF_STORAGE_WEIGHTS) {
-    if (!range_ok(t->offset, t->size_bytes, h->weights_size)) return MCUPROF_EXEC_BAD_BOUNDS;
-    if ((t->offset & 3u) != 0u) return MCUPROF_EXEC_BAD_ALIGNMENT;
-  } else if (t->storage == MCUPROF_STORAGE_PATCH) {
-    if (h->schedule_size == 0u || t->rank != 4u) return MCUPROF_EXEC_BAD_BOUNDS;
-  } else if (t->storage != MCUPROF_STORAGE_NONE) {
-    return MCUPROF_EXEC_BAD_BOUNDS;
-  }
-  return MCUPROF_EXEC_OK;
-}
-
 /* A tensor an op needs: in range and materialised. */
 static int usable(const view* v, int32_t index) {
   return index >= 0 && (uint32_t)index < v->h->num_tensors &&
@@ -109,48 +85,52 @@ static int is_int8(const view* v, int32_t index) {
   return v->tensors[index].dtype == MCUPROF_DTYPE_INT8;
 }
 
+/* The output channels of a convolution or FULLY_CONNECTED: its weights' (checked by
+ * exec_check_op_block: rank 4, or 2 for FULLY_CONNECTED). */
+static uint32_t op_channels(const view* v, const mcuprof_op* op) {
+  const int32_t* w = tdims(v, T(v, op_in(v, op, 1)));
+  return (uint32_t)(op->type == MCUPROF_OP_DEPTHWISE_CONV_2D ? w[3] : w[0]);
+}
+
 /* Per-op structure checks: the ops' tensors exist and have the ranks the kernels use. */
 static mcuprof_exec_status check_op(const view* v, const mcuprof_op* op) {
-  if (!range_ok(op->io_offset, (uint32_t)op->num_inputs + op->num_outputs, v->num_params))
-    return MCUPROF_EXEC_BAD_BOUNDS;
   if (op->num_outputs != 1u || op->num_inputs < 1u) return MCUPROF_EXEC_UNSUPPORTED;
-  for (uint32_t k = 0; k < op->num_inputs; ++k) {
-    const int32_t t = op_in(v, op, k);
-    if (t < -1 || t >= (int32_t)v->h->num_tensors) return MCUPROF_EXEC_BAD_BOUNDS;
-  }
+  const int conv_like = op->type == MCUPROF_OP_CONV_2D ||
+                        op->type == MCUPROF_OP_DEPTHWISE_CONV_2D ||
+                        op->type == MCUPROF_OP_FULLY_CONNECTED;
+  if (!range_ok(op->params_offset, (uint32_t)op->num_inputs + op->num_outputs, v->num_params))
+    return MCUPROF_EXEC_BAD_BOUNDS; /* before reading the weights' index */
+  if (conv_like && (op->num_inputs < 2u || !usable(v, op_in(v, op, 1))))
+    return MCUPROF_EXEC_BAD_BOUNDS; /* the block's length depends on the weights */
+  const mcuprof_exec_status block = exec_check_op_block(v, op);
+  if (block != MCUPROF_EXEC_OK) return block;
   const int32_t out = op_out(v, op, 0);
   if (!usable(v, out) || (v->tensors[out].storage != MCUPROF_STORAGE_ARENA &&
                           v->tensors[out].storage != MCUPROF_STORAGE_PATCH))
     return MCUPROF_EXEC_BAD_BOUNDS;
   if (!usable(v, op_in(v, op, 0))) return MCUPROF_EXEC_BAD_BOUNDS;
-  if ((op->flags & MCUPROF_OP_FLAG_PER_CHANNEL) != 0u &&
-      (op->channels > v->num_params ||
-       !range_ok(op->channels_offset, op->channels + (op->channels + 3u) / 4u, v->num_params)))
-    return MCUPROF_EXEC_BAD_BOUNDS;
-  if (!range_ok(op->aux_offset, op->aux_count, v->num_params)) return MCUPROF_EXEC_BAD_BOUNDS;
   const mcuprof_tensor* in = &v->tensors[op_in(v, op, 0)];
   const mcuprof_tensor* o = &v->tensors[out];
   switch (op->type) {
     case MCUPROF_OP_CONV_2D:
     case MCUPROF_OP_DEPTHWISE_CONV_2D:
     case MCUPROF_OP_FULLY_CONNECTED: {
-      if (op->num_inputs < 2u || !usable(v, op_in(v, op, 1))) return MCUPROF_EXEC_BAD_BOUNDS;
       const int32_t b = op_in(v, op, 2);
       if (b >= 0 && (!usable(v, b) || v->tensors[b].dtype != MCUPROF_DTYPE_INT32))
         return MCUPROF_EXEC_UNSUPPORTED;
-      const mcuprof_tensor* w = &v->tensors[op_in(v, op, 1)];
-      const uint32_t channels = op->type == MCUPROF_OP_CONV_2D           ? (uint32_t)w->dims[0]
-                                : op->type == MCUPROF_OP_FULLY_CONNECTED ? (uint32_t)w->dims[0]
-                                                                         : (uint32_t)w->dims[3];
-      if ((op->flags & MCUPROF_OP_FLAG_PER_CHANNEL) != 0u && op->channels != channels)
+      if (b >= 0 && elements(v, &v->tensors[b]) != op_channels(v, op))
         return MCUPROF_EXEC_BAD_BOUNDS;
-      if (b >= 0 && elements(&v->tensors[b]) != channels) return MCUPROF_EXEC_BAD_BOUNDS;
       if (!is_int8(v, op_in(v, op, 0)) || !is_int8(v, op_in(v, op, 1)) || !is_int8(v, out))
         return MCUPROF_EXEC_UNSUPPORTED;
-      if (op->type != MCUPROF_OP_FULLY_CONNECTED && (in->rank != 4u || o->rank != 4u))
-        return MCUPROF_EXEC_UNSUPPORTED;
-      if (op->input_offset < -127 || op->input_offset > 128)
-        return MCUPROF_EXEC_BAD_BOUNDS; /* minus an int8 zero point */
+      if (op->type != MCUPROF_OP_FULLY_CONNECTED) {
+        if (in->rank != 4u || o->rank != 4u) return MCUPROF_EXEC_UNSUPPORTED;
+        const int32_t input_offset = op_window(v, op)->input_offset;
+        if (input_offset < -127 || input_offset > 128)
+          return MCUPROF_EXEC_BAD_BOUNDS; /* minus an int8 zero point */
+      } else {
+        const int32_t input_offset = op_fc(v, op)->input_offset;
+        if (input_offset < -127 || input_offset > 128) return MCUPROF_EXEC_BAD_BOUNDS;
+      }
       break;
     }
     case MCUPROF_OP_ADD:
@@ -158,15 +138,16 @@ static mcuprof_exec_status check_op(const view* v, const mcuprof_op* op) {
       if (op->num_inputs != 2u || !usable(v, op_in(v, op, 1))) return MCUPROF_EXEC_BAD_BOUNDS;
       /* The kernels take 4-D shapes: a fifth dimension must be 1 everywhere. */
       const mcuprof_tensor* in2 = &v->tensors[op_in(v, op, 1)];
-      if ((in->rank == 5u && in->dims[0] != 1) || (in2->rank == 5u && in2->dims[0] != 1) ||
-          (o->rank == 5u && o->dims[0] != 1))
+      if ((in->rank == 5u && tdims(v, in)[0] != 1) || (in2->rank == 5u && tdims(v, in2)[0] != 1) ||
+          (o->rank == 5u && tdims(v, o)[0] != 1))
         return MCUPROF_EXEC_UNSUPPORTED;
       break;
     }
     case MCUPROF_OP_MEAN: {
-      const int32_t* axes = v->params + op->aux_offset;
-      if (op->aux_count < 1u || op->aux_count > in->rank) return MCUPROF_EXEC_UNSUPPORTED;
-      for (uint32_t k = 0; k < op->aux_count; ++k)
+      const int32_t* axes = op_list(v, op);
+      const uint32_t count = op_other(v, op)->count;
+      if (count < 1u || count > in->rank) return MCUPROF_EXEC_UNSUPPORTED;
+      for (uint32_t k = 0; k < count; ++k)
         if (axes[k] < 0 || axes[k] >= (int32_t)in->rank || (k > 0u && axes[k] <= axes[k - 1u]))
           return MCUPROF_EXEC_UNSUPPORTED; /* sorted, distinct, in range (as written) */
       break;
@@ -177,17 +158,21 @@ static mcuprof_exec_status check_op(const view* v, const mcuprof_op* op) {
       if (in->rank != 4u || o->rank != 4u) return MCUPROF_EXEC_UNSUPPORTED;
       break;
     case MCUPROF_OP_PAD:
-      if (in->rank > 4u || op->aux_count != 2u * in->rank) return MCUPROF_EXEC_UNSUPPORTED;
+      if (in->rank > 4u || op_other(v, op)->count != 2u * in->rank) return MCUPROF_EXEC_UNSUPPORTED;
       break;
     case MCUPROF_OP_TRANSPOSE:
-      if (in->rank > 4u || op->aux_count != in->rank) return MCUPROF_EXEC_UNSUPPORTED;
+      if (in->rank > 4u || op_other(v, op)->count != in->rank) return MCUPROF_EXEC_UNSUPPORTED;
       break;
-    case MCUPROF_OP_CONCATENATION:
-      if (op->num_inputs > MAX_CONCAT_INPUTS || op->axis < 0 || op->axis >= (int32_t)o->rank)
+    case MCUPROF_OP_CONCATENATION: {
+      const int32_t axis = op_other(v, op)->value;
+      if (op->num_inputs > MAX_CONCAT_INPUTS || axis < 0 || axis >= (int32_t)o->rank)
         return MCUPROF_EXEC_UNSUPPORTED;
-      for (uint32_t k = 0; k < op->num_inputs; ++k)
+      for (uint32_t k = 0; k < op->num_inputs; ++k) {
         if (!usable(v, op_in(v, op, k))) return MCUPROF_EXEC_BAD_BOUNDS;
+        if (T(v, op_in(v, op, k))->rank != o->rank) return MCUPROF_EXEC_UNSUPPORTED;
+      }
       break;
+    }
     case MCUPROF_OP_RESHAPE:
     case MCUPROF_OP_SOFTMAX:
     case MCUPROF_OP_DEQUANTIZE:
@@ -205,7 +190,7 @@ static mcuprof_exec_status check_op(const view* v, const mcuprof_op* op) {
       op->type != MCUPROF_OP_CONV_2D && op->type != MCUPROF_OP_DEPTHWISE_CONV_2D &&
       op->type != MCUPROF_OP_AVERAGE_POOL_2D && op->type != MCUPROF_OP_MAX_POOL_2D &&
       op->type != MCUPROF_OP_RESIZE_NEAREST_NEIGHBOR && op->type != MCUPROF_OP_TRANSPOSE &&
-      elements(in) != elements(o))
+      elements(v, in) != elements(v, o))
     return MCUPROF_EXEC_BAD_BOUNDS; /* elementwise ops keep the element count */
   return MCUPROF_EXEC_OK;
 }
@@ -248,7 +233,7 @@ mcuprof_exec_status mcuprof_image_validate(const void* image, uint32_t image_byt
   view v;
   make_view(&v, image);
   for (uint32_t i = 0; i < h->num_tensors; ++i) {
-    const mcuprof_exec_status s = check_tensor(h, &v.tensors[i]);
+    const mcuprof_exec_status s = exec_check_tensor(&v, &v.tensors[i]);
     if (s != MCUPROF_EXEC_OK) return s;
   }
   const uint32_t* ins = (const uint32_t*)(p + h->inputs_offset);
@@ -270,51 +255,55 @@ mcuprof_exec_status mcuprof_image_validate(const void* image, uint32_t image_byt
 /* ---- kernel parameters from the image ---- */
 
 /* Per channel: int32 multipliers[channels], then the shifts as int8, four to a word. */
+/* Per tensor: one multiplier and one shift. They follow the op's options (op_list). */
 static void requant(const view* v, const mcuprof_op* op, int32_t* per_channel,
                     const int32_t** multiplier, const int32_t** shift, const int8_t** shift8) {
+  const int32_t* list = op_list(v, op);
   if ((op->flags & MCUPROF_OP_FLAG_PER_CHANNEL) != 0u) {
     *per_channel = 1;
-    *multiplier = v->params + op->channels_offset;
+    *multiplier = list;
     *shift = NULL;
-    *shift8 = (const int8_t*)(v->params + op->channels_offset + op->channels);
+    *shift8 = (const int8_t*)(const void*)(list + op_channels(v, op));
   } else {
     *per_channel = 0;
-    *multiplier = &op->output_multiplier;
-    *shift = &op->output_shift;
+    *multiplier = list;
+    *shift = list + 1;
     *shift8 = NULL;
   }
 }
 
 void exec_depthwise_params(const view* v, const mcuprof_op* op, mcuprof_depthwise_params* p) {
-  const mcuprof_tensor* in = T(v, op_in(v, op, 0));
-  const mcuprof_tensor* w = T(v, op_in(v, op, 1));
-  const mcuprof_tensor* out = T(v, op_out(v, op, 0));
-  p->batches = in->dims[0];
-  p->in_h = in->dims[1], p->in_w = in->dims[2], p->in_c = in->dims[3];
-  p->out_h = out->dims[1], p->out_w = out->dims[2];
-  p->depth_multiplier = op->depth_multiplier;
-  p->filter_h = w->dims[1], p->filter_w = w->dims[2];
-  p->stride_h = op->stride_h, p->stride_w = op->stride_w;
-  p->dilation_h = op->dilation_h, p->dilation_w = op->dilation_w;
-  p->pad_top = op->pad_top, p->pad_left = op->pad_left;
-  p->input_offset = op->input_offset, p->output_offset = op->output_offset;
-  p->act_min = op->act_min, p->act_max = op->act_max;
+  const int32_t* in = tdims(v, T(v, op_in(v, op, 0)));
+  const int32_t* w = tdims(v, T(v, op_in(v, op, 1)));
+  const int32_t* out = tdims(v, T(v, op_out(v, op, 0)));
+  const mcuprof_window_options* o = op_window(v, op);
+  p->batches = in[0];
+  p->in_h = in[1], p->in_w = in[2], p->in_c = in[3];
+  p->out_h = out[1], p->out_w = out[2];
+  p->depth_multiplier = o->depth_multiplier;
+  p->filter_h = w[1], p->filter_w = w[2];
+  p->stride_h = o->stride_h, p->stride_w = o->stride_w;
+  p->dilation_h = o->dilation_h, p->dilation_w = o->dilation_w;
+  p->pad_top = o->pad_top, p->pad_left = o->pad_left;
+  p->input_offset = o->input_offset, p->output_offset = o->output_offset;
+  p->act_min = o->act_min, p->act_max = o->act_max;
   requant(v, op, &p->per_channel, &p->multiplier, &p->shift, &p->shift8);
 }
 
 void exec_conv_params(const view* v, const mcuprof_op* op, mcuprof_conv_params* p) {
-  const mcuprof_tensor* in = T(v, op_in(v, op, 0));
-  const mcuprof_tensor* w = T(v, op_in(v, op, 1));
-  const mcuprof_tensor* out = T(v, op_out(v, op, 0));
-  p->batches = in->dims[0];
-  p->in_h = in->dims[1], p->in_w = in->dims[2], p->in_c = in->dims[3];
-  p->out_h = out->dims[1], p->out_w = out->dims[2], p->out_c = out->dims[3];
-  p->filter_h = w->dims[1], p->filter_w = w->dims[2];
-  p->stride_h = op->stride_h, p->stride_w = op->stride_w;
-  p->dilation_h = op->dilation_h, p->dilation_w = op->dilation_w;
-  p->pad_top = op->pad_top, p->pad_left = op->pad_left;
-  p->input_offset = op->input_offset, p->output_offset = op->output_offset;
-  p->act_min = op->act_min, p->act_max = op->act_max;
+  const int32_t* in = tdims(v, T(v, op_in(v, op, 0)));
+  const int32_t* w = tdims(v, T(v, op_in(v, op, 1)));
+  const int32_t* out = tdims(v, T(v, op_out(v, op, 0)));
+  const mcuprof_window_options* o = op_window(v, op);
+  p->batches = in[0];
+  p->in_h = in[1], p->in_w = in[2], p->in_c = in[3];
+  p->out_h = out[1], p->out_w = out[2], p->out_c = out[3];
+  p->filter_h = w[1], p->filter_w = w[2];
+  p->stride_h = o->stride_h, p->stride_w = o->stride_w;
+  p->dilation_h = o->dilation_h, p->dilation_w = o->dilation_w;
+  p->pad_top = o->pad_top, p->pad_left = o->pad_left;
+  p->input_offset = o->input_offset, p->output_offset = o->output_offset;
+  p->act_min = o->act_min, p->act_max = o->act_max;
   requant(v, op, &p->per_channel, &p->multiplier, &p->shift, &p->shift8);
 }
 
@@ -381,21 +370,17 @@ uint32_t mcuprof_op_macs(const mcuprof_model* model, uint32_t op_index) {
   model_view(model, &v);
   const mcuprof_op* op = &v.ops[op_index];
   const mcuprof_tensor* out = T(&v, op_out(&v, op, 0));
-  if (op->type == MCUPROF_OP_CONV_2D) {
-    const mcuprof_tensor* w = T(&v, op_in(&v, op, 1));
-    return elements(out) * (uint32_t)(w->dims[1] * w->dims[2] * w->dims[3]);
-  }
-  if (op->type == MCUPROF_OP_DEPTHWISE_CONV_2D) {
-    const mcuprof_tensor* w = T(&v, op_in(&v, op, 1));
-    return elements(out) * (uint32_t)(w->dims[1] * w->dims[2]);
-  }
-  if (op->type == MCUPROF_OP_FULLY_CONNECTED)
-    return elements(out) * (uint32_t)T(&v, op_in(&v, op, 1))->dims[1];
-  return 0u;
+  if (op->type != MCUPROF_OP_CONV_2D && op->type != MCUPROF_OP_DEPTHWISE_CONV_2D &&
+      op->type != MCUPROF_OP_FULLY_CONNECTED)
+    return 0u;
+  const int32_t* w = tdims(&v, T(&v, op_in(&v, op, 1)));
+  if (op->type == MCUPROF_OP_CONV_2D) return elements(&v, out) * (uint32_t)(w[1] * w[2] * w[3]);
+  if (op->type == MCUPROF_OP_DEPTHWISE_CONV_2D) return elements(&v, out) * (uint32_t)(w[1] * w[2]);
+  return elements(&v, out) * (uint32_t)w[1];
 }
 
-static int mean_is_hw(const mcuprof_tensor* in, const mcuprof_op* op, const int32_t* axes) {
-  return in->rank == 4u && op->aux_count == 2u && axes[0] == 1 && axes[1] == 2;
+static int mean_is_hw(const mcuprof_tensor* in, uint32_t count, const int32_t* axes) {
+  return in->rank == 4u && count == 2u && axes[0] == 1 && axes[1] == 2;
 }
 
 /* int8 -> int8 QUANTIZE (TFLite's Requantize): in place is safe (element i is read
@@ -418,40 +403,44 @@ static void requantize_s8(const int8_t* in, int8_t* out, uint32_t n, int32_t inp
 void exec_run_elementwise(const view* v, const mcuprof_op* op, const mcuprof_broadcast_shapes* s,
                           const void* x1, const void* x2, void* y, uint32_t n) {
   const mcuprof_tensor* in = T(v, op_in(v, op, 0));
-  const mcuprof_tensor* out = T(v, op_out(v, op, 0));
   switch (op->type) {
     case MCUPROF_OP_ADD: {
+      const mcuprof_arith_options* o = op_arith(v, op);
       mcuprof_add_params p;
       p.shapes = *s;
-      p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
-      p.output_offset = op->output_offset;
-      p.left_shift = op->left_shift;
-      p.in1_multiplier = op->input1_multiplier, p.in1_shift = op->input1_shift;
-      p.in2_multiplier = op->input2_multiplier, p.in2_shift = op->input2_shift;
-      p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
-      p.act_min = op->act_min, p.act_max = op->act_max;
+      p.in1_offset = o->input_offset, p.in2_offset = o->input2_offset;
+      p.output_offset = o->output_offset;
+      p.left_shift = o->left_shift;
+      p.in1_multiplier = o->input1_multiplier, p.in1_shift = o->input1_shift;
+      p.in2_multiplier = o->input2_multiplier, p.in2_shift = o->input2_shift;
+      p.out_multiplier = o->output_multiplier, p.out_shift = o->output_shift;
+      p.act_min = o->act_min, p.act_max = o->act_max;
       mcuprof_add_s8(&p, (const int8_t*)x1, (const int8_t*)x2, (int8_t*)y);
       break;
     }
     case MCUPROF_OP_MUL: {
+      const mcuprof_arith_options* o = op_arith(v, op);
       mcuprof_mul_params p;
       p.shapes = *s;
-      p.in1_offset = op->input_offset, p.in2_offset = op->input2_offset;
-      p.output_offset = op->output_offset;
-      p.out_multiplier = op->output_multiplier, p.out_shift = op->output_shift;
-      p.act_min = op->act_min, p.act_max = op->act_max;
+      p.in1_offset = o->input_offset, p.in2_offset = o->input2_offset;
+      p.output_offset = o->output_offset;
+      p.out_multiplier = o->output_multiplier, p.out_shift = o->output_shift;
+      p.act_min = o->act_min, p.act_max = o->act_max;
       mcuprof_mul_s8(&p, (const int8_t*)x1, (const int8_t*)x2, (int8_t*)y);
       break;
     }
-    case MCUPROF_OP_QUANTIZE:
+    case MCUPROF_OP_QUANTIZE: {
+      const mcuprof_other_options* o = op_other(v, op);
       if (in->dtype == MCUPROF_DTYPE_FLOAT32)
-        mcuprof_quantize_f32_s8((const float*)x1, (int8_t*)y, n, op->scale, out->zero_point);
+        mcuprof_quantize_f32_s8((const float*)x1, (int8_t*)y, n, o->scale, o->output_offset);
       else
-        requantize_s8((const int8_t*)x1, (int8_t*)y, n, in->zero_point, out->zero_point,
-                      op->output_multiplier, op->output_shift);
+        requantize_s8((const int8_t*)x1, (int8_t*)y, n, -o->input_offset, o->output_offset,
+                      o->multiplier, o->shift);
       break;
+    }
     default: /* DEQUANTIZE */
-      mcuprof_dequantize_s8_f32((const int8_t*)x1, (float*)y, n, op->scale, in->zero_point);
+      mcuprof_dequantize_s8_f32((const int8_t*)x1, (float*)y, n, op_other(v, op)->scale,
+                                -op_other(v, op)->input_offset);
       break;
   }
 }
@@ -487,12 +476,13 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
       break;
     }
     case MCUPROF_OP_FULLY_CONNECTED: {
-      const mcuprof_tensor* w = T(v, op_in(v, op, 1));
+      const int32_t* w = tdims(v, T(v, op_in(v, op, 1)));
+      const mcuprof_fc_options* o = op_fc(v, op);
       mcuprof_fc_params p;
-      p.in_depth = w->dims[1], p.out_depth = w->dims[0];
-      p.batches = (int32_t)(elements(in) / (uint32_t)p.in_depth);
-      p.input_offset = op->input_offset, p.output_offset = op->output_offset;
-      p.act_min = op->act_min, p.act_max = op->act_max;
+      p.in_depth = w[1], p.out_depth = w[0];
+      p.batches = (int32_t)(elements(v, in) / (uint32_t)p.in_depth);
+      p.input_offset = o->input_offset, p.output_offset = o->output_offset;
+      p.act_min = o->act_min, p.act_max = o->act_max;
       requant(v, op, &p.per_channel, &p.multiplier, &p.shift, &p.shift8);
       mcuprof_fully_connected_s8(
           &p, (const int8_t*)x,
@@ -503,43 +493,47 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
     case MCUPROF_OP_MUL: {
       const int32_t in2_index = op_in(v, op, 1);
       mcuprof_broadcast_shapes sh;
-      dims4(in, sh.in1);
-      dims4(T(v, in2_index), sh.in2);
-      dims4(out, sh.out);
+      dims4(v, in, sh.in1);
+      dims4(v, T(v, in2_index), sh.in2);
+      dims4(v, out, sh.out);
       exec_run_elementwise(v, op, &sh, x, mcuprof_model_tensor_data(m, (uint32_t)in2_index), y,
-                           elements(out));
+                           elements(v, out));
       break;
     }
     case MCUPROF_OP_MEAN: { /* any axes (validated sorted, in range); H,W has a fast path */
-      const int32_t* axes = v->params + op->aux_offset;
-      if (!mean_is_hw(in, op, axes)) {
+      const mcuprof_other_options* o = op_other(v, op);
+      const int32_t* axes = op_list(v, op);
+      const int32_t* d = tdims(v, in);
+      if (!mean_is_hw(in, o->count, axes)) {
         mcuprof_reduce_params r;
         r.rank = (int32_t)in->rank, r.reduced = 0u;
-        for (uint32_t k = 0; k < in->rank; ++k) r.dims[k] = in->dims[k];
-        for (uint32_t k = 0; k < op->aux_count; ++k) r.reduced |= 1u << (uint32_t)axes[k];
-        r.input_offset = op->input_offset, r.output_offset = op->output_offset;
-        r.multiplier = op->output_multiplier, r.shift = op->output_shift;
+        for (uint32_t k = 0; k < in->rank; ++k) r.dims[k] = d[k];
+        for (uint32_t k = 0; k < o->count; ++k) r.reduced |= 1u << (uint32_t)axes[k];
+        r.input_offset = o->input_offset, r.output_offset = o->output_offset;
+        r.multiplier = o->multiplier, r.shift = o->shift;
         mcuprof_mean_s8(&r, (const int8_t*)x, (int8_t*)y);
         break;
       }
       mcuprof_mean_params p;
-      p.batches = in->dims[0];
-      p.in_h = in->dims[1], p.in_w = in->dims[2], p.channels = in->dims[3];
-      p.input_offset = op->input_offset, p.output_offset = op->output_offset;
-      p.multiplier = op->output_multiplier, p.shift = op->output_shift;
+      p.batches = d[0];
+      p.in_h = d[1], p.in_w = d[2], p.channels = d[3];
+      p.input_offset = o->input_offset, p.output_offset = o->output_offset;
+      p.multiplier = o->multiplier, p.shift = o->shift;
       mcuprof_mean_hw_s8(&p, (const int8_t*)x, (int8_t*)y);
       break;
     }
     case MCUPROF_OP_AVERAGE_POOL_2D:
     case MCUPROF_OP_MAX_POOL_2D: {
+      const int32_t* d = tdims(v, in);
+      const mcuprof_window_options* o = op_window(v, op);
       mcuprof_pool_params p;
-      p.batches = in->dims[0];
-      p.in_h = in->dims[1], p.in_w = in->dims[2], p.channels = in->dims[3];
-      p.out_h = out->dims[1], p.out_w = out->dims[2];
-      p.filter_h = op->filter_h, p.filter_w = op->filter_w;
-      p.stride_h = op->stride_h, p.stride_w = op->stride_w;
-      p.pad_top = op->pad_top, p.pad_left = op->pad_left;
-      p.act_min = op->act_min, p.act_max = op->act_max;
+      p.batches = d[0];
+      p.in_h = d[1], p.in_w = d[2], p.channels = d[3];
+      p.out_h = tdims(v, out)[1], p.out_w = tdims(v, out)[2];
+      p.filter_h = o->filter_h, p.filter_w = o->filter_w;
+      p.stride_h = o->stride_h, p.stride_w = o->stride_w;
+      p.pad_top = o->pad_top, p.pad_left = o->pad_left;
+      p.act_min = o->act_min, p.act_max = o->act_max;
       if (op->type == MCUPROF_OP_AVERAGE_POOL_2D)
         mcuprof_average_pool_s8(&p, (const int8_t*)x, (int8_t*)y);
       else
@@ -548,14 +542,14 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
     }
     case MCUPROF_OP_PAD: {
       mcuprof_pad_params p;
-      const int32_t* amounts = v->params + op->aux_offset;
+      const int32_t* amounts = op_list(v, op);
       const uint32_t lead = 4u - in->rank;
-      dims4(in, p.in);
+      dims4(v, in, p.in);
       for (uint32_t k = 0; k < 4u; ++k) {
         p.before[k] = k < lead ? 0 : amounts[2u * (k - lead)];
         p.after[k] = k < lead ? 0 : amounts[2u * (k - lead) + 1u];
       }
-      p.pad_value = (int8_t)out->zero_point;
+      p.pad_value = (int8_t)op_other(v, op)->output_offset;
       mcuprof_pad_s8(&p, (const int8_t*)x, (int8_t*)y);
       break;
     }
@@ -564,33 +558,35 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
       break;
     case MCUPROF_OP_SOFTMAX: {
       mcuprof_softmax_params p;
-      p.depth = in->rank == 0u ? 1 : in->dims[in->rank - 1u];
-      p.rows = (int32_t)(elements(in) / (uint32_t)p.depth);
-      p.input_multiplier = op->input1_multiplier;
-      p.input_left_shift = op->input1_shift;
-      p.diff_min = op->left_shift;
+      const mcuprof_other_options* o = op_other(v, op);
+      p.depth = in->rank == 0u ? 1 : tdims(v, in)[in->rank - 1u];
+      p.rows = (int32_t)(elements(v, in) / (uint32_t)p.depth);
+      p.input_multiplier = o->multiplier;
+      p.input_left_shift = o->shift;
+      p.diff_min = o->value;
       mcuprof_softmax_s8(&p, (const int8_t*)x, (int8_t*)y);
       break;
     }
     case MCUPROF_OP_QUANTIZE:
     case MCUPROF_OP_DEQUANTIZE: /* the element count is the same on both sides (validated) */
-      exec_run_elementwise(v, op, NULL, x, NULL, y, elements(out));
+      exec_run_elementwise(v, op, NULL, x, NULL, y, elements(v, out));
       break;
     case MCUPROF_OP_TRANSPOSE: {
       mcuprof_transpose_params p;
-      const int32_t* perm = v->params + op->aux_offset;
+      const int32_t* perm = op_list(v, op);
       const uint32_t lead = 4u - in->rank;
-      dims4(in, p.in);
+      dims4(v, in, p.in);
       for (uint32_t k = 0; k < 4u; ++k)
         p.perm[k] = k < lead ? (int32_t)k : perm[k - lead] + (int32_t)lead;
       mcuprof_transpose_s8(&p, (const int8_t*)x, (int8_t*)y);
       break;
     }
     case MCUPROF_OP_RESIZE_NEAREST_NEIGHBOR: {
+      const int32_t* d = tdims(v, in);
       mcuprof_resize_params p;
-      p.batches = in->dims[0];
-      p.in_h = in->dims[1], p.in_w = in->dims[2], p.channels = in->dims[3];
-      p.out_h = out->dims[1], p.out_w = out->dims[2];
+      p.batches = d[0];
+      p.in_h = d[1], p.in_w = d[2], p.channels = d[3];
+      p.out_h = tdims(v, out)[1], p.out_w = tdims(v, out)[2];
       p.align_corners = (op->flags & MCUPROF_OP_FLAG_ALIGN_CORNERS) != 0u;
       p.half_pixel_centers = (op->flags & MCUPROF_OP_FLAG_HALF_PIXEL_CENTERS) != 0u;
       mcuprof_resize_nearest_s8(&p, (const int8_t*)x, (int8_t*)y);
@@ -601,13 +597,15 @@ static void run_op(const mcuprof_model* m, const view* v, const mcuprof_op* op) 
       int32_t sizes[MAX_CONCAT_INPUTS];
       mcuprof_concat_params p;
       p.outer = 1, p.inner = 1;
-      for (int32_t k = 0; k < op->axis; ++k) p.outer *= out->dims[k];
-      for (uint32_t k = (uint32_t)op->axis + 1u; k < out->rank; ++k) p.inner *= out->dims[k];
+      const int32_t axis = op_other(v, op)->value;
+      const int32_t* d = tdims(v, out);
+      for (int32_t k = 0; k < axis; ++k) p.outer *= d[k];
+      for (uint32_t k = (uint32_t)axis + 1u; k < out->rank; ++k) p.inner *= d[k];
       p.count = op->num_inputs;
       for (uint32_t k = 0; k < op->num_inputs; ++k) {
         const int32_t t = op_in(v, op, k);
         inputs[k] = (const int8_t*)mcuprof_model_tensor_data(m, (uint32_t)t);
-        sizes[k] = T(v, t)->dims[op->axis];
+        sizes[k] = tdims(v, T(v, t))[axis];
       }
       p.axis_sizes = sizes;
       mcuprof_concat_s8(&p, inputs, (int8_t*)y);

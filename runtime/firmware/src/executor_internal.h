@@ -57,13 +57,58 @@ static inline void make_view(view* v, const void* image) {
 }
 
 static inline const int32_t* op_io(const view* v, const mcuprof_op* op) {
-  return v->params + op->io_offset;
+  return v->params + op->params_offset;
 }
 static inline int32_t op_in(const view* v, const mcuprof_op* op, uint32_t k) {
   return k < op->num_inputs ? op_io(v, op)[k] : -1;
 }
 static inline int32_t op_out(const view* v, const mcuprof_op* op, uint32_t k) {
   return op_io(v, op)[op->num_inputs + k];
+}
+
+/* The options of an op's kind follow its io list (image_records.c checks they are in
+ * bounds); each accessor is for the kinds its struct names. */
+static inline const uint8_t* op_options(const view* v, const mcuprof_op* op) {
+  return (const uint8_t*)(op_io(v, op) + op->num_inputs + op->num_outputs);
+}
+static inline const mcuprof_window_options* op_window(const view* v, const mcuprof_op* op) {
+  return (const mcuprof_window_options*)(const void*)op_options(v, op);
+}
+static inline const mcuprof_fc_options* op_fc(const view* v, const mcuprof_op* op) {
+  return (const mcuprof_fc_options*)(const void*)op_options(v, op);
+}
+static inline const mcuprof_arith_options* op_arith(const view* v, const mcuprof_op* op) {
+  return (const mcuprof_arith_options*)(const void*)op_options(v, op);
+}
+static inline const mcuprof_other_options* op_other(const view* v, const mcuprof_op* op) {
+  return (const mcuprof_other_options*)(const void*)op_options(v, op);
+}
+
+/* The int32 words of a kind's options (0 for RESHAPE, RESIZE and unknown kinds). */
+static inline uint32_t exec_options_words(uint32_t type) {
+  static const uint8_t words[] = {
+      [MCUPROF_OP_CONV_2D] = sizeof(mcuprof_window_options) / 4u,
+      [MCUPROF_OP_DEPTHWISE_CONV_2D] = sizeof(mcuprof_window_options) / 4u,
+      [MCUPROF_OP_FULLY_CONNECTED] = sizeof(mcuprof_fc_options) / 4u,
+      [MCUPROF_OP_ADD] = sizeof(mcuprof_arith_options) / 4u,
+      [MCUPROF_OP_MUL] = sizeof(mcuprof_arith_options) / 4u,
+      [MCUPROF_OP_MEAN] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_AVERAGE_POOL_2D] = sizeof(mcuprof_window_options) / 4u,
+      [MCUPROF_OP_MAX_POOL_2D] = sizeof(mcuprof_window_options) / 4u,
+      [MCUPROF_OP_PAD] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_SOFTMAX] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_QUANTIZE] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_DEQUANTIZE] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_TRANSPOSE] = sizeof(mcuprof_other_options) / 4u,
+      [MCUPROF_OP_CONCATENATION] = sizeof(mcuprof_other_options) / 4u,
+  };
+  return type < sizeof words ? words[type] : 0u;
+}
+
+/* The list after the options: the requantization (convs, FULLY_CONNECTED) or the MEAN
+ * axes, PAD amounts, TRANSPOSE perm. */
+static inline const int32_t* op_list(const view* v, const mcuprof_op* op) {
+  return (const int32_t*)(const void*)op_options(v, op) + exec_options_words(op->type);
 }
 
 static inline int range_ok(uint32_t offset, uint32_t size, uint32_t total) {
@@ -87,9 +132,15 @@ static inline uint32_t dtype_size(uint8_t dtype) {
   }
 }
 
-static inline uint32_t elements(const mcuprof_tensor* t) {
+/* A tensor's dims: rank int32 words in the params section. */
+static inline const int32_t* tdims(const view* v, const mcuprof_tensor* t) {
+  return v->params + t->dims_offset;
+}
+
+static inline uint32_t elements(const view* v, const mcuprof_tensor* t) {
+  const int32_t* d = tdims(v, t);
   uint32_t n = 1u;
-  for (uint32_t k = 0; k < t->rank; ++k) n *= (uint32_t)t->dims[k];
+  for (uint32_t k = 0; k < t->rank; ++k) n *= (uint32_t)d[k];
   return n;
 }
 
@@ -98,12 +149,21 @@ static inline const mcuprof_tensor* T(const view* v, int32_t index) {
 }
 
 /* Dims of a tensor as 4-D with leading 1s (rank <= 4, or rank 5 with a leading 1). */
-static inline void dims4(const mcuprof_tensor* t, int32_t out[4]) {
+static inline void dims4(const view* v, const mcuprof_tensor* t, int32_t out[4]) {
+  const int32_t* d = tdims(v, t);
   const uint32_t rank = t->rank > 4u ? 4u : t->rank;
   const uint32_t skip = t->rank > 4u ? t->rank - 4u : 0u;
   for (uint32_t k = 0; k < 4u; ++k) out[k] = 1;
-  for (uint32_t k = 0; k < rank; ++k) out[4u - rank + k] = t->dims[skip + k];
+  for (uint32_t k = 0; k < rank; ++k) out[4u - rank + k] = d[skip + k];
 }
+
+/* image_records.c: the records of a version-4 image (docs/runtime.md, "Model image") */
+/* A tensor record: dtype, rank, its dims in the params, size and storage in bounds. */
+mcuprof_exec_status exec_check_tensor(const view* v, const mcuprof_tensor* t);
+/* An op's params block: io list (tensor indices in range), options and the list after
+ * them in the params section. The tensors must have been checked first (a convolution's
+ * requantization is as long as its weights' output channels). */
+mcuprof_exec_status exec_check_op_block(const view* v, const mcuprof_op* op);
 
 /* executor.c */
 void exec_conv_params(const view* v, const mcuprof_op* op, mcuprof_conv_params* p);

@@ -46,20 +46,24 @@ static int window_op_type(uint8_t type) {
 }
 
 /* Height and width of a tensor seen as 4-D with leading 1s (as the ADD/MUL kernels do). */
-static int32_t height4(const mcuprof_tensor* t) {
-  return t->rank >= 3u ? t->dims[t->rank - 3u] : 1;
+static int32_t height4(const view* v, const mcuprof_tensor* t) {
+  return t->rank >= 3u ? tdims(v, t)[t->rank - 3u] : 1;
 }
-static int32_t width4(const mcuprof_tensor* t) {
-  return t->rank >= 2u ? t->dims[t->rank - 2u] : 1;
-}
-
-/* An elementwise operand broadcast over the map (H = W = 1 while the output is larger). */
-static int broadcast_operand(const mcuprof_tensor* in, const mcuprof_tensor* out) {
-  return height4(in) == 1 && width4(in) == 1 && (out->dims[1] != 1 || out->dims[2] != 1);
+static int32_t width4(const view* v, const mcuprof_tensor* t) {
+  return t->rank >= 2u ? tdims(v, t)[t->rank - 2u] : 1;
 }
 
-static uint32_t region_bytes(const mcuprof_tensor* t, const mcuprof_patch_region* r) {
-  return (uint32_t)(r->row1 - r->row0) * (uint32_t)(r->col1 - r->col0) * (uint32_t)t->dims[3] *
+/* An elementwise operand broadcast over the map (H = W = 1 while the output, rank 4, is
+ * larger). */
+static int broadcast_operand(const view* v, const mcuprof_tensor* in, const mcuprof_tensor* out) {
+  return height4(v, in) == 1 && width4(v, in) == 1 &&
+         (tdims(v, out)[1] != 1 || tdims(v, out)[2] != 1);
+}
+
+/* Bytes of a region of a rank-4 tensor. */
+static uint32_t region_bytes(const view* v, const mcuprof_tensor* t,
+                             const mcuprof_patch_region* r) {
+  return (uint32_t)(r->row1 - r->row0) * (uint32_t)(r->col1 - r->col0) * (uint32_t)tdims(v, t)[3] *
          dtype_size(t->dtype);
 }
 
@@ -122,6 +126,7 @@ static mcuprof_exec_status check_patch(const view* v, const mcuprof_stage* st,
   for (uint32_t i = st->first_op; i < st->end_op; ++i) {
     const mcuprof_op* op = &v->ops[i];
     const mcuprof_tensor* o = &v->tensors[op_out(v, op, 0)];
+    const int32_t* od = tdims(v, o); /* rank 4 (exec_check_schedule) */
     const mcuprof_patch_region* ro = find_region(v, p, op_out(v, op, 0));
     if (ro == NULL) continue;
     if ((ro->flags & MCUPROF_REGION_FULL) != 0u && (uint32_t)op_out(v, op, 0) != st->output_tensor)
@@ -131,16 +136,17 @@ static mcuprof_exec_status check_patch(const view* v, const mcuprof_stage* st,
       const int32_t t = op_in(v, op, k);
       if (t < 0) continue;
       const mcuprof_tensor* c = &v->tensors[t];
+      const int32_t* cd = tdims(v, c);
       if (c->storage == MCUPROF_STORAGE_WEIGHTS) { /* read whole from flash */
-        if (!window_op_type(op->type) && !broadcast_operand(c, o) &&
-            (c->rank != 4u || c->dims[1] != o->dims[1] || c->dims[2] != o->dims[2]))
+        if (!window_op_type(op->type) && !broadcast_operand(v, c, o) &&
+            (c->rank != 4u || cd[1] != od[1] || cd[2] != od[2]))
           return MCUPROF_EXEC_UNSUPPORTED;
         continue;
       }
       const mcuprof_patch_region* ri = find_region(v, p, t);
       if (ri == NULL) return MCUPROF_EXEC_BAD_BOUNDS;
-      if (window_op_type(op->type) || broadcast_operand(c, o)) continue;
-      if (c->dims[1] != o->dims[1] || c->dims[2] != o->dims[2]) return MCUPROF_EXEC_UNSUPPORTED;
+      if (window_op_type(op->type) || broadcast_operand(v, c, o)) continue;
+      if (c->rank != 4u || cd[1] != od[1] || cd[2] != od[2]) return MCUPROF_EXEC_UNSUPPORTED;
       if (!region_contains(ri, ro)) return MCUPROF_EXEC_BAD_BOUNDS;
     }
   }
@@ -156,15 +162,15 @@ mcuprof_exec_status exec_check_schedule(const view* v) {
     const mcuprof_patch_region* r = region_at(v, k);
     if (r->tensor >= h->num_tensors) return MCUPROF_EXEC_BAD_BOUNDS;
     const mcuprof_tensor* t = &v->tensors[r->tensor];
-    if (t->rank != 4u || r->row0 < 0 || r->row0 >= r->row1 || r->row1 > t->dims[1] || r->col0 < 0 ||
-        r->col0 >= r->col1 || r->col1 > t->dims[2])
+    if (t->rank != 4u || r->row0 < 0 || r->row0 >= r->row1 || r->row1 > tdims(v, t)[1] ||
+        r->col0 < 0 || r->col0 >= r->col1 || r->col1 > tdims(v, t)[2])
       return MCUPROF_EXEC_BAD_BOUNDS;
     if ((r->flags & MCUPROF_REGION_FULL) != 0u) {
       if (t->storage != MCUPROF_STORAGE_ARENA || r->offset != t->offset)
         return MCUPROF_EXEC_BAD_BOUNDS;
     } else {
       if (t->storage != MCUPROF_STORAGE_PATCH || (r->offset & 3u) != 0u ||
-          !range_ok(r->offset, region_bytes(t, r), h->arena_size))
+          !range_ok(r->offset, region_bytes(v, t, r), h->arena_size))
         return MCUPROF_EXEC_BAD_BOUNDS;
     }
   }
@@ -205,11 +211,12 @@ typedef struct patch_buffer {
 static patch_buffer buffer_of(const mcuprof_model* m, const view* v,
                               const mcuprof_patch_region* r) {
   const mcuprof_tensor* t = &v->tensors[r->tensor];
+  const int32_t* d = tdims(v, t);
   patch_buffer b;
-  b.pixel_bytes = t->dims[3] * (int32_t)dtype_size(t->dtype);
+  b.pixel_bytes = d[3] * (int32_t)dtype_size(t->dtype);
   b.base = m->arena + r->offset;
   if ((r->flags & MCUPROF_REGION_FULL) != 0u) {
-    b.row0 = 0, b.col0 = 0, b.rows = t->dims[1], b.cols = t->dims[2];
+    b.row0 = 0, b.col0 = 0, b.rows = d[1], b.cols = d[2];
   } else {
     b.row0 = r->row0, b.col0 = r->col0, b.rows = r->row1 - r->row0, b.cols = r->col1 - r->col0;
   }
@@ -227,9 +234,10 @@ static uint8_t* pixel_at(const patch_buffer* b, int32_t row, int32_t col) {
 static void run_window_rows(const mcuprof_model* m, const view* v, const mcuprof_op* op,
                             const patch_buffer* in, const mcuprof_patch_region* ro,
                             int32_t out_row0, int32_t out_rows, int8_t* y) {
+  const mcuprof_window_options* o = op_window(v, op);
   const int32_t out_cols = ro->col1 - ro->col0;
-  const int32_t pad_top = op->pad_top + in->row0 - out_row0 * op->stride_h;
-  const int32_t pad_left = op->pad_left + in->col0 - ro->col0 * op->stride_w;
+  const int32_t pad_top = o->pad_top + in->row0 - out_row0 * o->stride_h;
+  const int32_t pad_left = o->pad_left + in->col0 - ro->col0 * o->stride_w;
   void* scratch = m->arena + ((m->header->arena_size + 15u) & ~15u);
   const int32_t bias_index = op_in(v, op, 2);
   const int32_t* bias =
@@ -253,12 +261,12 @@ static void run_window_rows(const mcuprof_model* m, const view* v, const mcuprof
   } else {
     mcuprof_pool_params p;
     p.batches = 1;
-    p.in_h = in->rows, p.in_w = in->cols, p.channels = v->tensors[op_in(v, op, 0)].dims[3];
+    p.in_h = in->rows, p.in_w = in->cols, p.channels = tdims(v, T(v, op_in(v, op, 0)))[3];
     p.out_h = out_rows, p.out_w = out_cols;
-    p.filter_h = op->filter_h, p.filter_w = op->filter_w;
-    p.stride_h = op->stride_h, p.stride_w = op->stride_w;
+    p.filter_h = o->filter_h, p.filter_w = o->filter_w;
+    p.stride_h = o->stride_h, p.stride_w = o->stride_w;
     p.pad_top = pad_top, p.pad_left = pad_left;
-    p.act_min = op->act_min, p.act_max = op->act_max;
+    p.act_min = o->act_min, p.act_max = o->act_max;
     if (op->type == MCUPROF_OP_AVERAGE_POOL_2D)
       mcuprof_average_pool_s8(&p, x, y);
     else
@@ -277,25 +285,26 @@ static void run_elementwise_row(const mcuprof_model* m, const view* v, const mcu
   for (uint32_t k = 0; k < op->num_inputs && k < 2u; ++k) {
     const int32_t t = op_in(v, op, k);
     const mcuprof_tensor* in = T(v, t);
-    if (broadcast_operand(in, out)) { /* small, whole: the same for every row */
+    const int32_t* d = tdims(v, in);
+    if (broadcast_operand(v, in, out)) { /* small, whole: the same for every row */
       const mcuprof_patch_region* r = find_region(v, patch, t);
       x[k] = r != NULL ? buffer_of(m, v, r).base
                        : (const uint8_t*)mcuprof_model_tensor_data(m, (uint32_t)t);
-      dims4(in, shape[k]);
-    } else if (in->storage == MCUPROF_STORAGE_WEIGHTS) { /* a whole map in flash */
+      dims4(v, in, shape[k]);
+    } else if (in->storage == MCUPROF_STORAGE_WEIGHTS) { /* a whole map in flash (rank 4) */
       patch_buffer b;
       b.base = (uint8_t*)mcuprof_model_tensor_data(m, (uint32_t)t);
-      b.row0 = 0, b.col0 = 0, b.rows = in->dims[1], b.cols = in->dims[2];
-      b.pixel_bytes = in->dims[3] * (int32_t)dtype_size(in->dtype);
+      b.row0 = 0, b.col0 = 0, b.rows = d[1], b.cols = d[2];
+      b.pixel_bytes = d[3] * (int32_t)dtype_size(in->dtype);
       x[k] = pixel_at(&b, row, col0);
-      shape[k][0] = 1, shape[k][1] = 1, shape[k][2] = cols, shape[k][3] = in->dims[3];
+      shape[k][0] = 1, shape[k][1] = 1, shape[k][2] = cols, shape[k][3] = d[3];
     } else {
       const patch_buffer b = buffer_of(m, v, find_region(v, patch, t));
       x[k] = pixel_at(&b, row, col0);
-      shape[k][0] = 1, shape[k][1] = 1, shape[k][2] = cols, shape[k][3] = in->dims[3];
+      shape[k][0] = 1, shape[k][1] = 1, shape[k][2] = cols, shape[k][3] = d[3];
     }
   }
-  const int32_t channels = out->dims[3];
+  const int32_t channels = tdims(v, out)[3];
   const uint32_t n = (uint32_t)cols * (uint32_t)channels;
   mcuprof_broadcast_shapes sh;
   for (uint32_t k = 0; k < 4u; ++k) sh.in1[k] = shape[0][k], sh.in2[k] = shape[1][k];
@@ -337,8 +346,8 @@ static int used_later_in_patch(const view* v, const mcuprof_patch* patch, int32_
 
 static uint32_t patch_op_macs(const mcuprof_model* m, const view* v, uint32_t i,
                               const mcuprof_patch_region* ro) {
-  const mcuprof_tensor* out = T(v, op_out(v, &v->ops[i], 0));
-  const uint64_t pixels = (uint64_t)out->dims[1] * (uint64_t)out->dims[2];
+  const int32_t* out = tdims(v, T(v, op_out(v, &v->ops[i], 0)));
+  const uint64_t pixels = (uint64_t)out[1] * (uint64_t)out[2];
   const uint64_t region = (uint64_t)(ro->row1 - ro->row0) * (uint64_t)(ro->col1 - ro->col0);
   return (uint32_t)((uint64_t)mcuprof_op_macs(m, i) * region / pixels);
 }
@@ -367,7 +376,7 @@ void exec_run_stage(const mcuprof_model* m, const view* v, uint32_t k) {
       const mcuprof_patch_region* ro = find_region(v, patch, out);
       if (ro == NULL) continue; /* nothing downstream needs this op in this patch */
       const int full = (ro->flags & MCUPROF_REGION_FULL) != 0u;
-      if (!full) EV_ALLOC((uint32_t)out, ro->offset, region_bytes(&v->tensors[out], ro));
+      if (!full) EV_ALLOC((uint32_t)out, ro->offset, region_bytes(v, &v->tensors[out], ro));
       EV_LAYER_BEGIN(i, op->type, patch_op_macs(m, v, i, ro));
       run_patch_op(m, v, patch, op, ro);
       EV_LAYER_END(i);

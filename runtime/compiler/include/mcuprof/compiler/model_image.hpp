@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,8 +34,20 @@ struct ImageSchedule {
 std::vector<uint8_t> write_model_image(const Graph& g, const ArenaPlan& plan,
                                        const ImageSchedule* schedule = nullptr);
 
+// The int32 words of an op kind's options in its params block (mcuprof_model_image.h).
+uint32_t image_options_words(uint32_t type);
+
+// The params section by what its words are for, in bytes (`mcuprof inspect`).
+struct ImageParamsParts {
+  int64_t shapes_bytes = 0;          // tensor dims, one copy per distinct shape
+  int64_t io_lists_bytes = 0;        // op input and output tensor indices
+  int64_t options_bytes = 0;         // op options and lists (MEAN axes, PAD, TRANSPOSE)
+  int64_t requantization_bytes = 0;  // convolutions' and FC's multipliers and shifts
+};
+
 // An image parsed back (host side, for tests and tools). Throws ModelError if the image
 // is damaged: wrong magic or version, checksum mismatch, any offset out of bounds.
+// Tensor and op indices are the graph's (write_model_image keeps them).
 struct ModelImage {
   mcuprof_image_header header{};
   std::vector<mcuprof_tensor> tensors;
@@ -44,13 +57,33 @@ struct ModelImage {
   std::vector<uint8_t> weights;
   std::vector<char> strings;
 
+  std::vector<int32_t> tensor_shape(std::size_t tensor) const;
   std::vector<int32_t> op_inputs(std::size_t op) const;
   std::vector<int32_t> op_outputs(std::size_t op) const;
-  std::vector<int32_t> op_multipliers(std::size_t op) const;  // per channel
+  // The op's options: T is its kind's struct (mcuprof_window_options, ...).
+  template <typename T>
+  T op_options(std::size_t op) const {
+    const auto words = op_option_words(op);
+    if (words.size_bytes() != sizeof(T))
+      throw ModelError("op options of another kind requested from the model image");
+    T out;
+    std::memcpy(&out, words.data(), sizeof(T));
+    return out;
+  }
+  std::span<const int32_t> op_option_words(std::size_t op) const;
+  // Convolutions and FULLY_CONNECTED: per channel, or the one per-tensor value.
+  std::vector<int32_t> op_multipliers(std::size_t op) const;
   std::vector<int32_t> op_shifts(std::size_t op) const;
-  std::vector<int32_t> op_aux(std::size_t op) const;
-  std::string tensor_name(std::size_t tensor) const;
+  std::vector<int32_t> op_list(std::size_t op) const;  // MEAN axes, PAD amounts, TRANSPOSE perm
+  std::string tensor_name(std::size_t tensor) const;   // the model's inputs and outputs only
   std::span<const uint8_t> tensor_data(std::size_t tensor) const;  // weights only
+  ImageParamsParts params_parts() const;
+
+  // Where each op's options and list start (params indices), filled by read_model_image.
+  struct OpBlock {
+    uint32_t options = 0, options_words = 0, list = 0, list_words = 0, channels = 0;
+  };
+  std::vector<OpBlock> op_blocks_;
 };
 
 ModelImage read_model_image(std::span<const uint8_t> bytes);
