@@ -34,6 +34,9 @@ extern "C" {
 int32_t mcuprof_srdhm(int32_t a, int32_t b);
 /* x / 2^exponent rounded to nearest, ties away from zero; exponent >= 0. */
 int32_t mcuprof_rounding_divide_by_pot(int32_t x, int32_t exponent);
+/* n / d (d > 0) by shift and subtract: 64-bit division without libgcc's __udivmoddi4 (700 B
+ * of flash on a Cortex-M) where it runs once per op. */
+uint64_t mcuprof_udiv64(uint64_t n, uint32_t d);
 /* TFLite's MultiplyByQuantizedMultiplier (double rounding): x * multiplier * 2^shift. */
 int32_t mcuprof_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift);
 /* gemmlowp's exp_on_negative_values for a Q5.26 input <= 0; result Q0.31. */

@@ -347,9 +347,12 @@ static int used_later_in_patch(const view* v, const mcuprof_patch* patch, int32_
 static uint32_t patch_op_macs(const mcuprof_model* m, const view* v, uint32_t i,
                               const mcuprof_patch_region* ro) {
   const int32_t* out = tdims(v, T(v, op_out(v, &v->ops[i], 0)));
-  const uint64_t pixels = (uint64_t)out[1] * (uint64_t)out[2];
-  const uint64_t region = (uint64_t)(ro->row1 - ro->row0) * (uint64_t)(ro->col1 - ro->col0);
-  return (uint32_t)((uint64_t)mcuprof_op_macs(m, i) * region / pixels);
+  const uint32_t macs = mcuprof_op_macs(m, i);
+  const uint32_t pixels = (uint32_t)out[1] * (uint32_t)out[2];
+  const uint32_t region = (uint32_t)(ro->row1 - ro->row0) * (uint32_t)(ro->col1 - ro->col0);
+  /* A conv's MACs are a whole number per output pixel: no 64-bit division then. */
+  if (macs % pixels == 0u) return macs / pixels * region;
+  return (uint32_t)mcuprof_udiv64((uint64_t)macs * region, pixels);
 }
 
 /* Whether stage op j's input k was read by an earlier op of the stage (or earlier by j). */

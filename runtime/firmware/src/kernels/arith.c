@@ -11,6 +11,20 @@ int32_t mcuprof_rounding_divide_by_pot(int32_t x, int32_t exponent) {
   return mk_rdbp(x, exponent);
 }
 
+uint64_t mcuprof_udiv64(uint64_t n, uint32_t d) {
+  uint64_t q = 0u, r = 0u;
+  for (int i = 0; i < 64; ++i) {
+    r = (r << 1) | (n >> 63); /* r < 2d: fits 33 bits */
+    n <<= 1;
+    q <<= 1;
+    if (r >= d) {
+      r -= d;
+      q |= 1u;
+    }
+  }
+  return q;
+}
+
 int32_t mcuprof_multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift) {
   return mk_requant(x, multiplier, shift);
 }

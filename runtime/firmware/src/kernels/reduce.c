@@ -9,7 +9,7 @@ static void mean_rescale(int32_t multiplier, int32_t shift, uint32_t count, int3
   int32_t e = 31 - __builtin_clz(count); /* floor(log2 count), count >= 1 */
   if (e > 31 + shift) e = 31 + shift;
   if (e < 0) e = 0; /* shift < -31: no scale that small comes from QuantizeMultiplier */
-  *m_out = (int32_t)(((uint64_t)(uint32_t)multiplier << e) / (uint64_t)count);
+  *m_out = (int32_t)mcuprof_udiv64((uint64_t)(uint32_t)multiplier << e, count);
   *s_out = shift - e;
 }
 
