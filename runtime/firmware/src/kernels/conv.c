@@ -18,9 +18,7 @@ static int32_t patch_size(const mcuprof_conv_params* p) {
 /* Per-channel constants, prepared once per call (prepare_channels): round >= 0 is the
  * short right-shift form, MK_LEFT_FORM the short left-shift form (shift = s + 1),
  * MK_CONST_FORM a constant output, -1 the literal TFLite form. */
-typedef struct {
-  int32_t bias, multiplier, shift, round;
-} conv_channel;
+typedef mk_conv_channel conv_channel;
 #define MK_LEFT_FORM (-2)
 #define MK_CONST_FORM (-3) /* output constant (mk_rq_constant), its value in shift */
 
@@ -656,7 +654,12 @@ static int32_t is_pointwise(const mcuprof_conv_params* p) {
 
 static size_t scratch_layout(const mcuprof_conv_params* p, void* base, conv_scratch* s) {
   const size_t k = (size_t)patch_size(p), out_c = (size_t)p->out_c;
-  const size_t x_bytes = aligned16(4u * ((k + 3u) & ~(size_t)3u));
+  size_t x_bytes = aligned16(4u * ((k + 3u) & ~(size_t)3u));
+  /* The block of pixels of conv_shallow.c (the same size on every core: image scratch
+   * sizes are computed on the host). */
+  if (is_pointwise(p) && (k == 8 || k == 16) && x_bytes < MK_SHALLOW_SCRATCH(k)) {
+    x_bytes = MK_SHALLOW_SCRATCH(k);
+  }
   /* 1x1 filters expand straight from the input pixel (or zeros in the padding). */
   const size_t raw_bytes = p->filter_h == 1 && p->filter_w == 1 ? 0 : aligned16(2u * k);
   const size_t ch_bytes = (out_c < CONV_CHUNK ? out_c : CONV_CHUNK) * sizeof(conv_channel);
@@ -706,6 +709,13 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
     const int8_t* w = filter + (size_t)oc0 * (size_t)kw;
     if (pointwise) {
       const int32_t pixels = p->batches * p->out_h * p->out_w;
+#if MK_SHALLOW
+      if (all_right && k <= 16 &&
+          mk_conv_shallow(input, pixels, k, p->input_offset, w, n, out_c, s.channels, offset, lo,
+                          hi, output + oc0, s.x)) {
+        continue;
+      }
+#endif
       for (int32_t px = 0; px < pixels; px += 2) {
         const int32_t has_px1 = px + 1 < pixels;
         const int8_t* src = input + (size_t)px * (size_t)k;
