@@ -654,12 +654,7 @@ static int32_t is_pointwise(const mcuprof_conv_params* p) {
 
 static size_t scratch_layout(const mcuprof_conv_params* p, void* base, conv_scratch* s) {
   const size_t k = (size_t)patch_size(p), out_c = (size_t)p->out_c;
-  size_t x_bytes = aligned16(4u * ((k + 3u) & ~(size_t)3u));
-  /* The block of pixels of conv_shallow.c (the same size on every core: image scratch
-   * sizes are computed on the host). */
-  if (is_pointwise(p) && (k == 8 || k == 16) && x_bytes < MK_SHALLOW_SCRATCH(k)) {
-    x_bytes = MK_SHALLOW_SCRATCH(k);
-  }
+  const size_t x_bytes = aligned16(4u * ((k + 3u) & ~(size_t)3u));
   /* 1x1 filters expand straight from the input pixel (or zeros in the padding). */
   const size_t raw_bytes = p->filter_h == 1 && p->filter_w == 1 ? 0 : aligned16(2u * k);
   const size_t ch_bytes = (out_c < CONV_CHUNK ? out_c : CONV_CHUNK) * sizeof(conv_channel);
@@ -712,7 +707,7 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
 #if MK_SHALLOW
       if (all_right && k <= 16 &&
           mk_conv_shallow(input, pixels, k, p->input_offset, w, n, out_c, s.channels, offset, lo,
-                          hi, output + oc0, s.x)) {
+                          hi, output + oc0)) {
         continue;
       }
 #endif

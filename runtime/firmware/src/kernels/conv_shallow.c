@@ -127,7 +127,7 @@ static inline __attribute__((always_inline)) void sh_run(const int8_t* input, in
 
 int32_t mk_conv_shallow(const int8_t* input, int32_t pixels, int32_t k, int32_t input_offset,
                         const int8_t* w, int32_t n, int32_t out_c, mk_conv_channel* ch,
-                        int32_t offset, int32_t lo, int32_t hi, int8_t* output, void* scratch) {
+                        int32_t offset, int32_t lo, int32_t hi, int8_t* output) {
   if (k != 8 && k != 16) return 0;
   for (int32_t oc = 0; oc < n; ++oc) {
     if (ch[oc].round < 0 || ch[oc].shift > 22) return 0;
@@ -137,7 +137,7 @@ int32_t mk_conv_shallow(const int8_t* input, int32_t pixels, int32_t k, int32_t 
     ch[oc].bias = (int32_t)((uint32_t)ch[oc].bias * 2u);
     ch[oc].round = (int32_t)((uint32_t)ch[oc].round + (uint32_t)offset * (1u << ch[oc].shift));
   }
-  uint32_t* x = (uint32_t*)scratch;
+  uint32_t x[MK_SHALLOW_BLOCK * 8]; /* the expanded block, k <= 16 */
   const int32_t sat = MK_DSP && lo == -128 && hi == 127;
   if (k == 8) {
     if (sat) {
