@@ -518,3 +518,57 @@ TEST(KernelDepthwise, FusedRowsMatchReference) {
   }
   EXPECT_GT(fused, 100);
 }
+
+// Pointwise convolutions with 8 or 16 input channels whose channels all take the short
+// right-shift form with a shift of at most 22 run in blocks of 16 pixels (conv_shallow.c:
+// doubled weights and bias, output offset folded into the rounding constant); the others
+// the pixel-pair loop. Pixel counts around the block size (a last partial block, a last
+// single pixel), two batches, odd and even out_c and more than 128 (channel chunks),
+// shifts 1..30 (both sides of 22), output offsets at -128 and 127, biases at the
+// short-form bound, full-range and narrower clamps, per-tensor and per-channel.
+TEST(KernelConv, ShallowPointwiseBlocksMatchReference) {
+  test::KernelRandom r(1515);
+  int shallow = 0;
+  for (int i = 0; i < 240; ++i) {
+    mcuprof_conv_params p{};
+    p.batches = r.chance(20) ? 2 : 1;
+    p.in_h = p.out_h = r.range(1, 5);
+    p.in_w = p.out_w = r.chance(30) ? r.range(15, 17) : r.range(1, 9);
+    p.in_c = r.chance(15) ? 4 * r.range(1, 5) : (r.chance(50) ? 8 : 16);
+    p.out_c = r.chance(10) ? r.range(127, 132) : r.range(1, 40);
+    p.filter_h = p.filter_w = p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+    p.input_offset = r.chance(20) ? (r.chance(50) ? -127 : 128) : r.input_offset();
+    p.output_offset = r.chance(30) ? (r.chance(50) ? -128 : 127) : r.output_offset();
+    p.act_min = -128;
+    p.act_max = 127;
+    if (r.chance(25)) r.activation(p.output_offset, &p.act_min, &p.act_max);
+    p.per_channel = r.chance(80) ? 1 : 0;
+    Requant q;
+    const int32_t max_shift = r.chance(85) ? 22 : 30;
+    for (int32_t c = 0; c < (p.per_channel ? p.out_c : 1); ++c) {
+      q.multiplier.push_back(r.chance(10) ? INT32_MAX : r.range(1 << 30, INT32_MAX));
+      q.shift.push_back(-r.range(1, max_shift));
+    }
+    p.multiplier = q.multiplier.data();
+    p.shift = q.shift.data();
+    const auto input = r.bytes(static_cast<size_t>(p.batches) * p.in_h * p.in_w * p.in_c);
+    const auto filter = r.bytes(static_cast<size_t>(p.out_c) * p.in_c);
+    auto bias = r.bias(p.out_c);
+    // The short-form bound: |bias| + k * max|x + input_offset| * 128 < 2^30.
+    const int32_t max_x = std::max(std::abs(-128 + p.input_offset), std::abs(127 + p.input_offset));
+    for (auto& b : bias) {
+      if (r.chance(20))
+        b = (r.chance(50) ? 1 : -1) * ((1 << 30) - p.in_c * max_x * 128 + r.range(-2, 0));
+    }
+    std::vector<int32_t> scratch((mcuprof_conv2d_s8_scratch_bytes(&p) + 3) / 4);
+    ref::Bytes got(static_cast<size_t>(p.batches) * p.out_h * p.out_w * p.out_c);
+    mcuprof_conv2d_s8(&p, input.data(), filter.data(), bias.data(), got.data(), scratch.data());
+    ASSERT_EQ(got, ref::conv2d(p, input, filter, bias))
+        << "case " << i << ": " << p.batches << "x" << p.in_h << "x" << p.in_w << "x" << p.in_c
+        << " -> " << p.out_c << " shift " << q.shift[0] << " offset " << p.output_offset;
+    bool all_short = true;
+    for (const int32_t s : q.shift) all_short = all_short && -s <= 22;
+    shallow += (p.in_c == 8 || p.in_c == 16) && all_short;
+  }
+  EXPECT_GT(shallow, 100);
+}

@@ -372,6 +372,36 @@ static void kc_conv_first(kt_rng* r, int32_t index, kc_report_fn report) {
   report("conv2d_first", index, kc_out, (size_t)(p.out_h * p.out_w * p.out_c));
 }
 
+/* A shallow pointwise conv (conv_shallow.c): 8 or 16 input channels, every channel in the
+ * short right-shift form (shifts -12..-1), blocks of 16 pixels with a partial last block
+ * and odd pixel counts, full-range and narrower clamps. */
+static void kc_conv_shallow(kt_rng* r, int32_t index, kc_report_fn report) {
+  mcuprof_conv_params p;
+  p.batches = 1;
+  p.in_h = p.out_h = kt_range(r, 1, 4);
+  p.in_w = p.out_w = kt_range(r, 1, 20);
+  p.in_c = index & 1 ? 16 : 8;
+  p.out_c = kt_range(r, 1, 40);
+  p.filter_h = p.filter_w = p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+  p.pad_top = p.pad_left = 0;
+  p.input_offset = kt_range(r, -127, 128);
+  p.output_offset = kt_range(r, -128, 127);
+  kc_act(r, p.output_offset, &p.act_min, &p.act_max);
+  p.per_channel = 1;
+  kc_requant_params(r, p.out_c);
+  for (int32_t i = 0; i < p.out_c; ++i) {
+    kc_shift[i] = kt_range(r, -12, -1);
+    kc_shift8[i] = (int8_t)kc_shift[i];
+  }
+  p.multiplier = kc_mult;
+  p.shift = kc_shift;
+  p.shift8 = kc_shift8;
+  kt_fill_s8(r, kc_in1, (size_t)(p.in_h * p.in_w * p.in_c));
+  kt_fill_s8(r, kc_w, (size_t)(p.out_c * p.in_c));
+  mcuprof_conv2d_s8(&p, kc_in1, kc_w, kc_bias, kc_out, kc_scratch);
+  report("conv2d_shallow", index, kc_out, (size_t)(p.out_h * p.out_w * p.out_c));
+}
+
 #define KC_CASES 10
 #define KC_CONV_CASES 60
 
@@ -387,6 +417,10 @@ static void kc_run_all(kc_report_fn report) {
   for (int32_t i = 0; i < 2; ++i) {
     kt_rng r = kt_seed(9100u + (uint32_t)i);
     kc_conv_first(&r, i, report);
+  }
+  for (int32_t i = 0; i < 8; ++i) {
+    kt_rng r = kt_seed(9200u + (uint32_t)i);
+    kc_conv_shallow(&r, i, report);
   }
   for (int32_t i = 0; i < KC_CASES; ++i) {
     kt_rng r = kt_seed(1000u + (uint32_t)i);

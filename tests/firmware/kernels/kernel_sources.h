@@ -5,6 +5,7 @@
 #define MCUPROF_KERNEL_SOURCES_H
 #include "../../../runtime/firmware/src/kernels/arith.c"
 #include "../../../runtime/firmware/src/kernels/conv.c"
+#include "../../../runtime/firmware/src/kernels/conv_shallow.c"
 #include "../../../runtime/firmware/src/kernels/depthwise.c"
 #include "../../../runtime/firmware/src/kernels/depthwise_rows.c"
 #include "../../../runtime/firmware/src/kernels/elementwise.c"

@@ -18,9 +18,7 @@ static int32_t patch_size(const mcuprof_conv_params* p) {
 /* Per-channel constants, prepared once per call (prepare_channels): round >= 0 is the
  * short right-shift form, MK_LEFT_FORM the short left-shift form (shift = s + 1),
  * MK_CONST_FORM a constant output, -1 the literal TFLite form. */
-typedef struct {
-  int32_t bias, multiplier, shift, round;
-} conv_channel;
+typedef mk_conv_channel conv_channel;
 #define MK_LEFT_FORM (-2)
 #define MK_CONST_FORM (-3) /* output constant (mk_rq_constant), its value in shift */
 
@@ -706,6 +704,13 @@ void mcuprof_conv2d_s8(const mcuprof_conv_params* p, const int8_t* input, const 
     const int8_t* w = filter + (size_t)oc0 * (size_t)kw;
     if (pointwise) {
       const int32_t pixels = p->batches * p->out_h * p->out_w;
+#if MK_SHALLOW
+      if (all_right && k <= 16 &&
+          mk_conv_shallow(input, pixels, k, p->input_offset, w, n, out_c, s.channels, offset, lo,
+                          hi, output + oc0)) {
+        continue;
+      }
+#endif
       for (int32_t px = 0; px < pixels; px += 2) {
         const int32_t has_px1 = px + 1 < pixels;
         const int8_t* src = input + (size_t)px * (size_t)k;

@@ -342,4 +342,33 @@ static inline void mk_dw_rows_channel(mk_dw_rows* d, const int8_t* w, int32_t ws
 void mk_dw3x3_rows(const int16_t* plane, int32_t pw, int32_t sx, const mk_dw_rows* d, int8_t* out,
                    int32_t ostride);
 
+/* The per-channel table of CONV_2D (conv.c), prepared once per call: bias, then the
+ * requantization (round >= 0: the short right-shift form, shift the right shift). */
+typedef struct {
+  int32_t bias, multiplier, shift, round;
+} mk_conv_channel;
+
+/* Pointwise convolutions with k = 8 or 16 input channels in blocks of pixels
+ * (conv_shallow.c): on DSP cores but the Cortex-M7 (whose pair loop has its own MAC order
+ * and no flash wait states to save) and on hosts, which test its C form. */
+#if (MK_DSP && !defined(MCUPROF_CORE_CORTEX_M7)) || !defined(__arm__)
+#define MK_SHALLOW 1
+#else
+#define MK_SHALLOW 0
+#endif
+#define MK_SHALLOW_BLOCK 16
+/* Scratch bytes it needs for the expanded block. */
+#define MK_SHALLOW_SCRATCH(k) (2u * (k)*MK_SHALLOW_BLOCK)
+
+/* Every output channel (n of them, filter rows of k bytes from w; out_c apart in the
+ * output) of `pixels` consecutive pixels, when k is 8 or 16 and every channel of ch takes
+ * the short right-shift form with a shift of at most 22; then ch is rewritten (2·bias,
+ * output offset in the rounding) and 1 returned, else 0 and nothing touched. The expanded
+ * block (2·k·MK_SHALLOW_BLOCK bytes) is on the stack, not in the kernel scratch: on the
+ * Cortex-M7, which does not take this path, a larger scratch moved the arena and cost
+ * 41 k cycles on mcunet-vww1. */
+int32_t mk_conv_shallow(const int8_t* input, int32_t pixels, int32_t k, int32_t input_offset,
+                        const int8_t* w, int32_t n, int32_t out_c, mk_conv_channel* ch,
+                        int32_t offset, int32_t lo, int32_t hi, int8_t* output);
+
 #endif /* MCUPROF_KERNELS_INTERNAL_H */
