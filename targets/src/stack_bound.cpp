@@ -98,16 +98,14 @@ StackBound stack_bound(const CallGraph& graph, const StackBoundOptions& options)
   if (!options.handler_suffix.empty())
     for (const auto& [name, f] : graph.functions)
       if (f.frame >= 0 && name.ends_with(options.handler_suffix) &&
-          std::find(options.entries.begin(), options.entries.end(), name) ==
-              options.entries.end())
+          std::find(options.entries.begin(), options.entries.end(), name) == options.entries.end())
         handlers.push_back(name);
   for (const auto& h : handlers) {
     if (!graph.functions.contains(h) || graph.functions.at(h).frame < 0)
       throw StackBoundError(fmt::format("no call graph defines the handler {}", h));
     handler = std::max(handler, depth(h));
   }
-  const int64_t total =
-      deepest + (handlers.empty() ? 0 : options.exception_frame_bytes + handler);
+  const int64_t total = deepest + (handlers.empty() ? 0 : options.exception_frame_bytes + handler);
   result.bytes = (total + 7) / 8 * 8;
   return result;
 }

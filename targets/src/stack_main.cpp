@@ -6,8 +6,8 @@
 // FILE is a .ci file or an object file whose .ci lies beside it (x.c.obj -> x.c.ci).
 // Prints the bound and its deepest path; --defsym-file writes the linker option
 // `-Wl,--defsym=__mcuprof_stack_bytes=N` (the board's linker script uses it when defined).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <fstream>

@@ -148,9 +148,14 @@ TEST(KernelArith, FixedPointExpAndReciprocal) {
 // The shift-and-subtract 64-bit division the MEAN rescale and the patch stage's MAC counts
 // use instead of libgcc's: exact against the host's division, edges and random operands.
 TEST(KernelArith, Udiv64MatchesTheHostsDivision) {
-  for (const auto& [n, d] : std::vector<std::pair<uint64_t, uint32_t>>{
-           {0, 1}, {1, 1}, {UINT64_MAX, 1}, {UINT64_MAX, UINT32_MAX}, {(1ull << 62) - 1, 3},
-           {0x7FFFFFFFull << 31, 49}, {12345, 12346}, {1ull << 32, 1u << 31}})
+  for (const auto& [n, d] : std::vector<std::pair<uint64_t, uint32_t>>{{0, 1},
+                                                                       {1, 1},
+                                                                       {UINT64_MAX, 1},
+                                                                       {UINT64_MAX, UINT32_MAX},
+                                                                       {(1ull << 62) - 1, 3},
+                                                                       {0x7FFFFFFFull << 31, 49},
+                                                                       {12345, 12346},
+                                                                       {1ull << 32, 1u << 31}})
     EXPECT_EQ(mcuprof_udiv64(n, d), n / d) << n << " / " << d;
   std::mt19937_64 rng(7);
   for (int i = 0; i < 20000; ++i) {

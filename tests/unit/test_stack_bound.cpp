@@ -72,7 +72,8 @@ std::map<std::string, int64_t> disassembly_depths(const std::string& dis) {
       const std::string regs = m[2].str();
       int64_t n = 1 + std::count(regs.begin(), regs.end(), ',');
       if (regs.find('-') != std::string::npos) n += 8;  // a range: counted generously
-      fns[current].frame += n * (regs.find('d') == 0 || regs.find(" d") != std::string::npos ? 8 : 4);
+      fns[current].frame +=
+          n * (regs.find('d') == 0 || regs.find(" d") != std::string::npos ? 8 : 4);
     } else if (std::regex_search(line, m, sub)) {
       fns[current].frame += std::stoll(m[3].str());
     } else if (std::regex_search(line, m, call) && m[2].str() != current) {
@@ -96,11 +97,10 @@ std::map<std::string, int64_t> disassembly_depths(const std::string& dis) {
 }  // namespace
 
 TEST(StackBound, SumsTheDeepestPathAndPutsAnExceptionOnTop) {
-  const auto g = graph_of(node("Reset_Handler", 8) + edge("Reset_Handler", "main") +
-                          node("main", 16) + edge("main", "f") + edge("main", "g") +
-                          node("f", 100) + node("g", 40) + edge("g", "memset") +
-                          declared("memset") + node("Default_Handler", 0) +
-                          node("SysTick_Handler", 24));
+  const auto g = graph_of(
+      node("Reset_Handler", 8) + edge("Reset_Handler", "main") + node("main", 16) +
+      edge("main", "f") + edge("main", "g") + node("f", 100) + node("g", 40) + edge("g", "memset") +
+      declared("memset") + node("Default_Handler", 0) + node("SysTick_Handler", 24));
   targets::StackBoundOptions o;
   o.entries = {"Reset_Handler"};
   o.library_frame_bytes = 128;
@@ -127,7 +127,8 @@ TEST(StackBound, RefusesWhatItCannotBound) {
   };
   refused(node("main", 8) + edge("main", "f") + node("f", 8) + edge("f", "main"),
           "recursion through");
-  refused(node("main", 8) + edge("main", "f") + node("f", 8, "dynamic"), "f has a frame of dynamic");
+  refused(node("main", 8) + edge("main", "f") + node("f", 8, "dynamic"),
+          "f has a frame of dynamic");
   refused(node("main", 8) + edge("main", "__indirect_call") + declared("__indirect_call"),
           "main calls through a function pointer");
   refused(node("other", 8), "entry point main");
@@ -158,7 +159,8 @@ TEST(StackBound, ModelRunnersReserveTheirCallGraphsBound) {
     const auto elf = test::firmware(board, "model_runner");
     if (!std::filesystem::exists(elf)) continue;
     targets::CallGraph g;
-    for (const auto& d : {entry.path(), firmware_dir / "CMakeFiles" / (board + "_mcuprof_kernels.dir")})
+    for (const auto& d :
+         {entry.path(), firmware_dir / "CMakeFiles" / (board + "_mcuprof_kernels.dir")})
       for (const auto& f : std::filesystem::recursive_directory_iterator(d))
         if (f.path().extension() == ".ci") {
           std::ifstream in(f.path());

@@ -62,7 +62,8 @@ TEST(Targets, ErrorsNameTheField) {
   expect_error(with(R"("clock_hz": 1000000)", R"("clock_hz": 0)"), "field 'clock_hz'");
   expect_error(with(R"("size": 32768)", R"("size": "lots")"), "field 'memories[1].size'");
   expect_error(with(R"("base": "0x20000000")", R"("base": "0x08008000")"), "overlaps");
-  expect_error(with(R"("data_memory": "sram")", R"("data_memory": "flash")"), "field 'data_memory'");
+  expect_error(with(R"("data_memory": "sram")", R"("data_memory": "flash")"),
+               "field 'data_memory'");
   expect_error(with(R"("code_memory": "flash")", R"("code_memory": "rom")"), "field 'code_memory'");
   expect_error(with(R"("wait_states": 2)", R"("wait_states": 99)"), "memories[0].wait_states");
   expect_error(with(R"("core": "cortex-m4")", R"("core": "cortex-m0")"), "field 'fpu'");
@@ -99,15 +100,15 @@ TEST(Targets, LinkerScriptPlacesMemoriesAndStack) {
   const std::string ld = linker_script(t);
   EXPECT_NE(ld.find("CODE (rx)  : ORIGIN = 0x08000000, LENGTH = 0x10000"), std::string::npos) << ld;
   EXPECT_NE(ld.find("DATA (rwx) : ORIGIN = 0x20000000, LENGTH = 0x8000"), std::string::npos) << ld;
-  EXPECT_NE(ld.find("__stack_bytes = DEFINED(__mcuprof_stack_bytes) ? __mcuprof_stack_bytes : 0x1000;"),
-            std::string::npos);
+  EXPECT_NE(
+      ld.find("__stack_bytes = DEFINED(__mcuprof_stack_bytes) ? __mcuprof_stack_bytes : 0x1000;"),
+      std::string::npos);
   EXPECT_NE(ld.find("KEEP(*(.isr_vector))"), std::string::npos);
   EXPECT_EQ(gcc_cpu_flags(t), "-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard");
 }
 
 TEST(Targets, ParsesFlashAcceleratorAndCaches) {
-  const Target t = parse_target(
-      kMinimal, "test.json");  // defaults
+  const Target t = parse_target(kMinimal, "test.json");  // defaults
   EXPECT_EQ(t.flash_accelerator.kind, FlashAccelerator::Kind::None);
   EXPECT_FALSE(t.icache.present());
 

@@ -38,18 +38,18 @@ struct CallGraph {
 void add_callgraph_text(CallGraph& graph, const std::string& text);
 
 struct StackBoundOptions {
-  std::vector<std::string> entries;          // e.g. Reset_Handler
-  std::vector<std::string> handlers;         // exception handlers, on top of the deepest entry
-  std::string handler_suffix;                // also every defined function named *suffix
-  std::set<std::string> allow_indirect;      // functions whose indirect calls reach nothing
-  int64_t exception_frame_bytes = 32;        // 104 with an FPU's extended frame
-  int64_t library_frame_bytes = 128;         // a function no file defines
+  std::vector<std::string> entries;      // e.g. Reset_Handler
+  std::vector<std::string> handlers;     // exception handlers, on top of the deepest entry
+  std::string handler_suffix;            // also every defined function named *suffix
+  std::set<std::string> allow_indirect;  // functions whose indirect calls reach nothing
+  int64_t exception_frame_bytes = 32;    // 104 with an FPU's extended frame
+  int64_t library_frame_bytes = 128;     // a function no file defines
 };
 
 struct StackBound {
-  int64_t bytes = 0;                 // rounded up to 8 (AAPCS stack alignment)
-  std::vector<std::string> path;     // the deepest entry's call path
-  std::set<std::string> library;     // functions counted with the library frame
+  int64_t bytes = 0;              // rounded up to 8 (AAPCS stack alignment)
+  std::vector<std::string> path;  // the deepest entry's call path
+  std::set<std::string> library;  // functions counted with the library frame
 };
 
 // Throws StackBoundError naming the function for recursion, a dynamic frame, an
