@@ -219,23 +219,7 @@ __attribute__((noinline)) static void dw3x3_s1_pairs(const int16_t* r0, const in
   const int32_t b2 = k[5]; /* an "m" operand: a stack slot addressed from sp */
   int32_t s0, s1, x, y;
   __asm__ volatile(
-      "1:\n\t"
-      "ldrd %[x], %[y], [%[r0]], #4\n\t"
-      "smuad %[s0], %[x], %[a0]\n\t"
-      "smlabt %[s0], %[y], %[b0], %[s0]\n\t"
-      "smuad %[s1], %[y], %[b0]\n\t"
-      "smlatb %[s1], %[x], %[a0], %[s1]\n\t"
-      "ldrd %[x], %[y], [%[r1]], #4\n\t"
-      "smlad %[s0], %[x], %[a1], %[s0]\n\t"
-      "smlabt %[s0], %[y], %[b1], %[s0]\n\t"
-      "smlad %[s1], %[y], %[b1], %[s1]\n\t"
-      "smlatb %[s1], %[x], %[a1], %[s1]\n\t"
-      "ldrd %[x], %[y], [%[r2]], #4\n\t"
-      "smlad %[s0], %[x], %[a2], %[s0]\n\t"
-      "smlatb %[s1], %[x], %[a2], %[s1]\n\t"
-      "ldr %[x], %[b2]\n\t"
-      "smlabt %[s0], %[y], %[x], %[s0]\n\t"
-      "smlad %[s1], %[y], %[x], %[s1]\n\t"
+      "1:\n\t" MK_DW3X3_PAIR_MACS
       "strd %[s0], %[s1], [%[acc]], #8\n\t"
       "subs %[n], %[n], #1\n\t"
       "bne 1b\n\t"

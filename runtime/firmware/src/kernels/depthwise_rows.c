@@ -35,6 +35,25 @@ static int32_t dw_rows_tap3(const int16_t* r, int32_t k_lo, int32_t k_hi) {
 }
 #endif
 
+#if MK_DSP
+/* Requantize s0 (the short form above, from the operands bias2, mult, round, shift) and
+ * store it at out, then step out by ostride; x and y are scratch. */
+#define DW_REQUANT_STORE_S0              \
+  "ldr %[x], %[bias2]\n\t"               \
+  "ldr %[y], %[mult]\n\t"                \
+  "add %[s0], %[x], %[s0], lsl #1\n\t"   \
+  "smmulr %[s0], %[s0], %[y]\n\t"        \
+  "ldr %[x], %[round]\n\t"               \
+  "ldr %[y], %[shift]\n\t"               \
+  "add %[s0], %[s0], %[s0], asr #31\n\t" \
+  "add %[s0], %[s0], %[x]\n\t"           \
+  "asr %[s0], %[s0], %[y]\n\t"           \
+  "ldr %[x], %[ostride]\n\t"             \
+  "ssat %[s0], #8, %[s0]\n\t"            \
+  "strb %[s0], [%[out]]\n\t"             \
+  "add %[out], %[out], %[x]\n\t"
+#endif
+
 void mk_dw3x3_rows(const int16_t* plane, int32_t pw, int32_t sx, const mk_dw_rows* dp, int8_t* out,
                    int32_t ostride) {
 #if MK_DSP
@@ -50,23 +69,7 @@ void mk_dw3x3_rows(const int16_t* plane, int32_t pw, int32_t sx, const mk_dw_row
     __asm__ volatile(
         "0:\n\t"
         "ldr %[n], %[count]\n\t"
-        "1:\n\t"
-        "ldrd %[x], %[y], [%[r0]], #4\n\t"
-        "smuad %[s0], %[x], %[a0]\n\t"
-        "smlabt %[s0], %[y], %[b0], %[s0]\n\t"
-        "smuad %[s1], %[y], %[b0]\n\t"
-        "smlatb %[s1], %[x], %[a0], %[s1]\n\t"
-        "ldrd %[x], %[y], [%[r1]], #4\n\t"
-        "smlad %[s0], %[x], %[a1], %[s0]\n\t"
-        "smlabt %[s0], %[y], %[b1], %[s0]\n\t"
-        "smlad %[s1], %[y], %[b1], %[s1]\n\t"
-        "smlatb %[s1], %[x], %[a1], %[s1]\n\t"
-        "ldrd %[x], %[y], [%[r2]], #4\n\t"
-        "smlad %[s0], %[x], %[a2], %[s0]\n\t"
-        "smlatb %[s1], %[x], %[a2], %[s1]\n\t"
-        "ldr %[x], %[b2]\n\t"
-        "smlabt %[s0], %[y], %[x], %[s0]\n\t"
-        "smlad %[s1], %[y], %[x], %[s1]\n\t"
+        "1:\n\t" MK_DW3X3_PAIR_MACS
         "ldr %[x], %[bias2]\n\t"
         "ldr %[y], %[mult]\n\t"
         "add %[s0], %[x], %[s0], lsl #1\n\t"
@@ -102,20 +105,7 @@ void mk_dw3x3_rows(const int16_t* plane, int32_t pw, int32_t sx, const mk_dw_row
         "ldrd %[x], %[y], [%[r2]], #4\n\t"
         "smlad %[s0], %[x], %[a2], %[s0]\n\t"
         "ldr %[x], %[b2]\n\t"
-        "smlabt %[s0], %[y], %[x], %[s0]\n\t"
-        "ldr %[x], %[bias2]\n\t"
-        "ldr %[y], %[mult]\n\t"
-        "add %[s0], %[x], %[s0], lsl #1\n\t"
-        "smmulr %[s0], %[s0], %[y]\n\t"
-        "ldr %[x], %[round]\n\t"
-        "ldr %[y], %[shift]\n\t"
-        "add %[s0], %[s0], %[s0], asr #31\n\t"
-        "add %[s0], %[s0], %[x]\n\t"
-        "asr %[s0], %[s0], %[y]\n\t"
-        "ldr %[x], %[ostride]\n\t"
-        "ssat %[s0], #8, %[s0]\n\t"
-        "strb %[s0], [%[out]]\n\t"
-        "add %[out], %[out], %[x]\n\t"
+        "smlabt %[s0], %[y], %[x], %[s0]\n\t" DW_REQUANT_STORE_S0
         "2:\n\t"
         "ldr %[x], %[delta]\n\t"
         "add %[r0], %[r0], %[x]\n\t"
@@ -147,20 +137,7 @@ void mk_dw3x3_rows(const int16_t* plane, int32_t pw, int32_t sx, const mk_dw_row
         "smlabt %[s0], %[y], %[b1], %[s0]\n\t"
         "ldrd %[x], %[y], [%[r2]], #4\n\t"
         "smlad %[s0], %[x], %[a2], %[s0]\n\t"
-        "smlabt %[s0], %[y], %[b2], %[s0]\n\t"
-        "ldr %[x], %[bias2]\n\t"
-        "ldr %[y], %[mult]\n\t"
-        "add %[s0], %[x], %[s0], lsl #1\n\t"
-        "smmulr %[s0], %[s0], %[y]\n\t"
-        "ldr %[x], %[round]\n\t"
-        "ldr %[y], %[shift]\n\t"
-        "add %[s0], %[s0], %[s0], asr #31\n\t"
-        "add %[s0], %[s0], %[x]\n\t"
-        "asr %[s0], %[s0], %[y]\n\t"
-        "ldr %[x], %[ostride]\n\t"
-        "ssat %[s0], #8, %[s0]\n\t"
-        "strb %[s0], [%[out]]\n\t"
-        "add %[out], %[out], %[x]\n\t"
+        "smlabt %[s0], %[y], %[b2], %[s0]\n\t" DW_REQUANT_STORE_S0
         "subs %[n], %[n], #1\n\t"
         "bne 1b\n\t"
         "ldr %[x], %[delta]\n\t"

@@ -15,6 +15,30 @@
 #define MK_DSP 0
 #endif
 
+#if MK_DSP
+/* Inline-assembly text shared by the 3x3 depthwise row loops (depthwise.c, depthwise_rows.c):
+ * two neighbouring outputs' dot products s0, s1 from three int16 plane rows r0..r2 (each
+ * advanced by 4 bytes) and the taps a0, b0, a1, b1, a2 (packed pairs) and b2 (a memory
+ * operand); x and y are scratch. */
+#define MK_DW3X3_PAIR_MACS               \
+  "ldrd %[x], %[y], [%[r0]], #4\n\t"     \
+  "smuad %[s0], %[x], %[a0]\n\t"         \
+  "smlabt %[s0], %[y], %[b0], %[s0]\n\t" \
+  "smuad %[s1], %[y], %[b0]\n\t"         \
+  "smlatb %[s1], %[x], %[a0], %[s1]\n\t" \
+  "ldrd %[x], %[y], [%[r1]], #4\n\t"     \
+  "smlad %[s0], %[x], %[a1], %[s0]\n\t"  \
+  "smlabt %[s0], %[y], %[b1], %[s0]\n\t" \
+  "smlad %[s1], %[y], %[b1], %[s1]\n\t"  \
+  "smlatb %[s1], %[x], %[a1], %[s1]\n\t" \
+  "ldrd %[x], %[y], [%[r2]], #4\n\t"     \
+  "smlad %[s0], %[x], %[a2], %[s0]\n\t"  \
+  "smlatb %[s1], %[x], %[a2], %[s1]\n\t" \
+  "ldr %[x], %[b2]\n\t"                  \
+  "smlabt %[s0], %[y], %[x], %[s0]\n\t"  \
+  "smlad %[s1], %[y], %[x], %[s1]\n\t"
+#endif
+
 /* Shift i of a per-channel (or per-tensor) requantization: the int8 array when the
  * caller passed one (shift8, as the model image stores them), else the int32 one. */
 static inline int32_t mk_shift_at(const int32_t* shift, const int8_t* shift8, int32_t i) {
