@@ -36,6 +36,17 @@ static int32_t dw_rows_tap3(const int16_t* r, int32_t k_lo, int32_t k_hi) {
 #endif
 
 #if MK_DSP
+/* The next output row: each plane row pointer on by delta, rows counted down, back to the
+ * row loop's label 0 while rows remain; x and n are scratch. */
+#define DW_NEXT_ROW            \
+  "ldr %[x], %[delta]\n\t"     \
+  "add %[r0], %[r0], %[x]\n\t" \
+  "add %[r1], %[r1], %[x]\n\t" \
+  "add %[r2], %[r2], %[x]\n\t" \
+  "ldr %[n], %[rows]\n\t"      \
+  "subs %[n], %[n], #1\n\t"    \
+  "str %[n], %[rows]\n\t"      \
+  "bne 0b\n\t"
 /* Requantize s0 (the short form above, from the operands bias2, mult, round, shift) and
  * store it at out, then step out by ostride; x and y are scratch. */
 #define DW_REQUANT_STORE_S0              \
@@ -105,16 +116,7 @@ void mk_dw3x3_rows(const int16_t* plane, int32_t pw, int32_t sx, const mk_dw_row
         "ldrd %[x], %[y], [%[r2]], #4\n\t"
         "smlad %[s0], %[x], %[a2], %[s0]\n\t"
         "ldr %[x], %[b2]\n\t"
-        "smlabt %[s0], %[y], %[x], %[s0]\n\t" DW_REQUANT_STORE_S0
-        "2:\n\t"
-        "ldr %[x], %[delta]\n\t"
-        "add %[r0], %[r0], %[x]\n\t"
-        "add %[r1], %[r1], %[x]\n\t"
-        "add %[r2], %[r2], %[x]\n\t"
-        "ldr %[n], %[rows]\n\t"
-        "subs %[n], %[n], #1\n\t"
-        "str %[n], %[rows]\n\t"
-        "bne 0b\n\t"
+        "smlabt %[s0], %[y], %[x], %[s0]\n\t" DW_REQUANT_STORE_S0 "2:\n\t" DW_NEXT_ROW
         : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [out] "+r"(out), [rows] "+m"(rows),
           [n] "=&r"(n), [s0] "=&r"(s0), [s1] "=&r"(s1), [x] "=&r"(x), [y] "=&r"(y)
         : [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1), [a2] "r"(a2), [b2] "m"(d.k[5]),
@@ -139,15 +141,7 @@ void mk_dw3x3_rows(const int16_t* plane, int32_t pw, int32_t sx, const mk_dw_row
         "smlad %[s0], %[x], %[a2], %[s0]\n\t"
         "smlabt %[s0], %[y], %[b2], %[s0]\n\t" DW_REQUANT_STORE_S0
         "subs %[n], %[n], #1\n\t"
-        "bne 1b\n\t"
-        "ldr %[x], %[delta]\n\t"
-        "add %[r0], %[r0], %[x]\n\t"
-        "add %[r1], %[r1], %[x]\n\t"
-        "add %[r2], %[r2], %[x]\n\t"
-        "ldr %[n], %[rows]\n\t"
-        "subs %[n], %[n], #1\n\t"
-        "str %[n], %[rows]\n\t"
-        "bne 0b\n\t"
+        "bne 1b\n\t" DW_NEXT_ROW
         : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [out] "+r"(out), [rows] "+m"(rows),
           [n] "=&r"(n), [s0] "=&r"(s0), [x] "=&r"(x), [y] "=&r"(y)
         : [a0] "r"(a0), [b0] "r"(b0), [a1] "r"(a1), [b1] "r"(b1), [a2] "r"(a2), [b2] "r"(b2),
