@@ -13,7 +13,7 @@ PACKAGES=(
   # trace store
   libsqlite3-dev libsqlitecpp-dev sqlite3
   # small helpers
-  libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libflatbuffers-dev flatbuffers-compiler nettle-dev
+  libcli11-dev nlohmann-json3-dev zlib1g-dev libtomlplusplus-dev libfmt-dev libflatbuffers-dev flatbuffers-compiler nettle-dev
   # tests
   googletest libgtest-dev libgmock-dev libexpat1-dev
   # GUI and plot rendering
