@@ -21,11 +21,13 @@
 # ratio is mcuprof's instructions per CPU second over QEMU's for the same program on the
 # board's core (the M4 figure for M4 and M0+ boards, the M7 figure for M7 boards); model
 # runs, which QEMU cannot run, compare with QEMU's figure on bench_conv. CPU time is
-# user + sys, best of the repeats; wall time is printed beside it.
+# user + sys, best of the repeats, the binaries taking turns run by run.
 # Model runs also print simulated seconds per 100 M simulated cycles (goal: <= 1 s on M4).
 #
 # Usage: scripts/bench-speed.sh [options]
-#   --mcuprof NAME=PATH   a binary to measure (repeatable; default now=BUILD/bin/mcuprof)
+#   --mcuprof NAME=PATH   a binary to measure (repeatable; default now=BUILD/bin/mcuprof);
+#                         model runs use the runner built beside it (PATH/../../firmware)
+#                         when there is one, as an older build's image format may differ
 #   --build DIR           build with the firmware ELFs and model runners (default build)
 #   --repeats N           best of N (default 3); --model-repeats N for model runs (default 1)
 #   --workloads LIST      comma-separated subset (default conv,branchy,vww,gen200)
@@ -93,6 +95,14 @@ def elf(board, program):
     return os.path.join(build, "tests/firmware", board, program + ".elf")
 
 
+def runner(path, board):
+    """The model runner built beside binary `path` (its own image format), else --build's."""
+    own = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(path))), "firmware",
+                       board, "model_runner.elf")
+    return own if os.path.exists(own) else os.path.join(build, "firmware", board,
+                                                         "model_runner.elf")
+
+
 def target_args(board):
     if board.startswith("cyc-"):
         return ["--target-file", os.path.join(root, "tests/targets", board + ".json")]
@@ -125,7 +135,7 @@ for w in a.workloads.split(","):
     for board in a.boards.split(","):
         core = "m7" if board in M7 else "m4"
         if w in PROGRAMS:
-            base = [elf(board, PROGRAMS[w]), *target_args(board)]
+            base = lambda path: [elf(board, PROGRAMS[w]), *target_args(board)]
             ref = qemu[(w, core)][0]
             n = a.repeats
         else:
@@ -139,8 +149,8 @@ for w in a.workloads.split(","):
                     subprocess.run([bins[0][1], "generate", "mobilenetv2", "--width", "0.5",
                                     "--resolution", "320", "--classes", "10", "--seed", "1",
                                     "-o", gen200], check=True, stdout=subprocess.DEVNULL)
-            runner = os.path.join(build, "firmware", board, "model_runner.elf")
-            base = [model, *target_args(board), "--schedule", "auto", "--runner", runner]
+            base = lambda path: [model, *target_args(board), "--schedule", "auto", "--runner",
+                                 runner(path, board)]
             ref = qemu.get(("conv", core), qemu.get(("conv", "m4"), (None,)))[0]
             n = a.model_repeats
         for mode in a.modes.split(","):
@@ -148,42 +158,42 @@ for w in a.workloads.split(","):
                      "full": ["--observe-memory", "--function-cycles", "20"]}[mode]
             if mode == "cycles" and w not in PROGRAMS:
                 continue  # model runs always count flash reads: no cycles-only mode
-            cells = []
-            insns = cycles = None
-            for name, path in bins:
-                summary = os.path.join(tmp, "s.json")
-                db = os.path.join(tmp, "run.db")
-                cmd = [path, "run", *base, *extra, "--summary", summary]
-                if mode == "full":
-                    cmd += ["--db", db]
-                runs = []
-                for _ in range(n):
+            runs = {name: [] for name, _ in bins}
+            counts = {}
+            for _ in range(n):  # the binaries alternate, so a burst of load hits all of them
+                for name, path in bins:
+                    summary = os.path.join(tmp, "s.json")
+                    db = os.path.join(tmp, "run.db")
+                    cmd = [path, "run", *base(path), *extra, "--summary", summary]
+                    if mode == "full":
+                        cmd += ["--db", db]
                     for f in (db, db + "-wal", db + "-shm", summary):
                         if os.path.exists(f):
                             os.remove(f)
-                    runs.append(timed(cmd))
-                wall, cpu = min(r[0] for r in runs), min(r[1] for r in runs)
-                try:
-                    s = json.load(open(summary))
-                except (OSError, ValueError):
-                    s = {}
-                if s.get("stop_reason") != "exited":
-                    print(f"  {w}/{board}/{mode}/{name}: did not run to its end "
-                          f"({s.get('stop_reason', 'no summary')}, {s.get('detail', '')})",
-                          file=sys.stderr)
-                insns = s.get("machine_instructions", insns)
-                cycles = s.get("machine_cycles", cycles)
-                cells.append((name, wall, cpu))
-            row = (w, board, mode, insns, cycles, ref, cells)
+                    runs[name].append(timed(cmd))
+                    try:
+                        s = json.load(open(summary))
+                    except (OSError, ValueError):
+                        s = {}
+                    if s.get("stop_reason") != "exited":
+                        print(f"  {w}/{board}/{mode}/{name}: did not run to its end "
+                              f"({s.get('stop_reason', 'no summary')}, {s.get('detail', '')})",
+                              file=sys.stderr)
+                    counts[name] = (s.get("machine_instructions"), s.get("machine_cycles"))
+            cells = [(name, min(r[0] for r in runs[name]), min(r[1] for r in runs[name]),
+                      *counts[name]) for name, _ in bins]
+            insns = cells[0][3]
+            row = (w, board, mode, insns, ref, cells)
             rows.append(row)
             line = f"{w:8} {board:10} {mode:8} {insns or 0:>12,}"
-            for name, wall, cpu in cells:
-                mips = (insns or 0) / cpu / 1e6 if cpu > 0 else 0
+            for name, wall, cpu, n_insns, cycles in cells:
+                mips = (n_insns or 0) / cpu / 1e6 if cpu > 0 else 0
                 ratio = mips / ref if ref else 0
-                per100 = cpu / (cycles / 1e8) if cycles and w not in PROGRAMS else None
                 line += f" | {name}: {cpu:7.2f} s {mips:6.1f} MIPS {ratio:5.2f}x"
-                if per100 is not None:
-                    line += f" {per100:5.2f} s/100Mc"
+                if cycles and w not in PROGRAMS:
+                    line += f" {cpu / (cycles / 1e8):5.2f} s/100Mc"
+                if n_insns != insns:
+                    line += f" ({n_insns or 0:,} insns)"
             print(line, flush=True)
 
 goal = {"cycles": 0.25, "default": 0.2, "full": 0.1}
@@ -195,14 +205,16 @@ if a.markdown:
             head += f" {name}: CPU s | MIPS | vs QEMU |"
             sep += "---|---|---|"
         f.write(head + " goal |\n" + sep + "---|\n")
-        for w, board, mode, insns, cycles, ref, cells in rows:
+        for w, board, mode, insns, ref, cells in rows:
             line = f"| {w} | {board} | {mode} | {insns or 0:,} |"
-            for name, wall, cpu in cells:
-                mips = (insns or 0) / cpu / 1e6 if cpu > 0 else 0
+            for name, wall, cpu, n_insns, cycles in cells:
+                mips = (n_insns or 0) / cpu / 1e6 if cpu > 0 else 0
                 r = mips / ref if ref else 0
                 extra = ""
                 if w not in PROGRAMS and cycles:
                     extra = f" ({cpu / (cycles / 1e8):.2f} s/100 M cycles)"
+                if n_insns != insns:
+                    extra += f" ({n_insns or 0:,} instructions)"
                 line += f" {cpu:.2f} | {mips:.0f} | {r:.2f}×{extra} |"
             g = goal[mode]
             f.write(line + f" ≥ {g}× |\n")

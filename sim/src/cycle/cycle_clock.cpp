@@ -1,6 +1,8 @@
 // Block charging and exact device-access cycles (see cycle_clock.hpp).
 #include "cycle_clock.hpp"
 
+#include <algorithm>
+
 namespace mcuprof::sim::cycle {
 namespace {
 
@@ -49,7 +51,7 @@ void CycleClock::install(uc_engine* uc) {
   data_ranges_.clear();
   for (const AddressRange& r : model_.data_read_ranges())
     if (r.end > r.begin) data_ranges_.push_back(r);
-  watched_ = data_ranges_;
+  rebuild_watched();
   uint32_t page = 0;
   if (uc_ctl_get_page_size(uc, &page) == UC_ERR_OK && page != 0) page_bytes_ = page;
 }
@@ -73,8 +75,37 @@ void CycleClock::use_memory_hooks(uc_engine* uc) {
 void CycleClock::count_flash_data(uc_engine* uc) {
   if (count_data_) return;
   count_data_ = true;
-  watched_.insert(watched_.end(), flash_.begin(), flash_.end());
+  rebuild_watched();
   if (!placing_) add_flash_count_hooks(uc);
+}
+
+void CycleClock::rebuild_watched() {
+  // Cut the address space at every range's ends; each piece is in a range or in none.
+  std::vector<uint64_t> cuts;
+  const auto add = [&](const std::vector<AddressRange>& ranges) {
+    for (const AddressRange& r : ranges)
+      if (r.end > r.begin) cuts.insert(cuts.end(), {r.begin, r.end});
+  };
+  add(data_ranges_);
+  if (count_data_) add(flash_);
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  const auto covers = [](const std::vector<AddressRange>& ranges, uint64_t at) {
+    return std::any_of(ranges.begin(), ranges.end(),
+                       [&](const AddressRange& r) { return at >= r.begin && at < r.end; });
+  };
+  watched_.clear();
+  last_watched_ = 0;
+  for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+    Watched w{static_cast<uint32_t>(cuts[i]), cuts[i + 1], count_data_ && covers(flash_, cuts[i]),
+              covers(data_ranges_, cuts[i])};
+    if (!w.flash && !w.data) continue;
+    if (!watched_.empty() && watched_.back().end == w.begin && watched_.back().flash == w.flash &&
+        watched_.back().data == w.data)
+      watched_.back().end = w.end;  // one stretch where the pieces agree
+    else
+      watched_.push_back(w);
+  }
 }
 
 void CycleClock::add_flash_count_hooks(uc_engine* uc) {

@@ -62,7 +62,10 @@ class CycleClock {
     return {block_base_, instructions_base_, ifetch_base_, data_base_};
   }
   // The flash memories: instruction bytes of blocks there count as flash fetch bytes.
-  void set_flash(std::vector<AddressRange> flash) { flash_ = std::move(flash); }
+  void set_flash(std::vector<AddressRange> flash) {
+    flash_ = std::move(flash);
+    rebuild_watched();
+  }
   // Counts data reads from flash: in the model's hook where it covers flash, through a
   // counting-only hook on the rest.
   void count_flash_data(uc_engine* uc);
@@ -187,21 +190,33 @@ class CycleClock {
   void charge_read(uint32_t address, unsigned bytes, const Placed* at) {
     // Most reads are in neither a slow memory nor (counted) flash: nothing to charge,
     // also for the halves of a read crossing a page (same memory, mapped in whole pages).
-    for (const AddressRange& r : watched_)
-      if (address >= r.begin && address < r.end) {
-        charge_watched(address, bytes, at);
-        return;
-      }
-    if (bytes > 1 && (address & (page_bytes_ - 1)) + bytes - 1 >= page_bytes_)
-      charge_watched(address, bytes, at);  // the next page may be watched
+    if (watched(address) != nullptr ||
+        (bytes > 1 && (address & (page_bytes_ - 1)) + bytes - 1 >= page_bytes_))
+      charge_watched(address, bytes, at);  // (crossing: the next page may be watched)
   }
   void charge_watched(uint32_t address, unsigned bytes, const Placed* at);
   void charge_hook(uint32_t address, unsigned bytes, const Placed* at);
-  bool in_data_range(uint32_t address) const {
-    for (const AddressRange& r : data_ranges_)
-      if (address >= r.begin && address < r.end) return true;
-    return false;
+  // A stretch of memory whose reads are charged: a slow memory of the model's, counted
+  // flash, or both.
+  struct Watched {
+    uint32_t begin = 0;
+    uint64_t end = 0;
+    bool flash = false;  // counted flash data bytes
+    bool data = false;   // the model's data_read
+  };
+  // The stretch holding `address`, or nullptr; the last one found is tried first.
+  const Watched* watched(uint32_t address) {
+    const Watched* w = last_watched_ < watched_.size() ? &watched_[last_watched_] : nullptr;
+    if (w != nullptr && address >= w->begin && address < w->end) return w;
+    for (size_t i = 0; i < watched_.size(); ++i)
+      if (address >= watched_[i].begin && address < watched_[i].end) {
+        last_watched_ = i;
+        return &watched_[i];
+      }
+    return nullptr;
   }
+  // Builds watched_ from data_ranges_ and, when counted, flash_.
+  void rebuild_watched();
   void add_flash_count_hooks(uc_engine* uc);
   static void on_flash_read(uc_engine* uc, uc_mem_type type, uint64_t address, int size,
                             int64_t value, void* user);
@@ -248,7 +263,8 @@ class CycleClock {
   uint64_t data_base_ = 0;
   uint32_t page_bytes_ = 1024;
   std::vector<AddressRange> data_ranges_;  // the model's slow memories
-  std::vector<AddressRange> watched_;      // those and, when counted, flash
+  std::vector<Watched> watched_;           // those and, when counted, flash
+  size_t last_watched_ = 0;
   std::vector<AddressRange> memories_;
   std::vector<Placed> placed_;           // the current block's reads charged at entry
   std::unordered_set<uint32_t> hooked_;  // instructions with a code hook

@@ -177,12 +177,14 @@ void CycleClock::charge_watched(uint32_t address, unsigned bytes, const Placed* 
 }
 
 void CycleClock::charge_hook(uint32_t address, unsigned bytes, const Placed* at) {
+  const Watched* w = watched(address);
+  if (w == nullptr) return;
   Placed p;
-  if (count_data_ && in_flash(address)) {
+  if (w->flash) {
     flash_data_ += bytes;
     p.flash_bytes = bytes;
   }
-  if (in_data_range(address)) {
+  if (w->data) {
     const uint32_t extra = model_.data_read(address, bytes);
     if (extra != 0) {
       cycles_ += extra;

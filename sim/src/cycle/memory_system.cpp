@@ -217,27 +217,41 @@ uint32_t MemorySystem::fetch(const BlockTiming& block, const BlockTiming* previo
   return extra;
 }
 
-uint32_t MemorySystem::data_read(uint32_t address, uint32_t bytes, uint32_t& hint) {
-  const Region* r = region(address);
-  if (r == nullptr || bytes == 0) return 0;  // devices: no wait states modelled
+uint32_t MemorySystem::data_read_lines(uint32_t address, uint32_t bytes, uint32_t& hint) {
+  forget_hot_line();
+  if (bytes == 0) return 0;
+  const Region* r = data_region_ < regions_.size() ? &regions_[data_region_] : nullptr;
+  if (r == nullptr || address < r->base || address >= r->end) {  // not the last one's memory
+    r = region(address);
+    if (r == nullptr) return 0;  // devices: no wait states modelled
+    data_region_ = static_cast<size_t>(r - regions_.data());
+  }
   const unsigned ws = wait_states(*r);
+  const uint32_t last = address + bytes - 1;
   if (l1d_.present() && r->kind != MemoryKind::Tcm) {
     uint32_t extra = 0;
     if (!config_.l1_dcache) {  // uncached: one AXI read per 64 bits
-      for (uint32_t b = address / 8; b <= (address + bytes - 1) / 8; ++b) extra += ws + 1;
+      for (uint32_t b = address / 8; b <= last / 8; ++b) extra += ws + 1;
       return extra;
     }
     const uint32_t lb = l1d_.line_bytes();
-    for (uint32_t l = address / lb; l <= (address + bytes - 1) / lb; ++l)
+    for (uint32_t l = address / lb; l <= last / lb; ++l)
       if (!l1d_.access(l * lb, hint)) extra += l1_fill(lb, ws);
+    hot_begin_ = last / lb * lb;
+    hot_bytes_ = lb;
     return extra;
   }
   if (ws == 0) return 0;
   uint32_t extra = 0;
-  for (uint32_t l = address >> flash_shift_; l <= (address + bytes - 1) >> flash_shift_; ++l) {
+  for (uint32_t l = address >> flash_shift_; l <= last >> flash_shift_; ++l) {
     const uint32_t at = l << flash_shift_;
     if (r->kind == MemoryKind::Flash) {
-      if (data_lines_.present() && config_.flash_dcache && data_lines_.access(at, hint)) continue;
+      if (data_lines_.present() && config_.flash_dcache) {
+        const bool hit = data_lines_.access(at, hint);
+        hot_begin_ = at;  // filled on a miss: most recently used either way
+        hot_bytes_ = 1u << flash_shift_;
+        if (hit) continue;
+      }
       if (accelerator_ == targets::FlashAccelerator::Kind::XipCache && config_.flash_icache &&
           instruction_lines_.access(at))
         continue;  // the XIP cache serves data reads too
@@ -248,6 +262,7 @@ uint32_t MemorySystem::data_read(uint32_t address, uint32_t bytes, uint32_t& hin
 }
 
 void MemorySystem::invalidate(const CacheInvalidation& what) {
+  forget_hot_line();
   using C = CacheInvalidation::Cache;
   LruCache* cache = nullptr;
   switch (what.cache) {

@@ -38,10 +38,18 @@ class MemorySystem {
   uint32_t fetch(const BlockTiming& block, const BlockTiming* previous,
                  std::vector<uint32_t>* per_line = nullptr);
   // Extra cycles of a data read of `bytes` bytes at `address`.
-  uint32_t data_read(uint32_t address, uint32_t bytes, uint32_t& hint);
+  uint32_t data_read(uint32_t address, uint32_t bytes, uint32_t& hint) {
+    // Inside the data cache line the last read found or filled: a hit that changes
+    // nothing (that line is already the most recently used of its set).
+    if (address - hot_begin_ < hot_bytes_ && address - hot_begin_ + bytes <= hot_bytes_) return 0;
+    return data_read_lines(address, bytes, hint);
+  }
 
   // What the firmware switched on (caches, accelerator, prefetch, extra latency).
-  void configure(const MemoryConfig& config) { config_ = config; }
+  void configure(const MemoryConfig& config) {
+    config_ = config;
+    forget_hot_line();
+  }
   const MemoryConfig& config() const { return config_; }
   void invalidate(const CacheInvalidation& what);
 
@@ -53,6 +61,8 @@ class MemorySystem {
     targets::MemoryKind kind = targets::MemoryKind::Sram;
   };
   const Region* region(uint32_t address) const;
+  uint32_t data_read_lines(uint32_t address, uint32_t bytes, uint32_t& hint);
+  void forget_hot_line() { hot_bytes_ = 0; }
   // The region's wait states with the latency the firmware added (flash only).
   unsigned wait_states(const Region& r) const {
     return r.wait_states + (r.kind == targets::MemoryKind::Flash ? config_.extra_wait_states : 0);
@@ -76,6 +86,11 @@ class MemorySystem {
   LruCache l1i_;                // Cortex-M7 L1 caches
   LruCache l1d_;
   MemoryConfig config_;
+  // The line of l1d_ or data_lines_ (caches only data reads touch) that the last data
+  // read left most recently used; hot_bytes_ = 0 when none.
+  size_t data_region_ = 0;  // index in regions_ of the last data read's memory
+  uint32_t hot_begin_ = 0;
+  uint32_t hot_bytes_ = 0;
 };
 
 }  // namespace mcuprof::sim::cycle
