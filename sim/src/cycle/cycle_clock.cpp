@@ -59,6 +59,8 @@ void CycleClock::install(uc_engine* uc) {
 void CycleClock::use_memory_hooks(uc_engine* uc) {
   if (!placing_) return;
   placing_ = false;
+  place_ = false;
+  placed_.clear();
   for (const AddressRange& r : data_ranges_) {
     uc_hook h = 0;
     uc_hook_add(uc, &h, UC_HOOK_MEM_READ, reinterpret_cast<void*>(&CycleClock::on_data_read), this,
@@ -106,6 +108,7 @@ void CycleClock::rebuild_watched() {
     else
       watched_.push_back(w);
   }
+  place_ = placing_ && !watched_.empty();
 }
 
 void CycleClock::add_flash_count_hooks(uc_engine* uc) {

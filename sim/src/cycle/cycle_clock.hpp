@@ -75,7 +75,7 @@ class CycleClock {
   uint64_t on_block(uc_engine* uc, uint32_t address, uint32_t size) {
     Entry& e = entry(uc, address, size);
     restart_ = false;
-    if (placing_ && (!e.prepared || hook_calls_ > kHookBudget) && !watched_.empty()) [[unlikely]] {
+    if (place_ && (!e.prepared || hook_calls_ > kHookBudget)) [[unlikely]] {
       if (prepare(uc, e)) {
         restart_ = true;
         return cycles_;
@@ -102,8 +102,10 @@ class CycleClock {
     matched_ = SIZE_MAX;
     mid_block_ = 0;
     data_base_ = flash_data_;
-    placed_.clear();
-    if (e.hooked_from != 0 && placing_ && !watched_.empty()) place_at_entry(e, regs);
+    if (place_) {
+      placed_.clear();
+      if (e.hooked_from != 0) place_at_entry(e, regs);
+    }
     return end;  // without the block's data reads, as when a memory hook charged them
   }
   // Adds cycles outside any block (exception entry, sleep) and forgets the previous
@@ -255,6 +257,7 @@ class CycleClock {
   size_t matched_ = SIZE_MAX;  // memory operand matched by the last device access
   // Load placement.
   bool placing_ = true;  // false once memory hooks charge data reads
+  bool place_ = false;   // placing_ and some memory is watched: the per-block work is due
   // Code hooks run so far: past the budget, the memory hooks are cheaper (Unicorn 2.0.1
   // walks every code hook at each hooked instruction).
   static constexpr uint64_t kHookBudget = 2'000'000;
