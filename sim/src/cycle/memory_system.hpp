@@ -86,9 +86,9 @@ class MemorySystem {
   LruCache l1i_;                // Cortex-M7 L1 caches
   LruCache l1d_;
   MemoryConfig config_;
+  size_t data_region_ = 0;  // index in regions_ of the last data read's memory
   // The line of l1d_ or data_lines_ (caches only data reads touch) that the last data
   // read left most recently used; hot_bytes_ = 0 when none.
-  size_t data_region_ = 0;  // index in regions_ of the last data read's memory
   uint32_t hot_begin_ = 0;
   uint32_t hot_bytes_ = 0;
 };
