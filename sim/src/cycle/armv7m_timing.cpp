@@ -53,11 +53,12 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
     const Insn* prev = i > 0 ? &insns[i - 1] : nullptr;
-    // R-LDR-PIPE: a load or store right after a single load (no base update) whose
-    // result does not form its address saves one cycle.
+    // R-LDR-PIPE: a load or store right after a single load saves one cycle unless the
+    // load's result or updated base forms its address; on the M3 only the first access of
+    // such a pair may update its base.
     const bool after_load =
         prev != nullptr && (prev->cls == InsnClass::Load || prev->cls == InsnClass::FpLoad) &&
-        !prev->writeback && !prev->writes_pc && (prev->writes & in.address_regs) == 0;
+        !prev->writes_pc && (prev->writes & in.address_regs) == 0 && !(m3 && in.writeback);
     uint32_t c = 1;
     switch (in.cls) {
       case InsnClass::Alu:
