@@ -84,6 +84,12 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
         // R-STR: STR with an immediate offset is one cycle; register offset 2, or 1
         // when pipelined after a load.
         c = (in.register_offset && !after_load) ? 2 : 1;
+        // R-STR-INDEX: a store with base update takes 2 right after another on the same
+        // base, and on the M3 right after a load.
+        if (in.writeback && prev != nullptr &&
+            ((prev->cls == InsnClass::Store && prev->writeback && prev->base == in.base) ||
+             (m3 && (prev->cls == InsnClass::Load || prev->cls == InsnClass::FpLoad))))
+          c = 2;
         break;
       case InsnClass::FpStore:
         c = after_load ? 1 : 2;  // R-VLDR-VSTR
