@@ -56,9 +56,10 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
     // R-LDR-PIPE: a load or store right after a single load saves one cycle unless the
     // load's result or updated base forms its address; on the M3 only the first access of
     // such a pair may update its base.
-    const bool after_load =
-        prev != nullptr && (prev->cls == InsnClass::Load || prev->cls == InsnClass::FpLoad) &&
-        !prev->writes_pc && (prev->writes & in.address_regs) == 0 && !(m3 && in.writeback);
+    const bool prev_single_load =
+        prev != nullptr && (prev->cls == InsnClass::Load || prev->cls == InsnClass::FpLoad);
+    const bool after_load = prev_single_load && !prev->writes_pc &&
+                            (prev->writes & in.address_regs) == 0 && !(m3 && in.writeback);
     uint32_t c = 1;
     switch (in.cls) {
       case InsnClass::Alu:
@@ -88,7 +89,7 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
         // base, and on the M3 right after a load.
         if (in.writeback && prev != nullptr &&
             ((prev->cls == InsnClass::Store && prev->writeback && prev->base == in.base) ||
-             (m3 && (prev->cls == InsnClass::Load || prev->cls == InsnClass::FpLoad))))
+             (m3 && prev_single_load)))
           c = 2;
         break;
       case InsnClass::FpStore:
