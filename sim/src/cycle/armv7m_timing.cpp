@@ -61,6 +61,7 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
     const bool after_load = prev_single_load && !prev->writes_pc &&
                             (prev->writes & in.address_regs) == 0 && !(m3 && in.writeback);
     uint32_t c = 1;
+    bool pipelined = false;  // R-LDR-PIPE saved a cycle on it (R-LDR-BLOCK at block entry)
     switch (in.cls) {
       case InsnClass::Alu:
         c = in.writes_pc ? 1 + kBranchRefill : 1;  // R-ALU
@@ -80,11 +81,13 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
           c = 2 + kLoadRefill;  // R-LDR-PC
         else
           c = after_load ? 1 : 2;  // R-LDR, R-LDR-PIPE
+        pipelined = after_load && !in.writes_pc;
         break;
       case InsnClass::Store:
         // R-STR: STR with an immediate offset is one cycle; register offset 2, or 1
         // when pipelined after a load.
         c = (in.register_offset && !after_load) ? 2 : 1;
+        pipelined = in.register_offset && after_load;
         // R-STR-INDEX: a store with base update takes 2 right after another on the same
         // base, and on the M3 right after a load.
         if (in.writeback && prev != nullptr &&
@@ -94,6 +97,7 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
         break;
       case InsnClass::FpStore:
         c = after_load ? 1 : 2;  // R-VLDR-VSTR
+        pipelined = after_load;
         break;
       case InsnClass::LoadDouble:
       case InsnClass::StoreDouble:
@@ -173,6 +177,7 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
         (prev->writes & in.reads & ~RegMask{0xFFFF} & ~kFlagsBit) != 0)
       c += 1;
     t.cost.push_back(c);
+    if (pipelined) t.pipelined.push_back(static_cast<uint16_t>(i));
   }
   return t;
 }

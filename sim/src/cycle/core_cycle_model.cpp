@@ -4,6 +4,7 @@
 // reads through the memory system, unaligned accesses and division operands.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -83,7 +84,8 @@ class CoreCycleModel final : public CycleModel {
         may_misalign && cycle::unaligned_access_penalty(family_, 1, 4, true) > 0;
     const bool divide_check = !b.divides.empty() && cycle::divide_static_cycles(family_) > 0 &&
                               family_ != Family::M0 && family_ != Family::M0Plus;
-    b.check_memory = data_check;
+    const bool block_check = mark_pipelined(b, st.pipelined);
+    b.check_memory = data_check || block_check;
     b.check_divides = divide_check;
     b.check_fetch = memory_.fetch_may_stall(address);
     return b;
@@ -141,7 +143,7 @@ class CoreCycleModel final : public CycleModel {
         add_event({first_insn_at(block, line_start), line_extra_[k]});
       }
     }
-    if (block.check_memory) extra += data_cycles(block, regs);
+    if (block.check_memory) extra += data_cycles(block, regs) + memory_block_cycles(block, regs);
     if (block.check_divides) extra += divide_cycles(block, regs);
     return extra;
   }
@@ -198,6 +200,44 @@ class CoreCycleModel final : public CycleModel {
         extra += misalign;  // R-UNALIGNED
         add_event({m.insn, misalign, false});
       }
+    }
+    return extra;
+  }
+
+  // Marks the memory operands R-LDR-PIPE pipelined behind the load before them (the
+  // instruction indices in `pipelined`); true when any pair may reach two memories and
+  // needs the check at block entry. Two addresses from the same register at entry, a few
+  // bytes apart, are taken as one memory.
+  static bool mark_pipelined(BlockTiming& b, const std::vector<uint16_t>& pipelined) {
+    bool check = false;
+    for (size_t k = 1; k < b.memory.size(); ++k) {
+      MemoryOperand& m = b.memory[k];
+      const MemoryOperand& before = b.memory[k - 1];
+      if (before.insn + 1 != m.insn ||
+          std::find(pipelined.begin(), pipelined.end(), m.insn) == pipelined.end())
+        continue;
+      m.pipelined = true;
+      if (m.address_known && before.address_known &&
+          (m.entry_base != before.entry_base || m.entry_base == MemoryOperand::kNoRegister))
+        check = true;
+    }
+    return check;
+  }
+
+  // R-LDR-BLOCK (M3/M4): a load or store pipelines behind the load before it only when
+  // both go to the same memory; otherwise the cycle R-LDR-PIPE saved is spent. Addresses
+  // computed inside the block are not known here: such a pair keeps its saving.
+  uint32_t memory_block_cycles(const BlockTiming& block, const RegisterView& regs) {
+    uint32_t extra = 0;
+    for (size_t k = 1; k < block.memory.size(); ++k) {
+      const MemoryOperand& m = block.memory[k];
+      const MemoryOperand& before = block.memory[k - 1];
+      if (!m.pipelined || !m.address_known || !before.address_known) continue;
+      if (memory_.memory_block(effective_address(m, regs, true)) ==
+          memory_.memory_block(effective_address(before, regs, true)))
+        continue;
+      extra += 1;
+      add_event({m.insn, 1, true});  // the access waits for the previous one's data phase
     }
     return extra;
   }

@@ -47,6 +47,10 @@ struct StaticTiming {
   // M7 dependences across blocks (R7-CROSS): see BlockTiming::exit_late / first_need.
   std::vector<BlockTiming::RegisterTime> exit_late;
   std::vector<BlockTiming::RegisterTime> first_need;
+  // M3/M4: the instructions R-LDR-PIPE made a cycle cheaper behind the single load just
+  // before them. The saving needs both accesses in the same memory (R-LDR-BLOCK), which
+  // the model checks at block entry (MemoryOperand::pipelined).
+  std::vector<uint16_t> pipelined;
 };
 
 // M7: can instructions of these units (StaticTiming::exit_unit, first_unit) issue in the

@@ -32,6 +32,13 @@ class MemorySystem {
   bool data_may_stall() const { return data_may_stall_; }
   // The memories where a data read can cost extra cycles.
   std::vector<AddressRange> slow_data_ranges() const;
+  // Which of the target's memories `address` is in (its index in the target file), or
+  // the number of memories for anything else (devices): two accesses with different
+  // answers go to different bus slaves (R-LDR-BLOCK).
+  size_t memory_block(uint32_t address) const {
+    const Region* r = region(address);
+    return r != nullptr ? static_cast<size_t>(r - regions_.data()) : regions_.size();
+  }
 
   // Extra cycles to fetch `block`'s lines; `previous` is the block run before it.
   // `per_line`, if given, receives the extra cycles of each line the block covers.
