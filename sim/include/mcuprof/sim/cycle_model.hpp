@@ -38,8 +38,8 @@ struct MemoryOperand {
   bool address_known = true;
   uint8_t entry_base = kNoRegister;
   int32_t offset = 0;
-  int32_t disp = 0;                 // address = base value just before the access + disp
-  uint32_t bytes = 4;               // bytes accessed (LDM/STM: 4 per register)
+  int32_t disp = 0;    // address = base value just before the access + disp
+  uint32_t bytes = 4;  // bytes accessed (LDM/STM: 4 per register)
   // The static timing saved a cycle on this access by pipelining it behind the load
   // just before it (the previous entry of BlockTiming::memory); on the M3/M4 the saving
   // holds only when both access the same memory (R-LDR-BLOCK, checked at block entry).
