@@ -50,6 +50,9 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
   StaticTiming t;
   t.cost.reserve(insns.size());
   const bool m3 = family == Family::M3;
+  // R-WIDE-RUN: the current run of 32-bit instructions at halfword addresses.
+  unsigned wide_run = 0;
+  bool wide_run_stores = true;
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
     const Insn* prev = i > 0 ? &insns[i - 1] : nullptr;
@@ -176,6 +179,16 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family) {
          in.cls == InsnClass::FpDivide) &&
         (prev->writes & in.reads & ~RegMask{0xFFFF} & ~kFlagsBit) != 0)
       c += 1;
+    // R-WIDE-RUN: three 32-bit instructions in a row at halfword addresses drain the
+    // prefetch buffer once: +1 at the third (a run of stores only: at the fourth).
+    if (in.bytes == 4 && ((in.address & 3u) == 2 || wide_run > 0)) {
+      ++wide_run;
+      wide_run_stores = wide_run_stores && in.cls == InsnClass::Store;
+      if (wide_run == (wide_run_stores ? 4u : 3u)) c += 1;
+    } else {
+      wide_run = 0;
+      wide_run_stores = true;
+    }
     t.cost.push_back(c);
     if (pipelined) t.pipelined.push_back(static_cast<uint16_t>(i));
   }

@@ -77,6 +77,13 @@ CB_BENCH(ldr_device_then_sram, CB_DWT, "ldr r1, [r3, #4]\n ldr r2, [r0]\n")
 CB_BENCH(ldr_sram_then_device, CB_DWT, "ldr r1, [r0]\n ldr r2, [r3, #4]\n")
 CB_BENCH(ldr_device_then_str_register, CB_DWT "movs r2, #4\n", "ldr r1, [r3, #4]\n str r1, [r0, r2]\n")
 CB_BENCH(ldr_sram_other_bases, "adds r3, r0, #8\n", "ldr r1, [r0]\n ldr r2, [r3]\n")
+/* R-WIDE-RUN: the body starts word-aligned, so a 16-bit ADDS puts the 32-bit ones after it
+ * at halfword addresses; the closing ADDS realigns the frame's NOP.W. */
+CB_BENCH(wide_two_unaligned, "", "adds r1, r1, #1\n add.w r2, r2, #1\n add.w r3, r3, #1\n adds r1, r1, #1\n")
+CB_BENCH(wide_three_unaligned, "", "adds r1, r1, #1\n add.w r2, r2, #1\n add.w r3, r3, #1\n add.w r2, r2, #1\n adds r1, r1, #1\n")
+CB_BENCH(wide_three_aligned, "", "add.w r2, r2, #1\n add.w r3, r3, #1\n add.w r2, r2, #1\n")
+CB_BENCH(wide_three_stores, "movs r1, #0\n", "adds r2, r2, #1\n str.w r1, [r0, #64]\n str.w r1, [r0, #68]\n str.w r1, [r0, #72]\n adds r2, r2, #1\n")
+CB_BENCH(wide_four_stores, "movs r1, #0\n", "adds r2, r2, #1\n str.w r1, [r0, #64]\n str.w r1, [r0, #68]\n str.w r1, [r0, #72]\n str.w r1, [r0, #76]\n adds r2, r2, #1\n")
 #endif
 
 /* clang-format on */
@@ -171,6 +178,13 @@ int main(void) {
   CB_EXPECT33("R-LDR-BLOCK", "LDR SRAM; LDR device", ldr_sram_then_device, -1, 4, 4, -1, -1);
   CB_EXPECT33("R-LDR-BLOCK", "LDR device; STR SRAM reg offset", ldr_device_then_str_register, -1, 4, 4, -1, -1);
   CB_EXPECT33("R-LDR-BLOCK", "LDR SRAM; LDR SRAM, other bases", ldr_sram_other_bases, -1, 3, 3, 2, 1);
+  /* [CMP] alignment rules: a group of three or more 32-bit instructions at halfword
+   * addresses takes one extra cycle; a group of stores only from four. */
+  CB_EXPECT33("R-WIDE-RUN", "ADDS; 2 ADD.W at halfword addresses; ADDS", wide_two_unaligned, -1, 4, 4, -1, -1);
+  CB_EXPECT33("R-WIDE-RUN", "ADDS; 3 ADD.W at halfword addresses; ADDS", wide_three_unaligned, -1, 6, 6, -1, -1);
+  CB_EXPECT33("R-WIDE-RUN", "3 ADD.W word-aligned", wide_three_aligned, -1, 3, 3, -1, -1);
+  CB_EXPECT33("R-WIDE-RUN", "ADDS; 3 STR.W at halfword addresses; ADDS", wide_three_stores, -1, 5, 5, -1, -1);
+  CB_EXPECT33("R-WIDE-RUN", "ADDS; 4 STR.W at halfword addresses; ADDS", wide_four_stores, -1, 7, 7, -1, -1);
 #endif
 #if defined(__ARM_FEATURE_DSP)
   CB_EXPECT("R-MUL", "SMLAD", smlad_one,                               -1, -1,  1,  1);
