@@ -4,6 +4,7 @@
 // and static block costs (docs/cycle-model.md).
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 
 #include "../../sim/src/cycle/lru_cache.hpp"
@@ -202,8 +203,49 @@ TEST(CycleModel, StaticBlockCostsFollowTheRules) {
   EXPECT_EQ(m4->block_cost(0x08000000, push).cycles, 6u);
   const auto m0 = sim::make_cycle_model(parse(board("cortex-m0plus", kFlash3, "")));
   EXPECT_EQ(m0->block_cost(0x08000000, loads).cycles, 5u);  // R0-LDR: no pipelining
+  // R-WIDE-RUN: add.w r2,r2,#1 three times: 3 word-aligned, 3 + 1 at a halfword address
+  const uint8_t wide[] = {0x02, 0xF1, 0x01, 0x02, 0x02, 0xF1, 0x01, 0x02, 0x02, 0xF1, 0x01, 0x02};
+  EXPECT_EQ(m4->block_cost(0x08000000, wide).cycles, 3u);
+  EXPECT_EQ(m4->block_cost(0x08000002, wide).cycles, 4u);
   const auto unit = sim::make_unit_cycle_model(parse(board("cortex-m4", kFlash3, "")));
   EXPECT_EQ(unit->block_cost(0x08000000, loads).cycles, 3u);
+}
+
+namespace {
+struct Registers final : sim::RegisterView {
+  std::array<uint32_t, 16> r{};
+  uint32_t core(unsigned n) const override { return r.at(n); }
+};
+}  // namespace
+
+// R-LDR-BLOCK: a load pipelined behind another keeps its saving only when both read the
+// same memory; the check runs at block entry from the registers.
+TEST(CycleModel, LoadPairsAcrossTwoMemoriesLoseTheirPipelining) {
+  // ldr r1,[r3]; ldr r2,[r0]: 2 + 1 statically (R-LDR-PIPE), in SRAM (no fetch stalls)
+  const uint8_t pair[] = {0x19, 0x68, 0x02, 0x68};
+  const uint32_t at = 0x20001000;
+  Registers regs;
+  regs.r[0] = 0x20000000;
+  for (const char* core : {"cortex-m3", "cortex-m4"}) {
+    SCOPED_TRACE(core);
+    const auto m = sim::make_cycle_model(parse(board(core, kFlash3, "")));
+    const auto t = m->analyse_block(at, pair);
+    EXPECT_EQ(t.cycles, 3u);
+    ASSERT_EQ(t.memory.size(), 2u);
+    EXPECT_TRUE(t.memory[1].pipelined);
+    regs.r[3] = 0x20000100;  // SRAM and SRAM: pipelined
+    EXPECT_EQ(m->enter_block(t, nullptr, regs), 0u);
+    regs.r[3] = 0x08000100;  // flash, then SRAM: the cycle is spent again
+    EXPECT_EQ(m->enter_block(t, nullptr, regs), 1u);
+    EXPECT_EQ(m->dynamic_before(1), 1u);  // before the second load's access
+    regs.r[3] = 0x40000000;               // a device, then SRAM
+    EXPECT_EQ(m->enter_block(t, nullptr, regs), 1u);
+  }
+  // The M7 has rules of its own: no such charge.
+  const auto m7 = sim::make_cycle_model(parse(board("cortex-m7", kFlash3, "")));
+  const auto t7 = m7->analyse_block(at, pair);
+  regs.r[3] = 0x08000100;
+  EXPECT_EQ(m7->enter_block(t7, nullptr, regs), 0u);
 }
 
 // docs/cycle-model.md "Cortex-M33": the same blocks under the M33's own rules.
