@@ -385,6 +385,7 @@ void describe_m7_alu(unsigned id, const cs_arm& arm, Insn& in) {
     case ARM_INS_UXTAB16:
       in.bitfield_dsp = in.early_shifter = true;
       in.extend_add = id != ARM_INS_BFI && id != ARM_INS_PKHBT && id != ARM_INS_PKHTB;
+      in.dsp_simd = id == ARM_INS_PKHBT || id == ARM_INS_PKHTB;
       // BFI: the inserted register; PKH and the extend-and-add: the shifted/extracted Rm.
       in.early_reg = reg(id == ARM_INS_BFI ? 1 : 2);
       return;
@@ -399,8 +400,10 @@ void describe_m7_alu(unsigned id, const cs_arm& arm, Insn& in) {
     case ARM_INS_UXTB16:
     case ARM_INS_CLZ:
     case ARM_INS_SSAT:
-    case ARM_INS_SSAT16:
     case ARM_INS_USAT:
+      in.bitfield_dsp = true;
+      return;
+    case ARM_INS_SSAT16:
     case ARM_INS_USAT16:
     case ARM_INS_SEL:
     case ARM_INS_QADD:
@@ -437,7 +440,7 @@ void describe_m7_alu(unsigned id, const cs_arm& arm, Insn& in) {
     case ARM_INS_UQADD16:
     case ARM_INS_UQSUB8:
     case ARM_INS_UQSUB16:
-      in.bitfield_dsp = true;
+      in.bitfield_dsp = in.dsp_simd = true;
       return;
     default:
       return;

@@ -98,6 +98,10 @@ struct Insn {
   bool early_shifter = false;
   // An extend-and-add (SXTAB, SXTAH, SXTAB16, UXTAB, UXTAH, UXTAB16: M33 rule R33-XTA).
   bool extend_add = false;
+  // A DSP or SIMD data-processing instruction that runs through two stages on the M33
+  // (R33-DSP): saturating and parallel add/subtract (QADD, QSUB8, UADD8, SHADD16...),
+  // SEL, PKHBT/PKHTB, SSAT16/USAT16.
+  bool dsp_simd = false;
   // ADD/SUB Rd, Rn, #imm, ADD/SUB Rdn, #imm, MOV Rd, Rm, MOV Rd, #imm (flag setting or
   // not, unconditional): Rd = core register `value_src` + `value_add` (value_src 0xFE:
   // the constant `value_add`); 0xFF for anything else. Lets the static analysis follow a

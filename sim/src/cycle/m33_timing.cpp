@@ -191,8 +191,8 @@ StaticTiming time_m33(std::span<const Insn> insns) {
     if (is_single_or_multiple_load(in.cls))
       latency_end = done - 1 + kLoadLatency;  // the last register loaded
     else if (in.cls == InsnClass::Multiply || in.cls == InsnClass::MultiplyLong ||
-             in.shifted_operand2 || in.extend_add)
-      latency_end = issue + std::max(c, kMulLatency);  // R33-MUL, R33-OP2, R33-XTA
+             in.shifted_operand2 || in.extend_add || in.dsp_simd)
+      latency_end = issue + std::max(c, kMulLatency);  // R33-MUL, R33-OP2, R33-XTA, R33-DSP
     // R33-OP2-FLAGS: flags set with a shifted register operand arrive a cycle late.
     if (writes_flags(in))
       flags_ready = in.early_reg != 0xFF && in.shifted_operand2 ? done + 1 : done;

@@ -25,6 +25,10 @@ CB_BENCH(tst_rotated, "", "tst.w r2, #0x1fc0\n")
 CB_BENCH(movs_rotated, "", "movs.w r1, #0x1fc0\n")
 CB_BENCH(adds_shifted_reg, "", "adds.w r1, r2, r3, lsl #2\n")
 CB_BENCH(uxtab_then_use, "", "uxtab r1, r2, r3\n adds r1, r1, #1\n")
+CB_BENCH(uadd8_then_use, "", "uadd8 r1, r2, r3\n adds r1, r1, #1\n")
+CB_BENCH(qsub_then_use, "", "qsub r1, r2, r3\n adds r1, r1, #1\n")
+CB_BENCH(pkhbt_then_use, "", "pkhbt r1, r2, r3\n adds r1, r1, #1\n")
+CB_BENCH(uadd8_then_other, "", "uadd8 r1, r2, r3\n adds r2, r2, #1\n")
 CB_BENCH(shifted_flags_then_adc, "", "adds.w r1, r2, r3, lsl #2\n adc.w r2, r2, r3\n")
 CB_BENCH(loop_add_bne, "movs r1, #3\n", "1:\n subs r1, r1, #1\n add r2, r3\n bne.n 1b\n")
 CB_BENCH(loop_ldm_bne, "movs r1, #3\n", "1:\n subs r1, r1, #1\n ldmia r0!, {r2, r3}\n bne.n 1b\n")
@@ -51,6 +55,10 @@ int main(void) {
   CB_EXPECT33("R33-MUL", "MUL.W r1; ADDS r1", mul_then_use,                    -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-MAC-ACC", "SMLAD x3 chained on the accumulator", smlad_chain, -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-XTA", "UXTAB r1; ADDS r1", uxtab_then_use,                 -1, -1, -1, 3, -1);
+  CB_EXPECT33("R33-DSP", "UADD8 r1; ADDS r1", uadd8_then_use,                 -1, -1, -1, 3, -1);
+  CB_EXPECT33("R33-DSP", "QSUB r1; ADDS r1", qsub_then_use,                   -1, -1, -1, 3, -1);
+  CB_EXPECT33("R33-DSP", "PKHBT r1; ADDS r1", pkhbt_then_use,                 -1, -1, -1, 3, -1);
+  CB_EXPECT33("R33-DSP", "UADD8 r1; ADDS r2", uadd8_then_other,               -1, -1, -1, 2, -1);
   CB_EXPECT33("R33-OP2-FLAGS", "ADDS.W shifted; ADC", shifted_flags_then_adc,  -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-MUL", "SMLAD r1; ADDS r1", smlad_then_use,                  -1, -1, -1, 3, -1);
   CB_EXPECT33("R33-OP2", "ADD.W shifted reg; ADDS using it", shifted_reg_then_use, -1, -1, -1, 3, -1);
