@@ -350,7 +350,9 @@ bool is_rotated_immediate(uint32_t v) {
 }
 
 // The M7 dual-issue class of a data-processing instruction and the register its early
-// ALU reads ([JNK] cortex_m7.md: "bitfield and DSP instructions", "operand2").
+// ALU reads ([JNK] cortex_m7.md: "bitfield and DSP instructions", "operand2"); also the
+// M33's two-stage extend-and-add and DSP/SIMD groups (R33-XTA, R33-DSP), which are
+// subsets of the same instructions.
 void describe_m7_alu(unsigned id, const cs_arm& arm, Insn& in) {
   const auto reg = [&](unsigned i) {
     return i < arm.op_count && arm.operands[i].type == ARM_OP_REG
