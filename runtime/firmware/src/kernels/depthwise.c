@@ -219,7 +219,7 @@ __attribute__((noinline)) static void dw3x3_s1_pairs(const int16_t* r0, const in
   const int32_t b2 = k[5]; /* an "m" operand: a stack slot addressed from sp */
   int32_t s0, s1, x, y;
   __asm__ volatile(
-      "1:\n\t" MK_DW3X3_PAIR_MACS
+      MK_LOOP_HEAD("1") MK_DW3X3_PAIR_MACS
       "strd %[s0], %[s1], [%[acc]], #8\n\t"
       "subs %[n], %[n], #1\n\t"
       "bne 1b\n\t"
@@ -241,7 +241,7 @@ __attribute__((noinline)) static void dw3x3_s2(const int16_t* r0, const int16_t*
   const int32_t a0 = k[0], b0 = k[1], a1 = k[2], b1 = k[3], a2 = k[4], b2 = k[5];
   int32_t s, x, y;
   __asm__ volatile(
-      "1:\n\t"
+      MK_LOOP_HEAD("1")
       "ldrd %[x], %[y], [%[r0]], #4\n\t"
       "smuad %[s], %[x], %[a0]\n\t"
       "smlabt %[s], %[y], %[b0], %[s]\n\t"

@@ -79,8 +79,7 @@ void mk_dw3x3_rows(const int16_t* plane, int32_t pw, int32_t sx, const mk_dw_row
     /* Two outputs per step (as dw3x3_s1_pairs in depthwise.c), then both requantized. */
     __asm__ volatile(
         "0:\n\t"
-        "ldr %[n], %[count]\n\t"
-        "1:\n\t" MK_DW3X3_PAIR_MACS
+        "ldr %[n], %[count]\n\t" MK_LOOP_HEAD("1") MK_DW3X3_PAIR_MACS
         "ldr %[x], %[bias2]\n\t"
         "ldr %[y], %[mult]\n\t"
         "add %[s0], %[x], %[s0], lsl #1\n\t"
@@ -130,7 +129,7 @@ void mk_dw3x3_rows(const int16_t* plane, int32_t pw, int32_t sx, const mk_dw_row
     __asm__ volatile(
         "0:\n\t"
         "ldr %[n], %[count]\n\t"
-        "1:\n\t"
+        MK_LOOP_HEAD("1")
         "ldrd %[x], %[y], [%[r0]], #4\n\t"
         "smuad %[s0], %[x], %[a0]\n\t"
         "smlabt %[s0], %[y], %[b0], %[s0]\n\t"

@@ -15,6 +15,17 @@
 #define MK_DSP 0
 #endif
 
+/* The head of an inner assembly loop (label L, "1" for "1:"), word aligned on the M3,
+ * M4 and M33: there three 32-bit instructions in a row at halfword addresses cost a cycle
+ * (docs/cycle-model.md, R-WIDE-RUN), and these loops are runs of 32-bit instructions.
+ * The padding NOP, when there is one, runs once per entry into the loop. The M7 fetches
+ * 64 bits at a time and keeps the compiler's layout. */
+#if defined(MCUPROF_CORE_CORTEX_M7)
+#define MK_LOOP_HEAD(L) L ":\n\t"
+#else
+#define MK_LOOP_HEAD(L) ".p2align 2\n\t" L ":\n\t"
+#endif
+
 #if MK_DSP
 /* Inline-assembly text shared by the 3x3 depthwise row loops (depthwise.c, depthwise_rows.c):
  * two neighbouring outputs' dot products s0, s1 from three int16 plane rows r0..r2 (each
