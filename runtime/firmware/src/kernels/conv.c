@@ -125,9 +125,10 @@ static inline __attribute__((always_inline)) void mac_2x2_asm(const int16_t* x, 
   int32_t n = groups >> 1;
   int32_t e0, o0, e1, o1, y, t;
   if (n > 0) {
-    __asm__ volatile(MK_LOOP_HEAD("1") MK_MAC_GROUP(0) MK_MAC_GROUP(16) "add %[x], %[x], #32\n\t"
-                                                               "subs %[n], %[n], #1\n\t"
-                                                               "bne 1b\n\t"
+    __asm__ volatile(MK_LOOP_HEAD("1") MK_MAC_GROUP(0) MK_MAC_GROUP(16)
+                     "add %[x], %[x], #32\n\t"
+                     "subs %[n], %[n], #1\n\t"
+                     "bne 1b\n\t"
                      : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),
                        [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [n] "+r"(n), [e0] "=&r"(e0),
                        [o0] "=&r"(o0), [e1] "=&r"(e1), [o1] "=&r"(o1), [y] "=&r"(y), [t] "=&r"(t)
@@ -301,7 +302,7 @@ typedef struct {
         "bcc 2f\n\t" MK_MAC_GROUP(0) "add %[x], %[x], #16\n\t"                                 \
         "2:\n\t"                                                                               \
         "beq 3f\n\t"                                                                           \
-        MK_LOOP_HEAD("1") MK_MAC_GROUP(0) MK_MAC_GROUP(16) "add %[x], %[x], #32\n\t"                    \
+        MK_LOOP_HEAD("1") MK_MAC_GROUP(0) MK_MAC_GROUP(16) "add %[x], %[x], #32\n\t"           \
         "subs %[n], %[n], #1\n\t"                                                              \
         "bne 1b\n\t"                                                                           \
         "3:\n\t"                                                                               \
