@@ -248,6 +248,43 @@ TEST(CycleModel, LoadPairsAcrossTwoMemoriesLoseTheirPipelining) {
   EXPECT_EQ(m7->enter_block(t7, nullptr, regs), 0u);
 }
 
+// R-SEAM: Unicorn cuts a block at each 1 KiB page where the core sees no boundary. The cut
+// block is scheduled with the instructions that follow it, and the rest, entered from it,
+// costs its share of that schedule: together they cost what the uncut block does.
+TEST(CycleModel, BlocksCutAtAPageBoundaryCostWhatTheWholeBlockDoes) {
+  // ldr r1,[r0] | ldr r2,[r0,#4]; adds r1,r1,r2; adds r2,#1; adds r3,#1; b .
+  const std::vector<uint8_t> whole = {0x01, 0x68, 0x42, 0x68, 0x89, 0x18,
+                                      0x01, 0x32, 0x01, 0x33, 0xFE, 0xE7};
+  const std::span<const uint8_t> first(whole.data(), 2);
+  const std::span<const uint8_t> rest(whole.data() + 2, whole.size() - 2);
+  const uint32_t page = 0x20000400;  // the cut falls on this page boundary
+  Registers regs;
+  regs.r[0] = 0x20000000;
+  for (const char* core : {"cortex-m0plus", "cortex-m4", "cortex-m33", "cortex-m7"}) {
+    SCOPED_TRACE(core);
+    const auto m = sim::make_cycle_model(parse(board(core, kFlash3, "")));
+    const auto uncut = m->analyse_block(page - 2, whole);
+    const auto a = m->analyse_cut_block(page - 2, first, rest);
+    const auto b = m->analyse_block(page, rest);
+    EXPECT_EQ(a.exit, sim::BlockExit::FallThrough);
+    EXPECT_EQ(a.seam_instructions, b.instructions);
+    EXPECT_EQ(a.cycles + m->enter_block(a, nullptr, regs) + sim::entry_static_cycles(b, &a) +
+                  m->enter_block(b, &a, regs),
+              uncut.cycles + m->enter_block(uncut, nullptr, regs));
+    // Entered by a branch instead, the rest costs its own schedule.
+    EXPECT_EQ(sim::entry_static_cycles(b, nullptr), b.cycles);
+  }
+  // Timed apart, the M4 loses the second load's pipelining behind the first (R-LDR-PIPE).
+  const auto m4 = sim::make_cycle_model(parse(board("cortex-m4", kFlash3, "")));
+  const auto alone = m4->analyse_block(page - 2, first);
+  const auto b4 = m4->analyse_block(page, rest);
+  EXPECT_EQ(alone.cycles + b4.cycles, m4->analyse_block(page - 2, whole).cycles + 1);
+  // Without a branch in the bytes that follow, the block is timed alone.
+  const auto m7 = sim::make_cycle_model(parse(board("cortex-m7", kFlash3, "")));
+  const std::vector<uint8_t> no_branch = {0x01, 0x32, 0x01, 0x33};
+  EXPECT_EQ(m7->analyse_cut_block(page - 2, first, no_branch).seam_instructions, 0u);
+}
+
 // docs/cycle-model.md "Cortex-M33": the same blocks under the M33's own rules.
 TEST(CycleModel, M33StaticBlockCostsFollowItsOwnRules) {
   const auto m33 = sim::make_cycle_model(parse(board("cortex-m33", kFlash3, "")));

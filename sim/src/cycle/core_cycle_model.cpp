@@ -45,49 +45,35 @@ class CoreCycleModel final : public CycleModel {
 
   BlockTiming analyse_block(uint32_t address, std::span<const uint8_t> code) override {
     const std::vector<Insn> insns = decoder_.decode(address, code);
-    cycle::StaticTiming st;
-    switch (family_) {
-      case Family::M0:
-      case Family::M0Plus:
-        st = cycle::time_armv6m(insns, family_);
-        break;
-      case Family::M7:
-        st = cycle::time_m7(insns);
-        break;
-      default:
-        st = cycle::time_armv7m(insns, family_);
-        break;
-    }
-    BlockTiming b = cycle::assemble_block(address, static_cast<uint32_t>(code.size()), insns,
-                                          st.cost, memory_.fetch_line_bytes());
-    b.taken_penalty = st.taken_penalty;
-    b.fallthrough_penalty = st.fallthrough_penalty;
-    b.predicted = st.predicted;
-    b.mispredict_penalty = st.mispredict_penalty;
-    b.predictor = st.initially_taken ? 2 : 1;
-    b.target_predicted = st.target_predicted;
-    b.exit_unit = st.exit_unit;
-    b.first_unit = st.first_unit;
-    b.exit_writes = st.exit_writes;
-    b.first_reads = st.first_reads;
-    b.exit_late = std::move(st.exit_late);
-    b.first_need = std::move(st.first_need);
-    // Unaligned accesses are only possible for halfword/word single transfers not
-    // relative to SP or the PC (the ABI keeps the stack aligned).
-    bool may_misalign = false;
-    for (const auto& m : b.memory)
-      if ((m.bytes == 2 || m.bytes == 4) && m.base != MemoryOperand::kNoRegister && m.base != 13)
-        may_misalign = true;
-    // Data reads from slow or cached memory arrive through data_read() (a memory hook
-    // on those ranges only); the block-entry check is left with unaligned accesses.
-    const bool data_check =
-        may_misalign && cycle::unaligned_access_penalty(family_, 1, 4, true) > 0;
-    const bool divide_check = !b.divides.empty() && cycle::divide_static_cycles(family_) > 0 &&
-                              family_ != Family::M0 && family_ != Family::M0Plus;
-    const bool block_check = mark_pipelined(b, st.pipelined);
-    b.check_memory = data_check || block_check;
-    b.check_divides = divide_check;
-    b.check_fetch = memory_.fetch_may_stall(address);
+    return finish_block(address, code, insns, static_timing(insns));
+  }
+
+  // R-SEAM: a block Unicorn cut at a page boundary is scheduled with the instructions
+  // that follow it up to the next branch (the next block), as the core runs them.
+  BlockTiming analyse_cut_block(uint32_t address, std::span<const uint8_t> code,
+                                std::span<const uint8_t> next) override {
+    std::vector<Insn> insns = decoder_.decode(address, code);
+    const size_t own = insns.size();
+    const size_t tail =
+        own == 0 || insns.back().writes_pc || ends_inside_it(insns)
+            ? 0
+            : append_to_branch(insns, address + static_cast<uint32_t>(code.size()), next);
+    if (tail == 0) return finish_block(address, code, {insns.data(), own}, static_timing(insns));
+    cycle::StaticTiming st = static_timing(insns);
+    uint32_t rest = 0;
+    for (size_t i = own; i < st.cost.size(); ++i) rest += st.cost[i];
+    // This block keeps its own instructions' share; what the schedule says about the
+    // exit (the branch, the pairing and values in flight across it) is the next block's.
+    st.cost.resize(own);
+    std::erase_if(st.pipelined, [&](uint16_t i) { return i >= own; });
+    st.taken_penalty = st.fallthrough_penalty = st.mispredict_penalty = 0;
+    st.predicted = st.initially_taken = st.target_predicted = false;
+    st.exit_unit = BlockTiming::kNoPairing;
+    st.exit_writes = 0;
+    st.exit_late.clear();
+    BlockTiming b = finish_block(address, code, {insns.data(), own}, std::move(st));
+    b.seam_instructions = static_cast<uint32_t>(tail);
+    b.seam_cycles = rest;
     return b;
   }
 
@@ -167,6 +153,72 @@ class CoreCycleModel final : public CycleModel {
   }
 
  private:
+  cycle::StaticTiming static_timing(std::span<const Insn> insns) const {
+    switch (family_) {
+      case Family::M0:
+      case Family::M0Plus:
+        return cycle::time_armv6m(insns, family_);
+      case Family::M7:
+        return cycle::time_m7(insns);
+      default:
+        return cycle::time_armv7m(insns, family_);
+    }
+  }
+
+  // Appends the instructions in `next` (at `at`) up to and including the first branch;
+  // returns how many, or 0 (and appends nothing) when `next` holds no branch.
+  size_t append_to_branch(std::vector<Insn>& insns, uint32_t at,
+                          std::span<const uint8_t> next) const {
+    const std::vector<Insn> more = decoder_.decode(at, next);
+    for (size_t i = 0; i < more.size() && more[i].cls != InsnClass::Undefined; ++i) {
+      if (!more[i].writes_pc) continue;
+      insns.insert(insns.end(), more.begin(), more.begin() + static_cast<std::ptrdiff_t>(i + 1));
+      return i + 1;
+    }
+    return 0;
+  }
+
+  static bool ends_inside_it(std::span<const Insn> insns) {
+    for (size_t i = 0; i < insns.size(); ++i)
+      if (insns[i].cls == InsnClass::It && i + insns[i].it_slots >= insns.size()) return true;
+    return false;
+  }
+
+  BlockTiming finish_block(uint32_t address, std::span<const uint8_t> code,
+                           std::span<const Insn> insns, cycle::StaticTiming st) {
+    BlockTiming b = cycle::assemble_block(address, static_cast<uint32_t>(code.size()), insns,
+                                          st.cost, memory_.fetch_line_bytes());
+    b.taken_penalty = st.taken_penalty;
+    b.fallthrough_penalty = st.fallthrough_penalty;
+    b.predicted = st.predicted;
+    b.mispredict_penalty = st.mispredict_penalty;
+    b.predictor = st.initially_taken ? 2 : 1;
+    b.target_predicted = st.target_predicted;
+    b.exit_unit = st.exit_unit;
+    b.first_unit = st.first_unit;
+    b.exit_writes = st.exit_writes;
+    b.first_reads = st.first_reads;
+    b.exit_late = std::move(st.exit_late);
+    b.first_need = std::move(st.first_need);
+    // Unaligned accesses are only possible for halfword/word single transfers not
+    // relative to SP or the PC (the ABI keeps the stack aligned).
+    bool may_misalign = false;
+    for (const auto& m : b.memory)
+      if ((m.bytes == 2 || m.bytes == 4) && m.base != MemoryOperand::kNoRegister && m.base != 13)
+        may_misalign = true;
+    // Data reads from slow or cached memory arrive through data_read() (a memory hook
+    // on those ranges only); the block-entry check is left with unaligned accesses.
+    const bool data_check =
+        may_misalign && cycle::unaligned_access_penalty(family_, 1, 4, true) > 0;
+    const bool divide_check = !b.divides.empty() && cycle::divide_static_cycles(family_) > 0 &&
+                              family_ != Family::M0 && family_ != Family::M0Plus;
+    const bool block_check = mark_pipelined(b, st.pipelined);
+    b.check_memory = data_check || block_check;
+    b.check_divides = divide_check;
+    b.check_fetch = memory_.fetch_may_stall(address);
+    return b;
+  }
+
   struct Event {
     uint16_t insn = 0;  // instruction the cycles belong to
     uint32_t cycles = 0;

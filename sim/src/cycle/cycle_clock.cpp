@@ -38,13 +38,31 @@ CycleClock::Entry& CycleClock::lookup(uc_engine* uc, uint32_t address, uint32_t 
     scratch_.resize(size);
     uc_mem_read(uc, address, scratch_.data(), size);
     auto fresh = std::make_unique<Entry>();
-    fresh->timing = model_.analyse_block(address, scratch_);
+    const std::span<const uint8_t> next = bytes_after_cut(uc, address + size);
+    fresh->timing = next.empty() ? model_.analyse_block(address, scratch_)
+                                 : model_.analyse_cut_block(address, scratch_, next);
     fresh->in_flash = in_flash(address);
     it = blocks_.emplace(key, std::move(fresh)).first;
   }
   slot.key = key;
   slot.entry = it->second.get();
   return *it->second;
+}
+
+std::span<const uint8_t> CycleClock::bytes_after_cut(uc_engine* uc, uint32_t end) {
+  // Unicorn ends a block at a page boundary, or before a 32-bit instruction that would
+  // cross one; the core sees no boundary there.
+  const uint32_t into_page = end & (page_bytes_ - 1);
+  if (into_page != 0 && into_page != page_bytes_ - 2) return {};
+  // Up to kSeamLookahead bytes, from the memory the block is in (never a device).
+  const auto in = std::find_if(memories_.begin(), memories_.end(), [&](const AddressRange& m) {
+    return end >= m.begin && end < m.end;
+  });
+  if (in == memories_.end()) return {};
+  const auto bytes = static_cast<uint32_t>(std::min<uint64_t>(kSeamLookahead, in->end - end));
+  after_cut_.resize(bytes);
+  if (uc_mem_read(uc, end, after_cut_.data(), bytes) != UC_ERR_OK) return {};
+  return after_cut_;
 }
 
 void CycleClock::install(uc_engine* uc) {

@@ -85,7 +85,7 @@ class CycleClock {
     const BlockTiming& block = e.timing;
     const UnicornRegisters regs(uc);
     const uint32_t extra = model_.enter_block(block, previous_, regs);
-    const uint32_t charged = extra + block.cycles;
+    const uint32_t charged = extra + entry_static_cycles(block, previous_);
     const uint64_t start = cycles_;
     const uint64_t end = start + charged;
     block_base_ = start;
@@ -240,6 +240,10 @@ class CycleClock {
   };
   std::vector<Slot> recent_ = std::vector<Slot>(4096);  // direct-mapped front of blocks_
   std::vector<uint8_t> scratch_;
+  // The bytes after a block that ends at a page boundary (analyse_cut_block).
+  static constexpr uint32_t kSeamLookahead = 128;
+  std::vector<uint8_t> after_cut_;
+  std::span<const uint8_t> bytes_after_cut(uc_engine* uc, uint32_t end);
   const BlockTiming* previous_ = nullptr;
   Entry* previous_entry_ = nullptr;
   uint64_t mid_block_ = 0;  // cycles charged by data reads inside the current block

@@ -142,6 +142,13 @@ struct BlockTiming {
   };
   std::vector<RegisterTime> exit_late;
   std::vector<RegisterTime> first_need;
+  // A block Unicorn cut at a page boundary where the core sees none (no branch at its
+  // end; Unicorn's ARM pages are 1 KiB): it was scheduled together with the instructions
+  // that follow, up to the next branch (`seam_instructions` of them, the next block),
+  // and charges only its own share; the next block, entered from this one, costs
+  // `seam_cycles` instead of its own schedule (entry_static_cycles). 0: not cut.
+  uint32_t seam_instructions = 0;
+  uint32_t seam_cycles = 0;
   // Cycles spent executing each instruction-fetch line the block covers (for the
   // prefetch model): line_cycles[k] is the time spent in the k-th line.
   std::vector<uint32_t> line_cycles;
@@ -152,6 +159,17 @@ struct BlockTiming {
   bool check_memory = false;
   bool check_divides = false;
 };
+
+// The static cycles of `block` entered right after `previous`: its own, or, when
+// `previous` is a block Unicorn cut at a page boundary and this is the rest of it, the
+// share the cut block's schedule gave it.
+inline uint32_t entry_static_cycles(const BlockTiming& block, const BlockTiming* previous) {
+  if (previous == nullptr || previous->seam_instructions == 0 ||
+      previous->seam_instructions != block.instructions ||
+      previous->address + previous->size != block.address)
+    return block.cycles;
+  return previous->seam_cycles;
+}
 
 // Register values at block entry, for the dynamic part (no Unicorn types here).
 class RegisterView {
@@ -198,6 +216,14 @@ class CycleModel {
   virtual std::string_view name() const = 0;
   // Static timing of the Thumb basic block at `address` whose bytes are `code`.
   virtual BlockTiming analyse_block(uint32_t address, std::span<const uint8_t> code) = 0;
+  // As analyse_block, for a block that ends at a page boundary, where Unicorn may have
+  // cut it: `next` holds the bytes that follow (as many as are mapped, up to a few
+  // dozen instructions). The default times the block alone.
+  virtual BlockTiming analyse_cut_block(uint32_t address, std::span<const uint8_t> code,
+                                        std::span<const uint8_t> next) {
+    (void)next;
+    return analyse_block(address, code);
+  }
   // Extra cycles charged when `block` is entered: `previous` is the block executed
   // just before (nullptr at the start); `regs` holds the values at entry.
   virtual uint32_t enter_block(const BlockTiming& block, const BlockTiming* previous,
