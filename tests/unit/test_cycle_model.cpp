@@ -271,6 +271,11 @@ TEST(CycleModel, BlocksCutAtAPageBoundaryCostWhatTheWholeBlockDoes) {
     EXPECT_EQ(a.cycles + m->enter_block(a, nullptr, regs) + sim::entry_static_cycles(b, &a) +
                   m->enter_block(b, &a, regs),
               uncut.cycles + m->enter_block(uncut, nullptr, regs));
+    // Mid-block times (a DWT->CYCCNT read) follow the same schedule.
+    ASSERT_EQ(a.seam_prefix.size(), b.instructions);
+    for (size_t i = 0; i < b.instructions; ++i)
+      EXPECT_EQ(a.seam_prefix[i], uncut.prefix[i + 1] - uncut.prefix[1]);
+    EXPECT_TRUE(sim::continues_cut_block(b, &a));
     // Entered by a branch instead, the rest costs its own schedule.
     EXPECT_EQ(sim::entry_static_cycles(b, nullptr), b.cycles);
   }

@@ -60,8 +60,12 @@ class CoreCycleModel final : public CycleModel {
             : append_to_branch(insns, address + static_cast<uint32_t>(code.size()), next);
     if (tail == 0) return finish_block(address, code, {insns.data(), own}, static_timing(insns));
     cycle::StaticTiming st = static_timing(insns);
+    std::vector<uint32_t> prefix;  // of the next block's instructions
     uint32_t rest = 0;
-    for (size_t i = own; i < st.cost.size(); ++i) rest += st.cost[i];
+    for (size_t i = own; i < st.cost.size(); ++i) {
+      prefix.push_back(rest);
+      rest += st.cost[i];
+    }
     // This block keeps its own instructions' share; what the schedule says about the
     // exit (the branch, the pairing and values in flight across it) is the next block's.
     st.cost.resize(own);
@@ -74,6 +78,7 @@ class CoreCycleModel final : public CycleModel {
     BlockTiming b = finish_block(address, code, {insns.data(), own}, std::move(st));
     b.seam_instructions = static_cast<uint32_t>(tail);
     b.seam_cycles = rest;
+    b.seam_prefix = std::move(prefix);
     return b;
   }
 

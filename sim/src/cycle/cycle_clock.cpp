@@ -177,7 +177,7 @@ uint64_t CycleClock::at(uint16_t insn) const {
   uint64_t placed = 0;  // reads charged at entry for the instructions before it
   for (const Placed& p : placed_)
     if (p.insn < insn) placed += p.cycles;
-  return block_base_ + current_->prefix[insn] + model_.dynamic_before(insn) + mid_block_ + placed;
+  return block_base_ + (*current_prefix_)[insn] + model_.dynamic_before(insn) + mid_block_ + placed;
 }
 
 std::vector<CycleClock::BlockStats> CycleClock::block_stats() const {

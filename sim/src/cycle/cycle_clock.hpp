@@ -85,7 +85,9 @@ class CycleClock {
     const BlockTiming& block = e.timing;
     const UnicornRegisters regs(uc);
     const uint32_t extra = model_.enter_block(block, previous_, regs);
-    const uint32_t charged = extra + entry_static_cycles(block, previous_);
+    const bool seam = continues_cut_block(block, previous_);
+    const uint32_t charged = extra + (seam ? previous_->seam_cycles : block.cycles);
+    current_prefix_ = seam ? &previous_->seam_prefix : &block.prefix;
     const uint64_t start = cycles_;
     const uint64_t end = start + charged;
     block_base_ = start;
@@ -248,6 +250,9 @@ class CycleClock {
   Entry* previous_entry_ = nullptr;
   uint64_t mid_block_ = 0;  // cycles charged by data reads inside the current block
   const BlockTiming* current_ = nullptr;
+  // Cycles before each instruction of current_: its own, or its share of the schedule of
+  // the block Unicorn cut before it (continues_cut_block).
+  const std::vector<uint32_t>* current_prefix_ = nullptr;
   uint64_t cycles_ = 0;
   uint64_t instructions_ = 0;
   uint64_t block_base_ = 0;         // cycles before the current block was entered

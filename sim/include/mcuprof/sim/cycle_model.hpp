@@ -146,9 +146,11 @@ struct BlockTiming {
   // end; Unicorn's ARM pages are 1 KiB): it was scheduled together with the instructions
   // that follow, up to the next branch (`seam_instructions` of them, the next block),
   // and charges only its own share; the next block, entered from this one, costs
-  // `seam_cycles` instead of its own schedule (entry_static_cycles). 0: not cut.
+  // `seam_cycles` instead of its own schedule, `seam_prefix[i]` before its instruction i
+  // (continues_cut_block). 0: not cut.
   uint32_t seam_instructions = 0;
   uint32_t seam_cycles = 0;
+  std::vector<uint32_t> seam_prefix;
   // Cycles spent executing each instruction-fetch line the block covers (for the
   // prefetch model): line_cycles[k] is the time spent in the k-th line.
   std::vector<uint32_t> line_cycles;
@@ -160,15 +162,18 @@ struct BlockTiming {
   bool check_divides = false;
 };
 
-// The static cycles of `block` entered right after `previous`: its own, or, when
-// `previous` is a block Unicorn cut at a page boundary and this is the rest of it, the
-// share the cut block's schedule gave it.
+// Is `block`, entered right after `previous`, the rest of a block Unicorn cut at a page
+// boundary? Its timing is then the share of the cut block's schedule (seam_cycles,
+// seam_prefix) instead of its own.
+inline bool continues_cut_block(const BlockTiming& block, const BlockTiming* previous) {
+  return previous != nullptr && previous->seam_instructions != 0 &&
+         previous->seam_instructions == block.instructions &&
+         previous->address + previous->size == block.address;
+}
+
+// The static cycles of `block` entered right after `previous`.
 inline uint32_t entry_static_cycles(const BlockTiming& block, const BlockTiming* previous) {
-  if (previous == nullptr || previous->seam_instructions == 0 ||
-      previous->seam_instructions != block.instructions ||
-      previous->address + previous->size != block.address)
-    return block.cycles;
-  return previous->seam_cycles;
+  return continues_cut_block(block, previous) ? previous->seam_cycles : block.cycles;
 }
 
 // Register values at block entry, for the dynamic part (no Unicorn types here).
