@@ -85,9 +85,9 @@ class CycleClock {
     const BlockTiming& block = e.timing;
     const UnicornRegisters regs(uc);
     const uint32_t extra = model_.enter_block(block, previous_, regs);
-    const bool seam = continues_cut_block(block, previous_);
-    const uint32_t charged = extra + (seam ? previous_->seam_cycles : block.cycles);
-    current_prefix_ = seam ? &previous_->seam_prefix : &block.prefix;
+    const uint32_t charged = extra + entry_static_cycles(block, previous_);
+    current_prefix_ =
+        continues_cut_block(block, previous_) ? &previous_->seam_prefix : &block.prefix;
     const uint64_t start = cycles_;
     const uint64_t end = start + charged;
     block_base_ = start;
