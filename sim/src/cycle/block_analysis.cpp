@@ -14,6 +14,12 @@ bool is_load(InsnClass c) {
 
 }  // namespace
 
+bool ends_inside_it(std::span<const Insn> insns) {
+  for (size_t i = 0; i < insns.size(); ++i)
+    if (insns[i].cls == InsnClass::It && i + insns[i].it_slots >= insns.size()) return true;
+  return false;
+}
+
 BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn> insns,
                            std::span<const uint32_t> cost, uint32_t fetch_line_bytes) {
   BlockTiming b;
@@ -176,9 +182,7 @@ BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn
     }
   }
 
-  // An IT block running past the end of the block: the next block starts inside it.
-  for (size_t i = 0; i < insns.size(); ++i)
-    if (insns[i].cls == InsnClass::It && i + insns[i].it_slots >= insns.size()) b.ends_in_it = true;
+  b.ends_in_it = ends_inside_it(insns);
 
   // Whether the block can leave R13 (or the stack selected by CONTROL) changed.
   uint32_t decoded = 0;

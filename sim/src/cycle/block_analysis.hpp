@@ -11,6 +11,10 @@
 
 namespace mcuprof::sim::cycle {
 
+// Does an IT block run past the last of these instructions (the next block starts
+// inside it)?
+bool ends_inside_it(std::span<const Insn> insns);
+
 BlockTiming assemble_block(uint32_t address, uint32_t size, std::span<const Insn> insns,
                            std::span<const uint32_t> cost, uint32_t fetch_line_bytes);
 

@@ -55,7 +55,7 @@ class CoreCycleModel final : public CycleModel {
     std::vector<Insn> insns = decoder_.decode(address, code);
     const size_t own = insns.size();
     const size_t tail =
-        own == 0 || insns.back().writes_pc || ends_inside_it(insns)
+        own == 0 || insns.back().writes_pc || cycle::ends_inside_it(insns)
             ? 0
             : append_to_branch(insns, address + static_cast<uint32_t>(code.size()), next);
     if (tail == 0) return finish_block(address, code, {insns.data(), own}, static_timing(insns));
@@ -181,12 +181,6 @@ class CoreCycleModel final : public CycleModel {
       return i + 1;
     }
     return 0;
-  }
-
-  static bool ends_inside_it(std::span<const Insn> insns) {
-    for (size_t i = 0; i < insns.size(); ++i)
-      if (insns[i].cls == InsnClass::It && i + insns[i].it_slots >= insns.size()) return true;
-    return false;
   }
 
   BlockTiming finish_block(uint32_t address, std::span<const uint8_t> code,

@@ -88,10 +88,12 @@ CB_BENCH(wide_four_stores, "movs r1, #0\n", "adds r2, r2, #1\n str.w r1, [r0, #6
  * after their first instruction: the set-up jumps over padding that puts the body at
  * 1020 mod 1024 (b 9f at 1010, the frame's LDR.W and NOP.W at 1012). */
 #define CB_TO_PAGE_END "b 8f\n .p2align 10\n .space 1010\n 8:\n"
-CB_BENCH(ldr_w_ldr, "", "ldr.w r1, [r0]\n ldr r2, [r0, #4]\n")
-CB_BENCH(ldr_w_ldr_cut, CB_TO_PAGE_END, "ldr.w r1, [r0]\n ldr r2, [r0, #4]\n")
-CB_BENCH(ldr_w_adds_adds, "", "ldr.w r1, [r0]\n adds r2, r2, #1\n adds r3, r3, #1\n")
-CB_BENCH(ldr_w_adds_adds_cut, CB_TO_PAGE_END, "ldr.w r1, [r0]\n adds r2, r2, #1\n adds r3, r3, #1\n")
+#define CB_LDR_W_LDR "ldr.w r1, [r0]\n ldr r2, [r0, #4]\n"
+#define CB_LDR_W_ADDS_ADDS "ldr.w r1, [r0]\n adds r2, r2, #1\n adds r3, r3, #1\n"
+CB_BENCH(ldr_w_ldr, "", CB_LDR_W_LDR)
+CB_BENCH(ldr_w_ldr_cut, CB_TO_PAGE_END, CB_LDR_W_LDR)
+CB_BENCH(ldr_w_adds_adds, "", CB_LDR_W_ADDS_ADDS)
+CB_BENCH(ldr_w_adds_adds_cut, CB_TO_PAGE_END, CB_LDR_W_ADDS_ADDS)
 #endif
 
 /* clang-format on */
