@@ -349,6 +349,30 @@ bool is_rotated_immediate(uint32_t v) {
   return true;
 }
 
+// R7-EARLY-ALU ([JNK] cortex_m7.md: "result of early alu can be forwarded to late alu in
+// 0 cycles"): ADD and SUB with a register or a plain or replicated-byte immediate, MOV
+// of a register or an immediate, LSL/LSR/ASR/ROR by a constant; never with a shifted
+// register, a rotated immediate, or the PC.
+bool runs_in_early_alu(unsigned id, const cs_arm& arm, const Insn& in) {
+  if (in.shifted_operand2 || ((in.reads | in.writes) & kPcBit) != 0) return false;
+  switch (id) {
+    case ARM_INS_ADD:
+    case ARM_INS_SUB:
+    case ARM_INS_ADDW:
+    case ARM_INS_SUBW:
+    case ARM_INS_MOV:
+    case ARM_INS_MOVW:
+      return true;
+    case ARM_INS_LSL:
+    case ARM_INS_LSR:
+    case ARM_INS_ASR:
+    case ARM_INS_ROR:
+      return arm.op_count > 0 && arm.operands[arm.op_count - 1].type == ARM_OP_IMM;
+    default:
+      return false;
+  }
+}
+
 // The M7 dual-issue class of a data-processing instruction and the register its early
 // ALU reads ([JNK] cortex_m7.md: "bitfield and DSP instructions", "operand2"); also the
 // M33's two-stage extend-and-add and DSP/SIMD groups (R33-XTA, R33-DSP), which are
@@ -638,7 +662,10 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
       }
     }
   }
-  if (in.cls == InsnClass::Alu) describe_m7_alu(ci.id, arm, in);
+  if (in.cls == InsnClass::Alu) {
+    describe_m7_alu(ci.id, arm, in);
+    in.early_alu = runs_in_early_alu(ci.id, arm, in);
+  }
   // Simple register arithmetic the block analysis can follow (pointer set in a block).
   if (!in.conditional && in.cls == InsnClass::Alu &&
       (ci.id == ARM_INS_ADD || ci.id == ARM_INS_SUB || ci.id == ARM_INS_ADDW ||

@@ -96,6 +96,10 @@ struct Insn {
   // ... of which those that use the early ALU's shifter (BFI, BFC, SBFX, UBFX, RBIT,
   // REV*, SXTA*/UXTA*, PKHBT/PKHTB).
   bool early_shifter = false;
+  // M7 (R7-EARLY-ALU): runs in the early ALU, whose result the late ALU takes in the
+  // same cycle: ADD/SUB with a register or an immediate that is not rotated, MOV of a
+  // register or an immediate (MOVW), and shifts by a constant ([JNK] cortex_m7.md).
+  bool early_alu = false;
   // An extend-and-add (SXTAB, SXTAH, SXTAB16, UXTAB, UXTAH, UXTAB16: M33 rule R33-XTA).
   bool extend_add = false;
   // A DSP or SIMD data-processing instruction that runs through two stages on the M33

@@ -123,7 +123,10 @@ TEST(CycleBenchmarks, MemorySystemFromTheTargetFile) {
       {"cyc-m4-prefetch", 2 + 5, 32, 16 + 1 + 3 * 2 + 2 - 1},
       {"cyc-m4-art", 2, 32, 16},
       {"cyc-m0plus", 2, 32, 0},
-      {"cyc-m7", 1, 16, 16},  // R7-NOP: the 32 NOPs issue two per cycle
+      // R7-NOP: the 32 NOPs issue two per cycle; the 16 dependent ADD.W one per cycle,
+      // but the first two share one (R7-EARLY-ALU: the second takes the first's result
+      // from the early ALU; the third's comes from the late ALU, too late to run early).
+      {"cyc-m7", 1, 16, 15},
   };
   for (const auto& e : table) {
     SCOPED_TRACE(e.board);

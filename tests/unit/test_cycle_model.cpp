@@ -290,6 +290,37 @@ TEST(CycleModel, BlocksCutAtAPageBoundaryCostWhatTheWholeBlockDoes) {
   EXPECT_EQ(m7->analyse_cut_block(page - 2, first, no_branch).seam_instructions, 0u);
 }
 
+// R7-PAIR: the first instruction at a predicted branch's target shares the branch's
+// cycle, one instruction and not two: the rest of the block issues after it.
+TEST(CycleModel, M7BlockStartingInTheBranchCycleIssuesTheRestAfterIt) {
+  const auto m7 = sim::make_cycle_model(parse(board("cortex-m7", kFlash3, "")));
+  Registers regs;
+  // dmb; b.n (the DMB issues alone, so does the B: its cycle is left to the target)
+  const uint8_t dmb_b[] = {0xBF, 0xF3, 0x5F, 0x8F, 0xFE, 0xE7};
+  // adds r1,#1; adds r2,#1; adds r3,#1; b.n: [ADDS, ADDS] [ADDS, B] on its own
+  const uint8_t adds_b[] = {0x01, 0x31, 0x01, 0x32, 0x01, 0x33, 0xFE, 0xE7};
+  const auto prev = m7->analyse_block(0x20000000, dmb_b);
+  const auto next = m7->analyse_block(0x20000100, adds_b);
+  EXPECT_EQ(prev.cycles, 1u);
+  EXPECT_EQ(next.cycles, 2u);
+  EXPECT_EQ(m7->enter_block(next, &prev, regs), 0u);
+  EXPECT_TRUE(sim::entered_paired(next));
+  // [B, ADDS] (the shared cycle) [ADDS, ADDS] [B, left to the next block]
+  EXPECT_EQ(sim::entry_static_cycles(next, &prev), 2u);
+  EXPECT_EQ(sim::entry_prefix(next, &prev), (std::vector<uint32_t>{0, 1, 1, 2}));
+  // Entered that way, its B issues alone: the block after it shares that cycle.
+  const auto after = m7->analyse_block(0x20000200, adds_b);
+  EXPECT_EQ(m7->enter_block(after, &next, regs), 0u);
+  EXPECT_TRUE(sim::entered_paired(after));
+  // After a block whose last cycle is full ([ADDS, B]), its own schedule.
+  const auto full = m7->analyse_block(0x20000300, adds_b);
+  m7->enter_block(full, nullptr, regs);
+  EXPECT_EQ(m7->enter_block(next, &full, regs), 0u);
+  EXPECT_FALSE(sim::entered_paired(next));
+  EXPECT_EQ(sim::entry_static_cycles(next, nullptr), 2u);
+  EXPECT_EQ(sim::entry_prefix(next, nullptr), next.prefix);
+}
+
 // docs/cycle-model.md "Cortex-M33": the same blocks under the M33's own rules.
 TEST(CycleModel, M33StaticBlockCostsFollowItsOwnRules) {
   const auto m33 = sim::make_cycle_model(parse(board("cortex-m33", kFlash3, "")));

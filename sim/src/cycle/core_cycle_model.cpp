@@ -69,11 +69,12 @@ class CoreCycleModel final : public CycleModel {
     // This block keeps its own instructions' share; what the schedule says about the
     // exit (the branch, the pairing and values in flight across it) is the next block's.
     st.cost.resize(own);
+    if (!st.paired_cost.empty()) st.paired_cost.resize(own);
     std::erase_if(st.pipelined, [&](uint16_t i) { return i >= own; });
     st.taken_penalty = st.fallthrough_penalty = st.mispredict_penalty = 0;
     st.predicted = st.initially_taken = st.target_predicted = false;
-    st.exit_unit = BlockTiming::kNoPairing;
-    st.exit_writes = 0;
+    st.exit_unit = st.paired_exit_unit = BlockTiming::kNoPairing;
+    st.exit_writes = st.paired_exit_writes = 0;
     st.exit_late.clear();
     BlockTiming b = finish_block(address, code, {insns.data(), own}, std::move(st));
     b.seam_instructions = static_cast<uint32_t>(tail);
@@ -107,11 +108,20 @@ class CoreCycleModel final : public CycleModel {
     }
     // R7-PAIR: the previous block left its last cycle uncharged for this block's first
     // instruction; charge it when they cannot issue together (refilled pipeline, unit
-    // conflict, or a dependence).
-    if (previous != nullptr && previous->exit_unit != BlockTiming::kNoPairing &&
-        (extra != 0 || !cycle::m7_units_pair(previous->exit_unit, block.first_unit) ||
-         (previous->exit_writes & block.first_reads) != 0))
-      extra += 1;
+    // conflict, or a dependence). When they do, the rest of the block issues after it.
+    // The previous block's exit is that of the schedule it was entered with.
+    const bool previous_paired = previous != nullptr && entered_paired(*previous);
+    const uint8_t exit_unit = previous == nullptr ? BlockTiming::kNoPairing
+                              : previous_paired   ? previous->paired_exit_unit
+                                                  : previous->exit_unit;
+    block.entered_paired = false;
+    if (exit_unit != BlockTiming::kNoPairing) {
+      const uint64_t exit_writes =
+          previous_paired ? previous->paired_exit_writes : previous->exit_writes;
+      block.entered_paired = extra == 0 && cycle::m7_units_pair(exit_unit, block.first_unit) &&
+                             (exit_writes & block.first_reads) == 0;
+      if (!block.entered_paired) extra += 1;
+    }
     // R7-CROSS: a value the previous block produced late holds up this block's first
     // read of it; a refill or pairing charge above already covers that many cycles.
     if (previous != nullptr && !previous->exit_late.empty() && !block.first_need.empty()) {
@@ -123,7 +133,10 @@ class CoreCycleModel final : public CycleModel {
                                         (late.word_to_late_alu && need.word_to_late_alu ? 1 : 0));
       if (stall > static_cast<int>(extra)) extra = static_cast<uint32_t>(stall);
     }
-    if (extra != 0) add_event({0, extra, true});  // the previous branch's refill
+    if (extra != 0) {
+      add_event({0, extra, true});   // the previous branch's refill
+      block.entered_paired = false;  // a stall above: the first instruction waited
+    }
     if (block.check_fetch) {
       extra += memory_.fetch(block, previous, &line_extra_);
       const uint32_t line = memory_.fetch_line_bytes();
@@ -164,10 +177,22 @@ class CoreCycleModel final : public CycleModel {
       case Family::M0Plus:
         return cycle::time_armv6m(insns, family_);
       case Family::M7:
-        return cycle::time_m7(insns);
+        return time_m7_both(insns);
       default:
         return cycle::time_armv7m(insns, family_);
     }
+  }
+
+  // R7-PAIR: the M7 schedule, and the one for an entry where the first instruction
+  // shares the previous block's last cycle.
+  static cycle::StaticTiming time_m7_both(std::span<const Insn> insns) {
+    cycle::StaticTiming t = cycle::time_m7(insns);
+    if (t.first_unit == BlockTiming::kNoPairing) return t;
+    cycle::StaticTiming paired = cycle::time_m7(insns, true);
+    t.paired_cost = std::move(paired.cost);
+    t.paired_exit_unit = paired.exit_unit;
+    t.paired_exit_writes = paired.exit_writes;
+    return t;
   }
 
   // Appends the instructions in `next` (at `at`) up to and including the first branch;
@@ -197,6 +222,14 @@ class CoreCycleModel final : public CycleModel {
     b.first_unit = st.first_unit;
     b.exit_writes = st.exit_writes;
     b.first_reads = st.first_reads;
+    if (!st.paired_cost.empty()) {
+      b.paired_exit_unit = st.paired_exit_unit;
+      b.paired_exit_writes = st.paired_exit_writes;
+      for (size_t i = 0; i < insns.size(); ++i) {
+        b.paired_prefix.push_back(b.paired_cycles);
+        b.paired_cycles += i < st.paired_cost.size() ? st.paired_cost[i] : 1;
+      }
+    }
     b.exit_late = std::move(st.exit_late);
     b.first_need = std::move(st.first_need);
     // Unaligned accesses are only possible for halfword/word single transfers not

@@ -44,6 +44,11 @@ struct StaticTiming {
   uint8_t first_unit = 0xFF;
   uint64_t exit_writes = 0;
   uint64_t first_reads = 0;
+  // M7: the cost of each instruction when the first shared the previous block's last
+  // cycle (R7-PAIR; BlockTiming::paired_prefix), empty when it cannot.
+  std::vector<uint32_t> paired_cost;
+  uint8_t paired_exit_unit = 0xFF;
+  uint64_t paired_exit_writes = 0;
   // M7 dependences across blocks (R7-CROSS): see BlockTiming::exit_late / first_need.
   std::vector<BlockTiming::RegisterTime> exit_late;
   std::vector<BlockTiming::RegisterTime> first_need;
@@ -69,8 +74,9 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family);
 StaticTiming time_m33(std::span<const Insn> insns);
 // Cortex-M0 (3-stage) and M0+ (2-stage), ARMv6-M.
 StaticTiming time_armv6m(std::span<const Insn> insns, Family family);
-// Cortex-M7 (6-stage dual-issue superscalar), approximate.
-StaticTiming time_m7(std::span<const Insn> insns);
+// Cortex-M7 (6-stage dual-issue superscalar), approximate. `first_paired_before`: the
+// schedule when the first instruction issued in the previous block's last cycle (R7-PAIR).
+StaticTiming time_m7(std::span<const Insn> insns, bool first_paired_before = false);
 
 // Cycles of SDIV/UDIV with these operands; `static_part` is what the static cost
 // already counted for it.

@@ -86,8 +86,7 @@ class CycleClock {
     const UnicornRegisters regs(uc);
     const uint32_t extra = model_.enter_block(block, previous_, regs);
     const uint32_t charged = extra + entry_static_cycles(block, previous_);
-    current_prefix_ =
-        continues_cut_block(block, previous_) ? &previous_->seam_prefix : &block.prefix;
+    current_prefix_ = &entry_prefix(block, previous_);
     const uint64_t start = cycles_;
     const uint64_t end = start + charged;
     block_base_ = start;
@@ -250,8 +249,9 @@ class CycleClock {
   Entry* previous_entry_ = nullptr;
   uint64_t mid_block_ = 0;  // cycles charged by data reads inside the current block
   const BlockTiming* current_ = nullptr;
-  // Cycles before each instruction of current_: its own, or its share of the schedule of
-  // the block Unicorn cut before it (continues_cut_block).
+  // Cycles before each instruction of current_: its own, its share of the schedule of
+  // the block Unicorn cut before it (continues_cut_block), or its schedule when it began
+  // in the previous block's last cycle (M7, entered_paired).
   const std::vector<uint32_t>* current_prefix_ = nullptr;
   uint64_t cycles_ = 0;
   uint64_t instructions_ = 0;

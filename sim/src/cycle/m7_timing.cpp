@@ -109,7 +109,7 @@ bool m7_units_pair(uint8_t older, uint8_t younger) {
   return a == Unit::Alu || a == Unit::Load;  // R7-ISSUE: two ALU or two loads per cycle
 }
 
-StaticTiming time_m7(std::span<const Insn> insns) {
+StaticTiming time_m7(std::span<const Insn> insns, bool first_paired_before) {
   StaticTiming t;
   t.cost.assign(insns.size(), 0);
   std::array<uint64_t, 64> ready{};  // cycle each register's value is available
@@ -122,6 +122,7 @@ StaticTiming time_m7(std::span<const Insn> insns) {
   RegMask bypassed = 0;    // registers last written by a base update
   RegMask mac_result = 0;  // registers last written by a multiply (R7-MAC-FWD)
   RegMask word_load = 0;   // registers last written by a word load (R7-LDR)
+  RegMask early_out = 0;   // registers last written in the early ALU (R7-EARLY-ALU)
   RegMask seen = 0;        // registers read or written so far in the block (R7-CROSS)
   uint64_t end = 0;
   bool indirect_exit = false;  // nothing is carried across an indirect branch
@@ -141,21 +142,28 @@ StaticTiming time_m7(std::span<const Insn> insns) {
     const auto late_alu_read = [&](unsigned r, bool address) {
       return !address && !early_consumer && (s.unit != Unit::Mac || r == in.accumulator);
     };
-    RegMask early_reads = 0;  // read a cycle early (address, shifted operand)
-    RegMask late_reads = 0;   // read a cycle late (store data, a MAC's accumulator)
+    RegMask early_reads = 0;   // read a cycle early (address, shifted operand)
+    RegMask late_reads = 0;    // read a cycle late (store data, a MAC's accumulator)
+    uint64_t early_ready = 0;  // when every operand could reach the early ALU
     for (unsigned r = 0; r < 64; ++r) {
       if (((in.reads >> r) & 1u) == 0) continue;
       uint64_t need = ready[r];
       const bool address = r < 16 && ((in.address_regs >> r) & 1u);
+      // R7-EARLY-ALU: a result of the early ALU reaches the early ALU and the address
+      // unit the next cycle, and the late ALU in its own cycle (not the flags).
+      const bool from_early = need > 0 && ((early_out >> r) & 1u) != 0;
+      early_ready = std::max(early_ready, need > 0 && !from_early ? need + 1 : need);
       if (address && ((bypassed >> r) & 1u) == 0) early_reads |= RegMask{1} << r;
       if ((store && !address) || r == in.accumulator) late_reads |= RegMask{1} << r;
-      if (address && need > 0 && ((bypassed >> r) & 1u) == 0) need += 1;  // R7-AGU
+      if (address && need > 0 && ((bypassed >> r) & 1u) == 0 && !from_early) need += 1;  // R7-AGU
       if (store && !address && need > 0) need -= 1;
       // R7-OP2, R7-EARLY: the register shifted inline in operand 2, or extracted by a
       // bit-field instruction, is read in the early ALU, a cycle early.
       if (r == in.early_reg) {
         early_reads |= RegMask{1} << r;
-        if (need > 0) need += 1;
+        if (need > 0 && !from_early) need += 1;
+      } else if (from_early && !address && in.cls == InsnClass::Alu) {
+        need -= 1;  // R7-EARLY-ALU: the younger instruction of the same cycle
       }
       // R7-MAC-FWD: a multiply-accumulate takes its accumulator a stage late, so one
       // made by the previous multiply is forwarded: chains run one per cycle.
@@ -179,6 +187,14 @@ StaticTiming time_m7(std::span<const Insn> insns) {
       used.fill(0);
     }
     issue[i] = cycle;
+    // R7-EARLY-ALU: ADD, SUB and MOV run in the early ALU as the older instruction of a
+    // cycle, shifts by a constant in either slot unless the older one uses the early
+    // shifter; all of them only when their operands are there in time. A first
+    // instruction sharing the previous block's last cycle with its branch counts as the
+    // older here: the branch uses no ALU (our reading, docs/cycle-model.md).
+    const bool runs_early = in.early_alu && early_ready <= cycle &&
+                            (slots == 0 || (in.plain_shift && !insns[older].shifted_operand2 &&
+                                            !insns[older].early_shifter));
     if (slots == 0) older = i;
     ++slots;
     // R7-CROSS: the first read of a register the block has not written yet.
@@ -202,11 +218,14 @@ StaticTiming time_m7(std::span<const Insn> insns) {
         in.writeback && in.base < 16 ? in.writes & ~(RegMask{1} << in.base) : in.writes;
     word_load = in.cls == InsnClass::Load && in.access_bytes == 4 ? (word_load | loaded)
                                                                   : (word_load & ~in.writes);
+    early_out = runs_early ? (early_out | (in.writes & ~kFlagsBit)) : (early_out & ~in.writes);
     if (in.writeback && in.base < 16) {  // base update: bypassed out of EX1
       ready[in.base] = cycle + 1;
       bypassed |= RegMask{1} << in.base;
     }
-    if (s.single_issue || s.occupancy > 1) {
+    // R7-PAIR: a first instruction that took the previous block's last cycle leaves
+    // this block's first cycle to it alone (that cycle stands for the shared one).
+    if (s.single_issue || s.occupancy > 1 || (i == 0 && first_paired_before)) {
       cycle_closed = true;
       if (s.occupancy > 1) {
         cycle += s.occupancy - 1;

@@ -19,6 +19,13 @@
 #define CB_V7 0
 #define CB_T0 ".p2align 2\n9:\n ldr %[t0], [%[dwt], #4]\n nop\n"
 #define CB_T1 "nop\n ldr %[t1], [%[dwt], #4]\n"
+#elif defined(MCUPROF_CORE_CORTEX_M7)
+/* R7-PAIR: the instruction at a taken branch's target may share the branch's cycle,
+ * depending on the set-up before it; a DMB (single issue) there starts the frame the same
+ * way after every set-up: the CYCCNT read and the NOP.W after it share the next cycle. */
+#define CB_V7 1
+#define CB_T0 ".p2align 2\n9:\n dmb\n ldr.w %[t0], [%[dwt], #4]\n nop.w\n"
+#define CB_T1 "nop.w\n ldr.w %[t1], [%[dwt], #4]\n"
 #else
 #define CB_V7 1
 #define CB_T0 ".p2align 2\n9:\n ldr.w %[t0], [%[dwt], #4]\n nop.w\n"

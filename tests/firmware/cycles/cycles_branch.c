@@ -38,23 +38,25 @@ int main(void) {
   cb_start();
   /* clang-format off */
   /*                                                                       M0+  M3  M4  M7  CB_EXPECT33: M0+ M3 M4 M33 M7 */
-  /* M7: the timing frame ends with a NOP, which dual-issues (R7-NOP): a predicted
-   * branch right after it issues in the same cycle and adds nothing. */
+  /* M7: a predicted branch shares its cycle with one instruction at its target, here
+   * the frame's closing NOP.W; the CYCCNT read after it takes the next cycle (R7-PAIR,
+   * [JNK] "one instruction at destination address"). */
   /* M3/M4: a taken branch is 2 cycles (P = 1), 3 to a 32-bit instruction at a
    * halfword address (measured on Cortex-M4 silicon, docs/cycle-model.md [CMP]). */
-  CB_EXPECT("R-BRANCH", "B (aligned target)", b_aligned,                     2,  2,  2,  0);
+  CB_EXPECT("R-BRANCH", "B (aligned target)", b_aligned,                     2,  2,  2,  1);
   /* M7: the predicted B and the ADDS at its target issue together (R7-PAIR). */
   CB_EXPECT("R-BRANCH", "B; ADDS at the target", b_then_adds,               3,  3,  3,  1);
   CB_EXPECT("R-BRANCH-ALIGN", "B to 32-bit insn at halfword",
-            b_unaligned_wide_target,                                         2,  3,  3,  0);
+            b_unaligned_wide_target,                                         2,  3,  3,  1);
   /* M7: measured warm, the predictor has learnt the branch (taken: no penalty). */
-  CB_EXPECT("R-BCOND", "CMP; BEQ taken", bcond_taken,                        3,  3,  3,  1);
+  CB_EXPECT("R-BCOND", "CMP; BEQ taken", bcond_taken,                        3,  3,  3,  2);
   /* 3 iterations: taken, taken, not taken; on M7 the exit is the one misprediction, and
    * a predicted BNE issues together with the SUBS at its target (R7-PAIR): 1 cycle per
    * iteration, + 6 + 1 at the exit. */
   CB_EXPECT33("R-BCOND", "SUBS; BNE backward x3", loop_three, 8, 8, 8, 7, 10);
-  CB_EXPECT33("R-BCOND", "CMP; BNE not taken; NOP; NOP", bcond_not_taken, 4, 4, 4, 3, 2);
-  CB_EXPECT("R-BRANCH", "BL", bl_call,                                       3,  2,  2,  0);
+  /* M7: the not-taken BNE pairs with the first NOP, the second with the frame's NOP.W. */
+  CB_EXPECT33("R-BCOND", "CMP; BNE not taken; NOP; NOP", bcond_not_taken, 4, 4, 4, 3, 3);
+  CB_EXPECT("R-BRANCH", "BL", bl_call,                                       3,  2,  2,  1);
   /* M7: measured warm, the BX goes where it went last time (R7-BTAC: predicted); it
    * does not pair across the branch (R7-PAIR). */
   CB_EXPECT("R-BRANCH", "BX register", bx_register,                          2,  2,  2,  1);
@@ -66,7 +68,7 @@ int main(void) {
   CB_EXPECT("R-BARRIER", "ISB", isb_one,                                     3,  3,  3,  1);
   CB_EXPECT("R-MISC", "MRS", mrs_one,                                        3,  1,  1,  1);
 #if CB_V7
-  CB_EXPECT("R-BCOND", "CBZ taken", cbz_taken,                              -1,  2,  2,  0);
+  CB_EXPECT("R-BCOND", "CBZ taken", cbz_taken,                              -1,  2,  2,  1);
   CB_EXPECT33("R-LDR-PC", "LDR pc", ldr_pc, -1, 5, 5, 4, 1);
   CB_EXPECT("R-TBB", "TBB", tbb_one,                                        -1,  6,  6,  1);
   /* M7: a BX to another target than last time: 1 + the misprediction's 6 + the NOP.W

@@ -128,6 +128,17 @@ struct BlockTiming {
   uint8_t first_unit = kNoPairing;
   uint64_t exit_writes = 0;  // registers (and flags) the last instruction writes
   uint64_t first_reads = 0;  // registers (and flags) the first instruction reads
+  // When the first instruction did share the previous block's last cycle (the model
+  // sets `entered_paired` at entry), the rest of the block issues after it: the block
+  // costs `paired_cycles`, `paired_prefix[i]` before instruction i, the schedule with
+  // the first instruction alone in the first cycle (which stands for the shared one:
+  // one instruction at a taken branch's target, not two), and its exit is
+  // `paired_exit_unit` / `paired_exit_writes`. Empty: the same as `prefix`.
+  uint32_t paired_cycles = 0;
+  std::vector<uint32_t> paired_prefix;
+  uint8_t paired_exit_unit = kNoPairing;
+  uint64_t paired_exit_writes = 0;
+  mutable bool entered_paired = false;
   // M7 dependences across blocks (R7-CROSS): `exit_late` the registers (and flags, bit
   // numbers as the model's masks) whose value arrives `cycles` after the block's last
   // issue cycle; `first_need` the cycle, from the block's start, at which the block
@@ -171,9 +182,23 @@ inline bool continues_cut_block(const BlockTiming& block, const BlockTiming* pre
          previous->address + previous->size == block.address;
 }
 
-// The static cycles of `block` entered right after `previous`.
+// Did `block` start in the last cycle of the block before it (R7-PAIR), with a schedule
+// of its own for that case? Valid after CycleModel::enter_block.
+inline bool entered_paired(const BlockTiming& block) {
+  return block.entered_paired && !block.paired_prefix.empty();
+}
+
+// The static cycles of `block` entered right after `previous` (after enter_block).
 inline uint32_t entry_static_cycles(const BlockTiming& block, const BlockTiming* previous) {
-  return continues_cut_block(block, previous) ? previous->seam_cycles : block.cycles;
+  if (continues_cut_block(block, previous)) return previous->seam_cycles;
+  return entered_paired(block) ? block.paired_cycles : block.cycles;
+}
+
+// The cycles before each of its instructions, the same way.
+inline const std::vector<uint32_t>& entry_prefix(const BlockTiming& block,
+                                                 const BlockTiming* previous) {
+  if (continues_cut_block(block, previous)) return previous->seam_prefix;
+  return entered_paired(block) ? block.paired_prefix : block.prefix;
 }
 
 // Register values at block entry, for the dynamic part (no Unicorn types here).
