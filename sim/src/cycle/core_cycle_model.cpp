@@ -61,11 +61,7 @@ class CoreCycleModel final : public CycleModel {
     if (tail == 0) return finish_block(address, code, {insns.data(), own}, static_timing(insns));
     cycle::StaticTiming st = static_timing(insns);
     std::vector<uint32_t> prefix;  // of the next block's instructions
-    uint32_t rest = 0;
-    for (size_t i = own; i < st.cost.size(); ++i) {
-      prefix.push_back(rest);
-      rest += st.cost[i];
-    }
+    const uint32_t rest = prefix_sums(std::span<const uint32_t>(st.cost).subspan(own), prefix);
     // This block keeps its own instructions' share; what the schedule says about the
     // exit (the branch, the pairing and values in flight across it) is the next block's.
     st.cost.resize(own);
@@ -177,22 +173,20 @@ class CoreCycleModel final : public CycleModel {
       case Family::M0Plus:
         return cycle::time_armv6m(insns, family_);
       case Family::M7:
-        return time_m7_both(insns);
+        return cycle::time_m7(insns);
       default:
         return cycle::time_armv7m(insns, family_);
     }
   }
 
-  // R7-PAIR: the M7 schedule, and the one for an entry where the first instruction
-  // shares the previous block's last cycle.
-  static cycle::StaticTiming time_m7_both(std::span<const Insn> insns) {
-    cycle::StaticTiming t = cycle::time_m7(insns);
-    if (t.first_unit == BlockTiming::kNoPairing) return t;
-    cycle::StaticTiming paired = cycle::time_m7(insns, true);
-    t.paired_cost = std::move(paired.cost);
-    t.paired_exit_unit = paired.exit_unit;
-    t.paired_exit_writes = paired.exit_writes;
-    return t;
+  // Fills `prefix` with the cycles before each instruction of `cost`; returns their sum.
+  static uint32_t prefix_sums(std::span<const uint32_t> cost, std::vector<uint32_t>& prefix) {
+    uint32_t total = 0;
+    for (const uint32_t c : cost) {
+      prefix.push_back(total);
+      total += c;
+    }
+    return total;
   }
 
   // Appends the instructions in `next` (at `at`) up to and including the first branch;
@@ -225,10 +219,7 @@ class CoreCycleModel final : public CycleModel {
     if (!st.paired_cost.empty()) {
       b.paired_exit_unit = st.paired_exit_unit;
       b.paired_exit_writes = st.paired_exit_writes;
-      for (size_t i = 0; i < insns.size(); ++i) {
-        b.paired_prefix.push_back(b.paired_cycles);
-        b.paired_cycles += i < st.paired_cost.size() ? st.paired_cost[i] : 1;
-      }
+      b.paired_cycles = prefix_sums(st.paired_cost, b.paired_prefix);
     }
     b.exit_late = std::move(st.exit_late);
     b.first_need = std::move(st.first_need);

@@ -74,9 +74,9 @@ StaticTiming time_armv7m(std::span<const Insn> insns, Family family);
 StaticTiming time_m33(std::span<const Insn> insns);
 // Cortex-M0 (3-stage) and M0+ (2-stage), ARMv6-M.
 StaticTiming time_armv6m(std::span<const Insn> insns, Family family);
-// Cortex-M7 (6-stage dual-issue superscalar), approximate. `first_paired_before`: the
-// schedule when the first instruction issued in the previous block's last cycle (R7-PAIR).
-StaticTiming time_m7(std::span<const Insn> insns, bool first_paired_before = false);
+// Cortex-M7 (6-stage dual-issue superscalar), approximate; with the schedule for an entry
+// where the first instruction issued in the previous block's last cycle (R7-PAIR).
+StaticTiming time_m7(std::span<const Insn> insns);
 
 // Cycles of SDIV/UDIV with these operands; `static_part` is what the static cost
 // already counted for it.

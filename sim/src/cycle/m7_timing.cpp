@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <utility>
 
 #include "core_timing.hpp"
 
@@ -109,7 +110,9 @@ bool m7_units_pair(uint8_t older, uint8_t younger) {
   return a == Unit::Alu || a == Unit::Load;  // R7-ISSUE: two ALU or two loads per cycle
 }
 
-StaticTiming time_m7(std::span<const Insn> insns, bool first_paired_before) {
+// One schedule of the block; `first_paired_before`: its first instruction issued in the
+// previous block's last cycle (R7-PAIR).
+static StaticTiming schedule(std::span<const Insn> insns, bool first_paired_before) {
   StaticTiming t;
   t.cost.assign(insns.size(), 0);
   std::array<uint64_t, 64> ready{};  // cycle each register's value is available
@@ -282,6 +285,16 @@ StaticTiming time_m7(std::span<const Insn> insns, bool first_paired_before) {
       t.exit_writes = insns[last].writes & kPairMask;
     }
   }
+  return t;
+}
+
+StaticTiming time_m7(std::span<const Insn> insns) {
+  StaticTiming t = schedule(insns, false);
+  if (t.first_unit == BlockTiming::kNoPairing) return t;
+  StaticTiming paired = schedule(insns, true);
+  t.paired_cost = std::move(paired.cost);
+  t.paired_exit_unit = paired.exit_unit;
+  t.paired_exit_writes = paired.exit_writes;
   return t;
 }
 
