@@ -65,11 +65,11 @@ ChartRun chart_run_from_trace(const traces::TraceStore& store, const traces::Run
   }
   // The curve's highest point: SRAM in use (runs stored before schema version 4 kept it
   // as peak_sram_bytes).
-  const uint64_t highest = run.sram_in_use_peak_bytes > 0 ? run.sram_in_use_peak_bytes
-                                                         : run.peak_sram_bytes;
+  const uint64_t highest =
+      run.sram_in_use_peak_bytes > 0 ? run.sram_in_use_peak_bytes : run.peak_sram_bytes;
   if (highest > 0 && run.peak_sram_ts >= origin)
-    c.peak = PeakInfo{run.peak_sram_ts - origin, static_cast<int64_t>(highest),
-                      run.peak_sram_where};
+    c.peak =
+        PeakInfo{run.peak_sram_ts - origin, static_cast<int64_t>(highest), run.peak_sram_where};
   complete_run(c);
   return c;
 }

@@ -233,7 +233,8 @@ bool Machine::Impl::sleep(bool wfe) {
                   std::nullopt, resume);
         return false;
       }
-      if (clock->cycles() < systick->deadline()) clock->charge(systick->deadline() - clock->cycles());
+      if (clock->cycles() < systick->deadline())
+        clock->charge(systick->deadline() - clock->cycles());
       systick->expire(clock->cycles());
       continue;
     }

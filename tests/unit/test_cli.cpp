@@ -20,7 +20,9 @@ test::ProcessResult mcuprof_cli(std::vector<std::string> args) {
   return test::run_process(args);
 }
 
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+int count_lines(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
 
 int64_t run_count(const std::filesystem::path& db) {
   SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
@@ -64,8 +66,9 @@ TEST(Cli, RunStreamsConsoleStoresTheRunAndWritesTheSummary) {
 
   // Read back with SQLite directly, as a user would with the sqlite3 shell.
   SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
-  SQLite::Statement q(d, "SELECT target, total_cycles, instructions, exit_code, firmware_sha256 "
-                         "FROM runs WHERE id = ?");
+  SQLite::Statement q(d,
+                      "SELECT target, total_cycles, instructions, exit_code, firmware_sha256 "
+                      "FROM runs WHERE id = ?");
   q.bind(1, s["run_id"].get<int64_t>());
   ASSERT_TRUE(q.executeStep());
   EXPECT_EQ(q.getColumn(0).getString(), "stm32f412");
@@ -74,12 +77,14 @@ TEST(Cli, RunStreamsConsoleStoresTheRunAndWritesTheSummary) {
   EXPECT_EQ(q.getColumn(3).getInt(), 42);
   EXPECT_EQ(q.getColumn(4).getString().size(), 64u);
   const std::string console =
-      d.execAndGet("SELECT group_concat(text, '') FROM (SELECT text FROM console ORDER BY seq)").getString();
+      d.execAndGet("SELECT group_concat(text, '') FROM (SELECT text FROM console ORDER BY seq)")
+          .getString();
   EXPECT_EQ(console, "hello from ITM\nhello from semihosting\n");
 
   // The sqlite3 shell itself, when installed, reads the same row.
   if (std::filesystem::exists("/usr/bin/sqlite3")) {
-    const auto shell = test::run_process({"/usr/bin/sqlite3", db.string(), "SELECT exit_code FROM runs;"});
+    const auto shell =
+        test::run_process({"/usr/bin/sqlite3", db.string(), "SELECT exit_code FROM runs;"});
     EXPECT_EQ(shell.out, "42\n");
   }
 }
@@ -89,7 +94,8 @@ TEST(Cli, BadInputGetsOneLineAndItsOwnStatusAndLeavesTheDatabaseIntact) {
   if (!std::filesystem::exists(elf)) GTEST_SKIP() << "missing firmware " << elf;
   test::ScratchDir dir;
   const auto db = dir / "traces.db";
-  ASSERT_EQ(mcuprof_cli({"run", "--target", "stm32f412", elf.string(), "--db", db.string()}).status, 42);
+  ASSERT_EQ(mcuprof_cli({"run", "--target", "stm32f412", elf.string(), "--db", db.string()}).status,
+            42);
   ASSERT_EQ(run_count(db), 1);
 
   std::ofstream(dir / "notes.elf") << "not an elf\n";
@@ -100,18 +106,24 @@ TEST(Cli, BadInputGetsOneLineAndItsOwnStatusAndLeavesTheDatabaseIntact) {
   };
   const std::vector<Case> cases = {
       {{"run", "--target", "stm32f412", (dir / "missing.elf").string(), "--db", db.string()},
-       exit_code::kNoInput, "no such firmware file"},
+       exit_code::kNoInput,
+       "no such firmware file"},
       {{"run", "--target", "stm32f412", (dir / "notes.elf").string(), "--db", db.string()},
-       exit_code::kDataError, "not an ELF file"},
+       exit_code::kDataError,
+       "not an ELF file"},
       {{"run", "--target", "stm32f412", test::mcuprof_binary().string(), "--db", db.string()},
-       exit_code::kDataError, "64-bit ELF: Cortex-M firmware is 32-bit"},
-      {{"run", "--target", "nosuchboard", elf.string(), "--db", db.string()}, exit_code::kDataError,
+       exit_code::kDataError,
+       "64-bit ELF: Cortex-M firmware is 32-bit"},
+      {{"run", "--target", "nosuchboard", elf.string(), "--db", db.string()},
+       exit_code::kDataError,
        "known: "},
       {{"run", elf.string()}, exit_code::kUsage, "--target"},
       {{"run", "--target", "stm32f412", elf.string(), "--db", (dir / "no/such/dir/t.db").string()},
-       exit_code::kCantCreate, "cannot open trace database"},
+       exit_code::kCantCreate,
+       "cannot open trace database"},
       {{"run", "--target", "stm32f412", elf.string(), "--db", (dir / "notes.elf").string()},
-       exit_code::kDataError, "notes.elf: not a valid mcuprof trace database"},
+       exit_code::kDataError,
+       "notes.elf: not a valid mcuprof trace database"},
   };
   for (const auto& c : cases) {
     const auto r = mcuprof_cli(c.args);

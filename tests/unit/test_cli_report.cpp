@@ -53,7 +53,7 @@ TEST(CliReport, ReportCompareAndPlotStoredRuns) {
   const auto csv = cli({"report", db, "--format", "csv"});
   ASSERT_EQ(csv.status, 0);
   EXPECT_EQ(csv.out.rfind("index,layer,op,spans,cycles,latency_ms,share_pct", 0), 0u) << csv.out;
-  EXPECT_EQ(csv.out.find(" %"), std::string::npos) << csv.out;   // raw numbers only
+  EXPECT_EQ(csv.out.find(" %"), std::string::npos) << csv.out;  // raw numbers only
   EXPECT_EQ(csv.out.find("KiB"), std::string::npos) << csv.out;
   EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 4);
   const auto md = cli({"report", db, "--format", "markdown"});

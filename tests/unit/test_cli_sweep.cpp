@@ -416,10 +416,9 @@ TEST(CliSweep, TomlSweepFilesMeanWhatTheJsonOnesDo) {
     std::string text;
     std::string expected;
   };
-  for (const auto& c :
-       {Case{"name = \"x\"\nboards = [\"a\"\n", "bad.toml:2:"},
-        Case{"name = 1979-05-27\n", "name: dates and times are not sweep values"},
-        Case{toml_options + "colour = \"red\"\n", "options.colour: unknown key"}}) {
+  for (const auto& c : {Case{"name = \"x\"\nboards = [\"a\"\n", "bad.toml:2:"},
+                        Case{"name = 1979-05-27\n", "name: dates and times are not sweep values"},
+                        Case{toml_options + "colour = \"red\"\n", "options.colour: unknown key"}}) {
     std::ofstream(dir / "bad.toml") << c.text;
     const auto r = test::mcuprof_cli({"sweep", "plan", (dir / "bad.toml").string()});
     EXPECT_EQ(r.status, 65) << r.err;

@@ -49,7 +49,8 @@ TEST(ElfImage, LoadsSegmentsAndSymbolsOfTheDemo) {
     if (name == "conv3x3" && line_end == std::string::npos) continue;  // may be inlined
     ASSERT_NE(line_end, std::string::npos) << name;
     const auto line_start = nm.out.rfind('\n', line_end) + 1;
-    const uint32_t nm_address = static_cast<uint32_t>(std::stoul(nm.out.substr(line_start, 8), nullptr, 16)) & ~1u;
+    const uint32_t nm_address =
+        static_cast<uint32_t>(std::stoul(nm.out.substr(line_start, 8), nullptr, 16)) & ~1u;
     const auto address = image.symbol_address(name);
     ASSERT_TRUE(address.has_value()) << name;
     EXPECT_EQ(*address, nm_address) << name;

@@ -447,7 +447,9 @@ ScheduleEstimate estimate_schedule(const Graph& g, const std::vector<StagePlan>&
   worst(rest, static_cast<size_t>(last.split), rest_e);
   note(rest_e.peak_bytes, rest_e.peak_bytes_no_input, rest_e.peak_where);
   // Patch images run ops in place after the last stage only (plan_patch_arena).
-  e.layerwise_arena_bytes = std::max(e.layerwise_arena_bytes, plan_memory(rest, rest_planner_options(rest, model_inputs)).plan.arena_bytes);
+  e.layerwise_arena_bytes =
+      std::max(e.layerwise_arena_bytes,
+               plan_memory(rest, rest_planner_options(rest, model_inputs)).plan.arena_bytes);
   e.arena_bytes = e.layerwise_arena_bytes;
   for (int64_t a : e.stage_arena_bytes) e.arena_bytes = std::max(e.arena_bytes, a);
   e.mac_overhead_pct = layerwise_macs == 0 ? 0.0

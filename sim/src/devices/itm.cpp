@@ -37,7 +37,8 @@ void Itm::write(uint32_t offset, unsigned size, uint32_t value) {
     if ((tcr_ & 1u) == 0 || (ter_ & (1u << port)) == 0) return;  // dropped, as on the chip
     if (port == 0) {
       std::string text;
-      for (unsigned i = 0; i < size; ++i) text.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+      for (unsigned i = 0; i < size; ++i)
+        text.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
       host_.console(text);
     } else {
       host_.itm_event(port, value, size);

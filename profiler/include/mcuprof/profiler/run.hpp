@@ -64,8 +64,8 @@ struct RunRequest {
   // `--model` for an ELF: then it also names the layers from calls).
   std::optional<std::filesystem::path> model;
   bool layers_from_model = false;  // --model of an ELF run: names the layers from calls
-  std::string schedule;  // "layer", "patch:4x4@13", ...
-  std::string name;      // the run's name (default: the firmware's file name)
+  std::string schedule;            // "layer", "patch:4x4@13", ...
+  std::string name;                // the run's name (default: the firmware's file name)
   // The figures a model run was checked with before running (model_fit.hpp); without
   // them, the ELF's own (elf_figures).
   std::optional<Figures> figures;
