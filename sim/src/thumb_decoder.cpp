@@ -349,20 +349,21 @@ bool is_rotated_immediate(uint32_t v) {
   return true;
 }
 
+// ADD, SUB (ADDW, SUBW) or MOV (MOVW): the register arithmetic the block analysis follows
+// and the M7 runs in its early ALU.
+bool is_add_sub_mov(unsigned id) {
+  return id == ARM_INS_ADD || id == ARM_INS_SUB || id == ARM_INS_ADDW || id == ARM_INS_SUBW ||
+         id == ARM_INS_MOV || id == ARM_INS_MOVW;
+}
+
 // R7-EARLY-ALU ([JNK] cortex_m7.md: "result of early alu can be forwarded to late alu in
 // 0 cycles"): ADD and SUB with a register or a plain or replicated-byte immediate, MOV
 // of a register or an immediate, LSL/LSR/ASR/ROR by a constant; never with a shifted
 // register, a rotated immediate, or the PC.
 bool runs_in_early_alu(unsigned id, const cs_arm& arm, const Insn& in) {
   if (in.shifted_operand2 || ((in.reads | in.writes) & kPcBit) != 0) return false;
+  if (is_add_sub_mov(id)) return true;
   switch (id) {
-    case ARM_INS_ADD:
-    case ARM_INS_SUB:
-    case ARM_INS_ADDW:
-    case ARM_INS_SUBW:
-    case ARM_INS_MOV:
-    case ARM_INS_MOVW:
-      return true;
     case ARM_INS_LSL:
     case ARM_INS_LSR:
     case ARM_INS_ASR:
@@ -667,9 +668,7 @@ Insn ThumbDecoder::summarise(const cs_insn& ci) const {
     in.early_alu = runs_in_early_alu(ci.id, arm, in);
   }
   // Simple register arithmetic the block analysis can follow (pointer set in a block).
-  if (!in.conditional && in.cls == InsnClass::Alu &&
-      (ci.id == ARM_INS_ADD || ci.id == ARM_INS_SUB || ci.id == ARM_INS_ADDW ||
-       ci.id == ARM_INS_SUBW || ci.id == ARM_INS_MOV || ci.id == ARM_INS_MOVW)) {
+  if (!in.conditional && in.cls == InsnClass::Alu && is_add_sub_mov(ci.id)) {
     const cs_arm_op* ops = arm.operands;
     const unsigned n = arm.op_count;
     const bool sub = ci.id == ARM_INS_SUB || ci.id == ARM_INS_SUBW;
